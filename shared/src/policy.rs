@@ -1,0 +1,653 @@
+//! The access policy: one table of capacity x field -> full / pseudonymised / hidden,
+//! one table of capacity x operation, and the row-scope rules that turn a user's
+//! roles and assignments into capacities on a review (SPEC 5).
+//!
+//! The server enforces these; the client reads the same tables only to hide what
+//! the server would refuse anyway. `render_markdown` writes the tables into
+//! `docs/ACCESS.md`, and a test keeps that file current.
+
+use serde::{Deserialize, Serialize};
+
+use crate::role::{Assignment, Capacity, Role, str_enum};
+use crate::stage::Stage;
+use crate::{AgencyId, BoardId, UserId};
+
+/// How much of a field a capacity may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Access {
+    /// Refused with `FORBIDDEN`.
+    Hidden,
+    /// Labels instead of identities; registered names replaced in free text.
+    Pseudonymised,
+    Full,
+}
+
+impl Access {
+    fn symbol(self) -> &'static str {
+        match self {
+            Access::Full => "full",
+            Access::Pseudonymised => "pseud.",
+            Access::Hidden => "-",
+        }
+    }
+}
+
+str_enum! {
+    /// The fields of a review that the policy governs.
+    pub enum Field {
+        ReviewSummary => "review_summary", "Reference, stage, lead and partner boards";
+        Deadlines => "deadlines", "Deadlines and extensions";
+        PersonLabel => "person_label", "Person: label and relationship";
+        PersonName => "person_name", "Person: name and aliases";
+        PersonDateOfBirth => "person_date_of_birth", "Person: date of birth";
+        PersonAddress => "person_address", "Person: address";
+        ReferralCircumstances => "referral_circumstances", "Referral: circumstances (free text)";
+        ReferralFacts => "referral_facts", "Referral: criteria facts and the engine's proposal";
+        CriteriaAssessment => "criteria_assessment", "Initial Panel's criteria assessment";
+        Recommendation => "recommendation", "Initial Panel's recommendation and scope";
+        ChairDecision => "chair_decision", "Chair's decision and reasons";
+        OfstedNotification => "ofsted_notification", "Ofsted notification";
+        SetupChecklist => "setup_checklist", "Set-up checklist";
+        Appointments => "appointments", "Appointments (panel chair, members, authors)";
+        TermsOfReference => "terms_of_reference", "Terms of reference";
+        AuditTrail => "audit_trail", "Audit trail of the review";
+    }
+}
+
+str_enum! {
+    /// The operations the policy governs.
+    pub enum Operation {
+        SubmitReferral => "submit_referral", "Refer a case";
+        RecordAssessment => "record_assessment", "Record the criteria assessment";
+        RecordRecommendation => "record_recommendation", "Record the panel's recommendation";
+        DecideReview => "decide_review", "Decide whether a review is held";
+        RecordOfstedNotification => "record_ofsted_notification", "Record the Ofsted notification";
+        UpdateSetupChecklist => "update_setup_checklist", "Update the set-up checklist";
+        ConfirmRecordsSecured => "confirm_records_secured", "Confirm an agency's records are secured";
+        Appoint => "appoint", "Appoint the panel chair, members and overview author";
+        EditTermsOfReference => "edit_terms_of_reference", "Edit the terms of reference";
+        ApproveTermsOfReference => "approve_terms_of_reference", "Approve the terms of reference";
+        ExtendDeadline => "extend_deadline", "Extend a deadline";
+        ManageUsers => "manage_users", "Manage user accounts";
+    }
+}
+
+impl Operation {
+    /// Operations taken outside any review: allowed by a global role alone.
+    pub fn is_global(self) -> bool {
+        matches!(self, Operation::SubmitReferral | Operation::ManageUsers)
+    }
+
+    /// The stages in which the operation may be taken; `None` when stage does not matter.
+    pub fn stages(self) -> Option<&'static [Stage]> {
+        use Stage::*;
+        Some(match self {
+            Operation::SubmitReferral | Operation::ManageUsers | Operation::ExtendDeadline => {
+                return None;
+            }
+            Operation::RecordAssessment => &[Referred, CriteriaAssessed],
+            Operation::RecordRecommendation => &[CriteriaAssessed],
+            Operation::DecideReview => &[Recommended],
+            Operation::RecordOfstedNotification => &[Decided],
+            Operation::UpdateSetupChecklist
+            | Operation::ConfirmRecordsSecured
+            | Operation::Appoint => &[OfstedNotified, SetUp, TermsAgreed],
+            Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
+            Operation::ApproveTermsOfReference => &[SetUp],
+        })
+    }
+}
+
+use Access::{Full as F, Hidden as H, Pseudonymised as P};
+
+/// The field table. Columns follow `Field::ALL`:
+/// summary, deadlines, label, name, date of birth, address, circumstances, facts,
+/// assessment, recommendation, decision, notification, checklist, appointments,
+/// terms of reference, audit trail.
+const FIELD_TABLE: [(Capacity, [Access; 16]); 15] = [
+    (
+        Capacity::BoardChair,
+        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+    ),
+    (
+        Capacity::BusinessManager,
+        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+    ),
+    (
+        Capacity::InitialPanelMember,
+        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H],
+    ),
+    (
+        Capacity::PanelChair,
+        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H],
+    ),
+    (
+        Capacity::PanelMember,
+        [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H],
+    ),
+    (
+        Capacity::OverviewAuthor,
+        [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, H],
+    ),
+    (
+        Capacity::ImrAuthor,
+        [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, H],
+    ),
+    (
+        Capacity::DesignatedProfessional,
+        [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H],
+    ),
+    (
+        Capacity::AgencyManager,
+        [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, H],
+    ),
+    (
+        Capacity::Referrer,
+        [F, H, F, F, F, F, F, F, H, H, F, H, H, H, H, H],
+    ),
+    (
+        Capacity::ActionOwner,
+        [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, H],
+    ),
+    (
+        Capacity::PerformanceSubGroup,
+        [F, F, F, P, H, H, P, F, P, P, P, F, F, P, P, H],
+    ),
+    (
+        Capacity::Inspector,
+        [F, F, F, P, H, H, P, F, P, P, P, F, H, P, P, H],
+    ),
+    (
+        Capacity::PartnerBoard,
+        [F, F, F, P, H, H, P, F, P, P, P, F, P, P, P, H],
+    ),
+    (
+        Capacity::SystemAdministrator,
+        [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H],
+    ),
+];
+
+const fn yes(b: u8) -> bool {
+    b == 1
+}
+
+/// The operation table. Columns follow `Operation::ALL`:
+/// refer, assess, recommend, decide, notify Ofsted, checklist, records secured,
+/// appoint, edit terms, approve terms, extend deadline, manage users.
+const OPERATION_TABLE: [(Capacity, [u8; 12]); 15] = [
+    (Capacity::BoardChair, [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0]),
+    (
+        Capacity::BusinessManager,
+        [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0],
+    ),
+    (
+        Capacity::InitialPanelMember,
+        [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0],
+    ),
+    (Capacity::PanelChair, [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]),
+    (Capacity::PanelMember, [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]),
+    (
+        Capacity::OverviewAuthor,
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    ),
+    (Capacity::ImrAuthor, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (
+        Capacity::DesignatedProfessional,
+        [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    ),
+    (
+        Capacity::AgencyManager,
+        [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0],
+    ),
+    (Capacity::Referrer, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (
+        Capacity::PerformanceSubGroup,
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    ),
+    (Capacity::Inspector, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (
+        Capacity::SystemAdministrator,
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    ),
+];
+
+fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
+    all.iter().position(|y| y == x).unwrap_or(usize::MAX)
+}
+
+/// What `capacity` may read of `field`. Anything not in the table is hidden.
+pub fn field_access(capacity: Capacity, field: Field) -> Access {
+    let col = index_of(Field::ALL, &field);
+    FIELD_TABLE
+        .iter()
+        .find(|(c, _)| *c == capacity)
+        .and_then(|(_, row)| row.get(col).copied())
+        .unwrap_or(Access::Hidden)
+}
+
+/// Whether `capacity` may take `op`. Anything not in the table is refused.
+pub fn may(capacity: Capacity, op: Operation) -> bool {
+    let col = index_of(Operation::ALL, &op);
+    OPERATION_TABLE
+        .iter()
+        .find(|(c, _)| *c == capacity)
+        .and_then(|(_, row)| row.get(col).copied())
+        .is_some_and(yes)
+}
+
+/// The capacity a global role acts in for operations outside any review.
+pub fn global_capacity(role: Role) -> Capacity {
+    match role {
+        Role::BoardChair => Capacity::BoardChair,
+        Role::BusinessManager => Capacity::BusinessManager,
+        Role::InitialPanelMember => Capacity::InitialPanelMember,
+        Role::AgencyManager => Capacity::AgencyManager,
+        Role::Professional => Capacity::Referrer,
+        Role::PerformanceSubGroup => Capacity::PerformanceSubGroup,
+        Role::Inspector => Capacity::Inspector,
+        Role::PartnerBoard => Capacity::PartnerBoard,
+        Role::SystemAdministrator => Capacity::SystemAdministrator,
+    }
+}
+
+/// Whether any of the user's global roles allows a global operation.
+pub fn may_globally(roles: &[Role], op: Operation) -> bool {
+    op.is_global() && roles.iter().any(|r| may(global_capacity(*r), op))
+}
+
+/// A role granted to a user, for a board or an agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub board: Option<BoardId>,
+    pub agency: Option<AgencyId>,
+}
+
+/// What the row-scope rules need to know of the user.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer<'a> {
+    pub user: UserId,
+    pub grants: &'a [Grant],
+    /// The user's assignments on this review.
+    pub assignments: &'a [Assignment],
+}
+
+/// What the row-scope rules need to know of the review.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewScope<'a> {
+    pub lead_board: BoardId,
+    pub partner_boards: &'a [BoardId],
+    pub involved_agencies: &'a [AgencyId],
+    pub notified_to_ofsted: bool,
+    pub referred_by: UserId,
+}
+
+str_enum! {
+    /// Why a user sees a review at all (SPEC 5).
+    pub enum ScopeReason {
+        BoardRole => "board_role", "Holds a role on the lead board";
+        Assignment => "assignment", "Assigned to the review";
+        InvolvedAgencyManager => "involved_agency_manager", "Manages an involved agency";
+        PartnerBoard => "partner_board", "Belongs to a partner board";
+        NotifiedToOfsted => "notified_to_ofsted", "Inspector of a review notified to Ofsted";
+        Referrer => "referrer", "Made the referral";
+    }
+}
+
+/// Every capacity in which `viewer` acts on the review, each with its reason.
+/// Empty means the review is out of scope: the server answers `NOT_FOUND`.
+pub fn capacities(viewer: &Viewer<'_>, review: &ReviewScope<'_>) -> Vec<(Capacity, ScopeReason)> {
+    let mut out: Vec<(Capacity, ScopeReason)> = Vec::new();
+    let on_review_board = |b: Option<BoardId>| {
+        b.is_some_and(|b| b == review.lead_board || review.partner_boards.contains(&b))
+    };
+    for g in viewer.grants {
+        let lead = g.board == Some(review.lead_board);
+        let found = match g.role {
+            Role::BoardChair
+            | Role::BusinessManager
+            | Role::InitialPanelMember
+            | Role::PerformanceSubGroup
+                if lead =>
+            {
+                Some((global_capacity(g.role), ScopeReason::BoardRole))
+            }
+            // A board officer whose board is only a partner sees what a partner board sees.
+            Role::BoardChair
+            | Role::BusinessManager
+            | Role::InitialPanelMember
+            | Role::PerformanceSubGroup
+            | Role::PartnerBoard
+                if on_review_board(g.board) =>
+            {
+                Some((Capacity::PartnerBoard, ScopeReason::PartnerBoard))
+            }
+            Role::AgencyManager
+                if g.agency
+                    .is_some_and(|a| review.involved_agencies.contains(&a)) =>
+            {
+                Some((Capacity::AgencyManager, ScopeReason::InvolvedAgencyManager))
+            }
+            Role::Inspector if review.notified_to_ofsted => {
+                Some((Capacity::Inspector, ScopeReason::NotifiedToOfsted))
+            }
+            _ => None,
+        };
+        out.extend(found);
+    }
+    out.extend(
+        viewer
+            .assignments
+            .iter()
+            .map(|a| (Capacity::from(*a), ScopeReason::Assignment)),
+    );
+    if viewer.user == review.referred_by {
+        out.push((Capacity::Referrer, ScopeReason::Referrer));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The most any of `caps` may read of `field`.
+pub fn best_access(caps: &[Capacity], field: Field) -> Access {
+    caps.iter()
+        .map(|c| field_access(*c, field))
+        .max()
+        .unwrap_or(Access::Hidden)
+}
+
+/// Whether any of `caps` may take `op`.
+pub fn may_any(caps: &[Capacity], op: Operation) -> bool {
+    caps.iter().any(|c| may(*c, op))
+}
+
+/// The two tables as Markdown, for `docs/ACCESS.md`.
+pub fn render_markdown() -> String {
+    let mut s = String::from(
+        "# Access policy\n\nGenerated from `shared/src/policy.rs` (`policy::render_markdown`); a test fails when this file is stale.\n\n\
+         `full`: the field as recorded. `pseud.`: people by their labels, registered names replaced in free text. `-`: refused (`FORBIDDEN`).\n\n## Fields\n\n| field |",
+    );
+    for (c, _) in FIELD_TABLE.iter() {
+        s.push_str(&format!(" {} |", c.title()));
+    }
+    s.push_str("\n| --- |");
+    s.push_str(&" :-: |".repeat(FIELD_TABLE.len()));
+    s.push('\n');
+    for f in Field::ALL {
+        s.push_str(&format!("| {} |", f.title()));
+        for (c, _) in FIELD_TABLE.iter() {
+            s.push_str(&format!(" {} |", field_access(*c, *f).symbol()));
+        }
+        s.push('\n');
+    }
+    s.push_str("\n## Operations\n\n| operation | stages |");
+    for (c, _) in OPERATION_TABLE.iter() {
+        s.push_str(&format!(" {} |", c.title()));
+    }
+    s.push_str("\n| --- | --- |");
+    s.push_str(&" :-: |".repeat(OPERATION_TABLE.len()));
+    s.push('\n');
+    for op in Operation::ALL {
+        let stages = op.stages().map_or_else(
+            || "any".to_owned(),
+            |st| st.iter().map(|x| x.title()).collect::<Vec<_>>().join(", "),
+        );
+        s.push_str(&format!("| {} | {} |", op.title(), stages));
+        for (c, _) in OPERATION_TABLE.iter() {
+            s.push_str(if may(*c, *op) { " yes |" } else { " - |" });
+        }
+        s.push('\n');
+    }
+    s.push_str("\n## Row scope\n\nA user sees a review only through one of these reasons, each giving the capacity named:\n\n");
+    for r in ScopeReason::ALL {
+        s.push_str(&format!("- {}\n", r.title()));
+    }
+    s.push_str(
+        "\nBoard officers (chair, business manager, Initial Panel, performance sub-group) act in their own capacity on reviews their board leads, and as a partner board on reviews where their board is a partner. \
+         An agency manager acts as one on reviews involving the agency; an inspector once the review has been notified to Ofsted; a referring professional on the referral they made. \
+         The system administrator has no reason to see any review.\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_have_one_row_per_capacity_in_order() {
+        assert_eq!(
+            FIELD_TABLE.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            Capacity::ALL
+        );
+        assert_eq!(
+            OPERATION_TABLE.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            Capacity::ALL
+        );
+        assert_eq!(FIELD_TABLE[0].1.len(), Field::ALL.len());
+        assert_eq!(OPERATION_TABLE[0].1.len(), Operation::ALL.len());
+    }
+
+    #[test]
+    fn the_system_administrator_reads_no_case_content_and_may_only_manage_users() {
+        for f in Field::ALL {
+            assert_eq!(
+                field_access(Capacity::SystemAdministrator, *f),
+                Access::Hidden,
+                "{f:?}"
+            );
+        }
+        for op in Operation::ALL {
+            assert_eq!(
+                may(Capacity::SystemAdministrator, *op),
+                *op == Operation::ManageUsers,
+                "{op:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn external_capacities_never_read_a_real_identity() {
+        for c in [
+            Capacity::PartnerBoard,
+            Capacity::Inspector,
+            Capacity::ActionOwner,
+            Capacity::PerformanceSubGroup,
+        ] {
+            for f in [
+                Field::PersonName,
+                Field::PersonDateOfBirth,
+                Field::PersonAddress,
+                Field::ReferralCircumstances,
+            ] {
+                assert!(field_access(c, f) < Access::Full, "{c:?} {f:?}");
+            }
+            for op in Operation::ALL {
+                assert!(!may(c, *op), "{c:?} may not {op:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_chair_decides_and_approves_and_only_the_panel_assesses() {
+        let who = |op| {
+            Capacity::ALL
+                .iter()
+                .copied()
+                .filter(|c| may(*c, op))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(who(Operation::DecideReview), [Capacity::BoardChair]);
+        assert_eq!(
+            who(Operation::ApproveTermsOfReference),
+            [Capacity::BoardChair]
+        );
+        assert_eq!(
+            who(Operation::RecordAssessment),
+            [Capacity::InitialPanelMember]
+        );
+        assert_eq!(
+            who(Operation::RecordOfstedNotification),
+            [Capacity::BusinessManager]
+        );
+    }
+
+    fn grants(v: &[(Role, Option<i32>, Option<i32>)]) -> Vec<Grant> {
+        v.iter()
+            .map(|(r, b, a)| Grant {
+                role: *r,
+                board: b.map(BoardId),
+                agency: a.map(AgencyId),
+            })
+            .collect()
+    }
+
+    fn scope<'a>(
+        partners: &'a [BoardId],
+        agencies: &'a [AgencyId],
+        notified: bool,
+    ) -> ReviewScope<'a> {
+        ReviewScope {
+            lead_board: BoardId(1),
+            partner_boards: partners,
+            involved_agencies: agencies,
+            notified_to_ofsted: notified,
+            referred_by: UserId(99),
+        }
+    }
+
+    #[test]
+    fn row_scope_reasons_give_their_capacities() {
+        let partners = [BoardId(2)];
+        let agencies = [AgencyId(7)];
+        let s = scope(&partners, &agencies, false);
+        let cases: Vec<(Vec<Grant>, Vec<Assignment>, Vec<(Capacity, ScopeReason)>)> = vec![
+            (
+                grants(&[(Role::BoardChair, Some(1), None)]),
+                vec![],
+                vec![(Capacity::BoardChair, ScopeReason::BoardRole)],
+            ),
+            (
+                grants(&[(Role::BoardChair, Some(2), None)]),
+                vec![],
+                vec![(Capacity::PartnerBoard, ScopeReason::PartnerBoard)],
+            ),
+            (grants(&[(Role::BoardChair, Some(3), None)]), vec![], vec![]),
+            (
+                grants(&[(Role::PartnerBoard, Some(2), None)]),
+                vec![],
+                vec![(Capacity::PartnerBoard, ScopeReason::PartnerBoard)],
+            ),
+            (
+                grants(&[(Role::PartnerBoard, Some(5), None)]),
+                vec![],
+                vec![],
+            ),
+            (
+                grants(&[(Role::AgencyManager, None, Some(7))]),
+                vec![],
+                vec![(Capacity::AgencyManager, ScopeReason::InvolvedAgencyManager)],
+            ),
+            (
+                grants(&[(Role::AgencyManager, None, Some(8))]),
+                vec![],
+                vec![],
+            ),
+            (grants(&[(Role::Inspector, None, None)]), vec![], vec![]),
+            (
+                grants(&[(Role::SystemAdministrator, None, None)]),
+                vec![],
+                vec![],
+            ),
+            (
+                grants(&[(Role::Professional, None, Some(7))]),
+                vec![Assignment::ImrAuthor],
+                vec![(Capacity::ImrAuthor, ScopeReason::Assignment)],
+            ),
+        ];
+        for (g, a, want) in cases {
+            let v = Viewer {
+                user: UserId(1),
+                grants: &g,
+                assignments: &a,
+            };
+            assert_eq!(capacities(&v, &s), want, "{g:?} {a:?}");
+        }
+    }
+
+    #[test]
+    fn an_inspector_sees_a_review_once_it_is_notified_to_ofsted() {
+        let g = grants(&[(Role::Inspector, None, None)]);
+        let v = Viewer {
+            user: UserId(1),
+            grants: &g,
+            assignments: &[],
+        };
+        assert_eq!(
+            capacities(&v, &scope(&[], &[], true)),
+            vec![(Capacity::Inspector, ScopeReason::NotifiedToOfsted)]
+        );
+    }
+
+    #[test]
+    fn the_referrer_sees_their_own_referral() {
+        let v = Viewer {
+            user: UserId(99),
+            grants: &[],
+            assignments: &[],
+        };
+        assert_eq!(
+            capacities(&v, &scope(&[], &[], false)),
+            vec![(Capacity::Referrer, ScopeReason::Referrer)]
+        );
+    }
+
+    #[test]
+    fn the_best_access_across_capacities_wins() {
+        assert_eq!(
+            best_access(
+                &[Capacity::PartnerBoard, Capacity::PanelMember],
+                Field::PersonName
+            ),
+            Access::Full
+        );
+        assert_eq!(
+            best_access(&[Capacity::PartnerBoard], Field::PersonName),
+            Access::Pseudonymised
+        );
+        assert_eq!(best_access(&[], Field::ReviewSummary), Access::Hidden);
+    }
+
+    #[test]
+    fn global_operations_need_a_global_role() {
+        assert!(may_globally(
+            &[Role::Professional],
+            Operation::SubmitReferral
+        ));
+        assert!(!may_globally(&[Role::Inspector], Operation::SubmitReferral));
+        assert!(may_globally(
+            &[Role::SystemAdministrator],
+            Operation::ManageUsers
+        ));
+        assert!(!may_globally(&[Role::BoardChair], Operation::ManageUsers));
+        assert!(!may_globally(&[Role::BoardChair], Operation::DecideReview));
+    }
+
+    #[test]
+    fn the_access_document_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/ACCESS.md");
+        let want = render_markdown();
+        if std::env::var_os("SCR_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/ACCESS.md is stale: run `SCR_UPDATE_DOCS=1 cargo test -p shared` and commit it"
+        );
+    }
+}
