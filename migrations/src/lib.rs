@@ -1,1 +1,57 @@
-//! placeholder
+//! The database schema, one file per migration, the same on SQLite and PostgreSQL.
+//!
+//! Tables hold records; the rules live in the `shared` crate and the backend's
+//! services. Every migration has an `up` and a `down`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_directory;
+mod m20261126_000002_create_reviews;
+mod m20261126_000003_create_decision_phase;
+mod m20261126_000004_create_deadlines_and_audit;
+
+/// Runs the migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_directory::Migration),
+            Box::new(m20261126_000002_create_reviews::Migration),
+            Box::new(m20261126_000003_create_decision_phase::Migration),
+            Box::new(m20261126_000004_create_deadlines_and_audit::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `table.column` to `to.id`, named after both.
+pub(crate) fn fk(
+    table: impl IntoIden,
+    column: impl IntoIden,
+    to: impl IntoIden,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    let (table, column) = (table.into_iden(), column.into_iden());
+    let name = format!("fk_{}_{}", table.to_string(), column.to_string());
+    ForeignKey::create()
+        .name(name)
+        .from(table, column)
+        .to(to, Alias::new("id"))
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+/// An index over `columns` of `table`, unique when asked.
+pub(crate) fn index(table: impl IntoIden, name: &str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table);
+    for c in columns {
+        i.col(Alias::new(*c));
+    }
+    if unique {
+        i.unique();
+    }
+    i.to_owned()
+}

@@ -68,6 +68,7 @@ str_enum! {
         Appoint => "appoint", "Appoint the panel chair, members and overview author";
         EditTermsOfReference => "edit_terms_of_reference", "Edit the terms of reference";
         ApproveTermsOfReference => "approve_terms_of_reference", "Approve the terms of reference";
+        RecordTermsSent => "record_terms_sent", "Record the terms of reference sent to Ofsted";
         ExtendDeadline => "extend_deadline", "Extend a deadline";
         ManageUsers => "manage_users", "Manage user accounts";
     }
@@ -95,6 +96,7 @@ impl Operation {
             | Operation::Appoint => &[OfstedNotified, SetUp, TermsAgreed],
             Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
             Operation::ApproveTermsOfReference => &[SetUp],
+            Operation::RecordTermsSent => &[TermsAgreed],
         })
     }
 }
@@ -105,67 +107,23 @@ use Access::{Full as F, Hidden as H, Pseudonymised as P};
 /// summary, deadlines, label, name, date of birth, address, circumstances, facts,
 /// assessment, recommendation, decision, notification, checklist, appointments,
 /// terms of reference, audit trail.
+#[rustfmt::skip]
 const FIELD_TABLE: [(Capacity, [Access; 16]); 15] = [
-    (
-        Capacity::BoardChair,
-        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-    ),
-    (
-        Capacity::BusinessManager,
-        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-    ),
-    (
-        Capacity::InitialPanelMember,
-        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H],
-    ),
-    (
-        Capacity::PanelChair,
-        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H],
-    ),
-    (
-        Capacity::PanelMember,
-        [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H],
-    ),
-    (
-        Capacity::OverviewAuthor,
-        [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, H],
-    ),
-    (
-        Capacity::ImrAuthor,
-        [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, H],
-    ),
-    (
-        Capacity::DesignatedProfessional,
-        [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H],
-    ),
-    (
-        Capacity::AgencyManager,
-        [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, H],
-    ),
-    (
-        Capacity::Referrer,
-        [F, H, F, F, F, F, F, F, H, H, F, H, H, H, H, H],
-    ),
-    (
-        Capacity::ActionOwner,
-        [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, H],
-    ),
-    (
-        Capacity::PerformanceSubGroup,
-        [F, F, F, P, H, H, P, F, P, P, P, F, F, P, P, H],
-    ),
-    (
-        Capacity::Inspector,
-        [F, F, F, P, H, H, P, F, P, P, P, F, H, P, P, H],
-    ),
-    (
-        Capacity::PartnerBoard,
-        [F, F, F, P, H, H, P, F, P, P, P, F, P, P, P, H],
-    ),
-    (
-        Capacity::SystemAdministrator,
-        [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H],
-    ),
+    (Capacity::BoardChair,             [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::BusinessManager,        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::InitialPanelMember,     [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::PanelChair,             [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::PanelMember,            [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H]),
+    (Capacity::OverviewAuthor,         [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, H]),
+    (Capacity::ImrAuthor,              [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, H]),
+    (Capacity::DesignatedProfessional, [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H]),
+    (Capacity::AgencyManager,          [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, H]),
+    (Capacity::Referrer,               [F, H, F, F, F, F, F, F, H, H, F, H, H, H, H, H]),
+    (Capacity::ActionOwner,            [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, H]),
+    (Capacity::PerformanceSubGroup,    [F, F, F, P, H, H, P, F, P, P, P, F, F, P, P, H]),
+    (Capacity::Inspector,              [F, F, F, P, H, H, P, F, P, P, P, F, H, P, P, H]),
+    (Capacity::PartnerBoard,           [F, F, F, P, H, H, P, F, P, P, P, F, P, P, P, H]),
+    (Capacity::SystemAdministrator,    [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 
 const fn yes(b: u8) -> bool {
@@ -174,44 +132,24 @@ const fn yes(b: u8) -> bool {
 
 /// The operation table. Columns follow `Operation::ALL`:
 /// refer, assess, recommend, decide, notify Ofsted, checklist, records secured,
-/// appoint, edit terms, approve terms, extend deadline, manage users.
-const OPERATION_TABLE: [(Capacity, [u8; 12]); 15] = [
-    (Capacity::BoardChair, [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0]),
-    (
-        Capacity::BusinessManager,
-        [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0],
-    ),
-    (
-        Capacity::InitialPanelMember,
-        [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0],
-    ),
-    (Capacity::PanelChair, [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]),
-    (Capacity::PanelMember, [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]),
-    (
-        Capacity::OverviewAuthor,
-        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    ),
-    (Capacity::ImrAuthor, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (
-        Capacity::DesignatedProfessional,
-        [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    ),
-    (
-        Capacity::AgencyManager,
-        [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0],
-    ),
-    (Capacity::Referrer, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ActionOwner, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (
-        Capacity::PerformanceSubGroup,
-        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    ),
-    (Capacity::Inspector, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PartnerBoard, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (
-        Capacity::SystemAdministrator,
-        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
-    ),
+/// appoint, edit terms, approve terms, terms sent, extend deadline, manage users.
+#[rustfmt::skip]
+const OPERATION_TABLE: [(Capacity, [u8; 13]); 15] = [
+    (Capacity::BoardChair,             [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0]),
+    (Capacity::BusinessManager,        [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0]),
+    (Capacity::InitialPanelMember,     [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+    (Capacity::PanelChair,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+    (Capacity::PanelMember,            [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+    (Capacity::OverviewAuthor,         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ImrAuthor,              [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::DesignatedProfessional, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::AgencyManager,          [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Referrer,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PerformanceSubGroup,    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Inspector,              [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard,           [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::SystemAdministrator,    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
 ];
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {

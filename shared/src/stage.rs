@@ -65,3 +65,66 @@ mod tests {
         assert!(Stage::SetUp < Stage::TermsAgreed);
     }
 }
+
+str_enum! {
+    /// What happens to a case not taken to a full review (11.6.1).
+    pub enum NoReviewOutcome {
+        ImrsOnly => "imrs_only", "Individual management reviews only";
+        SmallScaleAudit => "small_scale_audit", "Small-scale audit";
+        NoFurtherAction => "no_further_action", "No further action";
+    }
+}
+
+str_enum! {
+    /// The items of the set-up checklist (Appendix 3, "Following Referral").
+    pub enum ChecklistItem {
+        AgenciesNotified => "agencies_notified", "Agencies notified and asked to designate staff";
+        DesignatedStaffNamed => "designated_staff_named", "Designated staff named";
+        RecordsSecured => "records_secured", "Records secured";
+        PractitionersInformed => "practitioners_informed", "Practitioners informed";
+        MediaStrategy => "media_strategy", "Media strategy agreed, or recorded as not needed";
+    }
+}
+
+str_enum! {
+    /// How a person stands to the child of the review.
+    pub enum Relationship {
+        Child => "child", "Child";
+        Sibling => "sibling", "Sibling";
+        Mother => "mother", "Mother";
+        Father => "father", "Father";
+        Carer => "carer", "Carer";
+        AllegedPerpetrator => "alleged_perpetrator", "Alleged perpetrator";
+        HouseholdMember => "household_member", "Household member";
+        Professional => "professional", "Professional";
+    }
+}
+
+impl Relationship {
+    /// The label a person gets when none is given: "Mother", "Sibling 2". `n` counts
+    /// people of the same relationship already in the review.
+    pub fn default_label(self, n: usize) -> String {
+        match self {
+            Relationship::Child => {
+                let letter = char::from(b'A' + (n % 26) as u8);
+                format!("Child {letter}")
+            }
+            Relationship::Mother | Relationship::Father if n == 0 => self.title().to_owned(),
+            other => format!("{} {}", other.title(), n + 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn default_labels_follow_the_usual_anonymised_forms() {
+        assert_eq!(Relationship::Child.default_label(0), "Child A");
+        assert_eq!(Relationship::Child.default_label(1), "Child B");
+        assert_eq!(Relationship::Mother.default_label(0), "Mother");
+        assert_eq!(Relationship::Mother.default_label(1), "Mother 2");
+        assert_eq!(Relationship::Professional.default_label(0), "Professional 1");
+    }
+}

@@ -1,0 +1,172 @@
+//! Access enforcement: every row and field goes through `shared::policy`.
+//!
+//! Row scope: `for_reviews` computes, for each review, the capacities in which the
+//! caller acts on it (`policy::capacities`); a review with none is out of scope and
+//! answers `NOT_FOUND`. Field policy: `ReviewAccess::read` returns how much of a
+//! field the caller may see, or `FORBIDDEN`. Operations: `ReviewAccess::require`.
+//! `candidates` is only an SQL pre-filter for lists; the policy function decides.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use shared::policy::{self, Access, Field, Operation, ReviewScope, ScopeReason, Viewer};
+use shared::role::{Assignment, Capacity, Role};
+use shared::stage::Stage;
+use shared::{AgencyId, BoardId, UserId};
+
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+
+/// The caller's standing on one review.
+#[derive(Debug, Clone)]
+pub struct ReviewAccess {
+    pub review: review::Model,
+    pub capacities: Vec<Capacity>,
+    pub reasons: Vec<ScopeReason>,
+}
+
+impl ReviewAccess {
+    pub fn stage(&self) -> Stage {
+        Stage::parse(&self.review.stage).unwrap_or(Stage::Referred)
+    }
+
+    /// How much of `field` the caller may read; `FORBIDDEN` when hidden.
+    pub fn read(&self, field: Field) -> ApiResult<Access> {
+        match policy::best_access(&self.capacities, field) {
+            Access::Hidden => Err(ApiError::forbidden_field(field)),
+            a => Ok(a),
+        }
+    }
+
+    /// Whether the caller may read `field` in full.
+    pub fn full(&self, field: Field) -> bool {
+        policy::best_access(&self.capacities, field) == Access::Full
+    }
+
+    /// Refuses unless the caller may take `op` on this review now.
+    pub fn require(&self, op: Operation) -> ApiResult<()> {
+        if !policy::may_any(&self.capacities, op) {
+            return Err(ApiError::Forbidden(op.title().to_lowercase()));
+        }
+        if let Some(stages) = op.stages() {
+            if !stages.contains(&self.stage()) {
+                return Err(ApiError::WrongStage(self.stage()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The operations the caller may take on this review at its current stage.
+    pub fn allowed_operations(&self) -> Vec<Operation> {
+        Operation::ALL.iter().copied().filter(|op| !op.is_global() && self.require(*op).is_ok()).collect()
+    }
+}
+
+/// An SQL condition that every review in the caller's scope satisfies (a superset).
+pub fn candidates(caller: &Caller) -> Condition {
+    let me = caller.user.id;
+    let boards = caller.boards();
+    let agencies = caller.managed_agencies();
+    let mut c = Condition::any()
+        .add(review::Column::ReferredBy.eq(me))
+        .add(
+            review::Column::Id.in_subquery(
+                Query::select()
+                    .column(review_assignment::Column::ReviewId)
+                    .from(review_assignment::Entity)
+                    .and_where(review_assignment::Column::UserId.eq(me))
+                    .to_owned(),
+            ),
+        );
+    if !boards.is_empty() {
+        c = c.add(
+            review::Column::Id.in_subquery(
+                Query::select()
+                    .column(review_board::Column::ReviewId)
+                    .from(review_board::Entity)
+                    .and_where(review_board::Column::BoardId.is_in(boards))
+                    .to_owned(),
+            ),
+        );
+    }
+    if !agencies.is_empty() {
+        c = c.add(
+            review::Column::Id.in_subquery(
+                Query::select()
+                    .column(review_agency::Column::ReviewId)
+                    .from(review_agency::Entity)
+                    .and_where(review_agency::Column::AgencyId.is_in(agencies))
+                    .to_owned(),
+            ),
+        );
+    }
+    if caller.has_role(Role::Inspector) {
+        c = c.add(review::Column::NotifiedToOfsted.eq(true));
+    }
+    c
+}
+
+/// The caller's access to each of `reviews` that is in scope, in three statements
+/// whatever the number of reviews.
+pub async fn for_reviews(db: &DatabaseConnection, caller: &Caller, reviews: &[review::Model]) -> Result<Vec<ReviewAccess>, DbErr> {
+    if reviews.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i32> = reviews.iter().map(|r| r.id).collect();
+    let boards = review_board::Entity::find().filter(review_board::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let agencies = review_agency::Entity::find().filter(review_agency::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let assignments = review_assignment::Entity::find()
+        .filter(review_assignment::Column::ReviewId.is_in(ids))
+        .filter(review_assignment::Column::UserId.eq(caller.user.id))
+        .all(db)
+        .await?;
+    let mut partners: HashMap<i32, Vec<BoardId>> = HashMap::new();
+    for b in boards.iter().filter(|b| !b.is_lead) {
+        partners.entry(b.review_id).or_default().push(BoardId(b.board_id));
+    }
+    let mut involved: HashMap<i32, Vec<AgencyId>> = HashMap::new();
+    for a in agencies {
+        involved.entry(a.review_id).or_default().push(AgencyId(a.agency_id));
+    }
+    let mut mine: HashMap<i32, Vec<Assignment>> = HashMap::new();
+    for a in assignments {
+        if let Some(x) = Assignment::parse(&a.assignment) {
+            mine.entry(a.review_id).or_default().push(x);
+        }
+    }
+    let empty_b = Vec::new();
+    let empty_a = Vec::new();
+    let empty_s = Vec::new();
+    Ok(reviews
+        .iter()
+        .filter_map(|r| {
+            let scope = ReviewScope {
+                lead_board: BoardId(r.lead_board_id),
+                partner_boards: partners.get(&r.id).unwrap_or(&empty_b),
+                involved_agencies: involved.get(&r.id).unwrap_or(&empty_a),
+                notified_to_ofsted: r.notified_to_ofsted,
+                referred_by: UserId(r.referred_by),
+            };
+            let viewer = Viewer { user: caller.id(), grants: &caller.grants, assignments: mine.get(&r.id).unwrap_or(&empty_s) };
+            let found = policy::capacities(&viewer, &scope);
+            if found.is_empty() {
+                return None;
+            }
+            let mut capacities: Vec<Capacity> = found.iter().map(|(c, _)| *c).collect();
+            capacities.dedup();
+            let mut reasons: Vec<ScopeReason> = found.iter().map(|(_, r)| *r).collect();
+            reasons.sort();
+            reasons.dedup();
+            Some(ReviewAccess { review: r.clone(), capacities, reasons })
+        })
+        .collect())
+}
+
+/// The caller's access to one review; `NOT_FOUND` when it does not exist or is out
+/// of scope (the two are indistinguishable on purpose).
+pub async fn for_review(db: &DatabaseConnection, caller: &Caller, review_id: i32) -> ApiResult<ReviewAccess> {
+    let r = review::Entity::find_by_id(review_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    for_reviews(db, caller, std::slice::from_ref(&r)).await?.pop().ok_or(ApiError::NotFound)
+}

@@ -1,0 +1,44 @@
+//! Configuration from the environment (and the matching command-line flags).
+
+use std::net::SocketAddr;
+
+/// Where the database is when `DATABASE_URL` is not set: a SQLite file in the
+/// working directory, created when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://scr.db?mode=rwc";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Settings shared by every subcommand that touches the database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// Settings of `scr serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SCR_BIND", default_value = DEFAULT_BIND)]
+    pub bind: SocketAddr,
+    /// Secret for signing tokens, at least 32 bytes.
+    #[arg(long, env = "SCR_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM file or PEM text of an external identity provider's RS256 public key.
+    #[arg(long, env = "SCR_JWT_PUBLIC_KEY", hide_env_values = true)]
+    pub jwt_public_key: Option<String>,
+    /// Issuer that external tokens must name.
+    #[arg(long, env = "SCR_JWT_ISSUER", default_value = "")]
+    pub jwt_issuer: String,
+    /// Audience that external tokens must name.
+    #[arg(long, env = "SCR_JWT_AUDIENCE", default_value = "scr")]
+    pub jwt_audience: String,
+    /// Lifetime of the tokens this server issues, in minutes.
+    #[arg(long, env = "SCR_TOKEN_MINUTES", default_value_t = 15)]
+    pub token_minutes: u32,
+    /// Development mode: generate a throw-away token secret when none is set.
+    #[arg(long)]
+    pub dev: bool,
+}

@@ -1,0 +1,194 @@
+//! Database entities: one per table, backend only. They never reach the API as they
+//! are: GraphQL objects in `graphql::types` are built from them through the policy.
+
+/// One table's entity; relations are followed through `graphql::loaders`, in batches,
+/// so none are declared here.
+macro_rules! entity {
+    ($module:ident, $table:tt, { $($field:tt)* }) => {
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key)]
+                pub id: i32,
+                $($field)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity!(board, "boards", {
+    pub name: String,
+    pub procedure_profile: String,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(agency, "agencies", {
+    pub name: String,
+    pub kind: String,
+    pub board_id: i32,
+});
+
+entity!(user, "users", {
+    pub email: String,
+    pub name: String,
+    pub job_title: Option<String>,
+    pub password_hash: String,
+    pub agency_id: Option<i32>,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(role_grant, "role_grants", {
+    pub user_id: i32,
+    pub role: String,
+    pub board_id: Option<i32>,
+    pub agency_id: Option<i32>,
+});
+
+entity!(review, "reviews", {
+    pub reference: String,
+    pub stage: String,
+    pub lead_board_id: i32,
+    pub referred_by: i32,
+    pub referred_on: Date,
+    pub decided_on: Option<Date>,
+    pub notified_to_ofsted: bool,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(referral, "referrals", {
+    pub review_id: i32,
+    pub circumstances: String,
+    pub facts: String,
+    pub looked_after_by_board_id: Option<i32>,
+    pub normal_residence_board_id: i32,
+    pub lead_board_reason: String,
+});
+
+entity!(review_board, "review_boards", {
+    pub review_id: i32,
+    pub board_id: i32,
+    pub is_lead: bool,
+});
+
+entity!(review_agency, "review_agencies", {
+    pub review_id: i32,
+    pub agency_id: i32,
+});
+
+entity!(review_assignment, "review_assignments", {
+    pub review_id: i32,
+    pub user_id: i32,
+    pub assignment: String,
+    pub agency_id: Option<i32>,
+    pub appointed_by: i32,
+    pub appointed_at: DateTimeUtc,
+});
+
+entity!(person, "people", {
+    pub review_id: i32,
+    pub label: String,
+    pub relationship: String,
+    pub name: String,
+    pub aliases: String,
+    pub date_of_birth: Option<Date>,
+    pub address: Option<String>,
+    pub agency_id: Option<i32>,
+});
+
+entity!(criteria_assessment, "criteria_assessments", {
+    pub review_id: i32,
+    pub category: String,
+    pub engine_category: String,
+    pub reasons: String,
+    pub assessed_by: i32,
+    pub assessed_at: DateTimeUtc,
+});
+
+entity!(recommendation, "recommendations", {
+    pub review_id: i32,
+    pub conduct: bool,
+    pub alternative: Option<String>,
+    pub scope: Option<String>,
+    pub reasons: String,
+    pub recommended_by: i32,
+    pub recommended_at: DateTimeUtc,
+});
+
+entity!(decision, "decisions", {
+    pub review_id: i32,
+    pub conduct: bool,
+    pub outcome: Option<String>,
+    pub reasons: String,
+    pub decided_by: i32,
+    pub decided_on: Date,
+});
+
+entity!(notification, "notifications", {
+    pub review_id: i32,
+    pub recipient: String,
+    pub subject: String,
+    pub reasons: Option<String>,
+    pub sent_on: Date,
+    pub terms_sent_on: Option<Date>,
+    pub recorded_by: i32,
+    pub recorded_at: DateTimeUtc,
+});
+
+entity!(setup_checklist_item, "setup_checklist_items", {
+    pub review_id: i32,
+    pub item: String,
+    pub agency_id: Option<i32>,
+    pub done: bool,
+    pub done_on: Option<Date>,
+    pub note: Option<String>,
+    pub done_by: Option<i32>,
+});
+
+entity!(terms_of_reference, "terms_of_reference", {
+    pub review_id: i32,
+    pub version: i32,
+    pub answers: String,
+    pub saved_by: i32,
+    pub saved_at: DateTimeUtc,
+    pub approved_by: Option<i32>,
+    pub approved_at: Option<DateTimeUtc>,
+});
+
+entity!(deadline, "deadlines", {
+    pub review_id: i32,
+    pub kind: String,
+    pub starts_on: Date,
+    pub due_on: Date,
+    pub original_due_on: Date,
+    pub met_on: Option<Date>,
+});
+
+entity!(deadline_extension, "deadline_extensions", {
+    pub deadline_id: i32,
+    pub from_due: Date,
+    pub to_due: Date,
+    pub reason: String,
+    pub granted_by: i32,
+    pub granted_at: DateTimeUtc,
+});
+
+entity!(audit_entry, "audit_log", {
+    pub at: DateTimeUtc,
+    pub actor_id: Option<i32>,
+    pub operation: String,
+    pub record_type: String,
+    pub record_id: i32,
+    pub review_id: Option<i32>,
+    pub version: Option<i32>,
+});

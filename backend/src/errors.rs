@@ -1,0 +1,116 @@
+//! Errors, one type per layer:
+//! - `shared::ValidationError` for a value a rule refused (domain);
+//! - `ApiError` for everything a request can end in (services and GraphQL);
+//!   it becomes a GraphQL error with a stable `extensions.code`;
+//! - `anyhow`-style `Box<dyn Error>` only in `main.rs`, for the command line.
+//!
+//! Database and other internal failures are logged once, here, with their cause;
+//! the client gets `INTERNAL` and nothing of the cause.
+
+use async_graphql::ErrorExtensions;
+use shared::ValidationError;
+use shared::policy::Field;
+use shared::stage::Stage;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("Sign in to continue")]
+    Unauthenticated,
+    #[error("You do not have access to {0}")]
+    Forbidden(String),
+    #[error("Not found")]
+    NotFound,
+    #[error("Some answers need correcting")]
+    Validation(Vec<ValidationError>),
+    #[error("This was changed by someone else (now version {current}); reload it and apply your changes again")]
+    Conflict { current: i32 },
+    #[error("Not possible at this stage: the case is at \"{}\"", .0.title())]
+    WrongStage(Stage),
+    #[error("Something went wrong on our side; it has been logged")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::NotFound => "NOT_FOUND",
+            ApiError::Validation(_) => "VALIDATION",
+            ApiError::Conflict { .. } => "CONFLICT",
+            ApiError::WrongStage(_) => "WRONG_STAGE",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn forbidden_field(f: Field) -> Self {
+        ApiError::Forbidden(f.title().to_lowercase())
+    }
+
+    /// One validation error on one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![ValidationError::new(field, message)])
+    }
+
+    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ApiError::Internal(Box::new(e))
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        ApiError::Validation(vec![e])
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<sea_orm::TransactionError<ApiError>> for ApiError {
+    fn from(e: sea_orm::TransactionError<ApiError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(api) => api,
+        }
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(e: ApiError) -> Self {
+        if let ApiError::Internal(cause) = &e {
+            tracing::error!(error = %cause, "request failed");
+        }
+        let message = match &e {
+            ApiError::Validation(errs) if errs.len() == 1 => errs[0].message.clone(),
+            other => other.to_string(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", e.code());
+            match &e {
+                ApiError::Validation(errs) => {
+                    if let Some(first) = errs.first() {
+                        ext.set("field", first.field.clone());
+                    }
+                    let list: Vec<async_graphql::Value> = errs
+                        .iter()
+                        .map(|v| {
+                            let mut m = async_graphql::indexmap::IndexMap::new();
+                            m.insert(async_graphql::Name::new("field"), async_graphql::Value::from(v.field.clone()));
+                            m.insert(async_graphql::Name::new("message"), async_graphql::Value::from(v.message.clone()));
+                            async_graphql::Value::Object(m)
+                        })
+                        .collect();
+                    ext.set("fields", async_graphql::Value::List(list));
+                }
+                ApiError::Conflict { current } => ext.set("currentVersion", *current),
+                ApiError::WrongStage(s) => ext.set("stage", s.as_str().to_uppercase()),
+                _ => {}
+            }
+        })
+    }
+}
