@@ -6,8 +6,8 @@
 //! names the user. Each algorithm is verified only with its own key, so an HS256
 //! token "signed" with the public key is refused.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand_core::OsRng;
@@ -31,7 +31,11 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
 
 /// Checks a password against a stored hash. A malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A hash of no one's password, verified when the e-mail is unknown so that the
@@ -71,7 +75,10 @@ pub struct ExternalIdp {
 
 impl std::fmt::Debug for ExternalIdp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExternalIdp").field("issuer", &self.issuer).field("audience", &self.audience).finish()
+        f.debug_struct("ExternalIdp")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
     }
 }
 
@@ -85,7 +92,10 @@ pub struct Tokens {
 
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tokens").field("lifetime", &self.lifetime).field("external", &self.external).finish()
+        f.debug_struct("Tokens")
+            .field("lifetime", &self.lifetime)
+            .field("external", &self.external)
+            .finish()
     }
 }
 
@@ -99,17 +109,34 @@ pub enum TokenConfigError {
 }
 
 impl Tokens {
-    pub fn new(secret: Vec<u8>, lifetime: chrono::Duration, external: Option<ExternalIdp>) -> Result<Self, TokenConfigError> {
+    pub fn new(
+        secret: Vec<u8>,
+        lifetime: chrono::Duration,
+        external: Option<ExternalIdp>,
+    ) -> Result<Self, TokenConfigError> {
         if secret.len() < 32 {
             return Err(TokenConfigError::SecretTooShort(secret.len()));
         }
-        Ok(Self { secret: secret.into(), lifetime, external })
+        Ok(Self {
+            secret: secret.into(),
+            lifetime,
+            external,
+        })
     }
 
     /// Reads the external provider's RS256 public key from PEM.
-    pub fn external_idp(pem: &str, issuer: String, audience: String) -> Result<ExternalIdp, TokenConfigError> {
-        let key = DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| TokenConfigError::BadPublicKey(e.to_string()))?;
-        Ok(ExternalIdp { key, issuer, audience })
+    pub fn external_idp(
+        pem: &str,
+        issuer: String,
+        audience: String,
+    ) -> Result<ExternalIdp, TokenConfigError> {
+        let key = DecodingKey::from_rsa_pem(pem.as_bytes())
+            .map_err(|e| TokenConfigError::BadPublicKey(e.to_string()))?;
+        Ok(ExternalIdp {
+            key,
+            issuer,
+            audience,
+        })
     }
 
     /// A random 64-byte secret, for `serve --dev`.
@@ -140,8 +167,12 @@ impl Tokens {
 
     /// Signs arbitrary claims with the server's key (tests use this for edge cases).
     pub fn sign(&self, claims: &Claims) -> ApiResult<String> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(self.secret.expose_secret()))
-            .map_err(ApiError::internal)
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &EncodingKey::from_secret(self.secret.expose_secret()),
+        )
+        .map_err(ApiError::internal)
     }
 
     /// Verifies a bearer token. Every failure is `UNAUTHENTICATED`; the reason is
@@ -154,9 +185,17 @@ impl Tokens {
                 v.set_issuer(&[LOCAL_ISSUER]);
                 v.set_audience(&[LOCAL_AUDIENCE]);
                 v.leeway = 5;
-                let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
-                    .map_err(|e| reject(&e))?;
-                data.claims.sub.parse::<i32>().map(Subject::User).map_err(|_| ApiError::Unauthenticated)
+                let data = jsonwebtoken::decode::<Claims>(
+                    token,
+                    &DecodingKey::from_secret(self.secret.expose_secret()),
+                    &v,
+                )
+                .map_err(|e| reject(&e))?;
+                data.claims
+                    .sub
+                    .parse::<i32>()
+                    .map(Subject::User)
+                    .map_err(|_| ApiError::Unauthenticated)
             }
             Algorithm::RS256 => {
                 let idp = self.external.as_ref().ok_or(ApiError::Unauthenticated)?;
@@ -164,8 +203,12 @@ impl Tokens {
                 v.set_issuer(&[idp.issuer.as_str()]);
                 v.set_audience(&[idp.audience.as_str()]);
                 v.leeway = 5;
-                let data = jsonwebtoken::decode::<Claims>(token, &idp.key, &v).map_err(|e| reject(&e))?;
-                data.claims.email.map(|e| Subject::ExternalEmail(e.to_lowercase())).ok_or(ApiError::Unauthenticated)
+                let data =
+                    jsonwebtoken::decode::<Claims>(token, &idp.key, &v).map_err(|e| reject(&e))?;
+                data.claims
+                    .email
+                    .map(|e| Subject::ExternalEmail(e.to_lowercase()))
+                    .ok_or(ApiError::Unauthenticated)
             }
             _ => Err(ApiError::Unauthenticated),
         }
@@ -192,7 +235,10 @@ mod tests {
 
     #[test]
     fn a_short_secret_is_refused() {
-        assert!(matches!(Tokens::new(vec![1; 31], chrono::Duration::minutes(15), None), Err(TokenConfigError::SecretTooShort(31))));
+        assert!(matches!(
+            Tokens::new(vec![1; 31], chrono::Duration::minutes(15), None),
+            Err(TokenConfigError::SecretTooShort(31))
+        ));
     }
 
     #[test]

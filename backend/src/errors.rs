@@ -2,6 +2,9 @@
 //! - `shared::ValidationError` for a value a rule refused (domain);
 //! - `ApiError` for everything a request can end in (services and GraphQL);
 //!   it becomes a GraphQL error with a stable `extensions.code`;
+//! - `GqlError` at the GraphQL edge: an `ApiError` already rendered for the client
+//!   (async-graphql wants a `Clone` error and converts anything `Display` by itself,
+//!   which would drop the code, so resolvers return `GqlResult`);
 //! - `anyhow`-style `Box<dyn Error>` only in `main.rs`, for the command line.
 //!
 //! Database and other internal failures are logged once, here, with their cause;
@@ -22,7 +25,9 @@ pub enum ApiError {
     NotFound,
     #[error("Some answers need correcting")]
     Validation(Vec<ValidationError>),
-    #[error("This was changed by someone else (now version {current}); reload it and apply your changes again")]
+    #[error(
+        "This was changed by someone else (now version {current}); reload it and apply your changes again"
+    )]
     Conflict { current: i32 },
     #[error("Not possible at this stage: the case is at \"{}\"", .0.title())]
     WrongStage(Stage),
@@ -71,6 +76,17 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+impl From<std::sync::Arc<sea_orm::DbErr>> for ApiError {
+    fn from(e: std::sync::Arc<sea_orm::DbErr>) -> Self {
+        ApiError::Internal(Box::new(SharedDbErr(e)))
+    }
+}
+
+/// A database error shared between the waiters of one batched load.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct SharedDbErr(std::sync::Arc<sea_orm::DbErr>);
+
 impl From<sea_orm::TransactionError<ApiError>> for ApiError {
     fn from(e: sea_orm::TransactionError<ApiError>) -> Self {
         match e {
@@ -80,8 +96,10 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
     }
 }
 
-impl From<ApiError> for async_graphql::Error {
-    fn from(e: ApiError) -> Self {
+impl ApiError {
+    /// The GraphQL error sent to the client, with `extensions.code`.
+    pub fn to_graphql(self) -> async_graphql::Error {
+        let e = self;
         if let ApiError::Internal(cause) = &e {
             tracing::error!(error = %cause, "request failed");
         }
@@ -100,8 +118,14 @@ impl From<ApiError> for async_graphql::Error {
                         .iter()
                         .map(|v| {
                             let mut m = async_graphql::indexmap::IndexMap::new();
-                            m.insert(async_graphql::Name::new("field"), async_graphql::Value::from(v.field.clone()));
-                            m.insert(async_graphql::Name::new("message"), async_graphql::Value::from(v.message.clone()));
+                            m.insert(
+                                async_graphql::Name::new("field"),
+                                async_graphql::Value::from(v.field.clone()),
+                            );
+                            m.insert(
+                                async_graphql::Name::new("message"),
+                                async_graphql::Value::from(v.message.clone()),
+                            );
                             async_graphql::Value::Object(m)
                         })
                         .collect();
@@ -112,5 +136,36 @@ impl From<ApiError> for async_graphql::Error {
                 _ => {}
             }
         })
+    }
+}
+
+/// An `ApiError` rendered for the client. Resolvers return `GqlResult<T>`; `?` on an
+/// `ApiResult` converts through here, so every error keeps its code.
+#[derive(Debug, Clone)]
+pub struct GqlError(async_graphql::Error);
+
+pub type GqlResult<T> = Result<T, GqlError>;
+
+impl From<ApiError> for GqlError {
+    fn from(e: ApiError) -> Self {
+        GqlError(e.to_graphql())
+    }
+}
+
+impl From<std::sync::Arc<sea_orm::DbErr>> for GqlError {
+    fn from(e: std::sync::Arc<sea_orm::DbErr>) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<sea_orm::DbErr> for GqlError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<GqlError> for async_graphql::Error {
+    fn from(e: GqlError) -> Self {
+        e.0
     }
 }

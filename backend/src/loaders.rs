@@ -115,18 +115,25 @@ where
     type Value = Arc<Vec<E::Model>>;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[ByReview<E>]) -> Result<HashMap<ByReview<E>, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[ByReview<E>],
+    ) -> Result<HashMap<ByReview<E>, Self::Value>, Self::Error> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let rows = E::find()
             .filter(E::review_column().is_in(ids.iter().copied()))
             .order_by_asc(E::order_column())
             .all(&self.db)
             .await?;
-        let mut grouped: HashMap<i32, Vec<E::Model>> = ids.iter().map(|i| (*i, Vec::new())).collect();
+        let mut grouped: HashMap<i32, Vec<E::Model>> =
+            ids.iter().map(|i| (*i, Vec::new())).collect();
         for r in rows {
             grouped.entry(E::review_id(&r)).or_default().push(r);
         }
-        Ok(grouped.into_iter().map(|(k, v)| (ByReview::of(k), Arc::new(v))).collect())
+        Ok(grouped
+            .into_iter()
+            .map(|(k, v)| (ByReview::of(k), Arc::new(v)))
+            .collect())
     }
 }
 
@@ -155,7 +162,10 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Self::Value>, Self::Error> {
-        let rows = E::find().filter(E::id_column().is_in(keys.iter().map(|k| k.0))).all(&self.db).await?;
+        let rows = E::find()
+            .filter(E::id_column().is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await?;
         Ok(rows.into_iter().map(|r| (ById::of(E::id(&r)), r)).collect())
     }
 }
@@ -169,10 +179,47 @@ impl Loader<AccessOf> for Loaders {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[AccessOf]) -> Result<HashMap<AccessOf, Self::Value>, Self::Error> {
-        let Some(caller) = &self.caller else { return Ok(HashMap::new()) };
+        let Some(caller) = &self.caller else {
+            return Ok(HashMap::new());
+        };
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let reviews = review::Entity::find().filter(review::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        let reviews = review::Entity::find()
+            .filter(review::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
         let found = access::for_reviews(&self.db, caller, &reviews).await?;
-        Ok(found.into_iter().map(|a| (AccessOf(a.review.id), Arc::new(a))).collect())
+        Ok(found
+            .into_iter()
+            .map(|a| (AccessOf(a.review.id), Arc::new(a)))
+            .collect())
+    }
+}
+
+/// Key: the extensions granted on one deadline, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExtensionsOf(pub i32);
+
+impl Loader<ExtensionsOf> for Loaders {
+    type Value = Arc<Vec<deadline_extension::Model>>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[ExtensionsOf],
+    ) -> Result<HashMap<ExtensionsOf, Self::Value>, Self::Error> {
+        let rows = deadline_extension::Entity::find()
+            .filter(deadline_extension::Column::DeadlineId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(deadline_extension::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut grouped: HashMap<ExtensionsOf, Vec<deadline_extension::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for r in rows {
+            grouped
+                .entry(ExtensionsOf(r.deadline_id))
+                .or_default()
+                .push(r);
+        }
+        Ok(grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }

@@ -1,1 +1,202 @@
-fn main() {}
+//! `scr`: the Serious Case Review server and its administration commands.
+
+use std::io::Read;
+
+use backend::config::{DatabaseArgs, ServeArgs};
+use backend::{app, auth, db, graphql, seed, services};
+use clap::{Parser, Subcommand};
+use shared::policy::Grant;
+use shared::role::Role;
+use shared::{AgencyId, BoardId};
+
+#[derive(Parser)]
+#[command(
+    name = "scr",
+    version,
+    about = "Serious Case Reviews, from referral to the last action"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the API.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date.
+    Migrate(DatabaseArgs),
+    /// Create a user; the password is read from standard input.
+    CreateUser {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// One of: board_chair, business_manager, initial_panel_member, agency_manager,
+        /// professional, performance_sub_group, inspector, partner_board, system_administrator.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        agency: Option<i32>,
+        #[arg(long)]
+        board: Option<i32>,
+        #[arg(long)]
+        job_title: Option<String>,
+    },
+    /// Load the demo board, users for every role and cases at every stage.
+    SeedDemo(DatabaseArgs),
+    /// Print the GraphQL schema (SDL).
+    PrintSchema,
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("scr: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => {
+            let conn = db::connect(&args.database_url).await?;
+            db::migrate(&conn).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::CreateUser {
+            db: args,
+            email,
+            name,
+            role,
+            agency,
+            board,
+            job_title,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| format!("unknown role {role:?}"))?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            let conn = db::connect(&args.database_url).await?;
+            db::migrate(&conn).await?;
+            let input = services::NewUser {
+                email,
+                name,
+                job_title,
+                agency_id: agency,
+                password,
+                grants: vec![Grant {
+                    role,
+                    board: board.map(BoardId),
+                    agency: agency.filter(|_| role.is_agency_role()).map(AgencyId),
+                }],
+            };
+            match services::create_user(&conn, None, input).await {
+                Ok(u) => {
+                    println!("created user {} ({})", u.id, u.email);
+                    Ok(())
+                }
+                Err(backend::errors::ApiError::Validation(errs)) => Err(errs
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+                    .into()),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::SeedDemo(args) => {
+            let conn = db::connect(&args.database_url).await?;
+            db::migrate(&conn).await?;
+            if seed::seed_demo(&conn).await? {
+                println!("demo data loaded");
+            } else {
+                println!("demo data already present");
+            }
+            Ok(())
+        }
+        Command::PrintSchema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> CliResult {
+    let secret = match (&args.jwt_secret, args.dev) {
+        (Some(s), _) => s.as_bytes().to_vec(),
+        (None, true) => {
+            tracing::warn!(
+                "development mode: using a random token secret; tokens end with this process"
+            );
+            auth::Tokens::random_secret()
+        }
+        (None, false) => return Err(
+            "SCR_JWT_SECRET is not set (at least 32 bytes); use --dev to generate a throw-away one"
+                .into(),
+        ),
+    };
+    let external = match &args.jwt_public_key {
+        Some(k) => {
+            let pem = if k.contains("-----BEGIN") {
+                k.clone()
+            } else {
+                std::fs::read_to_string(k)?
+            };
+            if args.jwt_issuer.is_empty() {
+                return Err("SCR_JWT_ISSUER must name the external identity provider".into());
+            }
+            Some(auth::Tokens::external_idp(
+                &pem,
+                args.jwt_issuer.clone(),
+                args.jwt_audience.clone(),
+            )?)
+        }
+        None => None,
+    };
+    let tokens = auth::Tokens::new(
+        secret,
+        chrono::Duration::minutes(i64::from(args.token_minutes)),
+        external,
+    )?;
+    let conn = db::connect(&args.db.database_url).await?;
+    db::migrate(&conn).await?;
+    let router = app::app(app::AppState { db: conn, tokens });
+    let listener = tokio::net::TcpListener::bind(args.bind).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "serving");
+    println!("scr is listening on http://{addr} (GraphQL at http://{addr}/graphql)");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down; finishing requests in flight");
+}

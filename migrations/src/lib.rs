@@ -44,7 +44,12 @@ pub(crate) fn fk(
 }
 
 /// An index over `columns` of `table`, unique when asked.
-pub(crate) fn index(table: impl IntoIden, name: &str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
+pub(crate) fn index(
+    table: impl IntoIden,
+    name: &str,
+    columns: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in columns {

@@ -69,7 +69,12 @@ impl MigrationTrait for Migration {
                 .col(string_uniq(Agencies::Name))
                 .col(string(Agencies::Kind))
                 .col(integer(Agencies::BoardId))
-                .foreign_key(&mut fk(Agencies::Table, Agencies::BoardId, Boards::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    Agencies::Table,
+                    Agencies::BoardId,
+                    Boards::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -84,7 +89,12 @@ impl MigrationTrait for Migration {
                 .col(integer_null(Users::AgencyId))
                 .col(boolean(Users::Active).default(true))
                 .col(timestamp_with_time_zone(Users::CreatedAt))
-                .foreign_key(&mut fk(Users::Table, Users::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    Users::Table,
+                    Users::AgencyId,
+                    Agencies::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -96,18 +106,44 @@ impl MigrationTrait for Migration {
                 .col(string(RoleGrants::Role))
                 .col(integer_null(RoleGrants::BoardId))
                 .col(integer_null(RoleGrants::AgencyId))
-                .foreign_key(&mut fk(RoleGrants::Table, RoleGrants::UserId, Users::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(RoleGrants::Table, RoleGrants::BoardId, Boards::Table, ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk(RoleGrants::Table, RoleGrants::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    RoleGrants::Table,
+                    RoleGrants::UserId,
+                    Users::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    RoleGrants::Table,
+                    RoleGrants::BoardId,
+                    Boards::Table,
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    RoleGrants::Table,
+                    RoleGrants::AgencyId,
+                    Agencies::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(RoleGrants::Table, "ix_role_grants_user", &["user_id"], false)).await?;
+        m.create_index(index(
+            RoleGrants::Table,
+            "ix_role_grants_user",
+            &["user_id"],
+            false,
+        ))
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in [RoleGrants::Table.into_iden(), Users::Table.into_iden(), Agencies::Table.into_iden(), Boards::Table.into_iden()] {
+        for t in [
+            RoleGrants::Table.into_iden(),
+            Users::Table.into_iden(),
+            Agencies::Table.into_iden(),
+            Boards::Table.into_iden(),
+        ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())

@@ -98,13 +98,35 @@ impl MigrationTrait for Migration {
                 .col(integer(Reviews::Version).default(1))
                 .col(timestamp_with_time_zone(Reviews::CreatedAt))
                 .col(timestamp_with_time_zone(Reviews::UpdatedAt))
-                .foreign_key(&mut fk(Reviews::Table, Reviews::LeadBoardId, Boards::Table, ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk(Reviews::Table, Reviews::ReferredBy, Users::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    Reviews::Table,
+                    Reviews::LeadBoardId,
+                    Boards::Table,
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    Reviews::Table,
+                    Reviews::ReferredBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(Reviews::Table, "ix_reviews_lead_board", &["lead_board_id"], false)).await?;
-        m.create_index(index(Reviews::Table, "ix_reviews_referred_by", &["referred_by"], false)).await?;
+        m.create_index(index(
+            Reviews::Table,
+            "ix_reviews_lead_board",
+            &["lead_board_id"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            Reviews::Table,
+            "ix_reviews_referred_by",
+            &["referred_by"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(Referrals::Table)
@@ -115,9 +137,24 @@ impl MigrationTrait for Migration {
                 .col(integer_null(Referrals::LookedAfterByBoardId))
                 .col(integer(Referrals::NormalResidenceBoardId))
                 .col(text(Referrals::LeadBoardReason))
-                .foreign_key(&mut fk(Referrals::Table, Referrals::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(Referrals::Table, Referrals::LookedAfterByBoardId, Boards::Table, ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk(Referrals::Table, Referrals::NormalResidenceBoardId, Boards::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    Referrals::Table,
+                    Referrals::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    Referrals::Table,
+                    Referrals::LookedAfterByBoardId,
+                    Boards::Table,
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    Referrals::Table,
+                    Referrals::NormalResidenceBoardId,
+                    Boards::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -128,26 +165,70 @@ impl MigrationTrait for Migration {
                 .col(integer(ReviewBoards::ReviewId))
                 .col(integer(ReviewBoards::BoardId))
                 .col(boolean(ReviewBoards::IsLead))
-                .foreign_key(&mut fk(ReviewBoards::Table, ReviewBoards::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(ReviewBoards::Table, ReviewBoards::BoardId, Boards::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    ReviewBoards::Table,
+                    ReviewBoards::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    ReviewBoards::Table,
+                    ReviewBoards::BoardId,
+                    Boards::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(ReviewBoards::Table, "ux_review_boards", &["review_id", "board_id"], true)).await?;
-        m.create_index(index(ReviewBoards::Table, "ix_review_boards_board", &["board_id"], false)).await?;
+        m.create_index(index(
+            ReviewBoards::Table,
+            "ux_review_boards",
+            &["review_id", "board_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            ReviewBoards::Table,
+            "ix_review_boards_board",
+            &["board_id"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(ReviewAgencies::Table)
                 .col(pk_auto(ReviewAgencies::Id))
                 .col(integer(ReviewAgencies::ReviewId))
                 .col(integer(ReviewAgencies::AgencyId))
-                .foreign_key(&mut fk(ReviewAgencies::Table, ReviewAgencies::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(ReviewAgencies::Table, ReviewAgencies::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    ReviewAgencies::Table,
+                    ReviewAgencies::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    ReviewAgencies::Table,
+                    ReviewAgencies::AgencyId,
+                    Agencies::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(ReviewAgencies::Table, "ux_review_agencies", &["review_id", "agency_id"], true)).await?;
-        m.create_index(index(ReviewAgencies::Table, "ix_review_agencies_agency", &["agency_id"], false)).await?;
+        m.create_index(index(
+            ReviewAgencies::Table,
+            "ux_review_agencies",
+            &["review_id", "agency_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            ReviewAgencies::Table,
+            "ix_review_agencies_agency",
+            &["agency_id"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(ReviewAssignments::Table)
@@ -158,14 +239,41 @@ impl MigrationTrait for Migration {
                 .col(integer_null(ReviewAssignments::AgencyId))
                 .col(integer(ReviewAssignments::AppointedBy))
                 .col(timestamp_with_time_zone(ReviewAssignments::AppointedAt))
-                .foreign_key(&mut fk(ReviewAssignments::Table, ReviewAssignments::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(ReviewAssignments::Table, ReviewAssignments::UserId, Users::Table, ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk(ReviewAssignments::Table, ReviewAssignments::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    ReviewAssignments::Table,
+                    ReviewAssignments::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    ReviewAssignments::Table,
+                    ReviewAssignments::UserId,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    ReviewAssignments::Table,
+                    ReviewAssignments::AgencyId,
+                    Agencies::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(ReviewAssignments::Table, "ux_review_assignments", &["review_id", "user_id", "assignment"], true)).await?;
-        m.create_index(index(ReviewAssignments::Table, "ix_review_assignments_user", &["user_id"], false)).await?;
+        m.create_index(index(
+            ReviewAssignments::Table,
+            "ux_review_assignments",
+            &["review_id", "user_id", "assignment"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            ReviewAssignments::Table,
+            "ix_review_assignments_user",
+            &["user_id"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(People::Table)
@@ -178,12 +286,28 @@ impl MigrationTrait for Migration {
                 .col(date_null(People::DateOfBirth))
                 .col(text_null(People::Address))
                 .col(integer_null(People::AgencyId))
-                .foreign_key(&mut fk(People::Table, People::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(People::Table, People::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    People::Table,
+                    People::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    People::Table,
+                    People::AgencyId,
+                    Agencies::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(People::Table, "ux_people_label", &["review_id", "label"], true)).await?;
+        m.create_index(index(
+            People::Table,
+            "ux_people_label",
+            &["review_id", "label"],
+            true,
+        ))
+        .await?;
         Ok(())
     }
 

@@ -101,12 +101,28 @@ impl MigrationTrait for Migration {
                 .col(text(CriteriaAssessments::Reasons))
                 .col(integer(CriteriaAssessments::AssessedBy))
                 .col(timestamp_with_time_zone(CriteriaAssessments::AssessedAt))
-                .foreign_key(&mut fk(CriteriaAssessments::Table, CriteriaAssessments::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(CriteriaAssessments::Table, CriteriaAssessments::AssessedBy, Users::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    CriteriaAssessments::Table,
+                    CriteriaAssessments::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    CriteriaAssessments::Table,
+                    CriteriaAssessments::AssessedBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(CriteriaAssessments::Table, "ix_criteria_assessments_review", &["review_id"], false)).await?;
+        m.create_index(index(
+            CriteriaAssessments::Table,
+            "ix_criteria_assessments_review",
+            &["review_id"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(Recommendations::Table)
@@ -118,8 +134,18 @@ impl MigrationTrait for Migration {
                 .col(text(Recommendations::Reasons))
                 .col(integer(Recommendations::RecommendedBy))
                 .col(timestamp_with_time_zone(Recommendations::RecommendedAt))
-                .foreign_key(&mut fk(Recommendations::Table, Recommendations::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(Recommendations::Table, Recommendations::RecommendedBy, Users::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    Recommendations::Table,
+                    Recommendations::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    Recommendations::Table,
+                    Recommendations::RecommendedBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -133,8 +159,18 @@ impl MigrationTrait for Migration {
                 .col(text(Decisions::Reasons))
                 .col(integer(Decisions::DecidedBy))
                 .col(date(Decisions::DecidedOn))
-                .foreign_key(&mut fk(Decisions::Table, Decisions::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(Decisions::Table, Decisions::DecidedBy, Users::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    Decisions::Table,
+                    Decisions::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    Decisions::Table,
+                    Decisions::DecidedBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -150,12 +186,28 @@ impl MigrationTrait for Migration {
                 .col(date_null(Notifications::TermsSentOn))
                 .col(integer(Notifications::RecordedBy))
                 .col(timestamp_with_time_zone(Notifications::RecordedAt))
-                .foreign_key(&mut fk(Notifications::Table, Notifications::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(Notifications::Table, Notifications::RecordedBy, Users::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    Notifications::Table,
+                    Notifications::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    Notifications::Table,
+                    Notifications::RecordedBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(Notifications::Table, "ix_notifications_review", &["review_id"], false)).await?;
+        m.create_index(index(
+            Notifications::Table,
+            "ix_notifications_review",
+            &["review_id"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(SetupChecklistItems::Table)
@@ -167,13 +219,34 @@ impl MigrationTrait for Migration {
                 .col(date_null(SetupChecklistItems::DoneOn))
                 .col(text_null(SetupChecklistItems::Note))
                 .col(integer_null(SetupChecklistItems::DoneBy))
-                .foreign_key(&mut fk(SetupChecklistItems::Table, SetupChecklistItems::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(SetupChecklistItems::Table, SetupChecklistItems::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk(SetupChecklistItems::Table, SetupChecklistItems::DoneBy, Users::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    SetupChecklistItems::Table,
+                    SetupChecklistItems::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    SetupChecklistItems::Table,
+                    SetupChecklistItems::AgencyId,
+                    Agencies::Table,
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    SetupChecklistItems::Table,
+                    SetupChecklistItems::DoneBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(SetupChecklistItems::Table, "ix_setup_checklist_review", &["review_id"], false)).await?;
+        m.create_index(index(
+            SetupChecklistItems::Table,
+            "ix_setup_checklist_review",
+            &["review_id"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(TermsOfReference::Table)
@@ -185,14 +258,35 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(TermsOfReference::SavedAt))
                 .col(integer_null(TermsOfReference::ApprovedBy))
                 .col(timestamp_with_time_zone_null(TermsOfReference::ApprovedAt))
-                .foreign_key(&mut fk(TermsOfReference::Table, TermsOfReference::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk(TermsOfReference::Table, TermsOfReference::SavedBy, Users::Table, ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk(TermsOfReference::Table, TermsOfReference::ApprovedBy, Users::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    TermsOfReference::Table,
+                    TermsOfReference::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    TermsOfReference::Table,
+                    TermsOfReference::SavedBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    TermsOfReference::Table,
+                    TermsOfReference::ApprovedBy,
+                    Users::Table,
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;
         // Two saves of the same version cannot both land: the second fails here.
-        m.create_index(index(TermsOfReference::Table, "ux_terms_of_reference_version", &["review_id", "version"], true)).await?;
+        m.create_index(index(
+            TermsOfReference::Table,
+            "ux_terms_of_reference_version",
+            &["review_id", "version"],
+            true,
+        ))
+        .await?;
         Ok(())
     }
 

@@ -118,7 +118,7 @@ const FIELD_TABLE: [(Capacity, [Access; 16]); 15] = [
     (Capacity::ImrAuthor,              [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, H]),
     (Capacity::DesignatedProfessional, [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H]),
     (Capacity::AgencyManager,          [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, H]),
-    (Capacity::Referrer,               [F, H, F, F, F, F, F, F, H, H, F, H, H, H, H, H]),
+    (Capacity::Referrer,               [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H]),
     (Capacity::ActionOwner,            [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, H]),
     (Capacity::PerformanceSubGroup,    [F, F, F, P, H, H, P, F, P, P, P, F, F, P, P, H]),
     (Capacity::Inspector,              [F, F, F, P, H, H, P, F, P, P, P, F, H, P, P, H]),

@@ -125,6 +125,9 @@ mod label_tests {
         assert_eq!(Relationship::Child.default_label(1), "Child B");
         assert_eq!(Relationship::Mother.default_label(0), "Mother");
         assert_eq!(Relationship::Mother.default_label(1), "Mother 2");
-        assert_eq!(Relationship::Professional.default_label(0), "Professional 1");
+        assert_eq!(
+            Relationship::Professional.default_label(0),
+            "Professional 1"
+        );
     }
 }

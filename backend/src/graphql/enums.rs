@@ -1,0 +1,72 @@
+//! GraphQL mirrors of the domain's enums. `remote` derives the conversions both ways,
+//! so a variant added in `shared` fails to compile here until it is mirrored.
+
+use async_graphql::Enum;
+
+macro_rules! mirror {
+    ($($local:ident = $remote:tt as $name:tt { $($v:ident),* $(,)? })*) => {$(
+        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        #[graphql(remote = $remote, name = $name)]
+        pub enum $local { $($v),* }
+    )*};
+}
+
+mirror! {
+    RoleGql = "shared::role::Role" as "Role" {
+        BoardChair, BusinessManager, InitialPanelMember, AgencyManager, Professional,
+        PerformanceSubGroup, Inspector, PartnerBoard, SystemAdministrator,
+    }
+    AssignmentGql = "shared::role::Assignment" as "Assignment" {
+        PanelChair, PanelMember, OverviewAuthor, ImrAuthor, DesignatedProfessional, ActionOwner,
+    }
+    CapacityGql = "shared::role::Capacity" as "Capacity" {
+        BoardChair, BusinessManager, InitialPanelMember, PanelChair, PanelMember, OverviewAuthor,
+        ImrAuthor, DesignatedProfessional, AgencyManager, Referrer, ActionOwner, PerformanceSubGroup,
+        Inspector, PartnerBoard, SystemAdministrator,
+    }
+    StageGql = "shared::stage::Stage" as "Stage" {
+        Referred, CriteriaAssessed, Recommended, Decided, OfstedNotified, SetUp, TermsAgreed,
+        ImrsRequested, ImrsSubmitted, CombinedChronology, Analysis, OverviewReport, QualityAssured,
+        Submitted, Evaluated, ActionPlanning, Published, Concluded, ClosedWithoutReview,
+    }
+    NoReviewOutcomeGql = "shared::stage::NoReviewOutcome" as "NoReviewOutcome" {
+        ImrsOnly, SmallScaleAudit, NoFurtherAction,
+    }
+    ChecklistItemGql = "shared::stage::ChecklistItem" as "ChecklistItemKind" {
+        AgenciesNotified, DesignatedStaffNamed, RecordsSecured, PractitionersInformed, MediaStrategy,
+    }
+    RelationshipGql = "shared::stage::Relationship" as "Relationship" {
+        Child, Sibling, Mother, Father, Carer, AllegedPerpetrator, HouseholdMember, Professional,
+    }
+    CategoryGql = "shared::criteria::Category" as "CriteriaCategory" {
+        Mandatory, Discretionary, Indicators, NotMet,
+    }
+    AbuseOrNeglectGql = "shared::criteria::AbuseOrNeglect" as "AbuseOrNeglect" {
+        Known, Suspected, NotSuspected,
+    }
+    CustodySettingGql = "shared::criteria::CustodySetting" as "CustodySetting" {
+        PoliceCustody, Remand, YoungOffenderInstitution, SecureTrainingCentre, SecureChildrensHome,
+    }
+    HarmCategoryGql = "shared::criteria::HarmCategory" as "HarmCategory" {
+        LifeThreateningInjury, SexualAbuse, ParentMurderedWithDomesticHomicideReview, ViolentAssault,
+    }
+    IndicatorGql = "shared::criteria::Indicator" as "Indicator" {
+        HarmNotRecognised, HarmNotShared, HarmNotActedOn, InstitutionalSetting, LookedAfter,
+        RecentlyMovedToUk, UnauthorisedAbsence, ConcernsNotTakenSeriously, WiderProcedureFailings,
+        ChildProtectionPlan, RangeOfAgencies, LocalProtocolsNeedChange, NationalImplications,
+    }
+    DeadlineKindGql = "shared::deadline::DeadlineKind" as "DeadlineKind" {
+        PanelRecommendation, ChairDecision, TermsToOfsted, ImrSubmission, Completion,
+    }
+    DeadlineStatusGql = "shared::deadline::DeadlineStatus" as "DeadlineStatus" {
+        OnTrack, AtRisk, Overdue, Met, MetLate,
+    }
+    OperationGql = "shared::policy::Operation" as "Operation" {
+        SubmitReferral, RecordAssessment, RecordRecommendation, DecideReview, RecordOfstedNotification,
+        UpdateSetupChecklist, ConfirmRecordsSecured, Appoint, EditTermsOfReference,
+        ApproveTermsOfReference, RecordTermsSent, ExtendDeadline, ManageUsers,
+    }
+    ScopeReasonGql = "shared::policy::ScopeReason" as "ScopeReason" {
+        BoardRole, Assignment, InvolvedAgencyManager, PartnerBoard, NotifiedToOfsted, Referrer,
+    }
+}

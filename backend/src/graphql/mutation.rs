@@ -1,0 +1,286 @@
+//! Mutations: each one a step of the procedure, guarded by role and stage, written
+//! with its audit entry in one transaction (see `services`).
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object};
+use chrono::NaiveDate;
+use shared::policy::Grant;
+
+use super::enums::*;
+use super::inputs::*;
+use super::types::*;
+use super::{caller, state};
+use crate::access;
+use crate::errors::{ApiError, GqlResult};
+use crate::services;
+
+pub struct Mutation;
+
+async fn reload(ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
+    let a = access::for_review(&state(ctx)?.db, caller(ctx)?, review_id).await?;
+    Ok(Review(Arc::new(a)))
+}
+
+#[Object]
+impl Mutation {
+    /// Signs in. The token goes in `Authorization: Bearer <token>`.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> GqlResult<LoginResult> {
+        let st = state(ctx)?;
+        if password.len() > 1024 {
+            return Err(ApiError::Unauthenticated.into());
+        }
+        let (token, user) = services::login(&st.db, &st.tokens, &email, &password).await?;
+        let caller =
+            crate::context::Caller::load(&st.db, &crate::auth::Subject::User(user.id)).await?;
+        Ok(LoginResult {
+            token,
+            expires_at: chrono::Utc::now() + st.tokens.lifetime(),
+            user: UserAccount {
+                user: caller.user,
+                grants: caller.grants,
+            },
+        })
+    }
+
+    /// Stage 1: refer a case.
+    async fn submit_referral(&self, ctx: &Context<'_>, input: ReferralInput) -> GqlResult<Review> {
+        let id = services::submit_referral(&state(ctx)?.db, caller(ctx)?, input.into()).await?;
+        reload(ctx, id).await
+    }
+
+    /// Stage 2: the Initial Panel's view of the criteria.
+    async fn record_criteria_assessment(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        category: CategoryGql,
+        reasons: String,
+    ) -> GqlResult<Review> {
+        services::record_assessment(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            category.into(),
+            &reasons,
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 3: the Initial Panel's recommendation.
+    async fn record_recommendation(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        conduct: bool,
+        alternative: Option<NoReviewOutcomeGql>,
+        scope: Option<String>,
+        reasons: String,
+    ) -> GqlResult<Review> {
+        services::record_recommendation(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            conduct,
+            alternative.map(Into::into),
+            scope.as_deref(),
+            &reasons,
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 4: the Chair's decision, with reasons.
+    async fn decide_review(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        conduct: bool,
+        outcome: Option<NoReviewOutcomeGql>,
+        reasons: String,
+    ) -> GqlResult<Review> {
+        services::decide(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            conduct,
+            outcome.map(Into::into),
+            &reasons,
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 5: Ofsted told of the decision.
+    async fn record_ofsted_notification(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        sent_on: NaiveDate,
+        reasons: Option<String>,
+    ) -> GqlResult<Review> {
+        services::record_ofsted_notification(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            sent_on,
+            reasons.as_deref(),
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 6: tick or untick an item of the set-up checklist.
+    async fn update_setup_checklist_item(
+        &self,
+        ctx: &Context<'_>,
+        item_id: i32,
+        done: bool,
+        note: Option<String>,
+        done_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        let item = services::update_checklist_item(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            item_id,
+            done,
+            note.as_deref(),
+            done_on,
+        )
+        .await?;
+        reload(ctx, item.review_id).await
+    }
+
+    /// Stage 6: appoint the panel chair, a panel member, the overview author or a
+    /// designated professional. Independence failures are refused with every reason.
+    async fn appoint(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        user_id: i32,
+        assignment: AssignmentGql,
+    ) -> GqlResult<Review> {
+        services::appoint(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            user_id,
+            assignment.into(),
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 6 complete.
+    async fn complete_set_up(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
+        services::complete_set_up(&state(ctx)?.db, caller(ctx)?, review_id).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 7: save the terms of reference as a new version. `expectedVersion` is the
+    /// version you started from (0 for the first); a stale one is refused with `CONFLICT`.
+    async fn save_terms_of_reference(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        expected_version: i32,
+        answers: Vec<TermsAnswerInput>,
+    ) -> GqlResult<Review> {
+        let answers: Vec<(Option<String>, bool)> = answers
+            .into_iter()
+            .map(|a| (a.text, a.not_applicable))
+            .collect();
+        services::save_terms(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            expected_version,
+            &answers,
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 7 complete: the Chair approves a version of the terms of reference.
+    async fn approve_terms_of_reference(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        version: i32,
+    ) -> GqlResult<Review> {
+        services::approve_terms(&state(ctx)?.db, caller(ctx)?, review_id, version).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// The approved terms of reference were sent to Ofsted.
+    async fn record_terms_sent_to_ofsted(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        sent_on: NaiveDate,
+    ) -> GqlResult<Review> {
+        services::record_terms_sent(&state(ctx)?.db, caller(ctx)?, review_id, sent_on).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Move a deadline later, with the reason; the history is kept.
+    async fn extend_deadline(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        kind: DeadlineKindGql,
+        due_on: NaiveDate,
+        reason: String,
+    ) -> GqlResult<Review> {
+        services::extend_deadline(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            kind.into(),
+            due_on,
+            &reason,
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Create a user account (administrators).
+    async fn create_user(&self, ctx: &Context<'_>, input: NewUserInput) -> GqlResult<UserAccount> {
+        let c = caller(ctx)?;
+        let grants: Vec<Grant> = input
+            .roles
+            .iter()
+            .map(|g| Grant {
+                role: g.role.into(),
+                board: g.board_id.map(shared::BoardId),
+                agency: g.agency_id.map(shared::AgencyId),
+            })
+            .collect();
+        let u = services::create_user(
+            &state(ctx)?.db,
+            Some(c),
+            services::NewUser {
+                email: input.email,
+                name: input.name,
+                job_title: input.job_title,
+                agency_id: input.agency_id,
+                password: input.password,
+                grants,
+            },
+        )
+        .await?;
+        let loaded =
+            crate::context::Caller::load(&state(ctx)?.db, &crate::auth::Subject::User(u.id))
+                .await?;
+        Ok(UserAccount {
+            user: loaded.user,
+            grants: loaded.grants,
+        })
+    }
+}

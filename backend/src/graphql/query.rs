@@ -1,0 +1,279 @@
+//! Queries.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, Object};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use shared::policy::{Field, Operation};
+use shared::stage::Relationship;
+
+use super::enums::*;
+use super::inputs::ReferralFactsInput;
+use super::types::*;
+use super::{caller, state};
+use crate::access::{self, ReviewAccess};
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult, GqlResult};
+use crate::loaders::{AccessOf, ByReview};
+
+pub struct Query;
+
+/// How a list of reviews is sorted.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum ReviewOrder {
+    #[default]
+    ReferredOnDesc,
+    ReferredOnAsc,
+    Reference,
+    /// Needs full access to names on every review you can see.
+    ChildName,
+}
+
+/// Refuses a filter or sort on `field` unless the caller may read it as asked on every
+/// review in scope: otherwise the order of results would leak what the field hides.
+fn require_on_all(all: &[ReviewAccess], field: Field, full: bool, what: &str) -> ApiResult<()> {
+    let ok = all.iter().all(|a| {
+        if full {
+            a.full(field)
+        } else {
+            a.read(field).is_ok()
+        }
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "{what}: you cannot read {} on every review you see",
+            field.title().to_lowercase()
+        )))
+    }
+}
+
+#[Object]
+impl Query {
+    /// Who you are, with your roles.
+    async fn me(&self, ctx: &Context<'_>) -> GqlResult<UserAccount> {
+        let c = caller(ctx)?;
+        Ok(UserAccount {
+            user: c.user.clone(),
+            grants: c.grants.clone(),
+        })
+    }
+
+    /// The reviews you may see, from referral onwards.
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        stage: Option<StageGql>,
+        #[graphql(desc = "Part of the child's name or an alias; needs full access to names.")]
+        child_name: Option<String>,
+        #[graphql(default)] order_by: ReviewOrder,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+        #[graphql(default = 0, validator(minimum = 0))] offset: i32,
+    ) -> GqlResult<Vec<Review>> {
+        let c = caller(ctx)?;
+        let db = &state(ctx)?.db;
+        let candidates = review::Entity::find()
+            .filter(access::candidates(c))
+            .order_by_asc(review::Column::Id)
+            .all(db)
+            .await?;
+        let all = access::for_reviews(db, c, &candidates).await?;
+        if stage.is_some() {
+            require_on_all(&all, Field::ReviewSummary, false, "filtering by stage")?;
+        }
+        let needs_names = child_name.is_some() || order_by == ReviewOrder::ChildName;
+        if child_name.is_some() {
+            require_on_all(&all, Field::PersonName, true, "filtering by name")?;
+        }
+        if order_by == ReviewOrder::ChildName {
+            require_on_all(&all, Field::PersonName, true, "sorting by name")?;
+        }
+        let mut children: std::collections::HashMap<i32, person::Model> =
+            std::collections::HashMap::new();
+        if needs_names {
+            let found = loaders(ctx)?
+                .load_many(
+                    all.iter()
+                        .map(|a| ByReview::<person::Entity>::of(a.review.id)),
+                )
+                .await?;
+            for (k, people) in found {
+                if let Some(ch) = people
+                    .iter()
+                    .find(|p| p.relationship == Relationship::Child.as_str())
+                {
+                    children.insert(k.0, ch.clone());
+                }
+            }
+        }
+        let needle = child_name.map(|n| n.trim().to_lowercase());
+        let mut list: Vec<ReviewAccess> = all
+            .into_iter()
+            .filter(|a| stage.is_none_or(|s| a.stage() == shared::stage::Stage::from(s)))
+            .filter(|a| {
+                needle.as_ref().is_none_or(|n| {
+                    children.get(&a.review.id).is_some_and(|ch| {
+                        ch.name.to_lowercase().contains(n)
+                            || parse_aliases(&ch.aliases)
+                                .iter()
+                                .any(|x| x.to_lowercase().contains(n))
+                    })
+                })
+            })
+            .collect();
+        match order_by {
+            ReviewOrder::ReferredOnDesc => list.sort_by(|a, b| {
+                b.review
+                    .referred_on
+                    .cmp(&a.review.referred_on)
+                    .then(b.review.id.cmp(&a.review.id))
+            }),
+            ReviewOrder::ReferredOnAsc => list.sort_by(|a, b| {
+                a.review
+                    .referred_on
+                    .cmp(&b.review.referred_on)
+                    .then(a.review.id.cmp(&b.review.id))
+            }),
+            ReviewOrder::Reference => {
+                list.sort_by(|a, b| a.review.reference.cmp(&b.review.reference))
+            }
+            ReviewOrder::ChildName => {
+                list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase()))
+            }
+        }
+        Ok(list
+            .into_iter()
+            .skip(offset as usize)
+            .take(first as usize)
+            .map(|a| Review(Arc::new(a)))
+            .collect())
+    }
+
+    /// One review; `NOT_FOUND` when it does not exist or you may not see it.
+    async fn review(&self, ctx: &Context<'_>, id: i32) -> GqlResult<Review> {
+        caller(ctx)?;
+        loaders(ctx)?
+            .load_one(AccessOf(id))
+            .await?
+            .map(Review)
+            .ok_or_else(|| ApiError::NotFound.into())
+    }
+
+    /// Deadlines at risk or overdue on the reviews you may see, soonest first.
+    async fn my_deadlines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to judge by; today when left out.")] as_of: Option<NaiveDate>,
+    ) -> GqlResult<Vec<DeadlineAlert>> {
+        let c = caller(ctx)?;
+        let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
+        let found = crate::services::alerts(&state(ctx)?.db, c, today).await?;
+        Ok(found
+            .into_iter()
+            .map(|(a, d, at_risk_days)| DeadlineAlert {
+                review: Review(a),
+                deadline: Deadline {
+                    row: d,
+                    today,
+                    at_risk_days,
+                },
+            })
+            .collect())
+    }
+
+    /// What the criteria engine proposes for a set of facts (nothing is stored).
+    async fn criteria_proposal(
+        &self,
+        ctx: &Context<'_>,
+        facts: ReferralFactsInput,
+    ) -> GqlResult<Proposal> {
+        caller(ctx)?;
+        Ok(shared::criteria::assess(&facts.into()).into())
+    }
+
+    /// The nineteen questions of the terms of reference (Appendix 1).
+    async fn terms_of_reference_questions(&self) -> Vec<&'static str> {
+        shared::terms::QUESTIONS.to_vec()
+    }
+
+    async fn boards(&self, ctx: &Context<'_>) -> GqlResult<Vec<Board>> {
+        caller(ctx)?;
+        Ok(board::Entity::find()
+            .order_by_asc(board::Column::Name)
+            .all(&state(ctx)?.db)
+            .await?
+            .into_iter()
+            .map(Board)
+            .collect())
+    }
+
+    async fn agencies(&self, ctx: &Context<'_>) -> GqlResult<Vec<Agency>> {
+        caller(ctx)?;
+        Ok(agency::Entity::find()
+            .order_by_asc(agency::Column::Name)
+            .all(&state(ctx)?.db)
+            .await?
+            .into_iter()
+            .map(Agency)
+            .collect())
+    }
+
+    /// Every user account with its roles: for administrators, and only accounts.
+    async fn users(&self, ctx: &Context<'_>) -> GqlResult<Vec<UserAccount>> {
+        let c = caller(ctx)?;
+        if !shared::policy::may_globally(&c.roles(), Operation::ManageUsers) {
+            return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()).into());
+        }
+        let db = &state(ctx)?.db;
+        let users = user::Entity::find()
+            .order_by_asc(user::Column::Name)
+            .all(db)
+            .await?;
+        let grants = role_grant::Entity::find().all(db).await?;
+        Ok(users
+            .into_iter()
+            .map(|u| {
+                let g = grants
+                    .iter()
+                    .filter(|g| g.user_id == u.id)
+                    .filter_map(|g| {
+                        Some(shared::policy::Grant {
+                            role: role_of(&g.role)?,
+                            board: g.board_id.map(shared::BoardId),
+                            agency: g.agency_id.map(shared::AgencyId),
+                        })
+                    })
+                    .collect();
+                UserAccount { user: u, grants: g }
+            })
+            .collect())
+    }
+
+    /// Users who could be appointed to a review: name, job title and agency only.
+    async fn appointable_users(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+    ) -> GqlResult<Vec<UserAccount>> {
+        let c = caller(ctx)?;
+        let db = &state(ctx)?.db;
+        let a = access::for_review(db, c, review_id).await?;
+        if !shared::policy::may_any(&a.capacities, Operation::Appoint) {
+            return Err(ApiError::Forbidden(Operation::Appoint.title().to_lowercase()).into());
+        }
+        let users = user::Entity::find()
+            .filter(user::Column::Active.eq(true))
+            .order_by_asc(user::Column::Name)
+            .all(db)
+            .await?;
+        Ok(users
+            .into_iter()
+            .map(|u| UserAccount {
+                user: u,
+                grants: Vec::new(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,825 @@
+//! GraphQL output objects. Each field that carries case content asks the review's
+//! `ReviewAccess` first: full, pseudonymised, or `FORBIDDEN`.
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::criteria::{self, ReferralFacts};
+use shared::deadline::{self as dl, DeadlineKind, ProcedureProfile};
+use shared::policy::{Access, Field};
+use shared::pseudonymise::{RegisteredPerson, pseudonymise};
+use shared::role::{Assignment, Role};
+use shared::stage::{ChecklistItem, NoReviewOutcome, Relationship};
+
+use super::enums::*;
+use crate::access::ReviewAccess;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult, GqlResult};
+use crate::loaders::{ById, ByReview, ExtensionsOf, Loaders};
+
+pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DataLoader<Loaders>> {
+    ctx.data::<DataLoader<Loaders>>()
+        .map_err(|_| ApiError::Internal("request has no loaders".into()))
+}
+
+pub(crate) async fn rows<E>(ctx: &Context<'_>, review_id: i32) -> ApiResult<Arc<Vec<E::Model>>>
+where
+    E: crate::loaders::ReviewChild + Send + Sync + 'static,
+    E::Model: Send + Sync + Clone + 'static,
+{
+    Ok(loaders(ctx)?
+        .load_one(ByReview::<E>::of(review_id))
+        .await?
+        .unwrap_or_default())
+}
+
+pub(crate) async fn by_id<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
+where
+    E: crate::loaders::ById32 + Send + Sync + 'static,
+    E::Model: Send + Sync + Clone + 'static,
+{
+    Ok(loaders(ctx)?.load_one(ById::<E>::of(id)).await?)
+}
+
+/// The people of a review as the name replacement needs them.
+async fn registered_people(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<RegisteredPerson>> {
+    let people = rows::<person::Entity>(ctx, review_id).await?;
+    Ok(people
+        .iter()
+        .map(|p| {
+            let mut names = vec![p.name.clone()];
+            names.extend(parse_aliases(&p.aliases));
+            RegisteredPerson {
+                label: p.label.clone(),
+                names,
+            }
+        })
+        .collect())
+}
+
+pub(crate) fn parse_aliases(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// Free text of `field` as the caller may read it.
+async fn text(
+    ctx: &Context<'_>,
+    access: &ReviewAccess,
+    field: Field,
+    raw: &str,
+) -> ApiResult<String> {
+    match access.read(field)? {
+        Access::Full => Ok(raw.to_owned()),
+        _ => Ok(pseudonymise(
+            raw,
+            &registered_people(ctx, access.review.id).await?,
+        )),
+    }
+}
+
+async fn opt_text(
+    ctx: &Context<'_>,
+    access: &ReviewAccess,
+    field: Field,
+    raw: Option<&str>,
+) -> ApiResult<Option<String>> {
+    match raw {
+        Some(t) => text(ctx, access, field, t).await.map(Some),
+        None => access.read(field).map(|_| None),
+    }
+}
+
+/// The procedure profile of a board; the default one when the stored profile is unreadable.
+pub(crate) fn profile_of(b: &board::Model) -> ProcedureProfile {
+    serde_json::from_str(&b.procedure_profile)
+        .unwrap_or_else(|_| ProcedureProfile::working_together_2010())
+}
+
+pub struct Board(pub board::Model);
+
+#[Object]
+impl Board {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The name of the timetable this board runs reviews by.
+    async fn procedure_profile(&self) -> String {
+        profile_of(&self.0).name
+    }
+}
+
+pub struct Agency(pub agency::Model);
+
+#[Object]
+impl Agency {
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Police, health, social care, education, probation...
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn board(&self, ctx: &Context<'_>) -> GqlResult<Option<Board>> {
+        Ok(by_id::<board::Entity>(ctx, self.0.board_id)
+            .await?
+            .map(Board))
+    }
+}
+
+/// A role held by a user, for a board or an agency.
+#[derive(SimpleObject)]
+pub struct RoleGrant {
+    pub role: RoleGql,
+    pub board_id: Option<i32>,
+    pub agency_id: Option<i32>,
+}
+
+/// A user account: who they are and what they hold, never case content.
+pub struct UserAccount {
+    pub user: user::Model,
+    pub grants: Vec<shared::policy::Grant>,
+}
+
+#[Object]
+impl UserAccount {
+    async fn id(&self) -> i32 {
+        self.user.id
+    }
+    async fn email(&self) -> &str {
+        &self.user.email
+    }
+    async fn name(&self) -> &str {
+        &self.user.name
+    }
+    async fn job_title(&self) -> Option<&str> {
+        self.user.job_title.as_deref()
+    }
+    async fn active(&self) -> bool {
+        self.user.active
+    }
+    async fn agency(&self, ctx: &Context<'_>) -> GqlResult<Option<Agency>> {
+        match self.user.agency_id {
+            Some(a) => Ok(by_id::<agency::Entity>(ctx, a).await?.map(Agency)),
+            None => Ok(None),
+        }
+    }
+    async fn roles(&self) -> Vec<RoleGrant> {
+        self.grants
+            .iter()
+            .map(|g| RoleGrant {
+                role: g.role.into(),
+                board_id: g.board.map(|b| b.0),
+                agency_id: g.agency.map(|a| a.0),
+            })
+            .collect()
+    }
+}
+
+/// A case, from its referral onwards.
+#[derive(Clone)]
+pub struct Review(pub Arc<ReviewAccess>);
+
+impl Review {
+    fn r(&self) -> &review::Model {
+        &self.0.review
+    }
+    fn summary(&self) -> ApiResult<()> {
+        self.0.read(Field::ReviewSummary).map(|_| ())
+    }
+}
+
+#[Object]
+impl Review {
+    async fn id(&self) -> i32 {
+        self.r().id
+    }
+    /// The board's reference, e.g. `SCR-2026-0007`.
+    async fn reference(&self) -> GqlResult<&str> {
+        self.summary()?;
+        Ok(&self.r().reference)
+    }
+    async fn stage(&self) -> GqlResult<StageGql> {
+        self.summary()?;
+        Ok(self.0.stage().into())
+    }
+    /// The procedure's stage number, 1 to 18.
+    async fn stage_number(&self) -> GqlResult<i32> {
+        self.summary()?;
+        Ok(i32::from(self.0.stage().number()))
+    }
+    /// Optimistic-concurrency version of the review's own record.
+    async fn version(&self) -> i32 {
+        self.r().version
+    }
+    async fn referred_on(&self) -> GqlResult<NaiveDate> {
+        self.summary()?;
+        Ok(self.r().referred_on)
+    }
+    async fn decided_on(&self) -> GqlResult<Option<NaiveDate>> {
+        self.summary()?;
+        Ok(self.r().decided_on)
+    }
+    async fn notified_to_ofsted(&self) -> GqlResult<bool> {
+        self.summary()?;
+        Ok(self.r().notified_to_ofsted)
+    }
+    async fn lead_board(&self, ctx: &Context<'_>) -> GqlResult<Option<Board>> {
+        self.summary()?;
+        Ok(by_id::<board::Entity>(ctx, self.r().lead_board_id)
+            .await?
+            .map(Board))
+    }
+    async fn partner_boards(&self, ctx: &Context<'_>) -> GqlResult<Vec<Board>> {
+        self.summary()?;
+        let links = rows::<review_board::Entity>(ctx, self.r().id).await?;
+        let mut out = Vec::new();
+        for l in links.iter().filter(|l| !l.is_lead) {
+            out.extend(by_id::<board::Entity>(ctx, l.board_id).await?.map(Board));
+        }
+        Ok(out)
+    }
+    async fn involved_agencies(&self, ctx: &Context<'_>) -> GqlResult<Vec<Agency>> {
+        self.summary()?;
+        let links = rows::<review_agency::Entity>(ctx, self.r().id).await?;
+        let found = loaders(ctx)?
+            .load_many(
+                links
+                    .iter()
+                    .map(|l| ById::<agency::Entity>::of(l.agency_id)),
+            )
+            .await?;
+        let mut out: Vec<Agency> = found.into_values().map(Agency).collect();
+        out.sort_by_key(|a| a.0.id);
+        Ok(out)
+    }
+    /// The capacities in which you act on this review.
+    async fn my_capacities(&self) -> Vec<CapacityGql> {
+        self.0.capacities.iter().map(|c| (*c).into()).collect()
+    }
+    /// Why you can see this review.
+    async fn my_scope_reasons(&self) -> Vec<ScopeReasonGql> {
+        self.0.reasons.iter().map(|c| (*c).into()).collect()
+    }
+    /// What you may do to this review now (role and stage both allowing).
+    async fn allowed_operations(&self) -> Vec<OperationGql> {
+        self.0
+            .allowed_operations()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+    async fn deadlines(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<NaiveDate>,
+    ) -> GqlResult<Vec<Deadline>> {
+        self.0.read(Field::Deadlines)?;
+        let at_risk_days = match by_id::<board::Entity>(ctx, self.r().lead_board_id).await? {
+            Some(b) => profile_of(&b).at_risk_days,
+            None => ProcedureProfile::working_together_2010().at_risk_days,
+        };
+        let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
+        Ok(rows::<deadline::Entity>(ctx, self.r().id)
+            .await?
+            .iter()
+            .map(|d| Deadline {
+                row: d.clone(),
+                today,
+                at_risk_days,
+            })
+            .collect())
+    }
+    async fn people(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
+        self.0.read(Field::PersonLabel)?;
+        Ok(rows::<person::Entity>(ctx, self.r().id)
+            .await?
+            .iter()
+            .map(|p| Person {
+                row: p.clone(),
+                access: self.0.clone(),
+            })
+            .collect())
+    }
+    /// The child the review is about.
+    async fn child(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
+        self.0.read(Field::PersonLabel)?;
+        Ok(rows::<person::Entity>(ctx, self.r().id)
+            .await?
+            .iter()
+            .find(|p| p.relationship == Relationship::Child.as_str())
+            .map(|p| Person {
+                row: p.clone(),
+                access: self.0.clone(),
+            }))
+    }
+    async fn referral(&self, ctx: &Context<'_>) -> GqlResult<Option<Referral>> {
+        self.summary()?;
+        Ok(rows::<referral::Entity>(ctx, self.r().id)
+            .await?
+            .first()
+            .map(|r| Referral {
+                row: r.clone(),
+                access: self.0.clone(),
+            }))
+    }
+    /// Every criteria assessment recorded, oldest first.
+    async fn criteria_assessments(&self, ctx: &Context<'_>) -> GqlResult<Vec<CriteriaAssessment>> {
+        self.0.read(Field::CriteriaAssessment)?;
+        let list = rows::<criteria_assessment::Entity>(ctx, self.r().id).await?;
+        let mut out = Vec::new();
+        for a in list.iter() {
+            out.push(CriteriaAssessment {
+                category: criteria::Category::parse(&a.category)
+                    .unwrap_or(criteria::Category::NotMet)
+                    .into(),
+                engine_category: criteria::Category::parse(&a.engine_category)
+                    .unwrap_or(criteria::Category::NotMet)
+                    .into(),
+                reasons: text(ctx, &self.0, Field::CriteriaAssessment, &a.reasons).await?,
+                assessed_at: a.assessed_at,
+            });
+        }
+        Ok(out)
+    }
+    async fn recommendation(&self, ctx: &Context<'_>) -> GqlResult<Option<Recommendation>> {
+        self.0.read(Field::Recommendation)?;
+        let list = rows::<recommendation::Entity>(ctx, self.r().id).await?;
+        let Some(r) = list.last() else {
+            return Ok(None);
+        };
+        Ok(Some(Recommendation {
+            conduct: r.conduct,
+            alternative: r
+                .alternative
+                .as_deref()
+                .and_then(NoReviewOutcome::parse)
+                .map(Into::into),
+            scope: opt_text(ctx, &self.0, Field::Recommendation, r.scope.as_deref()).await?,
+            reasons: text(ctx, &self.0, Field::Recommendation, &r.reasons).await?,
+            recommended_at: r.recommended_at,
+        }))
+    }
+    async fn decision(&self, ctx: &Context<'_>) -> GqlResult<Option<ChairDecision>> {
+        self.0.read(Field::ChairDecision)?;
+        let list = rows::<decision::Entity>(ctx, self.r().id).await?;
+        let Some(d) = list.last() else {
+            return Ok(None);
+        };
+        Ok(Some(ChairDecision {
+            conduct: d.conduct,
+            outcome: d
+                .outcome
+                .as_deref()
+                .and_then(NoReviewOutcome::parse)
+                .map(Into::into),
+            reasons: text(ctx, &self.0, Field::ChairDecision, &d.reasons).await?,
+            decided_on: d.decided_on,
+        }))
+    }
+    async fn ofsted_notification(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Option<OfstedNotification>> {
+        self.0.read(Field::OfstedNotification)?;
+        let list = rows::<notification::Entity>(ctx, self.r().id).await?;
+        let Some(n) = list.iter().rev().find(|n| n.recipient == "ofsted") else {
+            return Ok(None);
+        };
+        Ok(Some(OfstedNotification {
+            subject: n.subject.clone(),
+            reasons: opt_text(
+                ctx,
+                &self.0,
+                Field::OfstedNotification,
+                n.reasons.as_deref(),
+            )
+            .await?,
+            sent_on: n.sent_on,
+            terms_sent_on: n.terms_sent_on,
+        }))
+    }
+    async fn setup_checklist(&self, ctx: &Context<'_>) -> GqlResult<Vec<SetupChecklistItem>> {
+        let access = self.0.read(Field::SetupChecklist)?;
+        let list = rows::<setup_checklist_item::Entity>(ctx, self.r().id).await?;
+        let mut out = Vec::new();
+        for i in list.iter() {
+            out.push(SetupChecklistItem {
+                id: i.id,
+                item: ChecklistItem::parse(&i.item)
+                    .unwrap_or(ChecklistItem::AgenciesNotified)
+                    .into(),
+                agency_id: i.agency_id,
+                done: i.done,
+                done_on: i.done_on,
+                note: match (&i.note, access) {
+                    (Some(n), _) => Some(text(ctx, &self.0, Field::SetupChecklist, n).await?),
+                    (None, _) => None,
+                },
+            });
+        }
+        Ok(out)
+    }
+    async fn appointments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Appointment>> {
+        let access = self.0.read(Field::Appointments)?;
+        let list = rows::<review_assignment::Entity>(ctx, self.r().id).await?;
+        let mut out = Vec::new();
+        for a in list.iter() {
+            let Some(assignment) = Assignment::parse(&a.assignment) else {
+                continue;
+            };
+            let u = by_id::<user::Entity>(ctx, a.user_id).await?;
+            let agency = match u.as_ref().and_then(|u| u.agency_id) {
+                Some(id) => by_id::<agency::Entity>(ctx, id).await?.map(|x| x.name),
+                None => None,
+            };
+            let job_title = u.as_ref().and_then(|u| u.job_title.clone());
+            // 11.16: only the panel chair and the overview author are named to outsiders;
+            // panel members by job title and employer.
+            let named = access == Access::Full
+                || matches!(
+                    assignment,
+                    Assignment::PanelChair | Assignment::OverviewAuthor
+                );
+            out.push(Appointment {
+                id: a.id,
+                assignment: assignment.into(),
+                user_id: named.then_some(a.user_id),
+                name: if named { u.map(|u| u.name) } else { None },
+                job_title,
+                agency,
+                appointed_at: a.appointed_at,
+            });
+        }
+        Ok(out)
+    }
+    /// The terms of reference: the latest version, or the one asked for.
+    async fn terms_of_reference(
+        &self,
+        ctx: &Context<'_>,
+        version: Option<i32>,
+    ) -> GqlResult<Option<TermsOfReference>> {
+        self.0.read(Field::TermsOfReference)?;
+        let list = rows::<terms_of_reference::Entity>(ctx, self.r().id).await?;
+        let latest = list.iter().map(|t| t.version).max().unwrap_or(0);
+        let found = match version {
+            Some(v) => list.iter().find(|t| t.version == v),
+            None => list.iter().max_by_key(|t| t.version),
+        };
+        let Some(t) = found else { return Ok(None) };
+        let stored: Vec<crate::services::StoredAnswer> =
+            serde_json::from_str(&t.answers).unwrap_or_default();
+        let mut answers = Vec::new();
+        for (i, q) in shared::terms::QUESTIONS.iter().enumerate() {
+            let a = stored.get(i).cloned().unwrap_or_default();
+            answers.push(TermsAnswer {
+                number: i as i32 + 1,
+                question: (*q).to_owned(),
+                text: opt_text(ctx, &self.0, Field::TermsOfReference, a.text.as_deref()).await?,
+                not_applicable: a.not_applicable,
+            });
+        }
+        Ok(Some(TermsOfReference {
+            version: t.version,
+            latest: t.version == latest,
+            answers,
+            saved_at: t.saved_at,
+            approved: t.approved_at.is_some(),
+            approved_at: t.approved_at,
+        }))
+    }
+    /// Every saved version number, oldest first.
+    async fn terms_of_reference_versions(&self, ctx: &Context<'_>) -> GqlResult<Vec<i32>> {
+        self.0.read(Field::TermsOfReference)?;
+        Ok(rows::<terms_of_reference::Entity>(ctx, self.r().id)
+            .await?
+            .iter()
+            .map(|t| t.version)
+            .collect())
+    }
+    /// Every change made to the review, oldest first.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> GqlResult<Vec<AuditEntry>> {
+        self.0.read(Field::AuditTrail)?;
+        Ok(crate::audit::for_review(&loaders(ctx)?.loader().db, self.r().id).await?)
+    }
+}
+
+/// A person of the review.
+pub struct Person {
+    pub row: person::Model,
+    pub access: Arc<ReviewAccess>,
+}
+
+#[Object]
+impl Person {
+    async fn id(&self) -> i32 {
+        self.row.id
+    }
+    /// "Child A", "Mother": how the person appears to anyone outside the review.
+    async fn label(&self) -> &str {
+        &self.row.label
+    }
+    async fn relationship(&self) -> RelationshipGql {
+        Relationship::parse(&self.row.relationship)
+            .unwrap_or(Relationship::HouseholdMember)
+            .into()
+    }
+    /// The real name; the label when you may see only pseudonymised identities.
+    async fn name(&self) -> GqlResult<String> {
+        Ok(match self.access.read(Field::PersonName)? {
+            Access::Full => self.row.name.clone(),
+            _ => self.row.label.clone(),
+        })
+    }
+    /// Other names and spellings; empty when you may see only pseudonymised identities.
+    async fn aliases(&self) -> GqlResult<Vec<String>> {
+        Ok(match self.access.read(Field::PersonName)? {
+            Access::Full => parse_aliases(&self.row.aliases),
+            _ => Vec::new(),
+        })
+    }
+    async fn date_of_birth(&self) -> GqlResult<Option<NaiveDate>> {
+        Ok(match self.access.read(Field::PersonDateOfBirth)? {
+            Access::Full => self.row.date_of_birth,
+            _ => None,
+        })
+    }
+    async fn address(&self) -> GqlResult<Option<String>> {
+        Ok(match self.access.read(Field::PersonAddress)? {
+            Access::Full => self.row.address.clone(),
+            _ => None,
+        })
+    }
+}
+
+/// The referral that opened the case.
+pub struct Referral {
+    pub row: referral::Model,
+    pub access: Arc<ReviewAccess>,
+}
+
+impl Referral {
+    fn facts_value(&self) -> ReferralFacts {
+        serde_json::from_str(&self.row.facts).unwrap_or_default()
+    }
+}
+
+#[Object]
+impl Referral {
+    async fn circumstances(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        Ok(text(
+            ctx,
+            &self.access,
+            Field::ReferralCircumstances,
+            &self.row.circumstances,
+        )
+        .await?)
+    }
+    async fn facts(&self) -> GqlResult<ReferralFactsView> {
+        self.access.read(Field::ReferralFacts)?;
+        Ok(ReferralFactsView::from(&self.facts_value()))
+    }
+    /// The criteria engine's proposal for these facts.
+    async fn proposal(&self) -> GqlResult<Proposal> {
+        self.access.read(Field::ReferralFacts)?;
+        Ok(criteria::assess(&self.facts_value()).into())
+    }
+    /// Why the lead board leads (11.3).
+    async fn lead_board_reason(&self) -> GqlResult<&str> {
+        self.access.read(Field::ReviewSummary)?;
+        Ok(&self.row.lead_board_reason)
+    }
+    async fn looked_after_by_board_id(&self) -> GqlResult<Option<i32>> {
+        self.access.read(Field::ReferralFacts)?;
+        Ok(self.row.looked_after_by_board_id)
+    }
+}
+
+/// The facts of a referral that the criteria turn on.
+#[derive(SimpleObject)]
+pub struct ReferralFactsView {
+    pub child_died: bool,
+    pub suspected_suicide: bool,
+    pub abuse_or_neglect: Option<AbuseOrNeglectGql>,
+    pub custody: Option<CustodySettingGql>,
+    pub detained_under_mental_health_law: bool,
+    pub harm: Vec<HarmCategoryGql>,
+    pub inter_agency_concern: Option<bool>,
+    pub indicators: Vec<IndicatorGql>,
+}
+
+impl From<&ReferralFacts> for ReferralFactsView {
+    fn from(f: &ReferralFacts) -> Self {
+        Self {
+            child_died: f.child_died,
+            suspected_suicide: f.suspected_suicide,
+            abuse_or_neglect: f.abuse_or_neglect.map(Into::into),
+            custody: f.custody.map(Into::into),
+            detained_under_mental_health_law: f.detained_under_mental_health_law,
+            harm: f.harm.iter().map(|h| (*h).into()).collect(),
+            inter_agency_concern: f.inter_agency_concern,
+            indicators: f.indicators.iter().map(|i| (*i).into()).collect(),
+        }
+    }
+}
+
+/// The criteria engine's answer.
+#[derive(SimpleObject)]
+pub struct Proposal {
+    pub category: CategoryGql,
+    /// The facts that led here, each with its paragraph of the procedure.
+    pub reasons: Vec<String>,
+    /// Facts absent or unknown that would have led to a stronger category.
+    pub missing: Vec<String>,
+}
+
+impl From<criteria::Proposal> for Proposal {
+    fn from(p: criteria::Proposal) -> Self {
+        Self {
+            category: p.category.into(),
+            reasons: p.reasons,
+            missing: p.missing,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CriteriaAssessment {
+    /// The Initial Panel's view.
+    pub category: CategoryGql,
+    /// What the engine proposed when the panel recorded its view.
+    pub engine_category: CategoryGql,
+    pub reasons: String,
+    pub assessed_at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject)]
+pub struct Recommendation {
+    pub conduct: bool,
+    pub alternative: Option<NoReviewOutcomeGql>,
+    pub scope: Option<String>,
+    pub reasons: String,
+    pub recommended_at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject)]
+pub struct ChairDecision {
+    pub conduct: bool,
+    pub outcome: Option<NoReviewOutcomeGql>,
+    pub reasons: String,
+    pub decided_on: NaiveDate,
+}
+
+#[derive(SimpleObject)]
+pub struct OfstedNotification {
+    pub subject: String,
+    pub reasons: Option<String>,
+    pub sent_on: NaiveDate,
+    pub terms_sent_on: Option<NaiveDate>,
+}
+
+#[derive(SimpleObject)]
+pub struct SetupChecklistItem {
+    pub id: i32,
+    pub item: ChecklistItemGql,
+    /// For "records secured": the agency that confirms.
+    pub agency_id: Option<i32>,
+    pub done: bool,
+    pub done_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct Appointment {
+    pub id: i32,
+    pub assignment: AssignmentGql,
+    /// Absent when the appointee may not be named to you (11.16).
+    pub user_id: Option<i32>,
+    pub name: Option<String>,
+    pub job_title: Option<String>,
+    pub agency: Option<String>,
+    pub appointed_at: DateTime<Utc>,
+}
+
+#[derive(SimpleObject)]
+pub struct TermsOfReference {
+    pub version: i32,
+    /// Whether this is the newest version; only the newest can be edited or approved.
+    pub latest: bool,
+    pub answers: Vec<TermsAnswer>,
+    pub saved_at: DateTime<Utc>,
+    pub approved: bool,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+#[derive(SimpleObject)]
+pub struct TermsAnswer {
+    /// 1 to 19, as in Appendix 1.
+    pub number: i32,
+    pub question: String,
+    pub text: Option<String>,
+    pub not_applicable: bool,
+}
+
+/// A deadline of a review, with its status today.
+pub struct Deadline {
+    pub row: deadline::Model,
+    pub today: NaiveDate,
+    pub at_risk_days: u32,
+}
+
+#[Object]
+impl Deadline {
+    async fn kind(&self) -> DeadlineKindGql {
+        DeadlineKind::parse(&self.row.kind)
+            .unwrap_or(DeadlineKind::Completion)
+            .into()
+    }
+    async fn review_id(&self) -> i32 {
+        self.row.review_id
+    }
+    async fn starts_on(&self) -> NaiveDate {
+        self.row.starts_on
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.row.due_on
+    }
+    async fn original_due_on(&self) -> NaiveDate {
+        self.row.original_due_on
+    }
+    async fn met_on(&self) -> Option<NaiveDate> {
+        self.row.met_on
+    }
+    async fn status(&self) -> DeadlineStatusGql {
+        dl::status(
+            self.row.due_on,
+            self.row.met_on,
+            self.today,
+            self.at_risk_days,
+        )
+        .into()
+    }
+    /// Days until due (negative when overdue).
+    async fn days_left(&self) -> i64 {
+        (self.row.due_on - self.today).num_days()
+    }
+    async fn extensions(&self, ctx: &Context<'_>) -> GqlResult<Vec<DeadlineExtension>> {
+        let list = loaders(ctx)?
+            .load_one(ExtensionsOf(self.row.id))
+            .await?
+            .unwrap_or_default();
+        Ok(list
+            .iter()
+            .map(|e| DeadlineExtension {
+                from_due: e.from_due,
+                to_due: e.to_due,
+                reason: e.reason.clone(),
+                granted_at: e.granted_at,
+            })
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DeadlineExtension {
+    pub from_due: NaiveDate,
+    pub to_due: NaiveDate,
+    pub reason: String,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// A deadline with the review it belongs to, for "what is at risk or overdue".
+#[derive(SimpleObject)]
+pub struct DeadlineAlert {
+    pub review: Review,
+    pub deadline: Deadline,
+}
+
+#[derive(SimpleObject)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i32>,
+    pub operation: String,
+    pub record_type: String,
+    pub record_id: i32,
+    pub version: Option<i32>,
+}
+
+#[derive(SimpleObject)]
+pub struct LoginResult {
+    /// Bearer token for the `Authorization` header.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserAccount,
+}
+
+pub(crate) fn role_of(s: &str) -> Option<Role> {
+    Role::parse(s)
+}

@@ -1,0 +1,16 @@
+//! The `scr` server: the Serious Case Review records behind a GraphQL API with
+//! role-based access. See ARCHITECTURE.md for the map.
+
+pub mod access;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod entities;
+pub mod errors;
+pub mod graphql;
+pub mod loaders;
+pub mod seed;
+pub mod services;

@@ -1,0 +1,520 @@
+//! Demo data: a board and a partner board, their agencies, one user for every role
+//! and cases at every stage of the decision phase. Built through the same services
+//! the API uses, so the demo shows what the system really does.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use shared::criteria::{AbuseOrNeglect, Category, HarmCategory, Indicator, ReferralFacts};
+use shared::deadline::ProcedureProfile;
+use shared::policy::Grant;
+use shared::role::{Assignment, Role};
+use shared::stage::{NoReviewOutcome, Relationship};
+use shared::{AgencyId, BoardId};
+
+use crate::auth::Subject;
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+use crate::services::{self, NewPerson, NewReferral, NewUser};
+
+/// The password of every demo account. Demo data only: never seed a real system.
+pub const DEMO_PASSWORD: &str = "scr-demo-password";
+
+/// The demo accounts: e-mail, name, job title, role, what it shows.
+pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
+    (
+        "chair@scr.example",
+        "Margaret Hale",
+        "Independent Board Chair",
+        Role::BoardChair,
+        "decides, approves terms of reference",
+    ),
+    (
+        "manager@scr.example",
+        "Priya Shah",
+        "Board Business Manager",
+        Role::BusinessManager,
+        "notifies Ofsted, sets up, appoints",
+    ),
+    (
+        "panel@scr.example",
+        "Tom Reilly",
+        "Head of Safeguarding",
+        Role::InitialPanelMember,
+        "assesses and recommends",
+    ),
+    (
+        "agency.manager@scr.example",
+        "Dev Patel",
+        "Detective Superintendent",
+        Role::AgencyManager,
+        "manages an involved agency (police)",
+    ),
+    (
+        "professional@scr.example",
+        "Hannah Brooks",
+        "Health Visitor",
+        Role::Professional,
+        "refers cases",
+    ),
+    (
+        "subgroup@scr.example",
+        "Owen Price",
+        "Performance Lead",
+        Role::PerformanceSubGroup,
+        "monitors across reviews (pseudonymised)",
+    ),
+    (
+        "inspector@scr.example",
+        "Ruth Adeyemi",
+        "Ofsted Inspector",
+        Role::Inspector,
+        "reads notified reviews (pseudonymised)",
+    ),
+    (
+        "partner@scr.example",
+        "Colin Marsh",
+        "Partner Board Manager",
+        Role::PartnerBoard,
+        "partner board (pseudonymised)",
+    ),
+    (
+        "admin@scr.example",
+        "Sam Taylor",
+        "System Administrator",
+        Role::SystemAdministrator,
+        "manages accounts, sees no case content",
+    ),
+    (
+        "independent.chair@scr.example",
+        "Alan Forbes",
+        "Independent Reviewer",
+        Role::Professional,
+        "appointable as independent panel chair",
+    ),
+    (
+        "author@scr.example",
+        "Julia Stone",
+        "Independent Author",
+        Role::Professional,
+        "appointable as overview author",
+    ),
+    (
+        "panel.member@scr.example",
+        "Grace Lee",
+        "Team Manager, Children's Social Care",
+        Role::Professional,
+        "SCR Panel member",
+    ),
+    (
+        "imr.author@scr.example",
+        "Neil Burton",
+        "Detective Inspector, Review Unit",
+        Role::Professional,
+        "IMR author for the police",
+    ),
+];
+
+async fn caller(db: &DatabaseConnection, email: &str) -> ApiResult<Caller> {
+    let u = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Caller::load(db, &Subject::User(u.id)).await
+}
+
+fn person(
+    relationship: Relationship,
+    name: &str,
+    aliases: &[&str],
+    dob: Option<(i32, u32, u32)>,
+    address: Option<&str>,
+) -> NewPerson {
+    NewPerson {
+        relationship,
+        label: None,
+        name: name.to_owned(),
+        aliases: aliases.iter().map(|s| (*s).to_owned()).collect(),
+        date_of_birth: dob.and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d)),
+        address: address.map(str::to_owned),
+    }
+}
+
+/// Moves a case's dates `days` into the past, so the demo shows deadlines at risk and overdue.
+async fn backdate(db: &DatabaseConnection, review_id: i32, days: i64) -> ApiResult<()> {
+    let r = review::Entity::find_by_id(review_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut am: review::ActiveModel = r.clone().into();
+    am.referred_on = Set(r.referred_on - Duration::days(days));
+    am.decided_on = Set(r.decided_on.map(|d| d - Duration::days(days)));
+    am.update(db).await?;
+    for d in deadline::Entity::find()
+        .filter(deadline::Column::ReviewId.eq(review_id))
+        .all(db)
+        .await?
+    {
+        let mut am: deadline::ActiveModel = d.clone().into();
+        am.starts_on = Set(d.starts_on - Duration::days(days));
+        am.due_on = Set(d.due_on - Duration::days(days));
+        am.original_due_on = Set(d.original_due_on - Duration::days(days));
+        am.met_on = Set(d.met_on.map(|m| m - Duration::days(days)));
+        am.update(db).await?;
+    }
+    for d in decision::Entity::find()
+        .filter(decision::Column::ReviewId.eq(review_id))
+        .all(db)
+        .await?
+    {
+        let mut am: decision::ActiveModel = d.clone().into();
+        am.decided_on = Set(d.decided_on - Duration::days(days));
+        am.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Seeds the demo. Returns false (and changes nothing) when demo data is already there.
+pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(DEMO_USERS[0].0))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    let profile = serde_json::to_string(&ProcedureProfile::working_together_2010())
+        .map_err(ApiError::internal)?;
+    let home = board::ActiveModel {
+        name: Set("Stockport Safeguarding Children Board".into()),
+        procedure_profile: Set(profile.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let partner = board::ActiveModel {
+        name: Set("Manchester Safeguarding Children Board".into()),
+        procedure_profile: Set(profile),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let mut agencies = Vec::new();
+    for (name, kind, b) in [
+        ("Greater Manchester Police", "police", home.id),
+        ("Stockport NHS Foundation Trust", "health", home.id),
+        ("Stockport Children's Social Care", "social_care", home.id),
+        ("Hillside Primary School", "education", home.id),
+        (
+            "National Probation Service North West",
+            "probation",
+            home.id,
+        ),
+        ("Manchester Children's Services", "social_care", partner.id),
+    ] {
+        agencies.push(
+            agency::ActiveModel {
+                name: Set(name.into()),
+                kind: Set(kind.into()),
+                board_id: Set(b),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?,
+        );
+    }
+    let (police, health, social, school) = (
+        agencies[0].id,
+        agencies[1].id,
+        agencies[2].id,
+        agencies[3].id,
+    );
+    for (email, name, title, role, _) in DEMO_USERS {
+        let (board, agency, user_agency) = match role {
+            Role::BoardChair
+            | Role::BusinessManager
+            | Role::InitialPanelMember
+            | Role::PerformanceSubGroup => (Some(BoardId(home.id)), None, None),
+            Role::PartnerBoard => (Some(BoardId(partner.id)), None, None),
+            Role::AgencyManager => (None, Some(AgencyId(police)), Some(police)),
+            _ => {
+                let a = match *email {
+                    "professional@scr.example" => Some(health),
+                    "panel.member@scr.example" => Some(social),
+                    "imr.author@scr.example" => Some(police),
+                    _ => None,
+                };
+                (None, None, a)
+            }
+        };
+        services::create_user(
+            db,
+            None,
+            NewUser {
+                email: (*email).into(),
+                name: (*name).into(),
+                job_title: Some((*title).into()),
+                agency_id: user_agency,
+                password: DEMO_PASSWORD.into(),
+                grants: vec![Grant {
+                    role: *role,
+                    board,
+                    agency,
+                }],
+            },
+        )
+        .await?;
+    }
+    let referrer = caller(db, "professional@scr.example").await?;
+    let panel = caller(db, "panel@scr.example").await?;
+    let chair = caller(db, "chair@scr.example").await?;
+    let manager = caller(db, "manager@scr.example").await?;
+    let agency_manager = caller(db, "agency.manager@scr.example").await?;
+
+    let cases = [
+        (
+            "Liam Okafor",
+            &["Li"][..],
+            "Jane Okafor",
+            (2019, 4, 12),
+            "12 Station Road, Stockport SK4 1AA",
+        ),
+        (
+            "Amelia Wright",
+            &[][..],
+            "Karen Wright",
+            (2016, 9, 3),
+            "4 Mill Lane, Stockport SK2 7BB",
+        ),
+        (
+            "Noah Kowalski",
+            &["Noe"][..],
+            "Anna Kowalska",
+            (2021, 1, 30),
+            "Flat 3, 88 Hall Street, Stockport SK1 4CC",
+        ),
+        (
+            "Isla Brennan",
+            &[][..],
+            "Siobhan Brennan",
+            (2012, 6, 18),
+            "27 Park Avenue, Stockport SK3 8DD",
+        ),
+        (
+            "Musa Hassan",
+            &[][..],
+            "Amina Hassan",
+            (2018, 11, 2),
+            "9 Green Close, Stockport SK5 6EE",
+        ),
+        (
+            "Poppy Clarke",
+            &["Pops"][..],
+            "Lisa Clarke",
+            (2015, 2, 14),
+            "51 Hope Street, Stockport SK4 3FF",
+        ),
+        (
+            "Oscar Nowak",
+            &[][..],
+            "Ewa Nowak",
+            (2020, 7, 7),
+            "3 Birch Way, Stockport SK6 2GG",
+        ),
+        (
+            "Ruby Evans",
+            &[][..],
+            "Claire Evans",
+            (2013, 3, 25),
+            "16 Oak Drive, Stockport SK7 9HH",
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (i, (child, aliases, mother, dob, address)) in cases.iter().enumerate() {
+        let facts = if i == 7 {
+            ReferralFacts {
+                indicators: vec![Indicator::RangeOfAgencies],
+                ..Default::default()
+            }
+        } else if i % 2 == 0 {
+            ReferralFacts {
+                child_died: true,
+                abuse_or_neglect: Some(AbuseOrNeglect::Suspected),
+                indicators: vec![Indicator::ChildProtectionPlan],
+                ..Default::default()
+            }
+        } else {
+            ReferralFacts {
+                harm: vec![HarmCategory::LifeThreateningInjury],
+                abuse_or_neglect: Some(AbuseOrNeglect::Known),
+                inter_agency_concern: Some(true),
+                ..Default::default()
+            }
+        };
+        let id = services::submit_referral(
+            db,
+            &referrer,
+            NewReferral {
+                child: person(Relationship::Child, child, aliases, Some(*dob), Some(address)),
+                family: vec![person(Relationship::Mother, mother, &[], None, Some(address))],
+                circumstances: format!(
+                    "{child} was admitted to hospital with injuries that {mother} could not explain. {first} was known to health visiting and to the school; concerns had been raised about {first}'s weight.",
+                    first = child.split(' ').next().unwrap_or(child)
+                ),
+                facts,
+                normal_residence_board_id: home.id,
+                looked_after_by_board_id: None,
+                other_involved_board_ids: if i % 3 == 0 { vec![partner.id] } else { vec![] },
+                involved_agency_ids: vec![police, health, social, school],
+            },
+        )
+        .await?;
+        ids.push(id);
+    }
+    // Walk each case to its stage: case i stops after step i.
+    let yes_answers: Vec<(Option<String>, bool)> = shared::terms::QUESTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            if i == 8 {
+                (None, true)
+            } else {
+                (
+                    Some(format!("Agreed by the panel (question {}).", i + 1)),
+                    false,
+                )
+            }
+        })
+        .collect();
+    let today = Utc::now().date_naive();
+    for (i, id) in ids.iter().copied().enumerate().take(7) {
+        if i >= 1 {
+            services::record_assessment(
+                db,
+                &panel,
+                id,
+                Category::Mandatory,
+                "The child died and neglect is suspected; the criteria of 11.2 are met.",
+            )
+            .await?;
+        }
+        if i >= 2 {
+            services::record_recommendation(
+                db,
+                &panel,
+                id,
+                true,
+                None,
+                Some("Agency involvement over the two years before the incident."),
+                "A Serious Case Review is required.",
+            )
+            .await?;
+        }
+        if i >= 3 {
+            services::decide(
+                db,
+                &chair,
+                id,
+                true,
+                None,
+                "I agree with the panel: a Serious Case Review will be held.",
+            )
+            .await?;
+        }
+        if i >= 4 {
+            services::record_ofsted_notification(db, &manager, id, today, None).await?;
+        }
+        if i >= 5 {
+            let pc = caller(db, "independent.chair@scr.example").await?.user.id;
+            let oa = caller(db, "author@scr.example").await?.user.id;
+            let pm = caller(db, "panel.member@scr.example").await?.user.id;
+            services::appoint(db, &manager, id, pc, Assignment::PanelChair).await?;
+            services::appoint(db, &manager, id, oa, Assignment::OverviewAuthor).await?;
+            services::appoint(db, &manager, id, pm, Assignment::PanelMember).await?;
+            for item in setup_checklist_item::Entity::find()
+                .filter(setup_checklist_item::Column::ReviewId.eq(id))
+                .all(db)
+                .await?
+            {
+                let who = if item.agency_id == Some(police) {
+                    &agency_manager
+                } else {
+                    &manager
+                };
+                services::update_checklist_item(db, who, item.id, true, Some("Done."), None)
+                    .await?;
+            }
+            services::complete_set_up(db, &manager, id).await?;
+        }
+        if i >= 6 {
+            services::save_terms(db, &panel, id, 0, &yes_answers)
+                .await
+                .ok();
+            let pm = caller(db, "panel.member@scr.example").await?;
+            services::save_terms(db, &pm, id, 1, &yes_answers).await?;
+            services::approve_terms(db, &chair, id, 2).await?;
+            // The police IMR author is known from here on (IMRs are the next phase).
+            let author = caller(db, "imr.author@scr.example").await?.user.id;
+            review_assignment::ActiveModel {
+                review_id: Set(id),
+                user_id: Set(author),
+                assignment: Set(Assignment::ImrAuthor.as_str().into()),
+                agency_id: Set(Some(police)),
+                appointed_by: Set(agency_manager.user.id),
+                appointed_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    // The eighth case: not taken to review, Ofsted told, closed.
+    let last = ids[7];
+    services::record_assessment(
+        db,
+        &panel,
+        last,
+        Category::Indicators,
+        "Lessons possible, but no serious harm.",
+    )
+    .await?;
+    services::record_recommendation(
+        db,
+        &panel,
+        last,
+        false,
+        Some(NoReviewOutcome::SmallScaleAudit),
+        None,
+        "A small-scale audit will capture the learning.",
+    )
+    .await?;
+    services::decide(
+        db,
+        &chair,
+        last,
+        false,
+        Some(NoReviewOutcome::SmallScaleAudit),
+        "Criteria not met; a small-scale audit instead.",
+    )
+    .await?;
+    services::record_ofsted_notification(
+        db,
+        &manager,
+        last,
+        today,
+        Some(
+            "The criteria of 11.2 and 11.2.1 are not met; a small-scale audit will be carried out.",
+        ),
+    )
+    .await?;
+    // Spread the dates so the demo shows every deadline status.
+    for (id, days) in [(ids[0], 24), (ids[1], 35), (ids[2], 10), (ids[3], 20)] {
+        backdate(db, id, days).await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,266 @@
+//! The test harness: the real router over a fresh, migrated database (SQLite file or
+//! PostgreSQL database), seeded with the demo data, driven through `oneshot`.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use backend::app::{AppState, app};
+use backend::auth::Tokens;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub const SECRET: &[u8] = b"test-secret-that-is-at-least-32-bytes-long";
+pub const PASSWORD: &str = backend::seed::DEMO_PASSWORD;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(Backend)` as two tests, one per database.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::common::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::common::Backend::Postgres).await } )*
+        }
+    };
+}
+
+fn unique() -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst),
+        chrono::Utc::now().timestamp_micros()
+    )
+}
+
+/// The PostgreSQL server the tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("SCR_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// Drops the test's PostgreSQL database (or SQLite file) when the test ends.
+pub struct Cleanup {
+    backend: Backend,
+    name: String,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        match self.backend {
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
+                }
+            }
+            Backend::Postgres => {
+                let name = self.name.clone();
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        if let Ok(admin) = sea_orm::Database::connect(postgres_admin_url()).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    pub tokens: Tokens,
+    pub statements: Arc<AtomicUsize>,
+    pub backend: Backend,
+    _cleanup: Cleanup,
+}
+
+/// A fresh database of the given kind, migrated, with its URL.
+pub async fn fresh_database(backend: Backend) -> (String, Cleanup) {
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("scr_test_{}.db", unique()));
+            let p = path.to_string_lossy().to_string();
+            (
+                format!("sqlite://{p}?mode=rwc"),
+                Cleanup { backend, name: p },
+            )
+        }
+        Backend::Postgres => {
+            let name = format!("scr_test_{}", unique());
+            let admin = sea_orm::Database::connect(postgres_admin_url())
+                .await
+                .expect("PostgreSQL must be running for the tests (.ci/run starts it); set SCR_TEST_POSTGRES_URL to point elsewhere");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            let base = postgres_admin_url();
+            let url = match base.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/{name}"),
+                None => panic!("SCR_TEST_POSTGRES_URL must end in /DATABASE"),
+            };
+            (url, Cleanup { backend, name })
+        }
+    }
+}
+
+impl TestApp {
+    /// Fresh database, migrations, demo data; the router as `scr serve` builds it.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, None).await
+    }
+
+    pub async fn spawn_with(
+        backend: Backend,
+        external: Option<backend::auth::ExternalIdp>,
+    ) -> Self {
+        let (url, cleanup) = fresh_database(backend).await;
+        let mut db = backend::db::connect(&url).await.unwrap();
+        backend::db::migrate(&db).await.unwrap();
+        backend::seed::seed_demo(&db).await.unwrap();
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let tokens = Tokens::new(SECRET.to_vec(), chrono::Duration::minutes(15), external).unwrap();
+        let router = app(AppState {
+            db: db.clone(),
+            tokens: tokens.clone(),
+        });
+        Self {
+            router,
+            db,
+            tokens,
+            statements,
+            backend,
+            _cleanup: cleanup,
+        }
+    }
+
+    /// Posts a GraphQL request; returns the HTTP status and the JSON body.
+    pub async fn post(&self, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut req = Request::post("/graphql").header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let v = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
+        (status, v)
+    }
+
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, v) = self
+            .post(token, json!({ "query": query, "variables": variables }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        v
+    }
+
+    /// Runs a GraphQL request and returns `data`, failing on any error.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let v = self.gql(Some(token), query, variables).await;
+        assert!(v.get("errors").is_none(), "unexpected errors: {v}");
+        v["data"].clone()
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let v = self
+            .gql(
+                None,
+                "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}",
+                json!({"e": email, "p": PASSWORD}),
+            )
+            .await;
+        v["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed for {email}: {v}"))
+            .to_owned()
+    }
+
+    pub async fn user_id(&self, email: &str) -> i32 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        backend::entities::user::Entity::find()
+            .filter(backend::entities::user::Column::Email.eq(email))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
+    /// Id of the demo review at `stage` (e.g. "TERMS_AGREED"), as the chair sees it.
+    pub async fn review_at(&self, stage: &str) -> i32 {
+        let chair = self.login("chair@scr.example").await;
+        let d = self
+            .ok(
+                &chair,
+                "query($s:Stage){reviews(stage:$s){id}}",
+                json!({"s": stage}),
+            )
+            .await;
+        d["reviews"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no demo review at {stage}")) as i32
+    }
+
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+}
+
+/// The first error's `extensions.code`, or "" when there is none.
+pub fn code(v: &Value) -> String {
+    v["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Every error code in a response.
+pub fn codes(v: &Value) -> Vec<String> {
+    v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
