@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
@@ -17,7 +16,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::auth::Tokens;
 use crate::context::Caller;
 use crate::graphql::{self, ScrSchema};
-use crate::loaders::Loaders;
 
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -83,13 +81,7 @@ async fn graphql_handler(
     req: GraphQLRequest,
 ) -> GraphQLResponse {
     let caller = caller(&app, &headers).await;
-    let loaders = DataLoader::new(
-        Loaders {
-            db: app.state.db.clone(),
-            caller: caller.clone(),
-        },
-        tokio::spawn,
-    );
+    let loaders = crate::loaders::request_loaders(app.state.db.clone(), caller.clone());
     let mut req = req.into_inner().data(loaders);
     if let Some(c) = caller {
         req = req.data(c);

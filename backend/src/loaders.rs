@@ -4,13 +4,19 @@
 //! One `Loaders` value per request implements `Loader` for each key type:
 //! `ByReview<E>` loads every row of table `E` for a batch of reviews, `ById<E>` rows
 //! by primary key, and `AccessOf` the caller's capacities on a batch of reviews.
+//!
+//! A DataLoader batches the keys that arrive within a short window, so how a list
+//! splits into batches depends on timing. Lists therefore `prefetch` what their
+//! selection asks for, one statement per table for the whole page, into the
+//! request's cache; the per-item resolvers then find everything there. Mutations
+//! `forget` the cache before they change anything.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::access::{self, ReviewAccess};
@@ -222,4 +228,142 @@ impl Loader<ExtensionsOf> for Loaders {
         }
         Ok(grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
+}
+
+pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
+
+/// The loader of one request, with its own cache.
+pub fn request_loaders(db: DatabaseConnection, caller: Option<Arc<Caller>>) -> RequestLoader {
+    DataLoader::with_cache(
+        Loaders { db, caller },
+        tokio::spawn,
+        HashMapCache::default(),
+    )
+}
+
+/// Empties the request's cache: a mutation's answer must show what it changed.
+pub fn forget(l: &RequestLoader) {
+    macro_rules! clear {
+        ($($m:ident),*) => {$( l.clear::<ByReview<$m::Entity>>(); )*};
+    }
+    clear!(
+        referral,
+        review_board,
+        review_agency,
+        review_assignment,
+        person,
+        criteria_assessment,
+        recommendation,
+        decision,
+        notification,
+        setup_checklist_item,
+        terms_of_reference,
+        deadline
+    );
+    l.clear::<ById<board::Entity>>();
+    l.clear::<ById<agency::Entity>>();
+    l.clear::<ById<user::Entity>>();
+    l.clear::<ById<review::Entity>>();
+    l.clear::<AccessOf>();
+    l.clear::<ExtensionsOf>();
+}
+
+/// Which relations of a list of reviews a query selects.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Wanted {
+    pub people: bool,
+    pub deadlines: bool,
+    pub extensions: bool,
+    pub referral: bool,
+    pub assessments: bool,
+    pub recommendation: bool,
+    pub decision: bool,
+    pub notification: bool,
+    pub checklist: bool,
+    pub appointments: bool,
+    pub terms: bool,
+    pub boards: bool,
+    pub agencies: bool,
+}
+
+/// Loads, in one statement per table, every relation `w` names for `ids`, so the
+/// cost of a list does not depend on its length or on batching windows.
+pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), Arc<DbErr>> {
+    macro_rules! all {
+        ($m:ident) => {{
+            let keys: Vec<ByReview<$m::Entity>> = ids.iter().map(|i| ByReview::of(*i)).collect();
+            l.load_many(keys).await?
+        }};
+    }
+    if w.people {
+        all!(person);
+    }
+    if w.referral {
+        all!(referral);
+    }
+    if w.assessments {
+        all!(criteria_assessment);
+    }
+    if w.recommendation {
+        all!(recommendation);
+    }
+    if w.decision {
+        all!(decision);
+    }
+    if w.notification {
+        all!(notification);
+    }
+    if w.checklist {
+        all!(setup_checklist_item);
+    }
+    if w.terms {
+        all!(terms_of_reference);
+    }
+    let mut board_ids: Vec<i32> = Vec::new();
+    let mut agency_ids: Vec<i32> = Vec::new();
+    let mut user_ids: Vec<i32> = Vec::new();
+    if w.boards {
+        for links in all!(review_board).values() {
+            board_ids.extend(links.iter().map(|x| x.board_id));
+        }
+    }
+    if w.agencies {
+        for links in all!(review_agency).values() {
+            agency_ids.extend(links.iter().map(|x| x.agency_id));
+        }
+    }
+    if w.appointments {
+        for links in all!(review_assignment).values() {
+            user_ids.extend(links.iter().map(|x| x.user_id));
+        }
+    }
+    if w.deadlines {
+        let found = all!(deadline);
+        if w.extensions {
+            let keys: Vec<ExtensionsOf> = found
+                .values()
+                .flat_map(|d| d.iter().map(|x| ExtensionsOf(x.id)))
+                .collect();
+            l.load_many(keys).await?;
+        }
+    }
+    if w.deadlines || w.boards {
+        let keys: Vec<ById<review::Entity>> = ids.iter().map(|i| ById::of(*i)).collect();
+        let reviews = l.load_many(keys).await?;
+        board_ids.extend(reviews.values().map(|r| r.lead_board_id));
+    }
+    if !user_ids.is_empty() {
+        let keys: Vec<ById<user::Entity>> = user_ids.iter().map(|i| ById::of(*i)).collect();
+        let users = l.load_many(keys).await?;
+        agency_ids.extend(users.values().filter_map(|u| u.agency_id));
+    }
+    if !board_ids.is_empty() {
+        let keys: Vec<ById<board::Entity>> = board_ids.iter().map(|i| ById::of(*i)).collect();
+        l.load_many(keys).await?;
+    }
+    if !agency_ids.is_empty() {
+        let keys: Vec<ById<agency::Entity>> = agency_ids.iter().map(|i| ById::of(*i)).collect();
+        l.load_many(keys).await?;
+    }
+    Ok(())
 }

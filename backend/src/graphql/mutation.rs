@@ -9,6 +9,7 @@ use shared::policy::Grant;
 
 use super::enums::*;
 use super::inputs::*;
+use super::types::loaders;
 use super::types::*;
 use super::{caller, state};
 use crate::access;
@@ -18,6 +19,8 @@ use crate::services;
 pub struct Mutation;
 
 async fn reload(ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
+    // What this request read before the change is stale now.
+    crate::loaders::forget(loaders(ctx)?);
     let a = access::for_review(&state(ctx)?.db, caller(ctx)?, review_id).await?;
     Ok(Review(Arc::new(a)))
 }

@@ -50,6 +50,26 @@ fn require_on_all(all: &[ReviewAccess], field: Field, full: bool, what: &str) ->
     }
 }
 
+/// Which relations of the reviews a selection asks for.
+fn wanted(sel: &async_graphql::Lookahead<'_>) -> crate::loaders::Wanted {
+    let has = |f: &str| sel.field(f).exists();
+    crate::loaders::Wanted {
+        people: has("people") || has("child"),
+        deadlines: has("deadlines"),
+        extensions: sel.field("deadlines").field("extensions").exists(),
+        referral: has("referral"),
+        assessments: has("criteriaAssessments"),
+        recommendation: has("recommendation"),
+        decision: has("decision"),
+        notification: has("ofstedNotification"),
+        checklist: has("setupChecklist"),
+        appointments: has("appointments"),
+        terms: has("termsOfReference") || has("termsOfReferenceVersions"),
+        boards: has("leadBoard") || has("partnerBoards"),
+        agencies: has("involvedAgencies"),
+    }
+}
+
 #[Object]
 impl Query {
     /// Who you are, with your roles.
@@ -143,12 +163,14 @@ impl Query {
                 list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase()))
             }
         }
-        Ok(list
+        let page: Vec<ReviewAccess> = list
             .into_iter()
             .skip(offset as usize)
             .take(first as usize)
-            .map(|a| Review(Arc::new(a)))
-            .collect())
+            .collect();
+        let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
+        crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
+        Ok(page.into_iter().map(|a| Review(Arc::new(a))).collect())
     }
 
     /// One review; `NOT_FOUND` when it does not exist or you may not see it.
@@ -170,6 +192,14 @@ impl Query {
         let c = caller(ctx)?;
         let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
         let found = crate::services::alerts(&state(ctx)?.db, c, today).await?;
+        let mut ids: Vec<i32> = found.iter().map(|(a, _, _)| a.review.id).collect();
+        ids.dedup();
+        crate::loaders::prefetch(
+            loaders(ctx)?,
+            &ids,
+            wanted(&ctx.look_ahead().field("review")),
+        )
+        .await?;
         Ok(found
             .into_iter()
             .map(|(a, d, at_risk_days)| DeadlineAlert {

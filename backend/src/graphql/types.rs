@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::criteria::{self, ReferralFacts};
@@ -17,10 +16,10 @@ use super::enums::*;
 use crate::access::ReviewAccess;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult, GqlResult};
-use crate::loaders::{ById, ByReview, ExtensionsOf, Loaders};
+use crate::loaders::{ById, ByReview, ExtensionsOf, RequestLoader};
 
-pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DataLoader<Loaders>> {
-    ctx.data::<DataLoader<Loaders>>()
+pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a RequestLoader> {
+    ctx.data::<RequestLoader>()
         .map_err(|_| ApiError::Internal("request has no loaders".into()))
 }
 

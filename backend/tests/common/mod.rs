@@ -24,15 +24,17 @@ pub enum Backend {
     Postgres,
 }
 
-/// Runs each named `async fn(Backend)` as two tests, one per database.
+/// Runs each named `async fn(Backend)` as two tests, one per database. The runtime is
+/// single-threaded so that DataLoader batches close only when the request yields,
+/// which makes the statement counts exact.
 #[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::common::Backend::Sqlite).await } )*
+            $( #[tokio::test] async fn $name() { super::$name($crate::common::Backend::Sqlite).await } )*
         }
         mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name($crate::common::Backend::Postgres).await } )*
+            $( #[tokio::test] async fn $name() { super::$name($crate::common::Backend::Postgres).await } )*
         }
     };
 }
@@ -146,8 +148,14 @@ impl TestApp {
         backend::seed::seed_demo(&db).await.unwrap();
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        db.set_metric_callback(move |_| {
+        db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
+            if std::env::var_os("SCR_TEST_PRINT_SQL").is_some() {
+                eprintln!(
+                    "SQL: {}",
+                    info.statement.sql.chars().take(120).collect::<String>()
+                );
+            }
         });
         let tokens = Tokens::new(SECRET.to_vec(), chrono::Duration::minutes(15), external).unwrap();
         let router = app(AppState {
@@ -166,7 +174,10 @@ impl TestApp {
 
     /// Posts a GraphQL request; returns the HTTP status and the JSON body.
     pub async fn post(&self, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        let mut req = Request::post("/graphql").header("content-type", "application/json");
+        let body = body.to_string();
+        let mut req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("content-length", body.len());
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }

@@ -1,0 +1,586 @@
+//! Access through the API: every capacity against every field and operation of the
+//! policy table, row scope, and the rule that pseudonymised callers never receive a
+//! real identity. On SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use backend::entities::*;
+use common::{Backend, TestApp, code};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+use shared::policy::{Access, Field, Operation, field_access, may, may_globally};
+use shared::role::{Capacity, Role};
+
+/// The real identities on the walked review, for checking what leaks.
+struct Names {
+    child: String,
+    child_first: String,
+    others: Vec<String>,
+    panel_member: String,
+}
+
+/// Puts the child's name into every free-text field of the review, so that full and
+/// pseudonymised answers can be told apart.
+async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
+    let db = &app.db;
+    for a in criteria_assessment::Entity::find()
+        .filter(criteria_assessment::Column::ReviewId.eq(id))
+        .all(db)
+        .await
+        .unwrap()
+    {
+        let mut m: criteria_assessment::ActiveModel = a.clone().into();
+        m.reasons = Set(format!("{} {child} was known to agencies.", a.reasons));
+        m.update(db).await.unwrap();
+    }
+    for r in recommendation::Entity::find()
+        .filter(recommendation::Column::ReviewId.eq(id))
+        .all(db)
+        .await
+        .unwrap()
+    {
+        let mut m: recommendation::ActiveModel = r.clone().into();
+        m.reasons = Set(format!("{} Learning about {child}.", r.reasons));
+        m.update(db).await.unwrap();
+    }
+    for r in decision::Entity::find()
+        .filter(decision::Column::ReviewId.eq(id))
+        .all(db)
+        .await
+        .unwrap()
+    {
+        let mut m: decision::ActiveModel = r.clone().into();
+        m.reasons = Set(format!("{} {child}'s case meets 11.2.", r.reasons));
+        m.update(db).await.unwrap();
+    }
+    for r in setup_checklist_item::Entity::find()
+        .filter(setup_checklist_item::Column::ReviewId.eq(id))
+        .all(db)
+        .await
+        .unwrap()
+    {
+        let mut m: setup_checklist_item::ActiveModel = r.clone().into();
+        m.note = Set(Some(format!("Records about {child} secured.")));
+        m.update(db).await.unwrap();
+    }
+    for r in terms_of_reference::Entity::find()
+        .filter(terms_of_reference::Column::ReviewId.eq(id))
+        .all(db)
+        .await
+        .unwrap()
+    {
+        let mut m: terms_of_reference::ActiveModel = r.clone().into();
+        m.answers =
+            Set(r
+                .answers
+                .replacen("Agreed by the panel", &format!("Agreed for {child}"), 1));
+        m.update(db).await.unwrap();
+    }
+}
+
+async fn names_of(app: &TestApp, id: i32) -> Names {
+    let people = person::Entity::find()
+        .filter(person::Column::ReviewId.eq(id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let child = people
+        .iter()
+        .find(|p| p.relationship == "child")
+        .unwrap()
+        .name
+        .clone();
+    let mut others: Vec<String> = people.iter().map(|p| p.name.clone()).collect();
+    for p in &people {
+        others.extend(serde_json::from_str::<Vec<String>>(&p.aliases).unwrap());
+        others.extend(p.address.clone());
+        others.extend(p.date_of_birth.map(|d| d.to_string()));
+    }
+    let panel_member = user::Entity::find()
+        .filter(user::Column::Email.eq("panel.member@scr.example"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .name;
+    Names {
+        child_first: child.split(' ').next().unwrap().to_owned(),
+        child,
+        others,
+        panel_member,
+    }
+}
+
+/// Adds a user holding only `assignment` on the review.
+async fn assign_new_user(app: &TestApp, id: i32, email: &str, assignment: &str) {
+    let u = backend::services::create_user(
+        &app.db,
+        None,
+        backend::services::NewUser {
+            email: email.into(),
+            name: format!("Walk {assignment}"),
+            job_title: Some("Tester".into()),
+            agency_id: None,
+            password: common::PASSWORD.into(),
+            grants: vec![shared::policy::Grant {
+                role: Role::Professional,
+                board: None,
+                agency: None,
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    review_assignment::ActiveModel {
+        review_id: Set(id),
+        user_id: Set(u.id),
+        assignment: Set(assignment.into()),
+        agency_id: Set(None),
+        appointed_by: Set(u.id),
+        appointed_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+const WALKERS: [(Capacity, &str); 15] = [
+    (Capacity::BoardChair, "chair@scr.example"),
+    (Capacity::BusinessManager, "manager@scr.example"),
+    (Capacity::InitialPanelMember, "panel@scr.example"),
+    (Capacity::PanelChair, "independent.chair@scr.example"),
+    (Capacity::PanelMember, "panel.member@scr.example"),
+    (Capacity::OverviewAuthor, "author@scr.example"),
+    (Capacity::ImrAuthor, "imr.author@scr.example"),
+    (Capacity::DesignatedProfessional, "designated@scr.example"),
+    (Capacity::AgencyManager, "agency.manager@scr.example"),
+    (Capacity::Referrer, "professional@scr.example"),
+    (Capacity::ActionOwner, "owner@scr.example"),
+    (Capacity::PerformanceSubGroup, "subgroup@scr.example"),
+    (Capacity::Inspector, "inspector@scr.example"),
+    (Capacity::PartnerBoard, "partner@scr.example"),
+    (Capacity::SystemAdministrator, "admin@scr.example"),
+];
+
+fn probe(field: Field) -> &'static str {
+    match field {
+        Field::ReviewSummary => "reference stage",
+        Field::Deadlines => "deadlines { kind dueOn }",
+        Field::PersonLabel => "people { label }",
+        Field::PersonName => "people { name aliases }",
+        Field::PersonDateOfBirth => "people { dateOfBirth }",
+        Field::PersonAddress => "people { address }",
+        Field::ReferralCircumstances => "referral { circumstances }",
+        Field::ReferralFacts => "referral { facts { childDied } proposal { category } }",
+        Field::CriteriaAssessment => "criteriaAssessments { reasons }",
+        Field::Recommendation => "recommendation { reasons }",
+        Field::ChairDecision => "decision { reasons }",
+        Field::OfstedNotification => "ofstedNotification { sentOn }",
+        Field::SetupChecklist => "setupChecklist { note }",
+        Field::Appointments => "appointments { assignment name }",
+        Field::TermsOfReference => "termsOfReference { answers { text } }",
+        Field::AuditTrail => "auditTrail { operation }",
+    }
+}
+
+/// What the caller received of `field`: refused, full, or pseudonymised (with no real
+/// identity anywhere in it).
+fn classify(field: Field, v: &Value, n: &Names) -> Access {
+    if code(v) == "FORBIDDEN" {
+        return Access::Hidden;
+    }
+    assert!(v.get("errors").is_none(), "{field:?}: {v}");
+    let text = v["data"].to_string();
+    let full = match field {
+        Field::PersonName
+        | Field::ReferralCircumstances
+        | Field::CriteriaAssessment
+        | Field::Recommendation
+        | Field::ChairDecision
+        | Field::SetupChecklist
+        | Field::TermsOfReference => text.contains(&n.child_first),
+        Field::PersonDateOfBirth | Field::PersonAddress => v["data"]["review"]["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_object().unwrap().values().any(|x| !x.is_null())),
+        Field::Appointments => text.contains(&n.panel_member),
+        _ => true,
+    };
+    if full {
+        return Access::Full;
+    }
+    for real in std::iter::once(&n.child).chain(&n.others) {
+        assert!(
+            !text.contains(real.as_str()),
+            "{field:?} pseudonymised but holds {real:?}: {text}"
+        );
+    }
+    Access::Pseudonymised
+}
+
+async fn every_capacity_gets_exactly_its_policy_cell_for_every_field(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let id = app.review_at("TERMS_AGREED").await;
+    assign_new_user(
+        &app,
+        id,
+        "designated@scr.example",
+        "designated_professional",
+    )
+    .await;
+    assign_new_user(&app, id, "owner@scr.example", "action_owner").await;
+    let n = names_of(&app, id).await;
+    write_names_into_free_text(&app, id, &n.child).await;
+    for (cap, email) in WALKERS {
+        let token = app.login(email).await;
+        let v = app
+            .gql(
+                Some(&token),
+                "query($id:Int!){review(id:$id){myCapacities}}",
+                json!({"id": id}),
+            )
+            .await;
+        if cap == Capacity::SystemAdministrator {
+            // No reason to see the review at all: out of scope, not merely hidden.
+            assert_eq!(code(&v), "NOT_FOUND", "{v}");
+            for f in Field::ALL {
+                assert_eq!(field_access(cap, *f), Access::Hidden);
+            }
+            continue;
+        }
+        assert_eq!(
+            v["data"]["review"]["myCapacities"],
+            json!([cap.as_str().to_uppercase()]),
+            "{email}"
+        );
+        for f in Field::ALL {
+            let q = format!("query($id:Int!){{review(id:$id){{ {} }}}}", probe(*f));
+            let got = classify(*f, &app.gql(Some(&token), &q, json!({"id": id})).await, &n);
+            assert_eq!(got, field_access(cap, *f), "{cap:?} reading {f:?}");
+        }
+    }
+}
+
+/// A request for `op` on the review that can never succeed, so the walk changes
+/// nothing: a refused caller gets `FORBIDDEN`, an allowed one a stage or validation error.
+fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
+    let far = "2999-01-01";
+    let (q, vars) = match op {
+        Operation::RecordAssessment => (
+            "mutation($id:Int!){recordCriteriaAssessment(reviewId:$id,category:MANDATORY,reasons:\"\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::RecordRecommendation => (
+            "mutation($id:Int!){recordRecommendation(reviewId:$id,conduct:true,reasons:\"\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::DecideReview => (
+            "mutation($id:Int!){decideReview(reviewId:$id,conduct:true,reasons:\"\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::RecordOfstedNotification => (
+            "mutation($id:Int!){recordOfstedNotification(reviewId:$id,sentOn:\"2999-01-01\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::UpdateSetupChecklist => (
+            "mutation($i:Int!,$d:NaiveDate){updateSetupChecklistItem(itemId:$i,done:true,doneOn:$d){id}}",
+            json!({"i": items.0, "d": far}),
+        ),
+        Operation::ConfirmRecordsSecured => (
+            "mutation($i:Int!,$d:NaiveDate){updateSetupChecklistItem(itemId:$i,done:true,doneOn:$d){id}}",
+            json!({"i": items.1, "d": far}),
+        ),
+        Operation::Appoint => (
+            "mutation($id:Int!){appoint(reviewId:$id,userId:1,assignment:IMR_AUTHOR){id}}",
+            json!({"id": id}),
+        ),
+        Operation::EditTermsOfReference => (
+            "mutation($id:Int!){saveTermsOfReference(reviewId:$id,expectedVersion:0,answers:[]){id}}",
+            json!({"id": id}),
+        ),
+        Operation::ApproveTermsOfReference => (
+            "mutation($id:Int!){approveTermsOfReference(reviewId:$id,version:0){id}}",
+            json!({"id": id}),
+        ),
+        Operation::RecordTermsSent => (
+            "mutation($id:Int!){recordTermsSentToOfsted(reviewId:$id,sentOn:\"2999-01-01\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::ExtendDeadline => (
+            "mutation($id:Int!){extendDeadline(reviewId:$id,kind:COMPLETION,dueOn:\"2999-01-01\",reason:\" \"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::SubmitReferral => (
+            "mutation{submitReferral(input:{child:{relationship:CHILD,name:\"\"},circumstances:\"\",facts:{},normalResidenceBoardId:1,involvedAgencyIds:[]}){id}}",
+            json!({}),
+        ),
+        Operation::ManageUsers => (
+            "mutation{createUser(input:{email:\"bad\",name:\"\",password:\"\",roles:[]}){id}}",
+            json!({}),
+        ),
+    };
+    (q.to_owned(), vars)
+}
+
+async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let id = app.review_at("TERMS_AGREED").await;
+    assign_new_user(
+        &app,
+        id,
+        "designated@scr.example",
+        "designated_professional",
+    )
+    .await;
+    assign_new_user(&app, id, "owner@scr.example", "action_owner").await;
+    let police = agency::Entity::find()
+        .filter(agency::Column::Name.eq("Greater Manchester Police"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let items = setup_checklist_item::Entity::find()
+        .filter(setup_checklist_item::Column::ReviewId.eq(id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let plain = items
+        .iter()
+        .find(|i| i.item == "agencies_notified")
+        .unwrap()
+        .id;
+    let records = items
+        .iter()
+        .find(|i| i.item == "records_secured" && i.agency_id == Some(police))
+        .unwrap()
+        .id;
+    let before = audit_entry::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .len();
+    for (cap, email) in WALKERS {
+        let token = app.login(email).await;
+        for op in Operation::ALL.iter().filter(|o| !o.is_global()) {
+            let (q, vars) = attempt(*op, id, &(i64::from(plain), i64::from(records)));
+            let v = app.gql(Some(&token), &q, vars).await;
+            let c = code(&v);
+            assert!(
+                v["data"].is_null() || v.get("errors").is_some(),
+                "{cap:?} {op:?} must not succeed: {v}"
+            );
+            if cap == Capacity::SystemAdministrator {
+                assert_eq!(c, "NOT_FOUND", "{op:?}: {v}");
+            } else if may(cap, *op) {
+                assert!(
+                    c == "WRONG_STAGE" || c == "VALIDATION",
+                    "{cap:?} may {op:?}, got {v}"
+                );
+            } else {
+                assert_eq!(c, "FORBIDDEN", "{cap:?} may not {op:?}: {v}");
+            }
+        }
+    }
+    // Global operations, by global role.
+    let by_role = [
+        (Role::BoardChair, "chair@scr.example"),
+        (Role::BusinessManager, "manager@scr.example"),
+        (Role::InitialPanelMember, "panel@scr.example"),
+        (Role::AgencyManager, "agency.manager@scr.example"),
+        (Role::Professional, "professional@scr.example"),
+        (Role::PerformanceSubGroup, "subgroup@scr.example"),
+        (Role::Inspector, "inspector@scr.example"),
+        (Role::PartnerBoard, "partner@scr.example"),
+        (Role::SystemAdministrator, "admin@scr.example"),
+    ];
+    assert_eq!(by_role.len(), Role::ALL.len());
+    for (role, email) in by_role {
+        let token = app.login(email).await;
+        for op in [Operation::SubmitReferral, Operation::ManageUsers] {
+            let (q, vars) = attempt(op, id, &(0, 0));
+            let v = app.gql(Some(&token), &q, vars).await;
+            let want = if may_globally(&[role], op) {
+                "VALIDATION"
+            } else {
+                "FORBIDDEN"
+            };
+            assert_eq!(code(&v), want, "{role:?} {op:?}: {v}");
+        }
+    }
+    // Nothing the walk attempted was written.
+    assert_eq!(
+        audit_entry::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+}
+
+async fn a_partner_board_never_receives_the_real_identity_of_child_or_family(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let partner = app.login("partner@scr.example").await;
+    let d = app.ok(&partner, "{reviews{id}}", json!({})).await;
+    let ids: Vec<i64> = d["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        !ids.is_empty(),
+        "the demo has reviews with the partner board"
+    );
+    let everything = "query($id:Int!){review(id:$id){reference stage child{label name aliases} people{label relationship name aliases}
+        referral{circumstances facts{childDied} proposal{category reasons}} criteriaAssessments{reasons} recommendation{scope reasons}
+        decision{reasons} ofstedNotification{reasons} setupChecklist{note} appointments{assignment name jobTitle agency}
+        termsOfReference{answers{text}} deadlines{kind status}}}";
+    let mut seen_label = false;
+    for id in ids {
+        let n = names_of(&app, id as i32).await;
+        let v = app.gql(Some(&partner), everything, json!({"id": id})).await;
+        let text = v["data"].to_string();
+        for real in std::iter::once(&n.child)
+            .chain(&n.others)
+            .chain(std::iter::once(&n.child_first))
+        {
+            assert!(
+                !text.contains(real.as_str()),
+                "partner board received {real:?} on review {id}: {text}"
+            );
+        }
+        seen_label |= text.contains("Child A");
+    }
+    assert!(seen_label, "labels stand where the names were");
+}
+
+async fn rows_out_of_scope_are_not_found_and_the_administrator_sees_no_case(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    // The inspector sees only reviews notified to Ofsted.
+    let inspector = app.login("inspector@scr.example").await;
+    let referred = app.review_at("REFERRED").await;
+    let v = app
+        .gql(
+            Some(&inspector),
+            "query($id:Int!){review(id:$id){reference}}",
+            json!({"id": referred}),
+        )
+        .await;
+    assert_eq!(code(&v), "NOT_FOUND");
+    let d = app
+        .ok(&inspector, "{reviews{stage notifiedToOfsted}}", json!({}))
+        .await;
+    assert!(
+        d["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["notifiedToOfsted"] == true)
+    );
+    // A review that does not exist answers the same.
+    let v = app
+        .gql(
+            Some(&inspector),
+            "{review(id:999999){reference}}",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&v), "NOT_FOUND");
+    // The administrator manages accounts and sees no case.
+    let admin = app.login("admin@scr.example").await;
+    let d = app
+        .ok(
+            &admin,
+            "{reviews{id} myDeadlines{deadline{kind}} users{email roles{role}}}",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["reviews"], json!([]));
+    assert_eq!(d["myDeadlines"], json!([]));
+    assert!(d["users"].as_array().unwrap().len() >= 13);
+    // Nobody else lists users.
+    let chair = app.login("chair@scr.example").await;
+    assert_eq!(
+        code(&app.gql(Some(&chair), "{users{email}}", json!({})).await),
+        "FORBIDDEN"
+    );
+    // The agency manager sees reviews involving the agency; the referrer their referrals.
+    let am = app.login("agency.manager@scr.example").await;
+    let d = app.ok(&am, "{reviews{myScopeReasons}}", json!({})).await;
+    assert!(
+        d["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["myScopeReasons"] == json!(["INVOLVED_AGENCY_MANAGER"]))
+    );
+}
+
+async fn filtering_or_sorting_on_a_field_the_caller_cannot_read_is_refused(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let partner = app.login("partner@scr.example").await;
+    let v = app
+        .gql(
+            Some(&partner),
+            "{reviews(childName:\"Liam\"){id}}",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&v), "FORBIDDEN");
+    let v = app
+        .gql(
+            Some(&partner),
+            "{reviews(orderBy:CHILD_NAME){id}}",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&v), "FORBIDDEN");
+    // Allowed where the caller reads names in full.
+    let chair = app.login("chair@scr.example").await;
+    let d = app
+        .ok(
+            &chair,
+            "{reviews(childName:\"liam\"){child{name}}}",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["reviews"], json!([{"child": {"name": "Liam Okafor"}}]));
+    let d = app
+        .ok(
+            &chair,
+            "{reviews(childName:\"Li\"){child{name}}}",
+            json!({}),
+        )
+        .await;
+    assert!(!d["reviews"].as_array().unwrap().is_empty());
+    let d = app
+        .ok(
+            &chair,
+            "{reviews(orderBy:CHILD_NAME){child{name}}}",
+            json!({}),
+        )
+        .await;
+    let names: Vec<&str> = d["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["child"]["name"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|s| s.to_lowercase());
+    assert_eq!(names, sorted);
+}
+
+on_both_databases!(
+    every_capacity_gets_exactly_its_policy_cell_for_every_field,
+    every_capacity_may_take_exactly_the_operations_of_its_policy_row,
+    a_partner_board_never_receives_the_real_identity_of_child_or_family,
+    rows_out_of_scope_are_not_found_and_the_administrator_sees_no_case,
+    filtering_or_sorting_on_a_field_the_caller_cannot_read_is_refused,
+);

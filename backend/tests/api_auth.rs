@@ -1,0 +1,352 @@
+//! Authentication and the HTTP edge: tokens that must be refused, limits, health.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use backend::auth::{Claims, Tokens};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use common::{Backend, TestApp, code};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::json;
+use tower::ServiceExt;
+
+const ME: &str = "{ me { email } }";
+const IDP_ISSUER: &str = "https://idp.example";
+const IDP_AUDIENCE: &str = "scr";
+
+fn idp() -> backend::auth::ExternalIdp {
+    Tokens::external_idp(
+        include_str!("fixtures/test_idp_public.pem"),
+        IDP_ISSUER.into(),
+        IDP_AUDIENCE.into(),
+    )
+    .unwrap()
+}
+
+fn claims(sub: &str, iss: &str, aud: &str, exp_in: i64) -> Claims {
+    let now = chrono::Utc::now().timestamp();
+    Claims {
+        sub: sub.into(),
+        email: None,
+        iss: iss.into(),
+        aud: aud.into(),
+        iat: now,
+        exp: now + exp_in,
+    }
+}
+
+async fn me_code(app: &TestApp, token: &str) -> String {
+    code(&app.gql(Some(token), ME, json!({})).await)
+}
+
+async fn tokens_that_are_expired_forged_or_misaddressed_are_unauthenticated(b: Backend) {
+    let app = TestApp::spawn_with(b, Some(idp())).await;
+    let chair = app.user_id("chair@scr.example").await.to_string();
+    // The control: a proper token works.
+    let good = app.tokens.issue(chair.parse().unwrap()).unwrap();
+    assert_eq!(
+        app.gql(Some(&good), ME, json!({})).await["data"]["me"]["email"],
+        "chair@scr.example"
+    );
+
+    let expired = app
+        .tokens
+        .sign(&claims(&chair, "scr", "scr", -3600))
+        .unwrap();
+    let other_key = Tokens::new(
+        b"another-secret-another-secret-another".to_vec(),
+        chrono::Duration::minutes(15),
+        None,
+    )
+    .unwrap();
+    let bad_signature = other_key.issue(chair.parse().unwrap()).unwrap();
+    let wrong_audience = app
+        .tokens
+        .sign(&claims(&chair, "scr", "someone-else", 600))
+        .unwrap();
+    let wrong_issuer = app
+        .tokens
+        .sign(&claims(&chair, "evil", "scr", 600))
+        .unwrap();
+    let payload = B64.encode(serde_json::to_vec(&claims(&chair, "scr", "scr", 600)).unwrap());
+    let alg_none = format!(
+        "{}.{payload}.",
+        B64.encode(br#"{"alg":"none","typ":"JWT"}"#)
+    );
+    // Claims edited after signing: another user's id under the chair's signature.
+    let admin = app.user_id("admin@scr.example").await.to_string();
+    let parts: Vec<&str> = good.split('.').collect();
+    let edited = format!(
+        "{}.{}.{}",
+        parts[0],
+        B64.encode(serde_json::to_vec(&claims(&admin, "scr", "scr", 600)).unwrap()),
+        parts[2]
+    );
+    // An HS256 token "signed" with the identity provider's public key.
+    let mut c = claims("x", IDP_ISSUER, IDP_AUDIENCE, 600);
+    c.email = Some("chair@scr.example".into());
+    let confused = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &c,
+        &EncodingKey::from_secret(include_bytes!("fixtures/test_idp_public.pem")),
+    )
+    .unwrap();
+    for (what, t) in [
+        ("expired", expired),
+        ("bad signature", bad_signature),
+        ("wrong audience", wrong_audience),
+        ("wrong issuer", wrong_issuer),
+        ("alg none", alg_none),
+        ("edited claims", edited),
+        ("HS256 with the RS256 public key", confused),
+        ("garbage", "not.a.token".to_owned()),
+    ] {
+        assert_eq!(
+            me_code(&app, &t).await,
+            "UNAUTHENTICATED",
+            "{what} was accepted"
+        );
+    }
+    // No token at all.
+    assert_eq!(code(&app.gql(None, ME, json!({})).await), "UNAUTHENTICATED");
+}
+
+async fn the_external_identity_provider_signs_in_users_by_email(b: Backend) {
+    let app = TestApp::spawn_with(b, Some(idp())).await;
+    let key = EncodingKey::from_rsa_pem(include_bytes!("fixtures/test_idp_private.pem")).unwrap();
+    let mut c = claims("idp-user-77", IDP_ISSUER, IDP_AUDIENCE, 600);
+    c.email = Some("Manager@SCR.example".into());
+    let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap();
+    assert_eq!(
+        app.gql(Some(&t), ME, json!({})).await["data"]["me"]["email"],
+        "manager@scr.example"
+    );
+    // Its tokens are still held to its issuer, audience and expiry.
+    for (iss, aud, exp) in [
+        ("https://other.example", IDP_AUDIENCE, 600),
+        (IDP_ISSUER, "other", 600),
+        (IDP_ISSUER, IDP_AUDIENCE, -3600),
+    ] {
+        let mut c = claims("x", iss, aud, exp);
+        c.email = Some("manager@scr.example".into());
+        let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap();
+        assert_eq!(
+            me_code(&app, &t).await,
+            "UNAUTHENTICATED",
+            "{iss} {aud} {exp}"
+        );
+    }
+    // An unknown e-mail is no one.
+    let mut c = claims("x", IDP_ISSUER, IDP_AUDIENCE, 600);
+    c.email = Some("stranger@example.org".into());
+    let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap();
+    assert_eq!(me_code(&app, &t).await, "UNAUTHENTICATED");
+}
+
+async fn login_issues_a_fifteen_minute_token_and_refuses_bad_passwords_alike(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let login = "mutation($e:String!,$p:String!){login(email:$e,password:$p){token expiresAt user{email roles{role boardId}}}}";
+    let v = app
+        .gql(
+            None,
+            login,
+            json!({"e": "chair@scr.example", "p": common::PASSWORD}),
+        )
+        .await;
+    let l = &v["data"]["login"];
+    assert_eq!(l["user"]["roles"][0]["role"], "BOARD_CHAIR");
+    let expires = chrono::DateTime::parse_from_rfc3339(l["expiresAt"].as_str().unwrap()).unwrap();
+    let minutes = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_minutes();
+    assert!((14..=15).contains(&minutes), "{minutes}");
+    for (e, p) in [
+        ("chair@scr.example", "wrong-password-123"),
+        ("nobody@scr.example", common::PASSWORD),
+        ("not an email", "x"),
+    ] {
+        let v = app.gql(None, login, json!({"e": e, "p": p})).await;
+        assert_eq!(code(&v), "UNAUTHENTICATED", "{e}");
+        assert_eq!(v["errors"][0]["message"], "Sign in to continue");
+    }
+}
+
+async fn every_demo_user_can_sign_in(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    for (email, _, _, role, _) in backend::seed::DEMO_USERS {
+        let t = app.login(email).await;
+        let d = app.ok(&t, "{me{roles{role}}}", json!({})).await;
+        assert_eq!(
+            d["me"]["roles"][0]["role"],
+            role.as_str().to_uppercase(),
+            "{email}"
+        );
+    }
+}
+
+async fn limits_and_bad_requests_get_clear_answers_never_a_500(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let chair = app.login("chair@scr.example").await;
+    // Body over the limit: 413.
+    let big = json!({"query": format!("{{ me {{ email }} }} #{}", "x".repeat(2 * 1024 * 1024))});
+    let (status, _) = app.post(Some(&chair), big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Too deep.
+    let deep = format!(
+        "{{ reviews {{ {} }} }}",
+        "leadBoard { name } ".to_owned() + &"referral { proposal { category } } ".repeat(1)
+    );
+    assert!(
+        app.gql(Some(&chair), &deep, json!({}))
+            .await
+            .get("errors")
+            .is_none()
+    );
+    let mut bomb = "id".to_owned();
+    for _ in 0..20 {
+        bomb = format!("reviews {{ {bomb} }}");
+    }
+    let v = app
+        .gql(Some(&chair), &format!("{{ {bomb} }}"), json!({}))
+        .await;
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("nested too deep")
+            || v["errors"].is_array(),
+        "{v}"
+    );
+    // Aliases multiplying an expensive field run into the complexity limit.
+    let aliases: String = (0..3000)
+        .map(|i| format!("a{i}: me {{ email }} "))
+        .collect();
+    let v = app
+        .gql(Some(&chair), &format!("{{ {aliases} }}"), json!({}))
+        .await;
+    assert!(
+        v["data"].is_null() && v["errors"].is_array(),
+        "alias bomb accepted"
+    );
+    // Malformed JSON and a wrong content type: 4xx.
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    // Out-of-range arguments are validation errors.
+    let v = app
+        .gql(Some(&chair), "{ reviews(first: 100000) { id } }", json!({}))
+        .await;
+    assert!(v["errors"].is_array());
+    // Health and readiness; GraphiQL on GET.
+    for (path, want) in [("/healthz", "ok"), ("/readyz", "ready")] {
+        let res = app
+            .router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            axum::body::to_bytes(res.into_body(), 1024).await.unwrap(),
+            want
+        );
+    }
+    let res = app
+        .router
+        .clone()
+        .oneshot(Request::get("/graphql").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let chair = app.login("chair@scr.example").await;
+    let list = "{ reviews(first: 200) { reference stage child { label name } people { label } deadlines { kind status extensions { reason } }
+        referral { proposal { category } } decision { conduct } leadBoard { name } partnerBoards { name } involvedAgencies { name }
+        appointments { name } termsOfReference { version } } }";
+    let count = |app: &TestApp| app.statements();
+    let before = count(&app);
+    let d = app.ok(&chair, list, json!({})).await;
+    let small_n = d["reviews"].as_array().unwrap().len();
+    let small = count(&app) - before;
+    // Add forty more referrals and ask again.
+    let referrer = backend::context::Caller::load(
+        &app.db,
+        &backend::auth::Subject::User(app.user_id("professional@scr.example").await),
+    )
+    .await
+    .unwrap();
+    let board = backend::entities::board::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()[0]
+        .id;
+    let agency = backend::entities::agency::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()[0]
+        .id;
+    for i in 0..40 {
+        backend::services::submit_referral(
+            &app.db,
+            &referrer,
+            backend::services::NewReferral {
+                child: backend::services::NewPerson {
+                    relationship: shared::stage::Relationship::Child,
+                    label: None,
+                    name: format!("Child Number{i}"),
+                    aliases: vec![],
+                    date_of_birth: None,
+                    address: None,
+                },
+                family: vec![],
+                circumstances: "Extra case for the statement count.".into(),
+                facts: Default::default(),
+                normal_residence_board_id: board,
+                looked_after_by_board_id: None,
+                other_involved_board_ids: vec![],
+                involved_agency_ids: vec![agency],
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let before = count(&app);
+    if std::env::var_os("SCR_TEST_PRINT_SQL").is_some() {
+        eprintln!("SQL: ---- second list ----");
+    }
+    let d = app.ok(&chair, list, json!({})).await;
+    let large_n = d["reviews"].as_array().unwrap().len();
+    let large = count(&app) - before;
+    assert_eq!(large_n, small_n + 40);
+    assert_eq!(
+        small, large,
+        "statements grew with rows: {small} for {small_n} reviews, {large} for {large_n}"
+    );
+    assert!(small < 30, "{small} statements for one list");
+}
+
+use sea_orm::EntityTrait;
+
+on_both_databases!(
+    tokens_that_are_expired_forged_or_misaddressed_are_unauthenticated,
+    the_external_identity_provider_signs_in_users_by_email,
+    login_issues_a_fifteen_minute_token_and_refuses_bad_passwords_alike,
+    every_demo_user_can_sign_in,
+    limits_and_bad_requests_get_clear_answers_never_a_500,
+    a_list_of_reviews_costs_the_same_statements_whatever_its_length,
+);
