@@ -50,10 +50,10 @@ impl ReviewAccess {
         if !policy::may_any(&self.capacities, op) {
             return Err(ApiError::Forbidden(op.title().to_lowercase()));
         }
-        if let Some(stages) = op.stages() {
-            if !stages.contains(&self.stage()) {
-                return Err(ApiError::WrongStage(self.stage()));
-            }
+        if let Some(stages) = op.stages()
+            && !stages.contains(&self.stage())
+        {
+            return Err(ApiError::WrongStage(self.stage()));
         }
         Ok(())
     }

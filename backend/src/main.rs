@@ -49,6 +49,8 @@ enum Command {
     SeedDemo(DatabaseArgs),
     /// Print the GraphQL schema (SDL).
     PrintSchema,
+    /// Print the demo accounts and what each shows.
+    DemoLogins,
 }
 
 type CliResult = Result<(), Box<dyn std::error::Error>>;
@@ -124,6 +126,12 @@ async fn run(cli: Cli) -> CliResult {
                 println!("demo data loaded");
             } else {
                 println!("demo data already present");
+            }
+            Ok(())
+        }
+        Command::DemoLogins => {
+            for (email, name, title, role, what) in seed::DEMO_USERS {
+                println!("  {email:<32} {:<26} {name}, {title}: {what}", role.title());
             }
             Ok(())
         }

@@ -225,13 +225,13 @@ fn parse_person(
             .map(Text::into_inner),
         None => None,
     };
-    if let Some(l) = &p.label {
-        if l.trim().is_empty() || l.chars().count() > 60 {
-            problems.push(
-                format!("{path}.label"),
-                "A label must be 1 to 60 characters",
-            );
-        }
+    if let Some(l) = &p.label
+        && (l.trim().is_empty() || l.chars().count() > 60)
+    {
+        problems.push(
+            format!("{path}.label"),
+            "A label must be 1 to 60 characters",
+        );
     }
     Some((name?.as_ref().to_owned(), aliases, address))
 }
@@ -1236,12 +1236,12 @@ pub async fn create_user(
     actor: Option<&Caller>,
     input: NewUser,
 ) -> ApiResult<user::Model> {
-    if let Some(c) = actor {
-        if !policy::may_globally(&c.roles(), Operation::ManageUsers) {
-            return Err(ApiError::Forbidden(
-                Operation::ManageUsers.title().to_lowercase(),
-            ));
-        }
+    if let Some(c) = actor
+        && !policy::may_globally(&c.roles(), Operation::ManageUsers)
+    {
+        return Err(ApiError::Forbidden(
+            Operation::ManageUsers.title().to_lowercase(),
+        ));
     }
     let mut problems = Problems::default();
     let email = problems.check(Email::parse(&input.email));
@@ -1270,27 +1270,26 @@ pub async fn create_user(
             );
         }
     }
-    if let Some(ag) = input.agency_id {
-        if agency::Entity::find_by_id(ag).one(db).await?.is_none() {
-            problems.push("agencyId", "No agency has that id");
-        }
+    if let Some(ag) = input.agency_id
+        && agency::Entity::find_by_id(ag).one(db).await?.is_none()
+    {
+        problems.push("agencyId", "No agency has that id");
     }
     for (i, g) in input.grants.iter().enumerate() {
-        if let Some(b) = g.board {
-            if board::Entity::find_by_id(b.0).one(db).await?.is_none() {
-                problems.push(format!("roles.{i}.boardId"), "No board has that id");
-            }
+        if let Some(b) = g.board
+            && board::Entity::find_by_id(b.0).one(db).await?.is_none()
+        {
+            problems.push(format!("roles.{i}.boardId"), "No board has that id");
         }
     }
-    if let Some(e) = &email {
-        if user::Entity::find()
+    if let Some(e) = &email
+        && user::Entity::find()
             .filter(user::Column::Email.eq(e.as_ref()))
             .one(db)
             .await?
             .is_some()
-        {
-            problems.push("email", "A user with this e-mail address already exists");
-        }
+    {
+        problems.push("email", "A user with this e-mail address already exists");
     }
     problems.finish()?;
     let (Some(email), Some(name)) = (email, name) else {

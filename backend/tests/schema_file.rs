@@ -9,5 +9,8 @@ fn the_checked_in_schema_matches_the_code() {
         std::fs::write(path, &want).expect("write schema.graphql");
     }
     let have = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(have == want, "schema.graphql is stale: run `SCR_UPDATE_DOCS=1 cargo test -p backend --test schema_file` and commit it");
+    assert!(
+        have == want,
+        "schema.graphql is stale: run `SCR_UPDATE_DOCS=1 cargo test -p backend --test schema_file` and commit it"
+    );
 }

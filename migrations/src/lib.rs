@@ -34,7 +34,7 @@ pub(crate) fn fk(
     on_delete: ForeignKeyAction,
 ) -> ForeignKeyCreateStatement {
     let (table, column) = (table.into_iden(), column.into_iden());
-    let name = format!("fk_{}_{}", table.to_string(), column.to_string());
+    let name = format!("fk_{table}_{column}");
     ForeignKey::create()
         .name(name)
         .from(table, column)

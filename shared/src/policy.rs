@@ -463,7 +463,8 @@ mod tests {
         let partners = [BoardId(2)];
         let agencies = [AgencyId(7)];
         let s = scope(&partners, &agencies, false);
-        let cases: Vec<(Vec<Grant>, Vec<Assignment>, Vec<(Capacity, ScopeReason)>)> = vec![
+        type Case = (Vec<Grant>, Vec<Assignment>, Vec<(Capacity, ScopeReason)>);
+        let cases: Vec<Case> = vec![
             (
                 grants(&[(Role::BoardChair, Some(1), None)]),
                 vec![],
