@@ -58,6 +58,7 @@ type CliResult = Result<(), Box<dyn std::error::Error>>;
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),

@@ -1,1 +1,117 @@
-//! placeholder
+//! Helpers for end-to-end tests: start the real `scr` binary on a fresh SQLite file
+//! and talk to it over HTTP. The browser tests will build on these.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// The `scr` binary under test: `SCR_BIN`, or the workspace's debug build.
+pub fn scr_binary() -> PathBuf {
+    let path = std::env::var_os("SCR_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/scr"))
+        });
+    assert!(
+        path.exists(),
+        "{} is missing: build it with `cargo build -p backend --bin scr`",
+        path.display()
+    );
+    path
+}
+
+/// A running `scr serve` on its own database, stopped when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub database_url: String,
+    dir: PathBuf,
+}
+
+impl Server {
+    /// Seeds the demo data into a fresh SQLite file and serves it on a free port.
+    pub fn start() -> Self {
+        let dir = std::env::temp_dir().join(format!("scr_e2e_{}_{}", std::process::id(), unique()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let database_url = format!("sqlite://{}?mode=rwc", dir.join("scr.db").display());
+        let seeded = Command::new(scr_binary())
+            .arg("seed-demo")
+            .env("DATABASE_URL", &database_url)
+            .output()
+            .expect("run scr seed-demo");
+        assert!(
+            seeded.status.success(),
+            "seed-demo failed: {}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+        let mut child = Command::new(scr_binary())
+            .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
+            .env("DATABASE_URL", &database_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start scr serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("scr serve did not say where it listens: {line:?}"))
+            .to_owned();
+        Self {
+            child,
+            base,
+            database_url,
+            dir,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits for the process; returns whether it exited cleanly.
+    pub fn terminate(&mut self) -> bool {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().map(|s| s.success()).unwrap_or(false)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+/// The demo accounts, as `scr demo-logins` prints them.
+pub fn demo_emails() -> Vec<String> {
+    let out = Command::new(scr_binary())
+        .arg("demo-logins")
+        .output()
+        .expect("run scr demo-logins");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            l.split_whitespace()
+                .next()
+                .filter(|w| w.contains('@'))
+                .map(str::to_owned)
+        })
+        .collect()
+}
