@@ -1,6 +1,9 @@
 //! Helpers for end-to-end tests: start the real `scr` binary on a fresh SQLite file
 //! and talk to it over HTTP. The browser tests will build on these.
 
+// A test-support library: failing loudly with the reason is what it is for.
+#![allow(clippy::expect_used, clippy::panic)]
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -1,6 +1,8 @@
 //! The real `scr` binary: seeded, served, signed into by every demo user, stopped
 //! gracefully.
 
+#![allow(clippy::expect_used, clippy::panic)]
+
 use e2e::{Server, demo_emails};
 use serde_json::{Value, json};
 
