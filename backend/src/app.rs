@@ -81,7 +81,7 @@ async fn graphql_handler(
     req: GraphQLRequest,
 ) -> GraphQLResponse {
     let caller = caller(&app, &headers).await;
-    let loaders = crate::loaders::request_loaders(app.state.db.clone(), caller.clone());
+    let loaders = crate::loaders::request_loaders(app.state.db.clone());
     let mut req = req.into_inner().data(loaders);
     if let Some(c) = caller {
         req = req.data(c);

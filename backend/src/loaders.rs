@@ -3,7 +3,7 @@
 //!
 //! One `Loaders` value per request implements `Loader` for each key type:
 //! `ByReview<E>` loads every row of table `E` for a batch of reviews, `ById<E>` rows
-//! by primary key, and `AccessOf` the caller's capacities on a batch of reviews.
+//! by primary key, and `ExtensionsOf` the extensions of a batch of deadlines.
 //!
 //! A DataLoader batches the keys that arrive within a short window, so how a list
 //! splits into batches depends on timing. Lists therefore `prefetch` what their
@@ -19,15 +19,12 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::access::{self, ReviewAccess};
-use crate::context::Caller;
 use crate::entities::*;
 
-/// Everything a loader needs: the pool, and who is asking.
+/// Everything a loader needs: the pool. Access is decided before anything is loaded.
 #[derive(Debug, Clone)]
 pub struct Loaders {
     pub db: DatabaseConnection,
-    pub caller: Option<Arc<Caller>>,
 }
 
 /// A table whose rows belong to a review.
@@ -176,31 +173,6 @@ where
     }
 }
 
-/// Key: the caller's access to one review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AccessOf(pub i32);
-
-impl Loader<AccessOf> for Loaders {
-    type Value = Arc<ReviewAccess>;
-    type Error = Arc<DbErr>;
-
-    async fn load(&self, keys: &[AccessOf]) -> Result<HashMap<AccessOf, Self::Value>, Self::Error> {
-        let Some(caller) = &self.caller else {
-            return Ok(HashMap::new());
-        };
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let reviews = review::Entity::find()
-            .filter(review::Column::Id.is_in(ids.iter().copied()))
-            .all(&self.db)
-            .await?;
-        let found = access::for_reviews(&self.db, caller, &reviews).await?;
-        Ok(found
-            .into_iter()
-            .map(|a| (AccessOf(a.review.id), Arc::new(a)))
-            .collect())
-    }
-}
-
 /// Key: the extensions granted on one deadline, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExtensionsOf(pub i32);
@@ -233,12 +205,8 @@ impl Loader<ExtensionsOf> for Loaders {
 pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
 
 /// The loader of one request, with its own cache.
-pub fn request_loaders(db: DatabaseConnection, caller: Option<Arc<Caller>>) -> RequestLoader {
-    DataLoader::with_cache(
-        Loaders { db, caller },
-        tokio::spawn,
-        HashMapCache::default(),
-    )
+pub fn request_loaders(db: DatabaseConnection) -> RequestLoader {
+    DataLoader::with_cache(Loaders { db }, tokio::spawn, HashMapCache::default())
 }
 
 /// Empties the request's cache: a mutation's answer must show what it changed.
@@ -264,7 +232,6 @@ pub fn forget(l: &RequestLoader) {
     l.clear::<ById<agency::Entity>>();
     l.clear::<ById<user::Entity>>();
     l.clear::<ById<review::Entity>>();
-    l.clear::<AccessOf>();
     l.clear::<ExtensionsOf>();
 }
 
@@ -286,13 +253,31 @@ pub struct Wanted {
     pub agencies: bool,
 }
 
+/// Runs one batch through the loader directly (no batching window to wait for) and
+/// puts the answers into the request's cache.
+async fn fill<K>(
+    l: &RequestLoader,
+    keys: Vec<K>,
+) -> Result<HashMap<K, <Loaders as Loader<K>>::Value>, Arc<DbErr>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = Arc<DbErr>>,
+{
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = Loader::<K>::load(l.loader(), &keys).await?;
+    l.feed_many(found.clone()).await;
+    Ok(found)
+}
+
 /// Loads, in one statement per table, every relation `w` names for `ids`, so the
 /// cost of a list does not depend on its length or on batching windows.
 pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), Arc<DbErr>> {
     macro_rules! all {
         ($m:ident) => {{
             let keys: Vec<ByReview<$m::Entity>> = ids.iter().map(|i| ByReview::of(*i)).collect();
-            l.load_many(keys).await?
+            fill(l, keys).await?
         }};
     }
     if w.people {
@@ -344,26 +329,38 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
                 .values()
                 .flat_map(|d| d.iter().map(|x| ExtensionsOf(x.id)))
                 .collect();
-            l.load_many(keys).await?;
+            fill(l, keys).await?;
         }
     }
     if w.deadlines || w.boards {
         let keys: Vec<ById<review::Entity>> = ids.iter().map(|i| ById::of(*i)).collect();
-        let reviews = l.load_many(keys).await?;
-        board_ids.extend(reviews.values().map(|r| r.lead_board_id));
+        board_ids.extend(fill(l, keys).await?.values().map(|r| r.lead_board_id));
     }
     if !user_ids.is_empty() {
+        user_ids.sort();
+        user_ids.dedup();
         let keys: Vec<ById<user::Entity>> = user_ids.iter().map(|i| ById::of(*i)).collect();
-        let users = l.load_many(keys).await?;
-        agency_ids.extend(users.values().filter_map(|u| u.agency_id));
+        agency_ids.extend(fill(l, keys).await?.values().filter_map(|u| u.agency_id));
     }
-    if !board_ids.is_empty() {
-        let keys: Vec<ById<board::Entity>> = board_ids.iter().map(|i| ById::of(*i)).collect();
-        l.load_many(keys).await?;
-    }
-    if !agency_ids.is_empty() {
-        let keys: Vec<ById<agency::Entity>> = agency_ids.iter().map(|i| ById::of(*i)).collect();
-        l.load_many(keys).await?;
-    }
+    board_ids.sort();
+    board_ids.dedup();
+    fill(
+        l,
+        board_ids
+            .iter()
+            .map(|i| ById::<board::Entity>::of(*i))
+            .collect(),
+    )
+    .await?;
+    agency_ids.sort();
+    agency_ids.dedup();
+    fill(
+        l,
+        agency_ids
+            .iter()
+            .map(|i| ById::<agency::Entity>::of(*i))
+            .collect(),
+    )
+    .await?;
     Ok(())
 }

@@ -91,3 +91,96 @@ async fn the_served_binary_signs_in_every_demo_user_and_stops_on_sigterm() {
     }
     assert!(server.terminate(), "scr did not exit cleanly on SIGTERM");
 }
+
+#[test]
+fn serve_refuses_to_start_without_a_token_secret() {
+    let dir = std::env::temp_dir().join(format!("scr_e2e_secret_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = std::process::Command::new(e2e::scr_binary())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.join("scr.db").display()),
+        )
+        .env_remove("SCR_JWT_SECRET")
+        .output()
+        .expect("run scr serve");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SCR_JWT_SECRET"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let short = std::process::Command::new(e2e::scr_binary())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.join("scr.db").display()),
+        )
+        .env("SCR_JWT_SECRET", "too-short")
+        .output()
+        .expect("run scr serve");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 32 bytes"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn create_user_reads_the_password_from_stdin_and_the_user_can_sign_in() {
+    use std::io::Write;
+    let server = Server::start();
+    let mut child = std::process::Command::new(e2e::scr_binary())
+        .args([
+            "create-user",
+            "--email",
+            "New.Chair@Board.example",
+            "--name",
+            "New Chair",
+            "--role",
+            "board_chair",
+            "--board",
+            "1",
+        ])
+        .env("DATABASE_URL", &server.database_url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run scr create-user");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a-long-enough-password\n")
+        .expect("write password");
+    let out = child.wait_with_output().expect("create-user output");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client = reqwest::Client::new();
+    let v = gql(&client, &server.base, None, "mutation{login(email:\"new.chair@board.example\",password:\"a-long-enough-password\"){user{roles{role boardId}}}}", json!({})).await;
+    assert_eq!(
+        v["data"]["login"]["user"]["roles"],
+        json!([{"role": "BOARD_CHAIR", "boardId": 1}]),
+        "{v}"
+    );
+    // A bad role or short password is refused with the reason, nothing created.
+    let bad = std::process::Command::new(e2e::scr_binary())
+        .args([
+            "create-user",
+            "--email",
+            "x@board.example",
+            "--name",
+            "X",
+            "--role",
+            "king",
+        ])
+        .env("DATABASE_URL", &server.database_url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run scr create-user");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown role"));
+}

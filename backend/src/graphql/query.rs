@@ -15,7 +15,7 @@ use super::{caller, state};
 use crate::access::{self, ReviewAccess};
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult, GqlResult};
-use crate::loaders::{AccessOf, ByReview};
+use crate::loaders::ByReview;
 
 pub struct Query;
 
@@ -175,12 +175,9 @@ impl Query {
 
     /// One review; `NOT_FOUND` when it does not exist or you may not see it.
     async fn review(&self, ctx: &Context<'_>, id: i32) -> GqlResult<Review> {
-        caller(ctx)?;
-        loaders(ctx)?
-            .load_one(AccessOf(id))
-            .await?
-            .map(Review)
-            .ok_or_else(|| ApiError::NotFound.into())
+        let a = access::for_review(&state(ctx)?.db, caller(ctx)?, id).await?;
+        crate::loaders::prefetch(loaders(ctx)?, &[id], wanted(&ctx.look_ahead())).await?;
+        Ok(Review(Arc::new(a)))
     }
 
     /// Deadlines at risk or overdue on the reviews you may see, soonest first.
