@@ -22,7 +22,8 @@ use backend::services::{NewPerson, NewReferral};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tower::ServiceExt;
 
-const QUERY: &str = "query($id:Int!){review(id:$id){ reference stage referredOn decidedOn leadBoard{name} partnerBoards{name}
+const QUERY: &str =
+    "query($id:Int!){review(id:$id){ reference stage referredOn decidedOn leadBoard{name} partnerBoards{name}
   involvedAgencies{name} deadlines{kind dueOn status} people{label name aliases dateOfBirth address}
   referral{circumstances facts{childDied} proposal{category}} criteriaAssessments{category reasons}
   recommendation{reasons scope} decision{conduct reasons} ofstedNotification{sentOn} setupChecklist{item done note}
@@ -30,86 +31,32 @@ const QUERY: &str = "query($id:Int!){review(id:$id){ reference stage referredOn 
 
 /// The same rows as the query, read directly.
 async fn direct(db: &DatabaseConnection, id: i32) -> usize {
-    let r = review::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    let links = review_board::Entity::find()
-        .filter(review_board::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let boards = board::Entity::find()
-        .filter(board::Column::Id.is_in(links.iter().map(|l| l.board_id)))
-        .all(db)
-        .await
-        .unwrap();
-    let ra = review_agency::Entity::find()
-        .filter(review_agency::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let agencies = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(ra.iter().map(|l| l.agency_id)))
-        .all(db)
-        .await
-        .unwrap();
-    let deadlines = deadline::Entity::find()
-        .filter(deadline::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let people = person::Entity::find()
-        .filter(person::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let referral = referral::Entity::find()
-        .filter(referral::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let assessments = criteria_assessment::Entity::find()
-        .filter(criteria_assessment::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let rec = recommendation::Entity::find()
-        .filter(recommendation::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let dec = decision::Entity::find()
-        .filter(decision::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let notes = notification::Entity::find()
-        .filter(notification::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
+    let r = review::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+    let links = review_board::Entity::find().filter(review_board::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let boards =
+        board::Entity::find().filter(board::Column::Id.is_in(links.iter().map(|l| l.board_id))).all(db).await.unwrap();
+    let ra = review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let agencies =
+        agency::Entity::find().filter(agency::Column::Id.is_in(ra.iter().map(|l| l.agency_id))).all(db).await.unwrap();
+    let deadlines = deadline::Entity::find().filter(deadline::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let referral = referral::Entity::find().filter(referral::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let assessments =
+        criteria_assessment::Entity::find().filter(criteria_assessment::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let rec = recommendation::Entity::find().filter(recommendation::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let dec = decision::Entity::find().filter(decision::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let notes = notification::Entity::find().filter(notification::Column::ReviewId.eq(id)).all(db).await.unwrap();
     let items = setup_checklist_item::Entity::find()
         .filter(setup_checklist_item::Column::ReviewId.eq(id))
         .all(db)
         .await
         .unwrap();
-    let assigned = review_assignment::Entity::find()
-        .filter(review_assignment::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
-    let users = user::Entity::find()
-        .filter(user::Column::Id.is_in(assigned.iter().map(|a| a.user_id)))
-        .all(db)
-        .await
-        .unwrap();
-    let terms = terms_of_reference::Entity::find()
-        .filter(terms_of_reference::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap();
+    let assigned =
+        review_assignment::Entity::find().filter(review_assignment::Column::ReviewId.eq(id)).all(db).await.unwrap();
+    let users =
+        user::Entity::find().filter(user::Column::Id.is_in(assigned.iter().map(|a| a.user_id))).all(db).await.unwrap();
+    let terms =
+        terms_of_reference::Entity::find().filter(terms_of_reference::Column::ReviewId.eq(id)).all(db).await.unwrap();
     r.id as usize
         + boards.len()
         + agencies.len()
@@ -132,28 +79,46 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (reviews, iterations) = if full { (1_000, 400) } else { (20, 5) };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async move {
         let path = std::env::temp_dir().join(format!("scr_bench_{}.db", std::process::id()));
-        let url = std::env::var("SCR_BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", path.display()));
+        let url =
+            std::env::var("SCR_BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", path.display()));
         let mut db = backend::db::connect(&url).await.unwrap();
         backend::db::migrate(&db).await.unwrap();
         backend::seed::seed_demo(&db).await.unwrap();
-        let professional = user::Entity::find().filter(user::Column::Email.eq("professional@scr.example")).one(&db).await.unwrap().unwrap();
+        let professional = user::Entity::find()
+            .filter(user::Column::Email.eq("professional@scr.example"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
         let referrer = Caller::load(&db, &Subject::User(professional.id)).await.unwrap();
         let board_id = board::Entity::find().all(&db).await.unwrap()[0].id;
-        let agency_ids: Vec<i32> = agency::Entity::find().all(&db).await.unwrap().iter().take(3).map(|a| a.id).collect();
+        let agency_ids: Vec<i32> =
+            agency::Entity::find().all(&db).await.unwrap().iter().take(3).map(|a| a.id).collect();
         let seeded = Instant::now();
         for i in 8..reviews {
             backend::services::submit_referral(
                 &db,
                 &referrer,
                 NewReferral {
-                    child: NewPerson { relationship: shared::stage::Relationship::Child, label: None, name: format!("Bench Child{i}"), aliases: vec![], date_of_birth: None, address: None },
-                    family: vec![NewPerson { relationship: shared::stage::Relationship::Mother, label: None, name: format!("Bench Mother{i}"), aliases: vec![], date_of_birth: None, address: None }],
+                    child: NewPerson {
+                        relationship: shared::stage::Relationship::Child,
+                        label: None,
+                        name: format!("Bench Child{i}"),
+                        aliases: vec![],
+                        date_of_birth: None,
+                        address: None,
+                    },
+                    family: vec![NewPerson {
+                        relationship: shared::stage::Relationship::Mother,
+                        label: None,
+                        name: format!("Bench Mother{i}"),
+                        aliases: vec![],
+                        date_of_birth: None,
+                        address: None,
+                    }],
                     circumstances: format!("Bench Child{i} was seen by Bench Mother{i}'s GP."),
                     facts: Default::default(),
                     normal_residence_board_id: board_id,
@@ -171,8 +136,10 @@ fn main() {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let target = review::Entity::find().filter(review::Column::Stage.eq("terms_agreed")).one(&db).await.unwrap().unwrap().id;
-        let chair = user::Entity::find().filter(user::Column::Email.eq("chair@scr.example")).one(&db).await.unwrap().unwrap();
+        let target =
+            review::Entity::find().filter(review::Column::Stage.eq("terms_agreed")).one(&db).await.unwrap().unwrap().id;
+        let chair =
+            user::Entity::find().filter(user::Column::Email.eq("chair@scr.example")).one(&db).await.unwrap().unwrap();
         let tokens = Tokens::new(vec![9; 48], chrono::Duration::minutes(15), None).unwrap();
         let token = tokens.issue(chair.id).unwrap();
         let router = app(AppState { db: db.clone(), tokens });
@@ -214,12 +181,30 @@ fn main() {
         g.sort();
         d.sort();
         let mean = |x: &[Duration]| x.iter().sum::<Duration>() / x.len() as u32;
-        println!("review_fetch: {reviews} reviews on {} (seeded in {:.1?}), {iterations} fetches each", if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }, seeding);
+        println!(
+            "review_fetch: {reviews} reviews on {} (seeded in {:.1?}), {iterations} fetches each",
+            if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" },
+            seeding
+        );
         println!("| path | p50 | p95 | mean | SQL statements |");
         println!("| --- | --- | --- | --- | --- |");
-        println!("| GraphQL (token, caller, access, fields) | {:.2?} | {:.2?} | {:.2?} | {gql_statements} |", percentile(&g, 0.5), percentile(&g, 0.95), mean(&g));
-        println!("| sea-orm, same rows | {:.2?} | {:.2?} | {:.2?} | {direct_statements} |", percentile(&d, 0.5), percentile(&d, 0.95), mean(&d));
-        println!("ratio GraphQL / direct: p50 {:.2}x, mean {:.2}x", percentile(&g, 0.5).as_secs_f64() / percentile(&d, 0.5).as_secs_f64(), mean(&g).as_secs_f64() / mean(&d).as_secs_f64());
+        println!(
+            "| GraphQL (token, caller, access, fields) | {:.2?} | {:.2?} | {:.2?} | {gql_statements} |",
+            percentile(&g, 0.5),
+            percentile(&g, 0.95),
+            mean(&g)
+        );
+        println!(
+            "| sea-orm, same rows | {:.2?} | {:.2?} | {:.2?} | {direct_statements} |",
+            percentile(&d, 0.5),
+            percentile(&d, 0.95),
+            mean(&d)
+        );
+        println!(
+            "ratio GraphQL / direct: p50 {:.2}x, mean {:.2}x",
+            percentile(&g, 0.5).as_secs_f64() / percentile(&d, 0.5).as_secs_f64(),
+            mean(&g).as_secs_f64() / mean(&d).as_secs_f64()
+        );
         drop(router);
         drop(db);
         for suffix in ["", "-wal", "-shm"] {

@@ -60,11 +60,7 @@ impl ReviewAccess {
 
     /// The operations the caller may take on this review at its current stage.
     pub fn allowed_operations(&self) -> Vec<Operation> {
-        Operation::ALL
-            .iter()
-            .copied()
-            .filter(|op| !op.is_global() && self.require(*op).is_ok())
-            .collect()
+        Operation::ALL.iter().copied().filter(|op| !op.is_global() && self.require(*op).is_ok()).collect()
     }
 }
 
@@ -121,14 +117,9 @@ pub async fn for_reviews(
         return Ok(Vec::new());
     }
     let ids: Vec<i32> = reviews.iter().map(|r| r.id).collect();
-    let boards = review_board::Entity::find()
-        .filter(review_board::Column::ReviewId.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let agencies = review_agency::Entity::find()
-        .filter(review_agency::Column::ReviewId.is_in(ids.clone()))
-        .all(db)
-        .await?;
+    let boards = review_board::Entity::find().filter(review_board::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let agencies =
+        review_agency::Entity::find().filter(review_agency::Column::ReviewId.is_in(ids.clone())).all(db).await?;
     let assignments = review_assignment::Entity::find()
         .filter(review_assignment::Column::ReviewId.is_in(ids))
         .filter(review_assignment::Column::UserId.eq(caller.user.id))
@@ -136,17 +127,11 @@ pub async fn for_reviews(
         .await?;
     let mut partners: HashMap<i32, Vec<BoardId>> = HashMap::new();
     for b in boards.iter().filter(|b| !b.is_lead) {
-        partners
-            .entry(b.review_id)
-            .or_default()
-            .push(BoardId(b.board_id));
+        partners.entry(b.review_id).or_default().push(BoardId(b.board_id));
     }
     let mut involved: HashMap<i32, Vec<AgencyId>> = HashMap::new();
     for a in agencies {
-        involved
-            .entry(a.review_id)
-            .or_default()
-            .push(AgencyId(a.agency_id));
+        involved.entry(a.review_id).or_default().push(AgencyId(a.agency_id));
     }
     let mut mine: HashMap<i32, Vec<Assignment>> = HashMap::new();
     for a in assignments {
@@ -167,11 +152,8 @@ pub async fn for_reviews(
                 notified_to_ofsted: r.notified_to_ofsted,
                 referred_by: UserId(r.referred_by),
             };
-            let viewer = Viewer {
-                user: caller.id(),
-                grants: &caller.grants,
-                assignments: mine.get(&r.id).unwrap_or(&empty_s),
-            };
+            let viewer =
+                Viewer { user: caller.id(), grants: &caller.grants, assignments: mine.get(&r.id).unwrap_or(&empty_s) };
             let found = policy::capacities(&viewer, &scope);
             if found.is_empty() {
                 return None;
@@ -181,28 +163,14 @@ pub async fn for_reviews(
             let mut reasons: Vec<ScopeReason> = found.iter().map(|(_, r)| *r).collect();
             reasons.sort();
             reasons.dedup();
-            Some(ReviewAccess {
-                review: r.clone(),
-                capacities,
-                reasons,
-            })
+            Some(ReviewAccess { review: r.clone(), capacities, reasons })
         })
         .collect())
 }
 
 /// The caller's access to one review; `NOT_FOUND` when it does not exist or is out
 /// of scope (the two are indistinguishable on purpose).
-pub async fn for_review(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    review_id: i32,
-) -> ApiResult<ReviewAccess> {
-    let r = review::Entity::find_by_id(review_id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    for_reviews(db, caller, std::slice::from_ref(&r))
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
+pub async fn for_review(db: &DatabaseConnection, caller: &Caller, review_id: i32) -> ApiResult<ReviewAccess> {
+    let r = review::Entity::find_by_id(review_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    for_reviews(db, caller, std::slice::from_ref(&r)).await?.pop().ok_or(ApiError::NotFound)
 }

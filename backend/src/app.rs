@@ -75,11 +75,7 @@ async fn caller(app: &App, headers: &HeaderMap) -> Option<Arc<Caller>> {
     }
 }
 
-async fn graphql_handler(
-    State(app): State<App>,
-    headers: HeaderMap,
-    req: GraphQLRequest,
-) -> GraphQLResponse {
+async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
     let caller = caller(&app, &headers).await;
     let loaders = crate::loaders::request_loaders(app.state.db.clone());
     let mut req = req.into_inner().data(loaders);

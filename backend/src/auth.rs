@@ -31,11 +31,7 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
 
 /// Checks a password against a stored hash. A malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A hash of no one's password, verified when the e-mail is unknown so that the
@@ -75,10 +71,7 @@ pub struct ExternalIdp {
 
 impl std::fmt::Debug for ExternalIdp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExternalIdp")
-            .field("issuer", &self.issuer)
-            .field("audience", &self.audience)
-            .finish()
+        f.debug_struct("ExternalIdp").field("issuer", &self.issuer).field("audience", &self.audience).finish()
     }
 }
 
@@ -92,10 +85,7 @@ pub struct Tokens {
 
 impl std::fmt::Debug for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tokens")
-            .field("lifetime", &self.lifetime)
-            .field("external", &self.external)
-            .finish()
+        f.debug_struct("Tokens").field("lifetime", &self.lifetime).field("external", &self.external).finish()
     }
 }
 
@@ -117,26 +107,14 @@ impl Tokens {
         if secret.len() < 32 {
             return Err(TokenConfigError::SecretTooShort(secret.len()));
         }
-        Ok(Self {
-            secret: secret.into(),
-            lifetime,
-            external,
-        })
+        Ok(Self { secret: secret.into(), lifetime, external })
     }
 
     /// Reads the external provider's RS256 public key from PEM.
-    pub fn external_idp(
-        pem: &str,
-        issuer: String,
-        audience: String,
-    ) -> Result<ExternalIdp, TokenConfigError> {
-        let key = DecodingKey::from_rsa_pem(pem.as_bytes())
-            .map_err(|e| TokenConfigError::BadPublicKey(e.to_string()))?;
-        Ok(ExternalIdp {
-            key,
-            issuer,
-            audience,
-        })
+    pub fn external_idp(pem: &str, issuer: String, audience: String) -> Result<ExternalIdp, TokenConfigError> {
+        let key =
+            DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| TokenConfigError::BadPublicKey(e.to_string()))?;
+        Ok(ExternalIdp { key, issuer, audience })
     }
 
     /// A random 64-byte secret, for `serve --dev`.
@@ -185,17 +163,10 @@ impl Tokens {
                 v.set_issuer(&[LOCAL_ISSUER]);
                 v.set_audience(&[LOCAL_AUDIENCE]);
                 v.leeway = 5;
-                let data = jsonwebtoken::decode::<Claims>(
-                    token,
-                    &DecodingKey::from_secret(self.secret.expose_secret()),
-                    &v,
-                )
-                .map_err(|e| reject(&e))?;
-                data.claims
-                    .sub
-                    .parse::<i32>()
-                    .map(Subject::User)
-                    .map_err(|_| ApiError::Unauthenticated)
+                let data =
+                    jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
+                        .map_err(|e| reject(&e))?;
+                data.claims.sub.parse::<i32>().map(Subject::User).map_err(|_| ApiError::Unauthenticated)
             }
             Algorithm::RS256 => {
                 let idp = self.external.as_ref().ok_or(ApiError::Unauthenticated)?;
@@ -203,12 +174,8 @@ impl Tokens {
                 v.set_issuer(&[idp.issuer.as_str()]);
                 v.set_audience(&[idp.audience.as_str()]);
                 v.leeway = 5;
-                let data =
-                    jsonwebtoken::decode::<Claims>(token, &idp.key, &v).map_err(|e| reject(&e))?;
-                data.claims
-                    .email
-                    .map(|e| Subject::ExternalEmail(e.to_lowercase()))
-                    .ok_or(ApiError::Unauthenticated)
+                let data = jsonwebtoken::decode::<Claims>(token, &idp.key, &v).map_err(|e| reject(&e))?;
+                data.claims.email.map(|e| Subject::ExternalEmail(e.to_lowercase())).ok_or(ApiError::Unauthenticated)
             }
             _ => Err(ApiError::Unauthenticated),
         }

@@ -34,19 +34,12 @@ impl Caller {
 
     /// Boards on which the user holds any role.
     pub fn boards(&self) -> Vec<i32> {
-        self.grants
-            .iter()
-            .filter_map(|g| g.board.map(|b| b.0))
-            .collect()
+        self.grants.iter().filter_map(|g| g.board.map(|b| b.0)).collect()
     }
 
     /// Agencies the user manages.
     pub fn managed_agencies(&self) -> Vec<i32> {
-        self.grants
-            .iter()
-            .filter(|g| g.role == Role::AgencyManager)
-            .filter_map(|g| g.agency.map(|a| a.0))
-            .collect()
+        self.grants.iter().filter(|g| g.role == Role::AgencyManager).filter_map(|g| g.agency.map(|a| a.0)).collect()
     }
 
     /// Loads the user a token speaks for; a deactivated or unknown user is unauthenticated.
@@ -54,19 +47,11 @@ impl Caller {
         let found = match subject {
             Subject::User(id) => user::Entity::find_by_id(*id).one(db).await?,
             Subject::ExternalEmail(e) => {
-                user::Entity::find()
-                    .filter(user::Column::Email.eq(e.as_str()))
-                    .one(db)
-                    .await?
+                user::Entity::find().filter(user::Column::Email.eq(e.as_str())).one(db).await?
             }
         };
-        let user = found
-            .filter(|u| u.active)
-            .ok_or(ApiError::Unauthenticated)?;
-        let grants = role_grant::Entity::find()
-            .filter(role_grant::Column::UserId.eq(user.id))
-            .all(db)
-            .await?;
+        let user = found.filter(|u| u.active).ok_or(ApiError::Unauthenticated)?;
+        let grants = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(user.id)).all(db).await?;
         let grants = grants
             .into_iter()
             .filter_map(|g| {

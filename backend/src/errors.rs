@@ -25,9 +25,7 @@ pub enum ApiError {
     NotFound,
     #[error("Some answers need correcting")]
     Validation(Vec<ValidationError>),
-    #[error(
-        "This was changed by someone else (now version {current}); reload it and apply your changes again"
-    )]
+    #[error("This was changed by someone else (now version {current}); reload it and apply your changes again")]
     Conflict { current: i32 },
     #[error("Not possible at this stage: the case is at \"{}\"", .0.title())]
     WrongStage(Stage),
@@ -118,10 +116,7 @@ impl ApiError {
                         .iter()
                         .map(|v| {
                             let mut m = async_graphql::indexmap::IndexMap::new();
-                            m.insert(
-                                async_graphql::Name::new("field"),
-                                async_graphql::Value::from(v.field.clone()),
-                            );
+                            m.insert(async_graphql::Name::new("field"), async_graphql::Value::from(v.field.clone()));
                             m.insert(
                                 async_graphql::Name::new("message"),
                                 async_graphql::Value::from(v.message.clone()),

@@ -118,25 +118,18 @@ where
     type Value = Arc<Vec<E::Model>>;
     type Error = Arc<DbErr>;
 
-    async fn load(
-        &self,
-        keys: &[ByReview<E>],
-    ) -> Result<HashMap<ByReview<E>, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[ByReview<E>]) -> Result<HashMap<ByReview<E>, Self::Value>, Self::Error> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let rows = E::find()
             .filter(E::review_column().is_in(ids.iter().copied()))
             .order_by_asc(E::order_column())
             .all(&self.db)
             .await?;
-        let mut grouped: HashMap<i32, Vec<E::Model>> =
-            ids.iter().map(|i| (*i, Vec::new())).collect();
+        let mut grouped: HashMap<i32, Vec<E::Model>> = ids.iter().map(|i| (*i, Vec::new())).collect();
         for r in rows {
             grouped.entry(E::review_id(&r)).or_default().push(r);
         }
-        Ok(grouped
-            .into_iter()
-            .map(|(k, v)| (ByReview::of(k), Arc::new(v)))
-            .collect())
+        Ok(grouped.into_iter().map(|(k, v)| (ByReview::of(k), Arc::new(v))).collect())
     }
 }
 
@@ -165,10 +158,7 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Self::Value>, Self::Error> {
-        let rows = E::find()
-            .filter(E::id_column().is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await?;
+        let rows = E::find().filter(E::id_column().is_in(keys.iter().map(|k| k.0))).all(&self.db).await?;
         Ok(rows.into_iter().map(|r| (ById::of(E::id(&r)), r)).collect())
     }
 }
@@ -181,10 +171,7 @@ impl Loader<ExtensionsOf> for Loaders {
     type Value = Arc<Vec<deadline_extension::Model>>;
     type Error = Arc<DbErr>;
 
-    async fn load(
-        &self,
-        keys: &[ExtensionsOf],
-    ) -> Result<HashMap<ExtensionsOf, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[ExtensionsOf]) -> Result<HashMap<ExtensionsOf, Self::Value>, Self::Error> {
         let rows = deadline_extension::Entity::find()
             .filter(deadline_extension::Column::DeadlineId.is_in(keys.iter().map(|k| k.0)))
             .order_by_asc(deadline_extension::Column::Id)
@@ -193,10 +180,7 @@ impl Loader<ExtensionsOf> for Loaders {
         let mut grouped: HashMap<ExtensionsOf, Vec<deadline_extension::Model>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for r in rows {
-            grouped
-                .entry(ExtensionsOf(r.deadline_id))
-                .or_default()
-                .push(r);
+            grouped.entry(ExtensionsOf(r.deadline_id)).or_default().push(r);
         }
         Ok(grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
@@ -255,10 +239,7 @@ pub struct Wanted {
 
 /// Runs one batch through the loader directly (no batching window to wait for) and
 /// puts the answers into the request's cache.
-async fn fill<K>(
-    l: &RequestLoader,
-    keys: Vec<K>,
-) -> Result<HashMap<K, <Loaders as Loader<K>>::Value>, Arc<DbErr>>
+async fn fill<K>(l: &RequestLoader, keys: Vec<K>) -> Result<HashMap<K, <Loaders as Loader<K>>::Value>, Arc<DbErr>>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     Loaders: Loader<K, Error = Arc<DbErr>>,
@@ -325,10 +306,7 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
     if w.deadlines {
         let found = all!(deadline);
         if w.extensions {
-            let keys: Vec<ExtensionsOf> = found
-                .values()
-                .flat_map(|d| d.iter().map(|x| ExtensionsOf(x.id)))
-                .collect();
+            let keys: Vec<ExtensionsOf> = found.values().flat_map(|d| d.iter().map(|x| ExtensionsOf(x.id))).collect();
             fill(l, keys).await?;
         }
     }
@@ -344,23 +322,9 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
     }
     board_ids.sort();
     board_ids.dedup();
-    fill(
-        l,
-        board_ids
-            .iter()
-            .map(|i| ById::<board::Entity>::of(*i))
-            .collect(),
-    )
-    .await?;
+    fill(l, board_ids.iter().map(|i| ById::<board::Entity>::of(*i)).collect()).await?;
     agency_ids.sort();
     agency_ids.dedup();
-    fill(
-        l,
-        agency_ids
-            .iter()
-            .map(|i| ById::<agency::Entity>::of(*i))
-            .collect(),
-    )
-    .await?;
+    fill(l, agency_ids.iter().map(|i| ById::<agency::Entity>::of(*i)).collect()).await?;
     Ok(())
 }

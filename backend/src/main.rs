@@ -10,11 +10,7 @@ use shared::role::Role;
 use shared::{AgencyId, BoardId};
 
 #[derive(Parser)]
-#[command(
-    name = "scr",
-    version,
-    about = "Serious Case Reviews, from referral to the last action"
-)]
+#[command(name = "scr", version, about = "Serious Case Reviews, from referral to the last action")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -79,15 +75,7 @@ async fn run(cli: Cli) -> CliResult {
             println!("database is up to date");
             Ok(())
         }
-        Command::CreateUser {
-            db: args,
-            email,
-            name,
-            role,
-            agency,
-            board,
-            job_title,
-        } => {
+        Command::CreateUser { db: args, email, name, role, agency, board, job_title } => {
             let role = Role::parse(&role).ok_or_else(|| format!("unknown role {role:?}"))?;
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
@@ -111,12 +99,9 @@ async fn run(cli: Cli) -> CliResult {
                     println!("created user {} ({})", u.id, u.email);
                     Ok(())
                 }
-                Err(backend::errors::ApiError::Validation(errs)) => Err(errs
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-                    .into()),
+                Err(backend::errors::ApiError::Validation(errs)) => {
+                    Err(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ").into())
+                }
                 Err(e) => Err(e.into()),
             }
         }
@@ -147,39 +132,24 @@ async fn serve(args: ServeArgs) -> CliResult {
     let secret = match (&args.jwt_secret, args.dev) {
         (Some(s), _) => s.as_bytes().to_vec(),
         (None, true) => {
-            tracing::warn!(
-                "development mode: using a random token secret; tokens end with this process"
-            );
+            tracing::warn!("development mode: using a random token secret; tokens end with this process");
             auth::Tokens::random_secret()
         }
-        (None, false) => return Err(
-            "SCR_JWT_SECRET is not set (at least 32 bytes); use --dev to generate a throw-away one"
-                .into(),
-        ),
+        (None, false) => {
+            return Err("SCR_JWT_SECRET is not set (at least 32 bytes); use --dev to generate a throw-away one".into());
+        }
     };
     let external = match &args.jwt_public_key {
         Some(k) => {
-            let pem = if k.contains("-----BEGIN") {
-                k.clone()
-            } else {
-                std::fs::read_to_string(k)?
-            };
+            let pem = if k.contains("-----BEGIN") { k.clone() } else { std::fs::read_to_string(k)? };
             if args.jwt_issuer.is_empty() {
                 return Err("SCR_JWT_ISSUER must name the external identity provider".into());
             }
-            Some(auth::Tokens::external_idp(
-                &pem,
-                args.jwt_issuer.clone(),
-                args.jwt_audience.clone(),
-            )?)
+            Some(auth::Tokens::external_idp(&pem, args.jwt_issuer.clone(), args.jwt_audience.clone())?)
         }
         None => None,
     };
-    let tokens = auth::Tokens::new(
-        secret,
-        chrono::Duration::minutes(i64::from(args.token_minutes)),
-        external,
-    )?;
+    let tokens = auth::Tokens::new(secret, chrono::Duration::minutes(i64::from(args.token_minutes)), external)?;
     let conn = db::connect(&args.db.database_url).await?;
     db::migrate(&conn).await?;
     let router = app::app(app::AppState { db: conn, tokens });
@@ -187,9 +157,7 @@ async fn serve(args: ServeArgs) -> CliResult {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     println!("scr is listening on http://{addr} (GraphQL at http://{addr}/graphql)");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 
@@ -199,8 +167,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

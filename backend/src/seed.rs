@@ -36,13 +36,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         Role::BusinessManager,
         "notifies Ofsted, sets up, appoints",
     ),
-    (
-        "panel@scr.example",
-        "Tom Reilly",
-        "Head of Safeguarding",
-        Role::InitialPanelMember,
-        "assesses and recommends",
-    ),
+    ("panel@scr.example", "Tom Reilly", "Head of Safeguarding", Role::InitialPanelMember, "assesses and recommends"),
     (
         "agency.manager@scr.example",
         "Dev Patel",
@@ -50,13 +44,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         Role::AgencyManager,
         "manages an involved agency (police)",
     ),
-    (
-        "professional@scr.example",
-        "Hannah Brooks",
-        "Health Visitor",
-        Role::Professional,
-        "refers cases",
-    ),
+    ("professional@scr.example", "Hannah Brooks", "Health Visitor", Role::Professional, "refers cases"),
     (
         "subgroup@scr.example",
         "Owen Price",
@@ -92,13 +80,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         Role::Professional,
         "appointable as independent panel chair",
     ),
-    (
-        "author@scr.example",
-        "Julia Stone",
-        "Independent Author",
-        Role::Professional,
-        "appointable as overview author",
-    ),
+    ("author@scr.example", "Julia Stone", "Independent Author", Role::Professional, "appointable as overview author"),
     (
         "panel.member@scr.example",
         "Grace Lee",
@@ -116,11 +98,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
 ];
 
 async fn caller(db: &DatabaseConnection, email: &str) -> ApiResult<Caller> {
-    let u = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let u = user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?.ok_or(ApiError::NotFound)?;
     Caller::load(db, &Subject::User(u.id)).await
 }
 
@@ -143,19 +121,12 @@ fn person(
 
 /// Moves a case's dates `days` into the past, so the demo shows deadlines at risk and overdue.
 async fn backdate(db: &DatabaseConnection, review_id: i32, days: i64) -> ApiResult<()> {
-    let r = review::Entity::find_by_id(review_id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let r = review::Entity::find_by_id(review_id).one(db).await?.ok_or(ApiError::NotFound)?;
     let mut am: review::ActiveModel = r.clone().into();
     am.referred_on = Set(r.referred_on - Duration::days(days));
     am.decided_on = Set(r.decided_on.map(|d| d - Duration::days(days)));
     am.update(db).await?;
-    for d in deadline::Entity::find()
-        .filter(deadline::Column::ReviewId.eq(review_id))
-        .all(db)
-        .await?
-    {
+    for d in deadline::Entity::find().filter(deadline::Column::ReviewId.eq(review_id)).all(db).await? {
         let mut am: deadline::ActiveModel = d.clone().into();
         am.starts_on = Set(d.starts_on - Duration::days(days));
         am.due_on = Set(d.due_on - Duration::days(days));
@@ -163,11 +134,7 @@ async fn backdate(db: &DatabaseConnection, review_id: i32, days: i64) -> ApiResu
         am.met_on = Set(d.met_on.map(|m| m - Duration::days(days)));
         am.update(db).await?;
     }
-    for d in decision::Entity::find()
-        .filter(decision::Column::ReviewId.eq(review_id))
-        .all(db)
-        .await?
-    {
+    for d in decision::Entity::find().filter(decision::Column::ReviewId.eq(review_id)).all(db).await? {
         let mut am: decision::ActiveModel = d.clone().into();
         am.decided_on = Set(d.decided_on - Duration::days(days));
         am.update(db).await?;
@@ -177,17 +144,11 @@ async fn backdate(db: &DatabaseConnection, review_id: i32, days: i64) -> ApiResu
 
 /// Seeds the demo. Returns false (and changes nothing) when demo data is already there.
 pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(DEMO_USERS[0].0))
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if user::Entity::find().filter(user::Column::Email.eq(DEMO_USERS[0].0)).one(db).await?.is_some() {
         return Ok(false);
     }
     let now = Utc::now();
-    let profile = serde_json::to_string(&ProcedureProfile::working_together_2010())
-        .map_err(ApiError::internal)?;
+    let profile = serde_json::to_string(&ProcedureProfile::working_together_2010()).map_err(ApiError::internal)?;
     let home = board::ActiveModel {
         name: Set("Stockport Safeguarding Children Board".into()),
         procedure_profile: Set(profile.clone()),
@@ -210,11 +171,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ("Stockport NHS Foundation Trust", "health", home.id),
         ("Stockport Children's Social Care", "social_care", home.id),
         ("Hillside Primary School", "education", home.id),
-        (
-            "National Probation Service North West",
-            "probation",
-            home.id,
-        ),
+        ("National Probation Service North West", "probation", home.id),
         ("Manchester Children's Services", "social_care", partner.id),
     ] {
         agencies.push(
@@ -228,18 +185,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             .await?,
         );
     }
-    let (police, health, social, school) = (
-        agencies[0].id,
-        agencies[1].id,
-        agencies[2].id,
-        agencies[3].id,
-    );
+    let (police, health, social, school) = (agencies[0].id, agencies[1].id, agencies[2].id, agencies[3].id);
     for (email, name, title, role, _) in DEMO_USERS {
         let (board, agency, user_agency) = match role {
-            Role::BoardChair
-            | Role::BusinessManager
-            | Role::InitialPanelMember
-            | Role::PerformanceSubGroup => (Some(BoardId(home.id)), None, None),
+            Role::BoardChair | Role::BusinessManager | Role::InitialPanelMember | Role::PerformanceSubGroup => {
+                (Some(BoardId(home.id)), None, None)
+            }
             Role::PartnerBoard => (Some(BoardId(partner.id)), None, None),
             Role::AgencyManager => (None, Some(AgencyId(police)), Some(police)),
             _ => {
@@ -261,11 +212,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 job_title: Some((*title).into()),
                 agency_id: user_agency,
                 password: DEMO_PASSWORD.into(),
-                grants: vec![Grant {
-                    role: *role,
-                    board,
-                    agency,
-                }],
+                grants: vec![Grant { role: *role, board, agency }],
             },
         )
         .await?;
@@ -277,70 +224,19 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     let agency_manager = caller(db, "agency.manager@scr.example").await?;
 
     let cases = [
-        (
-            "Liam Okafor",
-            &["Li"][..],
-            "Jane Okafor",
-            (2019, 4, 12),
-            "12 Station Road, Stockport SK4 1AA",
-        ),
-        (
-            "Amelia Wright",
-            &[][..],
-            "Karen Wright",
-            (2016, 9, 3),
-            "4 Mill Lane, Stockport SK2 7BB",
-        ),
-        (
-            "Noah Kowalski",
-            &["Noe"][..],
-            "Anna Kowalska",
-            (2021, 1, 30),
-            "Flat 3, 88 Hall Street, Stockport SK1 4CC",
-        ),
-        (
-            "Isla Brennan",
-            &[][..],
-            "Siobhan Brennan",
-            (2012, 6, 18),
-            "27 Park Avenue, Stockport SK3 8DD",
-        ),
-        (
-            "Musa Hassan",
-            &[][..],
-            "Amina Hassan",
-            (2018, 11, 2),
-            "9 Green Close, Stockport SK5 6EE",
-        ),
-        (
-            "Poppy Clarke",
-            &["Pops"][..],
-            "Lisa Clarke",
-            (2015, 2, 14),
-            "51 Hope Street, Stockport SK4 3FF",
-        ),
-        (
-            "Oscar Nowak",
-            &[][..],
-            "Ewa Nowak",
-            (2020, 7, 7),
-            "3 Birch Way, Stockport SK6 2GG",
-        ),
-        (
-            "Ruby Evans",
-            &[][..],
-            "Claire Evans",
-            (2013, 3, 25),
-            "16 Oak Drive, Stockport SK7 9HH",
-        ),
+        ("Liam Okafor", &["Li"][..], "Jane Okafor", (2019, 4, 12), "12 Station Road, Stockport SK4 1AA"),
+        ("Amelia Wright", &[][..], "Karen Wright", (2016, 9, 3), "4 Mill Lane, Stockport SK2 7BB"),
+        ("Noah Kowalski", &["Noe"][..], "Anna Kowalska", (2021, 1, 30), "Flat 3, 88 Hall Street, Stockport SK1 4CC"),
+        ("Isla Brennan", &[][..], "Siobhan Brennan", (2012, 6, 18), "27 Park Avenue, Stockport SK3 8DD"),
+        ("Musa Hassan", &[][..], "Amina Hassan", (2018, 11, 2), "9 Green Close, Stockport SK5 6EE"),
+        ("Poppy Clarke", &["Pops"][..], "Lisa Clarke", (2015, 2, 14), "51 Hope Street, Stockport SK4 3FF"),
+        ("Oscar Nowak", &[][..], "Ewa Nowak", (2020, 7, 7), "3 Birch Way, Stockport SK6 2GG"),
+        ("Ruby Evans", &[][..], "Claire Evans", (2013, 3, 25), "16 Oak Drive, Stockport SK7 9HH"),
     ];
     let mut ids = Vec::new();
     for (i, (child, aliases, mother, dob, address)) in cases.iter().enumerate() {
         let facts = if i == 7 {
-            ReferralFacts {
-                indicators: vec![Indicator::RangeOfAgencies],
-                ..Default::default()
-            }
+            ReferralFacts { indicators: vec![Indicator::RangeOfAgencies], ..Default::default() }
         } else if i % 2 == 0 {
             ReferralFacts {
                 child_died: true,
@@ -377,20 +273,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ids.push(id);
     }
     // Walk each case to its stage: case i stops after step i.
-    let yes_answers: Vec<(Option<String>, bool)> = shared::terms::QUESTIONS
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            if i == 8 {
-                (None, true)
-            } else {
-                (
-                    Some(format!("Agreed by the panel (question {}).", i + 1)),
-                    false,
-                )
-            }
-        })
-        .collect();
+    let yes_answers: Vec<(Option<String>, bool)> =
+        shared::terms::QUESTIONS
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                if i == 8 { (None, true) } else { (Some(format!("Agreed by the panel (question {}).", i + 1)), false) }
+            })
+            .collect();
     let today = Utc::now().date_naive();
     for (i, id) in ids.iter().copied().enumerate().take(7) {
         if i >= 1 {
@@ -416,15 +306,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             .await?;
         }
         if i >= 3 {
-            services::decide(
-                db,
-                &chair,
-                id,
-                true,
-                None,
-                "I agree with the panel: a Serious Case Review will be held.",
-            )
-            .await?;
+            services::decide(db, &chair, id, true, None, "I agree with the panel: a Serious Case Review will be held.")
+                .await?;
         }
         if i >= 4 {
             services::record_ofsted_notification(db, &manager, id, today, None).await?;
@@ -441,20 +324,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 .all(db)
                 .await?
             {
-                let who = if item.agency_id == Some(police) {
-                    &agency_manager
-                } else {
-                    &manager
-                };
-                services::update_checklist_item(db, who, item.id, true, Some("Done."), None)
-                    .await?;
+                let who = if item.agency_id == Some(police) { &agency_manager } else { &manager };
+                services::update_checklist_item(db, who, item.id, true, Some("Done."), None).await?;
             }
             services::complete_set_up(db, &manager, id).await?;
         }
         if i >= 6 {
-            services::save_terms(db, &panel, id, 0, &yes_answers)
-                .await
-                .ok();
+            services::save_terms(db, &panel, id, 0, &yes_answers).await.ok();
             let pm = caller(db, "panel.member@scr.example").await?;
             services::save_terms(db, &pm, id, 1, &yes_answers).await?;
             services::approve_terms(db, &chair, id, 2).await?;
@@ -475,14 +351,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     }
     // The eighth case: not taken to review, Ofsted told, closed.
     let last = ids[7];
-    services::record_assessment(
-        db,
-        &panel,
-        last,
-        Category::Indicators,
-        "Lessons possible, but no serious harm.",
-    )
-    .await?;
+    services::record_assessment(db, &panel, last, Category::Indicators, "Lessons possible, but no serious harm.")
+        .await?;
     services::record_recommendation(
         db,
         &panel,
@@ -507,9 +377,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         &manager,
         last,
         today,
-        Some(
-            "The criteria of 11.2 and 11.2.1 are not met; a small-scale audit will be carried out.",
-        ),
+        Some("The criteria of 11.2 and 11.2.1 are not met; a small-scale audit will be carried out."),
     )
     .await?;
     // Spread the dates so the demo shows every deadline status.

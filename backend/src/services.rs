@@ -6,8 +6,8 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Set, SqlErr, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use shared::criteria::{self, Category, ReferralFacts};
@@ -64,10 +64,7 @@ fn today() -> NaiveDate {
 
 fn not_in_future(field: &str, d: NaiveDate) -> Result<(), ValidationError> {
     if d > today() {
-        return Err(ValidationError::new(
-            field,
-            "The date must be today or in the past",
-        ));
+        return Err(ValidationError::new(field, "The date must be today or in the past"));
     }
     Ok(())
 }
@@ -91,11 +88,7 @@ impl Problems {
         self.0.push(ValidationError::new(field, message));
     }
     fn finish(self) -> ApiResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.0)) }
     }
 }
 
@@ -103,23 +96,34 @@ impl Problems {
 async fn advance(txn: &DatabaseTransaction, r: &review::Model, to: Stage) -> ApiResult<i32> {
     let res = review::Entity::update_many()
         .col_expr(review::Column::Stage, Expr::value(to.as_str()))
-        .col_expr(
-            review::Column::Version,
-            Expr::col(review::Column::Version).add(1),
-        )
+        .col_expr(review::Column::Version, Expr::col(review::Column::Version).add(1))
         .col_expr(review::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(review::Column::Id.eq(r.id))
         .filter(review::Column::Version.eq(r.version))
         .exec(txn)
         .await?;
     if res.rows_affected != 1 {
-        let current = review::Entity::find_by_id(r.id)
-            .one(txn)
-            .await?
-            .map_or(r.version, |x| x.version);
+        let current = review::Entity::find_by_id(r.id).one(txn).await?.map_or(r.version, |x| x.version);
         return Err(ApiError::Conflict { current });
     }
     Ok(r.version + 1)
+}
+
+/// Ends a step of the procedure: moves the review to `to` (compare-and-set on its
+/// version), writes the audit entry and commits, all or nothing.
+async fn step_done(
+    txn: DatabaseTransaction,
+    caller: &Caller,
+    review: &review::Model,
+    to: Stage,
+    op: Operation,
+    record_type: &str,
+    record_id: i32,
+) -> ApiResult<()> {
+    let version = advance(&txn, review, to).await?;
+    log(&txn, caller, op, record_type, record_id, review.id, Some(version)).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn log(
@@ -146,12 +150,7 @@ async fn log(
     Ok(())
 }
 
-async fn mark_met(
-    txn: &DatabaseTransaction,
-    review_id: i32,
-    kind: DeadlineKind,
-    on: NaiveDate,
-) -> Result<(), DbErr> {
+async fn mark_met(txn: &DatabaseTransaction, review_id: i32, kind: DeadlineKind, on: NaiveDate) -> Result<(), DbErr> {
     deadline::Entity::update_many()
         .col_expr(deadline::Column::MetOn, Expr::value(on))
         .filter(deadline::Column::ReviewId.eq(review_id))
@@ -162,16 +161,11 @@ async fn mark_met(
         .map(|_| ())
 }
 
-async fn profile_for(
-    txn: &impl sea_orm::ConnectionTrait,
-    board_id: i32,
-) -> Result<ProcedureProfile, DbErr> {
+async fn profile_for(txn: &impl sea_orm::ConnectionTrait, board_id: i32) -> Result<ProcedureProfile, DbErr> {
     Ok(board::Entity::find_by_id(board_id)
         .one(txn)
         .await?
-        .map_or_else(ProcedureProfile::working_together_2010, |b| {
-            crate::graphql::types::profile_of(&b)
-        }))
+        .map_or_else(ProcedureProfile::working_together_2010, |b| crate::graphql::types::profile_of(&b)))
 }
 
 async fn create_deadlines(
@@ -197,21 +191,16 @@ async fn create_deadlines(
     Ok(())
 }
 
-fn parse_person(
-    p: &NewPerson,
-    path: &str,
-    problems: &mut Problems,
-) -> Option<(String, Vec<String>, Option<String>)> {
+fn parse_person(p: &NewPerson, path: &str, problems: &mut Problems) -> Option<(String, Vec<String>, Option<String>)> {
     let name = problems.check(PersonName::parse(&p.name).map_err(|e| e.under(path)));
     let mut aliases = Vec::new();
     for (i, a) in p.aliases.iter().enumerate() {
         if a.trim().is_empty() {
             continue;
         }
-        if let Some(n) = problems.check(
-            PersonName::parse(a)
-                .map_err(|e| ValidationError::new(format!("{path}.aliases.{i}"), e.message)),
-        ) {
+        if let Some(n) = problems
+            .check(PersonName::parse(a).map_err(|e| ValidationError::new(format!("{path}.aliases.{i}"), e.message)))
+        {
             aliases.push(n.as_ref().to_owned());
         }
     }
@@ -219,65 +208,41 @@ fn parse_person(
         problems.check(not_in_future(&format!("{path}.dateOfBirth"), d));
     }
     let address = match &p.address {
-        Some(a) => problems
-            .check(Text::parse_optional(&format!("{path}.address"), a))
-            .flatten()
-            .map(Text::into_inner),
+        Some(a) => problems.check(Text::parse_optional(&format!("{path}.address"), a)).flatten().map(Text::into_inner),
         None => None,
     };
     if let Some(l) = &p.label
         && (l.trim().is_empty() || l.chars().count() > 60)
     {
-        problems.push(
-            format!("{path}.label"),
-            "A label must be 1 to 60 characters",
-        );
+        problems.push(format!("{path}.label"), "A label must be 1 to 60 characters");
     }
     Some((name?.as_ref().to_owned(), aliases, address))
 }
 
 /// Stage 1: a professional refers a case. Creates the review, its people, its boards
 /// and agencies, and the deadlines that run from the referral.
-pub async fn submit_referral(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    input: NewReferral,
-) -> ApiResult<i32> {
+pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: NewReferral) -> ApiResult<i32> {
     if !policy::may_globally(&caller.roles(), Operation::SubmitReferral) {
-        return Err(ApiError::Forbidden(
-            Operation::SubmitReferral.title().to_lowercase(),
-        ));
+        return Err(ApiError::Forbidden(Operation::SubmitReferral.title().to_lowercase()));
     }
     let mut problems = Problems::default();
     if input.child.relationship != Relationship::Child {
-        problems.push(
-            "child.relationship",
-            "The subject of a referral is the child",
-        );
+        problems.push("child.relationship", "The subject of a referral is the child");
     }
     let child = parse_person(&input.child, "child", &mut problems);
     let mut family = Vec::new();
     for (i, p) in input.family.iter().enumerate() {
         if p.relationship == Relationship::Child {
-            problems.push(
-                format!("family.{i}.relationship"),
-                "Record brothers and sisters as siblings",
-            );
+            problems.push(format!("family.{i}.relationship"), "Record brothers and sisters as siblings");
         }
         family.push(parse_person(p, &format!("family.{i}"), &mut problems));
     }
     let circumstances = problems.check(Text::parse("circumstances", &input.circumstances));
     if input.involved_agency_ids.is_empty() {
-        problems.push(
-            "involvedAgencyIds",
-            "Name at least one agency known to be involved",
-        );
+        problems.push("involvedAgencyIds", "Name at least one agency known to be involved");
     }
     if input.facts.suspected_suicide && !input.facts.child_died {
-        problems.push(
-            "facts.suspectedSuicide",
-            "A suspected suicide is recorded only when the child has died",
-        );
+        problems.push("facts.suspectedSuicide", "A suspected suicide is recorded only when the child has died");
     }
     // Every referenced board and agency must exist.
     let mut board_ids: Vec<i32> = vec![input.normal_residence_board_id];
@@ -285,57 +250,33 @@ pub async fn submit_referral(
     board_ids.extend(input.other_involved_board_ids.iter().copied());
     board_ids.sort();
     board_ids.dedup();
-    let known_boards = board::Entity::find()
-        .filter(board::Column::Id.is_in(board_ids.clone()))
-        .all(db)
-        .await?;
+    let known_boards = board::Entity::find().filter(board::Column::Id.is_in(board_ids.clone())).all(db).await?;
     if known_boards.len() != board_ids.len() {
-        problems.push(
-            "normalResidenceBoardId",
-            "One of the boards named does not exist",
-        );
+        problems.push("normalResidenceBoardId", "One of the boards named does not exist");
     }
     let mut agency_ids = input.involved_agency_ids.clone();
     agency_ids.sort();
     agency_ids.dedup();
-    let known_agencies = agency::Entity::find()
-        .filter(agency::Column::Id.is_in(agency_ids.clone()))
-        .all(db)
-        .await?;
+    let known_agencies = agency::Entity::find().filter(agency::Column::Id.is_in(agency_ids.clone())).all(db).await?;
     if known_agencies.len() != agency_ids.len() {
-        problems.push(
-            "involvedAgencyIds",
-            "One of the agencies named does not exist",
-        );
+        problems.push("involvedAgencyIds", "One of the agencies named does not exist");
     }
     let mut labels: Vec<String> = Vec::new();
     problems.finish()?;
     let (Some(child), Some(circumstances)) = (child, circumstances) else {
-        return Err(ApiError::invalid(
-            "child",
-            "The child's details are incomplete",
-        ));
+        return Err(ApiError::invalid("child", "The child's details are incomplete"));
     };
 
     let lead = lead_board(&ResidenceFacts {
         looked_after_by: input.looked_after_by_board_id.map(BoardId),
         normal_residence: BoardId(input.normal_residence_board_id),
-        other_involved: input
-            .other_involved_board_ids
-            .iter()
-            .copied()
-            .map(BoardId)
-            .collect(),
+        other_involved: input.other_involved_board_ids.iter().copied().map(BoardId).collect(),
     });
     let on = today();
     let txn = db.begin().await?;
     let now = Utc::now();
     let r = review::ActiveModel {
-        reference: Set(format!(
-            "pending-{}-{}",
-            caller.user.id,
-            now.timestamp_nanos_opt().unwrap_or_default()
-        )),
+        reference: Set(format!("pending-{}-{}", caller.user.id, now.timestamp_nanos_opt().unwrap_or_default())),
         stage: Set(Stage::Referred.as_str().to_owned()),
         lead_board_id: Set(lead.lead.0),
         referred_by: Set(caller.user.id),
@@ -382,29 +323,18 @@ pub async fn submit_referral(
         .await?;
     }
     for a in &agency_ids {
-        review_agency::ActiveModel {
-            review_id: Set(r.id),
-            agency_id: Set(*a),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        review_agency::ActiveModel { review_id: Set(r.id), agency_id: Set(*a), ..Default::default() }
+            .insert(&txn)
+            .await?;
     }
-    let people =
-        std::iter::once((&input.child, Some(child))).chain(input.family.iter().zip(family));
+    let people = std::iter::once((&input.child, Some(child))).chain(input.family.iter().zip(family));
     for (p, parsed) in people {
         let Some((name, aliases, address)) = parsed else {
             continue;
         };
-        let same = labels
-            .iter()
-            .filter(|l| l.starts_with(p.relationship.title()))
-            .count();
-        let mut label = p
-            .label
-            .clone()
-            .map(|l| l.trim().to_owned())
-            .unwrap_or_else(|| p.relationship.default_label(same));
+        let same = labels.iter().filter(|l| l.starts_with(p.relationship.title())).count();
+        let mut label =
+            p.label.clone().map(|l| l.trim().to_owned()).unwrap_or_else(|| p.relationship.default_label(same));
         if labels.contains(&label) {
             label = format!("{label} ({})", labels.len() + 1);
         }
@@ -424,16 +354,7 @@ pub async fn submit_referral(
         .await?;
     }
     create_deadlines(&txn, r.id, lead.lead.0, Anchor::Referral, on).await?;
-    log(
-        &txn,
-        caller,
-        Operation::SubmitReferral,
-        "review",
-        r.id,
-        r.id,
-        Some(1),
-    )
-    .await?;
+    log(&txn, caller, Operation::SubmitReferral, "review", r.id, r.id, Some(1)).await?;
     txn.commit().await?;
     Ok(r.id)
 }
@@ -449,14 +370,11 @@ pub async fn record_assessment(
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordAssessment)?;
     let reasons = Text::parse("reasons", reasons)?;
-    let facts: ReferralFacts = match referral::Entity::find()
-        .filter(referral::Column::ReviewId.eq(review_id))
-        .one(db)
-        .await?
-    {
-        Some(r) => serde_json::from_str(&r.facts).unwrap_or_default(),
-        None => ReferralFacts::default(),
-    };
+    let facts: ReferralFacts =
+        match referral::Entity::find().filter(referral::Column::ReviewId.eq(review_id)).one(db).await? {
+            Some(r) => serde_json::from_str(&r.facts).unwrap_or_default(),
+            None => ReferralFacts::default(),
+        };
     let engine = criteria::assess(&facts).category;
     let txn = db.begin().await?;
     let row = criteria_assessment::ActiveModel {
@@ -470,19 +388,16 @@ pub async fn record_assessment(
     }
     .insert(&txn)
     .await?;
-    let v = advance(&txn, &a.review, Stage::CriteriaAssessed).await?;
-    log(
-        &txn,
+    step_done(
+        txn,
         caller,
+        &a.review,
+        Stage::CriteriaAssessed,
         Operation::RecordAssessment,
         "criteria_assessment",
         row.id,
-        review_id,
-        Some(v),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Stage 3: the panel recommends a review (with its scope) or not (with what instead).
@@ -499,21 +414,13 @@ pub async fn record_recommendation(
     a.require(Operation::RecordRecommendation)?;
     let mut problems = Problems::default();
     let reasons = problems.check(Text::parse("reasons", reasons));
-    let scope = problems
-        .check(Text::parse_optional("scope", scope.unwrap_or("")))
-        .flatten();
+    let scope = problems.check(Text::parse_optional("scope", scope.unwrap_or(""))).flatten();
     match (conduct, alternative, &scope) {
-        (true, Some(_), _) => problems.push(
-            "alternative",
-            "An alternative is recorded only when no review is recommended",
-        ),
-        (true, None, None) => {
-            problems.push("scope", "Set out the scope of the review you recommend")
+        (true, Some(_), _) => {
+            problems.push("alternative", "An alternative is recorded only when no review is recommended")
         }
-        (false, None, _) => problems.push(
-            "alternative",
-            "Choose IMRs only, a small-scale audit or no further action",
-        ),
+        (true, None, None) => problems.push("scope", "Set out the scope of the review you recommend"),
+        (false, None, _) => problems.push("alternative", "Choose IMRs only, a small-scale audit or no further action"),
         _ => {}
     }
     problems.finish()?;
@@ -532,19 +439,8 @@ pub async fn record_recommendation(
     .insert(&txn)
     .await?;
     mark_met(&txn, review_id, DeadlineKind::PanelRecommendation, today()).await?;
-    let v = advance(&txn, &a.review, Stage::Recommended).await?;
-    log(
-        &txn,
-        caller,
-        Operation::RecordRecommendation,
-        "recommendation",
-        row.id,
-        review_id,
-        Some(v),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    step_done(txn, caller, &a.review, Stage::Recommended, Operation::RecordRecommendation, "recommendation", row.id)
+        .await
 }
 
 /// Stage 4: the Chair decides, with reasons; the decision is final. A review starts
@@ -562,14 +458,8 @@ pub async fn decide(
     let mut problems = Problems::default();
     let reasons = problems.check(Text::parse("reasons", reasons));
     match (conduct, outcome) {
-        (true, Some(_)) => problems.push(
-            "outcome",
-            "An outcome is recorded only when no review is held",
-        ),
-        (false, None) => problems.push(
-            "outcome",
-            "Choose IMRs only, a small-scale audit or no further action",
-        ),
+        (true, Some(_)) => problems.push("outcome", "An outcome is recorded only when no review is held"),
+        (false, None) => problems.push("outcome", "Choose IMRs only, a small-scale audit or no further action"),
         _ => {}
     }
     problems.finish()?;
@@ -587,42 +477,21 @@ pub async fn decide(
     .insert(&txn)
     .await
     .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict {
-            current: a.review.version + 1,
-        },
+        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: a.review.version + 1 },
         _ => e.into(),
     })?;
     mark_met(&txn, review_id, DeadlineKind::ChairDecision, on).await?;
     // Without a recommendation the panel's deadline is moot once the Chair has decided.
     mark_met(&txn, review_id, DeadlineKind::PanelRecommendation, on).await?;
     if conduct {
-        create_deadlines(
-            &txn,
-            review_id,
-            a.review.lead_board_id,
-            Anchor::Decision,
-            on,
-        )
-        .await?;
+        create_deadlines(&txn, review_id, a.review.lead_board_id, Anchor::Decision, on).await?;
     }
-    let v = advance(&txn, &a.review, Stage::Decided).await?;
     review::Entity::update_many()
         .col_expr(review::Column::DecidedOn, Expr::value(on))
         .filter(review::Column::Id.eq(review_id))
         .exec(&txn)
         .await?;
-    log(
-        &txn,
-        caller,
-        Operation::DecideReview,
-        "decision",
-        row.id,
-        review_id,
-        Some(v),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    step_done(txn, caller, &a.review, Stage::Decided, Operation::DecideReview, "decision", row.id).await
 }
 
 /// Stage 5: Ofsted is told of every decision; reasons are required when no review is
@@ -644,14 +513,9 @@ pub async fn record_ofsted_notification(
     let mut problems = Problems::default();
     problems.check(not_in_future("sentOn", sent_on));
     if sent_on < d.decided_on {
-        problems.push(
-            "sentOn",
-            "Ofsted is notified on or after the day of the decision",
-        );
+        problems.push("sentOn", "Ofsted is notified on or after the day of the decision");
     }
-    let reasons = problems
-        .check(Text::parse_optional("reasons", reasons.unwrap_or("")))
-        .flatten();
+    let reasons = problems.check(Text::parse_optional("reasons", reasons.unwrap_or(""))).flatten();
     if !d.conduct && reasons.is_none() {
         problems.push("reasons", "Give Ofsted the reasons no review is being held");
     }
@@ -676,19 +540,11 @@ pub async fn record_ofsted_notification(
     .insert(&txn)
     .await?;
     if d.conduct {
-        let agencies = review_agency::Entity::find()
-            .filter(review_agency::Column::ReviewId.eq(review_id))
-            .all(&txn)
-            .await?;
-        let mut items: Vec<(ChecklistItem, Option<i32>)> = vec![
-            (ChecklistItem::AgenciesNotified, None),
-            (ChecklistItem::DesignatedStaffNamed, None),
-        ];
-        items.extend(
-            agencies
-                .iter()
-                .map(|x| (ChecklistItem::RecordsSecured, Some(x.agency_id))),
-        );
+        let agencies =
+            review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(review_id)).all(&txn).await?;
+        let mut items: Vec<(ChecklistItem, Option<i32>)> =
+            vec![(ChecklistItem::AgenciesNotified, None), (ChecklistItem::DesignatedStaffNamed, None)];
+        items.extend(agencies.iter().map(|x| (ChecklistItem::RecordsSecured, Some(x.agency_id))));
         items.push((ChecklistItem::PractitionersInformed, None));
         items.push((ChecklistItem::MediaStrategy, None));
         for (item, agency_id) in items {
@@ -703,29 +559,13 @@ pub async fn record_ofsted_notification(
             .await?;
         }
     }
-    let to = if d.conduct {
-        Stage::OfstedNotified
-    } else {
-        Stage::ClosedWithoutReview
-    };
-    let v = advance(&txn, &a.review, to).await?;
+    let to = if d.conduct { Stage::OfstedNotified } else { Stage::ClosedWithoutReview };
     review::Entity::update_many()
         .col_expr(review::Column::NotifiedToOfsted, Expr::value(true))
         .filter(review::Column::Id.eq(review_id))
         .exec(&txn)
         .await?;
-    log(
-        &txn,
-        caller,
-        Operation::RecordOfstedNotification,
-        "notification",
-        row.id,
-        review_id,
-        Some(v),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    step_done(txn, caller, &a.review, to, Operation::RecordOfstedNotification, "notification", row.id).await
 }
 
 /// Stage 6: ticks (or unticks) one item of the set-up checklist. An agency manager may
@@ -738,34 +578,20 @@ pub async fn update_checklist_item(
     note: Option<&str>,
     done_on: Option<NaiveDate>,
 ) -> ApiResult<setup_checklist_item::Model> {
-    let item = setup_checklist_item::Entity::find_by_id(item_id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let item = setup_checklist_item::Entity::find_by_id(item_id).one(db).await?.ok_or(ApiError::NotFound)?;
     let a = access::for_review(db, caller, item.review_id).await?;
     let kind = ChecklistItem::parse(&item.item).unwrap_or(ChecklistItem::AgenciesNotified);
     if kind == ChecklistItem::RecordsSecured {
         a.require(Operation::ConfirmRecordsSecured)?;
-        let board_officer = a
-            .capacities
-            .iter()
-            .any(|c| policy::may(*c, Operation::UpdateSetupChecklist));
-        if !board_officer
-            && !item
-                .agency_id
-                .is_some_and(|ag| caller.managed_agencies().contains(&ag))
-        {
-            return Err(ApiError::Forbidden(
-                "confirming another agency's records".to_owned(),
-            ));
+        let board_officer = a.capacities.iter().any(|c| policy::may(*c, Operation::UpdateSetupChecklist));
+        if !board_officer && !item.agency_id.is_some_and(|ag| caller.managed_agencies().contains(&ag)) {
+            return Err(ApiError::Forbidden("confirming another agency's records".to_owned()));
         }
     } else {
         a.require(Operation::UpdateSetupChecklist)?;
     }
     let mut problems = Problems::default();
-    let note = problems
-        .check(Text::parse_optional("note", note.unwrap_or("")))
-        .flatten();
+    let note = problems.check(Text::parse_optional("note", note.unwrap_or(""))).flatten();
     let on = done_on.unwrap_or_else(today);
     problems.check(not_in_future("doneOn", on));
     problems.finish()?;
@@ -781,27 +607,14 @@ pub async fn update_checklist_item(
     } else {
         Operation::UpdateSetupChecklist
     };
-    log(
-        &txn,
-        caller,
-        op,
-        "setup_checklist_item",
-        saved.id,
-        saved.review_id,
-        None,
-    )
-    .await?;
+    log(&txn, caller, op, "setup_checklist_item", saved.id, saved.review_id, None).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
 /// Stage 6 complete: every checklist item done, the independent panel chair and the
 /// overview author appointed.
-pub async fn complete_set_up(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    review_id: i32,
-) -> ApiResult<()> {
+pub async fn complete_set_up(db: &DatabaseConnection, caller: &Caller, review_id: i32) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::UpdateSetupChecklist)?;
     if a.stage() != Stage::OfstedNotified {
@@ -811,17 +624,12 @@ pub async fn complete_set_up(
         .filter(setup_checklist_item::Column::ReviewId.eq(review_id))
         .all(db)
         .await?;
-    let assigned = review_assignment::Entity::find()
-        .filter(review_assignment::Column::ReviewId.eq(review_id))
-        .all(db)
-        .await?;
+    let assigned =
+        review_assignment::Entity::find().filter(review_assignment::Column::ReviewId.eq(review_id)).all(db).await?;
     let mut problems = Problems::default();
     for i in items.iter().filter(|i| !i.done) {
         let title = ChecklistItem::parse(&i.item).map_or("An item", |k| k.title());
-        problems.push(
-            format!("checklist.{}", i.id),
-            format!("Not done yet: {title}"),
-        );
+        problems.push(format!("checklist.{}", i.id), format!("Not done yet: {title}"));
     }
     for (who, field) in [
         (Assignment::PanelChair, "appointments.panelChair"),
@@ -833,40 +641,14 @@ pub async fn complete_set_up(
     }
     problems.finish()?;
     let txn = db.begin().await?;
-    let v = advance(&txn, &a.review, Stage::SetUp).await?;
-    log(
-        &txn,
-        caller,
-        Operation::UpdateSetupChecklist,
-        "review",
-        review_id,
-        review_id,
-        Some(v),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    step_done(txn, caller, &a.review, Stage::SetUp, Operation::UpdateSetupChecklist, "review", review_id).await
 }
 
 /// What the independence rules need to know of a candidate on a review.
-async fn candidate_facts(
-    db: &DatabaseConnection,
-    r: &review::Model,
-    u: &user::Model,
-) -> ApiResult<Candidate> {
-    let grants = role_grant::Entity::find()
-        .filter(role_grant::Column::UserId.eq(u.id))
-        .all(db)
-        .await?;
-    let on_lead = |role: Role| {
-        grants
-            .iter()
-            .any(|g| g.role == role.as_str() && g.board_id == Some(r.lead_board_id))
-    };
-    let agencies = review_agency::Entity::find()
-        .filter(review_agency::Column::ReviewId.eq(r.id))
-        .all(db)
-        .await?;
+async fn candidate_facts(db: &DatabaseConnection, r: &review::Model, u: &user::Model) -> ApiResult<Candidate> {
+    let grants = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(u.id)).all(db).await?;
+    let on_lead = |role: Role| grants.iter().any(|g| g.role == role.as_str() && g.board_id == Some(r.lead_board_id));
+    let agencies = review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(r.id)).all(db).await?;
     let assigned = review_assignment::Entity::find()
         .filter(review_assignment::Column::ReviewId.eq(r.id))
         .filter(review_assignment::Column::UserId.eq(u.id))
@@ -876,20 +658,12 @@ async fn candidate_facts(
         is_board_chair: on_lead(Role::BoardChair),
         on_initial_panel: on_lead(Role::InitialPanelMember),
         on_scr_panel: assigned.iter().any(|x| {
-            x.assignment == Assignment::PanelMember.as_str()
-                || x.assignment == Assignment::PanelChair.as_str()
+            x.assignment == Assignment::PanelMember.as_str() || x.assignment == Assignment::PanelChair.as_str()
         }),
-        on_board: [
-            Role::BoardChair,
-            Role::BusinessManager,
-            Role::InitialPanelMember,
-            Role::PerformanceSubGroup,
-        ]
-        .into_iter()
-        .any(on_lead),
-        employed_by_involved_agency: u
-            .agency_id
-            .is_some_and(|ag| agencies.iter().any(|x| x.agency_id == ag)),
+        on_board: [Role::BoardChair, Role::BusinessManager, Role::InitialPanelMember, Role::PerformanceSubGroup]
+            .into_iter()
+            .any(on_lead),
+        employed_by_involved_agency: u.agency_id.is_some_and(|ag| agencies.iter().any(|x| x.agency_id == ag)),
         direct_involvement: false,
         line_manages_practitioners: false,
     })
@@ -922,40 +696,24 @@ pub async fn appoint(
         .await?
         .filter(|u| u.active)
         .ok_or_else(|| ApiError::invalid("userId", "No active user has that id"))?;
-    let existing = review_assignment::Entity::find()
-        .filter(review_assignment::Column::ReviewId.eq(review_id))
-        .all(db)
-        .await?;
-    if existing
-        .iter()
-        .any(|x| x.user_id == user_id && x.assignment == assignment.as_str())
-    {
-        return Err(ApiError::invalid(
-            "userId",
-            format!("Already appointed as {}", assignment.title().to_lowercase()),
-        ));
+    let existing =
+        review_assignment::Entity::find().filter(review_assignment::Column::ReviewId.eq(review_id)).all(db).await?;
+    if existing.iter().any(|x| x.user_id == user_id && x.assignment == assignment.as_str()) {
+        return Err(ApiError::invalid("userId", format!("Already appointed as {}", assignment.title().to_lowercase())));
     }
-    if matches!(
-        assignment,
-        Assignment::PanelChair | Assignment::OverviewAuthor
-    ) && existing.iter().any(|x| x.assignment == assignment.as_str())
+    if matches!(assignment, Assignment::PanelChair | Assignment::OverviewAuthor)
+        && existing.iter().any(|x| x.assignment == assignment.as_str())
     {
         return Err(ApiError::invalid(
             "assignment",
-            format!(
-                "A {} is already appointed",
-                assignment.title().to_lowercase()
-            ),
+            format!("A {} is already appointed", assignment.title().to_lowercase()),
         ));
     }
     if let Some(post) = post {
         let failures = independence_failures(post, &candidate_facts(db, &a.review, &u).await?);
         if !failures.is_empty() {
             return Err(ApiError::Validation(
-                failures
-                    .iter()
-                    .map(|f| ValidationError::new("userId", f.title()))
-                    .collect(),
+                failures.iter().map(|f| ValidationError::new("userId", f.title())).collect(),
             ));
         }
     }
@@ -971,16 +729,7 @@ pub async fn appoint(
     }
     .insert(&txn)
     .await?;
-    log(
-        &txn,
-        caller,
-        Operation::Appoint,
-        "review_assignment",
-        row.id,
-        review_id,
-        None,
-    )
-    .await?;
+    log(&txn, caller, Operation::Appoint, "review_assignment", row.id, review_id, None).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -1000,10 +749,7 @@ pub async fn save_terms(
     if answers.len() != shared::terms::QUESTIONS.len() {
         return Err(ApiError::invalid(
             "answers",
-            format!(
-                "Give all {} answers, empty where not yet answered",
-                shared::terms::QUESTIONS.len()
-            ),
+            format!("Give all {} answers, empty where not yet answered", shared::terms::QUESTIONS.len()),
         ));
     }
     let mut problems = Problems::default();
@@ -1011,14 +757,8 @@ pub async fn save_terms(
     for (i, (t, na)) in answers.iter().enumerate() {
         if let Some(ans) = problems.check(shared::terms::Answer::parse(i, t.as_deref(), *na)) {
             stored.push(match ans {
-                shared::terms::Answer::Answered(t) => StoredAnswer {
-                    text: Some(t),
-                    not_applicable: false,
-                },
-                shared::terms::Answer::NotApplicable => StoredAnswer {
-                    text: None,
-                    not_applicable: true,
-                },
+                shared::terms::Answer::Answered(t) => StoredAnswer { text: Some(t), not_applicable: false },
+                shared::terms::Answer::NotApplicable => StoredAnswer { text: None, not_applicable: true },
                 shared::terms::Answer::Open => StoredAnswer::default(),
             });
         }
@@ -1052,28 +792,14 @@ pub async fn save_terms(
         Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: version },
         _ => e.into(),
     })?;
-    log(
-        &txn,
-        caller,
-        Operation::EditTermsOfReference,
-        "terms_of_reference",
-        row.id,
-        review_id,
-        Some(version),
-    )
-    .await?;
+    log(&txn, caller, Operation::EditTermsOfReference, "terms_of_reference", row.id, review_id, Some(version)).await?;
     txn.commit().await?;
     Ok(version)
 }
 
 /// Stage 7 complete: the Chair approves the latest version, which must answer or mark
 /// not applicable every question.
-pub async fn approve_terms(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    review_id: i32,
-    version: i32,
-) -> ApiResult<()> {
+pub async fn approve_terms(db: &DatabaseConnection, caller: &Caller, review_id: i32, version: i32) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::ApproveTermsOfReference)?;
     let latest = terms_of_reference::Entity::find()
@@ -1083,9 +809,7 @@ pub async fn approve_terms(
         .await?
         .ok_or_else(|| ApiError::invalid("version", "No terms of reference have been saved"))?;
     if latest.version != version {
-        return Err(ApiError::Conflict {
-            current: latest.version,
-        });
+        return Err(ApiError::Conflict { current: latest.version });
     }
     let stored: Vec<StoredAnswer> = serde_json::from_str(&latest.answers).unwrap_or_default();
     let answers: Vec<shared::terms::Answer> = stored
@@ -1102,19 +826,16 @@ pub async fn approve_terms(
     am.approved_by = Set(Some(caller.user.id));
     am.approved_at = Set(Some(Utc::now()));
     let saved = am.update(&txn).await?;
-    let v = advance(&txn, &a.review, Stage::TermsAgreed).await?;
-    log(
-        &txn,
+    step_done(
+        txn,
         caller,
+        &a.review,
+        Stage::TermsAgreed,
         Operation::ApproveTermsOfReference,
         "terms_of_reference",
         saved.id,
-        review_id,
-        Some(v),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The approved terms of reference were sent to Ofsted (due 14 days after the decision).
@@ -1134,26 +855,14 @@ pub async fn record_terms_sent(
         .await?
         .ok_or(ApiError::WrongStage(a.stage()))?;
     if sent_on < n.sent_on {
-        return Err(ApiError::invalid(
-            "sentOn",
-            "The terms are sent on or after the notification of the decision",
-        ));
+        return Err(ApiError::invalid("sentOn", "The terms are sent on or after the notification of the decision"));
     }
     let txn = db.begin().await?;
     let mut am: notification::ActiveModel = n.into();
     am.terms_sent_on = Set(Some(sent_on));
     let saved = am.update(&txn).await?;
     mark_met(&txn, review_id, DeadlineKind::TermsToOfsted, sent_on).await?;
-    log(
-        &txn,
-        caller,
-        Operation::RecordTermsSent,
-        "notification",
-        saved.id,
-        review_id,
-        None,
-    )
-    .await?;
+    log(&txn, caller, Operation::RecordTermsSent, "notification", saved.id, review_id, None).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -1178,10 +887,7 @@ pub async fn extend_deadline(
     let mut d = shared::deadline::Deadline::new(kind, row.starts_on, row.due_on);
     d.met_on = row.met_on;
     d.extend(due_on, reason)?;
-    let ext = d
-        .extensions
-        .pop()
-        .ok_or_else(|| ApiError::Internal("extension not recorded".into()))?;
+    let ext = d.extensions.pop().ok_or_else(|| ApiError::Internal("extension not recorded".into()))?;
     let txn = db.begin().await?;
     let res = deadline::Entity::update_many()
         .col_expr(deadline::Column::DueOn, Expr::value(due_on))
@@ -1190,9 +896,7 @@ pub async fn extend_deadline(
         .exec(&txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(ApiError::Conflict {
-            current: a.review.version,
-        });
+        return Err(ApiError::Conflict { current: a.review.version });
     }
     let e = deadline_extension::ActiveModel {
         deadline_id: Set(row.id),
@@ -1205,16 +909,7 @@ pub async fn extend_deadline(
     }
     .insert(&txn)
     .await?;
-    log(
-        &txn,
-        caller,
-        Operation::ExtendDeadline,
-        "deadline_extension",
-        e.id,
-        review_id,
-        None,
-    )
-    .await?;
+    log(&txn, caller, Operation::ExtendDeadline, "deadline_extension", e.id, review_id, None).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -1231,37 +926,25 @@ pub struct NewUser {
 }
 
 /// Creates a user. `actor` is the administrator (None from the command line).
-pub async fn create_user(
-    db: &DatabaseConnection,
-    actor: Option<&Caller>,
-    input: NewUser,
-) -> ApiResult<user::Model> {
+pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input: NewUser) -> ApiResult<user::Model> {
     if let Some(c) = actor
         && !policy::may_globally(&c.roles(), Operation::ManageUsers)
     {
-        return Err(ApiError::Forbidden(
-            Operation::ManageUsers.title().to_lowercase(),
-        ));
+        return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()));
     }
     let mut problems = Problems::default();
     let email = problems.check(Email::parse(&input.email));
     let name = problems.check(PersonName::parse(&input.name));
-    let job_title = problems
-        .check(Text::parse_optional(
-            "jobTitle",
-            input.job_title.as_deref().unwrap_or(""),
-        ))
-        .flatten();
+    let job_title =
+        problems.check(Text::parse_optional("jobTitle", input.job_title.as_deref().unwrap_or(""))).flatten();
     problems.check(check_new_password(&input.password));
     if input.grants.is_empty() {
         problems.push("roles", "Give the user at least one role");
     }
     for (i, g) in input.grants.iter().enumerate() {
         if g.role.is_board_role() && g.board.is_none() {
-            problems.push(
-                format!("roles.{i}.boardId"),
-                format!("{} is held for a board: name the board", g.role.title()),
-            );
+            problems
+                .push(format!("roles.{i}.boardId"), format!("{} is held for a board: name the board", g.role.title()));
         }
         if g.role.is_agency_role() && g.agency.is_none() && input.agency_id.is_none() {
             problems.push(
@@ -1283,11 +966,7 @@ pub async fn create_user(
         }
     }
     if let Some(e) = &email
-        && user::Entity::find()
-            .filter(user::Column::Email.eq(e.as_ref()))
-            .one(db)
-            .await?
-            .is_some()
+        && user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?.is_some()
     {
         problems.push("email", "A user with this e-mail address already exists");
     }
@@ -1320,11 +999,7 @@ pub async fn create_user(
             user_id: Set(u.id),
             role: Set(g.role.as_str().to_owned()),
             board_id: Set(g.board.map(|b| b.0)),
-            agency_id: Set(g.agency.map(|a| a.0).or(if g.role.is_agency_role() {
-                input.agency_id
-            } else {
-                None
-            })),
+            agency_id: Set(g.agency.map(|a| a.0).or(if g.role.is_agency_role() { input.agency_id } else { None })),
             ..Default::default()
         }
         .insert(&txn)
@@ -1354,23 +1029,14 @@ pub async fn login(
     password: &str,
 ) -> ApiResult<(String, user::Model)> {
     let found = match Email::parse(email) {
-        Ok(e) => {
-            user::Entity::find()
-                .filter(user::Column::Email.eq(e.as_ref()))
-                .one(db)
-                .await?
-        }
+        Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?,
         Err(_) => None,
     };
-    let hash = found.as_ref().map_or_else(
-        || auth::decoy_hash().to_owned(),
-        |u| u.password_hash.clone(),
-    );
+    let hash = found.as_ref().map_or_else(|| auth::decoy_hash().to_owned(), |u| u.password_hash.clone());
     let pw = password.to_owned();
     // argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok =
+        tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw)).await.map_err(ApiError::internal)?;
     match found {
         Some(u) if ok && u.active => Ok((tokens.issue(u.id)?, u)),
         _ => Err(ApiError::Unauthenticated),
@@ -1383,15 +1049,10 @@ pub async fn alerts(
     caller: &Caller,
     today: NaiveDate,
 ) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
-    let reviews = review::Entity::find()
-        .filter(access::candidates(caller))
-        .all(db)
-        .await?;
+    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
     let visible = access::for_reviews(db, caller, &reviews).await?;
-    let visible: Vec<ReviewAccess> = visible
-        .into_iter()
-        .filter(|a| a.read(shared::policy::Field::Deadlines).is_ok())
-        .collect();
+    let visible: Vec<ReviewAccess> =
+        visible.into_iter().filter(|a| a.read(shared::policy::Field::Deadlines).is_ok()).collect();
     let ids: Vec<i32> = visible.iter().map(|a| a.review.id).collect();
     let boards = board::Entity::find().all(db).await?;
     let rows = deadline::Entity::find()
@@ -1400,10 +1061,8 @@ pub async fn alerts(
         .order_by_asc(deadline::Column::DueOn)
         .all(db)
         .await?;
-    let by_id: std::collections::HashMap<i32, std::sync::Arc<ReviewAccess>> = visible
-        .into_iter()
-        .map(|a| (a.review.id, std::sync::Arc::new(a)))
-        .collect();
+    let by_id: std::collections::HashMap<i32, std::sync::Arc<ReviewAccess>> =
+        visible.into_iter().map(|a| (a.review.id, std::sync::Arc::new(a))).collect();
     let mut out = Vec::new();
     for d in rows {
         let Some(a) = by_id.get(&d.review_id) else {
@@ -1414,10 +1073,7 @@ pub async fn alerts(
             .find(|b| b.id == a.review.lead_board_id)
             .map_or(7, |b| crate::graphql::types::profile_of(b).at_risk_days);
         let s = shared::deadline::status(d.due_on, d.met_on, today, at_risk);
-        if matches!(
-            s,
-            shared::deadline::DeadlineStatus::AtRisk | shared::deadline::DeadlineStatus::Overdue
-        ) {
+        if matches!(s, shared::deadline::DeadlineStatus::AtRisk | shared::deadline::DeadlineStatus::Overdue) {
             out.push((a.clone(), d, at_risk));
         }
     }

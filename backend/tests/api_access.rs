@@ -25,32 +25,19 @@ struct Names {
 /// pseudonymised answers can be told apart.
 async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
     let db = &app.db;
-    for a in criteria_assessment::Entity::find()
-        .filter(criteria_assessment::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap()
+    for a in
+        criteria_assessment::Entity::find().filter(criteria_assessment::Column::ReviewId.eq(id)).all(db).await.unwrap()
     {
         let mut m: criteria_assessment::ActiveModel = a.clone().into();
         m.reasons = Set(format!("{} {child} was known to agencies.", a.reasons));
         m.update(db).await.unwrap();
     }
-    for r in recommendation::Entity::find()
-        .filter(recommendation::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap()
-    {
+    for r in recommendation::Entity::find().filter(recommendation::Column::ReviewId.eq(id)).all(db).await.unwrap() {
         let mut m: recommendation::ActiveModel = r.clone().into();
         m.reasons = Set(format!("{} Learning about {child}.", r.reasons));
         m.update(db).await.unwrap();
     }
-    for r in decision::Entity::find()
-        .filter(decision::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap()
-    {
+    for r in decision::Entity::find().filter(decision::Column::ReviewId.eq(id)).all(db).await.unwrap() {
         let mut m: decision::ActiveModel = r.clone().into();
         m.reasons = Set(format!("{} {child}'s case meets 11.2.", r.reasons));
         m.update(db).await.unwrap();
@@ -65,33 +52,18 @@ async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
         m.note = Set(Some(format!("Records about {child} secured.")));
         m.update(db).await.unwrap();
     }
-    for r in terms_of_reference::Entity::find()
-        .filter(terms_of_reference::Column::ReviewId.eq(id))
-        .all(db)
-        .await
-        .unwrap()
+    for r in
+        terms_of_reference::Entity::find().filter(terms_of_reference::Column::ReviewId.eq(id)).all(db).await.unwrap()
     {
         let mut m: terms_of_reference::ActiveModel = r.clone().into();
-        m.answers =
-            Set(r
-                .answers
-                .replacen("Agreed by the panel", &format!("Agreed for {child}"), 1));
+        m.answers = Set(r.answers.replacen("Agreed by the panel", &format!("Agreed for {child}"), 1));
         m.update(db).await.unwrap();
     }
 }
 
 async fn names_of(app: &TestApp, id: i32) -> Names {
-    let people = person::Entity::find()
-        .filter(person::Column::ReviewId.eq(id))
-        .all(&app.db)
-        .await
-        .unwrap();
-    let child = people
-        .iter()
-        .find(|p| p.relationship == "child")
-        .unwrap()
-        .name
-        .clone();
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(id)).all(&app.db).await.unwrap();
+    let child = people.iter().find(|p| p.relationship == "child").unwrap().name.clone();
     let mut others: Vec<String> = people.iter().map(|p| p.name.clone()).collect();
     for p in &people {
         others.extend(serde_json::from_str::<Vec<String>>(&p.aliases).unwrap());
@@ -105,12 +77,7 @@ async fn names_of(app: &TestApp, id: i32) -> Names {
         .unwrap()
         .unwrap()
         .name;
-    Names {
-        child_first: child.split(' ').next().unwrap().to_owned(),
-        child,
-        others,
-        panel_member,
-    }
+    Names { child_first: child.split(' ').next().unwrap().to_owned(), child, others, panel_member }
 }
 
 /// Adds a user holding only `assignment` on the review.
@@ -124,11 +91,7 @@ async fn assign_new_user(app: &TestApp, id: i32, email: &str, assignment: &str) 
             job_title: Some("Tester".into()),
             agency_id: None,
             password: common::PASSWORD.into(),
-            grants: vec![shared::policy::Grant {
-                role: Role::Professional,
-                board: None,
-                agency: None,
-            }],
+            grants: vec![shared::policy::Grant { role: Role::Professional, board: None, agency: None }],
         },
     )
     .await
@@ -214,10 +177,7 @@ fn classify(field: Field, v: &Value, n: &Names) -> Access {
         return Access::Full;
     }
     for real in std::iter::once(&n.child).chain(&n.others) {
-        assert!(
-            !text.contains(real.as_str()),
-            "{field:?} pseudonymised but holds {real:?}: {text}"
-        );
+        assert!(!text.contains(real.as_str()), "{field:?} pseudonymised but holds {real:?}: {text}");
     }
     Access::Pseudonymised
 }
@@ -225,25 +185,13 @@ fn classify(field: Field, v: &Value, n: &Names) -> Access {
 async fn every_capacity_gets_exactly_its_policy_cell_for_every_field(b: Backend) {
     let app = TestApp::spawn(b).await;
     let id = app.review_at("TERMS_AGREED").await;
-    assign_new_user(
-        &app,
-        id,
-        "designated@scr.example",
-        "designated_professional",
-    )
-    .await;
+    assign_new_user(&app, id, "designated@scr.example", "designated_professional").await;
     assign_new_user(&app, id, "owner@scr.example", "action_owner").await;
     let n = names_of(&app, id).await;
     write_names_into_free_text(&app, id, &n.child).await;
     for (cap, email) in WALKERS {
         let token = app.login(email).await;
-        let v = app
-            .gql(
-                Some(&token),
-                "query($id:Int!){review(id:$id){myCapacities}}",
-                json!({"id": id}),
-            )
-            .await;
+        let v = app.gql(Some(&token), "query($id:Int!){review(id:$id){myCapacities}}", json!({"id": id})).await;
         if cap == Capacity::SystemAdministrator {
             // No reason to see the review at all: out of scope, not merely hidden.
             assert_eq!(code(&v), "NOT_FOUND", "{v}");
@@ -252,11 +200,7 @@ async fn every_capacity_gets_exactly_its_policy_cell_for_every_field(b: Backend)
             }
             continue;
         }
-        assert_eq!(
-            v["data"]["review"]["myCapacities"],
-            json!([cap.as_str().to_uppercase()]),
-            "{email}"
-        );
+        assert_eq!(v["data"]["review"]["myCapacities"], json!([cap.as_str().to_uppercase()]), "{email}");
         for f in Field::ALL {
             let q = format!("query($id:Int!){{review(id:$id){{ {} }}}}", probe(*f));
             let got = classify(*f, &app.gql(Some(&token), &q, json!({"id": id})).await, &n);
@@ -274,18 +218,15 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
             "mutation($id:Int!){recordCriteriaAssessment(reviewId:$id,category:MANDATORY,reasons:\"\"){id}}",
             json!({"id": id}),
         ),
-        Operation::RecordRecommendation => (
-            "mutation($id:Int!){recordRecommendation(reviewId:$id,conduct:true,reasons:\"\"){id}}",
-            json!({"id": id}),
-        ),
-        Operation::DecideReview => (
-            "mutation($id:Int!){decideReview(reviewId:$id,conduct:true,reasons:\"\"){id}}",
-            json!({"id": id}),
-        ),
-        Operation::RecordOfstedNotification => (
-            "mutation($id:Int!){recordOfstedNotification(reviewId:$id,sentOn:\"2999-01-01\"){id}}",
-            json!({"id": id}),
-        ),
+        Operation::RecordRecommendation => {
+            ("mutation($id:Int!){recordRecommendation(reviewId:$id,conduct:true,reasons:\"\"){id}}", json!({"id": id}))
+        }
+        Operation::DecideReview => {
+            ("mutation($id:Int!){decideReview(reviewId:$id,conduct:true,reasons:\"\"){id}}", json!({"id": id}))
+        }
+        Operation::RecordOfstedNotification => {
+            ("mutation($id:Int!){recordOfstedNotification(reviewId:$id,sentOn:\"2999-01-01\"){id}}", json!({"id": id}))
+        }
         Operation::UpdateSetupChecklist => (
             "mutation($i:Int!,$d:NaiveDate){updateSetupChecklistItem(itemId:$i,done:true,doneOn:$d){id}}",
             json!({"i": items.0, "d": far}),
@@ -294,22 +235,19 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
             "mutation($i:Int!,$d:NaiveDate){updateSetupChecklistItem(itemId:$i,done:true,doneOn:$d){id}}",
             json!({"i": items.1, "d": far}),
         ),
-        Operation::Appoint => (
-            "mutation($id:Int!){appoint(reviewId:$id,userId:1,assignment:IMR_AUTHOR){id}}",
-            json!({"id": id}),
-        ),
+        Operation::Appoint => {
+            ("mutation($id:Int!){appoint(reviewId:$id,userId:1,assignment:IMR_AUTHOR){id}}", json!({"id": id}))
+        }
         Operation::EditTermsOfReference => (
             "mutation($id:Int!){saveTermsOfReference(reviewId:$id,expectedVersion:0,answers:[]){id}}",
             json!({"id": id}),
         ),
-        Operation::ApproveTermsOfReference => (
-            "mutation($id:Int!){approveTermsOfReference(reviewId:$id,version:0){id}}",
-            json!({"id": id}),
-        ),
-        Operation::RecordTermsSent => (
-            "mutation($id:Int!){recordTermsSentToOfsted(reviewId:$id,sentOn:\"2999-01-01\"){id}}",
-            json!({"id": id}),
-        ),
+        Operation::ApproveTermsOfReference => {
+            ("mutation($id:Int!){approveTermsOfReference(reviewId:$id,version:0){id}}", json!({"id": id}))
+        }
+        Operation::RecordTermsSent => {
+            ("mutation($id:Int!){recordTermsSentToOfsted(reviewId:$id,sentOn:\"2999-01-01\"){id}}", json!({"id": id}))
+        }
         Operation::ExtendDeadline => (
             "mutation($id:Int!){extendDeadline(reviewId:$id,kind:COMPLETION,dueOn:\"2999-01-01\",reason:\" \"){id}}",
             json!({"id": id}),
@@ -318,10 +256,9 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
             "mutation{submitReferral(input:{child:{relationship:CHILD,name:\"\"},circumstances:\"\",facts:{},normalResidenceBoardId:1,involvedAgencyIds:[]}){id}}",
             json!({}),
         ),
-        Operation::ManageUsers => (
-            "mutation{createUser(input:{email:\"bad\",name:\"\",password:\"\",roles:[]}){id}}",
-            json!({}),
-        ),
+        Operation::ManageUsers => {
+            ("mutation{createUser(input:{email:\"bad\",name:\"\",password:\"\",roles:[]}){id}}", json!({}))
+        }
     };
     (q.to_owned(), vars)
 }
@@ -329,13 +266,7 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
 async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Backend) {
     let app = TestApp::spawn(b).await;
     let id = app.review_at("TERMS_AGREED").await;
-    assign_new_user(
-        &app,
-        id,
-        "designated@scr.example",
-        "designated_professional",
-    )
-    .await;
+    assign_new_user(&app, id, "designated@scr.example", "designated_professional").await;
     assign_new_user(&app, id, "owner@scr.example", "action_owner").await;
     let police = agency::Entity::find()
         .filter(agency::Column::Name.eq("Greater Manchester Police"))
@@ -349,38 +280,20 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
         .all(&app.db)
         .await
         .unwrap();
-    let plain = items
-        .iter()
-        .find(|i| i.item == "agencies_notified")
-        .unwrap()
-        .id;
-    let records = items
-        .iter()
-        .find(|i| i.item == "records_secured" && i.agency_id == Some(police))
-        .unwrap()
-        .id;
-    let before = audit_entry::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .len();
+    let plain = items.iter().find(|i| i.item == "agencies_notified").unwrap().id;
+    let records = items.iter().find(|i| i.item == "records_secured" && i.agency_id == Some(police)).unwrap().id;
+    let before = audit_entry::Entity::find().all(&app.db).await.unwrap().len();
     for (cap, email) in WALKERS {
         let token = app.login(email).await;
         for op in Operation::ALL.iter().filter(|o| !o.is_global()) {
             let (q, vars) = attempt(*op, id, &(i64::from(plain), i64::from(records)));
             let v = app.gql(Some(&token), &q, vars).await;
             let c = code(&v);
-            assert!(
-                v["data"].is_null() || v.get("errors").is_some(),
-                "{cap:?} {op:?} must not succeed: {v}"
-            );
+            assert!(v["data"].is_null() || v.get("errors").is_some(), "{cap:?} {op:?} must not succeed: {v}");
             if cap == Capacity::SystemAdministrator {
                 assert_eq!(c, "NOT_FOUND", "{op:?}: {v}");
             } else if may(cap, *op) {
-                assert!(
-                    c == "WRONG_STAGE" || c == "VALIDATION",
-                    "{cap:?} may {op:?}, got {v}"
-                );
+                assert!(c == "WRONG_STAGE" || c == "VALIDATION", "{cap:?} may {op:?}, got {v}");
             } else {
                 assert_eq!(c, "FORBIDDEN", "{cap:?} may not {op:?}: {v}");
             }
@@ -404,39 +317,20 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
         for op in [Operation::SubmitReferral, Operation::ManageUsers] {
             let (q, vars) = attempt(op, id, &(0, 0));
             let v = app.gql(Some(&token), &q, vars).await;
-            let want = if may_globally(&[role], op) {
-                "VALIDATION"
-            } else {
-                "FORBIDDEN"
-            };
+            let want = if may_globally(&[role], op) { "VALIDATION" } else { "FORBIDDEN" };
             assert_eq!(code(&v), want, "{role:?} {op:?}: {v}");
         }
     }
     // Nothing the walk attempted was written.
-    assert_eq!(
-        audit_entry::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .len(),
-        before
-    );
+    assert_eq!(audit_entry::Entity::find().all(&app.db).await.unwrap().len(), before);
 }
 
 async fn a_partner_board_never_receives_the_real_identity_of_child_or_family(b: Backend) {
     let app = TestApp::spawn(b).await;
     let partner = app.login("partner@scr.example").await;
     let d = app.ok(&partner, "{reviews{id}}", json!({})).await;
-    let ids: Vec<i64> = d["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    assert!(
-        !ids.is_empty(),
-        "the demo has reviews with the partner board"
-    );
+    let ids: Vec<i64> = d["reviews"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(!ids.is_empty(), "the demo has reviews with the partner board");
     let everything = "query($id:Int!){review(id:$id){reference stage child{label name aliases} people{label relationship name aliases}
         referral{circumstances facts{childDied} proposal{category reasons}} criteriaAssessments{reasons} recommendation{scope reasons}
         decision{reasons} ofstedNotification{reasons} setupChecklist{note} appointments{assignment name jobTitle agency}
@@ -446,14 +340,8 @@ async fn a_partner_board_never_receives_the_real_identity_of_child_or_family(b: 
         let n = names_of(&app, id as i32).await;
         let v = app.gql(Some(&partner), everything, json!({"id": id})).await;
         let text = v["data"].to_string();
-        for real in std::iter::once(&n.child)
-            .chain(&n.others)
-            .chain(std::iter::once(&n.child_first))
-        {
-            assert!(
-                !text.contains(real.as_str()),
-                "partner board received {real:?} on review {id}: {text}"
-            );
+        for real in std::iter::once(&n.child).chain(&n.others).chain(std::iter::once(&n.child_first)) {
+            assert!(!text.contains(real.as_str()), "partner board received {real:?} on review {id}: {text}");
         }
         seen_label |= text.contains("Child A");
     }
@@ -465,113 +353,44 @@ async fn rows_out_of_scope_are_not_found_and_the_administrator_sees_no_case(b: B
     // The inspector sees only reviews notified to Ofsted.
     let inspector = app.login("inspector@scr.example").await;
     let referred = app.review_at("REFERRED").await;
-    let v = app
-        .gql(
-            Some(&inspector),
-            "query($id:Int!){review(id:$id){reference}}",
-            json!({"id": referred}),
-        )
-        .await;
+    let v = app.gql(Some(&inspector), "query($id:Int!){review(id:$id){reference}}", json!({"id": referred})).await;
     assert_eq!(code(&v), "NOT_FOUND");
-    let d = app
-        .ok(&inspector, "{reviews{stage notifiedToOfsted}}", json!({}))
-        .await;
-    assert!(
-        d["reviews"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["notifiedToOfsted"] == true)
-    );
+    let d = app.ok(&inspector, "{reviews{stage notifiedToOfsted}}", json!({})).await;
+    assert!(d["reviews"].as_array().unwrap().iter().all(|r| r["notifiedToOfsted"] == true));
     // A review that does not exist answers the same.
-    let v = app
-        .gql(
-            Some(&inspector),
-            "{review(id:999999){reference}}",
-            json!({}),
-        )
-        .await;
+    let v = app.gql(Some(&inspector), "{review(id:999999){reference}}", json!({})).await;
     assert_eq!(code(&v), "NOT_FOUND");
     // The administrator manages accounts and sees no case.
     let admin = app.login("admin@scr.example").await;
-    let d = app
-        .ok(
-            &admin,
-            "{reviews{id} myDeadlines{deadline{kind}} users{email roles{role}}}",
-            json!({}),
-        )
-        .await;
+    let d = app.ok(&admin, "{reviews{id} myDeadlines{deadline{kind}} users{email roles{role}}}", json!({})).await;
     assert_eq!(d["reviews"], json!([]));
     assert_eq!(d["myDeadlines"], json!([]));
     assert!(d["users"].as_array().unwrap().len() >= 13);
     // Nobody else lists users.
     let chair = app.login("chair@scr.example").await;
-    assert_eq!(
-        code(&app.gql(Some(&chair), "{users{email}}", json!({})).await),
-        "FORBIDDEN"
-    );
+    assert_eq!(code(&app.gql(Some(&chair), "{users{email}}", json!({})).await), "FORBIDDEN");
     // The agency manager sees reviews involving the agency; the referrer their referrals.
     let am = app.login("agency.manager@scr.example").await;
     let d = app.ok(&am, "{reviews{myScopeReasons}}", json!({})).await;
-    assert!(
-        d["reviews"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["myScopeReasons"] == json!(["INVOLVED_AGENCY_MANAGER"]))
-    );
+    assert!(d["reviews"].as_array().unwrap().iter().all(|r| r["myScopeReasons"] == json!(["INVOLVED_AGENCY_MANAGER"])));
 }
 
 async fn filtering_or_sorting_on_a_field_the_caller_cannot_read_is_refused(b: Backend) {
     let app = TestApp::spawn(b).await;
     let partner = app.login("partner@scr.example").await;
-    let v = app
-        .gql(
-            Some(&partner),
-            "{reviews(childName:\"Liam\"){id}}",
-            json!({}),
-        )
-        .await;
+    let v = app.gql(Some(&partner), "{reviews(childName:\"Liam\"){id}}", json!({})).await;
     assert_eq!(code(&v), "FORBIDDEN");
-    let v = app
-        .gql(
-            Some(&partner),
-            "{reviews(orderBy:CHILD_NAME){id}}",
-            json!({}),
-        )
-        .await;
+    let v = app.gql(Some(&partner), "{reviews(orderBy:CHILD_NAME){id}}", json!({})).await;
     assert_eq!(code(&v), "FORBIDDEN");
     // Allowed where the caller reads names in full.
     let chair = app.login("chair@scr.example").await;
-    let d = app
-        .ok(
-            &chair,
-            "{reviews(childName:\"liam\"){child{name}}}",
-            json!({}),
-        )
-        .await;
+    let d = app.ok(&chair, "{reviews(childName:\"liam\"){child{name}}}", json!({})).await;
     assert_eq!(d["reviews"], json!([{"child": {"name": "Liam Okafor"}}]));
-    let d = app
-        .ok(
-            &chair,
-            "{reviews(childName:\"Li\"){child{name}}}",
-            json!({}),
-        )
-        .await;
+    let d = app.ok(&chair, "{reviews(childName:\"Li\"){child{name}}}", json!({})).await;
     assert!(!d["reviews"].as_array().unwrap().is_empty());
-    let d = app
-        .ok(
-            &chair,
-            "{reviews(orderBy:CHILD_NAME){child{name}}}",
-            json!({}),
-        )
-        .await;
-    let names: Vec<&str> = d["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["child"]["name"].as_str().unwrap())
-        .collect();
+    let d = app.ok(&chair, "{reviews(orderBy:CHILD_NAME){child{name}}}", json!({})).await;
+    let names: Vec<&str> =
+        d["reviews"].as_array().unwrap().iter().map(|r| r["child"]["name"].as_str().unwrap()).collect();
     let mut sorted = names.clone();
     sorted.sort_by_key(|s| s.to_lowercase());
     assert_eq!(names, sorted);

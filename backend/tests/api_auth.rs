@@ -19,24 +19,12 @@ const IDP_ISSUER: &str = "https://idp.example";
 const IDP_AUDIENCE: &str = "scr";
 
 fn idp() -> backend::auth::ExternalIdp {
-    Tokens::external_idp(
-        include_str!("fixtures/test_idp_public.pem"),
-        IDP_ISSUER.into(),
-        IDP_AUDIENCE.into(),
-    )
-    .unwrap()
+    Tokens::external_idp(include_str!("fixtures/test_idp_public.pem"), IDP_ISSUER.into(), IDP_AUDIENCE.into()).unwrap()
 }
 
 fn claims(sub: &str, iss: &str, aud: &str, exp_in: i64) -> Claims {
     let now = chrono::Utc::now().timestamp();
-    Claims {
-        sub: sub.into(),
-        email: None,
-        iss: iss.into(),
-        aud: aud.into(),
-        iat: now,
-        exp: now + exp_in,
-    }
+    Claims { sub: sub.into(), email: None, iss: iss.into(), aud: aud.into(), iat: now, exp: now + exp_in }
 }
 
 async fn me_code(app: &TestApp, token: &str) -> String {
@@ -48,35 +36,16 @@ async fn tokens_that_are_expired_forged_or_misaddressed_are_unauthenticated(b: B
     let chair = app.user_id("chair@scr.example").await.to_string();
     // The control: a proper token works.
     let good = app.tokens.issue(chair.parse().unwrap()).unwrap();
-    assert_eq!(
-        app.gql(Some(&good), ME, json!({})).await["data"]["me"]["email"],
-        "chair@scr.example"
-    );
+    assert_eq!(app.gql(Some(&good), ME, json!({})).await["data"]["me"]["email"], "chair@scr.example");
 
-    let expired = app
-        .tokens
-        .sign(&claims(&chair, "scr", "scr", -3600))
-        .unwrap();
-    let other_key = Tokens::new(
-        b"another-secret-another-secret-another".to_vec(),
-        chrono::Duration::minutes(15),
-        None,
-    )
-    .unwrap();
+    let expired = app.tokens.sign(&claims(&chair, "scr", "scr", -3600)).unwrap();
+    let other_key =
+        Tokens::new(b"another-secret-another-secret-another".to_vec(), chrono::Duration::minutes(15), None).unwrap();
     let bad_signature = other_key.issue(chair.parse().unwrap()).unwrap();
-    let wrong_audience = app
-        .tokens
-        .sign(&claims(&chair, "scr", "someone-else", 600))
-        .unwrap();
-    let wrong_issuer = app
-        .tokens
-        .sign(&claims(&chair, "evil", "scr", 600))
-        .unwrap();
+    let wrong_audience = app.tokens.sign(&claims(&chair, "scr", "someone-else", 600)).unwrap();
+    let wrong_issuer = app.tokens.sign(&claims(&chair, "evil", "scr", 600)).unwrap();
     let payload = B64.encode(serde_json::to_vec(&claims(&chair, "scr", "scr", 600)).unwrap());
-    let alg_none = format!(
-        "{}.{payload}.",
-        B64.encode(br#"{"alg":"none","typ":"JWT"}"#)
-    );
+    let alg_none = format!("{}.{payload}.", B64.encode(br#"{"alg":"none","typ":"JWT"}"#));
     // Claims edited after signing: another user's id under the chair's signature.
     let admin = app.user_id("admin@scr.example").await.to_string();
     let parts: Vec<&str> = good.split('.').collect();
@@ -105,11 +74,7 @@ async fn tokens_that_are_expired_forged_or_misaddressed_are_unauthenticated(b: B
         ("HS256 with the RS256 public key", confused),
         ("garbage", "not.a.token".to_owned()),
     ] {
-        assert_eq!(
-            me_code(&app, &t).await,
-            "UNAUTHENTICATED",
-            "{what} was accepted"
-        );
+        assert_eq!(me_code(&app, &t).await, "UNAUTHENTICATED", "{what} was accepted");
     }
     // No token at all.
     assert_eq!(code(&app.gql(None, ME, json!({})).await), "UNAUTHENTICATED");
@@ -121,24 +86,15 @@ async fn the_external_identity_provider_signs_in_users_by_email(b: Backend) {
     let mut c = claims("idp-user-77", IDP_ISSUER, IDP_AUDIENCE, 600);
     c.email = Some("Manager@SCR.example".into());
     let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap();
-    assert_eq!(
-        app.gql(Some(&t), ME, json!({})).await["data"]["me"]["email"],
-        "manager@scr.example"
-    );
+    assert_eq!(app.gql(Some(&t), ME, json!({})).await["data"]["me"]["email"], "manager@scr.example");
     // Its tokens are still held to its issuer, audience and expiry.
-    for (iss, aud, exp) in [
-        ("https://other.example", IDP_AUDIENCE, 600),
-        (IDP_ISSUER, "other", 600),
-        (IDP_ISSUER, IDP_AUDIENCE, -3600),
-    ] {
+    for (iss, aud, exp) in
+        [("https://other.example", IDP_AUDIENCE, 600), (IDP_ISSUER, "other", 600), (IDP_ISSUER, IDP_AUDIENCE, -3600)]
+    {
         let mut c = claims("x", iss, aud, exp);
         c.email = Some("manager@scr.example".into());
         let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap();
-        assert_eq!(
-            me_code(&app, &t).await,
-            "UNAUTHENTICATED",
-            "{iss} {aud} {exp}"
-        );
+        assert_eq!(me_code(&app, &t).await, "UNAUTHENTICATED", "{iss} {aud} {exp}");
     }
     // An unknown e-mail is no one.
     let mut c = claims("x", IDP_ISSUER, IDP_AUDIENCE, 600);
@@ -149,24 +105,17 @@ async fn the_external_identity_provider_signs_in_users_by_email(b: Backend) {
 
 async fn login_issues_a_fifteen_minute_token_and_refuses_bad_passwords_alike(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let login = "mutation($e:String!,$p:String!){login(email:$e,password:$p){token expiresAt user{email roles{role boardId}}}}";
-    let v = app
-        .gql(
-            None,
-            login,
-            json!({"e": "chair@scr.example", "p": common::PASSWORD}),
-        )
-        .await;
+    let login =
+        "mutation($e:String!,$p:String!){login(email:$e,password:$p){token expiresAt user{email roles{role boardId}}}}";
+    let v = app.gql(None, login, json!({"e": "chair@scr.example", "p": common::PASSWORD})).await;
     let l = &v["data"]["login"];
     assert_eq!(l["user"]["roles"][0]["role"], "BOARD_CHAIR");
     let expires = chrono::DateTime::parse_from_rfc3339(l["expiresAt"].as_str().unwrap()).unwrap();
     let minutes = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_minutes();
     assert!((14..=15).contains(&minutes), "{minutes}");
-    for (e, p) in [
-        ("chair@scr.example", "wrong-password-123"),
-        ("nobody@scr.example", common::PASSWORD),
-        ("not an email", "x"),
-    ] {
+    for (e, p) in
+        [("chair@scr.example", "wrong-password-123"), ("nobody@scr.example", common::PASSWORD), ("not an email", "x")]
+    {
         let v = app.gql(None, login, json!({"e": e, "p": p})).await;
         assert_eq!(code(&v), "UNAUTHENTICATED", "{e}");
         assert_eq!(v["errors"][0]["message"], "Sign in to continue");
@@ -178,11 +127,7 @@ async fn every_demo_user_can_sign_in(b: Backend) {
     for (email, _, _, role, _) in backend::seed::DEMO_USERS {
         let t = app.login(email).await;
         let d = app.ok(&t, "{me{roles{role}}}", json!({})).await;
-        assert_eq!(
-            d["me"]["roles"][0]["role"],
-            role.as_str().to_uppercase(),
-            "{email}"
-        );
+        assert_eq!(d["me"]["roles"][0]["role"], role.as_str().to_uppercase(), "{email}");
     }
 }
 
@@ -194,77 +139,40 @@ async fn limits_and_bad_requests_get_clear_answers_never_a_500(b: Backend) {
     let (status, _) = app.post(Some(&chair), big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     // A review page's depth is fine; a query nested past the limit is refused whole.
-    let page = "{ reviews { deadlines { extensions { reason } } leadBoard { name } referral { proposal { category } } } }";
-    assert!(
-        app.gql(Some(&chair), page, json!({}))
-            .await
-            .get("errors")
-            .is_none()
-    );
+    let page =
+        "{ reviews { deadlines { extensions { reason } } leadBoard { name } referral { proposal { category } } } }";
+    assert!(app.gql(Some(&chair), page, json!({})).await.get("errors").is_none());
     let mut bomb = "id".to_owned();
     for _ in 0..20 {
         bomb = format!("reviews {{ {bomb} }}");
     }
-    let v = app
-        .gql(Some(&chair), &format!("{{ {bomb} }}"), json!({}))
-        .await;
+    let v = app.gql(Some(&chair), &format!("{{ {bomb} }}"), json!({})).await;
     assert!(v["data"].is_null(), "{v}");
-    assert!(
-        v["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("nested too deep"),
-        "{v}"
-    );
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{v}");
     // Aliases multiplying an expensive field run into the complexity limit.
-    let aliases: String = (0..3000)
-        .map(|i| format!("a{i}: me {{ email }} "))
-        .collect();
-    let v = app
-        .gql(Some(&chair), &format!("{{ {aliases} }}"), json!({}))
-        .await;
-    assert!(
-        v["data"].is_null() && v["errors"].is_array(),
-        "alias bomb accepted"
-    );
+    let aliases: String = (0..3000).map(|i| format!("a{i}: me {{ email }} ")).collect();
+    let v = app.gql(Some(&chair), &format!("{{ {aliases} }}"), json!({})).await;
+    assert!(v["data"].is_null() && v["errors"].is_array(), "alias bomb accepted");
     // Malformed JSON and a wrong content type: 4xx.
     let res = app
         .router
         .clone()
         .oneshot(
-            Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(Body::from("{not json"))
-                .unwrap(),
+            Request::post("/graphql").header("content-type", "application/json").body(Body::from("{not json")).unwrap(),
         )
         .await
         .unwrap();
     assert!(res.status().is_client_error(), "{}", res.status());
     // Out-of-range arguments are validation errors.
-    let v = app
-        .gql(Some(&chair), "{ reviews(first: 100000) { id } }", json!({}))
-        .await;
+    let v = app.gql(Some(&chair), "{ reviews(first: 100000) { id } }", json!({})).await;
     assert!(v["errors"].is_array());
     // Health and readiness; GraphiQL on GET.
     for (path, want) in [("/healthz", "ok"), ("/readyz", "ready")] {
-        let res = app
-            .router
-            .clone()
-            .oneshot(Request::get(path).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let res = app.router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(
-            axum::body::to_bytes(res.into_body(), 1024).await.unwrap(),
-            want
-        );
+        assert_eq!(axum::body::to_bytes(res.into_body(), 1024).await.unwrap(), want);
     }
-    let res = app
-        .router
-        .clone()
-        .oneshot(Request::get("/graphql").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let res = app.router.clone().oneshot(Request::get("/graphql").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -286,16 +194,8 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
     )
     .await
     .unwrap();
-    let board = backend::entities::board::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()[0]
-        .id;
-    let agency = backend::entities::agency::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()[0]
-        .id;
+    let board = backend::entities::board::Entity::find().all(&app.db).await.unwrap()[0].id;
+    let agency = backend::entities::agency::Entity::find().all(&app.db).await.unwrap()[0].id;
     for i in 0..40 {
         backend::services::submit_referral(
             &app.db,
@@ -329,10 +229,7 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
     let large_n = d["reviews"].as_array().unwrap().len();
     let large = count(&app) - before;
     assert_eq!(large_n, small_n + 40);
-    assert_eq!(
-        small, large,
-        "statements grew with rows: {small} for {small_n} reviews, {large} for {large_n}"
-    );
+    assert_eq!(small, large, "statements grew with rows: {small} for {small_n} reviews, {large} for {large_n}");
     assert!(small < 30, "{small} statements for one list");
 }
 

@@ -22,41 +22,20 @@ fn referral(board: i64, agencies: &[i64]) -> Value {
 }
 
 async fn directory(app: &TestApp, token: &str) -> (i64, Vec<i64>) {
-    let d = app
-        .ok(
-            token,
-            "{ boards { id name } agencies { id name } }",
-            json!({}),
-        )
-        .await;
-    let board = d["boards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["name"].as_str().unwrap().starts_with("Stockport"))
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    let agencies = d["agencies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(3)
-        .map(|a| a["id"].as_i64().unwrap())
-        .collect();
+    let d = app.ok(token, "{ boards { id name } agencies { id name } }", json!({})).await;
+    let board =
+        d["boards"].as_array().unwrap().iter().find(|b| b["name"].as_str().unwrap().starts_with("Stockport")).unwrap()
+            ["id"]
+            .as_i64()
+            .unwrap();
+    let agencies = d["agencies"].as_array().unwrap().iter().take(3).map(|a| a["id"].as_i64().unwrap()).collect();
     (board, agencies)
 }
 
 fn all_answers(text: &str) -> Value {
     Value::Array(
         (0..19)
-            .map(|i| {
-                if i == 8 {
-                    json!({"notApplicable": true})
-                } else {
-                    json!({"text": format!("{text} {}", i + 1)})
-                }
-            })
+            .map(|i| if i == 8 { json!({"notApplicable": true}) } else { json!({"text": format!("{text} {}", i + 1)}) })
             .collect(),
     )
 }
@@ -71,46 +50,25 @@ async fn a_case_goes_from_referral_to_approved_terms_with_four_users(b: Backend)
     let (board, agencies) = directory(&app, &professional).await;
 
     // 1. Referral.
-    let d = app
-        .ok(
-            &professional,
-            REFER,
-            json!({"i": referral(board, &agencies)}),
-        )
-        .await;
+    let d = app.ok(&professional, REFER, json!({"i": referral(board, &agencies)})).await;
     let r = &d["submitReferral"];
     let id = r["id"].as_i64().unwrap();
     assert_eq!(r["stage"], "REFERRED");
     assert!(r["reference"].as_str().unwrap().starts_with("SCR-"));
-    assert_eq!(
-        r["child"],
-        json!({"label": "Child A", "name": "Kacper Zielinski"})
-    );
-    let kinds: Vec<&str> = r["deadlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["kind"].as_str().unwrap())
-        .collect();
+    assert_eq!(r["child"], json!({"label": "Child A", "name": "Kacper Zielinski"}));
+    let kinds: Vec<&str> = r["deadlines"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["PANEL_RECOMMENDATION", "CHAIR_DECISION"]);
 
     // The panel sees the engine's proposal, then records its own view.
     let d = app
-        .ok(
-            &panel,
-            "query($id:Int!){review(id:$id){referral{proposal{category reasons}}}}",
-            json!({"id": id}),
-        )
+        .ok(&panel, "query($id:Int!){review(id:$id){referral{proposal{category reasons}}}}", json!({"id": id}))
         .await;
     assert_eq!(d["review"]["referral"]["proposal"]["category"], "MANDATORY");
     let d = app
         .ok(&panel, "mutation($id:Int!){recordCriteriaAssessment(reviewId:$id,category:MANDATORY,reasons:\"11.2 is met\"){stage criteriaAssessments{category engineCategory}}}", json!({"id": id}))
         .await;
     assert_eq!(d["recordCriteriaAssessment"]["stage"], "CRITERIA_ASSESSED");
-    assert_eq!(
-        d["recordCriteriaAssessment"]["criteriaAssessments"][0]["engineCategory"],
-        "MANDATORY"
-    );
+    assert_eq!(d["recordCriteriaAssessment"]["criteriaAssessments"][0]["engineCategory"], "MANDATORY");
 
     // 3. Recommendation, with a draft of the terms of reference.
     let d = app
@@ -119,13 +77,7 @@ async fn a_case_goes_from_referral_to_approved_terms_with_four_users(b: Backend)
     assert_eq!(d["recordRecommendation"]["stage"], "RECOMMENDED");
     assert_eq!(d["recordRecommendation"]["deadlines"][0]["status"], "MET");
     let save = "mutation($id:Int!,$v:Int!,$a:[TermsAnswerInput!]!){saveTermsOfReference(reviewId:$id,expectedVersion:$v,answers:$a){termsOfReference{version approved}}}";
-    let d = app
-        .ok(
-            &panel,
-            save,
-            json!({"id": id, "v": 0, "a": all_answers("Draft")}),
-        )
-        .await;
+    let d = app.ok(&panel, save, json!({"id": id, "v": 0, "a": all_answers("Draft")})).await;
     assert_eq!(d["saveTermsOfReference"]["termsOfReference"]["version"], 1);
 
     // 4. The Chair decides.
@@ -139,26 +91,11 @@ async fn a_case_goes_from_referral_to_approved_terms_with_four_users(b: Backend)
         .ok(&manager, "mutation($id:Int!,$d:NaiveDate!){recordOfstedNotification(reviewId:$id,sentOn:$d){stage setupChecklist{id item agencyId done}}}", json!({"id": id, "d": today}))
         .await;
     assert_eq!(d["recordOfstedNotification"]["stage"], "OFSTED_NOTIFIED");
-    let items = d["recordOfstedNotification"]["setupChecklist"]
-        .as_array()
-        .unwrap()
-        .clone();
-    assert_eq!(
-        items
-            .iter()
-            .filter(|i| i["item"] == "RECORDS_SECURED")
-            .count(),
-        agencies.len()
-    );
+    let items = d["recordOfstedNotification"]["setupChecklist"].as_array().unwrap().clone();
+    assert_eq!(items.iter().filter(|i| i["item"] == "RECORDS_SECURED").count(), agencies.len());
 
     // 6. Set-up: completing too early names what is missing.
-    let v = app
-        .gql(
-            Some(&manager),
-            "mutation($id:Int!){completeSetUp(reviewId:$id){stage}}",
-            json!({"id": id}),
-        )
-        .await;
+    let v = app.gql(Some(&manager), "mutation($id:Int!){completeSetUp(reviewId:$id){stage}}", json!({"id": id})).await;
     assert_eq!(code(&v), "VALIDATION");
     let fields: Vec<&str> = v["errors"][0]["extensions"]["fields"]
         .as_array()
@@ -167,8 +104,7 @@ async fn a_case_goes_from_referral_to_approved_terms_with_four_users(b: Backend)
         .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert!(
-        fields.contains(&"appointments.panelChair")
-            && fields.contains(&"appointments.overviewAuthor"),
+        fields.contains(&"appointments.panelChair") && fields.contains(&"appointments.overviewAuthor"),
         "{fields:?}"
     );
 
@@ -176,24 +112,9 @@ async fn a_case_goes_from_referral_to_approved_terms_with_four_users(b: Backend)
     let oa = app.user_id("author@scr.example").await;
     let pm = app.user_id("panel.member@scr.example").await;
     let appoint = "mutation($id:Int!,$u:Int!,$a:Assignment!){appoint(reviewId:$id,userId:$u,assignment:$a){appointments{assignment name}}}";
-    app.ok(
-        &manager,
-        appoint,
-        json!({"id": id, "u": pc, "a": "PANEL_CHAIR"}),
-    )
-    .await;
-    app.ok(
-        &manager,
-        appoint,
-        json!({"id": id, "u": oa, "a": "OVERVIEW_AUTHOR"}),
-    )
-    .await;
-    app.ok(
-        &manager,
-        appoint,
-        json!({"id": id, "u": pm, "a": "PANEL_MEMBER"}),
-    )
-    .await;
+    app.ok(&manager, appoint, json!({"id": id, "u": pc, "a": "PANEL_CHAIR"})).await;
+    app.ok(&manager, appoint, json!({"id": id, "u": oa, "a": "OVERVIEW_AUTHOR"})).await;
+    app.ok(&manager, appoint, json!({"id": id, "u": pm, "a": "PANEL_MEMBER"})).await;
     let police = agencies[0];
     for item in &items {
         let who = if item["item"] == "RECORDS_SECURED" && item["agencyId"] == json!(police) {
@@ -208,24 +129,12 @@ async fn a_case_goes_from_referral_to_approved_terms_with_four_users(b: Backend)
         )
         .await;
     }
-    let d = app
-        .ok(
-            &manager,
-            "mutation($id:Int!){completeSetUp(reviewId:$id){stage}}",
-            json!({"id": id}),
-        )
-        .await;
+    let d = app.ok(&manager, "mutation($id:Int!){completeSetUp(reviewId:$id){stage}}", json!({"id": id})).await;
     assert_eq!(d["completeSetUp"]["stage"], "SET_UP");
 
     // 7. The panel member edits the terms (from version 1), the Chair approves.
     let member = app.login("panel.member@scr.example").await;
-    let d = app
-        .ok(
-            &member,
-            save,
-            json!({"id": id, "v": 1, "a": all_answers("Agreed")}),
-        )
-        .await;
+    let d = app.ok(&member, save, json!({"id": id, "v": 1, "a": all_answers("Agreed")})).await;
     assert_eq!(d["saveTermsOfReference"]["termsOfReference"]["version"], 2);
     let d = app
         .ok(&chair, "mutation($id:Int!){approveTermsOfReference(reviewId:$id,version:2){stage termsOfReference{version approved answers{number notApplicable}}}}", json!({"id": id}))
@@ -233,43 +142,28 @@ async fn a_case_goes_from_referral_to_approved_terms_with_four_users(b: Backend)
     let approved = &d["approveTermsOfReference"];
     assert_eq!(approved["stage"], "TERMS_AGREED");
     assert_eq!(approved["termsOfReference"]["approved"], true);
-    assert_eq!(
-        approved["termsOfReference"]["answers"][8]["notApplicable"],
-        true
-    );
+    assert_eq!(approved["termsOfReference"]["answers"][8]["notApplicable"], true);
     let d = app
         .ok(&manager, "mutation($id:Int!,$d:NaiveDate!){recordTermsSentToOfsted(reviewId:$id,sentOn:$d){ofstedNotification{termsSentOn} deadlines{kind status}}}", json!({"id": id, "d": today}))
         .await;
-    let dl = d["recordTermsSentToOfsted"]["deadlines"]
-        .as_array()
-        .unwrap();
-    assert_eq!(
-        dl.iter().find(|x| x["kind"] == "TERMS_TO_OFSTED").unwrap()["status"],
-        "MET"
-    );
+    let dl = d["recordTermsSentToOfsted"]["deadlines"].as_array().unwrap();
+    assert_eq!(dl.iter().find(|x| x["kind"] == "TERMS_TO_OFSTED").unwrap()["status"], "MET");
 
     // Version 1 is still readable.
-    let d = app.ok(&chair, "query($id:Int!){review(id:$id){termsOfReference(version:1){answers{text}} termsOfReferenceVersions}}", json!({"id": id})).await;
-    assert_eq!(
-        d["review"]["termsOfReference"]["answers"][0]["text"],
-        "Draft 1"
-    );
-    assert_eq!(d["review"]["termsOfReferenceVersions"], json!([1, 2]));
-
-    // Every mutation left an audit entry.
     let d = app
         .ok(
             &chair,
-            "query($id:Int!){review(id:$id){auditTrail{operation actorId}}}",
+            "query($id:Int!){review(id:$id){termsOfReference(version:1){answers{text}} termsOfReferenceVersions}}",
             json!({"id": id}),
         )
         .await;
-    let ops: Vec<&str> = d["review"]["auditTrail"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["operation"].as_str().unwrap())
-        .collect();
+    assert_eq!(d["review"]["termsOfReference"]["answers"][0]["text"], "Draft 1");
+    assert_eq!(d["review"]["termsOfReferenceVersions"], json!([1, 2]));
+
+    // Every mutation left an audit entry.
+    let d = app.ok(&chair, "query($id:Int!){review(id:$id){auditTrail{operation actorId}}}", json!({"id": id})).await;
+    let ops: Vec<&str> =
+        d["review"]["auditTrail"].as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap()).collect();
     for op in [
         "submit_referral",
         "record_assessment",
@@ -294,34 +188,16 @@ async fn a_stale_terms_of_reference_edit_is_refused_and_nothing_is_overwritten(b
     let member = app.login("panel.member@scr.example").await;
     let save = "mutation($id:Int!,$v:Int!,$a:[TermsAnswerInput!]!){saveTermsOfReference(reviewId:$id,expectedVersion:$v,answers:$a){termsOfReference{version}}}";
     // Both start from version 0; the first save wins.
-    app.ok(
-        &panel,
-        save,
-        json!({"id": id, "v": 0, "a": all_answers("First")}),
-    )
-    .await;
-    let v = app
-        .gql(
-            Some(&member),
-            save,
-            json!({"id": id, "v": 0, "a": all_answers("Second")}),
-        )
-        .await;
+    app.ok(&panel, save, json!({"id": id, "v": 0, "a": all_answers("First")})).await;
+    let v = app.gql(Some(&member), save, json!({"id": id, "v": 0, "a": all_answers("Second")})).await;
     assert_eq!(code(&v), "CONFLICT");
     assert_eq!(v["errors"][0]["extensions"]["currentVersion"], 1);
     let chair = app.login("chair@scr.example").await;
     let d = app
-        .ok(
-            &chair,
-            "query($id:Int!){review(id:$id){termsOfReference{version answers{text}}}}",
-            json!({"id": id}),
-        )
+        .ok(&chair, "query($id:Int!){review(id:$id){termsOfReference{version answers{text}}}}", json!({"id": id}))
         .await;
     assert_eq!(d["review"]["termsOfReference"]["version"], 1);
-    assert_eq!(
-        d["review"]["termsOfReference"]["answers"][0]["text"],
-        "First 1"
-    );
+    assert_eq!(d["review"]["termsOfReference"]["answers"][0]["text"], "First 1");
     // Approving a version that is not the latest is a conflict too.
     let v = app
         .gql(
@@ -385,13 +261,8 @@ async fn bad_referral_input_names_every_field_and_stores_nothing(b: Backend) {
     input["child"]["name"] = json!("   ");
     input["child"]["dateOfBirth"] = json!("2999-01-01");
     input["circumstances"] = json!("");
-    let before = app.ok(&professional, "{reviews{id}}", json!({})).await["reviews"]
-        .as_array()
-        .unwrap()
-        .len();
-    let v = app
-        .gql(Some(&professional), REFER, json!({"i": input}))
-        .await;
+    let before = app.ok(&professional, "{reviews{id}}", json!({})).await["reviews"].as_array().unwrap().len();
+    let v = app.gql(Some(&professional), REFER, json!({"i": input})).await;
     assert_eq!(code(&v), "VALIDATION");
     let fields: Vec<&str> = v["errors"][0]["extensions"]["fields"]
         .as_array()
@@ -399,25 +270,14 @@ async fn bad_referral_input_names_every_field_and_stores_nothing(b: Backend) {
         .iter()
         .map(|f| f["field"].as_str().unwrap())
         .collect();
-    for f in [
-        "child.name",
-        "child.dateOfBirth",
-        "circumstances",
-        "involvedAgencyIds",
-    ] {
+    for f in ["child.name", "child.dateOfBirth", "circumstances", "involvedAgencyIds"] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }
-    let after = app.ok(&professional, "{reviews{id}}", json!({})).await["reviews"]
-        .as_array()
-        .unwrap()
-        .len();
+    let after = app.ok(&professional, "{reviews{id}}", json!({})).await["reviews"].as_array().unwrap().len();
     assert_eq!(before, after);
     // A malformed date or enum is a GraphQL validation error, never a 500.
     let (status, v) = app
-        .post(
-            Some(&professional),
-            json!({"query": REFER, "variables": {"i": {"child": {"relationship": "KING"}}}}),
-        )
+        .post(Some(&professional), json!({"query": REFER, "variables": {"i": {"child": {"relationship": "KING"}}}}))
         .await;
     assert_eq!(status, axum::http::StatusCode::OK);
     assert!(v["errors"].is_array());
@@ -430,13 +290,7 @@ async fn an_appointment_that_fails_independence_is_refused_with_every_reason(b: 
     let appoint = "mutation($id:Int!,$u:Int!,$a:Assignment!){appoint(reviewId:$id,userId:$u,assignment:$a){id}}";
     // The Board Chair is on the board.
     let chair = app.user_id("chair@scr.example").await;
-    let v = app
-        .gql(
-            Some(&manager),
-            appoint,
-            json!({"id": id, "u": chair, "a": "OVERVIEW_AUTHOR"}),
-        )
-        .await;
+    let v = app.gql(Some(&manager), appoint, json!({"id": id, "u": chair, "a": "OVERVIEW_AUTHOR"})).await;
     assert_eq!(code(&v), "VALIDATION");
     let msgs: Vec<&str> = v["errors"][0]["extensions"]["fields"]
         .as_array()
@@ -445,56 +299,45 @@ async fn an_appointment_that_fails_independence_is_refused_with_every_reason(b: 
         .map(|f| f["message"].as_str().unwrap())
         .collect();
     assert!(
-        msgs.iter().any(|m| m.contains("Board Chair"))
-            && msgs.iter().any(|m| m.contains("on the board")),
+        msgs.iter().any(|m| m.contains("Board Chair")) && msgs.iter().any(|m| m.contains("on the board")),
         "{msgs:?}"
     );
     // A professional employed by an involved agency cannot chair the panel.
     let member = app.user_id("panel.member@scr.example").await;
-    let v = app
-        .gql(
-            Some(&manager),
-            appoint,
-            json!({"id": id, "u": member, "a": "PANEL_CHAIR"}),
-        )
-        .await;
+    let v = app.gql(Some(&manager), appoint, json!({"id": id, "u": member, "a": "PANEL_CHAIR"})).await;
     assert_eq!(code(&v), "VALIDATION");
-    assert!(
-        v["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("employed by an agency involved")
-    );
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("employed by an agency involved"));
     // Nothing was appointed.
     let c = app.login("chair@scr.example").await;
-    let d = app
-        .ok(
-            &c,
-            "query($id:Int!){review(id:$id){appointments{id}}}",
-            json!({"id": id}),
-        )
-        .await;
+    let d = app.ok(&c, "query($id:Int!){review(id:$id){appointments{id}}}", json!({"id": id})).await;
     assert_eq!(d["review"]["appointments"], json!([]));
 }
 
 async fn a_case_not_taken_to_review_is_closed_once_ofsted_has_the_reasons(b: Backend) {
     let app = TestApp::spawn(b).await;
     let chair = app.login("chair@scr.example").await;
-    let d = app.ok(&chair, "{reviews(stage:CLOSED_WITHOUT_REVIEW){id decision{conduct outcome} ofstedNotification{reasons}}}", json!({})).await;
+    let d = app
+        .ok(
+            &chair,
+            "{reviews(stage:CLOSED_WITHOUT_REVIEW){id decision{conduct outcome} ofstedNotification{reasons}}}",
+            json!({}),
+        )
+        .await;
     let r = &d["reviews"][0];
     assert_eq!(r["decision"]["outcome"], "SMALL_SCALE_AUDIT");
-    assert!(
-        r["ofstedNotification"]["reasons"]
-            .as_str()
-            .unwrap()
-            .contains("not met")
-    );
+    assert!(r["ofstedNotification"]["reasons"].as_str().unwrap().contains("not met"));
     // Without reasons, the notification of a no-review decision is refused.
     let id = app.review_at("RECOMMENDED").await;
     let manager = app.login("manager@scr.example").await;
     app.ok(&chair, "mutation($id:Int!){decideReview(reviewId:$id,conduct:false,outcome:NO_FURTHER_ACTION,reasons:\"Not met\"){stage}}", json!({"id": id})).await;
     let today = chrono::Utc::now().date_naive().to_string();
-    let v = app.gql(Some(&manager), "mutation($id:Int!,$d:NaiveDate!){recordOfstedNotification(reviewId:$id,sentOn:$d){stage}}", json!({"id": id, "d": today})).await;
+    let v = app
+        .gql(
+            Some(&manager),
+            "mutation($id:Int!,$d:NaiveDate!){recordOfstedNotification(reviewId:$id,sentOn:$d){stage}}",
+            json!({"id": id, "d": today}),
+        )
+        .await;
     assert_eq!(code(&v), "VALIDATION", "{v}");
     assert_eq!(v["errors"][0]["extensions"]["field"], "reasons");
 }
@@ -502,31 +345,13 @@ async fn a_case_not_taken_to_review_is_closed_once_ofsted_has_the_reasons(b: Bac
 async fn deadlines_at_risk_or_overdue_are_listed_for_the_caller(b: Backend) {
     let app = TestApp::spawn(b).await;
     let panel = app.login("panel@scr.example").await;
-    let d = app
-        .ok(
-            &panel,
-            "{myDeadlines{review{reference} deadline{kind status daysLeft}}}",
-            json!({}),
-        )
-        .await;
+    let d = app.ok(&panel, "{myDeadlines{review{reference} deadline{kind status daysLeft}}}", json!({})).await;
     let list = d["myDeadlines"].as_array().unwrap();
-    assert!(
-        list.iter().any(|x| x["deadline"]["status"] == "OVERDUE"),
-        "{list:?}"
-    );
-    assert!(
-        list.iter().any(|x| x["deadline"]["status"] == "AT_RISK"),
-        "{list:?}"
-    );
-    assert!(
-        list.iter()
-            .all(|x| x["deadline"]["status"] == "OVERDUE" || x["deadline"]["status"] == "AT_RISK")
-    );
+    assert!(list.iter().any(|x| x["deadline"]["status"] == "OVERDUE"), "{list:?}");
+    assert!(list.iter().any(|x| x["deadline"]["status"] == "AT_RISK"), "{list:?}");
+    assert!(list.iter().all(|x| x["deadline"]["status"] == "OVERDUE" || x["deadline"]["status"] == "AT_RISK"));
     // The Chair may extend one, with a reason; the history is kept.
-    let overdue = list
-        .iter()
-        .find(|x| x["deadline"]["status"] == "OVERDUE")
-        .unwrap();
+    let overdue = list.iter().find(|x| x["deadline"]["status"] == "OVERDUE").unwrap();
     let chair = app.login("chair@scr.example").await;
     let reviews = app.ok(&chair, "{reviews{id reference}}", json!({})).await;
     let id = reviews["reviews"]
@@ -538,15 +363,11 @@ async fn deadlines_at_risk_or_overdue_are_listed_for_the_caller(b: Backend) {
         .clone();
     let far = (chrono::Utc::now().date_naive() + chrono::Duration::days(60)).to_string();
     let q = "mutation($id:Int!,$k:DeadlineKind!,$d:NaiveDate!,$r:String!){extendDeadline(reviewId:$id,kind:$k,dueOn:$d,reason:$r){deadlines{kind dueOn originalDueOn status extensions{reason}}}}";
-    let v = app
-        .gql(
-            Some(&chair),
-            q,
-            json!({"id": id, "k": overdue["deadline"]["kind"], "d": far, "r": " "}),
-        )
-        .await;
+    let v = app.gql(Some(&chair), q, json!({"id": id, "k": overdue["deadline"]["kind"], "d": far, "r": " "})).await;
     assert_eq!(code(&v), "VALIDATION", "{v}");
-    let d = app.ok(&chair, q, json!({"id": id, "k": overdue["deadline"]["kind"], "d": far, "r": "Awaiting police disclosure"})).await;
+    let d = app
+        .ok(&chair, q, json!({"id": id, "k": overdue["deadline"]["kind"], "d": far, "r": "Awaiting police disclosure"}))
+        .await;
     let dl = d["extendDeadline"]["deadlines"]
         .as_array()
         .unwrap()
@@ -559,13 +380,7 @@ async fn deadlines_at_risk_or_overdue_are_listed_for_the_caller(b: Backend) {
     assert_eq!(dl["status"], "ON_TRACK");
     assert_eq!(dl["extensions"][0]["reason"], "Awaiting police disclosure");
     // Only the Chair may extend.
-    let v = app
-        .gql(
-            Some(&panel),
-            q,
-            json!({"id": id, "k": overdue["deadline"]["kind"], "d": far, "r": "x"}),
-        )
-        .await;
+    let v = app.gql(Some(&panel), q, json!({"id": id, "k": overdue["deadline"]["kind"], "d": far, "r": "x"})).await;
     assert_eq!(codes(&v), ["FORBIDDEN"]);
 }
 

@@ -17,11 +17,7 @@ async fn table_count(db: &sea_orm::DatabaseConnection) -> i64 {
             "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'seaql_migrations'"
         }
     };
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
     row.try_get::<i64>("", "n").unwrap()
 }
 
@@ -37,10 +33,7 @@ async fn migrations_go_up_down_and_up_again(b: Backend) {
     assert_eq!(table_count(&db).await, tables);
     // Seeding works on the re-created schema.
     assert!(backend::seed::seed_demo(&db).await.unwrap());
-    assert!(
-        !backend::seed::seed_demo(&db).await.unwrap(),
-        "seeding twice changes nothing"
-    );
+    assert!(!backend::seed::seed_demo(&db).await.unwrap(), "seeding twice changes nothing");
 }
 
 on_both_databases!(migrations_go_up_down_and_up_again);

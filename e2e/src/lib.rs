@@ -12,14 +12,8 @@ use std::process::{Child, Command, Stdio};
 pub fn scr_binary() -> PathBuf {
     let path = std::env::var_os("SCR_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/scr"))
-        });
-    assert!(
-        path.exists(),
-        "{} is missing: build it with `cargo build -p backend --bin scr`",
-        path.display()
-    );
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/scr")));
+    assert!(path.exists(), "{} is missing: build it with `cargo build -p backend --bin scr`", path.display());
     path
 }
 
@@ -43,11 +37,7 @@ impl Server {
             .env("DATABASE_URL", &database_url)
             .output()
             .expect("run scr seed-demo");
-        assert!(
-            seeded.status.success(),
-            "seed-demo failed: {}",
-            String::from_utf8_lossy(&seeded.stderr)
-        );
+        assert!(seeded.status.success(), "seed-demo failed: {}", String::from_utf8_lossy(&seeded.stderr));
         let mut child = Command::new(scr_binary())
             .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
             .env("DATABASE_URL", &database_url)
@@ -58,20 +48,13 @@ impl Server {
             .expect("start scr serve");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
+        BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
         let base = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
             .unwrap_or_else(|| panic!("scr serve did not say where it listens: {line:?}"))
             .to_owned();
-        Self {
-            child,
-            base,
-            database_url,
-            dir,
-        }
+        Self { child, base, database_url, dir }
     }
 
     pub fn pid(&self) -> u32 {
@@ -80,9 +63,7 @@ impl Server {
 
     /// Sends SIGTERM and waits for the process; returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         self.child.wait().map(|s| s.success()).unwrap_or(false)
     }
 }
@@ -96,25 +77,14 @@ impl Drop for Server {
 }
 
 fn unique() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
 }
 
 /// The demo accounts, as `scr demo-logins` prints them.
 pub fn demo_emails() -> Vec<String> {
-    let out = Command::new(scr_binary())
-        .arg("demo-logins")
-        .output()
-        .expect("run scr demo-logins");
+    let out = Command::new(scr_binary()).arg("demo-logins").output().expect("run scr demo-logins");
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| {
-            l.split_whitespace()
-                .next()
-                .filter(|w| w.contains('@'))
-                .map(str::to_owned)
-        })
+        .filter_map(|l| l.split_whitespace().next().filter(|w| w.contains('@')).map(str::to_owned))
         .collect()
 }

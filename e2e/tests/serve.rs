@@ -6,16 +6,8 @@
 use e2e::{Server, demo_emails};
 use serde_json::{Value, json};
 
-async fn gql(
-    client: &reqwest::Client,
-    base: &str,
-    token: Option<&str>,
-    query: &str,
-    vars: Value,
-) -> Value {
-    let mut req = client
-        .post(format!("{base}/graphql"))
-        .json(&json!({"query": query, "variables": vars}));
+async fn gql(client: &reqwest::Client, base: &str, token: Option<&str>, query: &str, vars: Value) -> Value {
+    let mut req = client.post(format!("{base}/graphql")).json(&json!({"query": query, "variables": vars}));
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -29,26 +21,8 @@ async fn the_served_binary_signs_in_every_demo_user_and_stops_on_sigterm() {
     let mut server = Server::start();
     let client = reqwest::Client::new();
     let base = server.base.clone();
-    assert_eq!(
-        client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .expect("healthz")
-            .text()
-            .await
-            .expect("body"),
-        "ok"
-    );
-    assert_eq!(
-        client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .expect("readyz")
-            .status(),
-        200
-    );
+    assert_eq!(client.get(format!("{base}/healthz")).send().await.expect("healthz").text().await.expect("body"), "ok");
+    assert_eq!(client.get(format!("{base}/readyz")).send().await.expect("readyz").status(), 200);
 
     let emails = demo_emails();
     assert!(emails.len() >= 13, "{emails:?}");
@@ -61,32 +35,15 @@ async fn the_served_binary_signs_in_every_demo_user_and_stops_on_sigterm() {
             json!({"e": email, "p": "scr-demo-password"}),
         )
         .await;
-        let token = v["data"]["login"]["token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{email} cannot sign in: {v}"))
-            .to_owned();
-        let me = gql(
-            &client,
-            &base,
-            Some(&token),
-            "{ me { email } reviews { reference } }",
-            json!({}),
-        )
-        .await;
+        let token =
+            v["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{email} cannot sign in: {v}")).to_owned();
+        let me = gql(&client, &base, Some(&token), "{ me { email } reviews { reference } }", json!({})).await;
         assert_eq!(me["data"]["me"]["email"], email.as_str(), "{me}");
         if email == "chair@scr.example" {
-            assert_eq!(
-                me["data"]["reviews"].as_array().map(Vec::len),
-                Some(8),
-                "the demo has a case at every stage"
-            );
+            assert_eq!(me["data"]["reviews"].as_array().map(Vec::len), Some(8), "the demo has a case at every stage");
         }
         if email == "admin@scr.example" {
-            assert_eq!(
-                me["data"]["reviews"],
-                json!([]),
-                "the administrator sees no case"
-            );
+            assert_eq!(me["data"]["reviews"], json!([]), "the administrator sees no case");
         }
     }
     assert!(server.terminate(), "scr did not exit cleanly on SIGTERM");
@@ -98,10 +55,7 @@ fn serve_refuses_to_start_without_a_token_secret() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let out = std::process::Command::new(e2e::scr_binary())
         .args(["serve", "--bind", "127.0.0.1:0"])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", dir.join("scr.db").display()),
-        )
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("scr.db").display()))
         .env_remove("SCR_JWT_SECRET")
         .output()
         .expect("run scr serve");
@@ -113,10 +67,7 @@ fn serve_refuses_to_start_without_a_token_secret() {
     );
     let short = std::process::Command::new(e2e::scr_binary())
         .args(["serve", "--bind", "127.0.0.1:0"])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", dir.join("scr.db").display()),
-        )
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("scr.db").display()))
         .env("SCR_JWT_SECRET", "too-short")
         .output()
         .expect("run scr serve");
@@ -147,36 +98,15 @@ async fn create_user_reads_the_password_from_stdin_and_the_user_can_sign_in() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run scr create-user");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"a-long-enough-password\n")
-        .expect("write password");
+    child.stdin.take().expect("stdin").write_all(b"a-long-enough-password\n").expect("write password");
     let out = child.wait_with_output().expect("create-user output");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let client = reqwest::Client::new();
     let v = gql(&client, &server.base, None, "mutation{login(email:\"new.chair@board.example\",password:\"a-long-enough-password\"){user{roles{role boardId}}}}", json!({})).await;
-    assert_eq!(
-        v["data"]["login"]["user"]["roles"],
-        json!([{"role": "BOARD_CHAIR", "boardId": 1}]),
-        "{v}"
-    );
+    assert_eq!(v["data"]["login"]["user"]["roles"], json!([{"role": "BOARD_CHAIR", "boardId": 1}]), "{v}");
     // A bad role or short password is refused with the reason, nothing created.
     let bad = std::process::Command::new(e2e::scr_binary())
-        .args([
-            "create-user",
-            "--email",
-            "x@board.example",
-            "--name",
-            "X",
-            "--role",
-            "king",
-        ])
+        .args(["create-user", "--email", "x@board.example", "--name", "X", "--role", "king"])
         .env("DATABASE_URL", &server.database_url)
         .stdin(std::process::Stdio::null())
         .output()

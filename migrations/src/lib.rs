@@ -35,21 +35,11 @@ pub(crate) fn fk(
 ) -> ForeignKeyCreateStatement {
     let (table, column) = (table.into_iden(), column.into_iden());
     let name = format!("fk_{table}_{column}");
-    ForeignKey::create()
-        .name(name)
-        .from(table, column)
-        .to(to, Alias::new("id"))
-        .on_delete(on_delete)
-        .to_owned()
+    ForeignKey::create().name(name).from(table, column).to(to, Alias::new("id")).on_delete(on_delete).to_owned()
 }
 
 /// An index over `columns` of `table`, unique when asked.
-pub(crate) fn index(
-    table: impl IntoIden,
-    name: &str,
-    columns: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
+pub(crate) fn index(table: impl IntoIden, name: &str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in columns {

@@ -69,12 +69,7 @@ impl MigrationTrait for Migration {
                 .col(string_uniq(Agencies::Name))
                 .col(string(Agencies::Kind))
                 .col(integer(Agencies::BoardId))
-                .foreign_key(&mut fk(
-                    Agencies::Table,
-                    Agencies::BoardId,
-                    Boards::Table,
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk(Agencies::Table, Agencies::BoardId, Boards::Table, ForeignKeyAction::Restrict))
                 .to_owned(),
         )
         .await?;
@@ -89,12 +84,7 @@ impl MigrationTrait for Migration {
                 .col(integer_null(Users::AgencyId))
                 .col(boolean(Users::Active).default(true))
                 .col(timestamp_with_time_zone(Users::CreatedAt))
-                .foreign_key(&mut fk(
-                    Users::Table,
-                    Users::AgencyId,
-                    Agencies::Table,
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk(Users::Table, Users::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
                 .to_owned(),
         )
         .await?;
@@ -106,18 +96,8 @@ impl MigrationTrait for Migration {
                 .col(string(RoleGrants::Role))
                 .col(integer_null(RoleGrants::BoardId))
                 .col(integer_null(RoleGrants::AgencyId))
-                .foreign_key(&mut fk(
-                    RoleGrants::Table,
-                    RoleGrants::UserId,
-                    Users::Table,
-                    ForeignKeyAction::Cascade,
-                ))
-                .foreign_key(&mut fk(
-                    RoleGrants::Table,
-                    RoleGrants::BoardId,
-                    Boards::Table,
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk(RoleGrants::Table, RoleGrants::UserId, Users::Table, ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(RoleGrants::Table, RoleGrants::BoardId, Boards::Table, ForeignKeyAction::Restrict))
                 .foreign_key(&mut fk(
                     RoleGrants::Table,
                     RoleGrants::AgencyId,
@@ -127,13 +107,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            RoleGrants::Table,
-            "ix_role_grants_user",
-            &["user_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(RoleGrants::Table, "ix_role_grants_user", &["user_id"], false)).await?;
         Ok(())
     }
 

@@ -98,35 +98,13 @@ impl MigrationTrait for Migration {
                 .col(integer(Reviews::Version).default(1))
                 .col(timestamp_with_time_zone(Reviews::CreatedAt))
                 .col(timestamp_with_time_zone(Reviews::UpdatedAt))
-                .foreign_key(&mut fk(
-                    Reviews::Table,
-                    Reviews::LeadBoardId,
-                    Boards::Table,
-                    ForeignKeyAction::Restrict,
-                ))
-                .foreign_key(&mut fk(
-                    Reviews::Table,
-                    Reviews::ReferredBy,
-                    Users::Table,
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk(Reviews::Table, Reviews::LeadBoardId, Boards::Table, ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(Reviews::Table, Reviews::ReferredBy, Users::Table, ForeignKeyAction::Restrict))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            Reviews::Table,
-            "ix_reviews_lead_board",
-            &["lead_board_id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            Reviews::Table,
-            "ix_reviews_referred_by",
-            &["referred_by"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(Reviews::Table, "ix_reviews_lead_board", &["lead_board_id"], false)).await?;
+        m.create_index(index(Reviews::Table, "ix_reviews_referred_by", &["referred_by"], false)).await?;
         m.create_table(
             Table::create()
                 .table(Referrals::Table)
@@ -137,12 +115,7 @@ impl MigrationTrait for Migration {
                 .col(integer_null(Referrals::LookedAfterByBoardId))
                 .col(integer(Referrals::NormalResidenceBoardId))
                 .col(text(Referrals::LeadBoardReason))
-                .foreign_key(&mut fk(
-                    Referrals::Table,
-                    Referrals::ReviewId,
-                    Reviews::Table,
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk(Referrals::Table, Referrals::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
                 .foreign_key(&mut fk(
                     Referrals::Table,
                     Referrals::LookedAfterByBoardId,
@@ -180,20 +153,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            ReviewBoards::Table,
-            "ux_review_boards",
-            &["review_id", "board_id"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            ReviewBoards::Table,
-            "ix_review_boards_board",
-            &["board_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(ReviewBoards::Table, "ux_review_boards", &["review_id", "board_id"], true)).await?;
+        m.create_index(index(ReviewBoards::Table, "ix_review_boards_board", &["board_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(ReviewAgencies::Table)
@@ -215,20 +176,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            ReviewAgencies::Table,
-            "ux_review_agencies",
-            &["review_id", "agency_id"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            ReviewAgencies::Table,
-            "ix_review_agencies_agency",
-            &["agency_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(ReviewAgencies::Table, "ux_review_agencies", &["review_id", "agency_id"], true)).await?;
+        m.create_index(index(ReviewAgencies::Table, "ix_review_agencies_agency", &["agency_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(ReviewAssignments::Table)
@@ -267,13 +216,7 @@ impl MigrationTrait for Migration {
             true,
         ))
         .await?;
-        m.create_index(index(
-            ReviewAssignments::Table,
-            "ix_review_assignments_user",
-            &["user_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(ReviewAssignments::Table, "ix_review_assignments_user", &["user_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(People::Table)
@@ -286,28 +229,12 @@ impl MigrationTrait for Migration {
                 .col(date_null(People::DateOfBirth))
                 .col(text_null(People::Address))
                 .col(integer_null(People::AgencyId))
-                .foreign_key(&mut fk(
-                    People::Table,
-                    People::ReviewId,
-                    Reviews::Table,
-                    ForeignKeyAction::Cascade,
-                ))
-                .foreign_key(&mut fk(
-                    People::Table,
-                    People::AgencyId,
-                    Agencies::Table,
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk(People::Table, People::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(People::Table, People::AgencyId, Agencies::Table, ForeignKeyAction::Restrict))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            People::Table,
-            "ux_people_label",
-            &["review_id", "label"],
-            true,
-        ))
-        .await?;
+        m.create_index(index(People::Table, "ux_people_label", &["review_id", "label"], true)).await?;
         Ok(())
     }
 

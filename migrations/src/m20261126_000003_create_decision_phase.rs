@@ -116,13 +116,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            CriteriaAssessments::Table,
-            "ix_criteria_assessments_review",
-            &["review_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(CriteriaAssessments::Table, "ix_criteria_assessments_review", &["review_id"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table(Recommendations::Table)
@@ -159,18 +154,8 @@ impl MigrationTrait for Migration {
                 .col(text(Decisions::Reasons))
                 .col(integer(Decisions::DecidedBy))
                 .col(date(Decisions::DecidedOn))
-                .foreign_key(&mut fk(
-                    Decisions::Table,
-                    Decisions::ReviewId,
-                    Reviews::Table,
-                    ForeignKeyAction::Cascade,
-                ))
-                .foreign_key(&mut fk(
-                    Decisions::Table,
-                    Decisions::DecidedBy,
-                    Users::Table,
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk(Decisions::Table, Decisions::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(Decisions::Table, Decisions::DecidedBy, Users::Table, ForeignKeyAction::Restrict))
                 .to_owned(),
         )
         .await?;
@@ -201,13 +186,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            Notifications::Table,
-            "ix_notifications_review",
-            &["review_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(Notifications::Table, "ix_notifications_review", &["review_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(SetupChecklistItems::Table)
@@ -240,13 +219,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            SetupChecklistItems::Table,
-            "ix_setup_checklist_review",
-            &["review_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(SetupChecklistItems::Table, "ix_setup_checklist_review", &["review_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table(TermsOfReference::Table)

@@ -60,29 +60,12 @@ impl MigrationTrait for Migration {
                 .col(date(Deadlines::DueOn))
                 .col(date(Deadlines::OriginalDueOn))
                 .col(date_null(Deadlines::MetOn))
-                .foreign_key(&mut fk(
-                    Deadlines::Table,
-                    Deadlines::ReviewId,
-                    Reviews::Table,
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk(Deadlines::Table, Deadlines::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            Deadlines::Table,
-            "ux_deadlines_kind",
-            &["review_id", "kind"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            Deadlines::Table,
-            "ix_deadlines_due",
-            &["due_on"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(Deadlines::Table, "ux_deadlines_kind", &["review_id", "kind"], true)).await?;
+        m.create_index(index(Deadlines::Table, "ix_deadlines_due", &["due_on"], false)).await?;
         m.create_table(
             Table::create()
                 .table(DeadlineExtensions::Table)
@@ -108,13 +91,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            DeadlineExtensions::Table,
-            "ix_deadline_extensions_deadline",
-            &["deadline_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(DeadlineExtensions::Table, "ix_deadline_extensions_deadline", &["deadline_id"], false))
+            .await?;
         // No foreign keys: the audit log outlives what it records.
         m.create_table(
             Table::create()
@@ -130,22 +108,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            AuditLog::Table,
-            "ix_audit_log_review",
-            &["review_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index(AuditLog::Table, "ix_audit_log_review", &["review_id"], false)).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            AuditLog::Table.into_iden(),
-            DeadlineExtensions::Table.into_iden(),
-            Deadlines::Table.into_iden(),
-        ] {
+        for t in [AuditLog::Table.into_iden(), DeadlineExtensions::Table.into_iden(), Deadlines::Table.into_iden()] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())

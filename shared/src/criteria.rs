@@ -119,18 +119,12 @@ pub struct Proposal {
 pub fn assess(f: &ReferralFacts) -> Proposal {
     let mut reasons = Vec::new();
     let mut missing = Vec::new();
-    let abuse = f
-        .abuse_or_neglect
-        .is_some_and(AbuseOrNeglect::known_or_suspected);
+    let abuse = f.abuse_or_neglect.is_some_and(AbuseOrNeglect::known_or_suspected);
 
     // 11.2: mandatory.
     let mut mandatory = false;
     if f.child_died {
-        let death = if f.suspected_suicide {
-            "The child died (suspected suicide)"
-        } else {
-            "The child died"
-        };
+        let death = if f.suspected_suicide { "The child died (suspected suicide)" } else { "The child died" };
         match f.abuse_or_neglect {
             Some(a) if a.known_or_suspected() => {
                 reasons.push(format!(
@@ -139,9 +133,9 @@ pub fn assess(f: &ReferralFacts) -> Proposal {
                 ));
                 mandatory = true;
             }
-            Some(_) => missing.push(format!(
-                "{death}, but abuse or neglect is not known or suspected to be a factor (11.2)."
-            )),
+            Some(_) => {
+                missing.push(format!("{death}, but abuse or neglect is not known or suspected to be a factor (11.2)."))
+            }
             None => missing.push(format!(
                 "{death}; whether abuse or neglect is known or suspected to be a factor has not been recorded (11.2)."
             )),
@@ -151,23 +145,15 @@ pub fn assess(f: &ReferralFacts) -> Proposal {
             mandatory = true;
         }
         if f.detained_under_mental_health_law {
-            reasons
-                .push("The child died while detained under mental health law (11.2).".to_owned());
+            reasons.push("The child died while detained under mental health law (11.2).".to_owned());
             mandatory = true;
         }
     } else if f.custody.is_some() || f.detained_under_mental_health_law {
-        missing.push(
-            "The child was in custody or detained, but has not died: 11.2 applies to deaths only."
-                .to_owned(),
-        );
+        missing.push("The child was in custody or detained, but has not died: 11.2 applies to deaths only.".to_owned());
     }
     if mandatory {
         add_discretionary_and_indicator_context(f, abuse, &mut reasons);
-        return Proposal {
-            category: Category::Mandatory,
-            reasons,
-            missing: Vec::new(),
-        };
+        return Proposal { category: Category::Mandatory, reasons, missing: Vec::new() };
     }
 
     // 11.2.1: discretionary, which needs a situation of serious harm AND the
@@ -200,29 +186,17 @@ pub fn assess(f: &ReferralFacts) -> Proposal {
     // 11.5: indicators.
     if !f.indicators.is_empty() {
         add_indicator_reasons(f, &mut reasons);
-        return Proposal {
-            category: Category::Indicators,
-            reasons,
-            missing,
-        };
+        return Proposal { category: Category::Indicators, reasons, missing };
     }
     if missing.is_empty() {
         missing.push("No fact of 11.2, 11.2.1 or 11.5 has been recorded.".to_owned());
     }
-    Proposal {
-        category: Category::NotMet,
-        reasons,
-        missing,
-    }
+    Proposal { category: Category::NotMet, reasons, missing }
 }
 
 /// The 11.2.1 situations that count: a life-threatening injury counts only when
 /// caused by abuse or neglect; the other three carry the harm in their own words.
-fn qualifying_harms(
-    f: &ReferralFacts,
-    abuse: bool,
-    missing: &mut Vec<String>,
-) -> Vec<HarmCategory> {
+fn qualifying_harms(f: &ReferralFacts, abuse: bool, missing: &mut Vec<String>) -> Vec<HarmCategory> {
     let mut out: Vec<HarmCategory> = Vec::new();
     for h in HarmCategory::ALL {
         if !f.harm.contains(h) || out.contains(h) {
@@ -246,11 +220,7 @@ fn add_indicator_reasons(f: &ReferralFacts, reasons: &mut Vec<String>) {
     }
 }
 
-fn add_discretionary_and_indicator_context(
-    f: &ReferralFacts,
-    abuse: bool,
-    reasons: &mut Vec<String>,
-) {
+fn add_discretionary_and_indicator_context(f: &ReferralFacts, abuse: bool, reasons: &mut Vec<String>) {
     let mut ignored = Vec::new();
     for h in qualifying_harms(f, abuse, &mut ignored) {
         reasons.push(format!("Also: serious harm: {} (11.2.1).", h.title()));
@@ -264,11 +234,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn died(abuse: Option<AbuseOrNeglect>) -> ReferralFacts {
-        ReferralFacts {
-            child_died: true,
-            abuse_or_neglect: abuse,
-            ..Default::default()
-        }
+        ReferralFacts { child_died: true, abuse_or_neglect: abuse, ..Default::default() }
     }
 
     #[test]
@@ -280,18 +246,12 @@ mod tests {
 
     #[test]
     fn a_death_with_suspected_neglect_is_mandatory() {
-        assert_eq!(
-            assess(&died(Some(AbuseOrNeglect::Suspected))).category,
-            Category::Mandatory
-        );
+        assert_eq!(assess(&died(Some(AbuseOrNeglect::Suspected))).category, Category::Mandatory);
     }
 
     #[test]
     fn a_suspected_suicide_with_suspected_abuse_is_mandatory_and_says_so() {
-        let f = ReferralFacts {
-            suspected_suicide: true,
-            ..died(Some(AbuseOrNeglect::Suspected))
-        };
+        let f = ReferralFacts { suspected_suicide: true, ..died(Some(AbuseOrNeglect::Suspected)) };
         let p = assess(&f);
         assert_eq!(p.category, Category::Mandatory);
         assert!(p.reasons[0].contains("suspected suicide"));
@@ -301,31 +261,20 @@ mod tests {
     fn a_death_without_abuse_or_neglect_is_not_mandatory_and_names_the_missing_fact() {
         let p = assess(&died(Some(AbuseOrNeglect::NotSuspected)));
         assert_eq!(p.category, Category::NotMet);
-        assert!(
-            p.missing
-                .iter()
-                .any(|m| m.contains("not known or suspected"))
-        );
+        assert!(p.missing.iter().any(|m| m.contains("not known or suspected")));
     }
 
     #[test]
     fn a_death_with_abuse_not_yet_recorded_asks_for_it() {
         let p = assess(&died(None));
         assert_eq!(p.category, Category::NotMet);
-        assert!(
-            p.missing
-                .iter()
-                .any(|m| m.contains("has not been recorded"))
-        );
+        assert!(p.missing.iter().any(|m| m.contains("has not been recorded")));
     }
 
     #[test]
     fn a_death_in_every_custodial_setting_is_mandatory_without_abuse() {
         for c in CustodySetting::ALL {
-            let f = ReferralFacts {
-                custody: Some(*c),
-                ..died(Some(AbuseOrNeglect::NotSuspected))
-            };
+            let f = ReferralFacts { custody: Some(*c), ..died(Some(AbuseOrNeglect::NotSuspected)) };
             let p = assess(&f);
             assert_eq!(p.category, Category::Mandatory, "{c:?}");
             assert!(p.reasons.iter().any(|r| r.contains(c.title())));
@@ -334,19 +283,13 @@ mod tests {
 
     #[test]
     fn a_death_while_detained_under_mental_health_law_is_mandatory() {
-        let f = ReferralFacts {
-            detained_under_mental_health_law: true,
-            ..died(None)
-        };
+        let f = ReferralFacts { detained_under_mental_health_law: true, ..died(None) };
         assert_eq!(assess(&f).category, Category::Mandatory);
     }
 
     #[test]
     fn custody_without_a_death_is_not_mandatory() {
-        let f = ReferralFacts {
-            custody: Some(CustodySetting::Remand),
-            ..Default::default()
-        };
+        let f = ReferralFacts { custody: Some(CustodySetting::Remand), ..Default::default() };
         let p = assess(&f);
         assert_eq!(p.category, Category::NotMet);
         assert!(p.missing.iter().any(|m| m.contains("deaths only")));
@@ -374,11 +317,7 @@ mod tests {
             HarmCategory::ViolentAssault,
             HarmCategory::ParentMurderedWithDomesticHomicideReview,
         ] {
-            let f = ReferralFacts {
-                harm: vec![h],
-                inter_agency_concern: Some(true),
-                ..Default::default()
-            };
+            let f = ReferralFacts { harm: vec![h], inter_agency_concern: Some(true), ..Default::default() };
             assert_eq!(assess(&f).category, Category::Discretionary, "{h:?}");
         }
     }
@@ -393,11 +332,7 @@ mod tests {
         };
         let p = assess(&f);
         assert_eq!(p.category, Category::NotMet);
-        assert!(
-            p.missing
-                .iter()
-                .any(|m| m.contains("only through abuse or neglect"))
-        );
+        assert!(p.missing.iter().any(|m| m.contains("only through abuse or neglect")));
     }
 
     #[test]
@@ -414,25 +349,15 @@ mod tests {
 
     #[test]
     fn serious_harm_with_inter_agency_concern_unknown_asks_for_it() {
-        let f = ReferralFacts {
-            harm: vec![HarmCategory::ViolentAssault],
-            ..Default::default()
-        };
+        let f = ReferralFacts { harm: vec![HarmCategory::ViolentAssault], ..Default::default() };
         let p = assess(&f);
-        assert!(
-            p.missing
-                .iter()
-                .any(|m| m.contains("inter-agency working has not been recorded"))
-        );
+        assert!(p.missing.iter().any(|m| m.contains("inter-agency working has not been recorded")));
     }
 
     #[test]
     fn every_indicator_alone_proposes_indicators_and_is_named() {
         for i in Indicator::ALL {
-            let f = ReferralFacts {
-                indicators: vec![*i],
-                ..Default::default()
-            };
+            let f = ReferralFacts { indicators: vec![*i], ..Default::default() };
             let p = assess(&f);
             assert_eq!(p.category, Category::Indicators, "{i:?}");
             assert_eq!(p.reasons, vec![format!("{} (11.5).", i.title())]);
@@ -469,11 +394,7 @@ mod tests {
         };
         let p = assess(&f);
         assert_eq!(p.category, Category::Mandatory);
-        assert!(
-            p.reasons
-                .iter()
-                .any(|r| r.starts_with("Also: serious harm"))
-        );
+        assert!(p.reasons.iter().any(|r| r.starts_with("Also: serious harm")));
         assert!(p.reasons.iter().any(|r| r.contains("looked after")));
     }
 

@@ -41,14 +41,11 @@ impl Period {
     /// The date this period ends when it starts on `from`. Saturates at the calendar's
     /// end rather than panicking.
     pub fn after(self, from: NaiveDate) -> NaiveDate {
-        let add_days =
-            |d: NaiveDate, n: u64| d.checked_add_days(Days::new(n)).unwrap_or(NaiveDate::MAX);
+        let add_days = |d: NaiveDate, n: u64| d.checked_add_days(Days::new(n)).unwrap_or(NaiveDate::MAX);
         match self {
             Period::Days(n) => add_days(from, u64::from(n)),
             Period::Weeks(n) => add_days(from, u64::from(n) * 7),
-            Period::Months(n) => from
-                .checked_add_months(Months::new(n))
-                .unwrap_or(NaiveDate::MAX),
+            Period::Months(n) => from.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX),
             Period::WorkingDays(n) => {
                 let mut d = from;
                 let mut left = n;
@@ -89,31 +86,11 @@ impl ProcedureProfile {
         Self {
             name: "Working Together 2010 (chapter 8)".to_owned(),
             rules: vec![
-                DeadlineRule {
-                    kind: PanelRecommendation,
-                    anchor: Referral,
-                    period: Period::Days(28),
-                },
-                DeadlineRule {
-                    kind: ChairDecision,
-                    anchor: Referral,
-                    period: Period::Days(28),
-                },
-                DeadlineRule {
-                    kind: TermsToOfsted,
-                    anchor: Decision,
-                    period: Period::Days(14),
-                },
-                DeadlineRule {
-                    kind: ImrSubmission,
-                    anchor: Decision,
-                    period: Period::Weeks(6),
-                },
-                DeadlineRule {
-                    kind: Completion,
-                    anchor: Decision,
-                    period: Period::Months(6),
-                },
+                DeadlineRule { kind: PanelRecommendation, anchor: Referral, period: Period::Days(28) },
+                DeadlineRule { kind: ChairDecision, anchor: Referral, period: Period::Days(28) },
+                DeadlineRule { kind: TermsToOfsted, anchor: Decision, period: Period::Days(14) },
+                DeadlineRule { kind: ImrSubmission, anchor: Decision, period: Period::Weeks(6) },
+                DeadlineRule { kind: Completion, anchor: Decision, period: Period::Months(6) },
             ],
             at_risk_days: 7,
         }
@@ -124,10 +101,7 @@ impl ProcedureProfile {
         let mut p = Self::working_together_2010();
         p.name = "Rapid review (15 working days)".to_owned();
         for r in &mut p.rules {
-            if matches!(
-                r.kind,
-                DeadlineKind::PanelRecommendation | DeadlineKind::ChairDecision
-            ) {
+            if matches!(r.kind, DeadlineKind::PanelRecommendation | DeadlineKind::ChairDecision) {
                 r.period = Period::WorkingDays(15);
             }
         }
@@ -174,13 +148,7 @@ pub struct Deadline {
 
 impl Deadline {
     pub fn new(kind: DeadlineKind, starts: NaiveDate, due: NaiveDate) -> Self {
-        Self {
-            kind,
-            starts,
-            due,
-            met_on: None,
-            extensions: Vec::new(),
-        }
+        Self { kind, starts, due, met_on: None, extensions: Vec::new() }
     }
 
     /// The due date before any extension.
@@ -196,40 +164,22 @@ impl Deadline {
     pub fn extend(&mut self, to: NaiveDate, reason: &str) -> Result<(), ValidationError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(ValidationError::new(
-                "reason",
-                "Give the reason for the extension",
-            ));
+            return Err(ValidationError::new("reason", "Give the reason for the extension"));
         }
         if self.met_on.is_some() {
-            return Err(ValidationError::new(
-                "dueOn",
-                "This deadline has been met and cannot be extended",
-            ));
+            return Err(ValidationError::new("dueOn", "This deadline has been met and cannot be extended"));
         }
         if to <= self.due {
-            return Err(ValidationError::new(
-                "dueOn",
-                "The new due date must be after the current one",
-            ));
+            return Err(ValidationError::new("dueOn", "The new due date must be after the current one"));
         }
-        self.extensions.push(Extension {
-            from: self.due,
-            to,
-            reason: reason.to_owned(),
-        });
+        self.extensions.push(Extension { from: self.due, to, reason: reason.to_owned() });
         self.due = to;
         Ok(())
     }
 }
 
 /// The status rule on its own, for records that keep only the dates.
-pub fn status(
-    due: NaiveDate,
-    met_on: Option<NaiveDate>,
-    today: NaiveDate,
-    at_risk_days: u32,
-) -> DeadlineStatus {
+pub fn status(due: NaiveDate, met_on: Option<NaiveDate>, today: NaiveDate, at_risk_days: u32) -> DeadlineStatus {
     match met_on {
         Some(m) if m <= due => DeadlineStatus::Met,
         Some(_) => DeadlineStatus::MetLate,
@@ -253,21 +203,12 @@ mod tests {
         let p = ProcedureProfile::working_together_2010();
         let from_referral = p.deadlines_from(Anchor::Referral, d(2026, 1, 1));
         assert_eq!(
-            from_referral
-                .iter()
-                .map(|x| (x.kind, x.due))
-                .collect::<Vec<_>>(),
-            vec![
-                (DeadlineKind::PanelRecommendation, d(2026, 1, 29)),
-                (DeadlineKind::ChairDecision, d(2026, 1, 29)),
-            ]
+            from_referral.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>(),
+            vec![(DeadlineKind::PanelRecommendation, d(2026, 1, 29)), (DeadlineKind::ChairDecision, d(2026, 1, 29)),]
         );
         let from_decision = p.deadlines_from(Anchor::Decision, d(2026, 1, 31));
         assert_eq!(
-            from_decision
-                .iter()
-                .map(|x| (x.kind, x.due))
-                .collect::<Vec<_>>(),
+            from_decision.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>(),
             vec![
                 (DeadlineKind::TermsToOfsted, d(2026, 2, 14)),
                 (DeadlineKind::ImrSubmission, d(2026, 3, 14)),
@@ -288,19 +229,13 @@ mod tests {
         // Friday 2 January 2026 + 15 working days = Friday 23 January.
         assert_eq!(Period::WorkingDays(15).after(d(2026, 1, 2)), d(2026, 1, 23));
         let p = ProcedureProfile::rapid_review();
-        assert_eq!(
-            p.deadlines_from(Anchor::Referral, d(2026, 1, 2))[1].due,
-            d(2026, 1, 23)
-        );
+        assert_eq!(p.deadlines_from(Anchor::Referral, d(2026, 1, 2))[1].due, d(2026, 1, 23));
     }
 
     #[test]
     fn status_is_on_track_then_at_risk_seven_days_before_then_overdue() {
         let due = d(2026, 3, 31);
-        assert_eq!(
-            status(due, None, d(2026, 3, 23), 7),
-            DeadlineStatus::OnTrack
-        );
+        assert_eq!(status(due, None, d(2026, 3, 23), 7), DeadlineStatus::OnTrack);
         assert_eq!(status(due, None, d(2026, 3, 24), 7), DeadlineStatus::AtRisk);
         assert_eq!(status(due, None, due, 7), DeadlineStatus::AtRisk);
         assert_eq!(status(due, None, d(2026, 4, 1), 7), DeadlineStatus::Overdue);
@@ -309,26 +244,15 @@ mod tests {
     #[test]
     fn a_met_deadline_records_whether_it_was_met_on_time() {
         let due = d(2026, 3, 31);
-        assert_eq!(
-            status(due, Some(due), d(2027, 1, 1), 7),
-            DeadlineStatus::Met
-        );
-        assert_eq!(
-            status(due, Some(d(2026, 4, 2)), d(2027, 1, 1), 7),
-            DeadlineStatus::MetLate
-        );
+        assert_eq!(status(due, Some(due), d(2027, 1, 1), 7), DeadlineStatus::Met);
+        assert_eq!(status(due, Some(d(2026, 4, 2)), d(2027, 1, 1), 7), DeadlineStatus::MetLate);
     }
 
     #[test]
     fn an_extension_needs_a_reason_and_a_later_date_and_keeps_history() {
         let mut dl = Deadline::new(DeadlineKind::Completion, d(2026, 1, 1), d(2026, 7, 1));
         assert_eq!(dl.extend(d(2026, 9, 1), "  ").unwrap_err().field, "reason");
-        assert_eq!(
-            dl.extend(d(2026, 6, 1), "criminal trial")
-                .unwrap_err()
-                .field,
-            "dueOn"
-        );
+        assert_eq!(dl.extend(d(2026, 6, 1), "criminal trial").unwrap_err().field, "dueOn");
         dl.extend(d(2026, 9, 1), "criminal trial").unwrap();
         dl.extend(d(2026, 10, 1), "inquest adjourned").unwrap();
         assert_eq!(dl.due, d(2026, 10, 1));

@@ -63,16 +63,11 @@ pub fn independence_failures(post: Post, c: &Candidate) -> Vec<IndependenceFailu
             (c.on_board, F::OnBoard),
             (c.employed_by_involved_agency, F::EmployedByInvolvedAgency),
         ],
-        Post::ImrAuthor => &[
-            (c.direct_involvement, F::DirectInvolvement),
-            (c.line_manages_practitioners, F::LineManagesPractitioners),
-        ],
+        Post::ImrAuthor => {
+            &[(c.direct_involvement, F::DirectInvolvement), (c.line_manages_practitioners, F::LineManagesPractitioners)]
+        }
     };
-    checks
-        .iter()
-        .filter(|(fails, _)| *fails)
-        .map(|(_, f)| *f)
-        .collect()
+    checks.iter().filter(|(fails, _)| *fails).map(|(_, f)| *f).collect()
 }
 
 #[cfg(test)]
@@ -90,41 +85,11 @@ mod tests {
     #[test]
     fn each_conflict_refuses_the_overview_author_with_its_own_reason() {
         let cases = [
-            (
-                Candidate {
-                    is_board_chair: true,
-                    ..Default::default()
-                },
-                F::IsBoardChair,
-            ),
-            (
-                Candidate {
-                    on_initial_panel: true,
-                    ..Default::default()
-                },
-                F::OnInitialPanel,
-            ),
-            (
-                Candidate {
-                    on_scr_panel: true,
-                    ..Default::default()
-                },
-                F::OnScrPanel,
-            ),
-            (
-                Candidate {
-                    on_board: true,
-                    ..Default::default()
-                },
-                F::OnBoard,
-            ),
-            (
-                Candidate {
-                    employed_by_involved_agency: true,
-                    ..Default::default()
-                },
-                F::EmployedByInvolvedAgency,
-            ),
+            (Candidate { is_board_chair: true, ..Default::default() }, F::IsBoardChair),
+            (Candidate { on_initial_panel: true, ..Default::default() }, F::OnInitialPanel),
+            (Candidate { on_scr_panel: true, ..Default::default() }, F::OnScrPanel),
+            (Candidate { on_board: true, ..Default::default() }, F::OnBoard),
+            (Candidate { employed_by_involved_agency: true, ..Default::default() }, F::EmployedByInvolvedAgency),
         ];
         for (c, want) in cases {
             assert_eq!(independence_failures(Post::OverviewAuthor, &c), vec![want]);
@@ -133,16 +98,9 @@ mod tests {
 
     #[test]
     fn the_panel_chair_chairs_the_scr_panel_so_membership_of_it_is_no_conflict() {
-        let c = Candidate {
-            on_scr_panel: true,
-            ..Default::default()
-        };
+        let c = Candidate { on_scr_panel: true, ..Default::default() };
         assert!(independence_failures(Post::IndependentPanelChair, &c).is_empty());
-        let c = Candidate {
-            employed_by_involved_agency: true,
-            on_board: true,
-            ..Default::default()
-        };
+        let c = Candidate { employed_by_involved_agency: true, on_board: true, ..Default::default() };
         assert_eq!(
             independence_failures(Post::IndependentPanelChair, &c),
             vec![F::OnBoard, F::EmployedByInvolvedAgency]
@@ -151,19 +109,9 @@ mod tests {
 
     #[test]
     fn an_imr_author_fails_on_involvement_or_line_management_but_may_work_for_the_agency() {
-        let c = Candidate {
-            employed_by_involved_agency: true,
-            ..Default::default()
-        };
+        let c = Candidate { employed_by_involved_agency: true, ..Default::default() };
         assert!(independence_failures(Post::ImrAuthor, &c).is_empty());
-        let c = Candidate {
-            direct_involvement: true,
-            line_manages_practitioners: true,
-            ..Default::default()
-        };
-        assert_eq!(
-            independence_failures(Post::ImrAuthor, &c),
-            vec![F::DirectInvolvement, F::LineManagesPractitioners]
-        );
+        let c = Candidate { direct_involvement: true, line_manages_practitioners: true, ..Default::default() };
+        assert_eq!(independence_failures(Post::ImrAuthor, &c), vec![F::DirectInvolvement, F::LineManagesPractitioners]);
     }
 }

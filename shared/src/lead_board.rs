@@ -29,26 +29,16 @@ pub struct LeadBoard {
 
 pub fn lead_board(f: &ResidenceFacts) -> LeadBoard {
     let (lead, reason) = match f.looked_after_by {
-        Some(b) => (
-            b,
-            "The child is looked after: the board of the local authority looking after the child leads (11.3).",
-        ),
-        None => (
-            f.normal_residence,
-            "The board for the area where the child is normally resident leads (11.3).",
-        ),
+        Some(b) => {
+            (b, "The child is looked after: the board of the local authority looking after the child leads (11.3).")
+        }
+        None => (f.normal_residence, "The board for the area where the child is normally resident leads (11.3)."),
     };
-    let mut partners: Vec<BoardId> = std::iter::once(f.normal_residence)
-        .chain(f.other_involved.iter().copied())
-        .filter(|b| *b != lead)
-        .collect();
+    let mut partners: Vec<BoardId> =
+        std::iter::once(f.normal_residence).chain(f.other_involved.iter().copied()).filter(|b| *b != lead).collect();
     partners.sort();
     partners.dedup();
-    LeadBoard {
-        lead,
-        partners,
-        reason: reason.to_owned(),
-    }
+    LeadBoard { lead, partners, reason: reason.to_owned() }
 }
 
 #[cfg(test)]

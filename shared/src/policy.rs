@@ -91,9 +91,9 @@ impl Operation {
             Operation::RecordRecommendation => &[CriteriaAssessed],
             Operation::DecideReview => &[Recommended],
             Operation::RecordOfstedNotification => &[Decided],
-            Operation::UpdateSetupChecklist
-            | Operation::ConfirmRecordsSecured
-            | Operation::Appoint => &[OfstedNotified, SetUp, TermsAgreed],
+            Operation::UpdateSetupChecklist | Operation::ConfirmRecordsSecured | Operation::Appoint => {
+                &[OfstedNotified, SetUp, TermsAgreed]
+            }
             Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
             Operation::ApproveTermsOfReference => &[SetUp],
             Operation::RecordTermsSent => &[TermsAgreed],
@@ -169,11 +169,7 @@ pub fn field_access(capacity: Capacity, field: Field) -> Access {
 /// Whether `capacity` may take `op`. Anything not in the table is refused.
 pub fn may(capacity: Capacity, op: Operation) -> bool {
     let col = index_of(Operation::ALL, &op);
-    OPERATION_TABLE
-        .iter()
-        .find(|(c, _)| *c == capacity)
-        .and_then(|(_, row)| row.get(col).copied())
-        .is_some_and(yes)
+    OPERATION_TABLE.iter().find(|(c, _)| *c == capacity).and_then(|(_, row)| row.get(col).copied()).is_some_and(yes)
 }
 
 /// The capacity a global role acts in for operations outside any review.
@@ -239,18 +235,12 @@ str_enum! {
 /// Empty means the review is out of scope: the server answers `NOT_FOUND`.
 pub fn capacities(viewer: &Viewer<'_>, review: &ReviewScope<'_>) -> Vec<(Capacity, ScopeReason)> {
     let mut out: Vec<(Capacity, ScopeReason)> = Vec::new();
-    let on_review_board = |b: Option<BoardId>| {
-        b.is_some_and(|b| b == review.lead_board || review.partner_boards.contains(&b))
-    };
+    let on_review_board =
+        |b: Option<BoardId>| b.is_some_and(|b| b == review.lead_board || review.partner_boards.contains(&b));
     for g in viewer.grants {
         let lead = g.board == Some(review.lead_board);
         let found = match g.role {
-            Role::BoardChair
-            | Role::BusinessManager
-            | Role::InitialPanelMember
-            | Role::PerformanceSubGroup
-                if lead =>
-            {
+            Role::BoardChair | Role::BusinessManager | Role::InitialPanelMember | Role::PerformanceSubGroup if lead => {
                 Some((global_capacity(g.role), ScopeReason::BoardRole))
             }
             // A board officer whose board is only a partner sees what a partner board sees.
@@ -263,25 +253,15 @@ pub fn capacities(viewer: &Viewer<'_>, review: &ReviewScope<'_>) -> Vec<(Capacit
             {
                 Some((Capacity::PartnerBoard, ScopeReason::PartnerBoard))
             }
-            Role::AgencyManager
-                if g.agency
-                    .is_some_and(|a| review.involved_agencies.contains(&a)) =>
-            {
+            Role::AgencyManager if g.agency.is_some_and(|a| review.involved_agencies.contains(&a)) => {
                 Some((Capacity::AgencyManager, ScopeReason::InvolvedAgencyManager))
             }
-            Role::Inspector if review.notified_to_ofsted => {
-                Some((Capacity::Inspector, ScopeReason::NotifiedToOfsted))
-            }
+            Role::Inspector if review.notified_to_ofsted => Some((Capacity::Inspector, ScopeReason::NotifiedToOfsted)),
             _ => None,
         };
         out.extend(found);
     }
-    out.extend(
-        viewer
-            .assignments
-            .iter()
-            .map(|a| (Capacity::from(*a), ScopeReason::Assignment)),
-    );
+    out.extend(viewer.assignments.iter().map(|a| (Capacity::from(*a), ScopeReason::Assignment)));
     if viewer.user == review.referred_by {
         out.push((Capacity::Referrer, ScopeReason::Referrer));
     }
@@ -292,10 +272,7 @@ pub fn capacities(viewer: &Viewer<'_>, review: &ReviewScope<'_>) -> Vec<(Capacit
 
 /// The most any of `caps` may read of `field`.
 pub fn best_access(caps: &[Capacity], field: Field) -> Access {
-    caps.iter()
-        .map(|c| field_access(*c, field))
-        .max()
-        .unwrap_or(Access::Hidden)
+    caps.iter().map(|c| field_access(*c, field)).max().unwrap_or(Access::Hidden)
 }
 
 /// Whether any of `caps` may take `op`.
@@ -330,17 +307,18 @@ pub fn render_markdown() -> String {
     s.push_str(&" :-: |".repeat(OPERATION_TABLE.len()));
     s.push('\n');
     for op in Operation::ALL {
-        let stages = op.stages().map_or_else(
-            || "any".to_owned(),
-            |st| st.iter().map(|x| x.title()).collect::<Vec<_>>().join(", "),
-        );
+        let stages = op
+            .stages()
+            .map_or_else(|| "any".to_owned(), |st| st.iter().map(|x| x.title()).collect::<Vec<_>>().join(", "));
         s.push_str(&format!("| {} | {} |", op.title(), stages));
         for (c, _) in OPERATION_TABLE.iter() {
             s.push_str(if may(*c, *op) { " yes |" } else { " - |" });
         }
         s.push('\n');
     }
-    s.push_str("\n## Row scope\n\nA user sees a review only through one of these reasons, each giving the capacity named:\n\n");
+    s.push_str(
+        "\n## Row scope\n\nA user sees a review only through one of these reasons, each giving the capacity named:\n\n",
+    );
     for r in ScopeReason::ALL {
         s.push_str(&format!("- {}\n", r.title()));
     }
@@ -358,14 +336,8 @@ mod tests {
 
     #[test]
     fn the_tables_have_one_row_per_capacity_in_order() {
-        assert_eq!(
-            FIELD_TABLE.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
-            Capacity::ALL
-        );
-        assert_eq!(
-            OPERATION_TABLE.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
-            Capacity::ALL
-        );
+        assert_eq!(FIELD_TABLE.iter().map(|(c, _)| *c).collect::<Vec<_>>(), Capacity::ALL);
+        assert_eq!(OPERATION_TABLE.iter().map(|(c, _)| *c).collect::<Vec<_>>(), Capacity::ALL);
         assert_eq!(FIELD_TABLE[0].1.len(), Field::ALL.len());
         assert_eq!(OPERATION_TABLE[0].1.len(), Operation::ALL.len());
     }
@@ -373,35 +345,17 @@ mod tests {
     #[test]
     fn the_system_administrator_reads_no_case_content_and_may_only_manage_users() {
         for f in Field::ALL {
-            assert_eq!(
-                field_access(Capacity::SystemAdministrator, *f),
-                Access::Hidden,
-                "{f:?}"
-            );
+            assert_eq!(field_access(Capacity::SystemAdministrator, *f), Access::Hidden, "{f:?}");
         }
         for op in Operation::ALL {
-            assert_eq!(
-                may(Capacity::SystemAdministrator, *op),
-                *op == Operation::ManageUsers,
-                "{op:?}"
-            );
+            assert_eq!(may(Capacity::SystemAdministrator, *op), *op == Operation::ManageUsers, "{op:?}");
         }
     }
 
     #[test]
     fn external_capacities_never_read_a_real_identity() {
-        for c in [
-            Capacity::PartnerBoard,
-            Capacity::Inspector,
-            Capacity::ActionOwner,
-            Capacity::PerformanceSubGroup,
-        ] {
-            for f in [
-                Field::PersonName,
-                Field::PersonDateOfBirth,
-                Field::PersonAddress,
-                Field::ReferralCircumstances,
-            ] {
+        for c in [Capacity::PartnerBoard, Capacity::Inspector, Capacity::ActionOwner, Capacity::PerformanceSubGroup] {
+            for f in [Field::PersonName, Field::PersonDateOfBirth, Field::PersonAddress, Field::ReferralCircumstances] {
                 assert!(field_access(c, f) < Access::Full, "{c:?} {f:?}");
             }
             for op in Operation::ALL {
@@ -412,43 +366,18 @@ mod tests {
 
     #[test]
     fn only_the_chair_decides_and_approves_and_only_the_panel_assesses() {
-        let who = |op| {
-            Capacity::ALL
-                .iter()
-                .copied()
-                .filter(|c| may(*c, op))
-                .collect::<Vec<_>>()
-        };
+        let who = |op| Capacity::ALL.iter().copied().filter(|c| may(*c, op)).collect::<Vec<_>>();
         assert_eq!(who(Operation::DecideReview), [Capacity::BoardChair]);
-        assert_eq!(
-            who(Operation::ApproveTermsOfReference),
-            [Capacity::BoardChair]
-        );
-        assert_eq!(
-            who(Operation::RecordAssessment),
-            [Capacity::InitialPanelMember]
-        );
-        assert_eq!(
-            who(Operation::RecordOfstedNotification),
-            [Capacity::BusinessManager]
-        );
+        assert_eq!(who(Operation::ApproveTermsOfReference), [Capacity::BoardChair]);
+        assert_eq!(who(Operation::RecordAssessment), [Capacity::InitialPanelMember]);
+        assert_eq!(who(Operation::RecordOfstedNotification), [Capacity::BusinessManager]);
     }
 
     fn grants(v: &[(Role, Option<i32>, Option<i32>)]) -> Vec<Grant> {
-        v.iter()
-            .map(|(r, b, a)| Grant {
-                role: *r,
-                board: b.map(BoardId),
-                agency: a.map(AgencyId),
-            })
-            .collect()
+        v.iter().map(|(r, b, a)| Grant { role: *r, board: b.map(BoardId), agency: a.map(AgencyId) }).collect()
     }
 
-    fn scope<'a>(
-        partners: &'a [BoardId],
-        agencies: &'a [AgencyId],
-        notified: bool,
-    ) -> ReviewScope<'a> {
+    fn scope<'a>(partners: &'a [BoardId], agencies: &'a [AgencyId], notified: bool) -> ReviewScope<'a> {
         ReviewScope {
             lead_board: BoardId(1),
             partner_boards: partners,
@@ -481,27 +410,15 @@ mod tests {
                 vec![],
                 vec![(Capacity::PartnerBoard, ScopeReason::PartnerBoard)],
             ),
-            (
-                grants(&[(Role::PartnerBoard, Some(5), None)]),
-                vec![],
-                vec![],
-            ),
+            (grants(&[(Role::PartnerBoard, Some(5), None)]), vec![], vec![]),
             (
                 grants(&[(Role::AgencyManager, None, Some(7))]),
                 vec![],
                 vec![(Capacity::AgencyManager, ScopeReason::InvolvedAgencyManager)],
             ),
-            (
-                grants(&[(Role::AgencyManager, None, Some(8))]),
-                vec![],
-                vec![],
-            ),
+            (grants(&[(Role::AgencyManager, None, Some(8))]), vec![], vec![]),
             (grants(&[(Role::Inspector, None, None)]), vec![], vec![]),
-            (
-                grants(&[(Role::SystemAdministrator, None, None)]),
-                vec![],
-                vec![],
-            ),
+            (grants(&[(Role::SystemAdministrator, None, None)]), vec![], vec![]),
             (
                 grants(&[(Role::Professional, None, Some(7))]),
                 vec![Assignment::ImrAuthor],
@@ -509,11 +426,7 @@ mod tests {
             ),
         ];
         for (g, a, want) in cases {
-            let v = Viewer {
-                user: UserId(1),
-                grants: &g,
-                assignments: &a,
-            };
+            let v = Viewer { user: UserId(1), grants: &g, assignments: &a };
             assert_eq!(capacities(&v, &s), want, "{g:?} {a:?}");
         }
     }
@@ -521,57 +434,28 @@ mod tests {
     #[test]
     fn an_inspector_sees_a_review_once_it_is_notified_to_ofsted() {
         let g = grants(&[(Role::Inspector, None, None)]);
-        let v = Viewer {
-            user: UserId(1),
-            grants: &g,
-            assignments: &[],
-        };
-        assert_eq!(
-            capacities(&v, &scope(&[], &[], true)),
-            vec![(Capacity::Inspector, ScopeReason::NotifiedToOfsted)]
-        );
+        let v = Viewer { user: UserId(1), grants: &g, assignments: &[] };
+        assert_eq!(capacities(&v, &scope(&[], &[], true)), vec![(Capacity::Inspector, ScopeReason::NotifiedToOfsted)]);
     }
 
     #[test]
     fn the_referrer_sees_their_own_referral() {
-        let v = Viewer {
-            user: UserId(99),
-            grants: &[],
-            assignments: &[],
-        };
-        assert_eq!(
-            capacities(&v, &scope(&[], &[], false)),
-            vec![(Capacity::Referrer, ScopeReason::Referrer)]
-        );
+        let v = Viewer { user: UserId(99), grants: &[], assignments: &[] };
+        assert_eq!(capacities(&v, &scope(&[], &[], false)), vec![(Capacity::Referrer, ScopeReason::Referrer)]);
     }
 
     #[test]
     fn the_best_access_across_capacities_wins() {
-        assert_eq!(
-            best_access(
-                &[Capacity::PartnerBoard, Capacity::PanelMember],
-                Field::PersonName
-            ),
-            Access::Full
-        );
-        assert_eq!(
-            best_access(&[Capacity::PartnerBoard], Field::PersonName),
-            Access::Pseudonymised
-        );
+        assert_eq!(best_access(&[Capacity::PartnerBoard, Capacity::PanelMember], Field::PersonName), Access::Full);
+        assert_eq!(best_access(&[Capacity::PartnerBoard], Field::PersonName), Access::Pseudonymised);
         assert_eq!(best_access(&[], Field::ReviewSummary), Access::Hidden);
     }
 
     #[test]
     fn global_operations_need_a_global_role() {
-        assert!(may_globally(
-            &[Role::Professional],
-            Operation::SubmitReferral
-        ));
+        assert!(may_globally(&[Role::Professional], Operation::SubmitReferral));
         assert!(!may_globally(&[Role::Inspector], Operation::SubmitReferral));
-        assert!(may_globally(
-            &[Role::SystemAdministrator],
-            Operation::ManageUsers
-        ));
+        assert!(may_globally(&[Role::SystemAdministrator], Operation::ManageUsers));
         assert!(!may_globally(&[Role::BoardChair], Operation::ManageUsers));
         assert!(!may_globally(&[Role::BoardChair], Operation::DecideReview));
     }
@@ -584,9 +468,6 @@ mod tests {
             std::fs::write(path, &want).unwrap();
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            have == want,
-            "docs/ACCESS.md is stale: run `SCR_UPDATE_DOCS=1 cargo test -p shared` and commit it"
-        );
+        assert!(have == want, "docs/ACCESS.md is stale: run `SCR_UPDATE_DOCS=1 cargo test -p shared` and commit it");
     }
 }

@@ -70,17 +70,10 @@ fn match_at(hay: &str, needle: &str) -> Option<usize> {
 
 /// Every registered name in `text`, in order, not overlapping.
 pub fn find_names(text: &str, people: &[RegisteredPerson]) -> Vec<Hit> {
-    let mut variants: Vec<(String, &str)> = people
-        .iter()
-        .flat_map(|p| p.variants().into_iter().map(move |v| (v, p.label.as_str())))
-        .collect();
+    let mut variants: Vec<(String, &str)> =
+        people.iter().flat_map(|p| p.variants().into_iter().map(move |v| (v, p.label.as_str()))).collect();
     // Longest first, so "Jane Smith" wins over "Jane".
-    variants.sort_by(|a, b| {
-        b.0.chars()
-            .count()
-            .cmp(&a.0.chars().count())
-            .then(a.0.cmp(&b.0))
-    });
+    variants.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
 
     let mut hits = Vec::new();
     let mut prev: Option<char> = None;
@@ -133,32 +126,20 @@ mod tests {
 
     fn family() -> Vec<RegisteredPerson> {
         vec![
-            RegisteredPerson {
-                label: "Child A".into(),
-                names: vec!["Liam Okafor".into(), "Li".into()],
-            },
-            RegisteredPerson {
-                label: "Mother".into(),
-                names: vec!["Jane Okafor-Smith".into(), "Janey".into()],
-            },
+            RegisteredPerson { label: "Child A".into(), names: vec!["Liam Okafor".into(), "Li".into()] },
+            RegisteredPerson { label: "Mother".into(), names: vec!["Jane Okafor-Smith".into(), "Janey".into()] },
         ]
     }
 
     #[test]
     fn full_names_first_names_and_aliases_are_replaced_by_labels() {
         let t = "Liam Okafor was seen with JANE. Janey said li was asleep.";
-        assert_eq!(
-            pseudonymise(t, &family()),
-            "Child A was seen with Mother. Mother said Child A was asleep."
-        );
+        assert_eq!(pseudonymise(t, &family()), "Child A was seen with Mother. Mother said Child A was asleep.");
     }
 
     #[test]
     fn possessives_are_hits_and_keep_their_ending() {
-        assert_eq!(
-            pseudonymise("Jane's partner", &family()),
-            "Mother's partner"
-        );
+        assert_eq!(pseudonymise("Jane's partner", &family()), "Mother's partner");
         assert_eq!(pseudonymise("Liam’s school", &family()), "Child A’s school");
     }
 
@@ -170,30 +151,18 @@ mod tests {
     #[test]
     fn a_hyphenated_surname_and_its_parts_are_all_hits() {
         let hits = find_names("Okafor-Smith, Smith and Okafor", &family());
-        assert_eq!(
-            hits.iter().map(|h| h.found.as_str()).collect::<Vec<_>>(),
-            ["Okafor-Smith", "Smith", "Okafor"]
-        );
+        assert_eq!(hits.iter().map(|h| h.found.as_str()).collect::<Vec<_>>(), ["Okafor-Smith", "Smith", "Okafor"]);
     }
 
     #[test]
     fn case_is_ignored_beyond_ascii() {
-        let p = vec![RegisteredPerson {
-            label: "Father".into(),
-            names: vec!["Łukasz Żak".into()],
-        }];
-        assert_eq!(
-            pseudonymise("ŁUKASZ ŻAK and łukasz", &p),
-            "Father and Father"
-        );
+        let p = vec![RegisteredPerson { label: "Father".into(), names: vec!["Łukasz Żak".into()] }];
+        assert_eq!(pseudonymise("ŁUKASZ ŻAK and łukasz", &p), "Father and Father");
     }
 
     #[test]
     fn single_letters_are_not_treated_as_names() {
-        let p = vec![RegisteredPerson {
-            label: "Father".into(),
-            names: vec!["A Smith".into()],
-        }];
+        let p = vec![RegisteredPerson { label: "Father".into(), names: vec!["A Smith".into()] }];
         assert_eq!(pseudonymise("a visit by A Smith", &p), "a visit by Father");
     }
 

@@ -139,9 +139,6 @@ mod tests {
 
     #[test]
     fn roles_serialise_as_graphql_style_constants() {
-        assert_eq!(
-            serde_json::to_string(&Role::BoardChair).unwrap(),
-            "\"BOARD_CHAIR\""
-        );
+        assert_eq!(serde_json::to_string(&Role::BoardChair).unwrap(), "\"BOARD_CHAIR\"");
     }
 }

@@ -34,10 +34,7 @@ impl Stage {
     pub fn number(self) -> u8 {
         match self {
             Stage::ClosedWithoutReview => 5,
-            other => Self::ALL
-                .iter()
-                .position(|s| *s == other)
-                .map_or(0, |p| p as u8 + 1),
+            other => Self::ALL.iter().position(|s| *s == other).map_or(0, |p| p as u8 + 1),
         }
     }
 
@@ -125,9 +122,6 @@ mod label_tests {
         assert_eq!(Relationship::Child.default_label(1), "Child B");
         assert_eq!(Relationship::Mother.default_label(0), "Mother");
         assert_eq!(Relationship::Mother.default_label(1), "Mother 2");
-        assert_eq!(
-            Relationship::Professional.default_label(0),
-            "Professional 1"
-        );
+        assert_eq!(Relationship::Professional.default_label(0), "Professional 1");
     }
 }

@@ -41,11 +41,7 @@ pub enum Answer {
 impl Answer {
     /// Reads one answer as a user submits it: text, and a not-applicable flag.
     /// Text with the flag set is refused rather than silently dropped.
-    pub fn parse(
-        index: usize,
-        text: Option<&str>,
-        not_applicable: bool,
-    ) -> Result<Self, ValidationError> {
+    pub fn parse(index: usize, text: Option<&str>, not_applicable: bool) -> Result<Self, ValidationError> {
         let field = format!("answers.{index}");
         let text = match text {
             Some(t) => Text::parse_optional(&field, t)?,
@@ -69,11 +65,7 @@ pub fn check_complete(answers: &[Answer]) -> Result<(), Vec<ValidationError>> {
     if answers.len() != QUESTIONS.len() {
         return Err(vec![ValidationError::new(
             "answers",
-            format!(
-                "Expected {} answers, found {}",
-                QUESTIONS.len(),
-                answers.len()
-            ),
+            format!("Expected {} answers, found {}", QUESTIONS.len(), answers.len()),
         )]);
     }
     let open: Vec<ValidationError> = answers
@@ -81,10 +73,7 @@ pub fn check_complete(answers: &[Answer]) -> Result<(), Vec<ValidationError>> {
         .enumerate()
         .filter(|(_, a)| matches!(a, Answer::Open))
         .map(|(i, _)| {
-            ValidationError::new(
-                format!("answers.{i}"),
-                format!("Answer question {} or mark it not applicable", i + 1),
-            )
+            ValidationError::new(format!("answers.{i}"), format!("Answer question {} or mark it not applicable", i + 1))
         })
         .collect();
     if open.is_empty() { Ok(()) } else { Err(open) }
@@ -103,19 +92,10 @@ mod tests {
 
     #[test]
     fn an_answer_is_text_or_not_applicable_but_not_both() {
-        assert_eq!(
-            Answer::parse(0, Some(" x "), false).unwrap(),
-            Answer::Answered("x".into())
-        );
-        assert_eq!(
-            Answer::parse(0, Some(" "), true).unwrap(),
-            Answer::NotApplicable
-        );
+        assert_eq!(Answer::parse(0, Some(" x "), false).unwrap(), Answer::Answered("x".into()));
+        assert_eq!(Answer::parse(0, Some(" "), true).unwrap(), Answer::NotApplicable);
         assert_eq!(Answer::parse(0, None, false).unwrap(), Answer::Open);
-        assert_eq!(
-            Answer::parse(4, Some("x"), true).unwrap_err().field,
-            "answers.4"
-        );
+        assert_eq!(Answer::parse(4, Some("x"), true).unwrap_err().field, "answers.4");
     }
 
     #[test]
@@ -125,10 +105,7 @@ mod tests {
         answers[3] = Answer::Open;
         answers[7] = Answer::Open;
         let errs = check_complete(&answers).unwrap_err();
-        assert_eq!(
-            errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
-            ["answers.3", "answers.7"]
-        );
+        assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["answers.3", "answers.7"]);
         answers[3] = Answer::NotApplicable;
         answers[7] = Answer::NotApplicable;
         assert!(check_complete(&answers).is_ok());

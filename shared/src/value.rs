@@ -16,10 +16,7 @@ pub struct ValidationError {
 
 impl ValidationError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 
     /// The same error, reported under a path prefix (`input` + `email` -> `input.email`).
@@ -32,8 +29,7 @@ impl ValidationError {
 }
 
 fn has_control_chars(s: &str) -> bool {
-    s.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
 }
 
 /// An e-mail address, trimmed and lower-cased. Checked for shape only: a local part,
@@ -96,10 +92,7 @@ impl PersonName {
             return Err(ValidationError::new("name", "Enter a name"));
         }
         if s.chars().count() > Self::MAX_CHARS {
-            return Err(ValidationError::new(
-                "name",
-                "Name must be 200 characters or fewer",
-            ));
+            return Err(ValidationError::new("name", "Name must be 200 characters or fewer"));
         }
         if has_control_chars(s) || s.contains('\n') {
             return Err(ValidationError::new("name", "Name must be on one line"));
@@ -139,16 +132,10 @@ impl Text {
             return Ok(None);
         }
         if s.chars().count() > Self::MAX_CHARS {
-            return Err(ValidationError::new(
-                field,
-                "Text must be 20,000 characters or fewer",
-            ));
+            return Err(ValidationError::new(field, "Text must be 20,000 characters or fewer"));
         }
         if has_control_chars(s) {
-            return Err(ValidationError::new(
-                field,
-                "Text contains characters that cannot be stored",
-            ));
+            return Err(ValidationError::new(field, "Text contains characters that cannot be stored"));
         }
         Ok(Some(Self(s.to_owned())))
     }
@@ -169,16 +156,10 @@ impl AsRef<str> for Text {
 pub fn check_new_password(raw: &str) -> Result<(), ValidationError> {
     let n = raw.chars().count();
     if n < 12 {
-        return Err(ValidationError::new(
-            "password",
-            "Password must be at least 12 characters",
-        ));
+        return Err(ValidationError::new("password", "Password must be at least 12 characters"));
     }
     if n > 128 {
-        return Err(ValidationError::new(
-            "password",
-            "Password must be 128 characters or fewer",
-        ));
+        return Err(ValidationError::new("password", "Password must be 128 characters or fewer"));
     }
     Ok(())
 }
@@ -196,16 +177,7 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_rejected_naming_the_field() {
-        for bad in [
-            "",
-            "no-at-sign",
-            "@example.org",
-            "a@nodot",
-            "a@.org",
-            "a@b..org",
-            "a b@c.org",
-            "a@b@c.org",
-        ] {
+        for bad in ["", "no-at-sign", "@example.org", "a@nodot", "a@.org", "a@b..org", "a b@c.org", "a@b@c.org"] {
             let err = Email::parse(bad).unwrap_err();
             assert_eq!(err.field, "email", "{bad}");
         }

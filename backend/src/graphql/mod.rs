@@ -33,19 +33,14 @@ pub fn schema(state: crate::app::AppState) -> ScrSchema {
 
 /// The schema in SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish().sdl()
 }
 
 /// The signed-in caller, or `UNAUTHENTICATED`.
 pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Caller> {
-    ctx.data_opt::<std::sync::Arc<Caller>>()
-        .map(|c| c.as_ref())
-        .ok_or(ApiError::Unauthenticated)
+    ctx.data_opt::<std::sync::Arc<Caller>>().map(|c| c.as_ref()).ok_or(ApiError::Unauthenticated)
 }
 
 pub(crate) fn state<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a crate::app::AppState> {
-    ctx.data::<crate::app::AppState>()
-        .map_err(|_| ApiError::Internal("schema has no state".into()))
+    ctx.data::<crate::app::AppState>().map_err(|_| ApiError::Internal("schema has no state".into()))
 }

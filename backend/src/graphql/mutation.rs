@@ -28,26 +28,17 @@ async fn reload(ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
 #[Object]
 impl Mutation {
     /// Signs in. The token goes in `Authorization: Bearer <token>`.
-    async fn login(
-        &self,
-        ctx: &Context<'_>,
-        email: String,
-        password: String,
-    ) -> GqlResult<LoginResult> {
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<LoginResult> {
         let st = state(ctx)?;
         if password.len() > 1024 {
             return Err(ApiError::Unauthenticated.into());
         }
         let (token, user) = services::login(&st.db, &st.tokens, &email, &password).await?;
-        let caller =
-            crate::context::Caller::load(&st.db, &crate::auth::Subject::User(user.id)).await?;
+        let caller = crate::context::Caller::load(&st.db, &crate::auth::Subject::User(user.id)).await?;
         Ok(LoginResult {
             token,
             expires_at: chrono::Utc::now() + st.tokens.lifetime(),
-            user: UserAccount {
-                user: caller.user,
-                grants: caller.grants,
-            },
+            user: UserAccount { user: caller.user, grants: caller.grants },
         })
     }
 
@@ -65,14 +56,7 @@ impl Mutation {
         category: CategoryGql,
         reasons: String,
     ) -> GqlResult<Review> {
-        services::record_assessment(
-            &state(ctx)?.db,
-            caller(ctx)?,
-            review_id,
-            category.into(),
-            &reasons,
-        )
-        .await?;
+        services::record_assessment(&state(ctx)?.db, caller(ctx)?, review_id, category.into(), &reasons).await?;
         reload(ctx, review_id).await
     }
 
@@ -108,15 +92,7 @@ impl Mutation {
         outcome: Option<NoReviewOutcomeGql>,
         reasons: String,
     ) -> GqlResult<Review> {
-        services::decide(
-            &state(ctx)?.db,
-            caller(ctx)?,
-            review_id,
-            conduct,
-            outcome.map(Into::into),
-            &reasons,
-        )
-        .await?;
+        services::decide(&state(ctx)?.db, caller(ctx)?, review_id, conduct, outcome.map(Into::into), &reasons).await?;
         reload(ctx, review_id).await
     }
 
@@ -128,14 +104,8 @@ impl Mutation {
         sent_on: NaiveDate,
         reasons: Option<String>,
     ) -> GqlResult<Review> {
-        services::record_ofsted_notification(
-            &state(ctx)?.db,
-            caller(ctx)?,
-            review_id,
-            sent_on,
-            reasons.as_deref(),
-        )
-        .await?;
+        services::record_ofsted_notification(&state(ctx)?.db, caller(ctx)?, review_id, sent_on, reasons.as_deref())
+            .await?;
         reload(ctx, review_id).await
     }
 
@@ -148,15 +118,9 @@ impl Mutation {
         note: Option<String>,
         done_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
-        let item = services::update_checklist_item(
-            &state(ctx)?.db,
-            caller(ctx)?,
-            item_id,
-            done,
-            note.as_deref(),
-            done_on,
-        )
-        .await?;
+        let item =
+            services::update_checklist_item(&state(ctx)?.db, caller(ctx)?, item_id, done, note.as_deref(), done_on)
+                .await?;
         reload(ctx, item.review_id).await
     }
 
@@ -169,14 +133,7 @@ impl Mutation {
         user_id: i32,
         assignment: AssignmentGql,
     ) -> GqlResult<Review> {
-        services::appoint(
-            &state(ctx)?.db,
-            caller(ctx)?,
-            review_id,
-            user_id,
-            assignment.into(),
-        )
-        .await?;
+        services::appoint(&state(ctx)?.db, caller(ctx)?, review_id, user_id, assignment.into()).await?;
         reload(ctx, review_id).await
     }
 
@@ -195,28 +152,13 @@ impl Mutation {
         expected_version: i32,
         answers: Vec<TermsAnswerInput>,
     ) -> GqlResult<Review> {
-        let answers: Vec<(Option<String>, bool)> = answers
-            .into_iter()
-            .map(|a| (a.text, a.not_applicable))
-            .collect();
-        services::save_terms(
-            &state(ctx)?.db,
-            caller(ctx)?,
-            review_id,
-            expected_version,
-            &answers,
-        )
-        .await?;
+        let answers: Vec<(Option<String>, bool)> = answers.into_iter().map(|a| (a.text, a.not_applicable)).collect();
+        services::save_terms(&state(ctx)?.db, caller(ctx)?, review_id, expected_version, &answers).await?;
         reload(ctx, review_id).await
     }
 
     /// Stage 7 complete: the Chair approves a version of the terms of reference.
-    async fn approve_terms_of_reference(
-        &self,
-        ctx: &Context<'_>,
-        review_id: i32,
-        version: i32,
-    ) -> GqlResult<Review> {
+    async fn approve_terms_of_reference(&self, ctx: &Context<'_>, review_id: i32, version: i32) -> GqlResult<Review> {
         services::approve_terms(&state(ctx)?.db, caller(ctx)?, review_id, version).await?;
         reload(ctx, review_id).await
     }
@@ -241,15 +183,7 @@ impl Mutation {
         due_on: NaiveDate,
         reason: String,
     ) -> GqlResult<Review> {
-        services::extend_deadline(
-            &state(ctx)?.db,
-            caller(ctx)?,
-            review_id,
-            kind.into(),
-            due_on,
-            &reason,
-        )
-        .await?;
+        services::extend_deadline(&state(ctx)?.db, caller(ctx)?, review_id, kind.into(), due_on, &reason).await?;
         reload(ctx, review_id).await
     }
 
@@ -278,12 +212,7 @@ impl Mutation {
             },
         )
         .await?;
-        let loaded =
-            crate::context::Caller::load(&state(ctx)?.db, &crate::auth::Subject::User(u.id))
-                .await?;
-        Ok(UserAccount {
-            user: loaded.user,
-            grants: loaded.grants,
-        })
+        let loaded = crate::context::Caller::load(&state(ctx)?.db, &crate::auth::Subject::User(u.id)).await?;
+        Ok(UserAccount { user: loaded.user, grants: loaded.grants })
     }
 }

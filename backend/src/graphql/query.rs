@@ -33,13 +33,7 @@ pub enum ReviewOrder {
 /// Refuses a filter or sort on `field` unless the caller may read it as asked on every
 /// review in scope: otherwise the order of results would leak what the field hides.
 fn require_on_all(all: &[ReviewAccess], field: Field, full: bool, what: &str) -> ApiResult<()> {
-    let ok = all.iter().all(|a| {
-        if full {
-            a.full(field)
-        } else {
-            a.read(field).is_ok()
-        }
-    });
+    let ok = all.iter().all(|a| if full { a.full(field) } else { a.read(field).is_ok() });
     if ok {
         Ok(())
     } else {
@@ -75,10 +69,7 @@ impl Query {
     /// Who you are, with your roles.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<UserAccount> {
         let c = caller(ctx)?;
-        Ok(UserAccount {
-            user: c.user.clone(),
-            grants: c.grants.clone(),
-        })
+        Ok(UserAccount { user: c.user.clone(), grants: c.grants.clone() })
     }
 
     /// The reviews you may see, from referral onwards.
@@ -86,19 +77,17 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         stage: Option<StageGql>,
-        #[graphql(desc = "Part of the child's name or an alias; needs full access to names.")]
-        child_name: Option<String>,
+        #[graphql(desc = "Part of the child's name or an alias; needs full access to names.")] child_name: Option<
+            String,
+        >,
         #[graphql(default)] order_by: ReviewOrder,
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
         #[graphql(default = 0, validator(minimum = 0))] offset: i32,
     ) -> GqlResult<Vec<Review>> {
         let c = caller(ctx)?;
         let db = &state(ctx)?.db;
-        let candidates = review::Entity::find()
-            .filter(access::candidates(c))
-            .order_by_asc(review::Column::Id)
-            .all(db)
-            .await?;
+        let candidates =
+            review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::Id).all(db).await?;
         let all = access::for_reviews(db, c, &candidates).await?;
         if stage.is_some() {
             require_on_all(&all, Field::ReviewSummary, false, "filtering by stage")?;
@@ -110,20 +99,12 @@ impl Query {
         if order_by == ReviewOrder::ChildName {
             require_on_all(&all, Field::PersonName, true, "sorting by name")?;
         }
-        let mut children: std::collections::HashMap<i32, person::Model> =
-            std::collections::HashMap::new();
+        let mut children: std::collections::HashMap<i32, person::Model> = std::collections::HashMap::new();
         if needs_names {
-            let found = loaders(ctx)?
-                .load_many(
-                    all.iter()
-                        .map(|a| ByReview::<person::Entity>::of(a.review.id)),
-                )
-                .await?;
+            let found =
+                loaders(ctx)?.load_many(all.iter().map(|a| ByReview::<person::Entity>::of(a.review.id))).await?;
             for (k, people) in found {
-                if let Some(ch) = people
-                    .iter()
-                    .find(|p| p.relationship == Relationship::Child.as_str())
-                {
+                if let Some(ch) = people.iter().find(|p| p.relationship == Relationship::Child.as_str()) {
                     children.insert(k.0, ch.clone());
                 }
             }
@@ -136,38 +117,22 @@ impl Query {
                 needle.as_ref().is_none_or(|n| {
                     children.get(&a.review.id).is_some_and(|ch| {
                         ch.name.to_lowercase().contains(n)
-                            || parse_aliases(&ch.aliases)
-                                .iter()
-                                .any(|x| x.to_lowercase().contains(n))
+                            || parse_aliases(&ch.aliases).iter().any(|x| x.to_lowercase().contains(n))
                     })
                 })
             })
             .collect();
         match order_by {
-            ReviewOrder::ReferredOnDesc => list.sort_by(|a, b| {
-                b.review
-                    .referred_on
-                    .cmp(&a.review.referred_on)
-                    .then(b.review.id.cmp(&a.review.id))
-            }),
-            ReviewOrder::ReferredOnAsc => list.sort_by(|a, b| {
-                a.review
-                    .referred_on
-                    .cmp(&b.review.referred_on)
-                    .then(a.review.id.cmp(&b.review.id))
-            }),
-            ReviewOrder::Reference => {
-                list.sort_by(|a, b| a.review.reference.cmp(&b.review.reference))
+            ReviewOrder::ReferredOnDesc => {
+                list.sort_by(|a, b| b.review.referred_on.cmp(&a.review.referred_on).then(b.review.id.cmp(&a.review.id)))
             }
-            ReviewOrder::ChildName => {
-                list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase()))
+            ReviewOrder::ReferredOnAsc => {
+                list.sort_by(|a, b| a.review.referred_on.cmp(&b.review.referred_on).then(a.review.id.cmp(&b.review.id)))
             }
+            ReviewOrder::Reference => list.sort_by(|a, b| a.review.reference.cmp(&b.review.reference)),
+            ReviewOrder::ChildName => list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase())),
         }
-        let page: Vec<ReviewAccess> = list
-            .into_iter()
-            .skip(offset as usize)
-            .take(first as usize)
-            .collect();
+        let page: Vec<ReviewAccess> = list.into_iter().skip(offset as usize).take(first as usize).collect();
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
         crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
         Ok(page.into_iter().map(|a| Review(Arc::new(a))).collect())
@@ -191,31 +156,18 @@ impl Query {
         let found = crate::services::alerts(&state(ctx)?.db, c, today).await?;
         let mut ids: Vec<i32> = found.iter().map(|(a, _, _)| a.review.id).collect();
         ids.dedup();
-        crate::loaders::prefetch(
-            loaders(ctx)?,
-            &ids,
-            wanted(&ctx.look_ahead().field("review")),
-        )
-        .await?;
+        crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("review"))).await?;
         Ok(found
             .into_iter()
             .map(|(a, d, at_risk_days)| DeadlineAlert {
                 review: Review(a),
-                deadline: Deadline {
-                    row: d,
-                    today,
-                    at_risk_days,
-                },
+                deadline: Deadline { row: d, today, at_risk_days },
             })
             .collect())
     }
 
     /// What the criteria engine proposes for a set of facts (nothing is stored).
-    async fn criteria_proposal(
-        &self,
-        ctx: &Context<'_>,
-        facts: ReferralFactsInput,
-    ) -> GqlResult<Proposal> {
+    async fn criteria_proposal(&self, ctx: &Context<'_>, facts: ReferralFactsInput) -> GqlResult<Proposal> {
         caller(ctx)?;
         Ok(shared::criteria::assess(&facts.into()).into())
     }
@@ -254,10 +206,7 @@ impl Query {
             return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()).into());
         }
         let db = &state(ctx)?.db;
-        let users = user::Entity::find()
-            .order_by_asc(user::Column::Name)
-            .all(db)
-            .await?;
+        let users = user::Entity::find().order_by_asc(user::Column::Name).all(db).await?;
         let grants = role_grant::Entity::find().all(db).await?;
         Ok(users
             .into_iter()
@@ -279,28 +228,15 @@ impl Query {
     }
 
     /// Users who could be appointed to a review: name, job title and agency only.
-    async fn appointable_users(
-        &self,
-        ctx: &Context<'_>,
-        review_id: i32,
-    ) -> GqlResult<Vec<UserAccount>> {
+    async fn appointable_users(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Vec<UserAccount>> {
         let c = caller(ctx)?;
         let db = &state(ctx)?.db;
         let a = access::for_review(db, c, review_id).await?;
         if !shared::policy::may_any(&a.capacities, Operation::Appoint) {
             return Err(ApiError::Forbidden(Operation::Appoint.title().to_lowercase()).into());
         }
-        let users = user::Entity::find()
-            .filter(user::Column::Active.eq(true))
-            .order_by_asc(user::Column::Name)
-            .all(db)
-            .await?;
-        Ok(users
-            .into_iter()
-            .map(|u| UserAccount {
-                user: u,
-                grants: Vec::new(),
-            })
-            .collect())
+        let users =
+            user::Entity::find().filter(user::Column::Active.eq(true)).order_by_asc(user::Column::Name).all(db).await?;
+        Ok(users.into_iter().map(|u| UserAccount { user: u, grants: Vec::new() }).collect())
     }
 }

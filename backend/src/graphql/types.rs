@@ -19,8 +19,7 @@ use crate::errors::{ApiError, ApiResult, GqlResult};
 use crate::loaders::{ById, ByReview, ExtensionsOf, RequestLoader};
 
 pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a RequestLoader> {
-    ctx.data::<RequestLoader>()
-        .map_err(|_| ApiError::Internal("request has no loaders".into()))
+    ctx.data::<RequestLoader>().map_err(|_| ApiError::Internal("request has no loaders".into()))
 }
 
 pub(crate) async fn rows<E>(ctx: &Context<'_>, review_id: i32) -> ApiResult<Arc<Vec<E::Model>>>
@@ -28,10 +27,7 @@ where
     E: crate::loaders::ReviewChild + Send + Sync + 'static,
     E::Model: Send + Sync + Clone + 'static,
 {
-    Ok(loaders(ctx)?
-        .load_one(ByReview::<E>::of(review_id))
-        .await?
-        .unwrap_or_default())
+    Ok(loaders(ctx)?.load_one(ByReview::<E>::of(review_id)).await?.unwrap_or_default())
 }
 
 pub(crate) async fn by_id<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
@@ -50,10 +46,7 @@ async fn registered_people(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<R
         .map(|p| {
             let mut names = vec![p.name.clone()];
             names.extend(parse_aliases(&p.aliases));
-            RegisteredPerson {
-                label: p.label.clone(),
-                names,
-            }
+            RegisteredPerson { label: p.label.clone(), names }
         })
         .collect())
 }
@@ -63,18 +56,10 @@ pub(crate) fn parse_aliases(json: &str) -> Vec<String> {
 }
 
 /// Free text of `field` as the caller may read it.
-async fn text(
-    ctx: &Context<'_>,
-    access: &ReviewAccess,
-    field: Field,
-    raw: &str,
-) -> ApiResult<String> {
+async fn text(ctx: &Context<'_>, access: &ReviewAccess, field: Field, raw: &str) -> ApiResult<String> {
     match access.read(field)? {
         Access::Full => Ok(raw.to_owned()),
-        _ => Ok(pseudonymise(
-            raw,
-            &registered_people(ctx, access.review.id).await?,
-        )),
+        _ => Ok(pseudonymise(raw, &registered_people(ctx, access.review.id).await?)),
     }
 }
 
@@ -92,8 +77,7 @@ async fn opt_text(
 
 /// The procedure profile of a board; the default one when the stored profile is unreadable.
 pub(crate) fn profile_of(b: &board::Model) -> ProcedureProfile {
-    serde_json::from_str(&b.procedure_profile)
-        .unwrap_or_else(|_| ProcedureProfile::working_together_2010())
+    serde_json::from_str(&b.procedure_profile).unwrap_or_else(|_| ProcedureProfile::working_together_2010())
 }
 
 pub struct Board(pub board::Model);
@@ -127,9 +111,7 @@ impl Agency {
         &self.0.kind
     }
     async fn board(&self, ctx: &Context<'_>) -> GqlResult<Option<Board>> {
-        Ok(by_id::<board::Entity>(ctx, self.0.board_id)
-            .await?
-            .map(Board))
+        Ok(by_id::<board::Entity>(ctx, self.0.board_id).await?.map(Board))
     }
 }
 
@@ -232,9 +214,7 @@ impl Review {
     }
     async fn lead_board(&self, ctx: &Context<'_>) -> GqlResult<Option<Board>> {
         self.summary()?;
-        Ok(by_id::<board::Entity>(ctx, self.r().lead_board_id)
-            .await?
-            .map(Board))
+        Ok(by_id::<board::Entity>(ctx, self.r().lead_board_id).await?.map(Board))
     }
     async fn partner_boards(&self, ctx: &Context<'_>) -> GqlResult<Vec<Board>> {
         self.summary()?;
@@ -248,13 +228,7 @@ impl Review {
     async fn involved_agencies(&self, ctx: &Context<'_>) -> GqlResult<Vec<Agency>> {
         self.summary()?;
         let links = rows::<review_agency::Entity>(ctx, self.r().id).await?;
-        let found = loaders(ctx)?
-            .load_many(
-                links
-                    .iter()
-                    .map(|l| ById::<agency::Entity>::of(l.agency_id)),
-            )
-            .await?;
+        let found = loaders(ctx)?.load_many(links.iter().map(|l| ById::<agency::Entity>::of(l.agency_id))).await?;
         let mut out: Vec<Agency> = found.into_values().map(Agency).collect();
         out.sort_by_key(|a| a.0.id);
         Ok(out)
@@ -269,17 +243,9 @@ impl Review {
     }
     /// What you may do to this review now (role and stage both allowing).
     async fn allowed_operations(&self) -> Vec<OperationGql> {
-        self.0
-            .allowed_operations()
-            .into_iter()
-            .map(Into::into)
-            .collect()
+        self.0.allowed_operations().into_iter().map(Into::into).collect()
     }
-    async fn deadlines(
-        &self,
-        ctx: &Context<'_>,
-        as_of: Option<NaiveDate>,
-    ) -> GqlResult<Vec<Deadline>> {
+    async fn deadlines(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<Vec<Deadline>> {
         self.0.read(Field::Deadlines)?;
         let at_risk_days = match by_id::<board::Entity>(ctx, self.r().lead_board_id).await? {
             Some(b) => profile_of(&b).at_risk_days,
@@ -289,11 +255,7 @@ impl Review {
         Ok(rows::<deadline::Entity>(ctx, self.r().id)
             .await?
             .iter()
-            .map(|d| Deadline {
-                row: d.clone(),
-                today,
-                at_risk_days,
-            })
+            .map(|d| Deadline { row: d.clone(), today, at_risk_days })
             .collect())
     }
     async fn people(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
@@ -301,10 +263,7 @@ impl Review {
         Ok(rows::<person::Entity>(ctx, self.r().id)
             .await?
             .iter()
-            .map(|p| Person {
-                row: p.clone(),
-                access: self.0.clone(),
-            })
+            .map(|p| Person { row: p.clone(), access: self.0.clone() })
             .collect())
     }
     /// The child the review is about.
@@ -314,20 +273,14 @@ impl Review {
             .await?
             .iter()
             .find(|p| p.relationship == Relationship::Child.as_str())
-            .map(|p| Person {
-                row: p.clone(),
-                access: self.0.clone(),
-            }))
+            .map(|p| Person { row: p.clone(), access: self.0.clone() }))
     }
     async fn referral(&self, ctx: &Context<'_>) -> GqlResult<Option<Referral>> {
         self.summary()?;
         Ok(rows::<referral::Entity>(ctx, self.r().id)
             .await?
             .first()
-            .map(|r| Referral {
-                row: r.clone(),
-                access: self.0.clone(),
-            }))
+            .map(|r| Referral { row: r.clone(), access: self.0.clone() }))
     }
     /// Every criteria assessment recorded, oldest first.
     async fn criteria_assessments(&self, ctx: &Context<'_>) -> GqlResult<Vec<CriteriaAssessment>> {
@@ -336,9 +289,7 @@ impl Review {
         let mut out = Vec::new();
         for a in list.iter() {
             out.push(CriteriaAssessment {
-                category: criteria::Category::parse(&a.category)
-                    .unwrap_or(criteria::Category::NotMet)
-                    .into(),
+                category: criteria::Category::parse(&a.category).unwrap_or(criteria::Category::NotMet).into(),
                 engine_category: criteria::Category::parse(&a.engine_category)
                     .unwrap_or(criteria::Category::NotMet)
                     .into(),
@@ -356,11 +307,7 @@ impl Review {
         };
         Ok(Some(Recommendation {
             conduct: r.conduct,
-            alternative: r
-                .alternative
-                .as_deref()
-                .and_then(NoReviewOutcome::parse)
-                .map(Into::into),
+            alternative: r.alternative.as_deref().and_then(NoReviewOutcome::parse).map(Into::into),
             scope: opt_text(ctx, &self.0, Field::Recommendation, r.scope.as_deref()).await?,
             reasons: text(ctx, &self.0, Field::Recommendation, &r.reasons).await?,
             recommended_at: r.recommended_at,
@@ -374,19 +321,12 @@ impl Review {
         };
         Ok(Some(ChairDecision {
             conduct: d.conduct,
-            outcome: d
-                .outcome
-                .as_deref()
-                .and_then(NoReviewOutcome::parse)
-                .map(Into::into),
+            outcome: d.outcome.as_deref().and_then(NoReviewOutcome::parse).map(Into::into),
             reasons: text(ctx, &self.0, Field::ChairDecision, &d.reasons).await?,
             decided_on: d.decided_on,
         }))
     }
-    async fn ofsted_notification(
-        &self,
-        ctx: &Context<'_>,
-    ) -> GqlResult<Option<OfstedNotification>> {
+    async fn ofsted_notification(&self, ctx: &Context<'_>) -> GqlResult<Option<OfstedNotification>> {
         self.0.read(Field::OfstedNotification)?;
         let list = rows::<notification::Entity>(ctx, self.r().id).await?;
         let Some(n) = list.iter().rev().find(|n| n.recipient == "ofsted") else {
@@ -394,13 +334,7 @@ impl Review {
         };
         Ok(Some(OfstedNotification {
             subject: n.subject.clone(),
-            reasons: opt_text(
-                ctx,
-                &self.0,
-                Field::OfstedNotification,
-                n.reasons.as_deref(),
-            )
-            .await?,
+            reasons: opt_text(ctx, &self.0, Field::OfstedNotification, n.reasons.as_deref()).await?,
             sent_on: n.sent_on,
             terms_sent_on: n.terms_sent_on,
         }))
@@ -412,9 +346,7 @@ impl Review {
         for i in list.iter() {
             out.push(SetupChecklistItem {
                 id: i.id,
-                item: ChecklistItem::parse(&i.item)
-                    .unwrap_or(ChecklistItem::AgenciesNotified)
-                    .into(),
+                item: ChecklistItem::parse(&i.item).unwrap_or(ChecklistItem::AgenciesNotified).into(),
                 agency_id: i.agency_id,
                 done: i.done,
                 done_on: i.done_on,
@@ -442,11 +374,8 @@ impl Review {
             let job_title = u.as_ref().and_then(|u| u.job_title.clone());
             // 11.16: only the panel chair and the overview author are named to outsiders;
             // panel members by job title and employer.
-            let named = access == Access::Full
-                || matches!(
-                    assignment,
-                    Assignment::PanelChair | Assignment::OverviewAuthor
-                );
+            let named =
+                access == Access::Full || matches!(assignment, Assignment::PanelChair | Assignment::OverviewAuthor);
             out.push(Appointment {
                 id: a.id,
                 assignment: assignment.into(),
@@ -460,11 +389,7 @@ impl Review {
         Ok(out)
     }
     /// The terms of reference: the latest version, or the one asked for.
-    async fn terms_of_reference(
-        &self,
-        ctx: &Context<'_>,
-        version: Option<i32>,
-    ) -> GqlResult<Option<TermsOfReference>> {
+    async fn terms_of_reference(&self, ctx: &Context<'_>, version: Option<i32>) -> GqlResult<Option<TermsOfReference>> {
         self.0.read(Field::TermsOfReference)?;
         let list = rows::<terms_of_reference::Entity>(ctx, self.r().id).await?;
         let latest = list.iter().map(|t| t.version).max().unwrap_or(0);
@@ -473,8 +398,7 @@ impl Review {
             None => list.iter().max_by_key(|t| t.version),
         };
         let Some(t) = found else { return Ok(None) };
-        let stored: Vec<crate::services::StoredAnswer> =
-            serde_json::from_str(&t.answers).unwrap_or_default();
+        let stored: Vec<crate::services::StoredAnswer> = serde_json::from_str(&t.answers).unwrap_or_default();
         let mut answers = Vec::new();
         for (i, q) in shared::terms::QUESTIONS.iter().enumerate() {
             let a = stored.get(i).cloned().unwrap_or_default();
@@ -497,11 +421,7 @@ impl Review {
     /// Every saved version number, oldest first.
     async fn terms_of_reference_versions(&self, ctx: &Context<'_>) -> GqlResult<Vec<i32>> {
         self.0.read(Field::TermsOfReference)?;
-        Ok(rows::<terms_of_reference::Entity>(ctx, self.r().id)
-            .await?
-            .iter()
-            .map(|t| t.version)
-            .collect())
+        Ok(rows::<terms_of_reference::Entity>(ctx, self.r().id).await?.iter().map(|t| t.version).collect())
     }
     /// Every change made to the review, oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> GqlResult<Vec<AuditEntry>> {
@@ -526,9 +446,7 @@ impl Person {
         &self.row.label
     }
     async fn relationship(&self) -> RelationshipGql {
-        Relationship::parse(&self.row.relationship)
-            .unwrap_or(Relationship::HouseholdMember)
-            .into()
+        Relationship::parse(&self.row.relationship).unwrap_or(Relationship::HouseholdMember).into()
     }
     /// The real name; the label when you may see only pseudonymised identities.
     async fn name(&self) -> GqlResult<String> {
@@ -573,13 +491,7 @@ impl Referral {
 #[Object]
 impl Referral {
     async fn circumstances(&self, ctx: &Context<'_>) -> GqlResult<String> {
-        Ok(text(
-            ctx,
-            &self.access,
-            Field::ReferralCircumstances,
-            &self.row.circumstances,
-        )
-        .await?)
+        Ok(text(ctx, &self.access, Field::ReferralCircumstances, &self.row.circumstances).await?)
     }
     async fn facts(&self) -> GqlResult<ReferralFactsView> {
         self.access.read(Field::ReferralFacts)?;
@@ -641,11 +553,7 @@ pub struct Proposal {
 
 impl From<criteria::Proposal> for Proposal {
     fn from(p: criteria::Proposal) -> Self {
-        Self {
-            category: p.category.into(),
-            reasons: p.reasons,
-            missing: p.missing,
-        }
+        Self { category: p.category.into(), reasons: p.reasons, missing: p.missing }
     }
 }
 
@@ -737,9 +645,7 @@ pub struct Deadline {
 #[Object]
 impl Deadline {
     async fn kind(&self) -> DeadlineKindGql {
-        DeadlineKind::parse(&self.row.kind)
-            .unwrap_or(DeadlineKind::Completion)
-            .into()
+        DeadlineKind::parse(&self.row.kind).unwrap_or(DeadlineKind::Completion).into()
     }
     async fn review_id(&self) -> i32 {
         self.row.review_id
@@ -757,23 +663,14 @@ impl Deadline {
         self.row.met_on
     }
     async fn status(&self) -> DeadlineStatusGql {
-        dl::status(
-            self.row.due_on,
-            self.row.met_on,
-            self.today,
-            self.at_risk_days,
-        )
-        .into()
+        dl::status(self.row.due_on, self.row.met_on, self.today, self.at_risk_days).into()
     }
     /// Days until due (negative when overdue).
     async fn days_left(&self) -> i64 {
         (self.row.due_on - self.today).num_days()
     }
     async fn extensions(&self, ctx: &Context<'_>) -> GqlResult<Vec<DeadlineExtension>> {
-        let list = loaders(ctx)?
-            .load_one(ExtensionsOf(self.row.id))
-            .await?
-            .unwrap_or_default();
+        let list = loaders(ctx)?.load_one(ExtensionsOf(self.row.id)).await?.unwrap_or_default();
         Ok(list
             .iter()
             .map(|e| DeadlineExtension {

@@ -41,18 +41,12 @@ macro_rules! on_both_databases {
 
 fn unique() -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst),
-        chrono::Utc::now().timestamp_micros()
-    )
+    format!("{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), chrono::Utc::now().timestamp_micros())
 }
 
 /// The PostgreSQL server the tests create their databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("SCR_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("SCR_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 /// Drops the test's PostgreSQL database (or SQLite file) when the test ends.
@@ -73,17 +67,11 @@ impl Drop for Cleanup {
                 let name = self.name.clone();
                 // Drop runs inside the test's runtime: use a thread with its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                     rt.block_on(async {
                         if let Ok(admin) = sea_orm::Database::connect(postgres_admin_url()).await {
-                            let _ = admin
-                                .execute_unprepared(&format!(
-                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                                ))
-                                .await;
+                            let _ =
+                                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                         }
                     });
                 })
@@ -108,20 +96,14 @@ pub async fn fresh_database(backend: Backend) -> (String, Cleanup) {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("scr_test_{}.db", unique()));
             let p = path.to_string_lossy().to_string();
-            (
-                format!("sqlite://{p}?mode=rwc"),
-                Cleanup { backend, name: p },
-            )
+            (format!("sqlite://{p}?mode=rwc"), Cleanup { backend, name: p })
         }
         Backend::Postgres => {
             let name = format!("scr_test_{}", unique());
             let admin = sea_orm::Database::connect(postgres_admin_url())
                 .await
                 .expect("PostgreSQL must be running for the tests (.ci/run starts it); set SCR_TEST_POSTGRES_URL to point elsewhere");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
             let base = postgres_admin_url();
             let url = match base.rsplit_once('/') {
                 Some((server, _)) => format!("{server}/{name}"),
@@ -138,10 +120,7 @@ impl TestApp {
         Self::spawn_with(backend, None).await
     }
 
-    pub async fn spawn_with(
-        backend: Backend,
-        external: Option<backend::auth::ExternalIdp>,
-    ) -> Self {
+    pub async fn spawn_with(backend: Backend, external: Option<backend::auth::ExternalIdp>) -> Self {
         let (url, cleanup) = fresh_database(backend).await;
         let mut db = backend::db::connect(&url).await.unwrap();
         backend::db::migrate(&db).await.unwrap();
@@ -151,55 +130,31 @@ impl TestApp {
         db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
             if std::env::var_os("SCR_TEST_PRINT_SQL").is_some() {
-                eprintln!(
-                    "SQL: {}",
-                    info.statement.sql.chars().take(120).collect::<String>()
-                );
+                eprintln!("SQL: {}", info.statement.sql.chars().take(120).collect::<String>());
             }
         });
         let tokens = Tokens::new(SECRET.to_vec(), chrono::Duration::minutes(15), external).unwrap();
-        let router = app(AppState {
-            db: db.clone(),
-            tokens: tokens.clone(),
-        });
-        Self {
-            router,
-            db,
-            tokens,
-            statements,
-            backend,
-            _cleanup: cleanup,
-        }
+        let router = app(AppState { db: db.clone(), tokens: tokens.clone() });
+        Self { router, db, tokens, statements, backend, _cleanup: cleanup }
     }
 
     /// Posts a GraphQL request; returns the HTTP status and the JSON body.
     pub async fn post(&self, token: Option<&str>, body: Value) -> (StatusCode, Value) {
         let body = body.to_string();
-        let mut req = Request::post("/graphql")
-            .header("content-type", "application/json")
-            .header("content-length", body.len());
+        let mut req =
+            Request::post("/graphql").header("content-type", "application/json").header("content-length", body.len());
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::from(body.to_string())).unwrap())
-            .await
-            .unwrap();
+        let res = self.router.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
         let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let v = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
         (status, v)
     }
 
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let (status, v) = self
-            .post(token, json!({ "query": query, "variables": variables }))
-            .await;
+        let (status, v) = self.post(token, json!({ "query": query, "variables": variables })).await;
         assert_eq!(status, StatusCode::OK, "{v}");
         v
     }
@@ -219,10 +174,7 @@ impl TestApp {
                 json!({"e": email, "p": PASSWORD}),
             )
             .await;
-        v["data"]["login"]["token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("login failed for {email}: {v}"))
-            .to_owned()
+        v["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed for {email}: {v}")).to_owned()
     }
 
     pub async fn user_id(&self, email: &str) -> i32 {
@@ -239,16 +191,8 @@ impl TestApp {
     /// Id of the demo review at `stage` (e.g. "TERMS_AGREED"), as the chair sees it.
     pub async fn review_at(&self, stage: &str) -> i32 {
         let chair = self.login("chair@scr.example").await;
-        let d = self
-            .ok(
-                &chair,
-                "query($s:Stage){reviews(stage:$s){id}}",
-                json!({"s": stage}),
-            )
-            .await;
-        d["reviews"][0]["id"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no demo review at {stage}")) as i32
+        let d = self.ok(&chair, "query($s:Stage){reviews(stage:$s){id}}", json!({"s": stage})).await;
+        d["reviews"][0]["id"].as_i64().unwrap_or_else(|| panic!("no demo review at {stage}")) as i32
     }
 
     pub fn statements(&self) -> usize {
@@ -258,20 +202,13 @@ impl TestApp {
 
 /// The first error's `extensions.code`, or "" when there is none.
 pub fn code(v: &Value) -> String {
-    v["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("")
-        .to_owned()
+    v["errors"][0]["extensions"]["code"].as_str().unwrap_or("").to_owned()
 }
 
 /// Every error code in a response.
 pub fn codes(v: &Value) -> Vec<String> {
     v["errors"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
+        .map(|a| a.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
         .unwrap_or_default()
 }
