@@ -396,7 +396,31 @@ async fn filtering_or_sorting_on_a_field_the_caller_cannot_read_is_refused(b: Ba
     assert_eq!(names, sorted);
 }
 
+async fn each_workspace_queue_is_refused_to_other_roles(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    for (query, owner) in [
+        ("{ panelQueue { stage } }", "panel@scr.example"),
+        ("{ chairQueue { stage } }", "chair@scr.example"),
+        ("{ managerQueue { stage } }", "manager@scr.example"),
+    ] {
+        let token = app.login(owner).await;
+        let d = app.ok(&token, query, json!({})).await;
+        let list = d.as_object().unwrap().values().next().unwrap().as_array().unwrap().clone();
+        assert!(!list.is_empty(), "{owner} has work in the demo");
+        for other in ["imr.author@scr.example", "partner@scr.example", "admin@scr.example"] {
+            let t = app.login(other).await;
+            assert_eq!(code(&app.gql(Some(&t), query, json!({})).await), "FORBIDDEN", "{other} {query}");
+        }
+    }
+    let chair = app.login("chair@scr.example").await;
+    let d = app.ok(&chair, "{ chairQueue { stage } }", json!({})).await;
+    for r in d["chairQueue"].as_array().unwrap() {
+        assert!(r["stage"] == "RECOMMENDED" || r["stage"] == "SET_UP", "{r}");
+    }
+}
+
 on_both_databases!(
+    each_workspace_queue_is_refused_to_other_roles,
     every_capacity_gets_exactly_its_policy_cell_for_every_field,
     every_capacity_may_take_exactly_the_operations_of_its_policy_row,
     a_partner_board_never_receives_the_real_identity_of_child_or_family,

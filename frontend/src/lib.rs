@@ -1,9 +1,27 @@
-//! The browser client of the Serious Case Review system (Leptos, client-side
-//! rendered, compiled to WebAssembly).
+//! The browser client of the Serious Case Review system: Leptos, client-side
+//! rendered, compiled to WebAssembly and served by `scr serve`.
 //!
-//! Not built yet: the workspaces, sign-in and the WebAssembly build arrive with the
-//! client's own piece of work. Until then this crate only proves that the domain
-//! crate it will share with the server builds here, so nothing in it is shown to
-//! users.
+//! `gql` (the operations) and `format` (presentation rules) build on every target
+//! and are tested on the host; the user interface builds for the browser only.
 
-pub use shared;
+pub mod format;
+pub mod gql;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod routes;
+#[cfg(target_arch = "wasm32")]
+mod session;
+
+/// Starts the client when the module loads.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, Object};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::policy::{Field, Operation};
+use shared::role::Role;
 use shared::stage::Relationship;
 
 use super::enums::*;
@@ -42,6 +43,26 @@ fn require_on_all(all: &[ReviewAccess], field: Field, full: bool, what: &str) ->
             field.title().to_lowercase()
         )))
     }
+}
+
+/// The reviews on which the caller may take one of `ops` now, for a workspace that
+/// only holders of `role` have (others are refused, not shown an empty queue).
+async fn queue(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<Vec<Review>> {
+    let c = caller(ctx)?;
+    if !c.has_role(role) {
+        return Err(ApiError::Forbidden(format!("the {} workspace", role.title())).into());
+    }
+    let db = &state(ctx)?.db;
+    let candidates =
+        review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::ReferredOn).all(db).await?;
+    let list: Vec<ReviewAccess> = access::for_reviews(db, c, &candidates)
+        .await?
+        .into_iter()
+        .filter(|a| a.allowed_operations().iter().any(|op| ops.contains(op)))
+        .collect();
+    let ids: Vec<i32> = list.iter().map(|a| a.review.id).collect();
+    crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
+    Ok(list.into_iter().map(|a| Review(Arc::new(a))).collect())
 }
 
 /// Which relations of the reviews a selection asks for.
@@ -136,6 +157,27 @@ impl Query {
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
         crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
         Ok(page.into_iter().map(|a| Review(Arc::new(a))).collect())
+    }
+
+    /// The Initial Panel's queue: referrals waiting for an assessment or a
+    /// recommendation. Only Initial Panel members have it.
+    async fn panel_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
+        queue(ctx, Role::InitialPanelMember, &[Operation::RecordAssessment, Operation::RecordRecommendation]).await
+    }
+
+    /// The Board Chair's queue: decisions and terms of reference awaiting approval.
+    async fn chair_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
+        queue(ctx, Role::BoardChair, &[Operation::DecideReview, Operation::ApproveTermsOfReference]).await
+    }
+
+    /// The Business Manager's queue: notifications, set-up and appointments to do.
+    async fn manager_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
+        queue(
+            ctx,
+            Role::BusinessManager,
+            &[Operation::RecordOfstedNotification, Operation::UpdateSetupChecklist, Operation::RecordTermsSent],
+        )
+        .await
     }
 
     /// One review; `NOT_FOUND` when it does not exist or you may not see it.

@@ -1,0 +1,68 @@
+//! Presentation rules shared by every page: UK dates, day counts, tag colours.
+//! Pure functions, tested on the host.
+
+use shared::deadline::DeadlineStatus;
+
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/// `2026-03-04` -> `4 March 2026`, the GOV.UK style for dates. Anything else is shown as it came.
+pub fn uk_date(iso: &str) -> String {
+    let date = iso.get(..10).unwrap_or(iso);
+    let mut parts = date.split('-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else { return iso.to_owned() };
+    match (m.parse::<usize>(), d.parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => iso.to_owned(),
+    }
+}
+
+/// "3 days left", "due today", "2 days overdue".
+pub fn days_left(days: i64) -> String {
+    match days {
+        0 => "due today".to_owned(),
+        1 => "1 day left".to_owned(),
+        d if d > 1 => format!("{d} days left"),
+        -1 => "1 day overdue".to_owned(),
+        d => format!("{} days overdue", -d),
+    }
+}
+
+/// The GOV.UK tag modifier for a deadline status.
+pub fn status_tag(s: DeadlineStatus) -> &'static str {
+    match s {
+        DeadlineStatus::OnTrack => "govuk-tag govuk-tag--blue",
+        DeadlineStatus::AtRisk => "govuk-tag govuk-tag--yellow",
+        DeadlineStatus::Overdue => "govuk-tag govuk-tag--red",
+        DeadlineStatus::Met => "govuk-tag govuk-tag--green",
+        DeadlineStatus::MetLate => "govuk-tag govuk-tag--orange",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_shown_the_uk_way() {
+        assert_eq!(uk_date("2026-03-04"), "4 March 2026");
+        assert_eq!(uk_date("2026-12-25T10:00:00+00:00"), "25 December 2026");
+        assert_eq!(uk_date("not a date"), "not a date");
+        assert_eq!(uk_date("2026-13-01"), "2026-13-01");
+    }
+
+    #[test]
+    fn day_counts_read_as_sentences() {
+        assert_eq!(days_left(0), "due today");
+        assert_eq!(days_left(1), "1 day left");
+        assert_eq!(days_left(9), "9 days left");
+        assert_eq!(days_left(-1), "1 day overdue");
+        assert_eq!(days_left(-12), "12 days overdue");
+    }
+
+    #[test]
+    fn overdue_is_red_and_at_risk_is_yellow() {
+        assert!(status_tag(DeadlineStatus::Overdue).ends_with("red"));
+        assert!(status_tag(DeadlineStatus::AtRisk).ends_with("yellow"));
+    }
+}

@@ -1,0 +1,79 @@
+//! The GraphQL operations the client sends: generated from
+//! `graphql/operations.graphql` and checked against the checked-in `schema.graphql`
+//! at compile time, so a schema change that breaks the client fails the build.
+//! Enums are the `shared` crate's own, so the client and the server agree on them.
+
+#![allow(clippy::all, clippy::pedantic, missing_docs)]
+
+use graphql_client::GraphQLQuery;
+
+type NaiveDate = String;
+type DateTime = String;
+type Stage = shared::stage::Stage;
+type Capacity = shared::role::Capacity;
+type Operation = shared::policy::Operation;
+type Role = shared::role::Role;
+type Assignment = shared::role::Assignment;
+type DeadlineKind = shared::deadline::DeadlineKind;
+type DeadlineStatus = shared::deadline::DeadlineStatus;
+type CriteriaCategory = shared::criteria::Category;
+type AbuseOrNeglect = shared::criteria::AbuseOrNeglect;
+type CustodySetting = shared::criteria::CustodySetting;
+type HarmCategory = shared::criteria::HarmCategory;
+type Indicator = shared::criteria::Indicator;
+type NoReviewOutcome = shared::stage::NoReviewOutcome;
+type ChecklistItemKind = shared::stage::ChecklistItem;
+type Relationship = shared::stage::Relationship;
+
+macro_rules! operations {
+    ($($name:ident),* $(,)?) => {$(
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/operations.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone",
+            extern_enums(
+                "Stage", "Capacity", "Operation", "Role", "Assignment", "DeadlineKind", "DeadlineStatus",
+                "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",
+                "NoReviewOutcome", "ChecklistItemKind", "Relationship"
+            )
+        )]
+        pub struct $name;
+    )*};
+}
+
+operations!(
+    Login,
+    Me,
+    Dashboard,
+    Directory,
+    CriteriaProposal,
+    SubmitReferral,
+    ReviewHeader,
+    ReviewDeadlines,
+    ReviewPeople,
+    ReviewPeopleDetails,
+    ReviewReferral,
+    ReviewFacts,
+    ReviewAssessments,
+    ReviewRecommendation,
+    ReviewDecision,
+    ReviewNotification,
+    ReviewChecklist,
+    ReviewAppointments,
+    ReviewTerms,
+    AppointableUsers,
+    TermsQuestions,
+    RecordCriteriaAssessment,
+    RecordRecommendation,
+    DecideReview,
+    RecordOfstedNotification,
+    UpdateSetupChecklistItem,
+    Appoint,
+    CompleteSetUp,
+    SaveTermsOfReference,
+    ApproveTermsOfReference,
+    RecordTermsSentToOfsted,
+    Users,
+);
