@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the product: builds `scr`, loads the demo data into the SQLite file scr.db
-# (created when missing) and serves the API on http://127.0.0.1:8080.
+# (created when missing), builds the browser client when it is missing or stale,
+# and serves both on http://127.0.0.1:8080.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -9,6 +10,7 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+scripts/build-client.sh --if-stale
 cargo build --release -p backend --bin scr
 scr=target/release/scr
 export DATABASE_URL="${DATABASE_URL:-sqlite://scr.db?mode=rwc}"
@@ -18,6 +20,7 @@ export SCR_BIND="${SCR_BIND:-127.0.0.1:8080}"
 cat <<INFO
 
 Serious Case Review system
+  Open http://$SCR_BIND/ in a browser
   API (GraphiQL in the browser): http://$SCR_BIND/graphql
   Database: $DATABASE_URL
 

@@ -7,11 +7,14 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use std::path::PathBuf;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::Tokens;
 use crate::context::Caller;
@@ -33,14 +36,69 @@ struct App {
     schema: ScrSchema,
 }
 
+/// The API alone.
 pub fn app(state: AppState) -> Router {
+    app_with_client(state, None)
+}
+
+/// The API, and the browser client from `client` (a `scripts/build-client.sh`
+/// output folder) at `/` with the SPA fallback.
+pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
     let schema = graphql::schema(state.clone());
-    Router::new()
+    let api = Router::new()
         .route("/graphql", get(graphiql).post(graphql_handler))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .with_state(App { state, schema })
+        .with_state(App { state, schema });
+    let router = match client {
+        Some(dir) => api.merge(client::routes(&dir)),
+        None => api.fallback(|| async { (StatusCode::NOT_FOUND, "Not found") }),
+    };
+    router
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+}
+
+/// Serving the browser client: hashed assets cached for a year (their names change
+/// with their content), everything else answered with `index.html`, never cached,
+/// under a Content-Security-Policy that lets in this origin's script and WebAssembly
+/// and nothing else.
+mod client {
+    use std::path::Path;
+
+    use axum::Router;
+    use axum::http::{HeaderValue, header};
+    use tower_http::services::{ServeDir, ServeFile};
+    use tower_http::set_header::SetResponseHeaderLayer;
+
+    pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+        font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    pub fn routes(dir: &Path) -> Router {
+        let assets = ServeDir::new(dir.join("assets")).precompressed_br().precompressed_gzip();
+        let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+        Router::new()
+            .nest_service(
+                "/assets",
+                tower::ServiceBuilder::new()
+                    .layer(SetResponseHeaderLayer::overriding(
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=31536000, immutable"),
+                    ))
+                    .service(assets),
+            )
+            .fallback_service(
+                tower::ServiceBuilder::new()
+                    .layer(SetResponseHeaderLayer::overriding(
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("no-cache"),
+                    ))
+                    .service(index),
+            )
+            .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+    }
 }
 
 async fn graphiql() -> impl IntoResponse {

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// Lifetime of the tokens this server issues, in minutes.
     #[arg(long, env = "SCR_TOKEN_MINUTES", default_value_t = 15)]
     pub token_minutes: u32,
+    /// Folder of the built browser client (`scripts/build-client.sh` writes `dist`).
+    /// Served at `/` when it holds an `index.html`.
+    #[arg(long, env = "SCR_CLIENT_DIR", default_value = "dist")]
+    pub client_dir: std::path::PathBuf,
     /// Development mode: generate a throw-away token secret when none is set.
     #[arg(long)]
     pub dev: bool,

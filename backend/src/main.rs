@@ -152,7 +152,14 @@ async fn serve(args: ServeArgs) -> CliResult {
     let tokens = auth::Tokens::new(secret, chrono::Duration::minutes(i64::from(args.token_minutes)), external)?;
     let conn = db::connect(&args.db.database_url).await?;
     db::migrate(&conn).await?;
-    let router = app::app(app::AppState { db: conn, tokens });
+    let client = args.client_dir.join("index.html").exists().then(|| args.client_dir.clone());
+    match &client {
+        Some(dir) => tracing::info!(dir = %dir.display(), "serving the browser client"),
+        None => {
+            tracing::warn!(dir = %args.client_dir.display(), "no browser client there (build it with scripts/build-client.sh): serving the API only")
+        }
+    }
+    let router = app::app_with_client(app::AppState { db: conn, tokens }, client);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");

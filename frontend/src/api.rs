@@ -14,7 +14,10 @@ pub enum ApiError {
     NotFound,
     /// Field path -> message, in the server's order.
     Validation(Vec<(String, String)>),
-    Conflict { message: String, current: Option<i64> },
+    Conflict {
+        message: String,
+        current: Option<i64>,
+    },
     WrongStage(String),
     Failed(String),
 }
@@ -25,18 +28,12 @@ impl ApiError {
             ApiError::Unauthenticated => "Your session has ended. Sign in again to continue.".into(),
             ApiError::Forbidden(m) => format!("You do not have access to this: {m}."),
             ApiError::NotFound => "Not found, or you do not have access to it.".into(),
-            ApiError::Validation(list) => list.first().map(|(_, m)| m.clone()).unwrap_or_else(|| "Check your answers".into()),
+            ApiError::Validation(list) => {
+                list.first().map(|(_, m)| m.clone()).unwrap_or_else(|| "Check your answers".into())
+            }
             ApiError::Conflict { message, .. } => message.clone(),
             ApiError::WrongStage(m) => m.clone(),
             ApiError::Failed(m) => m.clone(),
-        }
-    }
-
-    /// The message for one field, when the server named it.
-    pub fn field(&self, name: &str) -> Option<String> {
-        match self {
-            ApiError::Validation(list) => list.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone()),
-            _ => None,
         }
     }
 }
@@ -65,7 +62,10 @@ fn from_graphql(e: &graphql_client::Error) -> ApiError {
                 .unwrap_or_else(|| vec![(String::new(), e.message.clone())]);
             ApiError::Validation(list)
         }
-        "CONFLICT" => ApiError::Conflict { message: e.message.clone(), current: ext.get("currentVersion").and_then(|v| v.as_i64()) },
+        "CONFLICT" => ApiError::Conflict {
+            message: e.message.clone(),
+            current: ext.get("currentVersion").and_then(|v| v.as_i64()),
+        },
         "WRONG_STAGE" => ApiError::WrongStage(e.message.clone()),
         _ => ApiError::Failed(e.message.clone()),
     }

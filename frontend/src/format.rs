@@ -3,8 +3,20 @@
 
 use shared::deadline::DeadlineStatus;
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// `2026-03-04` -> `4 March 2026`, the GOV.UK style for dates. Anything else is shown as it came.
 pub fn uk_date(iso: &str) -> String {

@@ -76,4 +76,7 @@ operations!(
     ApproveTermsOfReference,
     RecordTermsSentToOfsted,
     Users,
+    PanelQueue,
+    ChairQueue,
+    ManagerQueue,
 );

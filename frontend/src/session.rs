@@ -17,12 +17,6 @@ pub struct Session {
     pub roles: Vec<Role>,
 }
 
-impl Session {
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-}
-
 fn storage() -> Option<web_sys::Storage> {
     window().session_storage().ok().flatten()
 }
@@ -67,10 +61,6 @@ impl Auth {
         clear();
         self.session.set(None);
         self.expired.set(false);
-    }
-
-    pub fn roles(&self) -> Vec<Role> {
-        self.session.with(|s| s.as_ref().map(|s| s.roles.clone()).unwrap_or_default())
     }
 }
 

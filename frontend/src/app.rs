@@ -1,0 +1,145 @@
+//! The shell: header, navigation for the signed-in role, the sign-in panel when a
+//! session ends, and the routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+use shared::policy::{Operation, may_globally};
+use shared::role::Role;
+
+use crate::routes::{admin, home, queues, refer, review, sign_in};
+use crate::session::{self, Auth};
+
+/// Which workspaces the navigation offers to `roles`. The server refuses the rest
+/// whatever the navigation shows.
+pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    if !roles.iter().all(|r| *r == Role::SystemAdministrator) {
+        out.push(("/", "Reviews"));
+    }
+    if may_globally(roles, Operation::SubmitReferral) {
+        out.push(("/refer", "Refer a case"));
+    }
+    if roles.contains(&Role::InitialPanelMember) {
+        out.push(("/panel", "Initial panel"));
+    }
+    if roles.contains(&Role::BoardChair) {
+        out.push(("/chair", "Board Chair"));
+    }
+    if roles.contains(&Role::BusinessManager) {
+        out.push(("/manager", "Business manager"));
+    }
+    if may_globally(roles, Operation::ManageUsers) {
+        out.push(("/admin", "Administration"));
+    }
+    out
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let auth = Auth::new();
+    session::install(auth);
+    provide_context(auth);
+    view! {
+        <Router>
+            <a href="#main-content" class="govuk-skip-link">"Skip to main content"</a>
+            <Header/>
+            <div class="govuk-width-container">
+                <Show when=move || auth.expired.get()>
+                    <div class="govuk-notification-banner" role="region" aria-labelledby="expired-title">
+                        <div class="govuk-notification-banner__header">
+                            <h2 class="govuk-notification-banner__title" id="expired-title">"Signed out"</h2>
+                        </div>
+                        <div class="govuk-notification-banner__content">
+                            <p class="govuk-notification-banner__heading">
+                                "Your session has ended. Sign in again below: what you typed on this page is kept."
+                            </p>
+                            <sign_in::SignInForm/>
+                        </div>
+                    </div>
+                </Show>
+                <main class="govuk-main-wrapper" id="main-content" role="main">
+                    <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <sign_in::SignInPage/> }>
+                        <Routes fallback=|| view! { <NotFound/> }>
+                            <Route path=path!("/") view=home::Home/>
+                            <Route path=path!("/refer") view=refer::Refer/>
+                            <Route path=path!("/panel") view=queues::PanelQueuePage/>
+                            <Route path=path!("/chair") view=queues::ChairQueuePage/>
+                            <Route path=path!("/manager") view=queues::ManagerQueuePage/>
+                            <Route path=path!("/reviews/:id") view=review::ReviewPage/>
+                            <Route path=path!("/admin") view=admin::Admin/>
+                        </Routes>
+                    </Show>
+                </main>
+            </div>
+            <footer class="govuk-footer" role="contentinfo">
+                <div class="govuk-width-container">
+                    <p class="govuk-footer__meta-custom">
+                        "Serious Case Reviews: Stockport Safeguarding Children Board procedure, chapter 11."
+                    </p>
+                </div>
+            </footer>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    view! {
+        <header class="govuk-header" data-module="govuk-header">
+            <div class="govuk-header__container govuk-width-container">
+                <div class="govuk-header__content">
+                    <A href="/" attr:class="govuk-header__link govuk-header__service-name">"Serious Case Reviews"</A>
+                    {move || {
+                        auth.session.get().map(|s| {
+                            let links = workspaces(&s.roles);
+                            view! {
+                                <nav aria-label="Workspaces" class="govuk-header__navigation">
+                                    <ul id="navigation" class="govuk-header__navigation-list">
+                                        {links
+                                            .into_iter()
+                                            .map(|(href, label)| view! {
+                                                <li class="govuk-header__navigation-item">
+                                                    <A href=href attr:class="govuk-header__link">{label}</A>
+                                                </li>
+                                            })
+                                            .collect_view()}
+                                        <li class="govuk-header__navigation-item">
+                                            <button
+                                                type="button"
+                                                class="govuk-header__link scr-link-button"
+                                                on:click=move |_| auth.sign_out()
+                                            >
+                                                "Sign out"
+                                            </button>
+                                        </li>
+                                    </ul>
+                                </nav>
+                            }
+                        })
+                    }}
+                </div>
+            </div>
+        </header>
+        {move || auth.session.get().map(|s| {
+            let roles: Vec<&str> = s.roles.iter().map(|r| r.title()).collect();
+            view! {
+                <div class="govuk-width-container">
+                    <p class="govuk-body-s scr-whoami">
+                        "Signed in as " <strong>{s.name.clone()}</strong> " (" {s.email.clone()} "): " {roles.join(", ")}
+                    </p>
+                </div>
+            }
+        })}
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <h1 class="govuk-heading-l">"Page not found"</h1>
+        <p class="govuk-body">"If you typed the web address, check it is correct."</p>
+        <p class="govuk-body"><A href="/" attr:class="govuk-link">"Go to your reviews"</A></p>
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the browser client into dist/: the WebAssembly module (wasm32, Leptos),
+# its JavaScript bindings (wasm-bindgen, the same version as the crate), wasm-opt,
+# the GOV.UK Frontend styles without the GOV.UK fonts, content-hashed file names and
+# gzip/brotli copies. Installs what it needs. Usage: scripts/build-client.sh [--if-stale]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export PATH="$HOME/.cargo/bin:$PATH"
+dist="$root/dist"
+stamp="$dist/.built"
+
+if [ "${1:-}" = "--if-stale" ] && [ -f "$stamp" ] && [ -f "$dist/index.html" ]; then
+  if [ -z "$(find frontend/src frontend/graphql frontend/static frontend/Cargo.toml shared/src schema.graphql Cargo.lock -newer "$stamp" -print -quit)" ]; then
+    echo "client is up to date"
+    exit 0
+  fi
+fi
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  if [ -z "${apt_updated:-}" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+profile=wasm-release
+target=wasm32-unknown-unknown
+wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+
+# 1. The WebAssembly module. rustup's target where it is (or can be) installed;
+#    otherwise Debian's rustc-web, building std for wasm32 from its source.
+if rustup target list --installed 2>/dev/null | grep -q "^$target$" \
+   || timeout 30 rustup target add "$target" >/dev/null 2>&1; then
+  cargo build -p frontend --lib --profile "$profile" --target "$target" --target-dir target/client
+else
+  echo "rustup cannot provide $target here: using Debian's rustc-web with build-std"
+  if [ ! -x /usr/bin/rustc ] || ! /usr/bin/rustc --version | grep -q . || [ ! -d /usr/lib/rustlib/src/rust ] || ! command -v lld-22 >/dev/null; then
+    apt_install rustc-web cargo-web rust-web-src lld-22
+  fi
+  PATH=/usr/bin:$PATH RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build -p frontend --lib \
+    --profile "$profile" --target "$target" --target-dir target/client \
+    -Z build-std=std,panic_abort
+fi
+wasm="target/client/$target/$profile/frontend.wasm"
+
+# 2. Bindings, with the CLI that matches the crate exactly.
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wasm_bindgen_version$"; then
+  echo "installing wasm-bindgen-cli $wasm_bindgen_version"
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
+fi
+# 3. Build-time packages: GOV.UK Frontend, axe-core (browser tests), binaryen.
+if [ ! -d frontend/node_modules/govuk-frontend ] || [ ! -d frontend/node_modules/binaryen ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  (cd frontend && npm ci --no-audit --no-fund --silent)
+fi
+command -v brotli >/dev/null || apt_install brotli
+
+out=$(mktemp -d)
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+  --out-dir "$out" --out-name frontend "$wasm"
+frontend/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+  "$out/frontend_bg.wasm" -o "$out/frontend_bg.opt.wasm"
+mv "$out/frontend_bg.opt.wasm" "$out/frontend_bg.wasm"
+
+# 4. Styles: GOV.UK Frontend without its fonts (those are for GOV.UK only), then ours.
+python3 - "$out/app.css" <<'PY'
+import re, sys
+css = open("frontend/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css").read()
+css = re.sub(r"@font-face\{[^}]*\}", "", css)
+css = css.replace('"GDS Transport",arial,sans-serif', "arial,sans-serif")
+css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)
+open(sys.argv[1], "w").write(css + "\n" + open("frontend/static/app.css").read())
+PY
+
+# 5. Content-hashed names, index.html pointing at them, compressed copies.
+hash() { sha256sum "$1" | cut -c1-16; }
+rm -rf "$dist.new" && mkdir -p "$dist.new/assets"
+h_wasm=$(hash "$out/frontend_bg.wasm"); cp "$out/frontend_bg.wasm" "$dist.new/assets/frontend-$h_wasm.wasm"
+h_js=$(hash "$out/frontend.js"); cp "$out/frontend.js" "$dist.new/assets/frontend-$h_js.js"
+h_css=$(hash "$out/app.css"); cp "$out/app.css" "$dist.new/assets/app-$h_css.css"
+sed -e "s|@JS@|/assets/frontend-$h_js.js|" -e "s|@WASM@|/assets/frontend-$h_wasm.wasm|" frontend/static/boot.js > "$out/boot.js"
+h_boot=$(hash "$out/boot.js"); cp "$out/boot.js" "$dist.new/assets/boot-$h_boot.js"
+sed -e "s|@CSS@|/assets/app-$h_css.css|" -e "s|@BOOT@|/assets/boot-$h_boot.js|" frontend/static/index.html > "$dist.new/index.html"
+for f in "$dist.new"/assets/* "$dist.new/index.html"; do
+  gzip -9 -k -n "$f"
+  brotli -q 11 -k "$f"
+done
+rm -rf "$dist" && mv "$dist.new" "$dist"
+touch "$stamp"
+rm -rf "$out"
+echo "client built into dist/:"
+ls -l "$dist/assets" | awk 'NR>1 {print "  " $5 "\t" $9}'
