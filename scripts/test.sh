@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, the shared domain's unit and property tests,
 # the API tests on SQLite and on PostgreSQL, and the end-to-end tests against the
-# real `scr` binary. Installs and starts what it needs.
+# real `scr` binary, in headless Chromium for the browser client. Installs and
+# starts what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 scripts/ensure-postgres.sh
+
+echo "== browser for the end-to-end tests"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else sudo apt-get update -qq; sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+fi
+
+echo "== browser client"
+scripts/build-client.sh --if-stale
 
 echo "== format"
 cargo fmt --all -- --check

@@ -41,6 +41,7 @@ impl Server {
         let mut child = Command::new(scr_binary())
             .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
             .env("DATABASE_URL", &database_url)
+            .env("SCR_CLIENT_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/../dist"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -89,39 +89,41 @@ fn Header() -> impl IntoView {
     view! {
         <header class="govuk-header" data-module="govuk-header">
             <div class="govuk-header__container govuk-width-container">
-                <div class="govuk-header__content">
-                    <A href="/" attr:class="govuk-header__link govuk-header__service-name">"Serious Case Reviews"</A>
-                    {move || {
-                        auth.session.get().map(|s| {
-                            let links = workspaces(&s.roles);
-                            view! {
-                                <nav aria-label="Workspaces" class="govuk-header__navigation">
-                                    <ul id="navigation" class="govuk-header__navigation-list">
-                                        {links
-                                            .into_iter()
-                                            .map(|(href, label)| view! {
-                                                <li class="govuk-header__navigation-item">
-                                                    <A href=href attr:class="govuk-header__link">{label}</A>
-                                                </li>
-                                            })
-                                            .collect_view()}
-                                        <li class="govuk-header__navigation-item">
-                                            <button
-                                                type="button"
-                                                class="govuk-header__link scr-link-button"
-                                                on:click=move |_| auth.sign_out()
-                                            >
-                                                "Sign out"
-                                            </button>
-                                        </li>
-                                    </ul>
-                                </nav>
-                            }
-                        })
-                    }}
+                <div class="govuk-header__logo">
+                    <A href="/" attr:class="govuk-header__homepage-link">
+                        <span class="govuk-header__product-name">"Safeguarding children board"</span>
+                    </A>
                 </div>
             </div>
         </header>
+        <section aria-label="Service information" class="govuk-service-navigation">
+            <div class="govuk-width-container">
+                <div class="govuk-service-navigation__container">
+                    <span class="govuk-service-navigation__service-name">
+                        <A href="/" attr:class="govuk-service-navigation__link">"Serious Case Reviews"</A>
+                    </span>
+                    {move || auth.session.get().map(|s| {
+                        let links = workspaces(&s.roles);
+                        view! {
+                            <nav aria-label="Workspaces" class="govuk-service-navigation__wrapper">
+                                <ul class="govuk-service-navigation__list" id="navigation">
+                                    {links.into_iter().map(|(href, label)| view! {
+                                        <li class="govuk-service-navigation__item">
+                                            <A href=href attr:class="govuk-service-navigation__link">{label}</A>
+                                        </li>
+                                    }).collect_view()}
+                                    <li class="govuk-service-navigation__item">
+                                        <button type="button" class="govuk-service-navigation__link scr-link-button" on:click=move |_| auth.sign_out()>
+                                            "Sign out"
+                                        </button>
+                                    </li>
+                                </ul>
+                            </nav>
+                        }
+                    })}
+                </div>
+            </div>
+        </section>
         {move || auth.session.get().map(|s| {
             let roles: Vec<&str> = s.roles.iter().map(|r| r.title()).collect();
             view! {

@@ -10,10 +10,20 @@ pub fn field_id(path: &str) -> String {
     format!("f-{}", path.replace('.', "-"))
 }
 
+/// The id of a field in one of several forms on a page (`decision`, `reasons` ->
+/// `f-decision-reasons`), so that ids stay unique.
+pub fn form_field_id(form: &str, path: &str) -> String {
+    if form.is_empty() { field_id(path) } else { field_id(&format!("{form}.{path}")) }
+}
+
 /// Errors shown at the top of a form, each linking to its field.
 #[component]
-pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<(String, String)>>) -> impl IntoView {
+pub fn ErrorSummary(
+    #[prop(into)] errors: Signal<Vec<(String, String)>>,
+    #[prop(optional, into)] form: String,
+) -> impl IntoView {
     move || {
+        let form = form.clone();
         let list = errors.get();
         (!list.is_empty()).then(|| {
             view! {
@@ -24,7 +34,7 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<(String, String)>>) -> impl
                             {list
                                 .into_iter()
                                 .map(|(f, m)| {
-                                    let href = format!("#{}", field_id(&f));
+                                    let href = format!("#{}", form_field_id(&form, &f));
                                     view! { <li><a href=href>{m}</a></li> }
                                 })
                                 .collect_view()}
@@ -51,8 +61,9 @@ pub fn TextField(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional, into)] input_type: Option<String>,
     #[prop(optional, into)] autocomplete: Option<String>,
+    #[prop(optional, into)] form: String,
 ) -> impl IntoView {
-    let id = field_id(&path);
+    let id = form_field_id(&form, &path);
     let p = path.clone();
     let err = Memo::new(move |_| error_for(&errors.get(), &p));
     let hint_id = format!("{id}-hint");
@@ -99,8 +110,9 @@ pub fn TextArea(
     #[prop(into)] errors: Signal<Vec<(String, String)>>,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] rows: Option<u32>,
+    #[prop(optional, into)] form: String,
 ) -> impl IntoView {
-    let id = field_id(&path);
+    let id = form_field_id(&form, &path);
     let p = path.clone();
     let err = Memo::new(move |_| error_for(&errors.get(), &p));
     let err_id = format!("{id}-error");

@@ -9,7 +9,7 @@ use shared::role::{Assignment, Capacity};
 use shared::stage::{NoReviewOutcome, Stage};
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, field_id, stage_tag};
+use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id, stage_tag};
 use crate::format::{days_left, status_tag, uk_date};
 use crate::gql::*;
 
@@ -30,9 +30,28 @@ const TRACK: [Stage; 7] = [
     Stage::TermsAgreed,
 ];
 
+/// Counts the page's loads in flight, for `aria-busy` (assistive technology and the
+/// browser tests both wait for the page to settle). Dropping the guard ends the load,
+/// also when the load is abandoned.
+struct Busy(RwSignal<i32>);
+
+impl Busy {
+    fn start(counter: RwSignal<i32>) -> Self {
+        counter.update(|n| *n += 1);
+        Self(counter)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.try_update(|n| *n -= 1);
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Ctx {
     id: i64,
+    loading: RwSignal<i32>,
     caps: StoredValue<Vec<Capacity>>,
     ops: StoredValue<Vec<Operation>>,
     stage: Stage,
@@ -60,10 +79,12 @@ pub fn ReviewPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
     let refresh = RwSignal::new(0u32);
     let done = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(0i32);
     let header = LocalResource::new(move || {
         let id = id.get();
         refresh.get();
         async move {
+            let _busy = Busy::start(loading);
             match id {
                 Some(id) => api::call::<ReviewHeader>(review_header::Variables { id }).await.map(|d| d.review),
                 None => Err(ApiError::NotFound),
@@ -71,12 +92,14 @@ pub fn ReviewPage() -> impl IntoView {
         }
     });
     view! {
+        <div id="review" aria-busy=move || (loading.get() > 0).to_string()>
         <Transition fallback=|| view! { <Loading/> }>
             {move || header.get().map(|r| match r {
                 Err(e) => view! { <h1 class="govuk-heading-l">"Review"</h1><Failure error=e/> }.into_any(),
                 Ok(h) => {
                     let ctx = Ctx {
                         id: h.id,
+                        loading,
                         caps: StoredValue::new(h.my_capacities.clone()),
                         ops: StoredValue::new(h.allowed_operations.clone()),
                         stage: h.stage,
@@ -87,6 +110,7 @@ pub fn ReviewPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </div>
     }
 }
 
@@ -140,7 +164,10 @@ macro_rules! section {
         let data = LocalResource::new(move || {
             ctx.refresh.get();
             let vars = $fetch(ctx.id);
-            async move { api::call::<$op>(vars).await }
+            async move {
+                let _busy = Busy::start(ctx.loading);
+                api::call::<$op>(vars).await
+            }
         });
         view! {
             <h2 class="govuk-heading-m">{$title}</h2>
@@ -419,6 +446,7 @@ fn send<Q>(
 {
     busy.set(true);
     leptos::task::spawn_local(async move {
+        let _busy = Busy::start(ctx.loading);
         match api::call::<Q>(vars).await {
             Ok(_) => {
                 errors.set(Vec::new());
@@ -437,15 +465,18 @@ fn Radios(
     #[prop(into)] name: String,
     value: RwSignal<String>,
     options: Vec<(&'static str, &'static str)>,
+    #[prop(optional, into)] form: String,
 ) -> impl IntoView {
+    let base = form_field_id(&form, &name);
+    let group = base.clone();
     view! {
         <div class="govuk-form-group">
-            <fieldset class="govuk-fieldset" id=field_id(&name)>
+            <fieldset class="govuk-fieldset" id=base.clone()>
                 <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
                 <div class="govuk-radios govuk-radios--small">
                     {options.into_iter().map(|(v, label)| {
-                        let id = format!("{}-{v}", field_id(&name));
-                        let n = name.clone();
+                        let id = format!("{base}-{v}");
+                        let n = group.clone();
                         view! {
                             <div class="govuk-radios__item">
                                 <input class="govuk-radios__input" id=id.clone() name=n type="radio" value=v
@@ -483,9 +514,9 @@ fn AssessmentForm(ctx: Ctx) -> impl IntoView {
             send::<RecordCriteriaAssessment>(ctx, record_criteria_assessment::Variables { id: ctx.id, category: c, reasons: reasons.get_untracked() }, errors, busy, "The panel's assessment was recorded");
         }>
             <h2 class="govuk-heading-m">"Record the panel's criteria assessment"</h2>
-            <ErrorSummary errors=errors/>
-            <Radios legend="The panel's view" name="category" value=category options=options/>
-            <TextArea label="Reasons" path="reasons" value=reasons errors=errors/>
+            <ErrorSummary errors=errors form="assessment"/>
+            <Radios form="assessment" legend="The panel's view" name="category" value=category options=options/>
+            <TextArea form="assessment" label="Reasons" path="reasons" value=reasons errors=errors/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the assessment"</button>
         </form>
     }
@@ -516,15 +547,15 @@ fn RecommendationForm(ctx: Ctx) -> impl IntoView {
             send::<RecordRecommendation>(ctx, vars, errors, busy, "The panel's recommendation was recorded");
         }>
             <h2 class="govuk-heading-m">"Record the panel's recommendation"</h2>
-            <ErrorSummary errors=errors/>
-            <Radios legend="Does the panel recommend a Serious Case Review?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
+            <ErrorSummary errors=errors form="recommendation"/>
+            <Radios form="recommendation" legend="Does the panel recommend a Serious Case Review?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
             <Show when=move || conduct.get() == "no">
-                <Radios legend="What instead (11.6.1)" name="alternative" value=alternative options=outcome_options()/>
+                <Radios form="recommendation" legend="What instead (11.6.1)" name="alternative" value=alternative options=outcome_options()/>
             </Show>
             <Show when=move || conduct.get() == "yes">
-                <TextArea label="Scope of the review" path="scope" value=scope errors=errors hint="The period and the agencies the review will cover"/>
+                <TextArea form="recommendation" label="Scope of the review" path="scope" value=scope errors=errors hint="The period and the agencies the review will cover"/>
             </Show>
-            <TextArea label="Reasons" path="reasons" value=reasons errors=errors/>
+            <TextArea form="recommendation" label="Reasons" path="reasons" value=reasons errors=errors/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the recommendation"</button>
         </form>
     }
@@ -551,17 +582,17 @@ fn DecisionForm(ctx: Ctx) -> impl IntoView {
             send::<DecideReview>(ctx, vars, errors, busy, "Your decision was recorded");
         }>
             <h2 class="govuk-heading-m">"Decide whether a review is held"</h2>
-            <ErrorSummary errors=errors/>
-            <Radios legend="Will a Serious Case Review be held?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
+            <ErrorSummary errors=errors form="decision"/>
+            <Radios form="decision" legend="Will a Serious Case Review be held?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
             <Show when=move || conduct.get() == "no">
-                <Radios legend="What instead (11.6.1)" name="outcome" value=outcome options=outcome_options()/>
+                <Radios form="decision" legend="What instead (11.6.1)" name="outcome" value=outcome options=outcome_options()/>
             </Show>
-            <TextArea label="Reasons for your decision" path="reasons" value=reasons errors=errors/>
+            <TextArea form="decision" label="Reasons for your decision" path="reasons" value=reasons errors=errors/>
             <div class="govuk-form-group">
                 <div class="govuk-checkboxes govuk-checkboxes--small">
                     <div class="govuk-checkboxes__item">
-                        <input class="govuk-checkboxes__input" id=field_id("confirm") type="checkbox" bind:checked=confirmed/>
-                        <label class="govuk-label govuk-checkboxes__label" for=field_id("confirm")>"I understand the Chair's decision is final and Ofsted will be told of it"</label>
+                        <input class="govuk-checkboxes__input" id=form_field_id("decision", "confirm") type="checkbox" bind:checked=confirmed/>
+                        <label class="govuk-label govuk-checkboxes__label" for=form_field_id("decision", "confirm")>"I understand the Chair's decision is final and Ofsted will be told of it"</label>
                     </div>
                 </div>
             </div>
@@ -583,9 +614,9 @@ fn NotificationForm(ctx: Ctx) -> impl IntoView {
             send::<RecordOfstedNotification>(ctx, vars, errors, busy, "The Ofsted notification was recorded");
         }>
             <h2 class="govuk-heading-m">"Record the notification to Ofsted"</h2>
-            <ErrorSummary errors=errors/>
-            <TextField label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
-            <TextArea label="Reasons given to Ofsted" path="reasons" value=reasons errors=errors hint="Required when no review is held"/>
+            <ErrorSummary errors=errors form="notification"/>
+            <TextField form="notification" label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
+            <TextArea form="notification" label="Reasons given to Ofsted" path="reasons" value=reasons errors=errors hint="Required when no review is held"/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the notification"</button>
         </form>
     }
@@ -625,12 +656,12 @@ fn AppointForm(ctx: Ctx) -> impl IntoView {
             }
         }>
             <h2 class="govuk-heading-m">"Appoint to the review"</h2>
-            <ErrorSummary errors=errors/>
-            <Radios legend="Post" name="assignment" value=assignment options=choices/>
+            <ErrorSummary errors=errors form="appoint"/>
+            <Radios form="appoint" legend="Post" name="assignment" value=assignment options=choices/>
             <div class="govuk-form-group" class:govuk-form-group--error=move || !user_errors().is_empty()>
-                <label class="govuk-label" for=field_id("userId")>"Person"</label>
+                <label class="govuk-label" for=form_field_id("appoint", "userId")>"Person"</label>
                 {move || user_errors().into_iter().map(|m| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> }).collect_view()}
-                <select class="govuk-select" id=field_id("userId") on:change:target=move |ev| user.set(ev.target().value())>
+                <select class="govuk-select" id=form_field_id("appoint", "userId") on:change:target=move |ev| user.set(ev.target().value())>
                     <option value="">"Choose a person"</option>
                     {move || users.get().map(|r| match r {
                         Ok(d) => d.appointable_users.into_iter().map(|u| view! {
@@ -656,7 +687,7 @@ fn CompleteSetUpForm(ctx: Ctx) -> impl IntoView {
         }>
             <h2 class="govuk-heading-m">"Complete set-up"</h2>
             <p class="govuk-body">"Every checklist item must be done, and the independent panel chair and overview author appointed."</p>
-            <ErrorSummary errors=errors/>
+            <ErrorSummary errors=errors form="setup"/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Complete set-up"</button>
         </form>
     }
@@ -673,8 +704,8 @@ fn TermsSentForm(ctx: Ctx) -> impl IntoView {
             send::<RecordTermsSentToOfsted>(ctx, record_terms_sent_to_ofsted::Variables { id: ctx.id, sent_on: sent_on.get_untracked() }, errors, busy, "Recorded that the terms were sent to Ofsted");
         }>
             <h2 class="govuk-heading-m">"Record the terms of reference sent to Ofsted"</h2>
-            <ErrorSummary errors=errors/>
-            <TextField label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
+            <ErrorSummary errors=errors form="terms-sent"/>
+            <TextField form="terms-sent" label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record"</button>
         </form>
     }
@@ -692,7 +723,10 @@ fn Terms(ctx: Ctx) -> impl IntoView {
     let questions = LocalResource::new(|| api::call::<TermsQuestions>(terms_questions::Variables));
     let terms = LocalResource::new(move || {
         ctx.refresh.get();
-        async move { api::call::<ReviewTerms>(review_terms::Variables { id: ctx.id }).await }
+        async move {
+            let _busy = Busy::start(ctx.loading);
+            api::call::<ReviewTerms>(review_terms::Variables { id: ctx.id }).await
+        }
     });
     view! {
         <h2 class="govuk-heading-m">"Terms of reference"</h2>
@@ -736,7 +770,7 @@ fn TermsView(current: Option<review_terms::ReviewTermsReviewTermsOfReference>, c
                 ev.prevent_default();
                 send::<ApproveTermsOfReference>(ctx, approve_terms_of_reference::Variables { id: ctx.id, version }, errors, busy, "The terms of reference are approved");
             }>
-                <ErrorSummary errors=errors/>
+                <ErrorSummary errors=errors form="approve"/>
                 <button type="submit" class="govuk-button" disabled=move || busy.get()>{format!("Approve version {version}")}</button>
             </form>
         })}
@@ -811,15 +845,15 @@ fn TermsEditor(
         <p class="govuk-body">{move || match expected.get() { 0 => "Not saved yet".to_owned(), v => format!("Editing from version {v}") }}
             {approved.then(|| view! { " " <strong class="govuk-tag govuk-tag--green">"Approved"</strong> })}</p>
         <form on:submit=save id="terms-editor">
-            <ErrorSummary errors=errors/>
+            <ErrorSummary errors=errors form="terms"/>
             {questions.into_iter().enumerate().map(|(i, q)| {
                 let d = drafts.with_value(|d| d[i].clone());
                 let path = format!("answers.{i}");
-                let na_id = format!("{}-na", field_id(&path));
+                let na_id = format!("{}-na", form_field_id("terms", &path));
                 let theirs_text = move || theirs.get().and_then(|t| t.get(i).cloned()).map(|(t, na)| if na { "Not applicable".to_owned() } else { t.unwrap_or_else(|| "(empty)".into()) });
                 view! {
                     <div class="scr-question">
-                        <TextArea label=format!("{}. {q}", i + 1) path=path.clone() value=d.text errors=errors rows=3/>
+                        <TextArea form="terms" label=format!("{}. {q}", i + 1) path=path.clone() value=d.text errors=errors rows=3/>
                         <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4">
                             <div class="govuk-checkboxes__item">
                                 <input class="govuk-checkboxes__input" id=na_id.clone() type="checkbox" bind:checked=d.not_applicable/>

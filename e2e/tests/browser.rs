@@ -1,0 +1,416 @@
+//! The client in a real browser: headless Chromium driven through WebDriver against
+//! the real `scr` binary with the demo data. One test per journey; every wait is for
+//! a state of the page, never a fixed time; axe-core checks each workspace.
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
+use std::panic::AssertUnwindSafe;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use e2e::Server;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt;
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One browser on one server, for one test.
+struct Browser {
+    c: Client,
+    base: String,
+    _server: Server,
+    _driver: Driver,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+async fn start() -> Browser {
+    let server = Server::start();
+    let port = free_port();
+    let driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) must be installed"),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut ready = false;
+    for _ in 0..100 {
+        if http.get(format!("{url}/status")).send().await.is_ok_and(|r| r.status().is_success()) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await; // polling the driver's own readiness
+    }
+    assert!(ready, "chromedriver did not start");
+    let profile = std::env::temp_dir().join(format!("scr_chrome_{}_{port}", std::process::id()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&url)
+        .await
+        .expect("a WebDriver session");
+    Browser { c, base: server.base.clone(), _server: server, _driver: driver }
+}
+
+impl Browser {
+    async fn goto(&self, path: &str) {
+        self.c.goto(&format!("{}{path}", self.base)).await.expect("navigate");
+    }
+
+    async fn wait_css(&self, css: &str) -> Element {
+        self.c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// Waits until `text` is on the page.
+    async fn wait_text(&self, text: &str) {
+        let xpath = format!("//*[contains(normalize-space(.), {})]", xpath_literal(text));
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("{text:?} never appeared: {e}"));
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.wait_css(css).await;
+        e.clear().await.expect("clear");
+        e.send_keys(text).await.expect("type");
+    }
+
+    async fn click_css(&self, css: &str) {
+        self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Clicks the button (or link) whose text is `text`.
+    async fn click_text(&self, text: &str) {
+        let xpath = format!("//button[normalize-space(.)={t}] | //a[normalize-space(.)={t}]", t = xpath_literal(text));
+        let e = self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no {text:?}: {e}"));
+        e.click().await.unwrap_or_else(|e| panic!("click {text:?}: {e}"));
+    }
+
+    /// Waits until the review page has no load in flight.
+    async fn settled(&self) {
+        self.wait_css("#review[aria-busy='false']").await;
+    }
+
+    async fn body_text(&self) -> String {
+        self.c.find(Locator::Css("body")).await.expect("body").text().await.expect("text")
+    }
+
+    async fn sign_in(&self, email: &str) {
+        self.goto("/").await;
+        // The client starts after the page loads: wait until it shows one state or the other.
+        let either = "//input[@id='f-email'] | //button[normalize-space(.)='Sign out']";
+        let found = self.c.wait().at_most(WAIT).for_element(Locator::XPath(either)).await.expect("the client starts");
+        if found.tag_name().await.expect("tag") == "button" {
+            found.click().await.expect("sign out");
+        }
+        self.fill("#f-email", email).await;
+        self.fill("#f-password", "scr-demo-password").await;
+        self.click_text("Sign in").await;
+        self.wait_text("Signed in as").await;
+    }
+
+    /// Runs axe-core on the page; fails on any serious or critical violation.
+    async fn axe(&self, what: &str) {
+        let axe = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../frontend/node_modules/axe-core/axe.min.js"
+        ))
+        .expect("axe-core (npm, installed by scripts/build-client.sh)");
+        self.c.execute(&axe, vec![]).await.expect("inject axe-core");
+        let res = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+                   .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                   .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        let found: Vec<String> = serde_json::from_value(res).unwrap_or_default();
+        assert!(found.is_empty(), "accessibility violations on {what}: {found:#?}");
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.c.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+}
+
+fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') { format!("'{s}'") } else { format!("concat('{}')", s.replace('\'', "', \"'\", '")) }
+}
+
+/// Runs a journey, then always saves a screenshot and closes the browser, also when
+/// the journey fails.
+async fn journey<F>(name: &str, f: F)
+where
+    F: for<'a> FnOnce(&'a Browser) -> futures::future::BoxFuture<'a, ()>,
+{
+    let b = start().await;
+    let outcome = AssertUnwindSafe(f(&b)).catch_unwind().await;
+    b.screenshot(name).await;
+    let _ = b.c.clone().close().await;
+    if let Err(p) = outcome {
+        std::panic::resume_unwind(p);
+    }
+}
+
+fn review_id_from(url: &str) -> String {
+    url.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
+    journey("referral_to_approved_terms", |b| {
+        async move {
+            // A professional refers; the proposal updates as the facts are filled in.
+            b.sign_in("professional@scr.example").await;
+            b.click_text("Refer a case").await;
+            b.wait_text("What the criteria suggest").await;
+            b.axe("the referral form").await;
+            b.fill("#f-child-name", "Zara Whitfield").await;
+            b.fill("#f-circumstances", "Zara was found injured at home; her school had raised concerns.").await;
+            b.click_css("label[for='fact-died']").await;
+            b.wait_css("#fact-abuse").await.select_by_value("suspected").await.expect("select");
+            b.wait_text("Mandatory: a review must be held").await;
+            b.wait_css("#f-normalResidenceBoardId")
+                .await
+                .select_by_label("Stockport Safeguarding Children Board")
+                .await
+                .expect("board");
+            b.click_css("label[for='agency-1']").await;
+            b.click_css("label[for='agency-2']").await;
+            b.click_text("Send the referral").await;
+            b.wait_text("Referral received").await;
+            let url = b.c.current_url().await.expect("url").to_string();
+            let id = review_id_from(&url);
+            b.axe("the review page").await;
+
+            // The Initial Panel assesses and recommends.
+            b.sign_in("panel@scr.example").await;
+            b.click_text("Initial panel").await;
+            b.wait_text("Initial panel: referrals to consider").await;
+            b.axe("the Initial Panel's queue").await;
+            b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            b.click_css("label[for='f-assessment-category-mandatory']").await;
+            b.fill("#f-assessment-reasons", "The child was seriously injured and neglect is suspected.").await;
+            b.click_text("Record the assessment").await;
+            b.wait_text("The panel's assessment was recorded").await;
+            b.settled().await;
+            b.click_css("label[for='f-recommendation-conduct-yes']").await;
+            b.fill("#f-recommendation-scope", "The two years before the injury.").await;
+            b.fill("#f-recommendation-reasons", "The criteria of 11.2 are met.").await;
+            b.click_text("Record the recommendation").await;
+            b.wait_text("The panel's recommendation was recorded").await;
+            b.settled().await;
+
+            // The Chair decides.
+            b.sign_in("chair@scr.example").await;
+            b.click_text("Board Chair").await;
+            b.wait_text("Board Chair: decisions and approvals").await;
+            b.axe("the Chair's queue").await;
+            b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            b.click_css("label[for='f-decision-conduct-yes']").await;
+            b.fill("#f-decision-reasons", "I agree with the panel.").await;
+            b.click_text("Record the decision").await;
+            b.wait_text("Confirm that you understand the decision is final").await;
+            b.click_css("label[for='f-decision-confirm']").await;
+            b.click_text("Record the decision").await;
+            b.wait_text("Your decision was recorded").await;
+
+            // The business manager notifies Ofsted, appoints and completes set-up.
+            b.sign_in("manager@scr.example").await;
+            b.click_text("Business manager").await;
+            b.wait_text("Business manager: notifications and set-up").await;
+            b.axe("the business manager's queue").await;
+            b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            b.click_text("Record the notification").await;
+            b.wait_text("The Ofsted notification was recorded").await;
+            b.settled().await;
+            for (post, person) in [("panel_chair", "Alan Forbes"), ("overview_author", "Julia Stone")] {
+                b.click_css(&format!("label[for='f-appoint-assignment-{post}']")).await;
+                let select = b.wait_css("#f-appoint-userId").await;
+                b.wait_text(person).await;
+                let option = select
+                    .find(Locator::XPath(&format!(".//option[starts-with(normalize-space(.), '{person}')]")))
+                    .await
+                    .expect("option");
+                option.click().await.expect("choose");
+                b.click_text("Appoint").await;
+                b.wait_text("The appointment was made").await;
+                b.settled().await;
+                b.wait_text(person).await;
+            }
+            loop {
+                b.settled().await;
+                let buttons =
+                    b.c.find_all(Locator::XPath("//button[normalize-space(.)='Mark as done']")).await.expect("buttons");
+                let Some(first) = buttons.first() else { break };
+                let before = buttons.len();
+                first.click().await.expect("tick");
+                b.c.wait()
+                    .at_most(WAIT)
+                    .for_element(Locator::XPath(&format!(
+                        "//body[count(//button[normalize-space(.)='Mark as done']) < {before}]"
+                    )))
+                    .await
+                    .expect("the item is ticked");
+            }
+            b.click_text("Complete set-up").await;
+            b.wait_text("Set-up is complete").await;
+
+            // The panel agrees the terms of reference.
+            b.sign_in("panel@scr.example").await;
+            b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            b.wait_css("#terms-editor").await;
+            for i in 0..19 {
+                if i == 8 {
+                    b.click_css("label[for='f-terms-answers-8-na']").await;
+                } else {
+                    b.fill(&format!("#f-terms-answers-{i}"), &format!("Agreed answer {}", i + 1)).await;
+                }
+            }
+            b.click_text("Save the terms of reference").await;
+            b.wait_text("The terms of reference were saved").await;
+
+            // The Chair approves them.
+            b.sign_in("chair@scr.example").await;
+            b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            b.click_text("Approve version 1").await;
+            b.wait_text("The terms of reference are approved").await;
+            b.wait_css(".scr-tracker__step--current").await;
+            let current = b.wait_css(".scr-tracker__step--current").await.text().await.expect("text");
+            assert_eq!(current, "Terms of reference agreed");
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_board_sees_the_label_and_never_the_childs_name() {
+    journey("partner_board_labels_only", |b| {
+        async move {
+            b.sign_in("partner@scr.example").await;
+            b.wait_text("Reviews you can see").await;
+            b.axe("the partner board's reviews").await;
+            let first = b.wait_css("table.govuk-table a[href^='/reviews/']").await;
+            first.click().await.expect("open");
+            b.wait_text("Child A").await;
+            b.wait_css("#circumstances").await;
+            let text = b.body_text().await;
+            for real in [
+                "Liam", "Okafor", "Amelia", "Wright", "Noah", "Kowalski", "Isla", "Brennan", "Musa", "Hassan", "Poppy",
+                "Clarke", "Oscar", "Nowak", "Ruby", "Evans", "Jane", "Karen", "Anna", "Siobhan", "Amina", "Lisa",
+                "Ewa", "Claire",
+            ] {
+                assert!(!text.contains(real), "the partner board's page shows {real:?}:\n{text}");
+            }
+            b.axe("a review seen by a partner board").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_imr_author_cannot_reach_the_chairs_queue() {
+    journey("imr_author_refused_chair_queue", |b| {
+        async move {
+            b.sign_in("imr.author@scr.example").await;
+            b.wait_text("Reviews you can see").await;
+            let nav = b.wait_css("#navigation").await.text().await.expect("nav");
+            assert!(!nav.contains("Board Chair"), "navigation offers the Chair's queue: {nav}");
+            b.goto("/chair").await;
+            b.wait_text("You do not have access to this").await;
+            assert!(!b.body_text().await.contains("SCR-"), "no review is listed");
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_second_editor_sees_the_conflict_and_keeps_their_text() {
+    journey("terms_conflict_keeps_text", |b| {
+        async move {
+            // The review at set-up; the panel member opens the editor first.
+            b.sign_in("panel.member@scr.example").await;
+            b.wait_text("Reviews you can see").await;
+            let links = b.c.find_all(Locator::XPath("//tr[.//strong[normalize-space(.)='Review set up']]//a")).await.expect("rows");
+            let href = links.first().expect("a review at set-up").attr("href").await.expect("href").expect("href");
+            b.goto(&href).await;
+            b.wait_css("#terms-editor").await;
+            b.fill("#f-terms-answers-0", "My careful answer that must not be lost").await;
+            // Meanwhile the Initial Panel saves a version through the API.
+            let api = reqwest::Client::new();
+            let login: serde_json::Value = api
+                .post(format!("{}/graphql", b.base))
+                .json(&json!({"query": "mutation{login(email:\"panel@scr.example\",password:\"scr-demo-password\"){token}}"}))
+                .send().await.expect("login").json().await.expect("json");
+            let token = login["data"]["login"]["token"].as_str().expect("token").to_owned();
+            let id: i64 = href.rsplit('/').next().and_then(|s| s.parse().ok()).expect("id");
+            let answers: Vec<serde_json::Value> = (0..19).map(|i| json!({"text": format!("Their answer {}", i + 1)})).collect();
+            let saved: serde_json::Value = api
+                .post(format!("{}/graphql", b.base))
+                .bearer_auth(&token)
+                .json(&json!({"query": "mutation($id:Int!,$a:[TermsAnswerInput!]!){saveTermsOfReference(reviewId:$id,expectedVersion:0,answers:$a){id}}", "variables": {"id": id, "a": answers}}))
+                .send().await.expect("save").json().await.expect("json");
+            assert!(saved.get("errors").is_none(), "{saved}");
+            // The member saves from the version they started with: a conflict, both texts shown.
+            b.click_text("Save the terms of reference").await;
+            b.wait_text("changed by someone else").await;
+            b.wait_text("Their answer 1").await;
+            let mine = b.wait_css("#f-terms-answers-0").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(mine, "My careful answer that must not be lost");
+            b.axe("the terms of reference editor after a conflict").await;
+        }
+        .boxed()
+    })
+    .await;
+}
