@@ -414,3 +414,40 @@ async fn a_second_editor_sees_the_conflict_and_keeps_their_text() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_expired_session_asks_to_sign_in_again_and_keeps_what_was_typed() {
+    journey("expired_session_keeps_text", |b| {
+        async move {
+            b.sign_in("professional@scr.example").await;
+            b.click_text("Refer a case").await;
+            b.fill("#f-child-name", "Toby Marsh").await;
+            b.fill("#f-circumstances", "Typed before the session ended.").await;
+            // The token stops being good (as when it expires): the server refuses it.
+            b.c.execute(
+                "const s = JSON.parse(sessionStorage.getItem('scr.session')); s.token = 'expired'; sessionStorage.setItem('scr.session', JSON.stringify(s));",
+                vec![],
+            )
+            .await
+            .expect("spoil the token");
+            b.wait_css("#f-normalResidenceBoardId").await.select_by_label("Stockport Safeguarding Children Board").await.expect("board");
+            b.click_css("label[for='agency-1']").await;
+            b.click_text("Send the referral").await;
+            b.wait_text("Your session has ended").await;
+            // Still on the form, with the text as typed.
+            let typed = b.wait_css("#f-circumstances").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(typed, "Typed before the session ended.");
+            b.axe("the sign-in panel over a form").await;
+            // Sign in again from the panel, then send: the referral goes through.
+            b.fill("#f-email", "professional@scr.example").await;
+            b.fill("#f-password", "scr-demo-password").await;
+            b.click_text("Sign in").await;
+            b.c.wait().at_most(WAIT).for_element(Locator::XPath("//body[not(.//*[@id='expired-title'])]")).await.expect("the panel goes");
+            b.click_text("Send the referral").await;
+            b.wait_text("Referral received").await;
+            b.wait_text("Toby Marsh").await;
+        }
+        .boxed()
+    })
+    .await;
+}
