@@ -37,7 +37,9 @@ else
   if [ ! -x /usr/bin/rustc ] || ! /usr/bin/rustc --version | grep -q . || [ ! -d /usr/lib/rustlib/src/rust ] || ! command -v lld-22 >/dev/null; then
     apt_install rustc-web cargo-web rust-web-src lld-22
   fi
-  PATH=/usr/bin:$PATH RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build -p frontend --lib \
+  # Building std here also lets panics abort without their formatting code (smaller module).
+  PATH=/usr/bin:$PATH RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+    /usr/bin/cargo build -p frontend --lib \
     --profile "$profile" --target "$target" --target-dir target/client \
     -Z build-std=std,panic_abort
 fi

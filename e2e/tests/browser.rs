@@ -352,6 +352,15 @@ async fn a_partner_board_sees_the_label_and_never_the_childs_name() {
                 assert!(!text.contains(real), "the partner board's page shows {real:?}:\n{text}");
             }
             b.axe("a review seen by a partner board").await;
+            // At phone width the page reflows: nothing wider than the screen.
+            b.c.set_window_size(390, 844).await.expect("resize");
+            let overflow = b
+                .c
+                .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+                .await
+                .expect("measure");
+            assert!(overflow.as_i64().unwrap_or(1) <= 0, "the page is wider than a 390 px screen by {overflow}");
+            b.screenshot("partner_board_at_390px").await;
         }
         .boxed()
     })
@@ -369,6 +378,15 @@ async fn an_imr_author_cannot_reach_the_chairs_queue() {
             b.goto("/chair").await;
             b.wait_text("You do not have access to this").await;
             assert!(!b.body_text().await.contains("SCR-"), "no review is listed");
+            // The other pages of the shell: sign-in, and the administrator's accounts page.
+            b.click_text("Sign out").await;
+            b.wait_css("#f-email").await;
+            b.axe("the sign-in page").await;
+            b.sign_in("admin@scr.example").await;
+            b.click_text("Administration").await;
+            b.wait_text("Users and their roles").await;
+            b.wait_text("imr.author@scr.example").await;
+            b.axe("the administration page").await;
         }
         .boxed()
     })

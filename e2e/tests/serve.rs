@@ -46,6 +46,18 @@ async fn the_served_binary_signs_in_every_demo_user_and_stops_on_sigterm() {
             assert_eq!(me["data"]["reviews"], json!([]), "the administrator sees no case");
         }
     }
+    // The client: deep links get index.html, never cached, under the CSP; hashed assets
+    // are cached for good and come compressed.
+    let page = client.get(format!("{base}/reviews/7")).send().await.expect("deep link");
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let csp = page.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && csp.contains("default-src 'none'"), "{csp}");
+    let html = page.text().await.expect("html");
+    let asset = html.split('"').find(|s| s.starts_with("/assets/app-")).expect("the stylesheet link").to_owned();
+    let css = client.get(format!("{base}{asset}")).header("accept-encoding", "gzip").send().await.expect("asset");
+    assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(css.headers()["content-encoding"], "gzip");
     assert!(server.terminate(), "scr did not exit cleanly on SIGTERM");
 }
 

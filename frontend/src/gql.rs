@@ -31,8 +31,8 @@ macro_rules! operations {
         #[graphql(
             schema_path = "../schema.graphql",
             query_path = "graphql/operations.graphql",
-            response_derives = "Debug, Clone, PartialEq",
-            variables_derives = "Debug, Clone",
+            response_derives = "Clone",
+            variables_derives = "Clone",
             extern_enums(
                 "Stage", "Capacity", "Operation", "Role", "Assignment", "DeadlineKind", "DeadlineStatus",
                 "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",

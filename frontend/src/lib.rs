@@ -24,4 +24,8 @@ mod session;
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    // The first render is done when mounting returns: mark it for the first-load benchmark.
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("scr-first-render");
+    }
 }
