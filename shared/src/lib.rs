@@ -4,8 +4,11 @@
 //! procedure (Stockport Safeguarding Children Board, chapter 11) live here as
 //! functions so that the server enforces exactly what the client previews.
 
+pub mod chronology;
 pub mod criteria;
 pub mod deadline;
+pub mod gate;
+pub mod imr;
 pub mod independence;
 pub mod lead_board;
 pub mod policy;
