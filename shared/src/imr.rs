@@ -165,7 +165,8 @@ mod tests {
 
     #[test]
     fn each_part_of_smart_is_required() {
-        let cases: [(fn(&mut Recommendation), &str); 5] = [
+        type Break = fn(&mut Recommendation);
+        let cases: [(Break, &str); 5] = [
             (|r| r.action.clear(), "action"),
             (|r| r.owner_agency = None, "ownerAgencyId"),
             (|r| r.due = None, "due"),
