@@ -1079,3 +1079,56 @@ pub async fn alerts(
     }
     Ok(out)
 }
+
+/// What the anonymisation gate checks a review's text against: its people with their
+/// identifiers, the names 11.16 allows, and the schools involved.
+pub async fn gate_register(db: &DatabaseConnection, r: &review::Model) -> ApiResult<shared::gate::Register> {
+    use shared::gate::{Identified, Register};
+    use shared::pseudonymise::RegisteredPerson;
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(r.id)).all(db).await?;
+    let people = people
+        .into_iter()
+        .map(|p| {
+            let mut names = vec![p.name.clone()];
+            names.extend(serde_json::from_str::<Vec<String>>(&p.aliases).unwrap_or_default());
+            Identified {
+                person: RegisteredPerson { label: p.label, names },
+                date_of_birth: p.date_of_birth,
+                address: p.address,
+            }
+        })
+        .collect();
+    let mut allowed = Vec::new();
+    // The Board Chair of the lead board, by name.
+    let chairs = role_grant::Entity::find()
+        .filter(role_grant::Column::Role.eq(Role::BoardChair.as_str()))
+        .filter(role_grant::Column::BoardId.eq(r.lead_board_id))
+        .all(db)
+        .await?;
+    let chair_ids: Vec<i32> = chairs.iter().map(|g| g.user_id).collect();
+    for u in user::Entity::find().filter(user::Column::Id.is_in(chair_ids)).all(db).await? {
+        allowed.push(u.name);
+    }
+    // The panel chair and the overview author by name; panel members by job title and employer.
+    let assigned =
+        review_assignment::Entity::find().filter(review_assignment::Column::ReviewId.eq(r.id)).all(db).await?;
+    let agencies = agency::Entity::find().all(db).await?;
+    for a in &assigned {
+        let Some(u) = user::Entity::find_by_id(a.user_id).one(db).await? else { continue };
+        match Assignment::parse(&a.assignment) {
+            Some(Assignment::PanelChair | Assignment::OverviewAuthor) => allowed.push(u.name),
+            Some(Assignment::PanelMember) => {
+                allowed.extend(u.job_title.clone());
+                allowed.extend(u.agency_id.and_then(|id| agencies.iter().find(|x| x.id == id)).map(|x| x.name.clone()));
+            }
+            _ => {}
+        }
+    }
+    let involved = review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(r.id)).all(db).await?;
+    let schools = agencies
+        .iter()
+        .filter(|a| a.kind == "education" && involved.iter().any(|i| i.agency_id == a.id))
+        .map(|a| a.name.clone())
+        .collect();
+    Ok(Register { people, allowed, schools })
+}

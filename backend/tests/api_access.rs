@@ -420,6 +420,7 @@ async fn each_workspace_queue_is_refused_to_other_roles(b: Backend) {
 }
 
 on_both_databases!(
+    the_anonymisation_gate_finds_names_allows_11_16_names_and_needs_full_access,
     each_workspace_queue_is_refused_to_other_roles,
     every_capacity_gets_exactly_its_policy_cell_for_every_field,
     every_capacity_may_take_exactly_the_operations_of_its_policy_row,
@@ -427,3 +428,32 @@ on_both_databases!(
     rows_out_of_scope_are_not_found_and_the_administrator_sees_no_case,
     filtering_or_sorting_on_a_field_the_caller_cannot_read_is_refused,
 );
+
+async fn the_anonymisation_gate_finds_names_allows_11_16_names_and_needs_full_access(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let id = app.review_at("TERMS_AGREED").await;
+    let chair = app.login("chair@scr.example").await;
+    let n = names_of(&app, id).await;
+    let q = "query($id:Int!,$t:String!){anonymisationCheck(reviewId:$id,text:$t){passes hits{found label} warnings{kind hit{found}} replaced}}";
+    let text = format!(
+        "{} was seen at school. The panel was chaired by Alan Forbes; Margaret Hale chairs the board.",
+        n.child
+    );
+    let d = app.ok(&chair, q, json!({"id": id, "t": text})).await;
+    let r = &d["anonymisationCheck"];
+    assert_eq!(r["passes"], false);
+    assert_eq!(r["hits"][0]["label"], "Child A");
+    assert_eq!(r["hits"].as_array().unwrap().len(), 1, "the allowed names are not hits: {r}");
+    assert!(r["replaced"].as_str().unwrap().starts_with("Child A was seen"));
+    let d = app.ok(&chair, q, json!({"id": id, "t": r["replaced"]})).await;
+    assert_eq!(d["anonymisationCheck"]["passes"], true);
+    // Quasi-identifiers are warnings, not hits.
+    let d = app.ok(&chair, q, json!({"id": id, "t": "They attended Hillside Primary School near SK6 2GG."})).await;
+    let kinds: Vec<&str> =
+        d["anonymisationCheck"]["warnings"].as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["A school's name", "A postcode"]);
+    assert_eq!(d["anonymisationCheck"]["passes"], true);
+    // The answer quotes real names: refused to anyone without full access to names.
+    let partner = app.login("partner@scr.example").await;
+    assert_eq!(code(&app.gql(Some(&partner), q, json!({"id": id, "t": "x"})).await), "FORBIDDEN");
+}

@@ -269,6 +269,38 @@ impl Query {
             .collect())
     }
 
+    /// Checks text bound for an external body against the review's registered names
+    /// (hits: the text may not leave) and quasi-identifiers (warnings). The answer
+    /// quotes the names it found, so it needs full access to names on the review.
+    async fn anonymisation_check(&self, ctx: &Context<'_>, review_id: i32, text: String) -> GqlResult<GateReport> {
+        let a = access::for_review(&state(ctx)?.db, caller(ctx)?, review_id).await?;
+        if !a.full(Field::PersonName) {
+            return Err(ApiError::forbidden_field(Field::PersonName).into());
+        }
+        if text.chars().count() > shared::value::Text::MAX_CHARS * 10 {
+            return Err(ApiError::invalid("text", "The text is too long to check at once").into());
+        }
+        let register = crate::services::gate_register(&state(ctx)?.db, &a.review).await?;
+        let report = shared::gate::check(&text, &register);
+        Ok(GateReport {
+            passes: report.passes(),
+            replaced: shared::gate::replace_hits(&text, &report),
+            hits: report
+                .hits
+                .into_iter()
+                .map(|h| GateHit { start: h.start as i32, end: h.end as i32, found: h.found, label: Some(h.label) })
+                .collect(),
+            warnings: report
+                .warnings
+                .into_iter()
+                .map(|w| GateWarning {
+                    kind: w.kind.title().to_owned(),
+                    hit: GateHit { start: w.start as i32, end: w.end as i32, found: w.found, label: None },
+                })
+                .collect(),
+        })
+    }
+
     /// Users who could be appointed to a review: name, job title and agency only.
     async fn appointable_users(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Vec<UserAccount>> {
         let c = caller(ctx)?;

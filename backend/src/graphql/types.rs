@@ -719,3 +719,32 @@ pub struct LoginResult {
 pub(crate) fn role_of(s: &str) -> Option<Role> {
     Role::parse(s)
 }
+
+/// One place in a text where the gate found something. Offsets are byte offsets
+/// into the UTF-8 text.
+#[derive(SimpleObject)]
+pub struct GateHit {
+    pub start: i32,
+    pub end: i32,
+    pub found: String,
+    /// The person's label, to replace a name with.
+    pub label: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct GateWarning {
+    /// "A date of birth", "A street address", "A postcode", "A school's name".
+    pub kind: String,
+    pub hit: GateHit,
+}
+
+/// The anonymisation gate's answer on a text.
+#[derive(SimpleObject)]
+pub struct GateReport {
+    /// False while any registered name remains: the text may not leave.
+    pub passes: bool,
+    pub hits: Vec<GateHit>,
+    pub warnings: Vec<GateWarning>,
+    /// The text with every hit replaced by the person's label.
+    pub replaced: String,
+}
