@@ -120,9 +120,9 @@ const FIELD_TABLE: [(Capacity, [Access; 16]); 15] = [
     (Capacity::AgencyManager,          [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, H]),
     (Capacity::Referrer,               [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H]),
     (Capacity::ActionOwner,            [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, H]),
-    (Capacity::PerformanceSubGroup,    [F, F, F, P, H, H, P, F, P, P, P, F, F, P, P, H]),
-    (Capacity::Inspector,              [F, F, F, P, H, H, P, F, P, P, P, F, H, P, P, H]),
-    (Capacity::PartnerBoard,           [F, F, F, P, H, H, P, F, P, P, P, F, P, P, P, H]),
+    (Capacity::PerformanceSubGroup,    [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, H]),
+    (Capacity::Inspector,              [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, H]),
+    (Capacity::PartnerBoard,           [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, H]),
     (Capacity::SystemAdministrator,    [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 
@@ -360,6 +360,32 @@ mod tests {
             }
             for op in Operation::ALL {
                 assert!(!may(c, *op), "{c:?} may not {op:?}");
+            }
+        }
+    }
+
+    /// Fields whose values include free text someone typed (which may hold names).
+    const FREE_TEXT: [Field; 8] = [
+        Field::ReferralCircumstances,
+        Field::CriteriaAssessment,
+        Field::Recommendation,
+        Field::ChairDecision,
+        Field::OfstedNotification,
+        Field::SetupChecklist,
+        Field::TermsOfReference,
+        Field::Appointments,
+    ];
+
+    #[test]
+    fn whoever_reads_names_pseudonymised_reads_no_free_text_in_full() {
+        for c in Capacity::ALL {
+            if field_access(*c, Field::PersonName) < Access::Full {
+                for f in FREE_TEXT {
+                    assert!(
+                        field_access(*c, f) < Access::Full,
+                        "{c:?} would read {f:?} in full but names only pseudonymised"
+                    );
+                }
             }
         }
     }

@@ -202,8 +202,8 @@ impl Query {
         Ok(found
             .into_iter()
             .map(|(a, d, at_risk_days)| DeadlineAlert {
-                review: Review(a),
-                deadline: Deadline { row: d, today, at_risk_days },
+                review: Review(a.clone()),
+                deadline: Deadline { row: d, today, at_risk_days, access: a },
             })
             .collect())
     }

@@ -56,9 +56,12 @@ pub(crate) fn parse_aliases(json: &str) -> Vec<String> {
 }
 
 /// Free text of `field` as the caller may read it.
+/// Free text of `field` as the caller may read it. Text is shown as written only to
+/// a caller who may read both the field and people's names in full: anyone else gets
+/// the registered names replaced by labels, whatever the field's own cell says.
 async fn text(ctx: &Context<'_>, access: &ReviewAccess, field: Field, raw: &str) -> ApiResult<String> {
     match access.read(field)? {
-        Access::Full => Ok(raw.to_owned()),
+        Access::Full if access.full(Field::PersonName) => Ok(raw.to_owned()),
         _ => Ok(pseudonymise(raw, &registered_people(ctx, access.review.id).await?)),
     }
 }
@@ -255,7 +258,7 @@ impl Review {
         Ok(rows::<deadline::Entity>(ctx, self.r().id)
             .await?
             .iter()
-            .map(|d| Deadline { row: d.clone(), today, at_risk_days })
+            .map(|d| Deadline { row: d.clone(), today, at_risk_days, access: self.0.clone() })
             .collect())
     }
     async fn people(&self, ctx: &Context<'_>) -> GqlResult<Vec<Person>> {
@@ -640,6 +643,8 @@ pub struct Deadline {
     pub row: deadline::Model,
     pub today: NaiveDate,
     pub at_risk_days: u32,
+    /// For the extension reasons, which are free text.
+    pub access: Arc<ReviewAccess>,
 }
 
 #[Object]
@@ -671,15 +676,16 @@ impl Deadline {
     }
     async fn extensions(&self, ctx: &Context<'_>) -> GqlResult<Vec<DeadlineExtension>> {
         let list = loaders(ctx)?.load_one(ExtensionsOf(self.row.id)).await?.unwrap_or_default();
-        Ok(list
-            .iter()
-            .map(|e| DeadlineExtension {
+        let mut out = Vec::new();
+        for e in list.iter() {
+            out.push(DeadlineExtension {
                 from_due: e.from_due,
                 to_due: e.to_due,
-                reason: e.reason.clone(),
+                reason: text(ctx, &self.access, Field::Deadlines, &e.reason).await?,
                 granted_at: e.granted_at,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
 }
 
