@@ -28,8 +28,10 @@ pub struct ReviewAccess {
 }
 
 impl ReviewAccess {
+    /// The review's stage. A stage this build does not know allows no step (it is
+    /// treated as closed) rather than being mistaken for an early one.
     pub fn stage(&self) -> Stage {
-        Stage::parse(&self.review.stage).unwrap_or(Stage::Referred)
+        Stage::parse(&self.review.stage).unwrap_or(Stage::ClosedWithoutReview)
     }
 
     /// How much of `field` the caller may read; `FORBIDDEN` when hidden.

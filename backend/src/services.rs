@@ -109,6 +109,13 @@ async fn advance(txn: &DatabaseTransaction, r: &review::Model, to: Stage) -> Api
     Ok(r.version + 1)
 }
 
+/// Bumps the review's version without moving its stage, so that a concurrent step
+/// that read the review before this change is refused with `CONFLICT`.
+async fn touch(txn: &DatabaseTransaction, r: &review::Model) -> ApiResult<i32> {
+    let stage = Stage::parse(&r.stage).unwrap_or(Stage::ClosedWithoutReview);
+    advance(txn, r, stage).await
+}
+
 /// Ends a step of the procedure: moves the review to `to` (compare-and-set on its
 /// version), writes the audit entry and commits, all or nothing.
 async fn step_done(
@@ -261,6 +268,24 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     if known_agencies.len() != agency_ids.len() {
         problems.push("involvedAgencyIds", "One of the agencies named does not exist");
     }
+    // A label stands in for a name outside the review: it must not hold one.
+    let registered: Vec<shared::pseudonymise::RegisteredPerson> = std::iter::once(&input.child)
+        .chain(&input.family)
+        .map(|p| {
+            let mut names = vec![p.name.clone()];
+            names.extend(p.aliases.iter().cloned());
+            shared::pseudonymise::RegisteredPerson { label: String::new(), names }
+        })
+        .collect();
+    for (path, p) in std::iter::once(("child".to_owned(), &input.child))
+        .chain(input.family.iter().enumerate().map(|(i, p)| (format!("family.{i}"), p)))
+    {
+        if let Some(l) = &p.label
+            && !shared::pseudonymise::find_names(l, &registered).is_empty()
+        {
+            problems.push(format!("{path}.label"), "A label must not contain anyone's name");
+        }
+    }
     let mut labels: Vec<String> = Vec::new();
     problems.finish()?;
     let (Some(child), Some(circumstances)) = (child, circumstances) else {
@@ -333,10 +358,13 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
             continue;
         };
         let same = labels.iter().filter(|l| l.starts_with(p.relationship.title())).count();
-        let mut label =
-            p.label.clone().map(|l| l.trim().to_owned()).unwrap_or_else(|| p.relationship.default_label(same));
-        if labels.contains(&label) {
-            label = format!("{label} ({})", labels.len() + 1);
+        let wanted = p.label.clone().map(|l| l.trim().to_owned()).unwrap_or_else(|| p.relationship.default_label(same));
+        let taken = |l: &str| labels.iter().any(|x| x.eq_ignore_ascii_case(l));
+        let mut label = wanted.clone();
+        let mut n = 2;
+        while taken(&label) {
+            label = format!("{wanted} ({n})");
+            n += 1;
         }
         labels.push(label.clone());
         person::ActiveModel {
@@ -423,6 +451,9 @@ pub async fn record_recommendation(
         (false, None, _) => problems.push("alternative", "Choose IMRs only, a small-scale audit or no further action"),
         _ => {}
     }
+    if !conduct && scope.is_some() {
+        problems.push("scope", "A scope is set out only when a review is recommended");
+    }
     problems.finish()?;
     let reasons = reasons.map(Text::into_inner).unwrap_or_default();
     let txn = db.begin().await?;
@@ -437,7 +468,11 @@ pub async fn record_recommendation(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: a.review.version + 1 },
+        _ => e.into(),
+    })?;
     mark_met(&txn, review_id, DeadlineKind::PanelRecommendation, today()).await?;
     step_done(txn, caller, &a.review, Stage::Recommended, Operation::RecordRecommendation, "recommendation", row.id)
         .await
@@ -594,12 +629,21 @@ pub async fn update_checklist_item(
     let note = problems.check(Text::parse_optional("note", note.unwrap_or(""))).flatten();
     let on = done_on.unwrap_or_else(today);
     problems.check(not_in_future("doneOn", on));
+    if !done && a.stage() != Stage::OfstedNotified {
+        problems.push("done", "Set-up is complete: its checklist can no longer be undone");
+    }
+    if !done && done_on.is_some() {
+        problems.push("doneOn", "A date is given only when the item is done");
+    }
     problems.finish()?;
     let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
     let mut am: setup_checklist_item::ActiveModel = item.into();
     am.done = Set(done);
     am.done_on = Set(done.then_some(on));
-    am.note = Set(note.map(Text::into_inner));
+    if let Some(n) = note {
+        am.note = Set(Some(n.into_inner()));
+    }
     am.done_by = Set(done.then_some(caller.user.id));
     let saved = am.update(&txn).await?;
     let op = if kind == ChecklistItem::RecordsSecured {
@@ -709,6 +753,11 @@ pub async fn appoint(
             format!("A {} is already appointed", assignment.title().to_lowercase()),
         ));
     }
+    if matches!(assignment, Assignment::PanelChair | Assignment::PanelMember)
+        && existing.iter().any(|x| x.user_id == user_id && x.assignment == Assignment::OverviewAuthor.as_str())
+    {
+        return Err(ApiError::invalid("userId", "The overview author cannot sit on the SCR Panel (11.10.1)"));
+    }
     if let Some(post) = post {
         let failures = independence_failures(post, &candidate_facts(db, &a.review, &u).await?);
         if !failures.is_empty() {
@@ -718,6 +767,8 @@ pub async fn appoint(
         }
     }
     let txn = db.begin().await?;
+    // Two appointments read the same version: the second is refused, never a second chair.
+    touch(&txn, &a.review).await?;
     let row = review_assignment::ActiveModel {
         review_id: Set(review_id),
         user_id: Set(user_id),
@@ -775,6 +826,8 @@ pub async fn save_terms(
     }
     let version = current + 1;
     let txn = db.begin().await?;
+    // An approval that read the review before this save is refused.
+    touch(&txn, &a.review).await?;
     let row = terms_of_reference::ActiveModel {
         review_id: Set(review_id),
         version: Set(version),
@@ -854,8 +907,18 @@ pub async fn record_terms_sent(
         .one(db)
         .await?
         .ok_or(ApiError::WrongStage(a.stage()))?;
-    if sent_on < n.sent_on {
-        return Err(ApiError::invalid("sentOn", "The terms are sent on or after the notification of the decision"));
+    if n.terms_sent_on.is_some() {
+        return Err(ApiError::invalid("sentOn", "Sending the terms to Ofsted is already recorded"));
+    }
+    let approved_on = terms_of_reference::Entity::find()
+        .filter(terms_of_reference::Column::ReviewId.eq(review_id))
+        .filter(terms_of_reference::Column::ApprovedAt.is_not_null())
+        .one(db)
+        .await?
+        .and_then(|t| t.approved_at)
+        .map(|t| t.date_naive());
+    if sent_on < n.sent_on || approved_on.is_some_and(|d| sent_on < d) {
+        return Err(ApiError::invalid("sentOn", "The terms are sent on or after their approval"));
     }
     let txn = db.begin().await?;
     let mut am: notification::ActiveModel = n.into();
@@ -886,7 +949,9 @@ pub async fn extend_deadline(
         .ok_or_else(|| ApiError::invalid("kind", "This review has no such deadline yet"))?;
     let mut d = shared::deadline::Deadline::new(kind, row.starts_on, row.due_on);
     d.met_on = row.met_on;
-    d.extend(due_on, reason)?;
+    let reason =
+        Text::parse("reason", reason).map_err(|_| ApiError::invalid("reason", "Give the reason for the extension"))?;
+    d.extend(due_on, reason.as_ref())?;
     let ext = d.extensions.pop().ok_or_else(|| ApiError::Internal("extension not recorded".into()))?;
     let txn = db.begin().await?;
     let res = deadline::Entity::update_many()
@@ -963,6 +1028,11 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
             && board::Entity::find_by_id(b.0).one(db).await?.is_none()
         {
             problems.push(format!("roles.{i}.boardId"), "No board has that id");
+        }
+        if let Some(a) = g.agency
+            && agency::Entity::find_by_id(a.0).one(db).await?.is_none()
+        {
+            problems.push(format!("roles.{i}.agencyId"), "No agency has that id");
         }
     }
     if let Some(e) = &email
@@ -1082,7 +1152,14 @@ pub async fn alerts(
 
 /// What the anonymisation gate checks a review's text against: its people with their
 /// identifiers, the names 11.16 allows, and the schools involved.
-pub async fn gate_register(db: &DatabaseConnection, r: &review::Model) -> ApiResult<shared::gate::Register> {
+/// Dates of birth and addresses are included only when the caller may read them,
+/// so that the gate's warnings cannot be used to test guesses.
+pub async fn gate_register(
+    db: &DatabaseConnection,
+    r: &review::Model,
+    with_dates_of_birth: bool,
+    with_addresses: bool,
+) -> ApiResult<shared::gate::Register> {
     use shared::gate::{Identified, Register};
     use shared::pseudonymise::RegisteredPerson;
     let people = person::Entity::find().filter(person::Column::ReviewId.eq(r.id)).all(db).await?;
@@ -1093,8 +1170,8 @@ pub async fn gate_register(db: &DatabaseConnection, r: &review::Model) -> ApiRes
             names.extend(serde_json::from_str::<Vec<String>>(&p.aliases).unwrap_or_default());
             Identified {
                 person: RegisteredPerson { label: p.label, names },
-                date_of_birth: p.date_of_birth,
-                address: p.address,
+                date_of_birth: p.date_of_birth.filter(|_| with_dates_of_birth),
+                address: p.address.filter(|_| with_addresses),
             }
         })
         .collect();

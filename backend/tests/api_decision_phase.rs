@@ -384,7 +384,71 @@ async fn deadlines_at_risk_or_overdue_are_listed_for_the_caller(b: Backend) {
     assert_eq!(codes(&v), ["FORBIDDEN"]);
 }
 
+async fn a_label_that_holds_a_name_is_refused(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let professional = app.login("professional@scr.example").await;
+    let (board, agencies) = directory(&app, &professional).await;
+    let mut input = referral(board, &agencies);
+    input["family"][0]["label"] = json!("Marta's mum");
+    let v = app.gql(Some(&professional), REFER, json!({"i": input})).await;
+    assert_eq!(code(&v), "VALIDATION");
+    assert_eq!(v["errors"][0]["extensions"]["field"], "family.0.label");
+}
+
+async fn set_up_steps_cannot_be_undone_or_doubled(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let manager = app.login("manager@scr.example").await;
+    // A finished checklist cannot be unticked.
+    let id = app.review_at("SET_UP").await;
+    let d = app.ok(&manager, "query($id:Int!){review(id:$id){setupChecklist{id note}}}", json!({"id": id})).await;
+    let item = d["review"]["setupChecklist"][0].clone();
+    let untick = "mutation($i:Int!,$d:Boolean!){updateSetupChecklistItem(itemId:$i,done:$d){id}}";
+    let v = app.gql(Some(&manager), untick, json!({"i": item["id"], "d": false})).await;
+    assert_eq!(code(&v), "VALIDATION");
+    // Ticking again without a note keeps the note written before.
+    app.ok(&manager, untick, json!({"i": item["id"], "d": true})).await;
+    let d = app.ok(&manager, "query($id:Int!){review(id:$id){setupChecklist{id note}}}", json!({"id": id})).await;
+    assert_eq!(d["review"]["setupChecklist"][0]["note"], item["note"]);
+    // The overview author cannot also sit on the panel, in either order.
+    let author = app.user_id("author@scr.example").await;
+    let v = app
+        .gql(
+            Some(&manager),
+            "mutation($id:Int!,$u:Int!){appoint(reviewId:$id,userId:$u,assignment:PANEL_MEMBER){id}}",
+            json!({"id": id, "u": author}),
+        )
+        .await;
+    assert_eq!(code(&v), "VALIDATION");
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("overview author"), "{v}");
+    // The terms cannot be recorded as sent before they are approved, nor twice.
+    let agreed = app.review_at("TERMS_AGREED").await;
+    let sent = "mutation($id:Int!,$d:NaiveDate!){recordTermsSentToOfsted(reviewId:$id,sentOn:$d){id}}";
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(code(&app.gql(Some(&manager), sent, json!({"id": agreed, "d": yesterday})).await), "VALIDATION");
+    app.ok(&manager, sent, json!({"id": agreed, "d": today})).await;
+    assert_eq!(code(&app.gql(Some(&manager), sent, json!({"id": agreed, "d": today})).await), "VALIDATION");
+}
+
+async fn a_scope_belongs_only_to_a_recommended_review(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let id = app.review_at("CRITERIA_ASSESSED").await;
+    let panel = app.login("panel@scr.example").await;
+    let v = app
+        .gql(
+            Some(&panel),
+            "mutation($id:Int!){recordRecommendation(reviewId:$id,conduct:false,alternative:IMRS_ONLY,scope:\"Two years\",reasons:\"x\"){id}}",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(code(&v), "VALIDATION");
+    assert_eq!(v["errors"][0]["extensions"]["field"], "scope");
+}
+
 on_both_databases!(
+    a_label_that_holds_a_name_is_refused,
+    set_up_steps_cannot_be_undone_or_doubled,
+    a_scope_belongs_only_to_a_recommended_review,
     a_case_goes_from_referral_to_approved_terms_with_four_users,
     a_stale_terms_of_reference_edit_is_refused_and_nothing_is_overwritten,
     approval_needs_every_question_answered_or_not_applicable,
