@@ -8,8 +8,8 @@
 //! A DataLoader batches the keys that arrive within a short window, so how a list
 //! splits into batches depends on timing. Lists therefore `prefetch` what their
 //! selection asks for, one statement per table for the whole page, into the
-//! request's cache; the per-item resolvers then find everything there. Mutations
-//! `forget` the cache before they change anything.
+//! request's cache; the per-item resolvers then find everything there. A mutation
+//! `forget`s the cache once it has changed something, before it reads its answer.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};

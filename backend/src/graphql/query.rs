@@ -315,15 +315,21 @@ impl Query {
     }
 
     /// Users who could be appointed to a review: name, job title and agency only.
-    async fn appointable_users(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Vec<UserAccount>> {
+    async fn appointable_users(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Vec<AppointableUser>> {
         let c = caller(ctx)?;
         let db = &state(ctx)?.db;
-        let a = access::for_review(db, c, review_id).await?;
-        if !shared::policy::may_any(&a.capacities, Operation::Appoint) {
-            return Err(ApiError::Forbidden(Operation::Appoint.title().to_lowercase()).into());
-        }
+        access::for_review(db, c, review_id).await?.require(Operation::Appoint)?;
         let users =
             user::Entity::find().filter(user::Column::Active.eq(true)).order_by_asc(user::Column::Name).all(db).await?;
-        Ok(users.into_iter().map(|u| UserAccount { user: u, grants: Vec::new() }).collect())
+        let agencies = agency::Entity::find().all(db).await?;
+        Ok(users
+            .into_iter()
+            .map(|u| AppointableUser {
+                id: u.id,
+                agency: u.agency_id.and_then(|id| agencies.iter().find(|a| a.id == id)).map(|a| a.name.clone()),
+                name: u.name,
+                job_title: u.job_title,
+            })
+            .collect())
     }
 }

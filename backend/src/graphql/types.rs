@@ -1,5 +1,7 @@
 //! GraphQL output objects. Each field that carries case content asks the review's
-//! `ReviewAccess` first: full, pseudonymised, or `FORBIDDEN`.
+//! `ReviewAccess` first: full, pseudonymised, or `FORBIDDEN`. Free text (including
+//! extension reasons) goes through `text`, which replaces registered names unless
+//! the caller may read both the field and people's names in full.
 
 use std::sync::Arc;
 
@@ -753,4 +755,13 @@ pub struct GateReport {
     pub warnings: Vec<GateWarning>,
     /// The text with every hit replaced by the person's label.
     pub replaced: String,
+}
+
+/// Someone who could be appointed to a review: enough to choose, nothing more.
+#[derive(SimpleObject)]
+pub struct AppointableUser {
+    pub id: i32,
+    pub name: String,
+    pub job_title: Option<String>,
+    pub agency: Option<String>,
 }

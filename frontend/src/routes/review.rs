@@ -665,7 +665,7 @@ fn AppointForm(ctx: Ctx) -> impl IntoView {
                     <option value="">"Choose a person"</option>
                     {move || users.get().map(|r| match r {
                         Ok(d) => d.appointable_users.into_iter().map(|u| view! {
-                            <option value=u.id.to_string()>{format!("{}, {}{}", u.name, u.job_title.unwrap_or_default(), u.agency.map(|a| format!(" ({})", a.name)).unwrap_or_default())}</option>
+                            <option value=u.id.to_string()>{format!("{}, {}{}", u.name, u.job_title.unwrap_or_default(), u.agency.map(|a| format!(" ({a})")).unwrap_or_default())}</option>
                         }).collect_view().into_any(),
                         Err(_) => view! { <option value="">"Could not load people"</option> }.into_any(),
                     })}
