@@ -192,3 +192,20 @@ entity!(audit_entry, "audit_log", {
     pub review_id: Option<i32>,
     pub version: Option<i32>,
 });
+
+entity!(relationship, "relationships", {
+    pub review_id: i32,
+    pub from_person_id: i32,
+    pub to_person_id: i32,
+    pub tie: String,
+});
+
+entity!(household, "households", {
+    pub review_id: i32,
+    pub label: String,
+});
+
+entity!(household_member, "household_members", {
+    pub household_id: i32,
+    pub person_id: i32,
+});

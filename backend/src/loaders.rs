@@ -57,6 +57,8 @@ review_child!(
     setup_checklist_item,
     terms_of_reference,
     deadline,
+    relationship,
+    household,
 );
 
 /// Key: all rows of `E` for one review, in id order.
@@ -210,7 +212,9 @@ pub fn forget(l: &RequestLoader) {
         notification,
         setup_checklist_item,
         terms_of_reference,
-        deadline
+        deadline,
+        relationship,
+        household
     );
     l.clear::<ById<board::Entity>>();
     l.clear::<ById<agency::Entity>>();
@@ -327,4 +331,18 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
     agency_ids.dedup();
     fill(l, agency_ids.iter().map(|i| ById::<agency::Entity>::of(*i)).collect()).await?;
     Ok(())
+}
+
+impl Loaders {
+    /// The members of the given households, in one statement.
+    pub async fn members_of(&self, households: &[i32]) -> Result<Vec<household_member::Model>, DbErr> {
+        if households.is_empty() {
+            return Ok(Vec::new());
+        }
+        household_member::Entity::find()
+            .filter(household_member::Column::HouseholdId.is_in(households.iter().copied()))
+            .order_by_asc(household_member::Column::PersonId)
+            .all(&self.db)
+            .await
+    }
 }

@@ -226,6 +226,178 @@ fn parse_person(p: &NewPerson, path: &str, problems: &mut Problems) -> Option<(S
     Some((name?.as_ref().to_owned(), aliases, address))
 }
 
+/// The label a new person gets: the one given, or the usual one for the relationship
+/// ("Mother", "Sibling 2"), made unique, ignoring case, among `taken`.
+fn unique_label(given: Option<&str>, relationship: Relationship, taken: &[String]) -> String {
+    let same = taken.iter().filter(|l| l.starts_with(relationship.title())).count();
+    let wanted = given.map(|l| l.trim().to_owned()).unwrap_or_else(|| relationship.default_label(same));
+    let is_taken = |l: &str| taken.iter().any(|x| x.eq_ignore_ascii_case(l));
+    let mut label = wanted.clone();
+    let mut n = 2;
+    while is_taken(&label) {
+        label = format!("{wanted} ({n})");
+        n += 1;
+    }
+    label
+}
+
+/// The people of a review as the name matcher sees them.
+fn registered(people: &[person::Model]) -> Vec<shared::pseudonymise::RegisteredPerson> {
+    people
+        .iter()
+        .map(|p| {
+            let mut names = vec![p.name.clone()];
+            names.extend(serde_json::from_str::<Vec<String>>(&p.aliases).unwrap_or_default());
+            shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names }
+        })
+        .collect()
+}
+
+/// Adds a person to a review (a sibling, a carer, a professional...).
+pub async fn add_person(db: &DatabaseConnection, caller: &Caller, review_id: i32, p: NewPerson) -> ApiResult<i32> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::RecordPeople)?;
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
+    let mut problems = Problems::default();
+    let parsed = parse_person(&p, "input", &mut problems);
+    if let Some(l) = &p.label {
+        let mut names = registered(&people);
+        names.push(shared::pseudonymise::RegisteredPerson { label: String::new(), names: vec![p.name.clone()] });
+        if !shared::pseudonymise::find_names(l, &names).is_empty() {
+            problems.push("input.label", "A label must not contain anyone's name");
+        }
+    }
+    if p.relationship == Relationship::Child && people.iter().any(|x| x.relationship == Relationship::Child.as_str()) {
+        problems
+            .push("input.relationship", "The review already has its child: record brothers and sisters as siblings");
+    }
+    problems.finish()?;
+    let Some((name, aliases, address)) = parsed else { return Err(ApiError::invalid("input.name", "Enter a name")) };
+    let labels: Vec<String> = people.iter().map(|x| x.label.clone()).collect();
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    let row = person::ActiveModel {
+        review_id: Set(review_id),
+        label: Set(unique_label(p.label.as_deref(), p.relationship, &labels)),
+        relationship: Set(p.relationship.as_str().to_owned()),
+        name: Set(name),
+        aliases: Set(serde_json::to_string(&aliases).map_err(ApiError::internal)?),
+        date_of_birth: Set(p.date_of_birth),
+        address: Set(address),
+        agency_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    log(&txn, caller, Operation::RecordPeople, "person", row.id, review_id, None).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Records a tie between two people of the review, refusing one that would make the
+/// genogram impossible to draw.
+pub async fn add_relationship(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    from: i32,
+    to: i32,
+    tie: shared::genogram::Tie,
+) -> ApiResult<()> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::RecordPeople)?;
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
+    let mut problems = Problems::default();
+    for (field, id) in [("fromPersonId", from), ("toPersonId", to)] {
+        if !people.iter().any(|p| p.id == id) {
+            problems.push(field, "No such person in this review");
+        }
+    }
+    problems.finish()?;
+    let existing: Vec<shared::genogram::Link> = relationship::Entity::find()
+        .filter(relationship::Column::ReviewId.eq(review_id))
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            Some(shared::genogram::Link {
+                from: r.from_person_id,
+                to: r.to_person_id,
+                tie: shared::genogram::Tie::parse(&r.tie)?,
+            })
+        })
+        .collect();
+    shared::genogram::check_link(shared::genogram::Link { from, to, tie }, &existing)?;
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    let row = relationship::ActiveModel {
+        review_id: Set(review_id),
+        from_person_id: Set(from),
+        to_person_id: Set(to),
+        tie: Set(tie.as_str().to_owned()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    log(&txn, caller, Operation::RecordPeople, "relationship", row.id, review_id, None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Names a household ("Household 1") and who lives in it, replacing its members if it
+/// exists.
+pub async fn set_household(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    label: &str,
+    members: &[i32],
+) -> ApiResult<()> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::RecordPeople)?;
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
+    let mut problems = Problems::default();
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 60 {
+        problems.push("label", "A household's label must be 1 to 60 characters");
+    } else if !shared::pseudonymise::find_names(label, &registered(&people)).is_empty() {
+        problems.push("label", "A label must not contain anyone's name");
+    }
+    for (i, id) in members.iter().enumerate() {
+        if !people.iter().any(|p| p.id == *id) {
+            problems.push(format!("personIds.{i}"), "No such person in this review");
+        }
+    }
+    problems.finish()?;
+    let existing = household::Entity::find()
+        .filter(household::Column::ReviewId.eq(review_id))
+        .filter(household::Column::Label.eq(label))
+        .one(db)
+        .await?;
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    let h = match existing {
+        Some(h) => h,
+        None => {
+            household::ActiveModel { review_id: Set(review_id), label: Set(label.to_owned()), ..Default::default() }
+                .insert(&txn)
+                .await?
+        }
+    };
+    household_member::Entity::delete_many().filter(household_member::Column::HouseholdId.eq(h.id)).exec(&txn).await?;
+    let mut unique: Vec<i32> = members.to_vec();
+    unique.sort();
+    unique.dedup();
+    for pid in unique {
+        household_member::ActiveModel { household_id: Set(h.id), person_id: Set(pid), ..Default::default() }
+            .insert(&txn)
+            .await?;
+    }
+    log(&txn, caller, Operation::RecordPeople, "household", h.id, review_id, None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Stage 1: a professional refers a case. Creates the review, its people, its boards
 /// and agencies, and the deadlines that run from the referral.
 pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: NewReferral) -> ApiResult<i32> {
@@ -357,15 +529,7 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
         let Some((name, aliases, address)) = parsed else {
             continue;
         };
-        let same = labels.iter().filter(|l| l.starts_with(p.relationship.title())).count();
-        let wanted = p.label.clone().map(|l| l.trim().to_owned()).unwrap_or_else(|| p.relationship.default_label(same));
-        let taken = |l: &str| labels.iter().any(|x| x.eq_ignore_ascii_case(l));
-        let mut label = wanted.clone();
-        let mut n = 2;
-        while taken(&label) {
-            label = format!("{wanted} ({n})");
-            n += 1;
-        }
+        let label = unique_label(p.label.as_deref(), p.relationship, &labels);
         labels.push(label.clone());
         person::ActiveModel {
             review_id: Set(r.id),

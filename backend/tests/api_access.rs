@@ -280,6 +280,10 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
         Operation::RecordTermsSent => {
             ("mutation($id:Int!){recordTermsSentToOfsted(reviewId:$id,sentOn:\"2999-01-01\"){id}}", json!({"id": id}))
         }
+        Operation::RecordPeople => (
+            "mutation($id:Int!){addRelationship(reviewId:$id,fromPersonId:0,toPersonId:0,tie:SIBLING_OF){id}}",
+            json!({"id": id}),
+        ),
         Operation::ExtendDeadline => (
             "mutation($id:Int!){extendDeadline(reviewId:$id,kind:COMPLETION,dueOn:\"2999-01-01\",reason:\" \"){id}}",
             json!({"id": id}),

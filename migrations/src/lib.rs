@@ -9,6 +9,7 @@ mod m20261126_000001_create_directory;
 mod m20261126_000002_create_reviews;
 mod m20261126_000003_create_decision_phase;
 mod m20261126_000004_create_deadlines_and_audit;
+mod m20261126_000005_create_genogram;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_reviews::Migration),
             Box::new(m20261126_000003_create_decision_phase::Migration),
             Box::new(m20261126_000004_create_deadlines_and_audit::Migration),
+            Box::new(m20261126_000005_create_genogram::Migration),
         ]
     }
 }

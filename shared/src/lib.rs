@@ -8,6 +8,7 @@ pub mod chronology;
 pub mod criteria;
 pub mod deadline;
 pub mod gate;
+pub mod genogram;
 pub mod imr;
 pub mod independence;
 pub mod lead_board;

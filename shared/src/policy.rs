@@ -69,6 +69,7 @@ str_enum! {
         EditTermsOfReference => "edit_terms_of_reference", "Edit the terms of reference";
         ApproveTermsOfReference => "approve_terms_of_reference", "Approve the terms of reference";
         RecordTermsSent => "record_terms_sent", "Record the terms of reference sent to Ofsted";
+        RecordPeople => "record_people", "Record people, relationships and households";
         ExtendDeadline => "extend_deadline", "Extend a deadline";
         ManageUsers => "manage_users", "Manage user accounts";
     }
@@ -97,6 +98,20 @@ impl Operation {
             Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
             Operation::ApproveTermsOfReference => &[SetUp],
             Operation::RecordTermsSent => &[TermsAgreed],
+            Operation::RecordPeople => &[
+                Referred,
+                CriteriaAssessed,
+                Recommended,
+                Decided,
+                OfstedNotified,
+                SetUp,
+                TermsAgreed,
+                ImrsRequested,
+                ImrsSubmitted,
+                CombinedChronology,
+                Analysis,
+                OverviewReport,
+            ],
         })
     }
 }
@@ -132,24 +147,24 @@ const fn yes(b: u8) -> bool {
 
 /// The operation table. Columns follow `Operation::ALL`:
 /// refer, assess, recommend, decide, notify Ofsted, checklist, records secured,
-/// appoint, edit terms, approve terms, terms sent, extend deadline, manage users.
+/// appoint, edit terms, approve terms, terms sent, record people, extend deadline, manage users.
 #[rustfmt::skip]
-const OPERATION_TABLE: [(Capacity, [u8; 13]); 15] = [
-    (Capacity::BoardChair,             [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0]),
-    (Capacity::BusinessManager,        [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0]),
-    (Capacity::InitialPanelMember,     [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
-    (Capacity::PanelChair,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
-    (Capacity::PanelMember,            [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
-    (Capacity::OverviewAuthor,         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ImrAuthor,              [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::DesignatedProfessional, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::AgencyManager,          [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Referrer,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ActionOwner,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PerformanceSubGroup,    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Inspector,              [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PartnerBoard,           [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::SystemAdministrator,    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+const OPERATION_TABLE: [(Capacity, [u8; 14]); 15] = [
+    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]),
+    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0]),
+    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
+    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
+    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
+    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
 ];
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {

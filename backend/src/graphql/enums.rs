@@ -64,7 +64,10 @@ mirror! {
     OperationGql = "shared::policy::Operation" as "Operation" {
         SubmitReferral, RecordAssessment, RecordRecommendation, DecideReview, RecordOfstedNotification,
         UpdateSetupChecklist, ConfirmRecordsSecured, Appoint, EditTermsOfReference,
-        ApproveTermsOfReference, RecordTermsSent, ExtendDeadline, ManageUsers,
+        ApproveTermsOfReference, RecordTermsSent, RecordPeople, ExtendDeadline, ManageUsers,
+    }
+    TieGql = "shared::genogram::Tie" as "Tie" {
+        ParentOf, PartnerOf, SiblingOf,
     }
     ScopeReasonGql = "shared::policy::ScopeReason" as "ScopeReason" {
         BoardRole, Assignment, InvolvedAgencyManager, PartnerBoard, NotifiedToOfsted, Referrer,

@@ -174,6 +174,38 @@ impl Mutation {
         reload(ctx, review_id).await
     }
 
+    /// Add a person to the review: a sibling, a carer, a professional...
+    async fn add_person(&self, ctx: &Context<'_>, review_id: i32, input: PersonInput) -> GqlResult<Review> {
+        services::add_person(&state(ctx)?.db, caller(ctx)?, review_id, input.into()).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Record how two people of the review are related, read "from ... to".
+    async fn add_relationship(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        from_person_id: i32,
+        to_person_id: i32,
+        tie: TieGql,
+    ) -> GqlResult<Review> {
+        services::add_relationship(&state(ctx)?.db, caller(ctx)?, review_id, from_person_id, to_person_id, tie.into())
+            .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Name a household and who lives in it (replacing its members if it exists).
+    async fn set_household(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        label: String,
+        person_ids: Vec<i32>,
+    ) -> GqlResult<Review> {
+        services::set_household(&state(ctx)?.db, caller(ctx)?, review_id, &label, &person_ids).await?;
+        reload(ctx, review_id).await
+    }
+
     /// Move a deadline later, with the reason; the history is kept.
     async fn extend_deadline(
         &self,

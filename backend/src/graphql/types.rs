@@ -271,6 +271,36 @@ impl Review {
             .map(|p| Person { row: p.clone(), access: self.0.clone() })
             .collect())
     }
+    /// How the people of the review are related: the genogram's lines. Person ids
+    /// only, so a caller who sees labels sees the family with labels.
+    async fn relationships(&self, ctx: &Context<'_>) -> GqlResult<Vec<FamilyTie>> {
+        self.0.read(Field::PersonLabel)?;
+        Ok(rows::<relationship::Entity>(ctx, self.r().id)
+            .await?
+            .iter()
+            .filter_map(|r| {
+                Some(FamilyTie {
+                    from_person_id: r.from_person_id,
+                    to_person_id: r.to_person_id,
+                    tie: shared::genogram::Tie::parse(&r.tie)?.into(),
+                })
+            })
+            .collect())
+    }
+    /// Who lives with whom: the genogram's household boundaries.
+    async fn households(&self, ctx: &Context<'_>) -> GqlResult<Vec<Household>> {
+        self.0.read(Field::PersonLabel)?;
+        let list = rows::<household::Entity>(ctx, self.r().id).await?;
+        let ids: Vec<i32> = list.iter().map(|h| h.id).collect();
+        let members = loaders(ctx)?.loader().members_of(&ids).await?;
+        Ok(list
+            .iter()
+            .map(|h| Household {
+                label: h.label.clone(),
+                person_ids: members.iter().filter(|m| m.household_id == h.id).map(|m| m.person_id).collect(),
+            })
+            .collect())
+    }
     /// The child the review is about.
     async fn child(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
         self.0.read(Field::PersonLabel)?;
@@ -764,4 +794,19 @@ pub struct AppointableUser {
     pub name: String,
     pub job_title: Option<String>,
     pub agency: Option<String>,
+}
+
+/// One line of the genogram, read "from ... to".
+#[derive(SimpleObject)]
+pub struct FamilyTie {
+    pub from_person_id: i32,
+    pub to_person_id: i32,
+    pub tie: TieGql,
+}
+
+/// A household: its label and who lives in it.
+#[derive(SimpleObject)]
+pub struct Household {
+    pub label: String,
+    pub person_ids: Vec<i32>,
 }
