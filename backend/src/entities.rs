@@ -209,3 +209,21 @@ entity!(household_member, "household_members", {
     pub household_id: i32,
     pub person_id: i32,
 });
+
+entity!(parallel_process, "parallel_processes", {
+    pub review_id: i32,
+    pub kind: String,
+    pub status: String,
+    pub description: String,
+    pub expected_end: Option<Date>,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(family_contribution, "family_contributions", {
+    pub review_id: i32,
+    pub person_id: Option<i32>,
+    pub contributed_on: Date,
+    pub method: String,
+    pub summary: String,
+    pub recorded_by: i32,
+});

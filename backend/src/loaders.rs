@@ -59,6 +59,8 @@ review_child!(
     deadline,
     relationship,
     household,
+    parallel_process,
+    family_contribution,
 );
 
 /// Key: all rows of `E` for one review, in id order.
@@ -214,7 +216,9 @@ pub fn forget(l: &RequestLoader) {
         terms_of_reference,
         deadline,
         relationship,
-        household
+        household,
+        parallel_process,
+        family_contribution
     );
     l.clear::<ById<board::Entity>>();
     l.clear::<ById<agency::Entity>>();

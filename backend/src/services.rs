@@ -398,6 +398,101 @@ pub async fn set_household(
     Ok(())
 }
 
+/// Records a process running beside the review (criminal proceedings, an inquest...).
+pub async fn record_parallel_process(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    kind: shared::stage::ParallelProcessKind,
+    status: shared::stage::ProcessStatus,
+    description: &str,
+    expected_end: Option<NaiveDate>,
+) -> ApiResult<i32> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::RecordParallelProcess)?;
+    let description = Text::parse("description", description)?;
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    let row = parallel_process::ActiveModel {
+        review_id: Set(review_id),
+        kind: Set(kind.as_str().to_owned()),
+        status: Set(status.as_str().to_owned()),
+        description: Set(description.into_inner()),
+        expected_end: Set(expected_end),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    log(&txn, caller, Operation::RecordParallelProcess, "parallel_process", row.id, review_id, None).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Moves a parallel process on: its status and expected end.
+pub async fn update_parallel_process(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    process_id: i32,
+    status: shared::stage::ProcessStatus,
+    expected_end: Option<NaiveDate>,
+) -> ApiResult<i32> {
+    let p = parallel_process::Entity::find_by_id(process_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let a = access::for_review(db, caller, p.review_id).await?;
+    a.require(Operation::RecordParallelProcess)?;
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    let mut am: parallel_process::ActiveModel = p.into();
+    am.status = Set(status.as_str().to_owned());
+    am.expected_end = Set(expected_end);
+    am.updated_at = Set(Utc::now());
+    let saved = am.update(&txn).await?;
+    log(&txn, caller, Operation::RecordParallelProcess, "parallel_process", saved.id, saved.review_id, None).await?;
+    txn.commit().await?;
+    Ok(saved.review_id)
+}
+
+/// Records what a family member contributed to the review, and how.
+pub async fn record_family_contribution(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    person_id: Option<i32>,
+    contributed_on: NaiveDate,
+    method: shared::stage::ContributionMethod,
+    summary: &str,
+) -> ApiResult<i32> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::RecordFamilyContribution)?;
+    let mut problems = Problems::default();
+    let summary = problems.check(Text::parse("summary", summary));
+    problems.check(not_in_future("contributedOn", contributed_on));
+    if let Some(pid) = person_id {
+        let found = person::Entity::find_by_id(pid).one(db).await?;
+        if found.is_none_or(|p| p.review_id != review_id) {
+            problems.push("personId", "No such person in this review");
+        }
+    }
+    problems.finish()?;
+    let summary = summary.map(Text::into_inner).unwrap_or_default();
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    let row = family_contribution::ActiveModel {
+        review_id: Set(review_id),
+        person_id: Set(person_id),
+        contributed_on: Set(contributed_on),
+        method: Set(method.as_str().to_owned()),
+        summary: Set(summary),
+        recorded_by: Set(caller.user.id),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    log(&txn, caller, Operation::RecordFamilyContribution, "family_contribution", row.id, review_id, None).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
 /// Stage 1: a professional refers a case. Creates the review, its people, its boards
 /// and agencies, and the deadlines that run from the referral.
 pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: NewReferral) -> ApiResult<i32> {

@@ -66,6 +66,30 @@ async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
         .await
         .unwrap();
     }
+    parallel_process::ActiveModel {
+        review_id: Set(id),
+        kind: Set("criminal_proceedings".into()),
+        status: Set("open".into()),
+        description: Set(format!("R v the carer of {child}.")),
+        expected_end: Set(None),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    family_contribution::ActiveModel {
+        review_id: Set(id),
+        person_id: Set(None),
+        contributed_on: Set(chrono::Utc::now().date_naive()),
+        method: Set("meeting".into()),
+        summary: Set(format!("The grandmother spoke about {child}.")),
+        recorded_by: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
     for r in setup_checklist_item::Entity::find()
         .filter(setup_checklist_item::Column::ReviewId.eq(id))
         .all(db)
@@ -169,6 +193,8 @@ fn probe(field: Field) -> &'static str {
         Field::SetupChecklist => "setupChecklist { note }",
         Field::Appointments => "appointments { assignment name }",
         Field::TermsOfReference => "termsOfReference { answers { text } }",
+        Field::ParallelProcesses => "parallelProcesses { kind status description }",
+        Field::FamilyContributions => "familyContributions { method summary }",
         Field::AuditTrail => "auditTrail { operation }",
     }
 }
@@ -189,7 +215,9 @@ fn classify(field: Field, v: &Value, n: &Names) -> Access {
         | Field::ChairDecision
         | Field::SetupChecklist
         | Field::TermsOfReference
-        | Field::OfstedNotification => text.contains(&n.child_first),
+        | Field::OfstedNotification
+        | Field::ParallelProcesses
+        | Field::FamilyContributions => text.contains(&n.child_first),
         Field::PersonDateOfBirth | Field::PersonAddress => v["data"]["review"]["people"]
             .as_array()
             .unwrap()
@@ -284,6 +312,14 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
             "mutation($id:Int!){addRelationship(reviewId:$id,fromPersonId:0,toPersonId:0,tie:SIBLING_OF){id}}",
             json!({"id": id}),
         ),
+        Operation::RecordParallelProcess => (
+            "mutation($id:Int!){recordParallelProcess(reviewId:$id,kind:INQUEST,status:OPEN,description:\"\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::RecordFamilyContribution => (
+            "mutation($id:Int!){recordFamilyContribution(reviewId:$id,contributedOn:\"2026-01-01\",method:MEETING,summary:\"\"){id}}",
+            json!({"id": id}),
+        ),
         Operation::ExtendDeadline => (
             "mutation($id:Int!){extendDeadline(reviewId:$id,kind:COMPLETION,dueOn:\"2999-01-01\",reason:\" \"){id}}",
             json!({"id": id}),
@@ -374,7 +410,8 @@ async fn a_partner_board_never_receives_the_real_identity_of_child_or_family(b: 
     let everything = "query($id:Int!){review(id:$id){reference stage child{label name aliases} people{label relationship name aliases}
         referral{circumstances facts{childDied} proposal{category reasons}} criteriaAssessments{reasons} recommendation{scope reasons}
         decision{reasons} ofstedNotification{reasons} setupChecklist{note} appointments{assignment name jobTitle agency}
-        termsOfReference{answers{text}} deadlines{kind status extensions{reason}}}}";
+        termsOfReference{answers{text}} deadlines{kind status extensions{reason}}
+        parallelProcesses{description} familyContributions{summary}}}";
     let mut seen_label = false;
     for id in ids {
         let n = names_of(&app, id as i32).await;

@@ -104,7 +104,62 @@ async fn a_second_child_or_a_named_label_is_refused(b: Backend) {
     assert_eq!(v["errors"][0]["extensions"]["field"], "input.label");
 }
 
+async fn parallel_processes_and_family_contributions_are_recorded_and_pseudonymised_for_partners(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let id = app.review_at("TERMS_AGREED").await;
+    let manager = app.login("manager@scr.example").await;
+    let child = app.ok(&manager, "query($id:Int!){review(id:$id){child{id name}}}", json!({"id": id})).await["review"]
+        ["child"]
+        .clone();
+    let name = child["name"].as_str().unwrap().to_owned();
+    let record = "mutation($id:Int!,$d:String!,$e:NaiveDate){recordParallelProcess(reviewId:$id,kind:CRIMINAL_PROCEEDINGS,status:OPEN,description:$d,expectedEnd:$e){parallelProcesses{id status description expectedEnd}}}";
+    let d = app
+        .ok(&manager, record, json!({"id": id, "d": format!("Trial of the man who harmed {name}"), "e": "2027-03-01"}))
+        .await;
+    let p = d["recordParallelProcess"]["parallelProcesses"][0].clone();
+    assert_eq!(p["status"], "OPEN");
+    assert_eq!(p["expectedEnd"], "2027-03-01");
+    let d = app
+        .ok(&manager, "mutation($p:Int!){updateParallelProcess(processId:$p,status:CONCLUDED){parallelProcesses{status expectedEnd}}}", json!({"p": p["id"]}))
+        .await;
+    assert_eq!(d["updateParallelProcess"]["parallelProcesses"][0]["status"], "CONCLUDED");
+    let v = app.gql(Some(&manager), record, json!({"id": id, "d": " ", "e": null})).await;
+    assert_eq!(v["errors"][0]["extensions"]["field"], "description");
+
+    let contribute = "mutation($id:Int!,$p:Int,$s:String!,$on:NaiveDate!){recordFamilyContribution(reviewId:$id,personId:$p,contributedOn:$on,method:HOME_VISIT,summary:$s){familyContributions{method summary personId}}}";
+    let today = chrono::Utc::now().date_naive().to_string();
+    let d = app
+        .ok(
+            &manager,
+            contribute,
+            json!({"id": id, "p": child["id"], "s": format!("{name}'s grandmother described the home."), "on": today}),
+        )
+        .await;
+    assert_eq!(d["recordFamilyContribution"]["familyContributions"][0]["method"], "HOME_VISIT");
+    let v = app.gql(Some(&manager), contribute, json!({"id": id, "p": 999999, "s": "x", "on": "2999-01-01"})).await;
+    let fields: Vec<&str> = v["errors"][0]["extensions"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["contributedOn", "personId"]);
+
+    let partner = app.login("partner@scr.example").await;
+    let d = app
+        .ok(
+            &partner,
+            "query($id:Int!){review(id:$id){parallelProcesses{description} familyContributions{summary}}}",
+            json!({"id": id}),
+        )
+        .await;
+    let text = d.to_string();
+    assert!(!text.contains(name.split(' ').next().unwrap()), "{text}");
+    assert!(text.contains("Child A"), "{text}");
+}
+
 on_both_databases!(
+    parallel_processes_and_family_contributions_are_recorded_and_pseudonymised_for_partners,
     the_family_is_recorded_with_ties_and_households_and_shown_to_partners_by_label,
     a_second_child_or_a_named_label_is_refused,
 );

@@ -10,6 +10,7 @@ mod m20261126_000002_create_reviews;
 mod m20261126_000003_create_decision_phase;
 mod m20261126_000004_create_deadlines_and_audit;
 mod m20261126_000005_create_genogram;
+mod m20261126_000006_create_family_and_parallel;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_create_decision_phase::Migration),
             Box::new(m20261126_000004_create_deadlines_and_audit::Migration),
             Box::new(m20261126_000005_create_genogram::Migration),
+            Box::new(m20261126_000006_create_family_and_parallel::Migration),
         ]
     }
 }

@@ -51,6 +51,8 @@ str_enum! {
         SetupChecklist => "setup_checklist", "Set-up checklist";
         Appointments => "appointments", "Appointments (panel chair, members, authors)";
         TermsOfReference => "terms_of_reference", "Terms of reference";
+        ParallelProcesses => "parallel_processes", "Parallel processes";
+        FamilyContributions => "family_contributions", "Family contributions";
         AuditTrail => "audit_trail", "Audit trail of the review";
     }
 }
@@ -70,6 +72,8 @@ str_enum! {
         ApproveTermsOfReference => "approve_terms_of_reference", "Approve the terms of reference";
         RecordTermsSent => "record_terms_sent", "Record the terms of reference sent to Ofsted";
         RecordPeople => "record_people", "Record people, relationships and households";
+        RecordParallelProcess => "record_parallel_process", "Record a parallel process";
+        RecordFamilyContribution => "record_family_contribution", "Record a family contribution";
         ExtendDeadline => "extend_deadline", "Extend a deadline";
         ManageUsers => "manage_users", "Manage user accounts";
     }
@@ -98,7 +102,7 @@ impl Operation {
             Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
             Operation::ApproveTermsOfReference => &[SetUp],
             Operation::RecordTermsSent => &[TermsAgreed],
-            Operation::RecordPeople => &[
+            Operation::RecordPeople | Operation::RecordParallelProcess | Operation::RecordFamilyContribution => &[
                 Referred,
                 CriteriaAssessed,
                 Recommended,
@@ -121,24 +125,24 @@ use Access::{Full as F, Hidden as H, Pseudonymised as P};
 /// The field table. Columns follow `Field::ALL`:
 /// summary, deadlines, label, name, date of birth, address, circumstances, facts,
 /// assessment, recommendation, decision, notification, checklist, appointments,
-/// terms of reference, audit trail.
+/// terms of reference, parallel processes, family contributions, audit trail.
 #[rustfmt::skip]
-const FIELD_TABLE: [(Capacity, [Access; 16]); 15] = [
-    (Capacity::BoardChair,             [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::BusinessManager,        [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::InitialPanelMember,     [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::PanelChair,             [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::PanelMember,            [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H]),
-    (Capacity::OverviewAuthor,         [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, H]),
-    (Capacity::ImrAuthor,              [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, H]),
-    (Capacity::DesignatedProfessional, [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H]),
-    (Capacity::AgencyManager,          [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, H]),
-    (Capacity::Referrer,               [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H]),
-    (Capacity::ActionOwner,            [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, H]),
-    (Capacity::PerformanceSubGroup,    [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, H]),
-    (Capacity::Inspector,              [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, H]),
-    (Capacity::PartnerBoard,           [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, H]),
-    (Capacity::SystemAdministrator,    [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+const FIELD_TABLE: [(Capacity, [Access; 18]); 15] = [
+    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, H]),
+    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, H]),
+    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, H]),
+    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, H]),
+    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, H]),
+    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H]),
+    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H]),
+    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H]),
+    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, H]),
+    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, H]),
+    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 
 const fn yes(b: u8) -> bool {
@@ -147,24 +151,25 @@ const fn yes(b: u8) -> bool {
 
 /// The operation table. Columns follow `Operation::ALL`:
 /// refer, assess, recommend, decide, notify Ofsted, checklist, records secured,
-/// appoint, edit terms, approve terms, terms sent, record people, extend deadline, manage users.
+/// appoint, edit terms, approve terms, terms sent, record people, parallel process,
+/// family contribution, extend deadline, manage users.
 #[rustfmt::skip]
-const OPERATION_TABLE: [(Capacity, [u8; 14]); 15] = [
-    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]),
-    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0]),
-    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
-    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
-    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
-    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+const OPERATION_TABLE: [(Capacity, [u8; 16]); 15] = [
+    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]),
+    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0]),
+    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0]),
+    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0]),
+    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0]),
+    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
+    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
 ];
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
@@ -380,7 +385,9 @@ mod tests {
     }
 
     /// Fields whose values include free text someone typed (which may hold names).
-    const FREE_TEXT: [Field; 8] = [
+    const FREE_TEXT: [Field; 10] = [
+        Field::ParallelProcesses,
+        Field::FamilyContributions,
         Field::ReferralCircumstances,
         Field::CriteriaAssessment,
         Field::Recommendation,

@@ -125,3 +125,38 @@ mod label_tests {
         assert_eq!(Relationship::Professional.default_label(0), "Professional 1");
     }
 }
+
+str_enum! {
+    /// Processes that run beside a review and bear on its timing and publication (SPEC 4; 11.7, 11.20).
+    pub enum ParallelProcessKind {
+        CriminalProceedings => "criminal_proceedings", "Criminal proceedings";
+        Inquest => "inquest", "Inquest";
+        DomesticHomicideReview => "domestic_homicide_review", "Domestic homicide review";
+        OmbudsmanInvestigation => "ombudsman_investigation", "Prisons and Probation Ombudsman investigation";
+        MappaReview => "mappa_review", "MAPPA serious case review";
+        SeriousFurtherOffence => "serious_further_offence", "Serious further offence review";
+        NhsSeriousIncident => "nhs_serious_incident", "NHS serious incident investigation";
+        YouthJusticeReview => "youth_justice_review", "Youth justice review";
+        Disciplinary => "disciplinary", "Disciplinary proceedings";
+    }
+}
+
+str_enum! {
+    /// Where a parallel process stands.
+    pub enum ProcessStatus {
+        Expected => "expected", "Expected";
+        Open => "open", "Open";
+        Concluded => "concluded", "Concluded";
+    }
+}
+
+str_enum! {
+    /// How a family member contributed to the review (Appendix 3, "within six months").
+    pub enum ContributionMethod {
+        Meeting => "meeting", "Meeting";
+        HomeVisit => "home_visit", "Home visit";
+        Telephone => "telephone", "Telephone";
+        Letter => "letter", "Letter or e-mail";
+        Declined => "declined", "Declined to take part";
+    }
+}

@@ -64,7 +64,18 @@ mirror! {
     OperationGql = "shared::policy::Operation" as "Operation" {
         SubmitReferral, RecordAssessment, RecordRecommendation, DecideReview, RecordOfstedNotification,
         UpdateSetupChecklist, ConfirmRecordsSecured, Appoint, EditTermsOfReference,
-        ApproveTermsOfReference, RecordTermsSent, RecordPeople, ExtendDeadline, ManageUsers,
+        ApproveTermsOfReference, RecordTermsSent, RecordPeople, RecordParallelProcess,
+        RecordFamilyContribution, ExtendDeadline, ManageUsers,
+    }
+    ParallelProcessKindGql = "shared::stage::ParallelProcessKind" as "ParallelProcessKind" {
+        CriminalProceedings, Inquest, DomesticHomicideReview, OmbudsmanInvestigation, MappaReview,
+        SeriousFurtherOffence, NhsSeriousIncident, YouthJusticeReview, Disciplinary,
+    }
+    ProcessStatusGql = "shared::stage::ProcessStatus" as "ProcessStatus" {
+        Expected, Open, Concluded,
+    }
+    ContributionMethodGql = "shared::stage::ContributionMethod" as "ContributionMethod" {
+        Meeting, HomeVisit, Telephone, Letter, Declined,
     }
     TieGql = "shared::genogram::Tie" as "Tie" {
         ParentOf, PartnerOf, SiblingOf,

@@ -206,6 +206,68 @@ impl Mutation {
         reload(ctx, review_id).await
     }
 
+    /// Record a process running beside the review.
+    async fn record_parallel_process(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        kind: ParallelProcessKindGql,
+        status: ProcessStatusGql,
+        description: String,
+        expected_end: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        services::record_parallel_process(
+            db,
+            caller(ctx)?,
+            review_id,
+            kind.into(),
+            status.into(),
+            &description,
+            expected_end,
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Move a parallel process on.
+    async fn update_parallel_process(
+        &self,
+        ctx: &Context<'_>,
+        process_id: i32,
+        status: ProcessStatusGql,
+        expected_end: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        let review_id =
+            services::update_parallel_process(&state(ctx)?.db, caller(ctx)?, process_id, status.into(), expected_end)
+                .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Record a family member's contribution to the review.
+    async fn record_family_contribution(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        person_id: Option<i32>,
+        contributed_on: NaiveDate,
+        method: ContributionMethodGql,
+        summary: String,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        services::record_family_contribution(
+            db,
+            caller(ctx)?,
+            review_id,
+            person_id,
+            contributed_on,
+            method.into(),
+            &summary,
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
     /// Move a deadline later, with the reason; the history is kept.
     async fn extend_deadline(
         &self,

@@ -301,6 +301,42 @@ impl Review {
             })
             .collect())
     }
+    /// Processes running beside the review, which bear on its timing and publication.
+    async fn parallel_processes(&self, ctx: &Context<'_>) -> GqlResult<Vec<ParallelProcess>> {
+        self.0.read(Field::ParallelProcesses)?;
+        let mut out = Vec::new();
+        for p in rows::<parallel_process::Entity>(ctx, self.r().id).await?.iter() {
+            out.push(ParallelProcess {
+                id: p.id,
+                kind: shared::stage::ParallelProcessKind::parse(&p.kind)
+                    .unwrap_or(shared::stage::ParallelProcessKind::CriminalProceedings)
+                    .into(),
+                status: shared::stage::ProcessStatus::parse(&p.status)
+                    .unwrap_or(shared::stage::ProcessStatus::Open)
+                    .into(),
+                description: text(ctx, &self.0, Field::ParallelProcesses, &p.description).await?,
+                expected_end: p.expected_end,
+            });
+        }
+        Ok(out)
+    }
+    /// What the family contributed, and how.
+    async fn family_contributions(&self, ctx: &Context<'_>) -> GqlResult<Vec<FamilyContribution>> {
+        self.0.read(Field::FamilyContributions)?;
+        let mut out = Vec::new();
+        for c in rows::<family_contribution::Entity>(ctx, self.r().id).await?.iter() {
+            out.push(FamilyContribution {
+                id: c.id,
+                person_id: c.person_id,
+                contributed_on: c.contributed_on,
+                method: shared::stage::ContributionMethod::parse(&c.method)
+                    .unwrap_or(shared::stage::ContributionMethod::Meeting)
+                    .into(),
+                summary: text(ctx, &self.0, Field::FamilyContributions, &c.summary).await?,
+            });
+        }
+        Ok(out)
+    }
     /// The child the review is about.
     async fn child(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
         self.0.read(Field::PersonLabel)?;
@@ -809,4 +845,23 @@ pub struct FamilyTie {
 pub struct Household {
     pub label: String,
     pub person_ids: Vec<i32>,
+}
+
+#[derive(SimpleObject)]
+pub struct ParallelProcess {
+    pub id: i32,
+    pub kind: ParallelProcessKindGql,
+    pub status: ProcessStatusGql,
+    pub description: String,
+    pub expected_end: Option<NaiveDate>,
+}
+
+#[derive(SimpleObject)]
+pub struct FamilyContribution {
+    pub id: i32,
+    /// The family member, when the contribution is one person's.
+    pub person_id: Option<i32>,
+    pub contributed_on: NaiveDate,
+    pub method: ContributionMethodGql,
+    pub summary: String,
 }
