@@ -241,16 +241,15 @@ fn unique_label(given: Option<&str>, relationship: Relationship, taken: &[String
     label
 }
 
-/// The people of a review as the name matcher sees them.
+/// A person of a review as the name matcher sees them: their label, name and aliases.
+pub(crate) fn registered_person(p: &person::Model) -> shared::pseudonymise::RegisteredPerson {
+    let mut names = vec![p.name.clone()];
+    names.extend(crate::graphql::types::parse_aliases(&p.aliases));
+    shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names }
+}
+
 fn registered(people: &[person::Model]) -> Vec<shared::pseudonymise::RegisteredPerson> {
-    people
-        .iter()
-        .map(|p| {
-            let mut names = vec![p.name.clone()];
-            names.extend(serde_json::from_str::<Vec<String>>(&p.aliases).unwrap_or_default());
-            shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names }
-        })
-        .collect()
+    people.iter().map(registered_person).collect()
 }
 
 /// Adds a person to a review (a sibling, a carer, a professional...).
@@ -1420,18 +1419,13 @@ pub async fn gate_register(
     with_addresses: bool,
 ) -> ApiResult<shared::gate::Register> {
     use shared::gate::{Identified, Register};
-    use shared::pseudonymise::RegisteredPerson;
     let people = person::Entity::find().filter(person::Column::ReviewId.eq(r.id)).all(db).await?;
     let people = people
         .into_iter()
-        .map(|p| {
-            let mut names = vec![p.name.clone()];
-            names.extend(serde_json::from_str::<Vec<String>>(&p.aliases).unwrap_or_default());
-            Identified {
-                person: RegisteredPerson { label: p.label, names },
-                date_of_birth: p.date_of_birth.filter(|_| with_dates_of_birth),
-                address: p.address.filter(|_| with_addresses),
-            }
+        .map(|p| Identified {
+            person: registered_person(&p),
+            date_of_birth: p.date_of_birth.filter(|_| with_dates_of_birth),
+            address: p.address.filter(|_| with_addresses),
         })
         .collect();
     let mut allowed = Vec::new();

@@ -58,10 +58,6 @@ impl Server {
         Self { child, base, database_url, dir }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Sends SIGTERM and waits for the process; returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();

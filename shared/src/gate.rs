@@ -182,15 +182,7 @@ pub fn check(text: &str, register: &Register) -> Report {
 /// `text` with every hit replaced by its person's label (warnings are left for a
 /// person to judge).
 pub fn replace_hits(text: &str, report: &Report) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for h in &report.hits {
-        out.push_str(&text[last..h.start]);
-        out.push_str(&h.label);
-        last = h.end;
-    }
-    out.push_str(&text[last..]);
-    out
+    crate::pseudonymise::replace(text, &report.hits)
 }
 
 #[cfg(test)]

@@ -108,9 +108,15 @@ pub fn find_names(text: &str, people: &[RegisteredPerson]) -> Vec<Hit> {
 
 /// `text` with every registered name replaced by its person's label.
 pub fn pseudonymise(text: &str, people: &[RegisteredPerson]) -> String {
+    replace(text, &find_names(text, people))
+}
+
+/// `text` with each of `hits` (in order, not overlapping, as `find_names` gives them)
+/// replaced by its label.
+pub fn replace(text: &str, hits: &[Hit]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for h in find_names(text, people) {
+    for h in hits {
         out.push_str(&text[last..h.start]);
         out.push_str(&h.label);
         last = h.end;

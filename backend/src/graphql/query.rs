@@ -258,7 +258,7 @@ impl Query {
                     .filter(|g| g.user_id == u.id)
                     .filter_map(|g| {
                         Some(shared::policy::Grant {
-                            role: role_of(&g.role)?,
+                            role: Role::parse(&g.role)?,
                             board: g.board_id.map(shared::BoardId),
                             agency: g.agency_id.map(shared::AgencyId),
                         })

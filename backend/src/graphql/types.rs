@@ -11,7 +11,7 @@ use shared::criteria::{self, ReferralFacts};
 use shared::deadline::{self as dl, DeadlineKind, ProcedureProfile};
 use shared::policy::{Access, Field};
 use shared::pseudonymise::{RegisteredPerson, pseudonymise};
-use shared::role::{Assignment, Role};
+use shared::role::Assignment;
 use shared::stage::{ChecklistItem, NoReviewOutcome, Relationship};
 
 use super::enums::*;
@@ -42,15 +42,7 @@ where
 
 /// The people of a review as the name replacement needs them.
 async fn registered_people(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<RegisteredPerson>> {
-    let people = rows::<person::Entity>(ctx, review_id).await?;
-    Ok(people
-        .iter()
-        .map(|p| {
-            let mut names = vec![p.name.clone()];
-            names.extend(parse_aliases(&p.aliases));
-            RegisteredPerson { label: p.label.clone(), names }
-        })
-        .collect())
+    Ok(rows::<person::Entity>(ctx, review_id).await?.iter().map(crate::services::registered_person).collect())
 }
 
 pub(crate) fn parse_aliases(json: &str) -> Vec<String> {
@@ -788,10 +780,6 @@ pub struct LoginResult {
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub user: UserAccount,
-}
-
-pub(crate) fn role_of(s: &str) -> Option<Role> {
-    Role::parse(s)
 }
 
 /// One place in a text where the gate found something. Offsets are byte offsets
