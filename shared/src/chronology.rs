@@ -54,6 +54,33 @@ pub struct Entry {
     pub people: Vec<i32>,
 }
 
+/// Every reason an entry as typed cannot be kept, by field (`today` bounds the date).
+pub fn entry_problems(e: &Entry, today: NaiveDate) -> Vec<crate::ValidationError> {
+    use crate::ValidationError as V;
+    let mut out = Vec::new();
+    if e.when.date > today {
+        out.push(V::new("date", "The date must be today or in the past"));
+    }
+    if e.when.time.is_some() && e.when.precision != Precision::Exact {
+        out.push(V::new("time", "A time can only be given with an exact date"));
+    }
+    if e.sequence < 0 {
+        out.push(V::new("sequence", "The order within the day is a number from 0"));
+    }
+    for (field, text, what) in [
+        ("practitionerRole", &e.practitioner_role, "Say which practitioner was involved, by role"),
+        ("event", &e.event, "Describe the event"),
+    ] {
+        if text.trim().is_empty() {
+            out.push(V::new(field, what));
+        }
+    }
+    if e.seen_alone && !e.child_seen {
+        out.push(V::new("seenAlone", "The child can only be seen alone if the child was seen"));
+    }
+    out
+}
+
 /// Merges entries from every agency into one time order (stable for equal times:
 /// by sequence, then agency, then id), as the combined chronology shows them.
 pub fn merge(mut entries: Vec<Entry>) -> Vec<Entry> {
@@ -185,6 +212,22 @@ mod tests {
         assert!(!Filter { agencies: vec![AgencyId(4)], ..Default::default() }.matches(&e));
         assert!(!Filter { person: Some(8), ..Default::default() }.matches(&e));
         assert!(!Filter { wishes_sought: Some(true), ..Default::default() }.matches(&e));
+    }
+
+    #[test]
+    fn an_entry_needs_a_role_an_event_and_a_consistent_date_and_flags() {
+        let today = d(2025, 6, 1);
+        assert!(entry_problems(&entry(1, 1, d(2025, 1, 1), &[]), today).is_empty());
+        let mut e = entry(1, 1, d(2025, 7, 1), &[]);
+        e.event = " ".into();
+        e.practitioner_role.clear();
+        e.when.precision = Precision::Month;
+        e.when.time = NaiveTime::from_hms_opt(10, 0, 0);
+        e.child_seen = false;
+        e.seen_alone = true;
+        e.sequence = -1;
+        let fields: Vec<String> = entry_problems(&e, today).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["date", "time", "sequence", "practitionerRole", "event", "seenAlone"]);
     }
 
     #[test]

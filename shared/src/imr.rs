@@ -36,6 +36,70 @@ str_enum! {
     }
 }
 
+str_enum! {
+    /// Where an agency's IMR stands (stage 9).
+    pub enum ImrStatus {
+        Requested => "requested", "Requested, author not yet designated";
+        AuthorDesignated => "author_designated", "Author designated, independence not yet declared";
+        InProgress => "in_progress", "Being written";
+        Submitted => "submitted", "Submitted to the panel";
+        Returned => "returned", "Returned for revision";
+        Accepted => "accepted", "Accepted by the panel";
+    }
+}
+
+impl ImrStatus {
+    /// Whether the author may still change the IMR.
+    pub fn is_editable(self) -> bool {
+        matches!(self, ImrStatus::InProgress | ImrStatus::Returned)
+    }
+
+    /// Whether the IMR has reached the panel (its content is no longer a draft).
+    pub fn is_submitted(self) -> bool {
+        matches!(self, ImrStatus::Submitted | ImrStatus::Accepted)
+    }
+}
+
+/// The written sections of an IMR as saved, one version at a time. The chronology is
+/// kept entry by entry beside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Content {
+    pub summary: String,
+    /// One answer per `ANALYSIS_QUESTIONS`, in order.
+    pub analysis: Vec<String>,
+    pub lessons: String,
+    pub good_practice: String,
+    pub recommendations: Vec<Recommendation>,
+    pub staff_support: String,
+}
+
+impl Content {
+    /// The draft as the completeness check sees it, with the number of chronology entries.
+    pub fn draft(&self, chronology_entries: usize) -> Draft {
+        Draft {
+            chronology_entries,
+            summary: self.summary.clone(),
+            analysis: self.analysis.clone(),
+            lessons: self.lessons.clone(),
+            good_practice: self.good_practice.clone(),
+            recommendations: self.recommendations.clone(),
+            staff_support: self.staff_support.clone(),
+        }
+    }
+
+    /// Every piece of free text in the IMR, for the anonymisation gate and pseudonymisation.
+    pub fn texts_mut(&mut self) -> Vec<&mut String> {
+        let mut out = vec![&mut self.summary, &mut self.lessons, &mut self.good_practice, &mut self.staff_support];
+        out.extend(self.analysis.iter_mut());
+        for r in &mut self.recommendations {
+            out.push(&mut r.action);
+            out.push(&mut r.intended_outcome);
+            out.push(&mut r.success_measure);
+        }
+        out
+    }
+}
+
 /// A recommendation as drafted: every part must be there for it to be SMART.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recommendation {
@@ -180,6 +244,30 @@ mod tests {
             assert_eq!(problems.len(), 1, "{field}");
             assert_eq!(problems[0].field, format!("recommendations.3.{field}"));
         }
+    }
+
+    #[test]
+    fn only_an_imr_in_progress_or_returned_may_be_edited() {
+        let editable: Vec<ImrStatus> = ImrStatus::ALL.iter().copied().filter(|s| s.is_editable()).collect();
+        assert_eq!(editable, [ImrStatus::InProgress, ImrStatus::Returned]);
+        assert!(!ImrStatus::Returned.is_submitted());
+        assert!(ImrStatus::Accepted.is_submitted());
+    }
+
+    #[test]
+    fn content_reaches_the_completeness_check_whole() {
+        let c = Content {
+            summary: "s".into(),
+            analysis: vec!["a".into(); 12],
+            lessons: "l".into(),
+            good_practice: "g".into(),
+            recommendations: vec![smart()],
+            staff_support: "t".into(),
+        };
+        assert!(submission_problems(&c.draft(1), today()).is_empty());
+        assert_eq!(submission_problems(&c.draft(0), today())[0].field, "chronology");
+        let mut c2 = c.clone();
+        assert_eq!(c2.texts_mut().len(), 4 + 12 + 3);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod independence;
 pub mod lead_board;
 pub mod policy;
 pub mod pseudonymise;
+pub mod report;
 pub mod role;
 pub mod stage;
 pub mod terms;

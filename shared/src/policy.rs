@@ -53,6 +53,10 @@ str_enum! {
         TermsOfReference => "terms_of_reference", "Terms of reference";
         ParallelProcesses => "parallel_processes", "Parallel processes";
         FamilyContributions => "family_contributions", "Family contributions";
+        Imrs => "imrs", "IMRs: sections and chronology (own agency's, or once submitted)";
+        CombinedChronology => "combined_chronology", "Combined chronology, its gaps and links";
+        OverviewReport => "overview_report", "Overview report and agency confirmations";
+        ExecutiveSummary => "executive_summary", "Executive summary";
         AuditTrail => "audit_trail", "Audit trail of the review";
     }
 }
@@ -74,6 +78,16 @@ str_enum! {
         RecordPeople => "record_people", "Record people, relationships and households";
         RecordParallelProcess => "record_parallel_process", "Record a parallel process";
         RecordFamilyContribution => "record_family_contribution", "Record a family contribution";
+        RequestImr => "request_imr", "Request an IMR from an involved agency";
+        DesignateImrAuthor => "designate_imr_author", "Designate the agency's IMR author";
+        WriteImr => "write_imr", "Write and submit the agency's IMR";
+        DecideImr => "decide_imr", "Accept an IMR or return it for revision";
+        LinkChronologyEntries => "link_chronology_entries", "Link chronology entries that may conflict";
+        AdvancePhase => "advance_phase", "Move the review on through chronology, analysis and report";
+        EditOverviewReport => "edit_overview_report", "Write the overview report";
+        ConfirmRepresentation => "confirm_representation", "Confirm the agency is fairly represented";
+        EditExecutiveSummary => "edit_executive_summary", "Edit the executive summary";
+        ExportForOutside => "export_for_outside", "Export a document for outside use";
         ExtendDeadline => "extend_deadline", "Extend a deadline";
         ManageUsers => "manage_users", "Manage user accounts";
     }
@@ -89,7 +103,10 @@ impl Operation {
     pub fn stages(self) -> Option<&'static [Stage]> {
         use Stage::*;
         Some(match self {
-            Operation::SubmitReferral | Operation::ManageUsers | Operation::ExtendDeadline => {
+            Operation::SubmitReferral
+            | Operation::ManageUsers
+            | Operation::ExtendDeadline
+            | Operation::ExportForOutside => {
                 return None;
             }
             Operation::RecordAssessment => &[Referred, CriteriaAssessed],
@@ -102,6 +119,13 @@ impl Operation {
             Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
             Operation::ApproveTermsOfReference => &[SetUp],
             Operation::RecordTermsSent => &[TermsAgreed],
+            Operation::RequestImr => &[TermsAgreed, ImrsRequested],
+            Operation::DesignateImrAuthor | Operation::WriteImr | Operation::DecideImr => &[ImrsRequested],
+            Operation::LinkChronologyEntries => &[ImrsSubmitted, CombinedChronology, Analysis, OverviewReport],
+            Operation::AdvancePhase => &[ImrsSubmitted, CombinedChronology, Analysis],
+            Operation::EditOverviewReport => &[CombinedChronology, Analysis, OverviewReport],
+            Operation::ConfirmRepresentation => &[OverviewReport],
+            Operation::EditExecutiveSummary => &[Analysis, OverviewReport],
             Operation::RecordPeople | Operation::RecordParallelProcess | Operation::RecordFamilyContribution => &[
                 Referred,
                 CriteriaAssessed,
@@ -125,24 +149,25 @@ use Access::{Full as F, Hidden as H, Pseudonymised as P};
 /// The field table. Columns follow `Field::ALL`:
 /// summary, deadlines, label, name, date of birth, address, circumstances, facts,
 /// assessment, recommendation, decision, notification, checklist, appointments,
-/// terms of reference, parallel processes, family contributions, audit trail.
+/// terms of reference, parallel processes, family contributions, IMRs, combined
+/// chronology, overview report, executive summary, audit trail.
 #[rustfmt::skip]
-const FIELD_TABLE: [(Capacity, [Access; 18]); 15] = [
-    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, H]),
-    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, H]),
-    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, H]),
-    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, H]),
-    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, H]),
-    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H]),
-    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H]),
-    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H]),
-    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, H]),
-    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, H]),
-    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+const FIELD_TABLE: [(Capacity, [Access; 22]); 15] = [
+    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H]),
+    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, F, F, F, F, H]),
+    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, F, H, F, H, H]),
+    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, F, H, F, H, H]),
+    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H, H, H, H, H]),
+    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H, H, H, P, H]),
+    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, H]),
+    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, H]),
+    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, H]),
+    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 
 const fn yes(b: u8) -> bool {
@@ -152,24 +177,26 @@ const fn yes(b: u8) -> bool {
 /// The operation table. Columns follow `Operation::ALL`:
 /// refer, assess, recommend, decide, notify Ofsted, checklist, records secured,
 /// appoint, edit terms, approve terms, terms sent, record people, parallel process,
-/// family contribution, extend deadline, manage users.
+/// family contribution, request IMR, designate author, write IMR, decide IMR, link
+/// entries, advance phase, edit report, confirm representation, edit summary,
+/// export for outside, extend deadline, manage users.
 #[rustfmt::skip]
-const OPERATION_TABLE: [(Capacity, [u8; 16]); 15] = [
-    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]),
-    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0]),
-    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0]),
-    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0]),
-    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0]),
-    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
-    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+const OPERATION_TABLE: [(Capacity, [u8; 26]); 15] = [
+    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]),
+    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0]),
+    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0]),
+    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0]),
+    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0]),
+    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
 ];
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
@@ -300,6 +327,36 @@ pub fn may_any(caps: &[Capacity], op: Operation) -> bool {
     caps.iter().any(|c| may(*c, op))
 }
 
+/// How much of one agency's IMR a caller sees (SPEC 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ImrView {
+    /// Not listed at all.
+    Hidden,
+    /// Listed with its status, deadline and author, its content withheld (a draft).
+    Status,
+    /// Listed with its content, at the caller's access to `Field::Imrs`.
+    Content,
+}
+
+/// IMR authors and agency managers see their own agency's IMR, drafts included, and no
+/// other agency's; everyone else who may read IMRs sees every agency's status and the
+/// content once submitted.
+pub fn imr_view(caps: &[Capacity], own_agencies: &[AgencyId], imr_agency: AgencyId, submitted: bool) -> ImrView {
+    let agency_bound = |c: &Capacity| matches!(c, Capacity::ImrAuthor | Capacity::AgencyManager);
+    let reads = |c: &Capacity| field_access(*c, Field::Imrs) > Access::Hidden;
+    let mut best = ImrView::Hidden;
+    for c in caps.iter().filter(|c| reads(c)) {
+        let view = match (agency_bound(c), submitted) {
+            (true, _) if own_agencies.contains(&imr_agency) => ImrView::Content,
+            (true, _) => ImrView::Hidden,
+            (false, true) => ImrView::Content,
+            (false, false) => ImrView::Status,
+        };
+        best = best.max(view);
+    }
+    best
+}
+
 /// The two tables as Markdown, for `docs/ACCESS.md`.
 pub fn render_markdown() -> String {
     let mut s = String::from(
@@ -385,7 +442,11 @@ mod tests {
     }
 
     /// Fields whose values include free text someone typed (which may hold names).
-    const FREE_TEXT: [Field; 10] = [
+    const FREE_TEXT: [Field; 14] = [
+        Field::Imrs,
+        Field::CombinedChronology,
+        Field::OverviewReport,
+        Field::ExecutiveSummary,
         Field::ParallelProcesses,
         Field::FamilyContributions,
         Field::ReferralCircumstances,
@@ -497,6 +558,30 @@ mod tests {
         assert_eq!(best_access(&[Capacity::PartnerBoard, Capacity::PanelMember], Field::PersonName), Access::Full);
         assert_eq!(best_access(&[Capacity::PartnerBoard], Field::PersonName), Access::Pseudonymised);
         assert_eq!(best_access(&[], Field::ReviewSummary), Access::Hidden);
+    }
+
+    #[test]
+    fn an_imr_author_sees_only_their_own_agencys_imr_and_the_panel_only_submitted_content() {
+        let own = [AgencyId(3)];
+        let author = [Capacity::ImrAuthor];
+        assert_eq!(imr_view(&author, &own, AgencyId(3), false), ImrView::Content);
+        assert_eq!(imr_view(&author, &own, AgencyId(4), true), ImrView::Hidden);
+        assert_eq!(imr_view(&[Capacity::AgencyManager], &own, AgencyId(4), false), ImrView::Hidden);
+        let panel = [Capacity::PanelMember];
+        assert_eq!(imr_view(&panel, &[], AgencyId(4), false), ImrView::Status);
+        assert_eq!(imr_view(&panel, &[], AgencyId(4), true), ImrView::Content);
+        assert_eq!(imr_view(&[Capacity::Referrer], &[], AgencyId(4), true), ImrView::Hidden);
+        // An author who also sits on the panel sees what the panel sees of other agencies.
+        assert_eq!(imr_view(&[Capacity::PanelMember, Capacity::ImrAuthor], &own, AgencyId(4), false), ImrView::Status);
+    }
+
+    #[test]
+    fn only_the_overview_author_writes_the_report_and_only_authors_write_imrs() {
+        let who = |op| Capacity::ALL.iter().copied().filter(|c| may(*c, op)).collect::<Vec<_>>();
+        assert_eq!(who(Operation::EditOverviewReport), [Capacity::OverviewAuthor]);
+        assert_eq!(who(Operation::WriteImr), [Capacity::ImrAuthor]);
+        assert_eq!(who(Operation::DesignateImrAuthor), [Capacity::AgencyManager]);
+        assert_eq!(who(Operation::RequestImr), [Capacity::BusinessManager]);
     }
 
     #[test]
