@@ -25,6 +25,8 @@ pub struct ReviewAccess {
     pub review: review::Model,
     pub capacities: Vec<Capacity>,
     pub reasons: Vec<ScopeReason>,
+    /// The agencies the caller writes or manages IMRs for on this review.
+    pub own_agencies: Vec<AgencyId>,
 }
 
 impl ReviewAccess {
@@ -58,6 +60,24 @@ impl ReviewAccess {
             return Err(ApiError::WrongStage(self.stage()));
         }
         Ok(())
+    }
+
+    /// How much of `agency`'s IMR the caller sees.
+    pub fn imr_view(&self, agency: i32, submitted: bool) -> policy::ImrView {
+        policy::imr_view(&self.capacities, &self.own_agencies, AgencyId(agency), submitted)
+    }
+
+    /// Refuses unless the caller may take `op` for `agency` (an IMR author or agency
+    /// manager acts only for their own agency; other capacities for any).
+    pub fn require_for_agency(&self, op: Operation, agency: i32) -> ApiResult<()> {
+        self.require(op)?;
+        let bound = |c: &Capacity| matches!(c, Capacity::ImrAuthor | Capacity::AgencyManager);
+        let free = self.capacities.iter().any(|c| !bound(c) && policy::may(*c, op));
+        if free || self.own_agencies.contains(&AgencyId(agency)) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(op.title().to_lowercase()))
+        }
     }
 
     /// The operations the caller may take on this review at its current stage.
@@ -136,11 +156,16 @@ pub async fn for_reviews(
         involved.entry(a.review_id).or_default().push(AgencyId(a.agency_id));
     }
     let mut mine: HashMap<i32, Vec<Assignment>> = HashMap::new();
+    let mut writes_for: HashMap<i32, Vec<AgencyId>> = HashMap::new();
     for a in assignments {
         if let Some(x) = Assignment::parse(&a.assignment) {
             mine.entry(a.review_id).or_default().push(x);
+            if let (Assignment::ImrAuthor, Some(ag)) = (x, a.agency_id) {
+                writes_for.entry(a.review_id).or_default().push(AgencyId(ag));
+            }
         }
     }
+    let managed: Vec<AgencyId> = caller.managed_agencies().into_iter().map(AgencyId).collect();
     let empty_b = Vec::new();
     let empty_a = Vec::new();
     let empty_s = Vec::new();
@@ -165,7 +190,11 @@ pub async fn for_reviews(
             let mut reasons: Vec<ScopeReason> = found.iter().map(|(_, r)| *r).collect();
             reasons.sort();
             reasons.dedup();
-            Some(ReviewAccess { review: r.clone(), capacities, reasons })
+            let mut own_agencies = writes_for.get(&r.id).cloned().unwrap_or_default();
+            own_agencies.extend(managed.iter().filter(|a| scope.involved_agencies.contains(a)));
+            own_agencies.sort();
+            own_agencies.dedup();
+            Some(ReviewAccess { review: r.clone(), capacities, reasons, own_agencies })
         })
         .collect())
 }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -49,6 +49,7 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/graphql", get(graphiql).post(graphql_handler))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/api/reviews/{review_id}/export/{document}", get(export))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(App { state, schema });
     let router = match client {
@@ -141,4 +142,95 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
         req = req.data(c);
     }
     app.schema.execute(req).await.into()
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    format: String,
+    #[serde(default)]
+    purpose: Option<String>,
+    #[serde(default)]
+    imr: Option<i32>,
+}
+
+/// An export's failure as JSON, with the status its code calls for.
+fn export_error(e: crate::errors::ApiError) -> axum::response::Response {
+    use crate::errors::ApiError;
+    let status = match &e {
+        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::NotFound => StatusCode::NOT_FOUND,
+        ApiError::Validation(_) | ApiError::GateFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::Conflict { .. } | ApiError::WrongStage(_) => StatusCode::CONFLICT,
+        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let gql = e.to_graphql();
+    let body = serde_json::json!({
+        "message": gql.message,
+        "extensions": gql.extensions.as_ref().and_then(|x| serde_json::to_value(x).ok()),
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+/// `GET /api/reviews/{id}/export/{document}?format=pdf|docx|csv&purpose=internal|outside[&imr=ID]`:
+/// a document of the review as a file, built through the access policy and, for
+/// outside use, the anonymisation gate (see `exports`).
+async fn export(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path((review_id, document)): axum::extract::Path<(i32, String)>,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> axum::response::Response {
+    use crate::errors::ApiError;
+    use crate::exports::{self, Format, Kind, Purpose};
+    let Some(caller) = caller(&app, &headers).await else {
+        return export_error(ApiError::Unauthenticated);
+    };
+    let kind = match (document.as_str(), q.imr) {
+        ("terms-of-reference", _) => Kind::TermsOfReference,
+        ("imr", Some(id)) => Kind::Imr(id),
+        ("imr", None) => return export_error(ApiError::invalid("imr", "Say which IMR to export")),
+        ("chronology", _) => Kind::Chronology,
+        ("overview-report", _) => Kind::OverviewReport,
+        ("executive-summary", _) => Kind::ExecutiveSummary,
+        _ => return export_error(ApiError::NotFound),
+    };
+    let Some(format) = Format::parse(&q.format) else {
+        return export_error(ApiError::invalid("format", "Choose pdf, docx or csv"));
+    };
+    if format == Format::Csv && kind != Kind::Chronology {
+        return export_error(ApiError::invalid("format", "Only the chronology exports as CSV"));
+    }
+    let purpose = match q.purpose.as_deref() {
+        None | Some("internal") => Purpose::Internal,
+        Some("outside") => Purpose::Outside,
+        Some(_) => return export_error(ApiError::invalid("purpose", "Choose internal or outside")),
+    };
+    let doc = match exports::build(&app.state.db, &caller, review_id, kind, purpose).await {
+        Ok(d) => d,
+        Err(e) => return export_error(e),
+    };
+    let reference = crate::entities::review::Entity::find_by_id(review_id)
+        .one(&app.state.db)
+        .await
+        .ok()
+        .flatten()
+        .map_or_else(|| review_id.to_string(), |r| r.reference);
+    // Laying out a long document is CPU work: keep it off the async workers.
+    let bytes = match tokio::task::spawn_blocking(move || exports::render(&doc, format)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return export_error(e),
+        Err(e) => return export_error(ApiError::internal(e)),
+    };
+    let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    let file = format!("SCR-{safe}-{}.{}", kind.slug(), format.extension());
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
 }

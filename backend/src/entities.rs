@@ -227,3 +227,85 @@ entity!(family_contribution, "family_contributions", {
     pub summary: String,
     pub recorded_by: i32,
 });
+
+entity!(imr, "imrs", {
+    pub review_id: i32,
+    pub agency_id: i32,
+    pub status: String,
+    pub due_on: Date,
+    pub requested_by: i32,
+    pub requested_at: DateTimeUtc,
+    pub author_id: Option<i32>,
+    pub designated_by: Option<i32>,
+    pub declared_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub content: String,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub panel_comments: Option<String>,
+    pub decided_by: Option<i32>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(imr_version, "imr_versions", {
+    pub imr_id: i32,
+    pub version: i32,
+    pub content: String,
+    pub saved_by: i32,
+    pub saved_at: DateTimeUtc,
+});
+
+entity!(chronology_entry, "chronology_entries", {
+    pub review_id: i32,
+    pub imr_id: i32,
+    pub agency_id: i32,
+    pub on_date: Date,
+    pub at_time: Option<Time>,
+    pub precision: String,
+    pub sequence: i32,
+    pub practitioner_role: String,
+    pub event: String,
+    pub decision_or_action: String,
+    pub child_seen: bool,
+    pub seen_alone: bool,
+    pub wishes_sought: bool,
+    pub perpetrator_contact: bool,
+    pub source: String,
+    pub people: String,
+    pub version: i32,
+    pub updated_at: DateTimeUtc,
+});
+
+entity!(chronology_link, "chronology_links", {
+    pub review_id: i32,
+    pub entry_a: i32,
+    pub entry_b: i32,
+    pub note: String,
+    pub linked_by: i32,
+    pub linked_at: DateTimeUtc,
+});
+
+entity!(overview_report, "overview_reports", {
+    pub review_id: i32,
+    pub version: i32,
+    pub sections: String,
+    pub saved_by: i32,
+    pub saved_at: DateTimeUtc,
+});
+
+entity!(executive_summary, "executive_summaries", {
+    pub review_id: i32,
+    pub version: i32,
+    pub sections: String,
+    pub saved_by: i32,
+    pub saved_at: DateTimeUtc,
+});
+
+entity!(report_confirmation, "report_confirmations", {
+    pub review_id: i32,
+    pub agency_id: i32,
+    pub report_version: i32,
+    pub comment: Option<String>,
+    pub confirmed_by: i32,
+    pub confirmed_at: DateTimeUtc,
+});

@@ -29,11 +29,20 @@ pub enum ApiError {
     Conflict { current: i32 },
     #[error("Not possible at this stage: the case is at \"{}\"", .0.title())]
     WrongStage(Stage),
+    /// The anonymisation gate found registered names: each as found, with its label.
+    #[error("The document still names {} (replace each with its label before it leaves)", names_of(.0))]
+    GateFailed(Vec<(String, String)>),
     #[error("Something went wrong on our side; it has been logged")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+fn names_of(hits: &[(String, String)]) -> String {
+    let mut names: Vec<String> = hits.iter().map(|(found, label)| format!("\"{found}\" ({label})")).collect();
+    names.dedup();
+    names.join(", ")
+}
 
 impl ApiError {
     pub fn code(&self) -> &'static str {
@@ -44,6 +53,7 @@ impl ApiError {
             ApiError::Validation(_) => "VALIDATION",
             ApiError::Conflict { .. } => "CONFLICT",
             ApiError::WrongStage(_) => "WRONG_STAGE",
+            ApiError::GateFailed(_) => "GATE_FAILED",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -128,6 +138,18 @@ impl ApiError {
                 }
                 ApiError::Conflict { current } => ext.set("currentVersion", *current),
                 ApiError::WrongStage(s) => ext.set("stage", s.as_str().to_uppercase()),
+                ApiError::GateFailed(hits) => {
+                    let list: Vec<async_graphql::Value> = hits
+                        .iter()
+                        .map(|(found, label)| {
+                            let mut m = async_graphql::indexmap::IndexMap::new();
+                            m.insert(async_graphql::Name::new("found"), async_graphql::Value::from(found.clone()));
+                            m.insert(async_graphql::Name::new("label"), async_graphql::Value::from(label.clone()));
+                            async_graphql::Value::Object(m)
+                        })
+                        .collect();
+                    ext.set("hits", async_graphql::Value::List(list));
+                }
                 _ => {}
             }
         })

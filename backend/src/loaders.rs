@@ -61,6 +61,12 @@ review_child!(
     household,
     parallel_process,
     family_contribution,
+    imr,
+    chronology_entry,
+    chronology_link,
+    overview_report,
+    executive_summary,
+    report_confirmation,
 );
 
 /// Key: all rows of `E` for one review, in id order.
@@ -218,7 +224,13 @@ pub fn forget(l: &RequestLoader) {
         relationship,
         household,
         parallel_process,
-        family_contribution
+        family_contribution,
+        imr,
+        chronology_entry,
+        chronology_link,
+        overview_report,
+        executive_summary,
+        report_confirmation
     );
     l.clear::<ById<board::Entity>>();
     l.clear::<ById<agency::Entity>>();

@@ -95,9 +95,37 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         Role::Professional,
         "IMR author for the police",
     ),
+    (
+        "health.manager@scr.example",
+        "Fiona Grant",
+        "Head of Safeguarding, NHS Trust",
+        Role::AgencyManager,
+        "manages an involved agency (health)",
+    ),
+    (
+        "health.author@scr.example",
+        "Rachel Moss",
+        "Safeguarding Nurse Reviewer",
+        Role::Professional,
+        "IMR author for health",
+    ),
+    (
+        "social.manager@scr.example",
+        "Kwame Asante",
+        "Assistant Director, Children's Services",
+        Role::AgencyManager,
+        "manages an involved agency (social care)",
+    ),
+    (
+        "social.author@scr.example",
+        "Mark Ellis",
+        "Service Manager, Quality Assurance",
+        Role::Professional,
+        "IMR author for children's social care",
+    ),
 ];
 
-async fn caller(db: &DatabaseConnection, email: &str) -> ApiResult<Caller> {
+pub(crate) async fn caller(db: &DatabaseConnection, email: &str) -> ApiResult<Caller> {
     let u = user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?.ok_or(ApiError::NotFound)?;
     Caller::load(db, &Subject::User(u.id)).await
 }
@@ -192,11 +220,18 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 (Some(BoardId(home.id)), None, None)
             }
             Role::PartnerBoard => (Some(BoardId(partner.id)), None, None),
-            Role::AgencyManager => (None, Some(AgencyId(police)), Some(police)),
+            Role::AgencyManager => {
+                let a = match *email {
+                    "health.manager@scr.example" => health,
+                    "social.manager@scr.example" => social,
+                    _ => police,
+                };
+                (None, Some(AgencyId(a)), Some(a))
+            }
             _ => {
                 let a = match *email {
-                    "professional@scr.example" => Some(health),
-                    "panel.member@scr.example" => Some(social),
+                    "professional@scr.example" | "health.author@scr.example" => Some(health),
+                    "panel.member@scr.example" | "social.author@scr.example" => Some(social),
                     "imr.author@scr.example" => Some(police),
                     _ => None,
                 };
@@ -232,6 +267,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ("Poppy Clarke", &["Pops"][..], "Lisa Clarke", (2015, 2, 14), "51 Hope Street, Stockport SK4 3FF"),
         ("Oscar Nowak", &[][..], "Ewa Nowak", (2020, 7, 7), "3 Birch Way, Stockport SK6 2GG"),
         ("Ruby Evans", &[][..], "Claire Evans", (2013, 3, 25), "16 Oak Drive, Stockport SK7 9HH"),
+        ("Harry Doyle", &[][..], "Megan Doyle", (2017, 5, 9), "22 Carr Street, Stockport SK1 2JJ"),
+        ("Mia Sutton", &["Mimi"][..], "Kelly Sutton", (2019, 10, 21), "7 Elm Grove, Stockport SK2 5KK"),
     ];
     let mut ids = Vec::new();
     for (i, (child, aliases, mother, dob, address)) in cases.iter().enumerate() {
@@ -282,7 +319,10 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             })
             .collect();
     let today = Utc::now().date_naive();
-    for (i, id) in ids.iter().copied().enumerate().take(7) {
+    // Cases 0 to 6 stop after step i; cases 8 and 9 go on into the review phase.
+    let walked: Vec<(usize, i32)> =
+        ids.iter().copied().enumerate().filter(|(i, _)| *i != 7).map(|(i, id)| (i.min(6), id)).collect();
+    for (i, id) in walked {
         if i >= 1 {
             services::record_assessment(
                 db,
@@ -334,21 +374,10 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             let pm = caller(db, "panel.member@scr.example").await?;
             services::save_terms(db, &pm, id, 1, &yes_answers).await?;
             services::approve_terms(db, &chair, id, 2).await?;
-            // The police IMR author is known from here on (IMRs are the next phase).
-            let author = caller(db, "imr.author@scr.example").await?.user.id;
-            review_assignment::ActiveModel {
-                review_id: Set(id),
-                user_id: Set(author),
-                assignment: Set(Assignment::ImrAuthor.as_str().into()),
-                agency_id: Set(Some(police)),
-                appointed_by: Set(agency_manager.user.id),
-                appointed_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
         }
     }
+    crate::seed_review::imrs_requested(db, ids[8], [police, health, social]).await?;
+    crate::seed_review::overview_report(db, ids[9], [police, health, social]).await?;
     // The eighth case: not taken to review, Ofsted told, closed.
     let last = ids[7];
     services::record_assessment(db, &panel, last, Category::Indicators, "Lessons possible, but no serious harm.")

@@ -58,11 +58,11 @@ pub struct NewReferral {
     pub involved_agency_ids: Vec<i32>,
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-fn not_in_future(field: &str, d: NaiveDate) -> Result<(), ValidationError> {
+pub(crate) fn not_in_future(field: &str, d: NaiveDate) -> Result<(), ValidationError> {
     if d > today() {
         return Err(ValidationError::new(field, "The date must be today or in the past"));
     }
@@ -72,10 +72,10 @@ fn not_in_future(field: &str, d: NaiveDate) -> Result<(), ValidationError> {
 /// Collects every validation error instead of stopping at the first, so a form can
 /// show them all at once.
 #[derive(Default)]
-struct Problems(Vec<ValidationError>);
+pub(crate) struct Problems(Vec<ValidationError>);
 
 impl Problems {
-    fn check<T>(&mut self, r: Result<T, ValidationError>) -> Option<T> {
+    pub(crate) fn check<T>(&mut self, r: Result<T, ValidationError>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
@@ -84,16 +84,16 @@ impl Problems {
             }
         }
     }
-    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(ValidationError::new(field, message));
     }
-    fn finish(self) -> ApiResult<()> {
+    pub(crate) fn finish(self) -> ApiResult<()> {
         if self.0.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.0)) }
     }
 }
 
 /// Moves the review to `to`, refusing when someone else changed it since it was read.
-async fn advance(txn: &DatabaseTransaction, r: &review::Model, to: Stage) -> ApiResult<i32> {
+pub(crate) async fn advance(txn: &DatabaseTransaction, r: &review::Model, to: Stage) -> ApiResult<i32> {
     let res = review::Entity::update_many()
         .col_expr(review::Column::Stage, Expr::value(to.as_str()))
         .col_expr(review::Column::Version, Expr::col(review::Column::Version).add(1))
@@ -111,14 +111,14 @@ async fn advance(txn: &DatabaseTransaction, r: &review::Model, to: Stage) -> Api
 
 /// Bumps the review's version without moving its stage, so that a concurrent step
 /// that read the review before this change is refused with `CONFLICT`.
-async fn touch(txn: &DatabaseTransaction, r: &review::Model) -> ApiResult<i32> {
+pub(crate) async fn touch(txn: &DatabaseTransaction, r: &review::Model) -> ApiResult<i32> {
     let stage = Stage::parse(&r.stage).unwrap_or(Stage::ClosedWithoutReview);
     advance(txn, r, stage).await
 }
 
 /// Ends a step of the procedure: moves the review to `to` (compare-and-set on its
 /// version), writes the audit entry and commits, all or nothing.
-async fn step_done(
+pub(crate) async fn step_done(
     txn: DatabaseTransaction,
     caller: &Caller,
     review: &review::Model,
@@ -133,7 +133,7 @@ async fn step_done(
     Ok(())
 }
 
-async fn log(
+pub(crate) async fn log(
     txn: &DatabaseTransaction,
     caller: &Caller,
     op: Operation,
@@ -157,7 +157,12 @@ async fn log(
     Ok(())
 }
 
-async fn mark_met(txn: &DatabaseTransaction, review_id: i32, kind: DeadlineKind, on: NaiveDate) -> Result<(), DbErr> {
+pub(crate) async fn mark_met(
+    txn: &DatabaseTransaction,
+    review_id: i32,
+    kind: DeadlineKind,
+    on: NaiveDate,
+) -> Result<(), DbErr> {
     deadline::Entity::update_many()
         .col_expr(deadline::Column::MetOn, Expr::value(on))
         .filter(deadline::Column::ReviewId.eq(review_id))

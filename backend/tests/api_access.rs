@@ -100,6 +100,7 @@ async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
         m.note = Set(Some(format!("Records about {child} secured.")));
         m.update(db).await.unwrap();
     }
+    write_review_documents(app, id, child).await;
     for r in
         terms_of_reference::Entity::find().filter(terms_of_reference::Column::ReviewId.eq(id)).all(db).await.unwrap()
     {
@@ -107,6 +108,169 @@ async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
         m.answers = Set(r.answers.replacen("Agreed by the panel", &format!("Agreed for {child}"), 1));
         m.update(db).await.unwrap();
     }
+}
+
+/// A submitted police IMR with two chronology entries and a link between them, the
+/// overview report with a confirmation, and the executive summary, each
+/// naming the child, so that the walk can tell full from pseudonymised answers.
+async fn write_review_documents(app: &TestApp, id: i32, child: &str) {
+    let db = &app.db;
+    let police = police_id(app).await;
+    let now = chrono::Utc::now();
+    let content = serde_json::to_string(&shared::imr::Content {
+        summary: format!("Officers met {child} twice."),
+        ..Default::default()
+    })
+    .unwrap();
+    let existing = imr::Entity::find()
+        .filter(imr::Column::ReviewId.eq(id))
+        .filter(imr::Column::AgencyId.eq(police))
+        .one(db)
+        .await
+        .unwrap();
+    let i = match existing {
+        Some(i) => {
+            let mut m: imr::ActiveModel = i.into();
+            m.status = Set("submitted".into());
+            m.content = Set(content);
+            m.update(db).await.unwrap()
+        }
+        None => imr::ActiveModel {
+            review_id: Set(id),
+            agency_id: Set(police),
+            status: Set("submitted".into()),
+            due_on: Set(now.date_naive()),
+            requested_by: Set(1),
+            requested_at: Set(now),
+            author_id: Set(None),
+            designated_by: Set(None),
+            declared_at: Set(Some(now)),
+            version: Set(1),
+            content: Set(content),
+            submitted_at: Set(Some(now)),
+            panel_comments: Set(None),
+            decided_by: Set(None),
+            decided_at: Set(None),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap(),
+    };
+    let mut entries = Vec::new();
+    for day in [1, 2] {
+        let e = chronology_entry::ActiveModel {
+            review_id: Set(id),
+            imr_id: Set(i.id),
+            agency_id: Set(police),
+            on_date: Set(chrono::NaiveDate::from_ymd_opt(2025, 1, day).unwrap()),
+            at_time: Set(None),
+            precision: Set("exact".into()),
+            sequence: Set(0),
+            practitioner_role: Set("Police constable".into()),
+            event: Set(format!("Visited {child} at home.")),
+            decision_or_action: Set(String::new()),
+            child_seen: Set(true),
+            seen_alone: Set(false),
+            wishes_sought: Set(false),
+            perpetrator_contact: Set(false),
+            source: Set("Log".into()),
+            people: Set("[]".into()),
+            version: Set(1),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        entries.push(e.id);
+    }
+    chronology_link::ActiveModel {
+        review_id: Set(id),
+        entry_a: Set(entries[0]),
+        entry_b: Set(entries[1]),
+        note: Set(format!("Both about {child}.")),
+        linked_by: Set(1),
+        linked_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let sections = serde_json::to_string(&shared::report::Sections(vec![format!("{child} was admitted."); 4])).unwrap();
+    // A new version on top of any the review has: the latest is what is read.
+    let version =
+        overview_report::Entity::find().filter(overview_report::Column::ReviewId.eq(id)).all(db).await.unwrap().len()
+            as i32
+            + 1;
+    let summary_version = executive_summary::Entity::find()
+        .filter(executive_summary::Column::ReviewId.eq(id))
+        .all(db)
+        .await
+        .unwrap()
+        .len() as i32
+        + 1;
+    overview_report::ActiveModel {
+        review_id: Set(id),
+        version: Set(version),
+        sections: Set(sections.clone()),
+        saved_by: Set(1),
+        saved_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    executive_summary::ActiveModel {
+        review_id: Set(id),
+        version: Set(summary_version),
+        sections: Set(sections),
+        saved_by: Set(1),
+        saved_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    report_confirmation::ActiveModel {
+        review_id: Set(id),
+        agency_id: Set(police),
+        report_version: Set(version),
+        comment: Set(Some(format!("Fair to {child}."))),
+        confirmed_by: Set(1),
+        confirmed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+async fn police_id(app: &TestApp) -> i32 {
+    agency::Entity::find()
+        .filter(agency::Column::Name.eq("Greater Manchester Police"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// The police IMR author, assigned to the review as the agency manager would.
+async fn assign_police_author(app: &TestApp, id: i32) {
+    review_assignment::ActiveModel {
+        review_id: Set(id),
+        user_id: Set(app.user_id("imr.author@scr.example").await),
+        assignment: Set("imr_author".into()),
+        agency_id: Set(Some(police_id(app).await)),
+        appointed_by: Set(1),
+        appointed_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
 }
 
 async fn names_of(app: &TestApp, id: i32) -> Names {
@@ -195,6 +359,10 @@ fn probe(field: Field) -> &'static str {
         Field::TermsOfReference => "termsOfReference { answers { text } }",
         Field::ParallelProcesses => "parallelProcesses { kind status description }",
         Field::FamilyContributions => "familyContributions { method summary }",
+        Field::Imrs => "imrs { status content { summary } chronology { event } }",
+        Field::CombinedChronology => "combinedChronology { entries { event } links { note } }",
+        Field::OverviewReport => "overviewReport { sections { text } } reportConfirmations { comment }",
+        Field::ExecutiveSummary => "executiveSummary { sections { text } }",
         Field::AuditTrail => "auditTrail { operation }",
     }
 }
@@ -217,7 +385,11 @@ fn classify(field: Field, v: &Value, n: &Names) -> Access {
         | Field::TermsOfReference
         | Field::OfstedNotification
         | Field::ParallelProcesses
-        | Field::FamilyContributions => text.contains(&n.child_first),
+        | Field::FamilyContributions
+        | Field::Imrs
+        | Field::CombinedChronology
+        | Field::OverviewReport
+        | Field::ExecutiveSummary => text.contains(&n.child_first),
         Field::PersonDateOfBirth | Field::PersonAddress => v["data"]["review"]["people"]
             .as_array()
             .unwrap()
@@ -240,6 +412,7 @@ async fn every_capacity_gets_exactly_its_policy_cell_for_every_field(b: Backend)
     let id = app.review_at("TERMS_AGREED").await;
     assign_new_user(&app, id, "designated@scr.example", "designated_professional").await;
     assign_new_user(&app, id, "owner@scr.example", "action_owner").await;
+    assign_police_author(&app, id).await;
     let n = names_of(&app, id).await;
     write_names_into_free_text(&app, id, &n.child).await;
     for (cap, email) in WALKERS {
@@ -271,7 +444,7 @@ async fn every_capacity_gets_exactly_its_policy_cell_for_every_field(b: Backend)
 
 /// A request for `op` on the review that can never succeed, so the walk changes
 /// nothing: a refused caller gets `FORBIDDEN`, an allowed one a stage or validation error.
-fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
+fn attempt(op: Operation, id: i32, items: &(i64, i64, i64), imr: i32) -> (String, Value) {
     let far = "2999-01-01";
     let (q, vars) = match op {
         Operation::RecordAssessment => (
@@ -320,6 +493,35 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64)) -> (String, Value) {
             "mutation($id:Int!){recordFamilyContribution(reviewId:$id,contributedOn:\"2026-01-01\",method:MEETING,summary:\"\"){id}}",
             json!({"id": id}),
         ),
+        Operation::RequestImr => ("mutation($id:Int!){requestImrs(reviewId:$id,agencyIds:[]){id}}", json!({"id": id})),
+        Operation::DesignateImrAuthor => {
+            ("mutation($i:Int!){designateImrAuthor(imrId:$i,userId:0){id}}", json!({"i": imr}))
+        }
+        Operation::WriteImr => {
+            ("mutation($i:Int!){saveImr(imrId:$i,expectedVersion:-1,content:{analysis:[\"\"]}){id}}", json!({"i": imr}))
+        }
+        Operation::DecideImr => ("mutation($i:Int!){decideImr(imrId:$i,accept:false){id}}", json!({"i": imr})),
+        Operation::LinkChronologyEntries => (
+            "mutation($id:Int!){linkChronologyEntries(reviewId:$id,entryA:0,entryB:0,note:\"\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::AdvancePhase => {
+            ("mutation($id:Int!){advancePhase(reviewId:$id,to:REFERRED){id}}", json!({"id": id}))
+        }
+        Operation::EditOverviewReport => (
+            "mutation($id:Int!){saveOverviewReport(reviewId:$id,expectedVersion:-1,sections:[]){id}}",
+            json!({"id": id}),
+        ),
+        Operation::ConfirmRepresentation => (
+            "mutation($id:Int!,$a:Int!){confirmRepresentation(reviewId:$id,agencyId:$a,reportVersion:-1){id}}",
+            json!({"id": id, "a": items.2}),
+        ),
+        Operation::EditExecutiveSummary => (
+            "mutation($id:Int!){saveExecutiveSummary(reviewId:$id,expectedVersion:-1,sections:[]){id}}",
+            json!({"id": id}),
+        ),
+        // Taken over HTTP, not GraphQL: see `export_attempt`.
+        Operation::ExportForOutside => ("", json!({})),
         Operation::ExtendDeadline => (
             "mutation($id:Int!){extendDeadline(reviewId:$id,kind:COMPLETION,dueOn:\"2999-01-01\",reason:\" \"){id}}",
             json!({"id": id}),
@@ -340,13 +542,11 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
     let id = app.review_at("TERMS_AGREED").await;
     assign_new_user(&app, id, "designated@scr.example", "designated_professional").await;
     assign_new_user(&app, id, "owner@scr.example", "action_owner").await;
-    let police = agency::Entity::find()
-        .filter(agency::Column::Name.eq("Greater Manchester Police"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    assign_police_author(&app, id).await;
+    let police = police_id(&app).await;
+    let n = names_of(&app, id).await;
+    write_review_documents(&app, id, &n.child).await;
+    let imr_id = imr::Entity::find().filter(imr::Column::ReviewId.eq(id)).one(&app.db).await.unwrap().unwrap().id;
     let items = setup_checklist_item::Entity::find()
         .filter(setup_checklist_item::Column::ReviewId.eq(id))
         .all(&app.db)
@@ -358,7 +558,22 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
     for (cap, email) in WALKERS {
         let token = app.login(email).await;
         for op in Operation::ALL.iter().filter(|o| !o.is_global()) {
-            let (q, vars) = attempt(*op, id, &(i64::from(plain), i64::from(records)));
+            if *op == Operation::ExportForOutside {
+                // A summary that names the child: allowed callers reach the gate, which refuses it.
+                let path = format!("/api/reviews/{id}/export/executive-summary?format=pdf&purpose=outside");
+                let (status, _, body) = app.get(Some(&token), &path).await;
+                let v: Value = serde_json::from_slice(&body).unwrap();
+                let want = if cap == Capacity::SystemAdministrator {
+                    "NOT_FOUND"
+                } else if may(cap, *op) {
+                    "GATE_FAILED"
+                } else {
+                    "FORBIDDEN"
+                };
+                assert_eq!(v["extensions"]["code"], want, "{cap:?} {op:?}: {status} {v}");
+                continue;
+            }
+            let (q, vars) = attempt(*op, id, &(i64::from(plain), i64::from(records), i64::from(police)), imr_id);
             let v = app.gql(Some(&token), &q, vars).await;
             let c = code(&v);
             assert!(v["data"].is_null() || v.get("errors").is_some(), "{cap:?} {op:?} must not succeed: {v}");
@@ -391,7 +606,7 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
     for (role, email) in by_role {
         let token = app.login(email).await;
         for op in [Operation::SubmitReferral, Operation::ManageUsers] {
-            let (q, vars) = attempt(op, id, &(0, 0));
+            let (q, vars) = attempt(op, id, &(0, 0, 0), 0);
             let v = app.gql(Some(&token), &q, vars).await;
             let want = if may_globally(&[role], op) { "VALIDATION" } else { "FORBIDDEN" };
             assert_eq!(code(&v), want, "{role:?} {op:?}: {v}");
@@ -411,7 +626,9 @@ async fn a_partner_board_never_receives_the_real_identity_of_child_or_family(b: 
         referral{circumstances facts{childDied} proposal{category reasons}} criteriaAssessments{reasons} recommendation{scope reasons}
         decision{reasons} ofstedNotification{reasons} setupChecklist{note} appointments{assignment name jobTitle agency}
         termsOfReference{answers{text}} deadlines{kind status extensions{reason}}
-        parallelProcesses{description} familyContributions{summary}}}";
+        parallelProcesses{description} familyContributions{summary}
+        imrs{content{summary analysis{answer}} chronology{event practitionerRole}} combinedChronology{entries{event} links{note}}
+        overviewReport{sections{text}} reportConfirmations{comment} executiveSummary{sections{text}}}}";
     let mut seen_label = false;
     for id in ids {
         let n = names_of(&app, id as i32).await;

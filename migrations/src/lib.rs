@@ -11,6 +11,7 @@ mod m20261126_000003_create_decision_phase;
 mod m20261126_000004_create_deadlines_and_audit;
 mod m20261126_000005_create_genogram;
 mod m20261126_000006_create_family_and_parallel;
+mod m20261126_000007_create_review_documents;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_deadlines_and_audit::Migration),
             Box::new(m20261126_000005_create_genogram::Migration),
             Box::new(m20261126_000006_create_family_and_parallel::Migration),
+            Box::new(m20261126_000007_create_review_documents::Migration),
         ]
     }
 }

@@ -65,7 +65,15 @@ mirror! {
         SubmitReferral, RecordAssessment, RecordRecommendation, DecideReview, RecordOfstedNotification,
         UpdateSetupChecklist, ConfirmRecordsSecured, Appoint, EditTermsOfReference,
         ApproveTermsOfReference, RecordTermsSent, RecordPeople, RecordParallelProcess,
-        RecordFamilyContribution, ExtendDeadline, ManageUsers,
+        RecordFamilyContribution, RequestImr, DesignateImrAuthor, WriteImr, DecideImr,
+        LinkChronologyEntries, AdvancePhase, EditOverviewReport, ConfirmRepresentation,
+        EditExecutiveSummary, ExportForOutside, ExtendDeadline, ManageUsers,
+    }
+    ImrStatusGql = "shared::imr::ImrStatus" as "ImrStatus" {
+        Requested, AuthorDesignated, InProgress, Submitted, Returned, Accepted,
+    }
+    PrecisionGql = "shared::chronology::Precision" as "DatePrecision" {
+        Exact, Month, Year,
     }
     ParallelProcessKindGql = "shared::stage::ParallelProcessKind" as "ParallelProcessKind" {
         CriminalProceedings, Inquest, DomesticHomicideReview, OmbudsmanInvestigation, MappaReview,

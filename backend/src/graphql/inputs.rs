@@ -125,3 +125,116 @@ pub struct NewUserInput {
     pub password: String,
     pub roles: Vec<RoleGrantInput>,
 }
+
+/// A recommendation of an IMR, as drafted: parts may be missing until submission.
+#[derive(InputObject)]
+pub struct RecommendationInput {
+    #[graphql(default)]
+    pub action: String,
+    pub owner_agency_id: Option<i32>,
+    pub due: Option<NaiveDate>,
+    #[graphql(default)]
+    pub intended_outcome: String,
+    #[graphql(default)]
+    pub success_measure: String,
+}
+
+/// The written sections of an IMR; any may be empty in a draft.
+#[derive(InputObject)]
+pub struct ImrContentInput {
+    #[graphql(default)]
+    pub summary: String,
+    /// One answer per analysis question, in order.
+    #[graphql(default)]
+    pub analysis: Vec<String>,
+    #[graphql(default)]
+    pub lessons: String,
+    #[graphql(default)]
+    pub good_practice: String,
+    #[graphql(default)]
+    pub recommendations: Vec<RecommendationInput>,
+    #[graphql(default)]
+    pub staff_support: String,
+}
+
+impl From<ImrContentInput> for shared::imr::Content {
+    fn from(c: ImrContentInput) -> Self {
+        shared::imr::Content {
+            summary: c.summary,
+            analysis: c.analysis,
+            lessons: c.lessons,
+            good_practice: c.good_practice,
+            recommendations: c
+                .recommendations
+                .into_iter()
+                .map(|r| {
+                    crate::review_phase::recommendation(
+                        r.action,
+                        r.owner_agency_id,
+                        r.due,
+                        r.intended_outcome,
+                        r.success_measure,
+                    )
+                })
+                .collect(),
+            staff_support: c.staff_support,
+        }
+    }
+}
+
+/// A chronology entry as typed.
+#[derive(InputObject)]
+pub struct ChronologyEntryInput {
+    /// For an approximate date, any day of the month or year.
+    pub date: NaiveDate,
+    /// "HH:MM", only with an exact date.
+    pub time: Option<String>,
+    #[graphql(default_with = "PrecisionGql::Exact")]
+    pub precision: PrecisionGql,
+    #[graphql(default)]
+    pub sequence: i32,
+    pub practitioner_role: String,
+    pub event: String,
+    #[graphql(default)]
+    pub decision_or_action: String,
+    #[graphql(default)]
+    pub child_seen: bool,
+    #[graphql(default)]
+    pub seen_alone: bool,
+    #[graphql(default)]
+    pub wishes_sought: bool,
+    #[graphql(default)]
+    pub perpetrator_contact: bool,
+    #[graphql(default)]
+    pub source: String,
+    #[graphql(default)]
+    pub person_ids: Vec<i32>,
+}
+
+impl TryFrom<ChronologyEntryInput> for crate::review_phase::NewEntry {
+    type Error = crate::errors::ApiError;
+    fn try_from(e: ChronologyEntryInput) -> Result<Self, Self::Error> {
+        let time =
+            match e.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(t) => Some(chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+                    crate::errors::ApiError::invalid("time", "Give the time as HH:MM, for example 14:30")
+                })?),
+                None => None,
+            };
+        Ok(crate::review_phase::NewEntry {
+            id: 0,
+            agency: shared::AgencyId(0),
+            when: shared::chronology::When { date: e.date, time, precision: e.precision.into() },
+            sequence: e.sequence,
+            practitioner_role: e.practitioner_role,
+            event: e.event,
+            decision_or_action: e.decision_or_action,
+            child_seen: e.child_seen,
+            seen_alone: e.seen_alone,
+            wishes_sought: e.wishes_sought,
+            perpetrator_contact: e.perpetrator_contact,
+            source: e.source,
+            people: e.person_ids,
+        })
+    }
+}

@@ -6,6 +6,7 @@ pub mod enums;
 pub mod inputs;
 pub mod mutation;
 pub mod query;
+pub mod review_docs;
 pub mod types;
 
 use async_graphql::{Context, EmptySubscription, Schema};

@@ -14,6 +14,7 @@ use super::types::*;
 use super::{caller, state};
 use crate::access;
 use crate::errors::{ApiError, GqlResult};
+use crate::review_phase::{self, Doc};
 use crate::services;
 
 pub struct Mutation;
@@ -23,6 +24,13 @@ async fn reload(ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
     crate::loaders::forget(loaders(ctx)?);
     let a = access::for_review(&state(ctx)?.db, caller(ctx)?, review_id).await?;
     Ok(Review(Arc::new(a)))
+}
+
+/// The review of an IMR the caller just changed.
+async fn reload_imr(ctx: &Context<'_>, imr_id: i32) -> GqlResult<Review> {
+    use sea_orm::EntityTrait;
+    let i = crate::entities::imr::Entity::find_by_id(imr_id).one(&state(ctx)?.db).await?.ok_or(ApiError::NotFound)?;
+    reload(ctx, i.review_id).await
 }
 
 #[Object]
@@ -278,6 +286,167 @@ impl Mutation {
         reason: String,
     ) -> GqlResult<Review> {
         services::extend_deadline(&state(ctx)?.db, caller(ctx)?, review_id, kind.into(), due_on, &reason).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 8: ask involved agencies for their IMRs, due with the review's IMR deadline.
+    async fn request_imrs(&self, ctx: &Context<'_>, review_id: i32, agency_ids: Vec<i32>) -> GqlResult<Review> {
+        review_phase::request_imrs(&state(ctx)?.db, caller(ctx)?, review_id, &agency_ids).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// The agency manager designates who writes the agency's IMR.
+    async fn designate_imr_author(&self, ctx: &Context<'_>, imr_id: i32, user_id: i32) -> GqlResult<Review> {
+        review_phase::designate_imr_author(&state(ctx)?.db, caller(ctx)?, imr_id, user_id).await?;
+        reload_imr(ctx, imr_id).await
+    }
+
+    /// The designated author declares independence; refused, with the reasons, when it fails.
+    async fn declare_imr_independence(
+        &self,
+        ctx: &Context<'_>,
+        imr_id: i32,
+        direct_involvement: bool,
+        line_manages_practitioners: bool,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        review_phase::declare_independence(db, caller(ctx)?, imr_id, direct_involvement, line_manages_practitioners)
+            .await?;
+        reload_imr(ctx, imr_id).await
+    }
+
+    /// Save a new version of the IMR's sections; `expectedVersion` is the version edited.
+    async fn save_imr(
+        &self,
+        ctx: &Context<'_>,
+        imr_id: i32,
+        expected_version: i32,
+        content: ImrContentInput,
+    ) -> GqlResult<Review> {
+        review_phase::save_imr(&state(ctx)?.db, caller(ctx)?, imr_id, expected_version, content.into()).await?;
+        reload_imr(ctx, imr_id).await
+    }
+
+    /// Add an entry to the IMR's chronology.
+    async fn add_chronology_entry(
+        &self,
+        ctx: &Context<'_>,
+        imr_id: i32,
+        entry: ChronologyEntryInput,
+    ) -> GqlResult<Review> {
+        review_phase::add_entry(&state(ctx)?.db, caller(ctx)?, imr_id, entry.try_into()?).await?;
+        reload_imr(ctx, imr_id).await
+    }
+
+    /// Change a chronology entry; `expectedVersion` is the entry's version edited.
+    async fn update_chronology_entry(
+        &self,
+        ctx: &Context<'_>,
+        entry_id: i32,
+        expected_version: i32,
+        entry: ChronologyEntryInput,
+    ) -> GqlResult<Review> {
+        let review_id =
+            review_phase::update_entry(&state(ctx)?.db, caller(ctx)?, entry_id, expected_version, entry.try_into()?)
+                .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Remove a chronology entry.
+    async fn delete_chronology_entry(
+        &self,
+        ctx: &Context<'_>,
+        entry_id: i32,
+        expected_version: i32,
+    ) -> GqlResult<Review> {
+        let review_id = review_phase::delete_entry(&state(ctx)?.db, caller(ctx)?, entry_id, expected_version).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Submit the IMR to the panel: refused, listing what is missing, until complete.
+    async fn submit_imr(&self, ctx: &Context<'_>, imr_id: i32, expected_version: i32) -> GqlResult<Review> {
+        review_phase::submit_imr(&state(ctx)?.db, caller(ctx)?, imr_id, expected_version).await?;
+        reload_imr(ctx, imr_id).await
+    }
+
+    /// The panel accepts a submitted IMR, or returns it with comments.
+    async fn decide_imr(
+        &self,
+        ctx: &Context<'_>,
+        imr_id: i32,
+        accept: bool,
+        comments: Option<String>,
+    ) -> GqlResult<Review> {
+        review_phase::decide_imr(&state(ctx)?.db, caller(ctx)?, imr_id, accept, comments.as_deref()).await?;
+        reload_imr(ctx, imr_id).await
+    }
+
+    /// Link two entries of the combined chronology that describe the same event differently.
+    async fn link_chronology_entries(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        entry_a: i32,
+        entry_b: i32,
+        note: String,
+    ) -> GqlResult<Review> {
+        review_phase::link_entries(&state(ctx)?.db, caller(ctx)?, review_id, entry_a, entry_b, &note).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Move the review on: combined chronology, analysis, overview report.
+    async fn advance_phase(&self, ctx: &Context<'_>, review_id: i32, to: StageGql) -> GqlResult<Review> {
+        review_phase::advance_phase(&state(ctx)?.db, caller(ctx)?, review_id, to.into()).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Save a new version of the overview report, one text per section of 11.14.
+    async fn save_overview_report(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        expected_version: i32,
+        sections: Vec<String>,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        review_phase::save_document(db, caller(ctx)?, review_id, Doc::OverviewReport, expected_version, sections)
+            .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// An agency confirms a version of the report represents its information fairly.
+    async fn confirm_representation(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        agency_id: i32,
+        report_version: i32,
+        comment: Option<String>,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        review_phase::confirm_representation(
+            db,
+            caller(ctx)?,
+            review_id,
+            agency_id,
+            report_version,
+            comment.as_deref(),
+        )
+        .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Save a new version of the executive summary, one text per section of 11.16.
+    async fn save_executive_summary(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        expected_version: i32,
+        sections: Vec<String>,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        review_phase::save_document(db, caller(ctx)?, review_id, Doc::ExecutiveSummary, expected_version, sections)
+            .await?;
         reload(ctx, review_id).await
     }
 

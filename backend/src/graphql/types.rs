@@ -53,7 +53,7 @@ pub(crate) fn parse_aliases(json: &str) -> Vec<String> {
 /// Free text of `field` as the caller may read it. Text is shown as written only to
 /// a caller who may read both the field and people's names in full: anyone else gets
 /// the registered names replaced by labels, whatever the field's own cell says.
-async fn text(ctx: &Context<'_>, access: &ReviewAccess, field: Field, raw: &str) -> ApiResult<String> {
+pub(crate) async fn text(ctx: &Context<'_>, access: &ReviewAccess, field: Field, raw: &str) -> ApiResult<String> {
     match access.read(field)? {
         Access::Full if access.full(Field::PersonName) => Ok(raw.to_owned()),
         _ => Ok(pseudonymise(raw, &registered_people(ctx, access.review.id).await?)),
@@ -486,6 +486,63 @@ impl Review {
         self.0.read(Field::TermsOfReference)?;
         Ok(rows::<terms_of_reference::Entity>(ctx, self.r().id).await?.iter().map(|t| t.version).collect())
     }
+    /// The IMRs requested: an author or agency manager sees their own agency's only;
+    /// others see every agency's status and, once submitted, the content.
+    async fn imrs(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::review_docs::Imr>> {
+        super::review_docs::imrs(ctx, &self.0).await
+    }
+    /// Every submitted IMR's chronology merged in time order, filtered, with gaps longer
+    /// than `gapDays` and possible conflicts marked.
+    async fn combined_chronology(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::review_docs::ChronologyFilterInput>,
+        #[graphql(desc = "Longest quiet period not marked as a gap; 28 days when left out")] gap_days: Option<i32>,
+    ) -> GqlResult<super::review_docs::CombinedChronology> {
+        super::review_docs::combined(ctx, &self.0, filter.unwrap_or_default(), gap_days.unwrap_or(28)).await
+    }
+    /// The overview report (11.14): the latest version, or the one asked for.
+    async fn overview_report(
+        &self,
+        ctx: &Context<'_>,
+        version: Option<i32>,
+    ) -> GqlResult<Option<super::review_docs::ReviewDocument>> {
+        super::review_docs::document(ctx, &self.0, crate::review_phase::Doc::OverviewReport, version).await
+    }
+    /// The agencies' confirmations that the report represents them fairly.
+    async fn report_confirmations(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::review_docs::ReportConfirmation>> {
+        super::review_docs::confirmations(ctx, &self.0).await
+    }
+    /// The executive summary (11.16); until first saved, a draft pre-filled from the report.
+    async fn executive_summary(
+        &self,
+        ctx: &Context<'_>,
+        version: Option<i32>,
+    ) -> GqlResult<Option<super::review_docs::ReviewDocument>> {
+        super::review_docs::document(ctx, &self.0, crate::review_phase::Doc::ExecutiveSummary, version).await
+    }
+    /// Saved version numbers of the overview report and the executive summary.
+    async fn document_versions(&self, ctx: &Context<'_>) -> GqlResult<DocumentVersions> {
+        let db = &loaders(ctx)?.loader().db;
+        let mut out = DocumentVersions { overview_report: Vec::new(), executive_summary: Vec::new() };
+        if self.0.read(Field::OverviewReport).is_ok() {
+            out.overview_report =
+                crate::review_phase::versions(db, self.r().id, crate::review_phase::Doc::OverviewReport)
+                    .await?
+                    .iter()
+                    .map(|v| v.version)
+                    .collect();
+        }
+        if self.0.read(Field::ExecutiveSummary).is_ok() {
+            out.executive_summary =
+                crate::review_phase::versions(db, self.r().id, crate::review_phase::Doc::ExecutiveSummary)
+                    .await?
+                    .iter()
+                    .map(|v| v.version)
+                    .collect();
+        }
+        Ok(out)
+    }
     /// Every change made to the review, oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> GqlResult<Vec<AuditEntry>> {
         self.0.read(Field::AuditTrail)?;
@@ -833,6 +890,13 @@ pub struct FamilyTie {
 pub struct Household {
     pub label: String,
     pub person_ids: Vec<i32>,
+}
+
+/// The saved versions of the review's documents that the caller may read.
+#[derive(SimpleObject)]
+pub struct DocumentVersions {
+    pub overview_report: Vec<i32>,
+    pub executive_summary: Vec<i32>,
 }
 
 #[derive(SimpleObject)]

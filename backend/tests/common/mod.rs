@@ -153,6 +153,19 @@ impl TestApp {
         (status, v)
     }
 
+    /// A GET (an export); returns the status, the content type and the body.
+    pub async fn get(&self, token: Option<&str>, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let mut req = Request::get(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let res = self.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let status = res.status();
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        (status, ct, bytes.to_vec())
+    }
+
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let (status, v) = self.post(token, json!({ "query": query, "variables": variables })).await;
         assert_eq!(status, StatusCode::OK, "{v}");

@@ -1,0 +1,566 @@
+//! Documents of a review exported to PDF, DOCX and (the chronology) CSV.
+//!
+//! A document is first built as plain blocks (headings, paragraphs, tables) from the
+//! records, then written by a well-kept library: `printpdf` for PDF, `docx-rs` for
+//! DOCX, `csv` for CSV. Building is where access applies:
+//! - for internal use, text is as the caller may read it (names replaced by labels
+//!   unless the caller reads names in full);
+//! - for outside use (SPEC 3, the anonymisation gate), the caller must be allowed to
+//!   export for outside use; the overview report and the executive summary must
+//!   already pass the gate as written (their authors replace each name; nothing is
+//!   silently rewritten in a document meant for publication), every other document is
+//!   pseudonymised, and the finished document is checked once more before it leaves.
+
+use std::io::Cursor;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use shared::gate::Register;
+use shared::imr::ANALYSIS_QUESTIONS;
+use shared::policy::{Field, ImrView, Operation};
+use shared::pseudonymise::{RegisteredPerson, pseudonymise};
+use shared::report::{ReportSection, SummarySection};
+use shared::stage::Relationship;
+
+use crate::access::{self, ReviewAccess};
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+use crate::review_phase::{self, Doc, content_of, status_of};
+
+/// The documents a review exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    TermsOfReference,
+    Imr(i32),
+    Chronology,
+    OverviewReport,
+    ExecutiveSummary,
+}
+
+impl Kind {
+    /// The name used in the export's address and file name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kind::TermsOfReference => "terms-of-reference",
+            Kind::Imr(_) => "imr",
+            Kind::Chronology => "chronology",
+            Kind::OverviewReport => "overview-report",
+            Kind::ExecutiveSummary => "executive-summary",
+        }
+    }
+
+    fn field(self) -> Field {
+        match self {
+            Kind::TermsOfReference => Field::TermsOfReference,
+            Kind::Imr(_) => Field::Imrs,
+            Kind::Chronology => Field::CombinedChronology,
+            Kind::OverviewReport => Field::OverviewReport,
+            Kind::ExecutiveSummary => Field::ExecutiveSummary,
+        }
+    }
+
+    /// Written for publication: must pass the gate as written.
+    fn written_for_outside(self) -> bool {
+        matches!(self, Kind::OverviewReport | Kind::ExecutiveSummary)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Docx,
+    Csv,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Internal,
+    Outside,
+}
+
+/// A document as blocks, before it is written in a format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+    Table { headers: Vec<String>, rows: Vec<Vec<String>> },
+}
+
+impl Document {
+    fn texts_mut(&mut self) -> Vec<&mut String> {
+        let mut out = vec![&mut self.title];
+        for b in &mut self.blocks {
+            match b {
+                Block::Heading(t) | Block::Paragraph(t) => out.push(t),
+                Block::Table { headers, rows } => {
+                    out.extend(headers.iter_mut());
+                    for r in rows {
+                        out.extend(r.iter_mut());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn pseudonymise(&mut self, people: &[RegisteredPerson]) {
+        for t in self.texts_mut() {
+            *t = pseudonymise(t, people);
+        }
+    }
+
+    /// Every registered name the gate finds, as (found, label).
+    fn gate_hits(&mut self, register: &Register) -> Vec<(String, String)> {
+        let mut hits = Vec::new();
+        for t in self.texts_mut() {
+            hits.extend(shared::gate::check(t, register).hits.into_iter().map(|h| (h.found, h.label)));
+        }
+        hits
+    }
+}
+
+fn para(s: &str) -> Block {
+    Block::Paragraph(if s.trim().is_empty() { "(not written)".to_owned() } else { s.to_owned() })
+}
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
+}
+
+/// The chronology as a table: one row per entry, people by label.
+fn chronology_table(
+    entries: &[shared::chronology::Entry],
+    agencies: &[agency::Model],
+    people: &[person::Model],
+) -> Block {
+    let agency = |id: i32| agencies.iter().find(|a| a.id == id).map_or_else(String::new, |a| a.name.clone());
+    let labels = |ids: &[i32]| {
+        ids.iter().filter_map(|id| people.iter().find(|p| p.id == *id)).map(|p| p.label.clone()).collect::<Vec<_>>()
+    };
+    Block::Table {
+        headers: [
+            "Date",
+            "Time",
+            "Agency",
+            "Practitioner",
+            "Event",
+            "Decision or action",
+            "Child seen",
+            "Seen alone",
+            "Wishes sought",
+            "Perpetrator contact",
+            "Source",
+            "People",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: entries
+            .iter()
+            .map(|e| {
+                let date = match e.when.precision {
+                    shared::chronology::Precision::Exact => e.when.date.format("%d/%m/%Y").to_string(),
+                    shared::chronology::Precision::Month => e.when.date.format("%m/%Y").to_string(),
+                    shared::chronology::Precision::Year => e.when.date.format("%Y").to_string(),
+                };
+                vec![
+                    date,
+                    e.when.time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+                    agency(e.agency.0),
+                    e.practitioner_role.clone(),
+                    e.event.clone(),
+                    e.decision_or_action.clone(),
+                    yes(e.child_seen),
+                    yes(e.seen_alone),
+                    yes(e.wishes_sought),
+                    yes(e.perpetrator_contact),
+                    e.source.clone(),
+                    labels(&e.people).join(", "),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The genogram as a table of labels: who is who, and who lives together.
+async fn family_table(db: &DatabaseConnection, review_id: i32, people: &[person::Model]) -> ApiResult<Block> {
+    let households = household::Entity::find().filter(household::Column::ReviewId.eq(review_id)).all(db).await?;
+    let ids: Vec<i32> = households.iter().map(|h| h.id).collect();
+    let members =
+        household_member::Entity::find().filter(household_member::Column::HouseholdId.is_in(ids)).all(db).await?;
+    Ok(Block::Table {
+        headers: vec!["Person".into(), "Relationship to the child".into(), "Household".into()],
+        rows: people
+            .iter()
+            .filter(|p| p.relationship != Relationship::Professional.as_str())
+            .map(|p| {
+                let home = members
+                    .iter()
+                    .filter(|m| m.person_id == p.id)
+                    .filter_map(|m| households.iter().find(|h| h.id == m.household_id))
+                    .map(|h| h.label.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let rel = Relationship::parse(&p.relationship).map_or("", |r| r.title()).to_owned();
+                vec![p.label.clone(), rel, home]
+            })
+            .collect(),
+    })
+}
+
+/// Builds `kind` of the review as the caller may take it for `purpose`.
+pub async fn build(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    kind: Kind,
+    purpose: Purpose,
+) -> ApiResult<Document> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.read(kind.field())?;
+    if purpose == Purpose::Outside {
+        a.require(Operation::ExportForOutside)?;
+    }
+    let people = person::Entity::find()
+        .filter(person::Column::ReviewId.eq(review_id))
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await?;
+    let mut doc = raw_document(db, &a, kind, &people).await?;
+    let registered: Vec<RegisteredPerson> = people.iter().map(crate::services::registered_person).collect();
+    match purpose {
+        Purpose::Internal => {
+            if !(a.full(kind.field()) && a.full(Field::PersonName)) {
+                doc.pseudonymise(&registered);
+            }
+        }
+        Purpose::Outside => {
+            let register = crate::services::gate_register(db, &a.review, false, false).await?;
+            if kind.written_for_outside() {
+                let hits = doc.gate_hits(&register);
+                if !hits.is_empty() {
+                    return Err(ApiError::GateFailed(hits));
+                }
+            }
+            doc.pseudonymise(&registered);
+            let hits = doc.gate_hits(&register);
+            if !hits.is_empty() {
+                return Err(ApiError::GateFailed(hits));
+            }
+        }
+    }
+    Ok(doc)
+}
+
+async fn raw_document(
+    db: &DatabaseConnection,
+    a: &ReviewAccess,
+    kind: Kind,
+    people: &[person::Model],
+) -> ApiResult<Document> {
+    let r = &a.review;
+    let agencies = agency::Entity::find().all(db).await?;
+    let title = |what: &str| format!("{what}: Serious Case Review {}", r.reference);
+    Ok(match kind {
+        Kind::TermsOfReference => {
+            let t = terms_of_reference::Entity::find()
+                .filter(terms_of_reference::Column::ReviewId.eq(r.id))
+                .order_by_desc(terms_of_reference::Column::Version)
+                .one(db)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            let stored: Vec<crate::services::StoredAnswer> = serde_json::from_str(&t.answers).unwrap_or_default();
+            let mut blocks = vec![Block::Paragraph(format!(
+                "Version {}{}",
+                t.version,
+                if t.approved_at.is_some() { ", approved by the Board Chair" } else { ", not yet approved" }
+            ))];
+            for (i, q) in shared::terms::QUESTIONS.iter().enumerate() {
+                let ans = stored.get(i).cloned().unwrap_or_default();
+                blocks.push(Block::Heading(format!("{}. {q}", i + 1)));
+                blocks.push(if ans.not_applicable {
+                    Block::Paragraph("Not applicable".into())
+                } else {
+                    para(ans.text.as_deref().unwrap_or(""))
+                });
+            }
+            Document { title: title("Terms of reference"), blocks }
+        }
+        Kind::Imr(id) => {
+            let i = imr::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|i| i.review_id == r.id)
+                .filter(|i| a.imr_view(i.agency_id, status_of(i).is_submitted()) == ImrView::Content)
+                .ok_or(ApiError::NotFound)?;
+            let agency_name = agencies.iter().find(|x| x.id == i.agency_id).map_or("", |x| x.name.as_str());
+            let c = content_of(&i);
+            let entries =
+                chronology_entry::Entity::find().filter(chronology_entry::Column::ImrId.eq(i.id)).all(db).await?;
+            let entries = shared::chronology::merge(entries.iter().map(review_phase::entry_of).collect());
+            let mut blocks = vec![
+                Block::Paragraph(format!("{agency_name}. Status: {}. Version {}.", status_of(&i).title(), i.version)),
+                Block::Heading("Chronology of involvement".into()),
+                chronology_table(&entries, &agencies, people),
+                Block::Heading("Summary of decisions and services".into()),
+                para(&c.summary),
+                Block::Heading("Analysis of involvement".into()),
+            ];
+            for (k, q) in ANALYSIS_QUESTIONS.iter().enumerate() {
+                blocks.push(Block::Paragraph(format!("{}. {q}", k + 1)));
+                blocks.push(para(c.analysis.get(k).map_or("", String::as_str)));
+            }
+            blocks.extend([
+                Block::Heading("Lessons learned".into()),
+                para(&c.lessons),
+                Block::Heading("Good practice".into()),
+                para(&c.good_practice),
+                Block::Heading("Recommendations".into()),
+                Block::Table {
+                    headers: ["Action", "Owner", "Due", "Intended outcome", "Measure of success"]
+                        .map(str::to_owned)
+                        .to_vec(),
+                    rows: c
+                        .recommendations
+                        .iter()
+                        .map(|x| {
+                            vec![
+                                x.action.clone(),
+                                x.owner_agency
+                                    .and_then(|o| agencies.iter().find(|g| g.id == o.0))
+                                    .map_or_else(String::new, |g| g.name.clone()),
+                                x.due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+                                x.intended_outcome.clone(),
+                                x.success_measure.clone(),
+                            ]
+                        })
+                        .collect(),
+                },
+                Block::Heading("Staff support and de-briefing".into()),
+                para(&c.staff_support),
+            ]);
+            Document { title: title(&format!("Individual Management Review, {agency_name}")), blocks }
+        }
+        Kind::Chronology => {
+            let entries = review_phase::combined_entries(db, r.id).await?;
+            Document {
+                title: title("Combined chronology"),
+                blocks: vec![
+                    Block::Paragraph(format!("{} entries from the submitted IMRs, in time order.", entries.len())),
+                    chronology_table(&entries, &agencies, people),
+                ],
+            }
+        }
+        Kind::OverviewReport => {
+            let v = review_phase::versions(db, r.id, Doc::OverviewReport).await?;
+            let latest = v.last().ok_or(ApiError::NotFound)?;
+            let mut blocks = vec![Block::Paragraph(format!("Version {}", latest.version))];
+            for (k, s) in ReportSection::ALL.iter().enumerate() {
+                blocks.push(Block::Heading(s.title().to_owned()));
+                blocks.push(para(latest.sections.get(k)));
+                if *s == ReportSection::Facts {
+                    blocks.push(Block::Heading("Genogram: the family and the household".into()));
+                    blocks.push(family_table(db, r.id, people).await?);
+                    blocks.push(Block::Heading("Integrated chronology".into()));
+                    let entries = review_phase::combined_entries(db, r.id).await?;
+                    blocks.push(chronology_table(&entries, &agencies, people));
+                }
+            }
+            Document { title: title("Overview report"), blocks }
+        }
+        Kind::ExecutiveSummary => {
+            let v = review_phase::versions(db, r.id, Doc::ExecutiveSummary).await?;
+            let latest = v.last().ok_or(ApiError::NotFound)?;
+            let mut blocks = vec![Block::Paragraph(format!("Version {}", latest.version))];
+            for (k, s) in SummarySection::ALL.iter().enumerate() {
+                blocks.push(Block::Heading(s.title().to_owned()));
+                blocks.push(para(latest.sections.get(k)));
+            }
+            Document { title: title("Executive summary"), blocks }
+        }
+    })
+}
+
+/// Writes `doc` in `format`. CSV takes the document's first table.
+pub fn render(doc: &Document, format: Format) -> ApiResult<Vec<u8>> {
+    match format {
+        Format::Pdf => Ok(pdf(doc)),
+        Format::Docx => docx(doc),
+        Format::Csv => csv(doc),
+    }
+}
+
+/// A cell that a spreadsheet would run as a formula is written as text.
+fn csv_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
+}
+
+fn csv(doc: &Document) -> ApiResult<Vec<u8>> {
+    let Some(Block::Table { headers, rows }) = doc.blocks.iter().find(|b| matches!(b, Block::Table { .. })) else {
+        return Err(ApiError::invalid("format", "This document has no table to export as CSV"));
+    };
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(headers).map_err(ApiError::internal)?;
+    for r in rows {
+        w.write_record(r.iter().map(|c| csv_safe(c))).map_err(ApiError::internal)?;
+    }
+    w.into_inner().map_err(|e| ApiError::Internal(e.to_string().into()))
+}
+
+fn docx(doc: &Document) -> ApiResult<Vec<u8>> {
+    use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow};
+    let mut d = Docx::new()
+        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").size(36).bold())
+        .add_style(Style::new("Heading1", StyleType::Paragraph).name("Heading 1").size(28).bold())
+        .add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&doc.title)));
+    for b in &doc.blocks {
+        d = match b {
+            Block::Heading(t) => d.add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text(t))),
+            Block::Paragraph(t) => {
+                let mut p = Paragraph::new();
+                for (k, line) in t.lines().enumerate() {
+                    let run = if k == 0 { Run::new() } else { Run::new().add_break(docx_rs::BreakType::TextWrapping) };
+                    p = p.add_run(run.add_text(line));
+                }
+                d.add_paragraph(p)
+            }
+            Block::Table { headers, rows } => {
+                let cell = |t: &str, bold: bool| {
+                    let run = Run::new().add_text(t).size(16);
+                    TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+                };
+                let mut table_rows = vec![TableRow::new(headers.iter().map(|h| cell(h, true)).collect())];
+                table_rows.extend(rows.iter().map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())));
+                d.add_table(Table::new(table_rows))
+            }
+        };
+    }
+    let mut out = Cursor::new(Vec::new());
+    d.build().pack(&mut out).map_err(ApiError::internal)?;
+    Ok(out.into_inner())
+}
+
+/// Lays the document out on A4 pages in the standard Helvetica faces. The standard
+/// faces carry Windows-1252 only: other characters are written as "?".
+fn pdf(doc: &Document) -> Vec<u8> {
+    use printpdf::{BuiltinFont, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
+    const TOP: f32 = 280.0;
+    const BOTTOM: f32 = 18.0;
+    const LEFT: f32 = 18.0;
+    const WIDTH_MM: f32 = 174.0;
+    struct Line {
+        bold: bool,
+        size: f32,
+        text: String,
+        gap_before: f32,
+    }
+    let wrap = |text: &str, size: f32| -> Vec<String> {
+        // Helvetica averages about half an em per character.
+        let per_line = ((WIDTH_MM / 0.3528) / (size * 0.5)).floor().max(20.0) as usize;
+        let mut out = Vec::new();
+        for raw in text.lines() {
+            let mut line = String::new();
+            for word in raw.split_whitespace() {
+                if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
+                    out.push(std::mem::take(&mut line));
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+            out.push(line);
+        }
+        out
+    };
+    let mut lines = Vec::new();
+    let mut push = |bold: bool, size: f32, text: &str, gap: f32| {
+        for (k, l) in wrap(text, size).into_iter().enumerate() {
+            lines.push(Line { bold, size, text: l, gap_before: if k == 0 { gap } else { 0.0 } });
+        }
+    };
+    push(true, 16.0, &doc.title, 0.0);
+    for b in &doc.blocks {
+        match b {
+            Block::Heading(t) => push(true, 12.0, t, 4.0),
+            Block::Paragraph(t) => push(false, 10.0, t, 2.0),
+            Block::Table { headers, rows } => {
+                push(true, 8.0, &headers.join(" | "), 2.0);
+                for r in rows {
+                    push(false, 8.0, &r.join(" | "), 1.5);
+                }
+            }
+        }
+    }
+    let mut pages = Vec::new();
+    let mut ops = Vec::new();
+    let mut y = TOP;
+    let latin1 =
+        |s: &str| s.chars().map(|c| if (c as u32) < 256 || "€‘’“”–—…•".contains(c) { c } else { '?' }).collect();
+    for l in lines {
+        let height = l.size * 0.3528 * 1.3 + l.gap_before;
+        if y - height < BOTTOM {
+            pages.push(PdfPage::new(Mm(210.0), Mm(297.0), std::mem::take(&mut ops)));
+            y = TOP;
+        }
+        y -= height;
+        let font = if l.bold { BuiltinFont::HelveticaBold } else { BuiltinFont::Helvetica };
+        ops.extend([
+            Op::StartTextSection,
+            Op::SetTextCursor { pos: Point::new(Mm(LEFT), Mm(y)) },
+            Op::SetFont { font: PdfFontHandle::Builtin(font), size: Pt(l.size) },
+            Op::ShowText { items: vec![TextItem::Text(latin1(&l.text))] },
+            Op::EndTextSection,
+        ]);
+    }
+    pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+    PdfDocument::new(&doc.title).with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_safe("-2+3"), "'-2+3");
+        assert_eq!(csv_safe("Home visit"), "Home visit");
+    }
+
+    #[test]
+    fn a_document_without_a_table_has_no_csv() {
+        let d = Document { title: "t".into(), blocks: vec![Block::Paragraph("p".into())] };
+        assert!(render(&d, Format::Csv).is_err());
+    }
+}

@@ -1,0 +1,479 @@
+//! GraphQL objects of the review phase: IMRs with their chronologies, the combined
+//! chronology, the overview report and the executive summary. Every piece of free
+//! text goes through `types::text`, so a caller who reads names pseudonymised reads
+//! labels here too.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::chronology::{self, Filter};
+use shared::imr::ANALYSIS_QUESTIONS;
+use shared::policy::{Field, ImrView};
+use shared::report::{ReportSection, Sections, SummarySection};
+
+use super::enums::*;
+use super::types::{Agency, by_id, loaders, rows, text};
+use crate::access::ReviewAccess;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult, GqlResult};
+use crate::review_phase::{self, Doc, content_of, status_of};
+
+/// One agency's Individual Management Review.
+pub struct Imr {
+    pub row: imr::Model,
+    pub access: Arc<ReviewAccess>,
+}
+
+impl Imr {
+    fn view(&self) -> ImrView {
+        self.access.imr_view(self.row.agency_id, status_of(&self.row).is_submitted())
+    }
+    /// The content, or `None` for a caller who sees only the IMR's status.
+    fn readable(&self) -> bool {
+        self.view() == ImrView::Content
+    }
+}
+
+/// A question of 11.13 with the author's answer.
+#[derive(SimpleObject)]
+pub struct AnalysisAnswer {
+    pub number: i32,
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(SimpleObject)]
+pub struct RecommendationView {
+    pub action: String,
+    pub owner_agency_id: Option<i32>,
+    pub due: Option<NaiveDate>,
+    pub intended_outcome: String,
+    pub success_measure: String,
+}
+
+/// A section of an IMR still missing, or a recommendation not yet SMART.
+#[derive(SimpleObject)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+/// The written sections of an IMR.
+#[derive(SimpleObject)]
+pub struct ImrContent {
+    pub summary: String,
+    pub analysis: Vec<AnalysisAnswer>,
+    pub lessons: String,
+    pub good_practice: String,
+    pub recommendations: Vec<RecommendationView>,
+    pub staff_support: String,
+}
+
+async fn imr_text(ctx: &Context<'_>, a: &ReviewAccess, raw: &str) -> ApiResult<String> {
+    text(ctx, a, Field::Imrs, raw).await
+}
+
+#[Object]
+impl Imr {
+    async fn id(&self) -> i32 {
+        self.row.id
+    }
+    async fn agency(&self, ctx: &Context<'_>) -> GqlResult<Option<Agency>> {
+        Ok(by_id::<agency::Entity>(ctx, self.row.agency_id).await?.map(Agency))
+    }
+    async fn status(&self) -> ImrStatusGql {
+        status_of(&self.row).into()
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.row.due_on
+    }
+    /// The designated author, by name (staff, not family: never pseudonymised).
+    async fn author_name(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(match self.row.author_id {
+            Some(id) => by_id::<user::Entity>(ctx, id).await?.map(|u| u.name),
+            None => None,
+        })
+    }
+    /// Whether the caller is the designated author.
+    async fn is_mine(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        Ok(self.row.author_id == Some(super::caller(ctx)?.user.id))
+    }
+    async fn independence_declared(&self) -> bool {
+        self.row.declared_at.is_some()
+    }
+    /// The saved version the author's next save must name.
+    async fn version(&self) -> i32 {
+        self.row.version
+    }
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.row.submitted_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.row.decided_at
+    }
+    /// The panel's comments when it returned or accepted the IMR.
+    async fn panel_comments(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        match (&self.row.panel_comments, self.readable()) {
+            (Some(c), true) => Ok(Some(imr_text(ctx, &self.access, c).await?)),
+            _ => Ok(None),
+        }
+    }
+    /// The written sections; null for a caller who may see only the IMR's status.
+    async fn content(&self, ctx: &Context<'_>, version: Option<i32>) -> GqlResult<Option<ImrContent>> {
+        if !self.readable() {
+            return Ok(None);
+        }
+        let mut c = match version {
+            None => content_of(&self.row),
+            Some(v) => {
+                let db = &loaders(ctx)?.loader().db;
+                let found = review_phase::imr_version(db, self.row.id, v).await?;
+                found.ok_or_else(|| ApiError::invalid("version", "No such version of the IMR"))?
+            }
+        };
+        for t in c.texts_mut() {
+            *t = imr_text(ctx, &self.access, t).await?;
+        }
+        c.analysis.resize(ANALYSIS_QUESTIONS.len(), String::new());
+        Ok(Some(ImrContent {
+            analysis: c
+                .analysis
+                .iter()
+                .zip(ANALYSIS_QUESTIONS)
+                .enumerate()
+                .map(|(i, (a, q))| AnalysisAnswer { number: i as i32 + 1, question: q.to_owned(), answer: a.clone() })
+                .collect(),
+            recommendations: c
+                .recommendations
+                .into_iter()
+                .map(|r| RecommendationView {
+                    action: r.action,
+                    owner_agency_id: r.owner_agency.map(|x| x.0),
+                    due: r.due,
+                    intended_outcome: r.intended_outcome,
+                    success_measure: r.success_measure,
+                })
+                .collect(),
+            summary: c.summary,
+            lessons: c.lessons,
+            good_practice: c.good_practice,
+            staff_support: c.staff_support,
+        }))
+    }
+    /// Every saved version number, oldest first.
+    async fn versions(&self, ctx: &Context<'_>) -> GqlResult<Vec<i32>> {
+        if !self.readable() {
+            return Ok(Vec::new());
+        }
+        Ok(review_phase::imr_versions(&loaders(ctx)?.loader().db, self.row.id).await?)
+    }
+    /// The agency's chronology, in time order.
+    async fn chronology(&self, ctx: &Context<'_>) -> GqlResult<Vec<ChronologyEntry>> {
+        if !self.readable() {
+            return Ok(Vec::new());
+        }
+        let all = rows::<chronology_entry::Entity>(ctx, self.row.review_id).await?;
+        let mine =
+            chronology::merge(all.iter().filter(|e| e.imr_id == self.row.id).map(review_phase::entry_of).collect());
+        let mut out = Vec::new();
+        for e in mine {
+            let version = all.iter().find(|r| r.id == e.id).map_or(1, |r| r.version);
+            out.push(ChronologyEntry::build(ctx, &self.access, Field::Imrs, e, version).await?);
+        }
+        Ok(out)
+    }
+    /// What still stops submission: missing sections, recommendations not SMART.
+    async fn missing(&self, ctx: &Context<'_>) -> GqlResult<Vec<Problem>> {
+        if !self.readable() {
+            return Ok(Vec::new());
+        }
+        let db = &loaders(ctx)?.loader().db;
+        Ok(review_phase::submission_problems(db, &self.row)
+            .await?
+            .into_iter()
+            .map(|p| Problem { field: p.field, message: p.message })
+            .collect())
+    }
+}
+
+/// One entry of a chronology.
+#[derive(SimpleObject)]
+pub struct ChronologyEntry {
+    pub id: i32,
+    pub agency_id: i32,
+    pub agency_name: String,
+    pub date: NaiveDate,
+    /// "HH:MM", when the time is known.
+    pub time: Option<String>,
+    pub precision: PrecisionGql,
+    pub sequence: i32,
+    pub practitioner_role: String,
+    pub event: String,
+    pub decision_or_action: String,
+    pub child_seen: bool,
+    pub seen_alone: bool,
+    pub wishes_sought: bool,
+    pub perpetrator_contact: bool,
+    pub source: String,
+    pub person_ids: Vec<i32>,
+    /// The version an edit must name.
+    pub version: i32,
+}
+
+impl ChronologyEntry {
+    pub async fn build(
+        ctx: &Context<'_>,
+        a: &ReviewAccess,
+        field: Field,
+        e: chronology::Entry,
+        version: i32,
+    ) -> ApiResult<Self> {
+        let agency_name = by_id::<agency::Entity>(ctx, e.agency.0).await?.map(|x| x.name).unwrap_or_default();
+        Ok(ChronologyEntry {
+            id: e.id,
+            agency_id: e.agency.0,
+            agency_name,
+            date: e.when.date,
+            time: e.when.time.map(|t| t.format("%H:%M").to_string()),
+            precision: e.when.precision.into(),
+            sequence: e.sequence,
+            practitioner_role: text(ctx, a, field, &e.practitioner_role).await?,
+            event: text(ctx, a, field, &e.event).await?,
+            decision_or_action: text(ctx, a, field, &e.decision_or_action).await?,
+            child_seen: e.child_seen,
+            seen_alone: e.seen_alone,
+            wishes_sought: e.wishes_sought,
+            perpetrator_contact: e.perpetrator_contact,
+            source: text(ctx, a, field, &e.source).await?,
+            person_ids: e.people,
+            version,
+        })
+    }
+}
+
+/// What the panel filters the combined chronology by; each left out means "any".
+#[derive(InputObject, Default)]
+pub struct ChronologyFilterInput {
+    #[graphql(default)]
+    pub agency_ids: Vec<i32>,
+    pub person_id: Option<i32>,
+    pub child_seen: Option<bool>,
+    pub seen_alone: Option<bool>,
+    pub wishes_sought: Option<bool>,
+    pub perpetrator_contact: Option<bool>,
+}
+
+impl From<ChronologyFilterInput> for Filter {
+    fn from(f: ChronologyFilterInput) -> Self {
+        Filter {
+            agencies: f.agency_ids.into_iter().map(shared::AgencyId).collect(),
+            person: f.person_id,
+            child_seen: f.child_seen,
+            seen_alone: f.seen_alone,
+            wishes_sought: f.wishes_sought,
+            perpetrator_contact: f.perpetrator_contact,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ChronologyGap {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: i32,
+}
+
+/// Two entries that may describe the same event differently.
+#[derive(SimpleObject)]
+pub struct EntryPair {
+    pub entry_a: i32,
+    pub entry_b: i32,
+}
+
+/// Two entries the panel linked, with its note.
+#[derive(SimpleObject)]
+pub struct ChronologyLink {
+    pub id: i32,
+    pub entry_a: i32,
+    pub entry_b: i32,
+    pub note: String,
+}
+
+/// Every submitted IMR's entries merged in time order, with gaps and conflicts marked.
+#[derive(SimpleObject)]
+pub struct CombinedChronology {
+    pub entries: Vec<ChronologyEntry>,
+    /// The number of entries before filtering.
+    pub total: i32,
+    pub gaps: Vec<ChronologyGap>,
+    /// Same person, same day, different agencies: worth the panel's look.
+    pub suggested_conflicts: Vec<EntryPair>,
+    pub links: Vec<ChronologyLink>,
+    /// One lane per agency with entries, in the order of their first entry.
+    pub agencies: Vec<Agency>,
+}
+
+pub async fn combined(
+    ctx: &Context<'_>,
+    a: &ReviewAccess,
+    filter: ChronologyFilterInput,
+    gap_days: i32,
+) -> GqlResult<CombinedChronology> {
+    a.read(Field::CombinedChronology)?;
+    if gap_days < 1 {
+        return Err(ApiError::invalid("gapDays", "Give a number of days from 1").into());
+    }
+    let merged = combined_rows(ctx, a.review.id).await?;
+    let total = merged.len() as i32;
+    let versions: std::collections::HashMap<i32, i32> =
+        rows::<chronology_entry::Entity>(ctx, a.review.id).await?.iter().map(|e| (e.id, e.version)).collect();
+    let c = review_phase::combine(merged, &filter.into(), i64::from(gap_days));
+    let mut lanes: Vec<i32> = Vec::new();
+    let mut entries = Vec::with_capacity(c.entries.len());
+    for e in c.entries {
+        if !lanes.contains(&e.agency.0) {
+            lanes.push(e.agency.0);
+        }
+        let v = versions.get(&e.id).copied().unwrap_or(1);
+        entries.push(ChronologyEntry::build(ctx, a, Field::CombinedChronology, e, v).await?);
+    }
+    let mut agencies = Vec::new();
+    for id in lanes {
+        agencies.extend(by_id::<agency::Entity>(ctx, id).await?.map(Agency));
+    }
+    let mut links = Vec::new();
+    for l in rows::<chronology_link::Entity>(ctx, a.review.id).await?.iter() {
+        links.push(ChronologyLink {
+            id: l.id,
+            entry_a: l.entry_a,
+            entry_b: l.entry_b,
+            note: text(ctx, a, Field::CombinedChronology, &l.note).await?,
+        });
+    }
+    Ok(CombinedChronology {
+        entries,
+        total,
+        gaps: c.gaps.into_iter().map(|g| ChronologyGap { from: g.from, to: g.to, days: g.days as i32 }).collect(),
+        suggested_conflicts: c.suggested.into_iter().map(|(x, y)| EntryPair { entry_a: x, entry_b: y }).collect(),
+        links,
+        agencies,
+    })
+}
+
+/// The combined chronology's rows, from the request's loaders: entries of submitted
+/// or accepted IMRs only.
+async fn combined_rows(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<chronology::Entry>> {
+    let imrs = rows::<imr::Entity>(ctx, review_id).await?;
+    let submitted: Vec<i32> = imrs.iter().filter(|i| status_of(i).is_submitted()).map(|i| i.id).collect();
+    let entries = rows::<chronology_entry::Entity>(ctx, review_id).await?;
+    Ok(chronology::merge(
+        entries.iter().filter(|e| submitted.contains(&e.imr_id)).map(review_phase::entry_of).collect(),
+    ))
+}
+
+/// One section of the overview report or the executive summary.
+#[derive(SimpleObject)]
+pub struct DocumentSection {
+    pub key: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// A version of the overview report or the executive summary.
+#[derive(SimpleObject)]
+pub struct ReviewDocument {
+    /// 0 for an executive summary not yet saved, pre-filled from the report.
+    pub version: i32,
+    pub latest: bool,
+    pub prefilled: bool,
+    pub saved_at: Option<DateTime<Utc>>,
+    pub sections: Vec<DocumentSection>,
+}
+
+pub async fn document(
+    ctx: &Context<'_>,
+    a: &ReviewAccess,
+    doc: Doc,
+    version: Option<i32>,
+) -> GqlResult<Option<ReviewDocument>> {
+    a.read(doc.field())?;
+    let db = &loaders(ctx)?.loader().db;
+    let all = review_phase::versions(db, a.review.id, doc).await?;
+    let latest = all.last().map_or(0, |v| v.version);
+    let found = match version {
+        Some(v) => all.iter().find(|d| d.version == v),
+        None => all.last(),
+    };
+    let (version, sections, saved_at, prefilled) = match (found, doc, version) {
+        (Some(d), _, _) => (d.version, d.sections.clone(), Some(d.saved_at), false),
+        (None, Doc::ExecutiveSummary, None) => {
+            // 11.16: the summary starts from the report.
+            let report = review_phase::versions(db, a.review.id, Doc::OverviewReport).await?;
+            match report.last() {
+                Some(r) => (0, shared::report::prefill_summary(&r.sections), None, true),
+                None => return Ok(None),
+            }
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(ReviewDocument {
+        version,
+        latest: version == latest,
+        prefilled,
+        saved_at,
+        sections: sections_view(ctx, a, doc, &sections).await?,
+    }))
+}
+
+async fn sections_view(ctx: &Context<'_>, a: &ReviewAccess, doc: Doc, s: &Sections) -> ApiResult<Vec<DocumentSection>> {
+    let outline: Vec<(&str, &str)> = match doc {
+        Doc::OverviewReport => ReportSection::ALL.iter().map(|x| (x.as_str(), x.title())).collect(),
+        Doc::ExecutiveSummary => SummarySection::ALL.iter().map(|x| (x.as_str(), x.title())).collect(),
+    };
+    let mut out = Vec::new();
+    for (i, (key, title)) in outline.into_iter().enumerate() {
+        out.push(DocumentSection {
+            key: key.to_owned(),
+            title: title.to_owned(),
+            text: text(ctx, a, doc.field(), s.get(i)).await?,
+        });
+    }
+    Ok(out)
+}
+
+/// An agency's confirmation that the report represents it fairly.
+#[derive(SimpleObject)]
+pub struct ReportConfirmation {
+    pub agency: Option<Agency>,
+    pub report_version: i32,
+    pub comment: Option<String>,
+    pub confirmed_at: DateTime<Utc>,
+}
+
+pub async fn confirmations(ctx: &Context<'_>, a: &ReviewAccess) -> GqlResult<Vec<ReportConfirmation>> {
+    a.read(Field::OverviewReport)?;
+    let mut out = Vec::new();
+    for c in rows::<report_confirmation::Entity>(ctx, a.review.id).await?.iter() {
+        out.push(ReportConfirmation {
+            agency: by_id::<agency::Entity>(ctx, c.agency_id).await?.map(Agency),
+            report_version: c.report_version,
+            comment: match &c.comment {
+                Some(t) => Some(text(ctx, a, Field::OverviewReport, t).await?),
+                None => None,
+            },
+            confirmed_at: c.confirmed_at,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn imrs(ctx: &Context<'_>, a: &Arc<ReviewAccess>) -> GqlResult<Vec<Imr>> {
+    a.read(Field::Imrs)?;
+    Ok(rows::<imr::Entity>(ctx, a.review.id)
+        .await?
+        .iter()
+        .map(|i| Imr { row: i.clone(), access: a.clone() })
+        .filter(|i| i.view() != ImrView::Hidden)
+        .collect())
+}

@@ -1,0 +1,314 @@
+//! The demo's review-phase cases: one with IMRs being written, one with every IMR
+//! accepted and the overview report and executive summary in draft. Written through
+//! the same services as the API, so the demo obeys every rule the API does.
+
+use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use shared::AgencyId;
+use shared::chronology::{Precision, When};
+use shared::imr::{ANALYSIS_QUESTIONS, Content, Recommendation};
+use shared::stage::{Relationship, Stage};
+
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+use crate::review_phase::{self, Doc, NewEntry};
+use crate::seed::caller;
+
+/// Who writes for each of the three agencies, and who designates them.
+const AUTHORS: [(&str, &str); 3] = [
+    ("agency.manager@scr.example", "imr.author@scr.example"),
+    ("health.manager@scr.example", "health.author@scr.example"),
+    ("social.manager@scr.example", "social.author@scr.example"),
+];
+
+struct Family {
+    child: i32,
+    mother: i32,
+    child_first: String,
+}
+
+async fn family(db: &DatabaseConnection, review_id: i32) -> ApiResult<Family> {
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
+    let find = |r: Relationship| people.iter().find(|p| p.relationship == r.as_str()).ok_or(ApiError::NotFound);
+    let child = find(Relationship::Child)?;
+    Ok(Family {
+        child: child.id,
+        mother: find(Relationship::Mother)?.id,
+        child_first: child.name.split(' ').next().unwrap_or("").to_owned(),
+    })
+}
+
+fn entry(
+    date: NaiveDate,
+    time: Option<(u32, u32)>,
+    role: &str,
+    event: &str,
+    action: &str,
+    people: Vec<i32>,
+) -> NewEntry {
+    NewEntry {
+        id: 0,
+        agency: AgencyId(0),
+        when: When {
+            date,
+            time: time.and_then(|(h, m)| NaiveTime::from_hms_opt(h, m, 0)),
+            precision: Precision::Exact,
+        },
+        sequence: 0,
+        practitioner_role: role.into(),
+        event: event.into(),
+        decision_or_action: action.into(),
+        child_seen: false,
+        seen_alone: false,
+        wishes_sought: false,
+        perpetrator_contact: false,
+        source: "Case record".into(),
+        people,
+    }
+}
+
+/// What each agency saw: (days before today, time, practitioner, event, action, child seen, alone, wishes, perpetrator).
+type Event = (i64, Option<(u32, u32)>, &'static str, &'static str, &'static str, bool, bool, bool, bool);
+
+fn events(agency: usize) -> Vec<Event> {
+    match agency {
+        0 => vec![
+            (
+                400,
+                Some((23, 10)),
+                "Police constable",
+                "Called to a domestic incident at the home; shouting reported by neighbours.",
+                "DASH risk assessment: standard. Referral to children's social care.",
+                true,
+                false,
+                false,
+                true,
+            ),
+            (
+                250,
+                Some((21, 40)),
+                "Police constable",
+                "Second call to the home; the mother's partner had left before officers arrived.",
+                "Crime recorded; no further action on the suspect's account.",
+                false,
+                false,
+                false,
+                false,
+            ),
+            (
+                60,
+                Some((8, 15)),
+                "Detective constable",
+                "Attended hospital after the child was admitted with unexplained injuries.",
+                "Strategy discussion requested; investigation opened.",
+                true,
+                false,
+                false,
+                false,
+            ),
+        ],
+        1 => vec![
+            (
+                420,
+                None,
+                "Health visitor",
+                "New birth visit; the child was feeding well and the home was warm.",
+                "Universal plan; next contact at 9 months.",
+                true,
+                false,
+                false,
+                false,
+            ),
+            (
+                250,
+                Some((10, 0)),
+                "Health visitor",
+                "Home visit after the police notification; bruise on the child's forearm noted.",
+                "Explanation accepted; no referral made.",
+                true,
+                false,
+                false,
+                true,
+            ),
+            (
+                120,
+                None,
+                "GP",
+                "Appointment missed; the mother said the child was with a relative.",
+                "Letter sent offering a new appointment.",
+                false,
+                false,
+                false,
+                false,
+            ),
+            (
+                60,
+                Some((7, 30)),
+                "Paediatric registrar",
+                "Admitted with injuries the mother could not explain.",
+                "Child protection medical; referral to children's social care.",
+                true,
+                true,
+                false,
+                false,
+            ),
+        ],
+        _ => vec![
+            (
+                399,
+                None,
+                "Duty social worker",
+                "Police referral after the domestic incident received.",
+                "No further action: the family declined services.",
+                false,
+                false,
+                false,
+                false,
+            ),
+            (
+                248,
+                None,
+                "Social worker",
+                "Home visit after the second police call.",
+                "Single assessment opened; the child was asleep and not seen awake.",
+                false,
+                false,
+                false,
+                false,
+            ),
+            (
+                60,
+                Some((11, 0)),
+                "Team manager",
+                "Strategy discussion after the hospital admission.",
+                "Section 47 enquiry; child protection conference arranged.",
+                true,
+                true,
+                true,
+                false,
+            ),
+        ],
+    }
+}
+
+fn content(agency_name: &str, owner: i32, child: &str) -> Content {
+    Content {
+        summary: format!(
+            "{agency_name} had contact with {child} and the family over fourteen months, set out in the chronology."
+        ),
+        analysis: ANALYSIS_QUESTIONS
+            .iter()
+            .enumerate()
+            .map(|(i, _)| match i {
+                0 => {
+                    "Yes: the second incident should have led to a referral under the local threshold guidance.".into()
+                }
+                6 => format!("Not consistently: {child}'s wishes and feelings were recorded once, at the hospital."),
+                _ => "Practice met the agency's procedures at this point; see the chronology.".into(),
+            })
+            .collect(),
+        lessons: "Repeat domestic abuse incidents in a household with a baby call for a referral every time.".into(),
+        good_practice: "The hospital's child protection medical was prompt and thorough.".into(),
+        recommendations: vec![Recommendation {
+            action:
+                "Brief every practitioner on the domestic abuse referral pathway for households with children under two"
+                    .into(),
+            owner_agency: Some(AgencyId(owner)),
+            due: Some(Utc::now().date_naive() + Duration::days(120)),
+            intended_outcome: "Each repeat incident with a baby in the home is referred".into(),
+            success_measure: "Audit of 20 incidents shows a referral in every case".into(),
+        }],
+        staff_support: "Practitioners were offered de-briefing and supervision after the incident.".into(),
+    }
+}
+
+/// Designates the author, who declares independence, writes the IMR and its
+/// chronology and, when `submit`, submits it.
+async fn write_imr(
+    db: &DatabaseConnection,
+    imr: &imr::Model,
+    k: usize,
+    fam: &Family,
+    complete: bool,
+    submit: bool,
+) -> ApiResult<Caller> {
+    let (manager, author) = AUTHORS[k];
+    let manager = caller(db, manager).await?;
+    let author = caller(db, author).await?;
+    review_phase::designate_imr_author(db, &manager, imr.id, author.user.id).await?;
+    review_phase::declare_independence(db, &author, imr.id, false, false).await?;
+    let today = Utc::now().date_naive();
+    for (days, time, role, event, action, seen, alone, wishes, perp) in events(k) {
+        let mut e = entry(today - Duration::days(days), time, role, event, action, vec![fam.child, fam.mother]);
+        (e.child_seen, e.seen_alone, e.wishes_sought, e.perpetrator_contact) = (seen, alone, wishes, perp);
+        review_phase::add_entry(db, &author, imr.id, e).await?;
+    }
+    let agency_name = agency::Entity::find_by_id(imr.agency_id).one(db).await?.map(|a| a.name).unwrap_or_default();
+    let mut c = content(&agency_name, imr.agency_id, &fam.child_first);
+    if !complete {
+        c.analysis.truncate(4);
+        c.staff_support.clear();
+    }
+    let v = review_phase::save_imr(db, &author, imr.id, 0, c).await?;
+    if submit {
+        review_phase::submit_imr(db, &author, imr.id, v).await?;
+    }
+    Ok(author)
+}
+
+async fn request(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<Vec<imr::Model>> {
+    let manager = caller(db, "manager@scr.example").await?;
+    review_phase::request_imrs(db, &manager, review_id, &agencies).await?;
+    let mut imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await?;
+    imrs.sort_by_key(|i| agencies.iter().position(|a| *a == i.agency_id));
+    Ok(imrs)
+}
+
+/// Stage 8 and 9 under way: the police IMR half written, health's submitted, social
+/// care's author designated but not yet declared independent.
+pub async fn imrs_requested(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
+    let fam = family(db, review_id).await?;
+    let imrs = request(db, review_id, agencies).await?;
+    write_imr(db, &imrs[0], 0, &fam, false, false).await?;
+    write_imr(db, &imrs[1], 1, &fam, true, true).await?;
+    let (manager, author) = AUTHORS[2];
+    let author = caller(db, author).await?.user.id;
+    review_phase::designate_imr_author(db, &caller(db, manager).await?, imrs[2].id, author).await?;
+    Ok(())
+}
+
+/// Stage 12: every IMR accepted, the chronology combined, the report in its first
+/// version, and an executive summary whose draft still names the child's mother, for
+/// the anonymisation gate to catch.
+pub async fn overview_report(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
+    let fam = family(db, review_id).await?;
+    let imrs = request(db, review_id, agencies).await?;
+    let panel_chair = caller(db, "independent.chair@scr.example").await?;
+    for (k, i) in imrs.iter().enumerate() {
+        write_imr(db, i, k, &fam, true, true).await?;
+        review_phase::decide_imr(db, &panel_chair, i.id, true, Some("Accepted by the panel.")).await?;
+    }
+    let manager = caller(db, "manager@scr.example").await?;
+    for to in [Stage::CombinedChronology, Stage::Analysis, Stage::OverviewReport] {
+        review_phase::advance_phase(db, &manager, review_id, to).await?;
+    }
+    let author = caller(db, "author@scr.example").await?;
+    let report = vec![
+        "This review was held because Child A was admitted to hospital with injuries that could not be explained. Three agencies contributed Individual Management Reviews.".to_owned(),
+        "The family lived in Stockport. The police were called to the home twice in the year before the admission; health visiting and children's social care were involved.".to_owned(),
+        "The second police call was an opportunity for a referral that was not taken. Information was shared, but no agency saw the whole picture.".to_owned(),
+        "Agencies should refer every repeat domestic abuse incident in a household with a baby; the board should audit this within six months.".to_owned(),
+    ];
+    review_phase::save_document(db, &author, review_id, Doc::OverviewReport, 0, report).await?;
+    let summary = vec![
+        "Child A was admitted to hospital with unexplained injuries. The board commissioned this review, chaired by Alan Forbes; the overview report was written by Julia Stone.".to_owned(),
+        "Kelly Sutton told the health visitor the bruise came from a fall. The police had been called to the home twice.".to_owned(),
+        "Opportunities to refer after the second police call were missed.".to_owned(),
+        "Every repeat domestic abuse incident in a household with a baby is to be referred.".to_owned(),
+    ];
+    review_phase::save_document(db, &panel_chair, review_id, Doc::ExecutiveSummary, 0, summary).await?;
+    let police_manager = caller(db, AUTHORS[0].0).await?;
+    review_phase::confirm_representation(db, &police_manager, review_id, agencies[0], 1, None).await?;
+    Ok(())
+}
