@@ -23,6 +23,10 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
 
+# The sources this build starts from: anything changed while it runs stays newer
+# than the stamp, so the next --if-stale build picks it up.
+started=$(mktemp)
+
 profile=wasm-release
 target=wasm32-unknown-unknown
 wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
@@ -89,7 +93,7 @@ for f in "$dist.new"/assets/* "$dist.new/index.html"; do
   brotli -q 11 -k "$f"
 done
 rm -rf "$dist" && mv "$dist.new" "$dist"
-touch "$stamp"
+mv "$started" "$stamp"
 rm -rf "$out"
 echo "client built into dist/:"
 ls -l "$dist/assets" | awk 'NR>1 {print "  " $5 "\t" $9}'

@@ -223,6 +223,45 @@ fn content(agency_name: &str, owner: i32, child: &str) -> Content {
     }
 }
 
+/// The family beyond the referral, for the genogram: the child's father, a sibling and
+/// the mother's partner, who is the alleged perpetrator, with their ties and homes.
+async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surname: &str) -> ApiResult<()> {
+    use shared::genogram::Tie;
+    let manager = caller(db, "manager@scr.example").await?;
+    let add = |relationship: Relationship, name: String| crate::services::NewPerson {
+        relationship,
+        label: None,
+        name,
+        aliases: Vec::new(),
+        date_of_birth: None,
+        address: None,
+    };
+    let father =
+        crate::services::add_person(db, &manager, review_id, add(Relationship::Father, "Lee Harding".into())).await?;
+    let sibling =
+        crate::services::add_person(db, &manager, review_id, add(Relationship::Sibling, format!("Jayden {surname}")))
+            .await?;
+    let partner = crate::services::add_person(
+        db,
+        &manager,
+        review_id,
+        add(Relationship::AllegedPerpetrator, "Craig Benson".into()),
+    )
+    .await?;
+    for (from, to, tie) in [
+        (fam.mother, fam.child, Tie::ParentOf),
+        (father, fam.child, Tie::ParentOf),
+        (fam.mother, sibling, Tie::ParentOf),
+        (fam.mother, partner, Tie::PartnerOf),
+    ] {
+        crate::services::add_relationship(db, &manager, review_id, from, to, tie).await?;
+    }
+    crate::services::set_household(db, &manager, review_id, "Household 1", &[fam.mother, partner, fam.child, sibling])
+        .await?;
+    crate::services::set_household(db, &manager, review_id, "Household 2", &[father]).await?;
+    Ok(())
+}
+
 /// Designates the author, who declares independence, writes the IMR and its
 /// chronology and, when `submit`, submits it.
 async fn write_imr(
@@ -283,6 +322,7 @@ pub async fn imrs_requested(db: &DatabaseConnection, review_id: i32, agencies: [
 /// the anonymisation gate to catch.
 pub async fn overview_report(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
     let fam = family(db, review_id).await?;
+    family_tree(db, review_id, &fam, "Sutton").await?;
     let imrs = request(db, review_id, agencies).await?;
     let panel_chair = caller(db, "independent.chair@scr.example").await?;
     for (k, i) in imrs.iter().enumerate() {

@@ -104,6 +104,19 @@ impl Browser {
         e.send_keys(text).await.expect("type");
     }
 
+    /// Sets an input's value as a picker would (date inputs take keys in the
+    /// browser's locale order), and tells the page it changed.
+    async fn set_value(&self, css: &str, value: &str) {
+        let e = self.wait_css(css).await;
+        self.c
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::to_value(&e).expect("element"), json!(value)],
+            )
+            .await
+            .expect("set the value");
+    }
+
     async fn click_css(&self, css: &str) {
         self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
@@ -347,7 +360,8 @@ async fn a_partner_board_sees_the_label_and_never_the_childs_name() {
             for real in [
                 "Liam", "Okafor", "Amelia", "Wright", "Noah", "Kowalski", "Isla", "Brennan", "Musa", "Hassan", "Poppy",
                 "Clarke", "Oscar", "Nowak", "Ruby", "Evans", "Jane", "Karen", "Anna", "Siobhan", "Amina", "Lisa",
-                "Ewa", "Claire",
+                "Ewa", "Claire", "Harry", "Doyle", "Megan", "Mia", "Sutton", "Kelly", "Jayden", "Harding", "Craig",
+                "Benson",
             ] {
                 assert!(!text.contains(real), "the partner board's page shows {real:?}:\n{text}");
             }
@@ -464,6 +478,169 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_what_was_typed() {
             b.click_text("Send the referral").await;
             b.wait_text("Referral received").await;
             b.wait_text("Toby Marsh").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+/// Opens the first review at `stage` (its title, as the tag shows it) from the home page.
+async fn open_review_at(b: &Browser, stage: &str) -> String {
+    b.wait_text("Reviews you can see").await;
+    let xpath = format!("//tr[.//strong[normalize-space(.)={}]]//a", xpath_literal(stage));
+    let link =
+        b.c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no review at {stage}: {e}"));
+    let href = link.attr("href").await.expect("href").expect("href");
+    b.goto(&href).await;
+    b.settled().await;
+    href
+}
+
+/// Clicks a button inside the element with id `within`.
+async fn click_in(b: &Browser, within: &str, text: &str) {
+    let xpath = format!("//*[@id={}]//button[normalize-space(.)={}]", xpath_literal(within), xpath_literal(text));
+    let e =
+        b.c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no {text:?} in #{within}: {e}"));
+    e.click().await.unwrap_or_else(|e| panic!("click {text:?}: {e}"));
+}
+
+#[tokio::test]
+async fn imr_authors_declare_independence_write_and_submit_their_imrs() {
+    journey("imr_author_writes_and_submits", |b| {
+        async move {
+            // Social care's author: a declaration of involvement is refused with the reason.
+            b.sign_in("social.author@scr.example").await;
+            open_review_at(b, "IMRs requested").await;
+            b.click_css("#imr-table a[href*='/imrs/']").await;
+            b.wait_css("#declaration").await;
+            b.settled().await;
+            b.axe("the IMR author's declaration").await;
+            b.click_css("label[for='f-declare-directInvolvement-yes']").await;
+            b.click_css("label[for='f-declare-lineManagesPractitioners-no']").await;
+            b.click_text("Declare").await;
+            b.wait_text("must have had no direct involvement").await;
+            b.click_css("label[for='f-declare-directInvolvement-no']").await;
+            b.click_text("Declare").await;
+            b.wait_text("Your independence is declared").await;
+            b.wait_css("#imr-editor").await;
+
+            // The police author finishes a half-written IMR and submits it.
+            b.sign_in("imr.author@scr.example").await;
+            open_review_at(b, "IMRs requested").await;
+            b.click_css("#imr-table a[href*='/imrs/']").await;
+            b.wait_css("#imr-editor").await;
+            b.settled().await;
+            b.wait_css("#imr-missing").await;
+            b.axe("the IMR author's workspace").await;
+            b.set_value("#f-entry-date", "2025-02-03").await;
+            b.fill("#f-entry-practitionerRole", "Police sergeant").await;
+            b.fill("#f-entry-event", "Welfare check at the home after an anonymous call.").await;
+            b.click_css("label[for='entry-childSeen']").await;
+            b.click_text("Add the entry").await;
+            b.wait_text("The entry was added to the chronology").await;
+            b.settled().await;
+            b.wait_text("Welfare check at the home").await;
+            for i in 4..12 {
+                b.fill(&format!("#f-imr-analysis-{i}"), &format!("Answered from the records (question {}).", i + 1))
+                    .await;
+            }
+            b.fill("#f-imr-staffSupport", "Officers were offered de-briefing.").await;
+            b.click_text("Save and submit to the panel").await;
+            b.c.accept_alert().await.expect("confirm the submission");
+            b.wait_text("The IMR was submitted to the panel").await;
+            b.settled().await;
+            b.wait_css("#imr-sections").await;
+            b.wait_text("Submitted to the panel").await;
+            assert!(b.c.find(Locator::Css("#imr-editor")).await.is_err(), "a submitted IMR is no longer editable");
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_panel_reads_the_genogram_and_filters_the_combined_chronology() {
+    journey("panel_filters_chronology", |b| {
+        async move {
+            b.sign_in("panel.member@scr.example").await;
+            open_review_at(b, "Overview report and executive summary").await;
+            let genogram =
+                b.wait_css(".scr-genogram svg").await.attr("aria-label").await.expect("label").unwrap_or_default();
+            assert!(genogram.contains("Child A") && genogram.contains("Mother"), "{genogram}");
+            b.c.execute("document.querySelector('.scr-genogram').scrollIntoView();", vec![]).await.expect("scroll");
+            b.screenshot("genogram").await;
+            b.click_text("Combined chronology").await;
+            b.wait_css("#combined-chronology").await;
+            b.settled().await;
+            b.wait_text("Showing 10 of 10 entries").await;
+            b.wait_css("#chronology-gaps").await;
+            assert!(b.body_text().await.contains("Possible conflict"), "same-day entries are marked");
+            b.axe("the combined chronology").await;
+            b.click_css("label[for='filter-agency-1']").await;
+            b.click_text("Apply filters").await;
+            b.wait_text("Showing 3 of 10 entries").await;
+            let agencies: Vec<String> = {
+                let cells =
+                    b.c.find_all(Locator::Css("#combined-chronology tbody tr td:nth-child(2)")).await.expect("cells");
+                let mut out = Vec::new();
+                for c in cells {
+                    out.push(c.text().await.expect("text"));
+                }
+                out
+            };
+            assert!(agencies.iter().all(|a| a == "Greater Manchester Police"), "{agencies:?}");
+            b.click_css("label[for='filter-agency-1']").await;
+            b.wait_css("#filter-seenAlone").await.select_by_value("yes").await.expect("select");
+            b.click_text("Apply filters").await;
+            b.wait_text("Showing 2 of 10 entries").await;
+            b.click_text("Timeline").await;
+            b.wait_css("#chronology-timeline svg").await;
+            b.c.execute("document.querySelector('#chronology-timeline').scrollIntoView();", vec![])
+                .await
+                .expect("scroll");
+            b.screenshot("chronology_timeline").await;
+            b.axe("the chronology timeline").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_executive_summary_naming_the_mother_cannot_be_exported_until_the_name_is_replaced() {
+    journey("summary_gate_blocks_export", |b| {
+        async move {
+            b.sign_in("independent.chair@scr.example").await;
+            open_review_at(b, "Overview report and executive summary").await;
+            b.click_text("Overview report and executive summary").await;
+            b.wait_css("#summary-editor").await;
+            b.settled().await;
+            b.axe("the report and summary workspace").await;
+            click_in(b, "export-executive-summary", "PDF for outside use").await;
+            b.wait_text("still names \"Kelly Sutton\" (replace with Mother)").await;
+            click_in(b, "summary-editor", "Check for names").await;
+            b.wait_css("#summary-editor mark.scr-hit").await;
+            b.axe("the gate's highlighted names").await;
+            click_in(b, "summary-editor", "Replace \"Kelly Sutton\" with Mother").await;
+            b.wait_text("No registered names found").await;
+            let text =
+                b.wait_css("#f-summary-sections-1").await.prop("value").await.expect("value").unwrap_or_default();
+            assert!(text.starts_with("Mother told the health visitor"), "{text}");
+            b.click_text("Save the summary").await;
+            b.wait_text("The executive summary was saved").await;
+            b.settled().await;
+            click_in(b, "export-executive-summary", "PDF for outside use").await;
+            b.wait_text("executive-summary.pdf").await;
+            click_in(b, "export-executive-summary", "Word for outside use").await;
+            b.wait_text("executive-summary.docx").await;
         }
         .boxed()
     })

@@ -19,6 +19,8 @@ pub enum ApiError {
         current: Option<i64>,
     },
     WrongStage(String),
+    /// The anonymisation gate found names: (as found, its label).
+    Gate(Vec<(String, String)>),
     Failed(String),
 }
 
@@ -33,6 +35,10 @@ impl ApiError {
             }
             ApiError::Conflict { message, .. } => message.clone(),
             ApiError::WrongStage(m) => m.clone(),
+            ApiError::Gate(hits) => {
+                let names: Vec<String> = hits.iter().map(|(f, l)| format!("\"{f}\" (replace with {l})")).collect();
+                format!("It cannot leave the board yet: it still names {}.", names.join(", "))
+            }
             ApiError::Failed(m) => m.clone(),
         }
     }
@@ -40,10 +46,14 @@ impl ApiError {
 
 fn from_graphql(e: &graphql_client::Error) -> ApiError {
     let ext: HashMap<String, serde_json::Value> = e.extensions.clone().unwrap_or_default();
+    from_code(&e.message, &ext)
+}
+
+fn from_code(message: &str, ext: &HashMap<String, serde_json::Value>) -> ApiError {
     let code = ext.get("code").and_then(|c| c.as_str()).unwrap_or("");
     match code {
         "UNAUTHENTICATED" => ApiError::Unauthenticated,
-        "FORBIDDEN" => ApiError::Forbidden(e.message.trim_start_matches("You do not have access to ").to_owned()),
+        "FORBIDDEN" => ApiError::Forbidden(message.trim_start_matches("You do not have access to ").to_owned()),
         "NOT_FOUND" => ApiError::NotFound,
         "VALIDATION" => {
             let list = ext
@@ -59,16 +69,70 @@ fn from_graphql(e: &graphql_client::Error) -> ApiError {
                         })
                         .collect()
                 })
-                .unwrap_or_else(|| vec![(String::new(), e.message.clone())]);
+                .unwrap_or_else(|| vec![(String::new(), message.to_owned())]);
             ApiError::Validation(list)
         }
         "CONFLICT" => ApiError::Conflict {
-            message: e.message.clone(),
+            message: message.to_owned(),
             current: ext.get("currentVersion").and_then(|v| v.as_i64()),
         },
-        "WRONG_STAGE" => ApiError::WrongStage(e.message.clone()),
-        _ => ApiError::Failed(e.message.clone()),
+        "WRONG_STAGE" => ApiError::WrongStage(message.to_owned()),
+        "GATE_FAILED" => ApiError::Gate(
+            ext.get("hits")
+                .and_then(|h| h.as_array())
+                .map(|a| {
+                    a.iter()
+                        .map(|x| {
+                            (x["found"].as_str().unwrap_or("").to_owned(), x["label"].as_str().unwrap_or("").to_owned())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        _ => ApiError::Failed(message.to_owned()),
     }
+}
+
+/// Downloads `path` (an export) with the session's token and hands it to the browser
+/// as a file. Returns the file's name; a refusal comes back as the API's error.
+pub async fn download(path: &str) -> Result<String, ApiError> {
+    let mut req = gloo_net::http::Request::get(path);
+    if let Some(s) = session::load() {
+        req = req.header("Authorization", &format!("Bearer {}", s.token));
+    }
+    let res = req
+        .send()
+        .await
+        .map_err(|_| ApiError::Failed("Could not reach the server. Check your connection and try again.".into()))?;
+    if !res.ok() {
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        let ext: HashMap<String, serde_json::Value> =
+            serde_json::from_value(body["extensions"].clone()).unwrap_or_default();
+        let message = body["message"].as_str().unwrap_or("The export failed").to_owned();
+        return Err(from_code(&message, &ext));
+    }
+    let name = res
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| d.split("filename=\"").nth(1).map(|n| n.trim_end_matches('"').to_owned()))
+        .unwrap_or_else(|| "export".into());
+    let bytes = res.binary().await.map_err(|_| ApiError::Failed("The file could not be read.".into()))?;
+    save_file(&name, &bytes).map_err(|_| ApiError::Failed("The browser refused to save the file.".into()))?;
+    Ok(name)
+}
+
+fn save_file(name: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
 }
 
 /// Sends one operation. A refused token marks the session expired, leaving the page

@@ -7,7 +7,7 @@ use leptos_router::path;
 use shared::policy::{Operation, may_globally};
 use shared::role::Role;
 
-use crate::routes::{admin, home, queues, refer, review, sign_in};
+use crate::routes::{admin, chronology, documents, home, imr, queues, refer, review, sign_in};
 use crate::session::{self, Auth};
 
 /// Which workspaces the navigation offers to `roles`. The server refuses the rest
@@ -67,6 +67,9 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/chair") view=queues::ChairQueuePage/>
                             <Route path=path!("/manager") view=queues::ManagerQueuePage/>
                             <Route path=path!("/reviews/:id") view=review::ReviewPage/>
+                            <Route path=path!("/reviews/:id/imrs/:imr") view=imr::ImrPage/>
+                            <Route path=path!("/reviews/:id/chronology") view=chronology::ChronologyPage/>
+                            <Route path=path!("/reviews/:id/report") view=documents::DocumentsPage/>
                             <Route path=path!("/admin") view=admin::Admin/>
                         </Routes>
                     </Show>

@@ -24,6 +24,9 @@ type Indicator = shared::criteria::Indicator;
 type NoReviewOutcome = shared::stage::NoReviewOutcome;
 type ChecklistItemKind = shared::stage::ChecklistItem;
 type Relationship = shared::stage::Relationship;
+type ImrStatus = shared::imr::ImrStatus;
+type DatePrecision = shared::chronology::Precision;
+type Tie = shared::genogram::Tie;
 
 macro_rules! operations {
     ($($name:ident),* $(,)?) => {$(
@@ -36,7 +39,7 @@ macro_rules! operations {
             extern_enums(
                 "Stage", "Capacity", "Operation", "Role", "Assignment", "DeadlineKind", "DeadlineStatus",
                 "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",
-                "NoReviewOutcome", "ChecklistItemKind", "Relationship"
+                "NoReviewOutcome", "ChecklistItemKind", "Relationship", "ImrStatus", "DatePrecision", "Tie"
             )
         )]
         pub struct $name;
@@ -79,4 +82,25 @@ operations!(
     PanelQueue,
     ChairQueue,
     ManagerQueue,
+    ReviewImrs,
+    ReviewGenogram,
+    ImrWorkspace,
+    CombinedChronology,
+    ReviewDocuments,
+    ReviewConfirmations,
+    ReviewSummary,
+    AnonymisationCheck,
+    RequestImrs,
+    DesignateImrAuthor,
+    DeclareImrIndependence,
+    SaveImr,
+    AddChronologyEntry,
+    DeleteChronologyEntry,
+    SubmitImr,
+    DecideImr,
+    LinkChronologyEntries,
+    AdvancePhase,
+    SaveOverviewReport,
+    ConfirmRepresentation,
+    SaveExecutiveSummary,
 );

@@ -6,6 +6,7 @@
 
 pub mod format;
 pub mod gql;
+pub mod layout;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

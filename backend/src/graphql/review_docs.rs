@@ -183,6 +183,30 @@ impl Imr {
         }
         Ok(out)
     }
+    /// Who the caller may designate as the author: active staff of the IMR's agency.
+    /// Empty unless the caller may designate the author now.
+    async fn author_candidates(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::types::AppointableUser>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        if self.access.require_for_agency(shared::policy::Operation::DesignateImrAuthor, self.row.agency_id).is_err() {
+            return Ok(Vec::new());
+        }
+        let db = &loaders(ctx)?.loader().db;
+        let agency = by_id::<agency::Entity>(ctx, self.row.agency_id).await?.map(|a| a.name);
+        Ok(user::Entity::find()
+            .filter(user::Column::AgencyId.eq(self.row.agency_id))
+            .filter(user::Column::Active.eq(true))
+            .order_by_asc(user::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| super::types::AppointableUser {
+                id: u.id,
+                name: u.name,
+                job_title: u.job_title,
+                agency: agency.clone(),
+            })
+            .collect())
+    }
     /// What still stops submission: missing sections, recommendations not SMART.
     async fn missing(&self, ctx: &Context<'_>) -> GqlResult<Vec<Problem>> {
         if !self.readable() {

@@ -1,7 +1,11 @@
 //! One module per route area.
 
 pub mod admin;
+pub mod chronology;
+pub mod documents;
 pub mod home;
+pub mod imr;
+pub mod phase;
 pub mod queues;
 pub mod refer;
 pub mod review;

@@ -14,10 +14,20 @@ use crate::format::{days_left, status_tag, uk_date};
 use crate::gql::*;
 
 /// Today as `YYYY-MM-DD`, in the browser's clock.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let iso: String = js_sys::Date::new_0().to_iso_string().into();
     iso.chars().take(10).collect()
 }
+
+/// The review phase's stages, for the tracker once the terms are agreed.
+const REVIEW_TRACK: [Stage; 6] = [
+    Stage::TermsAgreed,
+    Stage::ImrsRequested,
+    Stage::ImrsSubmitted,
+    Stage::CombinedChronology,
+    Stage::Analysis,
+    Stage::OverviewReport,
+];
 
 /// The decision phase's stages, for the tracker.
 const TRACK: [Stage; 7] = [
@@ -33,10 +43,10 @@ const TRACK: [Stage; 7] = [
 /// Counts the page's loads in flight, for `aria-busy` (assistive technology and the
 /// browser tests both wait for the page to settle). Dropping the guard ends the load,
 /// also when the load is abandoned.
-struct Busy(RwSignal<i32>);
+pub(crate) struct Busy(RwSignal<i32>);
 
 impl Busy {
-    fn start(counter: RwSignal<i32>) -> Self {
+    pub(crate) fn start(counter: RwSignal<i32>) -> Self {
         counter.update(|n| *n += 1);
         Self(counter)
     }
@@ -48,26 +58,28 @@ impl Drop for Busy {
     }
 }
 
+/// What every section of a review's pages shares: the review, the caller's standing
+/// on it, and the signals that reload sections and report success.
 #[derive(Clone, Copy)]
-struct Ctx {
-    id: i64,
-    loading: RwSignal<i32>,
-    caps: StoredValue<Vec<Capacity>>,
-    ops: StoredValue<Vec<Operation>>,
-    stage: Stage,
-    refresh: RwSignal<u32>,
-    done: RwSignal<Option<String>>,
+pub(crate) struct Ctx {
+    pub(crate) id: i64,
+    pub(crate) loading: RwSignal<i32>,
+    pub(crate) caps: StoredValue<Vec<Capacity>>,
+    pub(crate) ops: StoredValue<Vec<Operation>>,
+    pub(crate) stage: Stage,
+    pub(crate) refresh: RwSignal<u32>,
+    pub(crate) done: RwSignal<Option<String>>,
 }
 
 impl Ctx {
-    fn can_read(&self, f: Field) -> bool {
+    pub(crate) fn can_read(&self, f: Field) -> bool {
         self.caps.with_value(|c| best_access(c, f) != Access::Hidden)
     }
-    fn may(&self, op: Operation) -> bool {
+    pub(crate) fn may(&self, op: Operation) -> bool {
         self.ops.with_value(|o| o.contains(&op))
     }
     /// After a step succeeded: say so and reload what changed.
-    fn changed(&self, message: &str) {
+    pub(crate) fn changed(&self, message: &str) {
         self.done.set(Some(message.to_owned()));
         self.refresh.update(|n| *n += 1);
     }
@@ -116,15 +128,20 @@ pub fn ReviewPage() -> impl IntoView {
 
 #[component]
 fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
-    let position = TRACK.iter().position(|s| *s == h.stage);
+    let (track, phase): (&[Stage], &str) = if REVIEW_TRACK.contains(&h.stage) && h.stage != Stage::TermsAgreed {
+        (&REVIEW_TRACK, "Stages of the review phase")
+    } else {
+        (&TRACK, "Stages of the decision phase")
+    };
+    let position = track.iter().position(|s| *s == h.stage);
     let caps: Vec<&str> = h.my_capacities.iter().map(|c| c.title()).collect();
     view! {
         <span class="govuk-caption-l">"Serious Case Review"</span>
         <h1 class="govuk-heading-l">{h.reference.clone()}" " {stage_tag(h.stage)}</h1>
         <Success message=ctx.done/>
         <p class="govuk-body-s">"You see this review as: " {caps.join(", ")}</p>
-        <ol class="scr-tracker" aria-label="Stages of the decision phase">
-            {TRACK.iter().enumerate().map(|(i, s)| {
+        <ol class="scr-tracker" aria-label=phase>
+            {track.iter().enumerate().map(|(i, s)| {
                 let state = match position { Some(p) if i < p => "done", Some(p) if i == p => "current", _ => "todo" };
                 view! { <li class=format!("scr-tracker__step scr-tracker__step--{state}") aria-current=(state == "current").then_some("step")>{s.title()}</li> }
             }).collect_view()}
@@ -154,6 +171,9 @@ fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
         {(ctx.may(Operation::UpdateSetupChecklist) && ctx.stage == Stage::OfstedNotified).then(|| view! { <CompleteSetUpForm ctx=ctx/> })}
         {ctx.can_read(Field::TermsOfReference).then(|| view! { <Terms ctx=ctx/> })}
         {ctx.may(Operation::RecordTermsSent).then(|| view! { <TermsSentForm ctx=ctx/> })}
+        {ctx.can_read(Field::PersonLabel).then(|| view! { <super::phase::Genogram ctx=ctx/> })}
+        {ctx.can_read(Field::Imrs).then(|| view! { <super::phase::Imrs ctx=ctx/> })}
+        <super::phase::Workspaces ctx=ctx/>
     }
 }
 
@@ -434,7 +454,7 @@ fn Appointments(ctx: Ctx) -> impl IntoView {
 }
 
 /// Sends a step and shows its errors next to the fields, or says it succeeded.
-fn send<Q>(
+pub(crate) fn send<Q>(
     ctx: Ctx,
     vars: Q::Variables,
     errors: RwSignal<Vec<(String, String)>>,
@@ -460,7 +480,7 @@ fn send<Q>(
 }
 
 #[component]
-fn Radios(
+pub(crate) fn Radios(
     #[prop(into)] legend: String,
     #[prop(into)] name: String,
     value: RwSignal<String>,

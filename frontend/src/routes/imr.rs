@@ -1,0 +1,581 @@
+//! The IMR workspace: the designated author declares independence, then writes the
+//! chronology and the sections and submits; everyone else who may see the IMR reads
+//! it, and the panel accepts it or returns it with comments.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::imr::ImrStatus;
+use shared::policy::Operation;
+
+use super::phase::imr_tag;
+use super::review::{Busy, Ctx, Radios, send};
+use crate::api::{self, ApiError};
+use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, error_for, form_field_id};
+use crate::format::uk_date;
+use crate::gql::*;
+
+type Imr = imr_workspace::ImrWorkspaceReviewImrs;
+type Person = imr_workspace::ImrWorkspaceReviewPeople;
+type Agency = imr_workspace::ImrWorkspaceReviewInvolvedAgencies;
+
+#[component]
+pub fn ImrPage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = Memo::new(move |_| {
+        let p = params.read();
+        Some((p.get("id")?.parse::<i64>().ok()?, p.get("imr")?.parse::<i64>().ok()?))
+    });
+    let refresh = RwSignal::new(0u32);
+    let done = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(0i32);
+    let data = LocalResource::new(move || {
+        let ids = ids.get();
+        refresh.get();
+        async move {
+            let _busy = Busy::start(loading);
+            let Some((id, _)) = ids else { return Err(ApiError::NotFound) };
+            api::call::<ImrWorkspace>(imr_workspace::Variables { id }).await
+        }
+    });
+    view! {
+        <div id="review" aria-busy=move || (loading.get() > 0).to_string()>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|r| {
+                let wanted = ids.get().map(|(_, i)| i);
+                match r.map(|d| (d.review.imrs.iter().find(|i| Some(i.id) == wanted).cloned(), d)) {
+                    Err(e) => view! { <h1 class="govuk-heading-l">"IMR"</h1><Failure error=e/> }.into_any(),
+                    Ok((None, _)) => view! { <h1 class="govuk-heading-l">"IMR"</h1><Failure error=ApiError::NotFound/> }.into_any(),
+                    Ok((Some(imr), d)) => {
+                        let ctx = Ctx {
+                            id: d.review.id,
+                            loading,
+                            caps: StoredValue::new(Vec::new()),
+                            ops: StoredValue::new(d.review.allowed_operations.clone()),
+                            stage: d.review.stage,
+                            refresh,
+                            done,
+                        };
+                        view! { <ImrBody ctx=ctx reference=d.review.reference.clone() imr=imr people=d.review.people.clone() agencies=d.review.involved_agencies.clone()/> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn ImrBody(ctx: Ctx, reference: String, imr: Imr, people: Vec<Person>, agencies: Vec<Agency>) -> impl IntoView {
+    let agency = imr.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+    let writing = imr.is_mine && imr.status.is_editable();
+    let declaring = imr.is_mine && imr.status == ImrStatus::AuthorDesignated;
+    let deciding = imr.status == ImrStatus::Submitted && ctx.may(Operation::DecideImr);
+    let people = StoredValue::new(people);
+    view! {
+        <a class="govuk-back-link" href=format!("/reviews/{}", ctx.id)>{format!("Back to {reference}")}</a>
+        <span class="govuk-caption-l">{format!("Individual Management Review, {reference}")}</span>
+        <h1 class="govuk-heading-l">{agency.clone()}" " {imr_tag(imr.status)}</h1>
+        <Success message=ctx.done/>
+        <p class="govuk-body">"Due " {uk_date(&imr.due_on)} ". Author: " {imr.author_name.clone().unwrap_or_else(|| "not designated".into())} "."</p>
+        {imr.panel_comments.clone().filter(|_| imr.status == ImrStatus::Returned).map(|c| view! {
+            <div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">"Warning"</span>"Returned by the panel: " {c}</strong></div>
+        })}
+        {declaring.then(|| view! { <Declaration ctx=ctx imr_id=imr.id/> })}
+        {if writing {
+            view! {
+                <Missing imr=imr.clone()/>
+                <Chronology ctx=ctx imr=imr.clone() people=people editable=true/>
+                <AddEntry ctx=ctx imr_id=imr.id people=people/>
+                <Editor ctx=ctx imr=imr.clone() agencies=agencies.clone()/>
+            }.into_any()
+        } else {
+            view! {
+                <Chronology ctx=ctx imr=imr.clone() people=people editable=false/>
+                <Sections imr=imr.clone() agencies=agencies.clone()/>
+            }.into_any()
+        }}
+        {deciding.then(|| view! { <Decide ctx=ctx imr_id=imr.id/> })}
+        {imr.content.is_some().then(|| view! { <Exports ctx=ctx imr_id=imr.id/> })}
+    }
+}
+
+#[component]
+fn Declaration(ctx: Ctx, imr_id: i64) -> impl IntoView {
+    let involved = RwSignal::new(String::new());
+    let manages = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (a, b) = (involved.get_untracked(), manages.get_untracked());
+        let mut missing = Vec::new();
+        if a.is_empty() {
+            missing.push(("directInvolvement".to_owned(), "Say whether you were directly involved".to_owned()));
+        }
+        if b.is_empty() {
+            missing
+                .push(("lineManagesPractitioners".to_owned(), "Say whether you manage the practitioners".to_owned()));
+        }
+        if !missing.is_empty() {
+            errors.set(missing);
+            return;
+        }
+        let vars = declare_imr_independence::Variables {
+            imr_id,
+            direct_involvement: a == "yes",
+            line_manages_practitioners: b == "yes",
+        };
+        send::<DeclareImrIndependence>(
+            ctx,
+            vars,
+            errors,
+            busy,
+            "Your independence is declared: you can now write the IMR",
+        );
+    };
+    view! {
+        <form class="scr-step" on:submit=submit id="declaration">
+            <h2 class="govuk-heading-m">"Declare your independence"</h2>
+            <p class="govuk-body">"An IMR author must not have been involved with the child or family, nor manage the practitioners whose work the IMR looks at (11.10.1)."</p>
+            <ErrorSummary errors=errors form="declare"/>
+            <Radios form="declare" legend="Have you had any direct involvement with the child or the family?" name="directInvolvement" value=involved options=vec![("no", "No"), ("yes", "Yes")]/>
+            {move || error_for(&errors.get(), "directInvolvement").map(|m| view! { <p class="govuk-error-message">{m}</p> })}
+            <Radios form="declare" legend="Do you line-manage any of the practitioners involved?" name="lineManagesPractitioners" value=manages options=vec![("no", "No"), ("yes", "Yes")]/>
+            {move || error_for(&errors.get(), "lineManagesPractitioners").map(|m| view! { <p class="govuk-error-message">{m}</p> })}
+            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Declare"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Missing(imr: Imr) -> impl IntoView {
+    (!imr.missing.is_empty()).then(|| {
+        view! {
+            <div class="govuk-inset-text" id="imr-missing">
+                <h2 class="govuk-heading-s">"Before you can submit"</h2>
+                <ul class="govuk-list govuk-list--bullet">
+                    {imr.missing.into_iter().map(|m| view! { <li>{m.message}</li> }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "Yes" } else { "No" }
+}
+
+#[component]
+fn Chronology(ctx: Ctx, imr: Imr, people: StoredValue<Vec<Person>>, editable: bool) -> impl IntoView {
+    let label = move |ids: &[i64]| {
+        people.with_value(|p| {
+            ids.iter()
+                .filter_map(|id| p.iter().find(|x| x.id == *id))
+                .map(|x| x.label.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    let errors = RwSignal::new(Vec::new());
+    view! {
+        <h2 class="govuk-heading-m">"Chronology"</h2>
+        <ErrorSummary errors=errors form="entries"/>
+        {if imr.chronology.is_empty() {
+            view! { <p class="govuk-body">"No entries yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="govuk-table scr-chronology" id="imr-chronology">
+                    <thead class="govuk-table__head"><tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"When"</th>
+                        <th scope="col" class="govuk-table__header">"Practitioner"</th>
+                        <th scope="col" class="govuk-table__header">"Event, decision or action"</th>
+                        <th scope="col" class="govuk-table__header">"Seen / alone / wishes / perpetrator"</th>
+                        <th scope="col" class="govuk-table__header">"People"</th>
+                        {editable.then(|| view! { <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Remove"</span></th> })}
+                    </tr></thead>
+                    <tbody class="govuk-table__body">
+                        {imr.chronology.into_iter().map(|e| {
+                            let (id, version) = (e.id, e.version);
+                            let busy = RwSignal::new(false);
+                            view! {
+                                <tr class="govuk-table__row">
+                                    <td class="govuk-table__cell">{uk_date(&e.date)}{e.time.map(|t| format!(" {t}"))}</td>
+                                    <td class="govuk-table__cell">{e.practitioner_role}</td>
+                                    <td class="govuk-table__cell scr-prewrap">{e.event}{(!e.decision_or_action.is_empty()).then(|| format!("\n→ {}", e.decision_or_action))}</td>
+                                    <td class="govuk-table__cell">{format!("{} / {} / {} / {}", yes(e.child_seen), yes(e.seen_alone), yes(e.wishes_sought), yes(e.perpetrator_contact))}</td>
+                                    <td class="govuk-table__cell">{label(&e.person_ids)}</td>
+                                    {editable.then(|| view! { <td class="govuk-table__cell">
+                                        <button type="button" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" disabled=move || busy.get()
+                                            on:click=move |_| {
+                                                let sure = web_sys::window().and_then(|w| w.confirm_with_message("Remove this entry from the chronology?").ok()).unwrap_or(false);
+                                                if sure {
+                                                    send::<DeleteChronologyEntry>(ctx, delete_chronology_entry::Variables { entry_id: id, expected_version: version }, errors, busy, "The entry was removed");
+                                                }
+                                            }>"Remove"</button>
+                                    </td> })}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl IntoView {
+    let date = RwSignal::new(String::new());
+    let time = RwSignal::new(String::new());
+    let precision = RwSignal::new("EXACT".to_owned());
+    let role = RwSignal::new(String::new());
+    let event = RwSignal::new(String::new());
+    let action = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let flags: [(RwSignal<bool>, &str, &str); 4] = [
+        (RwSignal::new(false), "childSeen", "The child was seen"),
+        (RwSignal::new(false), "seenAlone", "The child was seen alone"),
+        (RwSignal::new(false), "wishesSought", "The child's wishes and feelings were sought"),
+        (RwSignal::new(false), "perpetratorContact", "Contact was with the alleged perpetrator"),
+    ];
+    let chosen = RwSignal::new(Vec::<i64>::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if date.get_untracked().is_empty() {
+            errors.set(vec![("date".into(), "Enter the date of the event".into())]);
+            return;
+        }
+        let precision = match precision.get_untracked().as_str() {
+            "MONTH" => shared::chronology::Precision::Month,
+            "YEAR" => shared::chronology::Precision::Year,
+            _ => shared::chronology::Precision::Exact,
+        };
+        let entry = add_chronology_entry::ChronologyEntryInput {
+            date: date.get_untracked(),
+            time: Some(time.get_untracked()).filter(|t| !t.is_empty()),
+            precision,
+            sequence: 0,
+            practitioner_role: role.get_untracked(),
+            event: event.get_untracked(),
+            decision_or_action: action.get_untracked(),
+            child_seen: flags[0].0.get_untracked(),
+            seen_alone: flags[1].0.get_untracked(),
+            wishes_sought: flags[2].0.get_untracked(),
+            perpetrator_contact: flags[3].0.get_untracked(),
+            source: source.get_untracked(),
+            person_ids: chosen.get_untracked(),
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let _busy = Busy::start(ctx.loading);
+            match api::call::<AddChronologyEntry>(add_chronology_entry::Variables { imr_id, entry }).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    for s in [event, action, source] {
+                        s.set(String::new());
+                    }
+                    ctx.changed("The entry was added to the chronology");
+                }
+                Err(ApiError::Validation(list)) => errors.set(list),
+                Err(e) => errors.set(vec![(String::new(), e.message())]),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="scr-step" on:submit=submit id="add-entry">
+            <h2 class="govuk-heading-m">"Add to the chronology"</h2>
+            <ErrorSummary errors=errors form="entry"/>
+            <div class="scr-row">
+                <TextField form="entry" label="Date" path="date" value=date errors=errors input_type="date"/>
+                <TextField form="entry" label="Time (if known)" path="time" value=time errors=errors input_type="time"/>
+                <div class="govuk-form-group">
+                    <label class="govuk-label" for=form_field_id("entry", "precision")>"How exact is the date"</label>
+                    <select class="govuk-select" id=form_field_id("entry", "precision") bind:value=precision>
+                        <option value="EXACT">"Exact date"</option>
+                        <option value="MONTH">"Month only"</option>
+                        <option value="YEAR">"Year only"</option>
+                    </select>
+                </div>
+            </div>
+            <TextField form="entry" label="Practitioner (by role)" path="practitionerRole" value=role errors=errors hint="For example: Health visitor, Police constable"/>
+            <TextArea form="entry" label="Event" path="event" value=event errors=errors rows=3/>
+            <TextArea form="entry" label="Decision or action" path="decisionOrAction" value=action errors=errors rows=2/>
+            <div class="govuk-form-group" id=form_field_id("entry", "seenAlone")>
+                <fieldset class="govuk-fieldset">
+                    <legend class="govuk-fieldset__legend">"The child"</legend>
+                    {move || error_for(&errors.get(), "seenAlone").map(|m| view! { <p class="govuk-error-message">{m}</p> })}
+                    <div class="govuk-checkboxes govuk-checkboxes--small">
+                        {flags.into_iter().map(|(sig, key, text)| {
+                            let id = format!("entry-{key}");
+                            view! {
+                                <div class="govuk-checkboxes__item">
+                                    <input class="govuk-checkboxes__input" type="checkbox" id=id.clone() bind:checked=sig/>
+                                    <label class="govuk-label govuk-checkboxes__label" for=id>{text}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <div class="govuk-form-group" id=form_field_id("entry", "people")>
+                <fieldset class="govuk-fieldset">
+                    <legend class="govuk-fieldset__legend">"Who the entry is about"</legend>
+                    {move || error_for(&errors.get(), "people").map(|m| view! { <p class="govuk-error-message">{m}</p> })}
+                    <div class="govuk-checkboxes govuk-checkboxes--small">
+                        {people.get_value().into_iter().map(|p| {
+                            let id = format!("entry-person-{}", p.id);
+                            let pid = p.id;
+                            view! {
+                                <div class="govuk-checkboxes__item">
+                                    <input class="govuk-checkboxes__input" type="checkbox" id=id.clone()
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            chosen.update(|c| { c.retain(|x| *x != pid); if on { c.push(pid); } });
+                                        }/>
+                                    <label class="govuk-label govuk-checkboxes__label" for=id>{p.label}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <TextField form="entry" label="Source record" path="source" value=source errors=errors hint="Where the entry comes from, for example: Visit record 12/3"/>
+            <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Add the entry"</button>
+        </form>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Rec {
+    action: RwSignal<String>,
+    owner: RwSignal<String>,
+    due: RwSignal<String>,
+    outcome: RwSignal<String>,
+    measure: RwSignal<String>,
+}
+
+impl Rec {
+    fn new() -> Self {
+        Rec {
+            action: RwSignal::new(String::new()),
+            owner: RwSignal::new(String::new()),
+            due: RwSignal::new(String::new()),
+            outcome: RwSignal::new(String::new()),
+            measure: RwSignal::new(String::new()),
+        }
+    }
+}
+
+#[component]
+fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
+    let c = imr.content.clone();
+    let text = |f: fn(&imr_workspace::ImrWorkspaceReviewImrsContent) -> String| {
+        RwSignal::new(c.as_ref().map(f).unwrap_or_default())
+    };
+    let summary = text(|c| c.summary.clone());
+    let lessons = text(|c| c.lessons.clone());
+    let good = text(|c| c.good_practice.clone());
+    let support = text(|c| c.staff_support.clone());
+    let questions: Vec<(String, RwSignal<String>)> = c
+        .as_ref()
+        .map(|c| c.analysis.iter().map(|a| (a.question.clone(), RwSignal::new(a.answer.clone()))).collect())
+        .unwrap_or_default();
+    let questions = StoredValue::new(questions);
+    let recs = RwSignal::new(
+        c.as_ref()
+            .map(|c| {
+                c.recommendations
+                    .iter()
+                    .map(|r| {
+                        let x = Rec::new();
+                        x.action.set(r.action.clone());
+                        x.owner.set(r.owner_agency_id.map(|a| a.to_string()).unwrap_or_default());
+                        x.due.set(r.due.clone().unwrap_or_default());
+                        x.outcome.set(r.intended_outcome.clone());
+                        x.measure.set(r.success_measure.clone());
+                        x
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+    );
+    let expected = RwSignal::new(imr.version);
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let busy = RwSignal::new(false);
+    let agencies = StoredValue::new(agencies);
+    let content = move || save_imr::ImrContentInput {
+        summary: summary.get_untracked(),
+        analysis: questions.with_value(|q| q.iter().map(|(_, a)| a.get_untracked()).collect()),
+        lessons: lessons.get_untracked(),
+        good_practice: good.get_untracked(),
+        recommendations: recs
+            .get_untracked()
+            .iter()
+            .map(|r| save_imr::RecommendationInput {
+                action: r.action.get_untracked(),
+                owner_agency_id: r.owner.get_untracked().parse().ok(),
+                due: Some(r.due.get_untracked()).filter(|d| !d.is_empty()),
+                intended_outcome: r.outcome.get_untracked(),
+                success_measure: r.measure.get_untracked(),
+            })
+            .collect(),
+        staff_support: support.get_untracked(),
+    };
+    let imr_id = imr.id;
+    // Saves, then (when asked) submits the version just saved.
+    let save = move |and_submit: bool| {
+        busy.set(true);
+        let vars = save_imr::Variables { imr_id, expected_version: expected.get_untracked(), content: content() };
+        leptos::task::spawn_local(async move {
+            let _busy = Busy::start(ctx.loading);
+            let saved = match api::call::<SaveImr>(vars).await {
+                Ok(_) => {
+                    expected.update(|v| *v += 1);
+                    errors.set(Vec::new());
+                    true
+                }
+                Err(ApiError::Conflict { message, current }) => {
+                    if let Some(v) = current {
+                        expected.set(v);
+                    }
+                    errors.set(vec![(String::new(), format!("{message}. Your text is still here: copy anything you need, then reload to see the other version, or save again to replace it with yours."))]);
+                    false
+                }
+                Err(ApiError::Validation(list)) => {
+                    errors.set(list);
+                    false
+                }
+                Err(e) => {
+                    errors.set(vec![(String::new(), e.message())]);
+                    false
+                }
+            };
+            if saved && and_submit {
+                let vars = submit_imr::Variables { imr_id, expected_version: expected.get_untracked() };
+                match api::call::<SubmitImr>(vars).await {
+                    Ok(_) => ctx.changed("The IMR was submitted to the panel"),
+                    Err(ApiError::Validation(list)) => {
+                        errors.set(list);
+                        ctx.refresh.update(|n| *n += 1);
+                    }
+                    Err(e) => errors.set(vec![(String::new(), e.message())]),
+                }
+            } else if saved {
+                ctx.changed(&format!("Version {} of the IMR was saved", expected.get_untracked()));
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="scr-step" id="imr-editor" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(false); }>
+            <h2 class="govuk-heading-m">"The IMR"</h2>
+            <p class="govuk-body-s">{move || format!("Editing from version {}", expected.get())}</p>
+            <ErrorSummary errors=errors form="imr"/>
+            <TextArea form="imr" label="Summary of decisions and services" path="summary" value=summary errors=errors/>
+            <h3 class="govuk-heading-s">"Analysis of involvement (11.13)"</h3>
+            {questions.get_value().into_iter().enumerate().map(|(i, (q, a))| view! {
+                <TextArea form="imr" label=format!("{}. {q}", i + 1) path=format!("analysis.{i}") value=a errors=errors rows=3/>
+            }).collect_view()}
+            <TextArea form="imr" label="Lessons learned" path="lessons" value=lessons errors=errors/>
+            <TextArea form="imr" label="Good practice" path="goodPractice" value=good errors=errors/>
+            <h3 class="govuk-heading-s" id=form_field_id("imr", "recommendations")>"Recommendations"</h3>
+            <p class="govuk-body-s">"Each must be SMART: the action, the agency that owns it, a due date, the outcome intended and how success will be measured."</p>
+            {move || recs.get().into_iter().enumerate().map(|(i, r)| {
+                let base = format!("recommendations.{i}");
+                view! {
+                    <fieldset class="govuk-fieldset scr-recommendation">
+                        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{format!("Recommendation {}", i + 1)}</legend>
+                        <TextArea form="imr" label="Action" path=format!("{base}.action") value=r.action errors=errors rows=2/>
+                        <div class="govuk-form-group">
+                            <label class="govuk-label" for=form_field_id("imr", &format!("{base}.ownerAgencyId"))>"Owner agency"</label>
+                            {move || error_for(&errors.get(), &format!("recommendations.{i}.ownerAgencyId")).map(|m| view! { <p class="govuk-error-message">{m}</p> })}
+                            <select class="govuk-select" id=form_field_id("imr", &format!("{base}.ownerAgencyId")) bind:value=r.owner>
+                                <option value="">"Choose the agency"</option>
+                                {agencies.get_value().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <TextField form="imr" label="Due date" path=format!("{base}.due") value=r.due errors=errors input_type="date"/>
+                        <TextField form="imr" label="Intended outcome" path=format!("{base}.intendedOutcome") value=r.outcome errors=errors/>
+                        <TextField form="imr" label="How success will be measured" path=format!("{base}.successMeasure") value=r.measure errors=errors/>
+                        <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| recs.update(|v| { v.remove(i); })>{format!("Remove recommendation {}", i + 1)}</button>
+                    </fieldset>
+                }
+            }).collect_view()}
+            <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| recs.update(|v| v.push(Rec::new()))>"Add a recommendation"</button>
+            <TextArea form="imr" label="Staff support and de-briefing" path="staffSupport" value=support errors=errors/>
+            <div class="govuk-button-group">
+                <button type="submit" class="govuk-button" disabled=move || busy.get()>"Save draft"</button>
+                <button type="button" class="govuk-button govuk-button--warning" disabled=move || busy.get()
+                    on:click=move |_| {
+                        let sure = web_sys::window().and_then(|w| w.confirm_with_message("Submit the IMR to the panel? You cannot change it afterwards unless the panel returns it.").ok()).unwrap_or(false);
+                        if sure { save(true); }
+                    }>"Save and submit to the panel"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn Sections(imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
+    let Some(c) = imr.content else {
+        return view! { <p class="govuk-body">"The IMR's content is shown once it is submitted to the panel."</p> }
+            .into_any();
+    };
+    let owner =
+        move |id: Option<i64>| agencies.iter().find(|a| Some(a.id) == id).map(|a| a.name.clone()).unwrap_or_default();
+    let row = |k: &str, v: String| {
+        view! {
+            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k.to_owned()}</dt><dd class="govuk-summary-list__value scr-prewrap">{v}</dd></div>
+        }
+    };
+    view! {
+        <h2 class="govuk-heading-m">"The IMR"</h2>
+        <dl class="govuk-summary-list" id="imr-sections">
+            {row("Summary of decisions and services", c.summary)}
+            {c.analysis.into_iter().map(|a| row(&format!("{}. {}", a.number, a.question), a.answer)).collect_view()}
+            {row("Lessons learned", c.lessons)}
+            {row("Good practice", c.good_practice)}
+            {c.recommendations.into_iter().enumerate().map(|(i, r)| row(
+                &format!("Recommendation {}", i + 1),
+                format!("{}\nOwner: {}. Due: {}.\nIntended outcome: {}\nMeasured by: {}", r.action, owner(r.owner_agency_id), r.due.as_deref().map(uk_date).unwrap_or_default(), r.intended_outcome, r.success_measure),
+            )).collect_view()}
+            {row("Staff support and de-briefing", c.staff_support)}
+        </dl>
+    }
+    .into_any()
+}
+
+#[component]
+fn Decide(ctx: Ctx, imr_id: i64) -> impl IntoView {
+    let comments = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let decide = move |accept: bool| {
+        let c = comments.get_untracked();
+        let vars = decide_imr::Variables { imr_id, accept, comments: Some(c).filter(|c| !c.trim().is_empty()) };
+        let ok = if accept { "The IMR was accepted" } else { "The IMR was returned to its author" };
+        send::<DecideImr>(ctx, vars, errors, busy, ok);
+    };
+    view! {
+        <form class="scr-step" id="decide-imr" on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            <h2 class="govuk-heading-m">"The panel's decision"</h2>
+            <ErrorSummary errors=errors form="decide"/>
+            <TextArea form="decide" label="Comments for the author" path="comments" value=comments errors=errors hint="Required when returning the IMR for revision" rows=3/>
+            <div class="govuk-button-group">
+                <button type="button" class="govuk-button" disabled=move || busy.get() on:click=move |_| decide(true)>"Accept the IMR"</button>
+                <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get() on:click=move |_| decide(false)>"Return for revision"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn Exports(ctx: Ctx, imr_id: i64) -> impl IntoView {
+    let base = format!("/api/reviews/{}/export/imr?imr={imr_id}", ctx.id);
+    let outside = ctx.may(Operation::ExportForOutside);
+    view! { <super::documents::ExportButtons doc="imr" base=base outside=outside/> }
+}
