@@ -602,7 +602,7 @@ pub async fn decide_imr(
 pub struct Combined {
     pub entries: Vec<chronology::Entry>,
     pub gaps: Vec<chronology::Gap>,
-    pub suggested: Vec<(i32, i32)>,
+    pub suggested: Vec<chronology::Suggestion>,
 }
 
 /// The entries of every submitted or accepted IMR of the review, in time order.

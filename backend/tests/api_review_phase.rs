@@ -251,7 +251,7 @@ async fn the_combined_chronology_merges_filters_marks_links_and_exports(b: Backe
     let id = app.review_at("OVERVIEW_REPORT").await;
     let police = agency_id(&app, "Greater Manchester Police").await;
     let q = "query($id:Int!,$f:ChronologyFilterInput,$g:Int){review(id:$id){combinedChronology(filter:$f,gapDays:$g){
-        total entries{id agencyName date seenAlone} gaps{from to days} suggestedConflicts{entryA entryB}
+        total entries{id agencyName date seenAlone} gaps{from to days} suggestedConflicts{date personIds entryIds}
         links{entryA entryB note} agencies{name}}}}";
     let chair = app.login("chair@scr.example").await;
     let d = app.ok(&chair, q, json!({"id": id})).await;
@@ -268,9 +268,14 @@ async fn the_combined_chronology_merges_filters_marks_links_and_exports(b: Backe
     for g in c["gaps"].as_array().unwrap() {
         assert!(g["days"].as_i64().unwrap() > 28);
     }
-    // Police, health and social care all recorded the day of admission (three pairs),
-    // and the police and the health visitor the day of the second call (one pair).
-    assert_eq!(c["suggestedConflicts"].as_array().unwrap().len(), 4, "{}", c["suggestedConflicts"]);
+    // Police, health and social care all recorded the day of admission, and the police
+    // and the health visitor the day of the second call: each about the child and the
+    // mother, so one suggestion each.
+    let suggested = c["suggestedConflicts"].as_array().unwrap();
+    assert_eq!(suggested.len(), 2, "{suggested:?}");
+    let sizes: Vec<usize> = suggested.iter().map(|s| s["entryIds"].as_array().unwrap().len()).collect();
+    assert_eq!(sizes, [2, 3], "in date order: the second call, then the admission");
+    assert!(suggested.iter().all(|s| s["personIds"].as_array().unwrap().len() == 2));
     let d = app.ok(&chair, q, json!({"id": id, "f": {"agencyIds": [police]}})).await;
     let e = d["review"]["combinedChronology"]["entries"].as_array().unwrap().clone();
     assert_eq!(e.len(), 3);
@@ -283,7 +288,7 @@ async fn the_combined_chronology_merges_filters_marks_links_and_exports(b: Backe
     assert_eq!(v["errors"][0]["extensions"]["field"], "gapDays");
 
     // The panel links two entries; twice is refused, as is an entry from elsewhere.
-    let pair = &c["suggestedConflicts"][0];
+    let pair = json!({"entryA": c["suggestedConflicts"][0]["entryIds"][0], "entryB": c["suggestedConflicts"][0]["entryIds"][1]});
     let link = "mutation($id:Int!,$a:Int!,$b:Int!,$n:String!){linkChronologyEntries(reviewId:$id,entryA:$a,entryB:$b,note:$n){id}}";
     let panel = app.login("panel.member@scr.example").await;
     let vars =

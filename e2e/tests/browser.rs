@@ -356,15 +356,7 @@ async fn a_partner_board_sees_the_label_and_never_the_childs_name() {
             first.click().await.expect("open");
             b.wait_text("Child A").await;
             b.wait_css("#circumstances").await;
-            let text = b.body_text().await;
-            for real in [
-                "Liam", "Okafor", "Amelia", "Wright", "Noah", "Kowalski", "Isla", "Brennan", "Musa", "Hassan", "Poppy",
-                "Clarke", "Oscar", "Nowak", "Ruby", "Evans", "Jane", "Karen", "Anna", "Siobhan", "Amina", "Lisa",
-                "Ewa", "Claire", "Harry", "Doyle", "Megan", "Mia", "Sutton", "Kelly", "Jayden", "Harding", "Craig",
-                "Benson",
-            ] {
-                assert!(!text.contains(real), "the partner board's page shows {real:?}:\n{text}");
-            }
+            assert_no_names(b).await;
             b.axe("a review seen by a partner board").await;
             // At phone width the page reflows: nothing wider than the screen.
             b.c.set_window_size(390, 844).await.expect("resize");
@@ -375,6 +367,27 @@ async fn a_partner_board_sees_the_label_and_never_the_childs_name() {
                 .expect("measure");
             assert!(overflow.as_i64().unwrap_or(1) <= 0, "the page is wider than a 390 px screen by {overflow}");
             b.screenshot("partner_board_at_390px").await;
+            b.c.set_window_size(1280, 1000).await.expect("resize");
+
+            // A review in its review phase: the genogram, the IMRs, the chronology and
+            // the report, all with labels only.
+            b.goto("/").await;
+            let href = open_review_at(b, "Overview report and executive summary").await;
+            let genogram =
+                b.wait_css(".scr-genogram svg").await.attr("aria-label").await.expect("label").unwrap_or_default();
+            assert!(genogram.contains("Child A") && genogram.contains("Alleged perpetrator 1"), "{genogram}");
+            b.wait_css("#imr-table").await;
+            assert_no_names(b).await;
+            b.click_text("Combined chronology").await;
+            b.wait_css("#combined-chronology").await;
+            b.settled().await;
+            assert_no_names(b).await;
+            b.axe("the combined chronology seen by a partner board").await;
+            b.goto(&format!("{href}/report")).await;
+            b.wait_css("#executive-summary").await;
+            b.settled().await;
+            b.wait_text("Mother told the health visitor").await;
+            assert_no_names(b).await;
         }
         .boxed()
     })
@@ -482,6 +495,20 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_what_was_typed() {
         .boxed()
     })
     .await;
+}
+
+/// The real names in the demo: none may reach a partner board's page.
+const DEMO_NAMES: [&str; 34] = [
+    "Liam", "Okafor", "Amelia", "Wright", "Noah", "Kowalski", "Isla", "Brennan", "Musa", "Hassan", "Poppy", "Clarke",
+    "Oscar", "Nowak", "Ruby", "Evans", "Jane", "Karen", "Anna", "Siobhan", "Amina", "Lisa", "Ewa", "Claire", "Harry",
+    "Doyle", "Megan", "Mia", "Sutton", "Kelly", "Jayden", "Harding", "Craig", "Benson",
+];
+
+async fn assert_no_names(b: &Browser) {
+    let text = b.body_text().await;
+    for real in DEMO_NAMES {
+        assert!(!text.contains(real), "the partner board's page shows {real:?}:\n{text}");
+    }
 }
 
 /// Opens the first review at `stage` (its title, as the tag shows it) from the home page.

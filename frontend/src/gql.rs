@@ -27,6 +27,9 @@ type Relationship = shared::stage::Relationship;
 type ImrStatus = shared::imr::ImrStatus;
 type DatePrecision = shared::chronology::Precision;
 type Tie = shared::genogram::Tie;
+type ParallelProcessKind = shared::stage::ParallelProcessKind;
+type ProcessStatus = shared::stage::ProcessStatus;
+type ContributionMethod = shared::stage::ContributionMethod;
 
 macro_rules! operations {
     ($($name:ident),* $(,)?) => {$(
@@ -39,7 +42,8 @@ macro_rules! operations {
             extern_enums(
                 "Stage", "Capacity", "Operation", "Role", "Assignment", "DeadlineKind", "DeadlineStatus",
                 "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",
-                "NoReviewOutcome", "ChecklistItemKind", "Relationship", "ImrStatus", "DatePrecision", "Tie"
+                "NoReviewOutcome", "ChecklistItemKind", "Relationship", "ImrStatus", "DatePrecision", "Tie",
+                "ParallelProcessKind", "ProcessStatus", "ContributionMethod"
             )
         )]
         pub struct $name;
@@ -103,4 +107,12 @@ operations!(
     SaveOverviewReport,
     ConfirmRepresentation,
     SaveExecutiveSummary,
+    AddPerson,
+    AddRelationship,
+    SetHousehold,
+    ReviewProcesses,
+    ReviewContributions,
+    RecordParallelProcess,
+    UpdateParallelProcess,
+    RecordFamilyContribution,
 );

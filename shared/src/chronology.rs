@@ -137,20 +137,50 @@ pub fn gaps(merged: &[Entry], min_days: i64) -> Vec<Gap> {
         .collect()
 }
 
-/// Pairs of entries (lower id first) that may describe the same event differently:
-/// about the same person, on the same exact day, from different agencies.
-pub fn suggested_conflicts(merged: &[Entry]) -> Vec<(i32, i32)> {
+/// Entries that may describe the same event differently: about the same people, on
+/// the same exact day, from more than one agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub date: NaiveDate,
+    /// The people the entries share (person ids, ascending).
+    pub people: Vec<i32>,
+    /// The entries (ids, ascending).
+    pub entries: Vec<i32>,
+}
+
+/// The suggested conflicts of a merged chronology: for each exact day and person, the
+/// entries about that person when they come from more than one agency; people whose
+/// entries are the same set are one suggestion. The answer grows with the entries, not
+/// with their pairs, however many agencies wrote about one day.
+pub fn suggested_conflicts(merged: &[Entry]) -> Vec<Suggestion> {
+    use std::collections::BTreeMap;
     let mut out = Vec::new();
-    for (i, a) in merged.iter().enumerate() {
-        for b in merged[i + 1..].iter().take_while(|b| b.when.date == a.when.date) {
-            let exact = a.when.precision == Precision::Exact && b.when.precision == Precision::Exact;
-            if exact && a.agency != b.agency && a.people.iter().any(|p| b.people.contains(p)) {
-                out.push((a.id.min(b.id), a.id.max(b.id)));
+    let mut day_start = 0;
+    while day_start < merged.len() {
+        let date = merged[day_start].when.date;
+        let day_end =
+            merged[day_start..].iter().position(|e| e.when.date != date).map_or(merged.len(), |n| day_start + n);
+        // person -> entries of that day about them (exact dates only).
+        let mut by_person: BTreeMap<i32, Vec<&Entry>> = BTreeMap::new();
+        for e in merged[day_start..day_end].iter().filter(|e| e.when.precision == Precision::Exact) {
+            for p in &e.people {
+                by_person.entry(*p).or_default().push(e);
             }
         }
+        // entry set -> people sharing it.
+        let mut groups: BTreeMap<Vec<i32>, Vec<i32>> = BTreeMap::new();
+        for (person, entries) in by_person {
+            let first = entries[0].agency;
+            if entries.iter().any(|e| e.agency != first) {
+                let mut ids: Vec<i32> = entries.iter().map(|e| e.id).collect();
+                ids.sort();
+                ids.dedup();
+                groups.entry(ids).or_default().push(person);
+            }
+        }
+        out.extend(groups.into_iter().map(|(entries, people)| Suggestion { date, people, entries }));
+        day_start = day_end;
     }
-    out.sort();
-    out.dedup();
     out
 }
 
@@ -250,7 +280,26 @@ mod tests {
             entry(4, 3, d(2025, 2, 2), &[9]),
             entry(5, 2, d(2025, 2, 3), &[5]),
         ]);
-        assert_eq!(suggested_conflicts(&merged), vec![(1, 2), (2, 3)]);
+        // Person 6 appears in one agency's entry only; person 9 likewise; the next day
+        // has one entry.
+        assert_eq!(
+            suggested_conflicts(&merged),
+            vec![Suggestion { date: d(2025, 2, 2), people: vec![5], entries: vec![1, 2, 3] }]
+        );
+    }
+
+    #[test]
+    fn people_in_the_same_entries_make_one_suggestion_and_one_agency_makes_none() {
+        let merged = merge(vec![
+            entry(1, 1, d(2025, 2, 2), &[5, 6]),
+            entry(2, 2, d(2025, 2, 2), &[5, 6]),
+            entry(3, 1, d(2025, 3, 3), &[5]),
+            entry(4, 1, d(2025, 3, 3), &[5]),
+        ]);
+        assert_eq!(
+            suggested_conflicts(&merged),
+            vec![Suggestion { date: d(2025, 2, 2), people: vec![5, 6], entries: vec![1, 2] }]
+        );
     }
 
     #[test]
@@ -265,7 +314,7 @@ mod tests {
         #[test]
         fn merging_keeps_every_entry_and_orders_by_date(days in proptest::collection::vec(0i64..2000, 0..60)) {
             let entries: Vec<Entry> = days.iter().enumerate()
-                .map(|(i, n)| entry(i as i32, (i % 4) as i32, d(2020, 1, 1) + chrono::Duration::days(*n), &[]))
+                .map(|(i, n)| entry(i as i32, (i % 4) as i32, d(2020, 1, 1) + chrono::Duration::days(*n), &[(i % 3) as i32]))
                 .collect();
             let merged = merge(entries.clone());
             prop_assert_eq!(merged.len(), entries.len());
@@ -275,6 +324,8 @@ mod tests {
             for g in gaps(&merged, 30) {
                 prop_assert!(g.days > 30 && g.to > g.from);
             }
+            // Suggestions never outnumber the entries' (day, person) pairs.
+            prop_assert!(suggested_conflicts(&merged).len() <= merged.len());
         }
     }
 }

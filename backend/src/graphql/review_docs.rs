@@ -308,11 +308,13 @@ pub struct ChronologyGap {
     pub days: i32,
 }
 
-/// Two entries that may describe the same event differently.
+/// Entries from more than one agency about the same people on the same day, which
+/// may describe one event differently.
 #[derive(SimpleObject)]
-pub struct EntryPair {
-    pub entry_a: i32,
-    pub entry_b: i32,
+pub struct ConflictSuggestion {
+    pub date: NaiveDate,
+    pub person_ids: Vec<i32>,
+    pub entry_ids: Vec<i32>,
 }
 
 /// Two entries the panel linked, with its note.
@@ -331,8 +333,8 @@ pub struct CombinedChronology {
     /// The number of entries before filtering.
     pub total: i32,
     pub gaps: Vec<ChronologyGap>,
-    /// Same person, same day, different agencies: worth the panel's look.
-    pub suggested_conflicts: Vec<EntryPair>,
+    /// Same people, same day, different agencies: worth the panel's look.
+    pub suggested_conflicts: Vec<ConflictSuggestion>,
     pub links: Vec<ChronologyLink>,
     /// One lane per agency with entries, in the order of their first entry.
     pub agencies: Vec<Agency>,
@@ -379,7 +381,11 @@ pub async fn combined(
         entries,
         total,
         gaps: c.gaps.into_iter().map(|g| ChronologyGap { from: g.from, to: g.to, days: g.days as i32 }).collect(),
-        suggested_conflicts: c.suggested.into_iter().map(|(x, y)| EntryPair { entry_a: x, entry_b: y }).collect(),
+        suggested_conflicts: c
+            .suggested
+            .into_iter()
+            .map(|s| ConflictSuggestion { date: s.date, person_ids: s.people, entry_ids: s.entries })
+            .collect(),
         links,
         agencies,
     })

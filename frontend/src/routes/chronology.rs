@@ -109,13 +109,13 @@ fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSigna
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let suggested: Vec<(i64, i64)> = c.suggested_conflicts.iter().map(|p| (p.entry_a, p.entry_b)).collect();
+    let suggested: Vec<i64> = c.suggested_conflicts.iter().flat_map(|s| s.entry_ids.iter().copied()).collect();
     let linked: Vec<(i64, i64)> = c.links.iter().map(|l| (l.entry_a, l.entry_b)).collect();
     let marks = move |id: i64| {
         let mut m = Vec::new();
         if linked.iter().any(|(a, b)| *a == id || *b == id) {
             m.push("Linked");
-        } else if suggested.iter().any(|(a, b)| *a == id || *b == id) {
+        } else if suggested.contains(&id) {
             m.push("Possible conflict");
         }
         m
@@ -169,7 +169,7 @@ fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSigna
                 {c.links.iter().map(|l| view! { <li>{format!("Entries {} and {}: {}", l.entry_a, l.entry_b, l.note)}</li> }).collect_view()}
             </ul>
         })}
-        {ctx.may(Operation::LinkChronologyEntries).then(|| view! { <LinkForm ctx=ctx entries=c.entries.clone() suggested=c.suggested_conflicts.iter().map(|p| (p.entry_a, p.entry_b)).collect()/> })}
+        {ctx.may(Operation::LinkChronologyEntries).then(|| view! { <LinkForm ctx=ctx entries=c.entries.clone() suggested=c.suggested_conflicts.iter().filter_map(|s| Some((*s.entry_ids.first()?, *s.entry_ids.get(1)?))).collect()/> })}
         <ExportButtons doc="chronology" base=format!("/api/reviews/{}/export/chronology", ctx.id) outside=ctx.may(Operation::ExportForOutside) csv=true/>
     }
 }

@@ -229,6 +229,7 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
     let date = RwSignal::new(String::new());
     let time = RwSignal::new(String::new());
     let precision = RwSignal::new("EXACT".to_owned());
+    let sequence = RwSignal::new("0".to_owned());
     let role = RwSignal::new(String::new());
     let event = RwSignal::new(String::new());
     let action = RwSignal::new(String::new());
@@ -257,7 +258,7 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
             date: date.get_untracked(),
             time: Some(time.get_untracked()).filter(|t| !t.is_empty()),
             precision,
-            sequence: 0,
+            sequence: sequence.get_untracked().trim().parse().unwrap_or(-1),
             practitioner_role: role.get_untracked(),
             event: event.get_untracked(),
             decision_or_action: action.get_untracked(),
@@ -300,6 +301,7 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
                         <option value="YEAR">"Year only"</option>
                     </select>
                 </div>
+                <TextField form="entry" label="Order within the day" path="sequence" value=sequence errors=errors input_type="number"/>
             </div>
             <TextField form="entry" label="Practitioner (by role)" path="practitionerRole" value=role errors=errors hint="For example: Health visitor, Police constable"/>
             <TextArea form="entry" label="Event" path="event" value=event errors=errors rows=3/>

@@ -172,6 +172,9 @@ fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
         {ctx.can_read(Field::TermsOfReference).then(|| view! { <Terms ctx=ctx/> })}
         {ctx.may(Operation::RecordTermsSent).then(|| view! { <TermsSentForm ctx=ctx/> })}
         {ctx.can_read(Field::PersonLabel).then(|| view! { <super::phase::Genogram ctx=ctx/> })}
+        {ctx.may(Operation::RecordPeople).then(|| view! { <super::phase::PeopleForms ctx=ctx/> })}
+        {ctx.can_read(Field::ParallelProcesses).then(|| view! { <super::phase::Processes ctx=ctx/> })}
+        {ctx.can_read(Field::FamilyContributions).then(|| view! { <super::phase::Contributions ctx=ctx/> })}
         {ctx.can_read(Field::Imrs).then(|| view! { <super::phase::Imrs ctx=ctx/> })}
         <super::phase::Workspaces ctx=ctx/>
     }
@@ -785,6 +788,7 @@ fn TermsView(current: Option<review_terms::ReviewTermsReviewTermsOfReference>, c
                 </div>
             }).collect_view()}
         </dl>
+        <super::documents::ExportButtons doc="terms-of-reference" base=format!("/api/reviews/{}/export/terms-of-reference", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
         {ctx.may(Operation::ApproveTermsOfReference).then(|| view! {
             <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();

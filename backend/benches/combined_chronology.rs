@@ -1,0 +1,260 @@
+//! The combined chronology of 8 IMRs x 500 entries through GraphQL (the real router:
+//! token, caller, access, merge, gaps, conflicts, every field) against the same rows
+//! read straight from the database, then its growth at 10x and 100x the entries.
+//! A partner board's fetch (every free-text field pseudonymised) is measured beside
+//! the board's. Prints; asserts nothing about time.
+//!
+//! `cargo bench -p backend --bench combined_chronology` runs the full sizes (the 100x
+//! step holds 400,000 entries). Under `cargo test` (no `--bench` argument) it runs
+//! small sizes, so the benchmark itself stays working.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use backend::app::{AppState, app};
+use backend::auth::Tokens;
+use backend::entities::*;
+use chrono::{Duration as Days, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use tower::ServiceExt;
+
+const IMRS: usize = 8;
+
+const QUERY: &str = "query($id:Int!){review(id:$id){combinedChronology{ total
+    entries{id agencyId agencyName date time precision practitionerRole event decisionOrAction
+            childSeen seenAlone wishesSought perpetratorContact source personIds}
+    gaps{from to days} suggestedConflicts{date personIds entryIds} links{entryA entryB note} agencies{name} }}}";
+
+/// The same rows as the query, read directly: the submitted IMRs, their entries in
+/// date order, and the agencies' names.
+async fn direct(db: &DatabaseConnection, review_id: i32) -> usize {
+    let imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await.unwrap();
+    let entries = chronology_entry::Entity::find()
+        .filter(chronology_entry::Column::ReviewId.eq(review_id))
+        .filter(chronology_entry::Column::ImrId.is_in(imrs.iter().map(|i| i.id)))
+        .order_by_asc(chronology_entry::Column::OnDate)
+        .all(db)
+        .await
+        .unwrap();
+    let agencies = agency::Entity::find()
+        .filter(agency::Column::Id.is_in(imrs.iter().map(|i| i.agency_id)))
+        .all(db)
+        .await
+        .unwrap();
+    entries.len() + agencies.len()
+}
+
+/// Eight agencies, each with an accepted IMR on the review.
+async fn imrs(db: &DatabaseConnection, review_id: i32, board_id: i32) -> Vec<(i32, i32)> {
+    let mut out = Vec::new();
+    for k in 0..IMRS {
+        let a = agency::ActiveModel {
+            name: Set(format!("Bench agency {k}")),
+            kind: Set("health".into()),
+            board_id: Set(board_id),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        review_agency::ActiveModel { review_id: Set(review_id), agency_id: Set(a.id), ..Default::default() }
+            .insert(db)
+            .await
+            .unwrap();
+        let now = Utc::now();
+        let i = imr::ActiveModel {
+            review_id: Set(review_id),
+            agency_id: Set(a.id),
+            status: Set("accepted".into()),
+            due_on: Set(now.date_naive()),
+            requested_by: Set(1),
+            requested_at: Set(now),
+            author_id: Set(None),
+            designated_by: Set(None),
+            declared_at: Set(Some(now)),
+            version: Set(1),
+            content: Set("{}".into()),
+            submitted_at: Set(Some(now)),
+            panel_comments: Set(None),
+            decided_by: Set(None),
+            decided_at: Set(Some(now)),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        out.push((i.id, a.id));
+    }
+    out
+}
+
+/// Adds `per_imr` entries to each IMR, spread over three years, about the child and
+/// the mother, with the child's first name in the text (so a partner board's fetch
+/// has names to replace).
+async fn add_entries(
+    db: &DatabaseConnection,
+    review_id: i32,
+    imrs: &[(i32, i32)],
+    people: &[i32],
+    per_imr: usize,
+    child: &str,
+) {
+    let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+    let people_json = serde_json::to_string(people).unwrap();
+    for (k, (imr_id, agency_id)) in imrs.iter().enumerate() {
+        let mut batch = Vec::with_capacity(500);
+        for n in 0..per_imr {
+            batch.push(chronology_entry::ActiveModel {
+                review_id: Set(review_id),
+                imr_id: Set(*imr_id),
+                agency_id: Set(*agency_id),
+                on_date: Set(start + Days::days(((n * 7 + k * 3) % 1100) as i64)),
+                at_time: Set(None),
+                precision: Set("exact".into()),
+                sequence: Set(0),
+                practitioner_role: Set("Health visitor".into()),
+                event: Set(format!("Home visit {n}: {child} was weighed and seemed withdrawn.")),
+                decision_or_action: Set("Follow up in two weeks; share with the GP.".into()),
+                child_seen: Set(n % 2 == 0),
+                seen_alone: Set(n % 5 == 0),
+                wishes_sought: Set(n % 7 == 0),
+                perpetrator_contact: Set(n % 11 == 0),
+                source: Set(format!("Visit record {n}")),
+                people: Set(people_json.clone()),
+                version: Set(1),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            });
+            if batch.len() == 500 {
+                chronology_entry::Entity::insert_many(std::mem::take(&mut batch)).exec(db).await.unwrap();
+            }
+        }
+        if !batch.is_empty() {
+            chronology_entry::Entity::insert_many(batch).exec(db).await.unwrap();
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    // Entries per IMR at each step, and fetches at each step.
+    let steps: &[(usize, usize)] = if full { &[(500, 30), (5_000, 5), (50_000, 2)] } else { &[(10, 3), (100, 2)] };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async move {
+        let path = std::env::temp_dir().join(format!("scr_bench_chronology_{}.db", std::process::id()));
+        let url =
+            std::env::var("SCR_BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", path.display()));
+        let mut db = backend::db::connect(&url).await.unwrap();
+        backend::db::migrate(&db).await.unwrap();
+        backend::seed::seed_demo(&db).await.unwrap();
+        // The review at "terms agreed" has a partner board; the chronology is put on it.
+        let r = review::Entity::find().filter(review::Column::Stage.eq("terms_agreed")).one(&db).await.unwrap().unwrap();
+        let people = person::Entity::find().filter(person::Column::ReviewId.eq(r.id)).all(&db).await.unwrap();
+        let child = people.iter().find(|p| p.relationship == "child").unwrap();
+        let first = child.name.split(' ').next().unwrap().to_owned();
+        let ids: Vec<i32> = people.iter().map(|p| p.id).collect();
+        let imrs = imrs(&db, r.id, r.lead_board_id).await;
+
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let tokens = Tokens::new(vec![9; 48], chrono::Duration::minutes(15), None).unwrap();
+        let token_of = |email: &str| {
+            let db = db.clone();
+            let tokens = tokens.clone();
+            let email = email.to_owned();
+            async move {
+                let u = user::Entity::find().filter(user::Column::Email.eq(email)).one(&db).await.unwrap().unwrap();
+                tokens.issue(u.id).unwrap()
+            }
+        };
+        let chair = token_of("chair@scr.example").await;
+        let partner = token_of("partner@scr.example").await;
+        let router = app(AppState { db: db.clone(), tokens: tokens.clone() });
+        let body = serde_json::json!({"query": QUERY, "variables": {"id": r.id}}).to_string();
+        let fetch = |token: String| {
+            let router = router.clone();
+            let body = body.clone();
+            async move {
+                let req = Request::post("/graphql")
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(Body::from(body))
+                    .unwrap();
+                let res = router.oneshot(req).await.unwrap();
+                axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()
+            }
+        };
+
+        println!(
+            "combined_chronology: {IMRS} IMRs on {}, growth from the first step",
+            if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+        );
+        println!("| entries | GraphQL, board (p50) | GraphQL, partner board (p50) | direct (p50) | ratio board / direct | response | statements (GraphQL / direct) |");
+        println!("| --- | --- | --- | --- | --- | --- | --- |");
+        let mut have = 0;
+        let mut first_step: Option<(f64, f64)> = None;
+        for (per_imr, iterations) in steps.iter().copied() {
+            let seeded = Instant::now();
+            add_entries(&db, r.id, &imrs, &ids, per_imr - have, &first).await;
+            have = per_imr;
+            let seeding = seeded.elapsed();
+            // Check the answers once: every entry there, names only for the board.
+            let before = statements.load(Ordering::SeqCst);
+            let bytes = fetch(chair.clone()).await;
+            let gql_statements = statements.load(Ordering::SeqCst) - before;
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert!(v.get("errors").is_none(), "{}", &v.to_string()[..400.min(v.to_string().len())]);
+            let total = v["data"]["review"]["combinedChronology"]["total"].as_u64().unwrap() as usize;
+            assert_eq!(total, per_imr * IMRS);
+            let size = bytes.len();
+            let seen = fetch(partner.clone()).await;
+            assert!(!String::from_utf8_lossy(&seen).contains(&first), "a partner board received the child's name");
+            let before = statements.load(Ordering::SeqCst);
+            assert_eq!(direct(&db, r.id).await, total + IMRS);
+            let direct_statements = statements.load(Ordering::SeqCst) - before;
+
+            let (mut g, mut p, mut d) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..iterations {
+                let t = Instant::now();
+                std::hint::black_box(fetch(chair.clone()).await);
+                g.push(t.elapsed());
+                let t = Instant::now();
+                std::hint::black_box(fetch(partner.clone()).await);
+                p.push(t.elapsed());
+                let t = Instant::now();
+                std::hint::black_box(direct(&db, r.id).await);
+                d.push(t.elapsed());
+            }
+            for x in [&mut g, &mut p, &mut d] {
+                x.sort();
+            }
+            let (g50, p50, d50) = (percentile(&g, 0.5), percentile(&p, 0.5), percentile(&d, 0.5));
+            let base = *first_step.get_or_insert((g50.as_secs_f64(), d50.as_secs_f64()));
+            println!(
+                "| {total} (seeded in {seeding:.1?}) | {g50:.1?} (x{:.1}) | {p50:.1?} | {d50:.1?} (x{:.1}) | {:.2}x | {:.1} MB | {gql_statements} / {direct_statements} |",
+                g50.as_secs_f64() / base.0,
+                d50.as_secs_f64() / base.1,
+                g50.as_secs_f64() / d50.as_secs_f64(),
+                size as f64 / 1e6,
+            );
+        }
+        drop(router);
+        drop(db);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    });
+}
