@@ -110,6 +110,7 @@ fn main() {
                         aliases: vec![],
                         date_of_birth: None,
                         address: None,
+                        agency_id: None,
                     },
                     family: vec![NewPerson {
                         relationship: shared::stage::Relationship::Mother,
@@ -118,6 +119,7 @@ fn main() {
                         aliases: vec![],
                         date_of_birth: None,
                         address: None,
+                        agency_id: None,
                     }],
                     circumstances: format!("Bench Child{i} was seen by Bench Mother{i}'s GP."),
                     facts: Default::default(),

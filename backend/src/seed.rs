@@ -144,6 +144,7 @@ fn person(
         aliases: aliases.iter().map(|s| (*s).to_owned()).collect(),
         date_of_birth: dob.and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d)),
         address: address.map(str::to_owned),
+        agency_id: None,
     }
 }
 

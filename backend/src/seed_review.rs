@@ -235,6 +235,7 @@ async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surn
         aliases: Vec::new(),
         date_of_birth: None,
         address: None,
+        agency_id: None,
     };
     let father =
         crate::services::add_person(db, &manager, review_id, add(Relationship::Father, "Lee Harding".into())).await?;

@@ -43,6 +43,8 @@ pub struct NewPerson {
     pub aliases: Vec<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub address: Option<String>,
+    /// For a professional, the agency they work for.
+    pub agency_id: Option<i32>,
 }
 
 /// A referral as submitted.
@@ -271,6 +273,13 @@ pub async fn add_person(db: &DatabaseConnection, caller: &Caller, review_id: i32
             problems.push("input.label", "A label must not contain anyone's name");
         }
     }
+    if let Some(ag) = p.agency_id {
+        if p.relationship != Relationship::Professional {
+            problems.push("input.agencyId", "Only a professional is recorded with an agency");
+        } else if agency::Entity::find_by_id(ag).one(db).await?.is_none() {
+            problems.push("input.agencyId", "No such agency");
+        }
+    }
     if p.relationship == Relationship::Child && people.iter().any(|x| x.relationship == Relationship::Child.as_str()) {
         problems
             .push("input.relationship", "The review already has its child: record brothers and sisters as siblings");
@@ -288,7 +297,7 @@ pub async fn add_person(db: &DatabaseConnection, caller: &Caller, review_id: i32
         aliases: Set(serde_json::to_string(&aliases).map_err(ApiError::internal)?),
         date_of_birth: Set(p.date_of_birth),
         address: Set(address),
-        agency_id: Set(None),
+        agency_id: Set(p.agency_id),
         ..Default::default()
     }
     .insert(&txn)

@@ -208,6 +208,7 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
                     aliases: vec![],
                     date_of_birth: None,
                     address: None,
+                    agency_id: None,
                 },
                 family: vec![],
                 circumstances: "Extra case for the statement count.".into(),

@@ -102,6 +102,25 @@ async fn a_second_child_or_a_named_label_is_refused(b: Backend) {
         )
         .await;
     assert_eq!(v["errors"][0]["extensions"]["field"], "input.label");
+    // A professional is recorded with the agency they work for; nobody else is.
+    let v = app
+        .gql(Some(&panel), add, json!({"id": id, "p": {"relationship": "CARER", "name": "Pat Reid", "agencyId": 1}}))
+        .await;
+    assert_eq!(v["errors"][0]["extensions"]["field"], "input.agencyId");
+    let v = app
+        .gql(
+            Some(&panel),
+            add,
+            json!({"id": id, "p": {"relationship": "PROFESSIONAL", "name": "Sam Hill", "agencyId": 999}}),
+        )
+        .await;
+    assert_eq!(v["errors"][0]["extensions"]["field"], "input.agencyId");
+    app.ok(&panel, add, json!({"id": id, "p": {"relationship": "PROFESSIONAL", "name": "Sam Hill", "agencyId": 1}}))
+        .await;
+    let d = app.ok(&panel, "query($id:Int!){review(id:$id){people{label agency{name}}}}", json!({"id": id})).await;
+    let pro = d["review"]["people"].as_array().unwrap().iter().find(|p| !p["agency"].is_null()).unwrap().clone();
+    assert_eq!(pro["agency"]["name"], "Greater Manchester Police");
+    assert_eq!(pro["label"], "Professional 1");
 }
 
 async fn parallel_processes_and_family_contributions_are_recorded_and_pseudonymised_for_partners(b: Backend) {

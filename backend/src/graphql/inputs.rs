@@ -51,6 +51,8 @@ pub struct PersonInput {
     pub aliases: Vec<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub address: Option<String>,
+    /// For a professional, the agency they work for.
+    pub agency_id: Option<i32>,
 }
 
 impl From<PersonInput> for NewPerson {
@@ -62,6 +64,7 @@ impl From<PersonInput> for NewPerson {
             aliases: p.aliases,
             date_of_birth: p.date_of_birth,
             address: p.address,
+            agency_id: p.agency_id,
         }
     }
 }

@@ -594,6 +594,14 @@ impl Person {
             _ => None,
         })
     }
+    /// For a professional, the agency they work for (read with the label).
+    async fn agency(&self, ctx: &Context<'_>) -> GqlResult<Option<Agency>> {
+        self.access.read(Field::PersonLabel)?;
+        Ok(match self.row.agency_id {
+            Some(id) => by_id::<agency::Entity>(ctx, id).await?.map(Agency),
+            None => None,
+        })
+    }
 }
 
 /// The referral that opened the case.

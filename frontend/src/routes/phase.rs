@@ -324,6 +324,9 @@ pub fn PeopleForms(ctx: Ctx) -> impl IntoView {
     let aliases = RwSignal::new(String::new());
     let dob = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
+    let agency = RwSignal::new(String::new());
+    let agencies =
+        LocalResource::new(|| async { api::call::<Directory>(directory::Variables).await.map(|d| d.agencies) });
     let (from, to, tie) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(Tie::ParentOf.as_str().to_owned()));
     let household = RwSignal::new("Household 1".to_owned());
@@ -344,6 +347,11 @@ pub fn PeopleForms(ctx: Ctx) -> impl IntoView {
                 .collect(),
             date_of_birth: Some(dob.get_untracked()).filter(|d| !d.is_empty()),
             address: Some(address.get_untracked()).filter(|a| !a.trim().is_empty()),
+            agency_id: agency
+                .get_untracked()
+                .parse()
+                .ok()
+                .filter(|_| relationship.get_untracked() == Relationship::Professional.as_str()),
         };
         send::<AddPerson>(ctx, add_person::Variables { id: ctx.id, input }, e1, busy, "The person was added");
     };
@@ -393,6 +401,15 @@ pub fn PeopleForms(ctx: Ctx) -> impl IntoView {
                     <crate::components::TextField form="person" label="Other names and spellings (comma-separated)" path="aliases" value=aliases errors=e1/>
                     <crate::components::TextField form="person" label="Date of birth (if known)" path="dateOfBirth" value=dob errors=e1 input_type="date"/>
                     <crate::components::TextField form="person" label="Address (if known)" path="address" value=address errors=e1/>
+                    {move || (relationship.get() == Relationship::Professional.as_str()).then(|| view! {
+                        <div class="govuk-form-group">
+                            <label class="govuk-label" for=form_field_id("person", "agencyId")>"Agency they work for"</label>
+                            <select class="govuk-select" id=form_field_id("person", "agencyId") bind:value=agency>
+                                <option value="">"Choose the agency"</option>
+                                {move || agencies.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    })}
                     <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Add the person"</button>
                 </form>
                 <Transition fallback=|| view! { <Loading/> }>

@@ -112,6 +112,7 @@ pub fn Refer() -> impl IntoView {
                 aliases: vec![],
                 date_of_birth: None,
                 address: None,
+                agency_id: None,
             });
         }
         let vars = submit_referral::Variables {
@@ -123,6 +124,7 @@ pub fn Refer() -> impl IntoView {
                     aliases: split_aliases(&aliases.get_untracked()),
                     date_of_birth: Some(dob.get_untracked()).filter(|d| !d.is_empty()),
                     address: Some(address.get_untracked()).filter(|a| !a.trim().is_empty()),
+                    agency_id: None,
                 },
                 family,
                 circumstances: circumstances.get_untracked(),
