@@ -309,3 +309,48 @@ entity!(report_confirmation, "report_confirmations", {
     pub confirmed_by: i32,
     pub confirmed_at: DateTimeUtc,
 });
+
+entity!(milestone, "milestones", {
+    pub review_id: i32,
+    pub kind: String,
+    /// For notices, the body told; empty otherwise.
+    pub body: String,
+    pub on_date: Date,
+    pub details: String,
+    pub recorded_by: i32,
+    pub recorded_at: DateTimeUtc,
+});
+
+entity!(amendment, "amendments", {
+    pub review_id: i32,
+    pub description: String,
+    pub done_on: Option<Date>,
+    pub done_by: Option<i32>,
+});
+
+entity!(action, "actions", {
+    pub review_id: i32,
+    pub recommendation: String,
+    pub agency_id: i32,
+    pub owner_id: i32,
+    pub due_on: Date,
+    pub intended_outcome: String,
+    pub success_measure: String,
+    pub status: String,
+    pub signed_up_by: Option<i32>,
+    pub signed_up_at: Option<DateTimeUtc>,
+    pub closure_comment: Option<String>,
+    pub closed_by: Option<i32>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub reaudit_on: Option<Date>,
+    pub reaudit_result: Option<String>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+});
+
+entity!(action_update, "action_updates", {
+    pub action_id: i32,
+    pub note: String,
+    pub recorded_by: i32,
+    pub recorded_at: DateTimeUtc,
+});

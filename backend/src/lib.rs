@@ -5,6 +5,7 @@ pub mod access;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod completion;
 pub mod config;
 pub mod context;
 pub mod db;

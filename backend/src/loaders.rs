@@ -67,6 +67,9 @@ review_child!(
     overview_report,
     executive_summary,
     report_confirmation,
+    milestone,
+    amendment,
+    action,
 );
 
 /// Key: all rows of `E` for one review, in id order.
@@ -230,7 +233,10 @@ pub fn forget(l: &RequestLoader) {
         chronology_link,
         overview_report,
         executive_summary,
-        report_confirmation
+        report_confirmation,
+        milestone,
+        amendment,
+        action
     );
     l.clear::<ById<board::Entity>>();
     l.clear::<ById<agency::Entity>>();

@@ -233,6 +233,60 @@ async fn write_review_documents(app: &TestApp, id: i32, child: &str) {
     .insert(db)
     .await
     .unwrap();
+    // The completion phase: an action (owned by the walk's action owner when there is
+    // one), a milestone and an amendment.
+    let owner = user::Entity::find()
+        .filter(user::Column::Email.eq("owner@scr.example"))
+        .one(db)
+        .await
+        .unwrap()
+        .map_or(1, |u| u.id);
+    action::ActiveModel {
+        review_id: Set(id),
+        recommendation: Set(format!("Review how {child} was seen.")),
+        agency_id: Set(police),
+        owner_id: Set(owner),
+        due_on: Set(now.date_naive()),
+        intended_outcome: Set("Better practice".into()),
+        success_measure: Set("Audit".into()),
+        status: Set("open".into()),
+        signed_up_by: Set(None),
+        signed_up_at: Set(None),
+        closure_comment: Set(Some(format!("Still about {child}."))),
+        closed_by: Set(None),
+        closed_at: Set(None),
+        reaudit_on: Set(None),
+        reaudit_result: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    milestone::ActiveModel {
+        review_id: Set(id),
+        kind: Set("interim_report".into()),
+        body: Set(String::new()),
+        on_date: Set(now.date_naive()),
+        details: Set(format!("Progress on {child}'s review.")),
+        recorded_by: Set(1),
+        recorded_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    amendment::ActiveModel {
+        review_id: Set(id),
+        description: Set(format!("Say more about {child}'s school.")),
+        done_on: Set(None),
+        done_by: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
     report_confirmation::ActiveModel {
         review_id: Set(id),
         agency_id: Set(police),
@@ -363,6 +417,8 @@ fn probe(field: Field) -> &'static str {
         Field::CombinedChronology => "combinedChronology { entries { event } links { note } }",
         Field::OverviewReport => "overviewReport { sections { text } } reportConfirmations { comment }",
         Field::ExecutiveSummary => "executiveSummary { sections { text } }",
+        Field::ActionPlan => "actions { recommendation closureComment updates { note } }",
+        Field::Completion => "milestones { details } amendments { description }",
         Field::AuditTrail => "auditTrail { operation }",
     }
 }
@@ -389,7 +445,9 @@ fn classify(field: Field, v: &Value, n: &Names) -> Access {
         | Field::Imrs
         | Field::CombinedChronology
         | Field::OverviewReport
-        | Field::ExecutiveSummary => text.contains(&n.child_first),
+        | Field::ExecutiveSummary
+        | Field::ActionPlan
+        | Field::Completion => text.contains(&n.child_first),
         Field::PersonDateOfBirth | Field::PersonAddress => v["data"]["review"]["people"]
             .as_array()
             .unwrap()
@@ -444,7 +502,7 @@ async fn every_capacity_gets_exactly_its_policy_cell_for_every_field(b: Backend)
 
 /// A request for `op` on the review that can never succeed, so the walk changes
 /// nothing: a refused caller gets `FORBIDDEN`, an allowed one a stage or validation error.
-fn attempt(op: Operation, id: i32, items: &(i64, i64, i64), imr: i32) -> (String, Value) {
+fn attempt(op: Operation, id: i32, items: &(i64, i64, i64), imr: i32, action: i32) -> (String, Value) {
     let far = "2999-01-01";
     let (q, vars) = match op {
         Operation::RecordAssessment => (
@@ -520,6 +578,41 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64, i64), imr: i32) -> (String
             "mutation($id:Int!){saveExecutiveSummary(reviewId:$id,expectedVersion:-1,sections:[]){id}}",
             json!({"id": id}),
         ),
+        Operation::RecordQualityAssurance => {
+            ("mutation($id:Int!){recordQualityAssurance(reviewId:$id){id}}", json!({"id": id}))
+        }
+        Operation::ApproveReport => ("mutation($id:Int!){approveReport(reviewId:$id){id}}", json!({"id": id})),
+        Operation::SubmitReview => {
+            ("mutation($id:Int!){submitReview(reviewId:$id,sentOn:\"2999-01-01\"){id}}", json!({"id": id}))
+        }
+        Operation::RecordOfstedLetter => (
+            "mutation($id:Int!){recordOfstedLetter(reviewId:$id,kind:APPROVED,sentOn:\"2999-01-01\",reasons:\"\",progress:\"\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::RecordEvaluation => (
+            "mutation($id:Int!){recordEvaluation(reviewId:$id,receivedOn:\"2999-01-01\",judgement:\"\"){id}}",
+            json!({"id": id}),
+        ),
+        Operation::ManageActions => (
+            "mutation($id:Int!){addAction(reviewId:$id,input:{recommendation:\"\",agencyId:0,ownerId:0,intendedOutcome:\"\",successMeasure:\"\"}){id}}",
+            json!({"id": id}),
+        ),
+        Operation::SignUpActions => {
+            ("mutation($id:Int!,$a:Int!){signUpActions(reviewId:$id,agencyId:$a){id}}", json!({"id": id, "a": items.2}))
+        }
+        Operation::UpdateAction => {
+            ("mutation($a:Int!){recordProgress(actionId:$a,expectedVersion:-1,note:\"\"){id}}", json!({"a": action}))
+        }
+        Operation::DecideClosure => {
+            ("mutation($a:Int!){decideClosure(actionId:$a,approve:false){id}}", json!({"a": action}))
+        }
+        Operation::PlanPublication => {
+            ("mutation($id:Int!){planPublication(reviewId:$id,plannedOn:\"2000-01-01\"){id}}", json!({"id": id}))
+        }
+        Operation::Publish => ("mutation($id:Int!){publish(reviewId:$id){id}}", json!({"id": id})),
+        Operation::Conclude => {
+            ("mutation($id:Int!){conclude(reviewId:$id,governmentOfficeToldOn:\"2999-01-01\"){id}}", json!({"id": id}))
+        }
         // Taken over HTTP, not GraphQL: see `export_attempt`.
         Operation::ExportForOutside => ("", json!({})),
         Operation::ExtendDeadline => (
@@ -547,6 +640,8 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
     let n = names_of(&app, id).await;
     write_review_documents(&app, id, &n.child).await;
     let imr_id = imr::Entity::find().filter(imr::Column::ReviewId.eq(id)).one(&app.db).await.unwrap().unwrap().id;
+    let action_id =
+        action::Entity::find().filter(action::Column::ReviewId.eq(id)).one(&app.db).await.unwrap().unwrap().id;
     let items = setup_checklist_item::Entity::find()
         .filter(setup_checklist_item::Column::ReviewId.eq(id))
         .all(&app.db)
@@ -573,7 +668,8 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
                 assert_eq!(v["extensions"]["code"], want, "{cap:?} {op:?}: {status} {v}");
                 continue;
             }
-            let (q, vars) = attempt(*op, id, &(i64::from(plain), i64::from(records), i64::from(police)), imr_id);
+            let (q, vars) =
+                attempt(*op, id, &(i64::from(plain), i64::from(records), i64::from(police)), imr_id, action_id);
             let v = app.gql(Some(&token), &q, vars).await;
             let c = code(&v);
             assert!(v["data"].is_null() || v.get("errors").is_some(), "{cap:?} {op:?} must not succeed: {v}");
@@ -606,7 +702,7 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
     for (role, email) in by_role {
         let token = app.login(email).await;
         for op in [Operation::SubmitReferral, Operation::ManageUsers] {
-            let (q, vars) = attempt(op, id, &(0, 0, 0), 0);
+            let (q, vars) = attempt(op, id, &(0, 0, 0), 0, 0);
             let v = app.gql(Some(&token), &q, vars).await;
             let want = if may_globally(&[role], op) { "VALIDATION" } else { "FORBIDDEN" };
             assert_eq!(code(&v), want, "{role:?} {op:?}: {v}");
@@ -628,7 +724,8 @@ async fn a_partner_board_never_receives_the_real_identity_of_child_or_family(b: 
         termsOfReference{answers{text}} deadlines{kind status extensions{reason}}
         parallelProcesses{description} familyContributions{summary}
         imrs{content{summary analysis{answer}} chronology{event practitionerRole}} combinedChronology{entries{event} links{note}}
-        overviewReport{sections{text}} reportConfirmations{comment} executiveSummary{sections{text}}}}";
+        overviewReport{sections{text}} reportConfirmations{comment} executiveSummary{sections{text}}
+        actions{recommendation closureComment} milestones{details} amendments{description}}}";
     let mut seen_label = false;
     for id in ids {
         let n = names_of(&app, id as i32).await;

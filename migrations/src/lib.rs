@@ -12,6 +12,7 @@ mod m20261126_000004_create_deadlines_and_audit;
 mod m20261126_000005_create_genogram;
 mod m20261126_000006_create_family_and_parallel;
 mod m20261126_000007_create_review_documents;
+mod m20261126_000008_create_completion;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_create_genogram::Migration),
             Box::new(m20261126_000006_create_family_and_parallel::Migration),
             Box::new(m20261126_000007_create_review_documents::Migration),
+            Box::new(m20261126_000008_create_completion::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 //! functions so that the server enforces exactly what the client previews.
 
 pub mod chronology;
+pub mod completion;
 pub mod criteria;
 pub mod deadline;
 pub mod gate;

@@ -57,6 +57,8 @@ str_enum! {
         CombinedChronology => "combined_chronology", "Combined chronology, its gaps and links";
         OverviewReport => "overview_report", "Overview report and agency confirmations";
         ExecutiveSummary => "executive_summary", "Executive summary";
+        ActionPlan => "action_plan", "Action plan: actions, progress and closure (action owners: their own)";
+        Completion => "completion", "Approval, submission, evaluation and publication";
         AuditTrail => "audit_trail", "Audit trail of the review";
     }
 }
@@ -88,6 +90,18 @@ str_enum! {
         ConfirmRepresentation => "confirm_representation", "Confirm the agency is fairly represented";
         EditExecutiveSummary => "edit_executive_summary", "Edit the executive summary";
         ExportForOutside => "export_for_outside", "Export a document for outside use";
+        RecordQualityAssurance => "record_quality_assurance", "Record the quality assurance of the report";
+        ApproveReport => "approve_report", "Approve the report for submission";
+        SubmitReview => "submit_review", "Submit the review to Ofsted and the DfE";
+        RecordOfstedLetter => "record_ofsted_letter", "Record an extension letter or interim report";
+        RecordEvaluation => "record_evaluation", "Record Ofsted's evaluation";
+        ManageActions => "manage_actions", "Manage the action plan";
+        SignUpActions => "sign_up_actions", "Sign the agency up to its actions";
+        UpdateAction => "update_action", "Record progress on an action";
+        DecideClosure => "decide_closure", "Approve or refuse an action's closure";
+        PlanPublication => "plan_publication", "Plan publication and record notices";
+        Publish => "publish", "Publish the executive summary";
+        Conclude => "conclude", "Conclude the review";
         ExtendDeadline => "extend_deadline", "Extend a deadline";
         ManageUsers => "manage_users", "Manage user accounts";
     }
@@ -106,7 +120,8 @@ impl Operation {
             Operation::SubmitReferral
             | Operation::ManageUsers
             | Operation::ExtendDeadline
-            | Operation::ExportForOutside => {
+            | Operation::ExportForOutside
+            | Operation::RecordOfstedLetter => {
                 return None;
             }
             Operation::RecordAssessment => &[Referred, CriteriaAssessed],
@@ -119,6 +134,14 @@ impl Operation {
             Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
             Operation::ApproveTermsOfReference => &[SetUp],
             Operation::RecordTermsSent => &[TermsAgreed],
+            Operation::RecordQualityAssurance => &[OverviewReport],
+            Operation::ApproveReport | Operation::SubmitReview => &[QualityAssured],
+            Operation::RecordEvaluation => &[Submitted],
+            Operation::ManageActions => &[Evaluated, ActionPlanning],
+            Operation::SignUpActions | Operation::UpdateAction => &[Evaluated, ActionPlanning, Published],
+            Operation::DecideClosure => &[ActionPlanning, Published],
+            Operation::PlanPublication | Operation::Publish => &[ActionPlanning],
+            Operation::Conclude => &[Published],
             Operation::RequestImr => &[TermsAgreed, ImrsRequested],
             Operation::DesignateImrAuthor | Operation::WriteImr | Operation::DecideImr => &[ImrsRequested],
             Operation::LinkChronologyEntries => &[ImrsSubmitted, CombinedChronology, Analysis, OverviewReport],
@@ -150,24 +173,24 @@ use Access::{Full as F, Hidden as H, Pseudonymised as P};
 /// summary, deadlines, label, name, date of birth, address, circumstances, facts,
 /// assessment, recommendation, decision, notification, checklist, appointments,
 /// terms of reference, parallel processes, family contributions, IMRs, combined
-/// chronology, overview report, executive summary, audit trail.
+/// chronology, overview report, executive summary, action plan, completion, audit trail.
 #[rustfmt::skip]
-const FIELD_TABLE: [(Capacity, [Access; 22]); 15] = [
-    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, H]),
-    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, F, F, F, F, H]),
-    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, F, H, F, H, H]),
-    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, F, H, F, H, H]),
-    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H, H, H, H, H]),
-    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H, H, H, P, H]),
-    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, H]),
-    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, H]),
-    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, H]),
-    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+const FIELD_TABLE: [(Capacity, [Access; 24]); 15] = [
+    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, H]),
+    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, F, H, F, H, H, H, H]),
+    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, F, H, F, H, F, F, H]),
+    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H, H, H, P, P, P, H]),
+    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, P, P, H]),
+    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, P, P, H]),
+    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, H]),
+    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 
 const fn yes(b: u8) -> bool {
@@ -179,24 +202,26 @@ const fn yes(b: u8) -> bool {
 /// appoint, edit terms, approve terms, terms sent, record people, parallel process,
 /// family contribution, request IMR, designate author, write IMR, decide IMR, link
 /// entries, advance phase, edit report, confirm representation, edit summary,
-/// export for outside, extend deadline, manage users.
+/// export for outside, quality assurance, approve report, submit, Ofsted letter,
+/// evaluation, manage actions, sign up, update action, decide closure, plan
+/// publication, publish, conclude, extend deadline, manage users.
 #[rustfmt::skip]
-const OPERATION_TABLE: [(Capacity, [u8; 26]); 15] = [
-    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]),
-    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0]),
-    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0]),
-    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0]),
-    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0]),
-    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
-    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
-    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+const OPERATION_TABLE: [(Capacity, [u8; 38]); 15] = [
+    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]),
+    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0]),
+    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]),
+    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
 ];
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
@@ -357,6 +382,14 @@ pub fn imr_view(caps: &[Capacity], own_agencies: &[AgencyId], imr_agency: Agency
     best
 }
 
+/// Whether the caller sees an action owned by `owner`: an action owner only their own;
+/// everyone else who may read the action plan, every action.
+pub fn action_visible(caps: &[Capacity], caller: UserId, owner: UserId) -> bool {
+    caps.iter().any(|c| {
+        field_access(*c, Field::ActionPlan) > Access::Hidden && (*c != Capacity::ActionOwner || caller == owner)
+    })
+}
+
 /// The two tables as Markdown, for `docs/ACCESS.md`.
 pub fn render_markdown() -> String {
     let mut s = String::from(
@@ -435,14 +468,23 @@ mod tests {
             for f in [Field::PersonName, Field::PersonDateOfBirth, Field::PersonAddress, Field::ReferralCircumstances] {
                 assert!(field_access(c, f) < Access::Full, "{c:?} {f:?}");
             }
+            // Outside the board they act only on actions: an owner on their own, the
+            // sub-group on closures.
+            let allowed: &[Operation] = match c {
+                Capacity::ActionOwner => &[Operation::UpdateAction],
+                Capacity::PerformanceSubGroup => &[Operation::DecideClosure],
+                _ => &[],
+            };
             for op in Operation::ALL {
-                assert!(!may(c, *op), "{c:?} may not {op:?}");
+                assert_eq!(may(c, *op), allowed.contains(op), "{c:?} {op:?}");
             }
         }
     }
 
     /// Fields whose values include free text someone typed (which may hold names).
-    const FREE_TEXT: [Field; 14] = [
+    const FREE_TEXT: [Field; 16] = [
+        Field::ActionPlan,
+        Field::Completion,
         Field::Imrs,
         Field::CombinedChronology,
         Field::OverviewReport,
@@ -582,6 +624,22 @@ mod tests {
         assert_eq!(who(Operation::WriteImr), [Capacity::ImrAuthor]);
         assert_eq!(who(Operation::DesignateImrAuthor), [Capacity::AgencyManager]);
         assert_eq!(who(Operation::RequestImr), [Capacity::BusinessManager]);
+    }
+
+    #[test]
+    fn an_action_owner_sees_only_their_own_actions() {
+        assert!(action_visible(&[Capacity::ActionOwner], UserId(1), UserId(1)));
+        assert!(!action_visible(&[Capacity::ActionOwner], UserId(1), UserId(2)));
+        assert!(action_visible(&[Capacity::ActionOwner, Capacity::BusinessManager], UserId(1), UserId(2)));
+        assert!(!action_visible(&[Capacity::Referrer], UserId(1), UserId(1)));
+    }
+
+    #[test]
+    fn closure_is_decided_by_the_board_not_by_owners() {
+        let who = |op| Capacity::ALL.iter().copied().filter(|c| may(*c, op)).collect::<Vec<_>>();
+        assert_eq!(who(Operation::DecideClosure), [Capacity::BusinessManager, Capacity::PerformanceSubGroup]);
+        assert_eq!(who(Operation::UpdateAction), [Capacity::ActionOwner]);
+        assert_eq!(who(Operation::Conclude), [Capacity::BoardChair]);
     }
 
     #[test]

@@ -67,7 +67,20 @@ mirror! {
         ApproveTermsOfReference, RecordTermsSent, RecordPeople, RecordParallelProcess,
         RecordFamilyContribution, RequestImr, DesignateImrAuthor, WriteImr, DecideImr,
         LinkChronologyEntries, AdvancePhase, EditOverviewReport, ConfirmRepresentation,
-        EditExecutiveSummary, ExportForOutside, ExtendDeadline, ManageUsers,
+        EditExecutiveSummary, ExportForOutside, RecordQualityAssurance, ApproveReport, SubmitReview,
+        RecordOfstedLetter, RecordEvaluation, ManageActions, SignUpActions, UpdateAction, DecideClosure,
+        PlanPublication, Publish, Conclude, ExtendDeadline, ManageUsers,
+    }
+    MilestoneGql = "shared::completion::Milestone" as "Milestone" {
+        QualityAssured, Approved, Submitted, ExtensionLetter, InterimReport, Evaluation, PlanningMeeting,
+        PublicationPlan, Notice, Published, GovernmentOfficeNotice,
+    }
+    NoticeBodyGql = "shared::completion::NoticeBody" as "NoticeBody" {
+        DepartmentForEducation, Ofsted, StrategicHealthAuthority, CareQualityCommission, Hmic, Hmip,
+        HmiProbation, YouthJusticeBoard, PrisonsOmbudsman, Family,
+    }
+    ActionStatusGql = "shared::completion::ActionStatus" as "ActionStatus" {
+        Open, ClosureRequested, Implemented,
     }
     ImrStatusGql = "shared::imr::ImrStatus" as "ImrStatus" {
         Requested, AuthorDesignated, InProgress, Submitted, Returned, Accepted,

@@ -241,3 +241,27 @@ impl TryFrom<ChronologyEntryInput> for crate::review_phase::NewEntry {
         })
     }
 }
+
+/// An action of the plan: a SMART recommendation with its owner.
+#[derive(InputObject)]
+pub struct ActionInput {
+    pub recommendation: String,
+    pub agency_id: i32,
+    pub owner_id: i32,
+    pub due_on: Option<NaiveDate>,
+    pub intended_outcome: String,
+    pub success_measure: String,
+}
+
+impl From<ActionInput> for crate::completion::NewAction {
+    fn from(a: ActionInput) -> Self {
+        crate::completion::NewAction {
+            recommendation: a.recommendation,
+            agency_id: a.agency_id,
+            owner_id: a.owner_id,
+            due_on: a.due_on,
+            intended_outcome: a.intended_outcome,
+            success_measure: a.success_measure,
+        }
+    }
+}

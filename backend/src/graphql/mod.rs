@@ -2,6 +2,7 @@
 //! adapter (`app.rs`) is thin; everything a request may see is decided here through
 //! `access` and `shared::policy`.
 
+pub mod completion;
 pub mod enums;
 pub mod inputs;
 pub mod mutation;

@@ -13,6 +13,7 @@ use super::types::loaders;
 use super::types::*;
 use super::{caller, state};
 use crate::access;
+use crate::completion;
 use crate::errors::{ApiError, GqlResult};
 use crate::review_phase::{self, Doc};
 use crate::services;
@@ -447,6 +448,171 @@ impl Mutation {
         let db = &state(ctx)?.db;
         review_phase::save_document(db, caller(ctx)?, review_id, Doc::ExecutiveSummary, expected_version, sections)
             .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 13: the Initial Panel assures the report and summary.
+    async fn record_quality_assurance(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        notes: Option<String>,
+    ) -> GqlResult<Review> {
+        completion::record_quality_assurance(&state(ctx)?.db, caller(ctx)?, review_id, notes.as_deref()).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 13: the Board Chair approves the report.
+    async fn approve_report(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
+        completion::approve_report(&state(ctx)?.db, caller(ctx)?, review_id).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 14: submit to Ofsted and the DfE.
+    async fn submit_review(&self, ctx: &Context<'_>, review_id: i32, sent_on: NaiveDate) -> GqlResult<Review> {
+        completion::submit_review(&state(ctx)?.db, caller(ctx)?, review_id, sent_on).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// An extension letter or interim report sent to Ofsted.
+    async fn record_ofsted_letter(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        kind: MilestoneGql,
+        sent_on: NaiveDate,
+        reasons: String,
+        progress: String,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        completion::record_ofsted_letter(db, caller(ctx)?, review_id, kind.into(), sent_on, &reasons, &progress)
+            .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 15: Ofsted's evaluation letter, each amendment it asks for a task.
+    async fn record_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        received_on: NaiveDate,
+        judgement: String,
+        #[graphql(default)] amendments: Vec<String>,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        completion::record_evaluation(db, caller(ctx)?, review_id, received_on, &judgement, &amendments).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// An amendment Ofsted asked for is done.
+    async fn complete_amendment(&self, ctx: &Context<'_>, amendment_id: i32) -> GqlResult<Review> {
+        let review_id = completion::complete_amendment(&state(ctx)?.db, caller(ctx)?, amendment_id).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Add an action to the plan; its owner is given the review to see.
+    async fn add_action(&self, ctx: &Context<'_>, review_id: i32, input: ActionInput) -> GqlResult<Review> {
+        completion::add_action(&state(ctx)?.db, caller(ctx)?, review_id, input.into()).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// The initial action-plan planning meeting.
+    async fn record_planning_meeting(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        held_on: NaiveDate,
+        participants: String,
+        updates_due: NaiveDate,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        completion::record_planning_meeting(db, caller(ctx)?, review_id, held_on, &participants, updates_due).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// The agency's senior manager signs up to its actions.
+    async fn sign_up_actions(&self, ctx: &Context<'_>, review_id: i32, agency_id: i32) -> GqlResult<Review> {
+        completion::sign_up_actions(&state(ctx)?.db, caller(ctx)?, review_id, agency_id).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// The owner records progress on an action, and may ask for it to be closed.
+    async fn record_progress(
+        &self,
+        ctx: &Context<'_>,
+        action_id: i32,
+        expected_version: i32,
+        note: String,
+        #[graphql(default)] request_closure: bool,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        let review_id =
+            completion::record_progress(db, caller(ctx)?, action_id, expected_version, &note, request_closure).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Someone other than the owner approves an action's closure or refuses it.
+    async fn decide_closure(
+        &self,
+        ctx: &Context<'_>,
+        action_id: i32,
+        approve: bool,
+        comment: Option<String>,
+        reaudit_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        let review_id =
+            completion::decide_closure(db, caller(ctx)?, action_id, approve, comment.as_deref(), reaudit_on).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// The result of an implemented action's re-audit.
+    async fn record_reaudit(&self, ctx: &Context<'_>, action_id: i32, result: String) -> GqlResult<Review> {
+        let review_id = completion::record_reaudit(&state(ctx)?.db, caller(ctx)?, action_id, &result).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// The publication plan.
+    async fn plan_publication(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        planned_on: NaiveDate,
+        #[graphql(default = true)] together: bool,
+        apart_reasons: Option<String>,
+    ) -> GqlResult<Review> {
+        let db = &state(ctx)?.db;
+        completion::plan_publication(db, caller(ctx)?, review_id, planned_on, together, apart_reasons.as_deref())
+            .await?;
+        reload(ctx, review_id).await
+    }
+
+    /// An advance notice of publication sent.
+    async fn record_notice(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        body: NoticeBodyGql,
+        sent_on: NaiveDate,
+    ) -> GqlResult<Review> {
+        completion::record_notice(&state(ctx)?.db, caller(ctx)?, review_id, body.into(), sent_on).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 17: publish; refused with every reason until it may go ahead.
+    async fn publish(&self, ctx: &Context<'_>, review_id: i32, override_reason: Option<String>) -> GqlResult<Review> {
+        completion::publish(&state(ctx)?.db, caller(ctx)?, review_id, override_reason.as_deref()).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Stage 18: conclude once every action is implemented.
+    async fn conclude(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        government_office_told_on: NaiveDate,
+    ) -> GqlResult<Review> {
+        completion::conclude(&state(ctx)?.db, caller(ctx)?, review_id, government_office_told_on).await?;
         reload(ctx, review_id).await
     }
 

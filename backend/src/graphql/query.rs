@@ -270,6 +270,16 @@ impl Query {
     }
 
     /// Checks text bound for an external body against the review's registered names
+    /// Actions across every review whose plan the caller may read: an action owner their
+    /// own, the performance sub-group and the board every one. Overdue first.
+    async fn actions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::completion::ActionFilterInput>,
+    ) -> GqlResult<Vec<super::completion::Action>> {
+        Ok(super::completion::actions_across(ctx, filter.unwrap_or_default()).await?)
+    }
+
     /// (hits: the text may not leave) and quasi-identifiers (warnings). The answer
     /// quotes the names it found, so it needs full access to names on the review.
     #[graphql(complexity = 200)]

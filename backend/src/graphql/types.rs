@@ -543,6 +543,23 @@ impl Review {
         }
         Ok(out)
     }
+    /// The completion phase's dated facts: assurance, approval, submission, letters,
+    /// evaluation, meetings, the publication plan, notices, publication, conclusion.
+    async fn milestones(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::completion::MilestoneView>> {
+        super::completion::milestones(ctx, &self.0).await
+    }
+    /// The amendments Ofsted's evaluation asked for.
+    async fn amendments(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::completion::Amendment>> {
+        super::completion::amendments(ctx, &self.0).await
+    }
+    /// The action plan (an action owner sees their own actions only).
+    async fn actions(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::completion::Action>> {
+        super::completion::actions(ctx, &self.0).await
+    }
+    /// What still stops publication; empty when it may go ahead.
+    async fn publication_problems(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::review_docs::Problem>> {
+        super::completion::publication_problems(ctx, &self.0).await
+    }
     /// Every change made to the review, oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> GqlResult<Vec<AuditEntry>> {
         self.0.read(Field::AuditTrail)?;

@@ -1,0 +1,230 @@
+//! GraphQL objects of the completion phase: milestones, Ofsted's amendments and the
+//! action plan, with the action owner's and the sub-group's lists across reviews.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use shared::completion::{ActionStatus, Milestone, NoticeBody};
+use shared::policy::{Field, action_visible};
+
+use super::enums::*;
+use super::review_docs::Problem;
+use super::types::{Agency, Review, by_id, loaders, rows, text};
+use crate::access::{self, ReviewAccess};
+use crate::entities::*;
+use crate::errors::{ApiResult, GqlResult};
+
+#[derive(SimpleObject)]
+pub struct MilestoneView {
+    pub kind: MilestoneGql,
+    /// For a notice, who was told.
+    pub body: Option<NoticeBodyGql>,
+    pub on_date: NaiveDate,
+    pub details: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Amendment {
+    pub id: i32,
+    pub description: String,
+    pub done_on: Option<NaiveDate>,
+}
+
+pub async fn milestones(ctx: &Context<'_>, a: &ReviewAccess) -> GqlResult<Vec<MilestoneView>> {
+    a.read(Field::Completion)?;
+    let mut out = Vec::new();
+    for m in rows::<milestone::Entity>(ctx, a.review.id).await?.iter() {
+        let Some(kind) = Milestone::parse(&m.kind) else { continue };
+        out.push(MilestoneView {
+            kind: kind.into(),
+            body: NoticeBody::parse(&m.body).map(Into::into),
+            on_date: m.on_date,
+            details: text(ctx, a, Field::Completion, &m.details).await?,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn amendments(ctx: &Context<'_>, a: &ReviewAccess) -> GqlResult<Vec<Amendment>> {
+    a.read(Field::Completion)?;
+    let mut out = Vec::new();
+    for m in rows::<amendment::Entity>(ctx, a.review.id).await?.iter() {
+        out.push(Amendment {
+            id: m.id,
+            description: text(ctx, a, Field::Completion, &m.description).await?,
+            done_on: m.done_on,
+        });
+    }
+    Ok(out)
+}
+
+/// What still stops publication (empty when it may go ahead), for those who plan it.
+pub async fn publication_problems(ctx: &Context<'_>, a: &ReviewAccess) -> GqlResult<Vec<Problem>> {
+    a.read(Field::Completion)?;
+    let db = &loaders(ctx)?.loader().db;
+    let facts = crate::completion::publication_facts(db, a, None).await?;
+    Ok(shared::completion::publication_problems(&facts)
+        .into_iter()
+        .map(|p| Problem { field: p.field, message: p.message })
+        .collect())
+}
+
+/// One action of a review's plan.
+pub struct Action {
+    pub row: action::Model,
+    pub access: Arc<ReviewAccess>,
+}
+
+#[derive(SimpleObject)]
+pub struct ActionUpdate {
+    pub note: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[Object]
+impl Action {
+    async fn id(&self) -> i32 {
+        self.row.id
+    }
+    async fn review(&self) -> Review {
+        Review(self.access.clone())
+    }
+    async fn recommendation(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        Ok(text(ctx, &self.access, Field::ActionPlan, &self.row.recommendation).await?)
+    }
+    async fn agency(&self, ctx: &Context<'_>) -> GqlResult<Option<Agency>> {
+        Ok(by_id::<agency::Entity>(ctx, self.row.agency_id).await?.map(Agency))
+    }
+    /// The owner, by name (staff, not family).
+    async fn owner_name(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(by_id::<user::Entity>(ctx, self.row.owner_id).await?.map(|u| u.name))
+    }
+    async fn is_mine(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        Ok(self.row.owner_id == super::caller(ctx)?.user.id)
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.row.due_on
+    }
+    /// Past its due date and not implemented.
+    async fn overdue(&self) -> bool {
+        self.row.due_on < Utc::now().date_naive() && self.row.status != ActionStatus::Implemented.as_str()
+    }
+    async fn intended_outcome(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        Ok(text(ctx, &self.access, Field::ActionPlan, &self.row.intended_outcome).await?)
+    }
+    async fn success_measure(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        Ok(text(ctx, &self.access, Field::ActionPlan, &self.row.success_measure).await?)
+    }
+    async fn status(&self) -> ActionStatusGql {
+        ActionStatus::parse(&self.row.status).unwrap_or(ActionStatus::Open).into()
+    }
+    async fn signed_up_at(&self) -> Option<DateTime<Utc>> {
+        self.row.signed_up_at
+    }
+    async fn closure_comment(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(match &self.row.closure_comment {
+            Some(c) => Some(text(ctx, &self.access, Field::ActionPlan, c).await?),
+            None => None,
+        })
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.row.closed_at
+    }
+    async fn reaudit_on(&self) -> Option<NaiveDate> {
+        self.row.reaudit_on
+    }
+    async fn reaudit_result(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(match &self.row.reaudit_result {
+            Some(c) => Some(text(ctx, &self.access, Field::ActionPlan, c).await?),
+            None => None,
+        })
+    }
+    /// The version a progress update must name.
+    async fn version(&self) -> i32 {
+        self.row.version
+    }
+    /// Progress recorded, oldest first.
+    async fn updates(&self, ctx: &Context<'_>) -> GqlResult<Vec<ActionUpdate>> {
+        let db = &loaders(ctx)?.loader().db;
+        let list = action_update::Entity::find()
+            .filter(action_update::Column::ActionId.eq(self.row.id))
+            .order_by_asc(action_update::Column::Id)
+            .all(db)
+            .await?;
+        let mut out = Vec::new();
+        for u in list {
+            out.push(ActionUpdate {
+                note: text(ctx, &self.access, Field::ActionPlan, &u.note).await?,
+                recorded_at: u.recorded_at,
+            });
+        }
+        Ok(out)
+    }
+}
+
+pub async fn actions(ctx: &Context<'_>, a: &Arc<ReviewAccess>) -> GqlResult<Vec<Action>> {
+    a.read(Field::ActionPlan)?;
+    let me = super::caller(ctx)?.id();
+    Ok(rows::<action::Entity>(ctx, a.review.id)
+        .await?
+        .iter()
+        .filter(|x| action_visible(&a.capacities, me, shared::UserId(x.owner_id)))
+        .map(|x| Action { row: x.clone(), access: a.clone() })
+        .collect())
+}
+
+/// Filters of the list of actions across reviews.
+#[derive(InputObject, Default)]
+pub struct ActionFilterInput {
+    pub status: Option<ActionStatusGql>,
+    pub agency_id: Option<i32>,
+    #[graphql(default)]
+    pub overdue_only: bool,
+    /// Only the caller's own actions.
+    #[graphql(default)]
+    pub mine: bool,
+}
+
+/// Actions across every review the caller may read the plan of, overdue first, then by
+/// due date.
+pub async fn actions_across(ctx: &Context<'_>, filter: ActionFilterInput) -> ApiResult<Vec<Action>> {
+    let db = &loaders(ctx)?.loader().db;
+    let caller = super::caller(ctx)?;
+    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let accesses: Vec<Arc<ReviewAccess>> = access::for_reviews(db, caller, &reviews)
+        .await?
+        .into_iter()
+        .filter(|a| a.read(Field::ActionPlan).is_ok())
+        .map(Arc::new)
+        .collect();
+    let ids: Vec<i32> = accesses.iter().map(|a| a.review.id).collect();
+    let mut q = action::Entity::find().filter(action::Column::ReviewId.is_in(ids));
+    if filter.mine {
+        q = q.filter(action::Column::OwnerId.eq(caller.user.id));
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(action::Column::Status.eq(ActionStatus::from(s).as_str()));
+    }
+    if let Some(ag) = filter.agency_id {
+        q = q.filter(action::Column::AgencyId.eq(ag));
+    }
+    let today = Utc::now().date_naive();
+    let mut list: Vec<Action> = q
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let a = accesses.iter().find(|a| a.review.id == row.review_id)?;
+            action_visible(&a.capacities, caller.id(), shared::UserId(row.owner_id))
+                .then(|| Action { row, access: a.clone() })
+        })
+        .filter(|x| {
+            !filter.overdue_only || (x.row.due_on < today && x.row.status != ActionStatus::Implemented.as_str())
+        })
+        .collect();
+    let open = |x: &Action| x.row.status != ActionStatus::Implemented.as_str();
+    list.sort_by_key(|x| (!(open(x) && x.row.due_on < today), !open(x), x.row.due_on, x.row.id));
+    Ok(list)
+}

@@ -1,0 +1,161 @@
+//! The completion phase (SPEC stages 13 to 18; 11.17 to 11.22): the dated facts a
+//! review records on its way to conclusion, actions and their closure, and the rules
+//! that gate publication and conclusion.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::ValidationError;
+use crate::role::str_enum;
+
+str_enum! {
+    /// A dated fact of the completion phase.
+    pub enum Milestone {
+        QualityAssured => "quality_assured", "Quality assured by the Initial Panel";
+        Approved => "approved", "Approved by the Board Chair";
+        Submitted => "submitted", "Submitted to Ofsted and the Department for Education";
+        ExtensionLetter => "extension_letter", "Extension letter to Ofsted";
+        InterimReport => "interim_report", "Interim report to Ofsted";
+        Evaluation => "evaluation", "Ofsted evaluation letter";
+        PlanningMeeting => "planning_meeting", "Action-plan planning meeting";
+        PublicationPlan => "publication_plan", "Publication plan";
+        Notice => "notice", "Advance notice of publication";
+        Published => "published", "Published";
+        GovernmentOfficeNotice => "government_office_notice", "Government Office told of the conclusion";
+    }
+}
+
+str_enum! {
+    /// Who is told in advance of publication (11.20).
+    pub enum NoticeBody {
+        DepartmentForEducation => "dfe", "Department for Education";
+        Ofsted => "ofsted", "Ofsted";
+        StrategicHealthAuthority => "sha", "Strategic health authority";
+        CareQualityCommission => "cqc", "Care Quality Commission";
+        Hmic => "hmic", "HM Inspectorate of Constabulary";
+        Hmip => "hmip", "HM Inspectorate of Prisons";
+        HmiProbation => "hmi_probation", "HM Inspectorate of Probation";
+        YouthJusticeBoard => "yjb", "Youth Justice Board";
+        PrisonsOmbudsman => "ppo", "Prisons and Probation Ombudsman";
+        Family => "family", "The family";
+    }
+}
+
+/// The bodies that must be told before publication: all of 11.20 and the family, plus
+/// the Youth Justice Board and the Prisons and Probation Ombudsman when the child died
+/// in custody.
+pub fn required_notices(died_in_custody: bool) -> Vec<NoticeBody> {
+    NoticeBody::ALL
+        .iter()
+        .copied()
+        .filter(|b| died_in_custody || !matches!(b, NoticeBody::YouthJusticeBoard | NoticeBody::PrisonsOmbudsman))
+        .collect()
+}
+
+str_enum! {
+    /// Where an action of the plan stands.
+    pub enum ActionStatus {
+        Open => "open", "Open";
+        ClosureRequested => "closure_requested", "Closure requested";
+        Implemented => "implemented", "Implemented";
+    }
+}
+
+/// What publication needs to know of the review.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicationFacts {
+    pub planned_on: Option<NaiveDate>,
+    /// Parallel processes still open (their titles).
+    pub open_processes: Vec<String>,
+    pub override_reason: Option<String>,
+    /// Whether the report is published with the summary; if not, the reasons.
+    pub together: bool,
+    pub apart_reasons: Option<String>,
+    pub notices_missing: Vec<NoticeBody>,
+    /// The summary passes the anonymisation gate.
+    pub summary_passes_gate: bool,
+}
+
+/// Every reason the review may not be published now (11.17 to 11.20).
+pub fn publication_problems(f: &PublicationFacts) -> Vec<ValidationError> {
+    let mut out = Vec::new();
+    if f.planned_on.is_none() {
+        out.push(ValidationError::new("plan", "Record the publication plan first"));
+    }
+    let overridden = f.override_reason.as_deref().is_some_and(|r| !r.trim().is_empty());
+    if !f.open_processes.is_empty() && !overridden {
+        out.push(ValidationError::new(
+            "overrideReason",
+            format!(
+                "Publication waits for {} to conclude, unless you record why it should go ahead",
+                f.open_processes.join(", ")
+            ),
+        ));
+    }
+    if !f.together && f.apart_reasons.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        out.push(ValidationError::new(
+            "plan",
+            "The report and the summary are published together unless compelling reasons are recorded",
+        ));
+    }
+    for b in &f.notices_missing {
+        out.push(ValidationError::new("notices", format!("Tell {} before publication", b.title())));
+    }
+    if !f.summary_passes_gate {
+        out.push(ValidationError::new("summary", "The executive summary still names someone: it cannot be published"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready() -> PublicationFacts {
+        PublicationFacts {
+            planned_on: NaiveDate::from_ymd_opt(2027, 3, 1),
+            together: true,
+            summary_passes_gate: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_planned_anonymised_review_with_every_notice_sent_may_be_published() {
+        assert!(publication_problems(&ready()).is_empty());
+    }
+
+    #[test]
+    fn an_open_criminal_trial_blocks_publication_unless_an_override_is_recorded() {
+        let f = PublicationFacts { open_processes: vec!["Criminal proceedings".into()], ..ready() };
+        let p = publication_problems(&f);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].field, "overrideReason");
+        assert!(p[0].message.contains("Criminal proceedings"));
+        let f = PublicationFacts { override_reason: Some("The court agreed".into()), ..f };
+        assert!(publication_problems(&f).is_empty());
+        let f = PublicationFacts { override_reason: Some("  ".into()), ..f };
+        assert_eq!(publication_problems(&f).len(), 1, "a blank reason is no reason");
+    }
+
+    #[test]
+    fn every_missing_notice_and_every_other_gap_is_listed() {
+        let f = PublicationFacts {
+            planned_on: None,
+            together: false,
+            summary_passes_gate: false,
+            notices_missing: vec![NoticeBody::Ofsted, NoticeBody::Family],
+            ..Default::default()
+        };
+        let fields: Vec<String> = publication_problems(&f).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["plan", "plan", "notices", "notices", "summary"]);
+    }
+
+    #[test]
+    fn custody_adds_the_youth_justice_board_and_the_ombudsman() {
+        assert!(!required_notices(false).contains(&NoticeBody::YouthJusticeBoard));
+        assert!(required_notices(true).contains(&NoticeBody::PrisonsOmbudsman));
+        assert!(required_notices(false).contains(&NoticeBody::Family));
+        assert_eq!(required_notices(true).len(), NoticeBody::ALL.len());
+    }
+}
