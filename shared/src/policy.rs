@@ -149,7 +149,27 @@ impl Operation {
             Operation::EditOverviewReport => &[CombinedChronology, Analysis, OverviewReport],
             Operation::ConfirmRepresentation => &[OverviewReport],
             Operation::EditExecutiveSummary => &[Analysis, OverviewReport],
-            Operation::RecordPeople | Operation::RecordParallelProcess | Operation::RecordFamilyContribution => &[
+            // A trial or an inquest can start, and bear on publication, at any time.
+            Operation::RecordParallelProcess => &[
+                Referred,
+                CriteriaAssessed,
+                Recommended,
+                Decided,
+                OfstedNotified,
+                SetUp,
+                TermsAgreed,
+                ImrsRequested,
+                ImrsSubmitted,
+                CombinedChronology,
+                Analysis,
+                OverviewReport,
+                QualityAssured,
+                Submitted,
+                Evaluated,
+                ActionPlanning,
+                Published,
+            ],
+            Operation::RecordPeople | Operation::RecordFamilyContribution => &[
                 Referred,
                 CriteriaAssessed,
                 Recommended,

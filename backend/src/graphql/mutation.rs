@@ -543,11 +543,14 @@ impl Mutation {
         action_id: i32,
         expected_version: i32,
         note: String,
-        #[graphql(default)] request_closure: bool,
+        #[graphql(desc = "Ask for the action to be closed with this update (default no)")] request_closure: Option<
+            bool,
+        >,
     ) -> GqlResult<Review> {
         let db = &state(ctx)?.db;
+        let closure = request_closure.unwrap_or(false);
         let review_id =
-            completion::record_progress(db, caller(ctx)?, action_id, expected_version, &note, request_closure).await?;
+            completion::record_progress(db, caller(ctx)?, action_id, expected_version, &note, closure).await?;
         reload(ctx, review_id).await
     }
 
