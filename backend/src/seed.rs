@@ -270,6 +270,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ("Ruby Evans", &[][..], "Claire Evans", (2013, 3, 25), "16 Oak Drive, Stockport SK7 9HH"),
         ("Harry Doyle", &[][..], "Megan Doyle", (2017, 5, 9), "22 Carr Street, Stockport SK1 2JJ"),
         ("Mia Sutton", &["Mimi"][..], "Kelly Sutton", (2019, 10, 21), "7 Elm Grove, Stockport SK2 5KK"),
+        ("Leo Grant", &[][..], "Donna Grant", (2018, 8, 14), "31 Vale Road, Stockport SK4 6LL"),
     ];
     let mut ids = Vec::new();
     for (i, (child, aliases, mother, dob, address)) in cases.iter().enumerate() {
@@ -379,6 +380,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     }
     crate::seed_review::imrs_requested(db, ids[8], [police, health, social]).await?;
     crate::seed_review::overview_report(db, ids[9], [police, health, social]).await?;
+    crate::seed_review::action_planning(db, ids[10], [police, health, social]).await?;
     // The eighth case: not taken to review, Ofsted told, closed.
     let last = ids[7];
     services::record_assessment(db, &panel, last, Category::Indicators, "Lessons possible, but no serious harm.")

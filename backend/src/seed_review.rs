@@ -26,16 +26,19 @@ struct Family {
     child: i32,
     mother: i32,
     child_first: String,
+    mother_name: String,
 }
 
 async fn family(db: &DatabaseConnection, review_id: i32) -> ApiResult<Family> {
     let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
     let find = |r: Relationship| people.iter().find(|p| p.relationship == r.as_str()).ok_or(ApiError::NotFound);
     let child = find(Relationship::Child)?;
+    let mother = find(Relationship::Mother)?;
     Ok(Family {
         child: child.id,
-        mother: find(Relationship::Mother)?.id,
+        mother: mother.id,
         child_first: child.name.split(' ').next().unwrap_or("").to_owned(),
+        mother_name: mother.name.clone(),
     })
 }
 
@@ -322,8 +325,20 @@ pub async fn imrs_requested(db: &DatabaseConnection, review_id: i32, agencies: [
 /// version, and an executive summary whose draft still names the child's mother, for
 /// the anonymisation gate to catch.
 pub async fn overview_report(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
+    report_written(db, review_id, agencies, "Sutton", true).await
+}
+
+/// Every IMR accepted, the report v1 and the summary v1 saved; when `leak`, the
+/// summary still names the child's mother.
+async fn report_written(
+    db: &DatabaseConnection,
+    review_id: i32,
+    agencies: [i32; 3],
+    surname: &str,
+    leak: bool,
+) -> ApiResult<()> {
     let fam = family(db, review_id).await?;
-    family_tree(db, review_id, &fam, "Sutton").await?;
+    family_tree(db, review_id, &fam, surname).await?;
     let imrs = request(db, review_id, agencies).await?;
     let panel_chair = caller(db, "independent.chair@scr.example").await?;
     for (k, i) in imrs.iter().enumerate() {
@@ -344,12 +359,118 @@ pub async fn overview_report(db: &DatabaseConnection, review_id: i32, agencies: 
     review_phase::save_document(db, &author, review_id, Doc::OverviewReport, 0, report).await?;
     let summary = vec![
         "Child A was admitted to hospital with unexplained injuries. The board commissioned this review, chaired by Alan Forbes; the overview report was written by Julia Stone.".to_owned(),
-        "Kelly Sutton told the health visitor the bruise came from a fall. The police had been called to the home twice.".to_owned(),
+        format!(
+            "{} told the health visitor the bruise came from a fall. The police had been called to the home twice.",
+            if leak { fam.mother_name.as_str() } else { "Mother" }
+        ),
         "Opportunities to refer after the second police call were missed.".to_owned(),
         "Every repeat domestic abuse incident in a household with a baby is to be referred.".to_owned(),
     ];
     review_phase::save_document(db, &panel_chair, review_id, Doc::ExecutiveSummary, 0, summary).await?;
     let police_manager = caller(db, AUTHORS[0].0).await?;
     review_phase::confirm_representation(db, &police_manager, review_id, agencies[0], 1, None).await?;
+    Ok(())
+}
+
+/// Stages 13 to 16: the report assured, approved and submitted, Ofsted's evaluation in,
+/// the action plan agreed. One action is overdue, one waits for its closure to be
+/// approved, and a criminal trial is still open, so publication must wait.
+pub async fn action_planning(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
+    use crate::completion::{self, NewAction};
+    report_written(db, review_id, agencies, "Grant", false).await?;
+    for (k, (manager, _)) in AUTHORS.iter().enumerate().skip(1) {
+        review_phase::confirm_representation(db, &caller(db, manager).await?, review_id, agencies[k], 1, None).await?;
+    }
+    let today = Utc::now().date_naive();
+    completion::record_quality_assurance(db, &caller(db, "panel@scr.example").await?, review_id, Some("Meets 11.14."))
+        .await?;
+    completion::approve_report(db, &caller(db, "chair@scr.example").await?, review_id).await?;
+    let manager = caller(db, "manager@scr.example").await?;
+    completion::submit_review(db, &manager, review_id, today).await?;
+    completion::record_evaluation(
+        db,
+        &manager,
+        review_id,
+        today,
+        "Adequate",
+        &["Set out the GP's contact in the chronology".to_owned()],
+    )
+    .await?;
+    let owner = |email: &'static str| async move { caller(db, email).await.map(|c| c.user.id) };
+    let plan = [
+        (
+            agencies[1],
+            owner("health.author@scr.example").await?,
+            "Brief every health visitor on the referral pathway for repeat domestic abuse",
+            45,
+        ),
+        (
+            agencies[0],
+            owner("imr.author@scr.example").await?,
+            "Add a referral prompt to the domestic abuse log for households with a baby",
+            30,
+        ),
+        (
+            agencies[2],
+            owner("social.author@scr.example").await?,
+            "Audit single assessments opened after police referrals",
+            60,
+        ),
+    ];
+    for (agency, owner, what, days) in plan {
+        completion::add_action(
+            db,
+            &manager,
+            review_id,
+            NewAction {
+                recommendation: what.to_owned(),
+                agency_id: agency,
+                owner_id: owner,
+                due_on: Some(today + Duration::days(days)),
+                intended_outcome: "Repeat incidents in households with a baby are referred".to_owned(),
+                success_measure: "Audit of 20 cases after six months".to_owned(),
+            },
+        )
+        .await?;
+    }
+    completion::record_planning_meeting(
+        db,
+        &manager,
+        review_id,
+        today,
+        "Agency leads and the panel chair",
+        today + Duration::days(28),
+    )
+    .await?;
+    crate::services::record_parallel_process(
+        db,
+        &manager,
+        review_id,
+        shared::stage::ParallelProcessKind::CriminalProceedings,
+        shared::stage::ProcessStatus::Open,
+        "R v the mother's partner, listed for trial",
+        Some(today + Duration::days(90)),
+    )
+    .await?;
+    // The police action fell overdue; social care's owner has asked for closure.
+    let actions = action::Entity::find().filter(action::Column::ReviewId.eq(review_id)).all(db).await?;
+    for a in actions {
+        if a.agency_id == agencies[0] {
+            let mut am: action::ActiveModel = a.into();
+            am.due_on = sea_orm::Set(today - Duration::days(10));
+            sea_orm::ActiveModelTrait::update(am, db).await?;
+        } else if a.agency_id == agencies[2] {
+            let author = caller(db, AUTHORS[2].1).await?;
+            completion::record_progress(
+                db,
+                &author,
+                a.id,
+                a.version,
+                "Audit of 25 assessments done; report attached to the case file.",
+                true,
+            )
+            .await?;
+        }
+    }
     Ok(())
 }

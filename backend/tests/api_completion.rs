@@ -166,9 +166,11 @@ async fn a_review_goes_from_its_report_to_conclusion_through_every_gate(b: Backe
     let mine = d["review"]["actions"].as_array().unwrap().clone();
     assert_eq!(mine.len(), 1, "{mine:?}");
     assert_eq!(mine[0]["isMine"], true);
-    let across = app.ok(&owner, "{actions(filter:{mine:true}){id review{reference}}}", json!({})).await;
-    assert_eq!(across["actions"].as_array().unwrap().len(), 1);
     let a = mine[0]["id"].as_i64().unwrap();
+    // Across reviews: this one and the demo's action plan, all theirs.
+    let across = app.ok(&owner, "{actions(filter:{mine:true}){id isMine review{reference}}}", json!({})).await;
+    let across = across["actions"].as_array().unwrap().clone();
+    assert!(across.iter().any(|x| x["id"] == a) && across.iter().all(|x| x["isMine"] == true), "{across:?}");
     let v = app.gql(Some(&owner), PROGRESS, json!({"a": a, "v": 99, "n": "Briefings booked"})).await;
     assert_eq!(code(&v), "CONFLICT");
     // Signing up counted as a change: the owner edits from the version they read.
@@ -280,4 +282,28 @@ async fn a_review_goes_from_its_report_to_conclusion_through_every_gate(b: Backe
     }
 }
 
-on_both_databases!(a_review_goes_from_its_report_to_conclusion_through_every_gate);
+async fn the_sub_group_sees_overdue_actions_across_reviews_with_labels(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let q = "{actions(filter:{overdueOnly:true}){overdue status recommendation agency{name} review{reference}}}";
+    let psg = app.login("subgroup@scr.example").await;
+    let d = app.ok(&psg, q, json!({})).await;
+    let list = d["actions"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["overdue"], true);
+    assert_eq!(list[0]["agency"]["name"], "Greater Manchester Police");
+    // Everything the sub-group reads of the plan is pseudonymised.
+    let all =
+        app.ok(&psg, "{actions{recommendation updates{note} review{child{label name}}}}", json!({})).await.to_string();
+    assert!(!all.contains("Leo") && !all.contains("Donna") && all.contains("Child A"), "{all}");
+    // Owners see their own; someone with no reason to read a plan sees none.
+    let owner = app.login("social.author@scr.example").await;
+    let d = app.ok(&owner, "{actions{status isMine}}", json!({})).await;
+    assert_eq!(d["actions"], json!([{"status": "CLOSURE_REQUESTED", "isMine": true}]));
+    let referrer = app.login("professional@scr.example").await;
+    assert_eq!(app.ok(&referrer, "{actions{id}}", json!({})).await["actions"], json!([]));
+}
+
+on_both_databases!(
+    a_review_goes_from_its_report_to_conclusion_through_every_gate,
+    the_sub_group_sees_overdue_actions_across_reviews_with_labels,
+);
