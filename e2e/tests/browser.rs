@@ -673,3 +673,69 @@ async fn an_executive_summary_naming_the_mother_cannot_be_exported_until_the_nam
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_action_owner_records_progress_and_asks_to_close_and_the_manager_approves() {
+    journey("action_owner_progress_and_closure", |b| {
+        async move {
+            b.sign_in("health.author@scr.example").await;
+            b.click_text("Actions").await;
+            b.wait_text("Brief every health visitor").await;
+            b.settled().await;
+            b.axe("the action owner's workspace").await;
+            b.fill(".scr-action textarea[id$='-note']", "All 40 health visitors briefed; attendance list on file.").await;
+            b.click_text("Save and ask to close").await;
+            b.wait_text("Your update was saved and closure requested").await;
+            b.settled().await;
+            b.wait_text("All 40 health visitors briefed").await;
+            b.wait_text("Closure requested").await;
+
+            b.sign_in("manager@scr.example").await;
+            b.click_text("Actions").await;
+            b.settled().await;
+            let approve = "//div[contains(@class,'scr-action')][.//h3[contains(., 'Brief every health visitor')]]//button[normalize-space(.)='Approve closure']";
+            b.c.wait().at_most(WAIT).for_element(Locator::XPath(approve)).await.expect("approve").click().await.expect("click");
+            b.wait_text("The action is closed as implemented").await;
+            b.settled().await;
+            let tag = "//div[contains(@class,'scr-action')]//h3[contains(., 'Brief every health visitor')]//strong";
+            let text = b.c.wait().at_most(WAIT).for_element(Locator::XPath(tag)).await.expect("tag").text().await.expect("text");
+            assert_eq!(text, "Implemented");
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_sub_group_sees_an_overdue_action_and_publication_waits_for_the_trial() {
+    journey("subgroup_overdue_and_publication_blocked", |b| {
+        async move {
+            b.sign_in("subgroup@scr.example").await;
+            b.click_text("Actions").await;
+            b.settled().await;
+            b.click_css("label[for='actions-overdue']").await;
+            b.wait_text("1 action(s)").await;
+            b.wait_text("Add a referral prompt to the domestic abuse log").await;
+            let tags = b.c.find_all(Locator::Css(".scr-action h3 strong")).await.expect("tags");
+            assert_eq!(tags.len(), 1);
+            assert_eq!(tags[0].text().await.expect("text"), "Overdue");
+            b.axe("the sub-group's overdue actions").await;
+
+            b.sign_in("manager@scr.example").await;
+            open_review_at(b, "Action planning and monitoring").await;
+            b.wait_css("#publication-problems").await;
+            let problems = b.wait_css("#publication-problems").await.text().await.expect("text");
+            assert!(problems.contains("Criminal proceedings"), "{problems}");
+            b.axe("the review in its completion phase").await;
+            click_in(b, "publish", "Publish").await;
+            b.c.accept_alert().await.expect("confirm");
+            b.wait_text("Publication waits for Criminal proceedings to conclude").await;
+            assert!(
+                b.c.find(Locator::XPath("//strong[normalize-space(.)='Published']")).await.is_err(),
+                "not published"
+            );
+        }
+        .boxed()
+    })
+    .await;
+}

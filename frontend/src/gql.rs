@@ -30,6 +30,9 @@ type Tie = shared::genogram::Tie;
 type ParallelProcessKind = shared::stage::ParallelProcessKind;
 type ProcessStatus = shared::stage::ProcessStatus;
 type ContributionMethod = shared::stage::ContributionMethod;
+type Milestone = shared::completion::Milestone;
+type NoticeBody = shared::completion::NoticeBody;
+type ActionStatus = shared::completion::ActionStatus;
 
 macro_rules! operations {
     ($($name:ident),* $(,)?) => {$(
@@ -43,7 +46,7 @@ macro_rules! operations {
                 "Stage", "Capacity", "Operation", "Role", "Assignment", "DeadlineKind", "DeadlineStatus",
                 "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",
                 "NoReviewOutcome", "ChecklistItemKind", "Relationship", "ImrStatus", "DatePrecision", "Tie",
-                "ParallelProcessKind", "ProcessStatus", "ContributionMethod"
+                "ParallelProcessKind", "ProcessStatus", "ContributionMethod", "Milestone", "NoticeBody", "ActionStatus"
             )
         )]
         pub struct $name;
@@ -115,4 +118,23 @@ operations!(
     RecordParallelProcess,
     UpdateParallelProcess,
     RecordFamilyContribution,
+    ReviewCompletion,
+    PublicationProblems,
+    ReviewActions,
+    Actions,
+    RecordQualityAssurance,
+    ApproveReport,
+    SubmitReview,
+    RecordOfstedLetter,
+    RecordEvaluation,
+    CompleteAmendment,
+    AddAction,
+    RecordPlanningMeeting,
+    SignUpActions,
+    RecordProgress,
+    DecideClosure,
+    PlanPublication,
+    RecordNotice,
+    Publish,
+    Conclude,
 );

@@ -99,7 +99,8 @@ pub fn publication_problems(f: &PublicationFacts) -> Vec<ValidationError> {
         ));
     }
     for b in &f.notices_missing {
-        out.push(ValidationError::new("notices", format!("Tell {} before publication", b.title())));
+        let who = b.title().strip_prefix("The ").map_or_else(|| b.title().to_owned(), |r| format!("the {r}"));
+        out.push(ValidationError::new("notices", format!("Tell {who} before publication")));
     }
     if !f.summary_passes_gate {
         out.push(ValidationError::new("summary", "The executive summary still names someone: it cannot be published"));

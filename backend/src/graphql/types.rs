@@ -556,6 +556,32 @@ impl Review {
     async fn actions(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::completion::Action>> {
         super::completion::actions(ctx, &self.0).await
     }
+    /// Who may be given an action: active staff of the involved agencies. Empty unless
+    /// the caller may manage the action plan now.
+    async fn action_owner_candidates(&self, ctx: &Context<'_>) -> GqlResult<Vec<AppointableUser>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        if self.0.require(shared::policy::Operation::ManageActions).is_err() {
+            return Ok(Vec::new());
+        }
+        let involved: Vec<i32> =
+            rows::<review_agency::Entity>(ctx, self.r().id).await?.iter().map(|a| a.agency_id).collect();
+        let db = &loaders(ctx)?.loader().db;
+        let users = user::Entity::find()
+            .filter(user::Column::AgencyId.is_in(involved))
+            .filter(user::Column::Active.eq(true))
+            .order_by_asc(user::Column::Name)
+            .all(db)
+            .await?;
+        let mut out = Vec::new();
+        for u in users {
+            let agency = match u.agency_id {
+                Some(id) => by_id::<agency::Entity>(ctx, id).await?.map(|a| a.name),
+                None => None,
+            };
+            out.push(AppointableUser { id: u.id, name: u.name, job_title: u.job_title, agency });
+        }
+        Ok(out)
+    }
     /// What still stops publication; empty when it may go ahead.
     async fn publication_problems(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::review_docs::Problem>> {
         super::completion::publication_problems(ctx, &self.0).await

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod chronology;
+pub mod completion;
 pub mod documents;
 pub mod home;
 pub mod imr;

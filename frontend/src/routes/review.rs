@@ -29,6 +29,17 @@ const REVIEW_TRACK: [Stage; 6] = [
     Stage::OverviewReport,
 ];
 
+/// The completion phase's stages, for the tracker once the report is assured.
+const COMPLETION_TRACK: [Stage; 7] = [
+    Stage::OverviewReport,
+    Stage::QualityAssured,
+    Stage::Submitted,
+    Stage::Evaluated,
+    Stage::ActionPlanning,
+    Stage::Published,
+    Stage::Concluded,
+];
+
 /// The decision phase's stages, for the tracker.
 const TRACK: [Stage; 7] = [
     Stage::Referred,
@@ -128,7 +139,9 @@ pub fn ReviewPage() -> impl IntoView {
 
 #[component]
 fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
-    let (track, phase): (&[Stage], &str) = if REVIEW_TRACK.contains(&h.stage) && h.stage != Stage::TermsAgreed {
+    let (track, phase): (&[Stage], &str) = if COMPLETION_TRACK.contains(&h.stage) && h.stage != Stage::OverviewReport {
+        (&COMPLETION_TRACK, "Stages of the completion phase")
+    } else if REVIEW_TRACK.contains(&h.stage) && h.stage != Stage::TermsAgreed {
         (&REVIEW_TRACK, "Stages of the review phase")
     } else {
         (&TRACK, "Stages of the decision phase")
@@ -177,6 +190,13 @@ fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
         {ctx.can_read(Field::FamilyContributions).then(|| view! { <super::phase::Contributions ctx=ctx/> })}
         {ctx.can_read(Field::Imrs).then(|| view! { <super::phase::Imrs ctx=ctx/> })}
         <super::phase::Workspaces ctx=ctx/>
+        {
+            let (completion, plan) = super::completion::shows(&ctx);
+            view! {
+                {completion.then(|| view! { <super::completion::Completion ctx=ctx/> })}
+                {plan.then(|| view! { <super::completion::ActionPlan ctx=ctx/> })}
+            }
+        }
     }
 }
 

@@ -1,0 +1,653 @@
+//! The completion phase in the browser: on a review's page, its milestones and the
+//! forms for assurance, approval, submission, letters, evaluation, the action plan and
+//! publication; and the actions workspace, where owners record progress and ask for
+//! closure, and the board and the sub-group follow every action across reviews.
+
+use leptos::prelude::*;
+use shared::completion::{ActionStatus, Milestone, NoticeBody};
+use shared::policy::{Field, Operation};
+use shared::stage::Stage;
+
+use super::review::{Busy, Ctx, send, today};
+use crate::api;
+use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id};
+use crate::format::uk_date;
+use crate::gql::*;
+
+/// A small form: its fields, one submit button, errors at the top.
+macro_rules! step_form {
+    ($id:expr, $title:expr, $errors:expr, $busy:expr, $button:expr, $submit:expr, $($field:tt)*) => {
+        view! {
+            <form class="scr-step" id=$id on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); ($submit)(); }>
+                <h3 class="govuk-heading-s">{$title}</h3>
+                <ErrorSummary errors=$errors form=$id/>
+                $($field)*
+                <button type="submit" class="govuk-button" disabled=move || $busy.get()>{$button}</button>
+            </form>
+        }
+    };
+}
+
+fn confirmed(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+}
+
+/// Milestones, amendments and the steps of stages 13 to 18 the caller may take.
+#[component]
+pub fn Completion(ctx: Ctx) -> impl IntoView {
+    let data = LocalResource::new(move || {
+        ctx.refresh.get();
+        async move {
+            let _busy = Busy::start(ctx.loading);
+            api::call::<ReviewCompletion>(review_completion::Variables { id: ctx.id }).await
+        }
+    });
+    view! {
+        <h2 class="govuk-heading-m">"Approval, submission and publication"</h2>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(d) => view! {
+                    {if d.review.milestones.is_empty() {
+                        view! { <p class="govuk-body">"Nothing recorded yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <dl class="govuk-summary-list" id="milestones">
+                                {d.review.milestones.into_iter().map(|m| view! {
+                                    <div class="govuk-summary-list__row">
+                                        <dt class="govuk-summary-list__key">{m.kind.title()}{m.body.map(|b| format!(": {}", b.title()))}</dt>
+                                        <dd class="govuk-summary-list__value scr-prewrap">{uk_date(&m.on_date)}{(!m.details.is_empty()).then(|| format!("\n{}", m.details))}</dd>
+                                    </div>
+                                }).collect_view()}
+                            </dl>
+                        }.into_any()
+                    }}
+                    {(!d.review.amendments.is_empty()).then(|| view! {
+                        <h3 class="govuk-heading-s">"Amendments Ofsted asked for"</h3>
+                        <ul class="govuk-list govuk-list--bullet" id="amendments">
+                            {d.review.amendments.into_iter().map(|a| {
+                                let errors = RwSignal::new(Vec::new());
+                                let busy = RwSignal::new(false);
+                                let id = a.id;
+                                let done = move |_| send::<CompleteAmendment>(ctx, complete_amendment::Variables { amendment_id: id }, errors, busy, "The amendment is done");
+                                view! {
+                                    <li>{a.description}" "
+                                        {match a.done_on {
+                                            Some(d) => view! { <strong class="govuk-tag govuk-tag--green">{format!("Done {}", uk_date(&d))}</strong> }.into_any(),
+                                            None if ctx.may(Operation::ManageActions) => view! { <button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" disabled=move || busy.get() on:click=done>"Mark done"</button> }.into_any(),
+                                            None => view! { <strong class="govuk-tag govuk-tag--grey">"To do"</strong> }.into_any(),
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                }.into_any(),
+            })}
+        </Transition>
+        {ctx.may(Operation::RecordQualityAssurance).then(|| view! { <QaForm ctx=ctx/> })}
+        {ctx.may(Operation::ApproveReport).then(|| view! { <ApproveForm ctx=ctx/> })}
+        {ctx.may(Operation::SubmitReview).then(|| view! { <SubmitForm ctx=ctx/> })}
+        {(ctx.may(Operation::RecordOfstedLetter) && ctx.stage >= Stage::Decided && ctx.stage < Stage::Submitted && ctx.stage != Stage::ClosedWithoutReview).then(|| view! { <LetterForm ctx=ctx/> })}
+        {ctx.may(Operation::RecordEvaluation).then(|| view! { <EvaluationForm ctx=ctx/> })}
+        {(ctx.may(Operation::ManageActions)).then(|| view! { <MeetingForm ctx=ctx/> })}
+        {ctx.may(Operation::PlanPublication).then(|| view! { <PublicationForms ctx=ctx/> })}
+        {ctx.may(Operation::Conclude).then(|| view! { <ConcludeForm ctx=ctx/> })}
+    }
+}
+
+#[component]
+fn QaForm(ctx: Ctx) -> impl IntoView {
+    let notes = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        let vars = record_quality_assurance::Variables {
+            id: ctx.id,
+            notes: Some(notes.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        send::<RecordQualityAssurance>(ctx, vars, errors, busy, "The quality assurance was recorded");
+    };
+    step_form!("qa", "Quality assurance (Initial Panel)", errors, busy, "Record the quality assurance", submit,
+        <TextArea form="qa" label="Notes (optional)" path="notes" value=notes errors=errors rows=2/>)
+}
+
+#[component]
+fn ApproveForm(ctx: Ctx) -> impl IntoView {
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        if confirmed("Approve the overview report and executive summary for submission?") {
+            send::<ApproveReport>(
+                ctx,
+                approve_report::Variables { id: ctx.id },
+                errors,
+                busy,
+                "The report is approved",
+            );
+        }
+    };
+    step_form!("approve-report", "The Chair's approval", errors, busy, "Approve the report", submit,)
+}
+
+#[component]
+fn SubmitForm(ctx: Ctx) -> impl IntoView {
+    let on = RwSignal::new(today());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        if confirmed("Record the submission to Ofsted and the Department for Education?") {
+            send::<SubmitReview>(
+                ctx,
+                submit_review::Variables { id: ctx.id, sent_on: on.get_untracked() },
+                errors,
+                busy,
+                "The review was submitted",
+            );
+        }
+    };
+    step_form!("submit-review", "Submission to Ofsted and the DfE", errors, busy, "Record the submission", submit,
+        <TextField form="submit-review" label="Sent on" path="sentOn" value=on errors=errors input_type="date"/>)
+}
+
+#[component]
+fn LetterForm(ctx: Ctx) -> impl IntoView {
+    let kind = RwSignal::new(Milestone::ExtensionLetter.as_str().to_owned());
+    let on = RwSignal::new(today());
+    let reasons = RwSignal::new(String::new());
+    let progress = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        let vars = record_ofsted_letter::Variables {
+            id: ctx.id,
+            kind: Milestone::parse(&kind.get_untracked()).unwrap_or(Milestone::ExtensionLetter),
+            sent_on: on.get_untracked(),
+            reasons: reasons.get_untracked(),
+            progress: progress.get_untracked(),
+        };
+        send::<RecordOfstedLetter>(ctx, vars, errors, busy, "The letter to Ofsted was recorded");
+    };
+    step_form!("letter", "A letter to Ofsted about delay", errors, busy, "Record the letter", submit,
+        <div class="govuk-form-group">
+            <label class="govuk-label" for=form_field_id("letter", "kind")>"Letter"</label>
+            <select class="govuk-select" id=form_field_id("letter", "kind") bind:value=kind>
+                <option value=Milestone::ExtensionLetter.as_str()>{Milestone::ExtensionLetter.title()}</option>
+                <option value=Milestone::InterimReport.as_str()>{Milestone::InterimReport.title()}</option>
+            </select>
+        </div>
+        <TextField form="letter" label="Sent on" path="sentOn" value=on errors=errors input_type="date"/>
+        <TextArea form="letter" label="Reasons" path="reasons" value=reasons errors=errors rows=2/>
+        <TextArea form="letter" label="Progress made" path="progress" value=progress errors=errors rows=2/>)
+}
+
+#[component]
+fn EvaluationForm(ctx: Ctx) -> impl IntoView {
+    let on = RwSignal::new(today());
+    let judgement = RwSignal::new(String::new());
+    let amendments = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        let vars = record_evaluation::Variables {
+            id: ctx.id,
+            received_on: on.get_untracked(),
+            judgement: judgement.get_untracked(),
+            amendments: amendments
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
+        send::<RecordEvaluation>(ctx, vars, errors, busy, "Ofsted's evaluation was recorded");
+    };
+    step_form!("evaluation", "Ofsted's evaluation letter", errors, busy, "Record the evaluation", submit,
+        <TextField form="evaluation" label="Received on" path="receivedOn" value=on errors=errors input_type="date"/>
+        <TextField form="evaluation" label="Judgement" path="judgement" value=judgement errors=errors/>
+        <TextArea form="evaluation" label="Amendments required, one per line" path="amendments" value=amendments errors=errors rows=3/>)
+}
+
+#[component]
+fn MeetingForm(ctx: Ctx) -> impl IntoView {
+    let held = RwSignal::new(today());
+    let participants = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        if due.get_untracked().is_empty() {
+            errors.set(vec![("updatesDue".into(), "Enter when owners' updates are due".into())]);
+            return;
+        }
+        let vars = record_planning_meeting::Variables {
+            id: ctx.id,
+            held_on: held.get_untracked(),
+            participants: participants.get_untracked(),
+            updates_due: due.get_untracked(),
+        };
+        send::<RecordPlanningMeeting>(ctx, vars, errors, busy, "The planning meeting was recorded");
+    };
+    step_form!("meeting", "Action-plan planning meeting", errors, busy, "Record the meeting", submit,
+        <TextField form="meeting" label="Held on" path="heldOn" value=held errors=errors input_type="date"/>
+        <TextArea form="meeting" label="Participants" path="participants" value=participants errors=errors rows=2/>
+        <TextField form="meeting" label="Owners' updates due" path="updatesDue" value=due errors=errors input_type="date"/>)
+}
+
+#[component]
+fn PublicationForms(ctx: Ctx) -> impl IntoView {
+    let problems = LocalResource::new(move || {
+        ctx.refresh.get();
+        async move { api::call::<PublicationProblems>(publication_problems::Variables { id: ctx.id }).await }
+    });
+    let planned = RwSignal::new(String::new());
+    let together = RwSignal::new(true);
+    let reasons = RwSignal::new(String::new());
+    let body = RwSignal::new(NoticeBody::DepartmentForEducation.as_str().to_owned());
+    let sent = RwSignal::new(today());
+    let override_reason = RwSignal::new(String::new());
+    let (e1, e2, e3) = (RwSignal::new(Vec::new()), RwSignal::new(Vec::new()), RwSignal::new(Vec::new()));
+    let busy = RwSignal::new(false);
+    let plan = move || {
+        if planned.get_untracked().is_empty() {
+            e1.set(vec![("plannedOn".into(), "Enter the planned date".into())]);
+            return;
+        }
+        let vars = plan_publication::Variables {
+            id: ctx.id,
+            planned_on: planned.get_untracked(),
+            together: together.get_untracked(),
+            apart_reasons: Some(reasons.get_untracked()).filter(|r| !r.trim().is_empty()),
+        };
+        send::<PlanPublication>(ctx, vars, e1, busy, "The publication plan was recorded");
+    };
+    let notice = move || {
+        let vars = record_notice::Variables {
+            id: ctx.id,
+            body: NoticeBody::parse(&body.get_untracked()).unwrap_or(NoticeBody::Family),
+            sent_on: sent.get_untracked(),
+        };
+        send::<RecordNotice>(ctx, vars, e2, busy, "The notice was recorded");
+    };
+    let publish = move || {
+        if confirmed("Publish the anonymised executive summary?") {
+            let vars = publish::Variables {
+                id: ctx.id,
+                override_reason: Some(override_reason.get_untracked()).filter(|r| !r.trim().is_empty()),
+            };
+            send::<Publish>(ctx, vars, e3, busy, "The executive summary is published");
+        }
+    };
+    view! {
+        {step_form!("plan", "Publication plan", e1, busy, "Record the plan", plan,
+            <TextField form="plan" label="Planned date" path="plannedOn" value=planned errors=e1 input_type="date"/>
+            <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4">
+                <div class="govuk-checkboxes__item">
+                    <input class="govuk-checkboxes__input" type="checkbox" id="plan-together" bind:checked=together/>
+                    <label class="govuk-label govuk-checkboxes__label" for="plan-together">"Publish the overview report with the executive summary"</label>
+                </div>
+            </div>
+            <TextArea form="plan" label="If not together, the compelling reasons" path="apartReasons" value=reasons errors=e1 rows=2/>)}
+        {step_form!("notice", "Advance notice of publication", e2, busy, "Record the notice", notice,
+            <div class="govuk-form-group">
+                <label class="govuk-label" for=form_field_id("notice", "body")>"Told"</label>
+                <select class="govuk-select" id=form_field_id("notice", "body") bind:value=body>
+                    {NoticeBody::ALL.iter().map(|b| view! { <option value=b.as_str()>{b.title()}</option> }).collect_view()}
+                </select>
+            </div>
+            <TextField form="notice" label="Sent on" path="sentOn" value=sent errors=e2 input_type="date"/>)}
+        <div class="scr-step" id="publication">
+            <h3 class="govuk-heading-s">"Publication"</h3>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || problems.get().map(|r| match r {
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
+                    Ok(d) if d.review.publication_problems.is_empty() => view! { <p class="govuk-body">"Everything publication needs is in place."</p> }.into_any(),
+                    Ok(d) => view! {
+                        <div class="govuk-inset-text" id="publication-problems">
+                            <p class="govuk-body">"Before publication:"</p>
+                            <ul class="govuk-list govuk-list--bullet">{d.review.publication_problems.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}</ul>
+                        </div>
+                    }.into_any(),
+                })}
+            </Transition>
+            {step_form!("publish", "", e3, busy, "Publish", publish,
+                <TextArea form="publish" label="Reason to publish before a parallel process concludes (only if one is open)" path="overrideReason" value=override_reason errors=e3 rows=2/>)}
+        </div>
+    }
+}
+
+#[component]
+fn ConcludeForm(ctx: Ctx) -> impl IntoView {
+    let on = RwSignal::new(today());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        if confirmed("Conclude the review? Every action must be implemented.") {
+            send::<Conclude>(
+                ctx,
+                conclude::Variables { id: ctx.id, government_office_told_on: on.get_untracked() },
+                errors,
+                busy,
+                "The review is concluded",
+            );
+        }
+    };
+    step_form!("conclude", "Conclusion", errors, busy, "Conclude the review", submit,
+        <TextField form="conclude" label="Government Office told on" path="governmentOfficeToldOn" value=on errors=errors input_type="date"/>)
+}
+
+/// An action as either list shows it.
+#[derive(Clone)]
+pub struct ActionData {
+    id: i64,
+    review: Option<(i64, String)>,
+    recommendation: String,
+    agency: String,
+    owner: String,
+    mine: bool,
+    due_on: String,
+    overdue: bool,
+    outcome: String,
+    measure: String,
+    status: ActionStatus,
+    comment: Option<String>,
+    version: i64,
+    updates: Vec<(String, String)>,
+    may_update: bool,
+    may_decide: bool,
+}
+
+fn status_tag(a: &ActionData) -> impl IntoView + use<> {
+    let (class, text) = match a.status {
+        ActionStatus::Implemented => ("govuk-tag govuk-tag--green", a.status.title().to_owned()),
+        ActionStatus::ClosureRequested => ("govuk-tag govuk-tag--blue", a.status.title().to_owned()),
+        ActionStatus::Open if a.overdue => ("govuk-tag govuk-tag--red", "Overdue".to_owned()),
+        ActionStatus::Open => ("govuk-tag govuk-tag--grey", a.status.title().to_owned()),
+    };
+    view! { <strong class=class>{text}</strong> }
+}
+
+#[component]
+fn ActionCard(ctx: Ctx, a: ActionData) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let reaudit = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let form = format!("action{}", a.id);
+    let (id, version) = (a.id, a.version);
+    let progress = move |close: bool| {
+        let vars = record_progress::Variables {
+            action_id: id,
+            expected_version: version,
+            note: note.get_untracked(),
+            request_closure: Some(close),
+        };
+        send::<RecordProgress>(
+            ctx,
+            vars,
+            errors,
+            busy,
+            if close { "Your update was saved and closure requested" } else { "Your update was saved" },
+        );
+    };
+    let decide = move |approve: bool| {
+        let vars = decide_closure::Variables {
+            action_id: id,
+            approve,
+            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+            reaudit_on: Some(reaudit.get_untracked()).filter(|d| !d.is_empty()),
+        };
+        send::<DecideClosure>(
+            ctx,
+            vars,
+            errors,
+            busy,
+            if approve { "The action is closed as implemented" } else { "The action was returned to its owner" },
+        );
+    };
+    view! {
+        <div class="scr-action" id=format!("action-{}", a.id)>
+            <h3 class="govuk-heading-s">{a.recommendation.clone()}" " {status_tag(&a)}</h3>
+            <p class="govuk-body-s">
+                {a.review.clone().map(|(rid, reference)| view! { <a class="govuk-link" href=format!("/reviews/{rid}")>{reference}</a>". " })}
+                {format!("{}. Owner: {}{}. Due {}.", a.agency, a.owner, if a.mine { " (you)" } else { "" }, uk_date(&a.due_on))}
+            </p>
+            <p class="govuk-body-s">{format!("Intended outcome: {}. Measured by: {}.", a.outcome, a.measure)}</p>
+            {a.comment.clone().map(|c| view! { <p class="govuk-body-s">"Comment: "{c}</p> })}
+            {(!a.updates.is_empty()).then(|| view! {
+                <ul class="govuk-list govuk-list--bullet govuk-body-s">{a.updates.iter().map(|(n, at)| view! { <li>{format!("{}: {n}", uk_date(at))}</li> }).collect_view()}</ul>
+            })}
+            <ErrorSummary errors=errors form=form.clone()/>
+            {a.may_update.then(|| view! {
+                <TextArea form=form.clone() label="Progress and evidence" path="note" value=note errors=errors rows=2/>
+                <div class="govuk-button-group">
+                    <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get() on:click=move |_| progress(false)>"Save progress"</button>
+                    <button type="button" class="govuk-button" disabled=move || busy.get() on:click=move |_| progress(true)>"Save and ask to close"</button>
+                </div>
+            })}
+            {a.may_decide.then(|| view! {
+                <TextArea form=form.clone() label="Comment (required to refuse)" path="comment" value=comment errors=errors rows=2/>
+                <TextField form=form.clone() label="Re-audit on (optional)" path="reauditOn" value=reaudit errors=errors input_type="date"/>
+                <div class="govuk-button-group">
+                    <button type="button" class="govuk-button" disabled=move || busy.get() on:click=move |_| decide(true)>"Approve closure"</button>
+                    <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get() on:click=move |_| decide(false)>"Refuse closure"</button>
+                </div>
+            })}
+        </div>
+    }
+}
+
+/// The review's action plan, with the board's forms.
+#[component]
+pub fn ActionPlan(ctx: Ctx) -> impl IntoView {
+    let data = LocalResource::new(move || {
+        ctx.refresh.get();
+        async move {
+            let _busy = Busy::start(ctx.loading);
+            api::call::<ReviewActions>(review_actions::Variables { id: ctx.id }).await
+        }
+    });
+    view! {
+        <h2 class="govuk-heading-m">"Action plan"</h2>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(d) => {
+                    let agencies: Vec<(i64, String)> = d.review.involved_agencies.iter().map(|a| (a.id, a.name.clone())).collect();
+                    let actions: Vec<ActionData> = d.review.actions.iter().map(|x| ActionData {
+                        id: x.id,
+                        review: None,
+                        recommendation: x.recommendation.clone(),
+                        agency: x.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
+                        owner: x.owner_name.clone().unwrap_or_default(),
+                        mine: x.is_mine,
+                        due_on: x.due_on.clone(),
+                        overdue: x.overdue,
+                        outcome: x.intended_outcome.clone(),
+                        measure: x.success_measure.clone(),
+                        status: x.status,
+                        comment: x.closure_comment.clone(),
+                        version: x.version,
+                        updates: x.updates.iter().map(|u| (u.note.clone(), u.recorded_at.clone())).collect(),
+                        may_update: x.is_mine && x.status == ActionStatus::Open && ctx.may(Operation::UpdateAction),
+                        may_decide: !x.is_mine && x.status == ActionStatus::ClosureRequested && ctx.may(Operation::DecideClosure),
+                    }).collect();
+                    view! {
+                        {if actions.is_empty() {
+                            view! { <p class="govuk-body">"No actions yet."</p> }.into_any()
+                        } else {
+                            view! { <div id="action-plan">{actions.into_iter().map(|a| view! { <ActionCard ctx=ctx a=a/> }).collect_view()}</div> }.into_any()
+                        }}
+                        {ctx.may(Operation::ManageActions).then(|| view! { <AddActionForm ctx=ctx agencies=agencies.clone() owners=d.review.action_owner_candidates.iter().map(|u| (u.id, format!("{}{}", u.name, u.agency.clone().map(|a| format!(", {a}")).unwrap_or_default()))).collect()/> })}
+                        {ctx.may(Operation::SignUpActions).then(|| view! { <SignUpForm ctx=ctx agencies=agencies.clone()/> })}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AddActionForm(ctx: Ctx, agencies: Vec<(i64, String)>, owners: Vec<(i64, String)>) -> impl IntoView {
+    let what = RwSignal::new(String::new());
+    let agency = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let outcome = RwSignal::new(String::new());
+    let measure = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        let (Ok(ag), Ok(ow)) = (agency.get_untracked().parse::<i64>(), owner.get_untracked().parse::<i64>()) else {
+            errors.set(vec![("agencyId".into(), "Choose the agency and the owner".into())]);
+            return;
+        };
+        let input = add_action::ActionInput {
+            recommendation: what.get_untracked(),
+            agency_id: ag,
+            owner_id: ow,
+            due_on: Some(due.get_untracked()).filter(|d| !d.is_empty()),
+            intended_outcome: outcome.get_untracked(),
+            success_measure: measure.get_untracked(),
+        };
+        send::<AddAction>(ctx, add_action::Variables { id: ctx.id, input }, errors, busy, "The action was added");
+    };
+    let select = |path: &'static str, label: &'static str, sig: RwSignal<String>, list: Vec<(i64, String)>| {
+        view! {
+            <div class="govuk-form-group">
+                <label class="govuk-label" for=form_field_id("add-action", path)>{label}</label>
+                <select class="govuk-select" id=form_field_id("add-action", path) bind:value=sig>
+                    <option value="">"Choose"</option>
+                    {list.into_iter().map(|(i, n)| view! { <option value=i.to_string()>{n}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    step_form!("add-action", "Add an action", errors, busy, "Add the action", submit,
+        <TextArea form="add-action" label="Action" path="recommendation" value=what errors=errors rows=2/>
+        {select("agencyId", "Agency", agency, agencies)}
+        {select("ownerId", "Owner", owner, owners)}
+        <TextField form="add-action" label="Due date" path="dueOn" value=due errors=errors input_type="date"/>
+        <TextField form="add-action" label="Intended outcome" path="intendedOutcome" value=outcome errors=errors/>
+        <TextField form="add-action" label="How success will be measured" path="successMeasure" value=measure errors=errors/>)
+}
+
+#[component]
+fn SignUpForm(ctx: Ctx, agencies: Vec<(i64, String)>) -> impl IntoView {
+    let agency = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let submit = move || {
+        let Ok(ag) = agency.get_untracked().parse::<i64>() else {
+            errors.set(vec![("agencyId".into(), "Choose your agency".into())]);
+            return;
+        };
+        send::<SignUpActions>(
+            ctx,
+            sign_up_actions::Variables { id: ctx.id, agency_id: ag },
+            errors,
+            busy,
+            "Your agency is signed up to its actions",
+        );
+    };
+    step_form!("sign-up", "Sign your agency up to its actions", errors, busy, "Sign up", submit,
+        <div class="govuk-form-group">
+            <label class="govuk-label" for=form_field_id("sign-up", "agencyId")>"Agency"</label>
+            <select class="govuk-select" id=form_field_id("sign-up", "agencyId") bind:value=agency>
+                <option value="">"Choose"</option>
+                {agencies.into_iter().map(|(i, n)| view! { <option value=i.to_string()>{n}</option> }).collect_view()}
+            </select>
+        </div>)
+}
+
+/// `/actions`: the caller's actions and, for the board and the sub-group, every action
+/// across reviews, overdue first.
+#[component]
+pub fn ActionsPage() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let done = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(0i32);
+    let mine_only = RwSignal::new(false);
+    let overdue_only = RwSignal::new(false);
+    let data = LocalResource::new(move || {
+        refresh.get();
+        let filter = actions::ActionFilterInput {
+            status: None,
+            agency_id: None,
+            overdue_only: overdue_only.get(),
+            mine: mine_only.get(),
+        };
+        async move {
+            let _busy = Busy::start(loading);
+            api::call::<Actions>(actions::Variables { filter: Some(filter) }).await
+        }
+    });
+    view! {
+        <div id="review" aria-busy=move || (loading.get() > 0).to_string()>
+            <h1 class="govuk-heading-l">"Actions"</h1>
+            <Success message=done/>
+            <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4">
+                <div class="govuk-checkboxes__item">
+                    <input class="govuk-checkboxes__input" type="checkbox" id="actions-mine" bind:checked=mine_only/>
+                    <label class="govuk-label govuk-checkboxes__label" for="actions-mine">"Only my actions"</label>
+                </div>
+                <div class="govuk-checkboxes__item">
+                    <input class="govuk-checkboxes__input" type="checkbox" id="actions-overdue" bind:checked=overdue_only/>
+                    <label class="govuk-label govuk-checkboxes__label" for="actions-overdue">"Only overdue actions"</label>
+                </div>
+            </div>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
+                    Ok(d) if d.actions.is_empty() => view! { <p class="govuk-body" id="no-actions">"No actions to show."</p> }.into_any(),
+                    Ok(d) => view! {
+                        <p class="govuk-body" role="status">{format!("{} action(s)", d.actions.len())}</p>
+                        {d.actions.into_iter().map(|x| {
+                            let ops = x.review.allowed_operations.clone();
+                            let ctx = Ctx {
+                                id: x.review.id,
+                                loading,
+                                caps: StoredValue::new(Vec::new()),
+                                ops: StoredValue::new(ops.clone()),
+                                stage: Stage::ActionPlanning,
+                                refresh,
+                                done,
+                            };
+                            let a = ActionData {
+                                id: x.id,
+                                review: Some((x.review.id, x.review.reference.clone())),
+                                recommendation: x.recommendation,
+                                agency: x.agency.map(|a| a.name).unwrap_or_default(),
+                                owner: x.owner_name.unwrap_or_default(),
+                                mine: x.is_mine,
+                                due_on: x.due_on,
+                                overdue: x.overdue,
+                                outcome: x.intended_outcome,
+                                measure: x.success_measure,
+                                status: x.status,
+                                comment: x.closure_comment,
+                                version: x.version,
+                                updates: x.updates.into_iter().map(|u| (u.note, u.recorded_at)).collect(),
+                                may_update: x.is_mine && x.status == ActionStatus::Open && ops.contains(&Operation::UpdateAction),
+                                may_decide: !x.is_mine && x.status == ActionStatus::ClosureRequested && ops.contains(&Operation::DecideClosure),
+                            };
+                            view! { <ActionCard ctx=ctx a=a/> }
+                        }).collect_view()}
+                    }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// Whether the review page shows the completion sections.
+pub fn shows(ctx: &Ctx) -> (bool, bool) {
+    (
+        ctx.can_read(Field::Completion)
+            && ctx.stage >= Stage::OverviewReport
+            && ctx.stage != Stage::ClosedWithoutReview,
+        ctx.can_read(Field::ActionPlan) && ctx.stage >= Stage::Evaluated && ctx.stage != Stage::ClosedWithoutReview,
+    )
+}
