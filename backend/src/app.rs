@@ -50,8 +50,17 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/api/reviews/{review_id}/export/{document}", get(export))
+        .route("/api/evidence/{evidence_id}", get(download_evidence))
+        .route("/published/{reference}", get(published))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .with_state(App { state: state.clone(), schema: schema.clone() });
+    // Evidence files are larger than any GraphQL request: their own route, their own limit.
+    let uploads = Router::new()
+        .route("/api/actions/{action_id}/evidence", axum::routing::post(upload_evidence))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(shared::completion::MAX_EVIDENCE_BYTES + 64 * 1024))
         .with_state(App { state, schema });
+    let api = api.merge(uploads);
     let router = match client {
         Some(dir) => api.merge(client::routes(&dir)),
         None => api.fallback(|| async { (StatusCode::NOT_FOUND, "Not found") }),
@@ -233,4 +242,81 @@ async fn export(
         bytes,
     )
         .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct UploadQuery {
+    name: String,
+}
+
+/// `POST /api/actions/{id}/evidence?name=FILE` with the file as the body: the owner
+/// attaches evidence to an open action. Answers `{"id": N}`.
+async fn upload_evidence(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(action_id): axum::extract::Path<i32>,
+    axum::extract::Query(q): axum::extract::Query<UploadQuery>,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    use crate::errors::ApiError;
+    let Some(caller) = caller(&app, &headers).await else {
+        return export_error(ApiError::Unauthenticated);
+    };
+    match crate::completion::upload_evidence(&app.state.db, &caller, action_id, &q.name, body.to_vec()).await {
+        Ok(id) => (StatusCode::CREATED, axum::Json(serde_json::json!({ "id": id }))).into_response(),
+        Err(e) => export_error(e),
+    }
+}
+
+/// `GET /api/evidence/{id}`: a file of evidence, for whoever may see its action.
+async fn download_evidence(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(evidence_id): axum::extract::Path<i32>,
+) -> axum::response::Response {
+    use crate::errors::ApiError;
+    let Some(caller) = caller(&app, &headers).await else {
+        return export_error(ApiError::Unauthenticated);
+    };
+    match crate::completion::evidence_file(&app.state.db, &caller, evidence_id).await {
+        Ok(e) => {
+            let kind =
+                shared::completion::EvidenceKind::parse(&e.kind).unwrap_or(shared::completion::EvidenceKind::Text);
+            let safe: String = e
+                .file_name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+                .collect();
+            (
+                [
+                    (header::CONTENT_TYPE, kind.content_type().to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                e.bytes,
+            )
+                .into_response()
+        }
+        Err(e) => export_error(e),
+    }
+}
+
+/// `GET /published/{reference}`: the published executive summary, for anyone.
+async fn published(
+    State(app): State<App>,
+    axum::extract::Path(reference): axum::extract::Path<String>,
+) -> axum::response::Response {
+    match crate::public::summary(&app.state.db, &reference).await {
+        Ok(p) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            crate::public::page(&p),
+        )
+            .into_response(),
+        Err(crate::errors::ApiError::NotFound) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        Err(e) => export_error(e),
+    }
 }

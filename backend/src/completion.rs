@@ -747,3 +747,95 @@ pub async fn conclude(db: &DatabaseConnection, caller: &Caller, review_id: i32, 
     txn.commit().await?;
     Ok(())
 }
+
+/// A file of evidence, as listed (the bytes stay behind until downloaded).
+#[derive(Debug, Clone)]
+pub struct EvidenceInfo {
+    pub id: i32,
+    pub action_id: i32,
+    pub file_name: String,
+    pub kind: shared::completion::EvidenceKind,
+    pub size: i32,
+    pub uploaded_at: chrono::DateTime<Utc>,
+}
+
+/// The owner attaches a file of evidence to an open action. Its kind is told from its
+/// content and its size is limited (`shared::completion::check_evidence`).
+pub async fn upload_evidence(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    action_id: i32,
+    name: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<i32> {
+    let (act, _) = action_for(db, caller, action_id, Operation::UpdateAction).await?;
+    if act.owner_id != caller.user.id {
+        return Err(ApiError::Forbidden("an action you do not own".into()));
+    }
+    if status_of(&act) != ActionStatus::Open {
+        return Err(ApiError::invalid("status", format!("The action is {}", status_of(&act).title().to_lowercase())));
+    }
+    let kind = shared::completion::check_evidence(name, &bytes)?;
+    let txn = db.begin().await?;
+    let row = action_evidence::ActiveModel {
+        action_id: Set(act.id),
+        file_name: Set(name.trim().to_owned()),
+        kind: Set(kind.as_str().to_owned()),
+        size: Set(bytes.len() as i32),
+        bytes: Set(bytes),
+        uploaded_by: Set(caller.user.id),
+        uploaded_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    log(&txn, caller, Operation::UpdateAction, "action_evidence", row.id, act.review_id, None).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// The evidence of actions, without the files' bytes.
+pub async fn evidence_of(db: &impl ConnectionTrait, action_ids: &[i32]) -> ApiResult<Vec<EvidenceInfo>> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i32, i32, String, String, i32, chrono::DateTime<Utc>)> = action_evidence::Entity::find()
+        .select_only()
+        .columns([
+            action_evidence::Column::Id,
+            action_evidence::Column::ActionId,
+            action_evidence::Column::FileName,
+            action_evidence::Column::Kind,
+            action_evidence::Column::Size,
+            action_evidence::Column::UploadedAt,
+        ])
+        .filter(action_evidence::Column::ActionId.is_in(action_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, action_id, file_name, kind, size, uploaded_at)| EvidenceInfo {
+            id,
+            action_id,
+            file_name,
+            kind: shared::completion::EvidenceKind::parse(&kind).unwrap_or(shared::completion::EvidenceKind::Text),
+            size,
+            uploaded_at,
+        })
+        .collect())
+}
+
+/// A file of evidence, for whoever may see its action.
+pub async fn evidence_file(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    evidence_id: i32,
+) -> ApiResult<action_evidence::Model> {
+    let e = action_evidence::Entity::find_by_id(evidence_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let act = action::Entity::find_by_id(e.action_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let a = access::for_review(db, caller, act.review_id).await?;
+    a.read(shared::policy::Field::ActionPlan)?;
+    if !shared::policy::action_visible(&a.capacities, caller.id(), shared::UserId(act.owner_id)) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(e)
+}

@@ -354,3 +354,13 @@ entity!(action_update, "action_updates", {
     pub recorded_by: i32,
     pub recorded_at: DateTimeUtc,
 });
+
+entity!(action_evidence, "action_evidence", {
+    pub action_id: i32,
+    pub file_name: String,
+    pub kind: String,
+    pub size: i32,
+    pub bytes: Vec<u8>,
+    pub uploaded_by: i32,
+    pub uploaded_at: DateTimeUtc,
+});

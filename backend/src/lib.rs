@@ -14,6 +14,7 @@ pub mod errors;
 pub mod exports;
 pub mod graphql;
 pub mod loaders;
+pub mod public;
 pub mod review_phase;
 pub mod seed;
 mod seed_review;

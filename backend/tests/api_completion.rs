@@ -164,6 +164,8 @@ async fn a_review_goes_from_its_report_to_conclusion_through_every_gate(b: Backe
     let owner = app.login("health.author@scr.example").await;
     let d = app.ok(&owner, ACTIONS, json!({"id": id})).await;
     let mine = d["review"]["actions"].as_array().unwrap().clone();
+    evidence_is_checked_kept_and_shown_only_to_those_who_see_the_action(&app, &owner, mine[0]["id"].as_i64().unwrap())
+        .await;
     assert_eq!(mine.len(), 1, "{mine:?}");
     assert_eq!(mine[0]["isMine"], true);
     let a = mine[0]["id"].as_i64().unwrap();
@@ -242,8 +244,24 @@ async fn a_review_goes_from_its_report_to_conclusion_through_every_gate(b: Backe
     assert!(messages(&v).contains("Criminal proceedings"));
     let problems = app.ok(&bm, "query($id:Int!){review(id:$id){publicationProblems{field}}}", json!({"id": id})).await;
     assert_eq!(problems["review"]["publicationProblems"], json!([{"field": "overrideReason"}]));
+    let reference =
+        app.ok(&bm, "query($id:Int!){review(id:$id){reference}}", json!({"id": id})).await["review"]["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let (status, _, _) = app.get(None, &format!("/published/{reference}")).await;
+    assert_eq!(status, axum::http::StatusCode::NOT_FOUND, "nothing is public before publication");
     let d = app.ok(&bm, publish, json!({"id": id, "o": "The court has agreed publication may go ahead"})).await;
     assert_eq!(d["publish"]["stage"], "PUBLISHED");
+    // The published summary is readable by anyone, anonymised.
+    let (status, ct, body) = app.get(None, &format!("/published/{reference}")).await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(ct.starts_with("text/html"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("Mother told the health visitor") && !html.contains("Sutton") && !html.contains("Mia"),
+        "{html}"
+    );
 
     // Conclusion waits for every action.
     let conclude = "mutation($id:Int!,$d:NaiveDate!){conclude(reviewId:$id,governmentOfficeToldOn:$d){stage}}";
@@ -301,6 +319,36 @@ async fn the_sub_group_sees_overdue_actions_across_reviews_with_labels(b: Backen
     assert_eq!(d["actions"], json!([{"status": "CLOSURE_REQUESTED", "isMine": true}]));
     let referrer = app.login("professional@scr.example").await;
     assert_eq!(app.ok(&referrer, "{actions{id}}", json!({})).await["actions"], json!([]));
+}
+
+async fn evidence_is_checked_kept_and_shown_only_to_those_who_see_the_action(app: &TestApp, owner: &str, action: i64) {
+    use axum::http::StatusCode;
+    let path = format!("/api/actions/{action}/evidence?name=attendance.txt");
+    let (status, body) = app.upload(Some(owner), &path, b"40 of 40 health visitors attended".to_vec()).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let id = serde_json::from_slice::<Value>(&body).unwrap()["id"].as_i64().unwrap();
+    // A program renamed to .pdf, and a file over the limit, are refused.
+    let renamed = format!("/api/actions/{action}/evidence?name=audit.pdf");
+    let (status, body) = app.upload(Some(owner), &renamed, b"MZ\x90\x00\x03\x00\x00\x00\x04\x00".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["extensions"]["field"], "file");
+    let (status, _) = app.upload(Some(owner), &path, vec![b'a'; 6 * 1024 * 1024]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Someone else's action is not theirs to add to.
+    let other = app.login("imr.author@scr.example").await;
+    let (status, _) = app.upload(Some(&other), &path, b"x".to_vec()).await;
+    assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{status}");
+    // Listed with the action; downloadable by the board, not by another owner.
+    let d = app.ok(owner, "{actions(filter:{mine:true}){id evidence{id fileName kind size}}}", json!({})).await;
+    let listed = d["actions"].as_array().unwrap().iter().find(|a| a["id"] == action).unwrap()["evidence"].clone();
+    assert_eq!(listed, json!([{"id": id, "fileName": "attendance.txt", "kind": "Plain text", "size": 33}]));
+    let bm = app.login("manager@scr.example").await;
+    let (status, ct, bytes) = app.get(Some(&bm), &format!("/api/evidence/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/plain"));
+    assert_eq!(bytes, b"40 of 40 health visitors attended");
+    assert_eq!(app.get(Some(&other), &format!("/api/evidence/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(None, &format!("/api/evidence/{id}")).await.0, StatusCode::UNAUTHORIZED);
 }
 
 on_both_databases!(

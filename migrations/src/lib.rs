@@ -13,6 +13,7 @@ mod m20261126_000005_create_genogram;
 mod m20261126_000006_create_family_and_parallel;
 mod m20261126_000007_create_review_documents;
 mod m20261126_000008_create_completion;
+mod m20261126_000009_create_action_evidence;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_create_family_and_parallel::Migration),
             Box::new(m20261126_000007_create_review_documents::Migration),
             Box::new(m20261126_000008_create_completion::Migration),
+            Box::new(m20261126_000009_create_action_evidence::Migration),
         ]
     }
 }

@@ -160,3 +160,77 @@ mod tests {
         assert_eq!(required_notices(true).len(), NoticeBody::ALL.len());
     }
 }
+
+/// The largest evidence file accepted.
+pub const MAX_EVIDENCE_BYTES: usize = 5 * 1024 * 1024;
+
+str_enum! {
+    /// The kinds of file accepted as evidence of progress, told by their content.
+    pub enum EvidenceKind {
+        Pdf => "pdf", "PDF document";
+        Docx => "docx", "Word document";
+        Png => "png", "PNG image";
+        Jpeg => "jpeg", "JPEG image";
+        Text => "text", "Plain text";
+    }
+}
+
+impl EvidenceKind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            EvidenceKind::Pdf => "application/pdf",
+            EvidenceKind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            EvidenceKind::Png => "image/png",
+            EvidenceKind::Jpeg => "image/jpeg",
+            EvidenceKind::Text => "text/plain; charset=utf-8",
+        }
+    }
+}
+
+/// What an uploaded file is, from its first bytes, never from the name or the type
+/// the browser sent. Anything else is refused with the reason.
+pub fn check_evidence(name: &str, bytes: &[u8]) -> Result<EvidenceKind, ValidationError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\']) || name.chars().any(char::is_control)
+    {
+        return Err(ValidationError::new("name", "Give the file a plain name of up to 200 characters"));
+    }
+    if bytes.is_empty() {
+        return Err(ValidationError::new("file", "The file is empty"));
+    }
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(ValidationError::new("file", "Files of up to 5 MB are accepted"));
+    }
+    let kind = if bytes.starts_with(b"%PDF-") {
+        EvidenceKind::Pdf
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        EvidenceKind::Png
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        EvidenceKind::Jpeg
+    } else if bytes.starts_with(b"PK\x03\x04") && name.to_lowercase().ends_with(".docx") {
+        EvidenceKind::Docx
+    } else if std::str::from_utf8(bytes).is_ok_and(|t| !t.chars().any(|c| c.is_control() && !"\n\r\t".contains(c))) {
+        EvidenceKind::Text
+    } else {
+        return Err(ValidationError::new("file", "Accepted files: PDF, Word (.docx), PNG, JPEG or plain text"));
+    };
+    Ok(kind)
+}
+
+#[cfg(test)]
+mod evidence_tests {
+    use super::*;
+
+    #[test]
+    fn files_are_told_by_their_content_and_limited_in_size() {
+        assert_eq!(check_evidence("audit.pdf", b"%PDF-1.7 ...").unwrap(), EvidenceKind::Pdf);
+        assert_eq!(check_evidence("notes.txt", "Attendance: 40".as_bytes()).unwrap(), EvidenceKind::Text);
+        assert_eq!(check_evidence("photo.png", b"\x89PNG\r\n\x1a\n....").unwrap(), EvidenceKind::Png);
+        // A program renamed to .pdf is still refused.
+        assert_eq!(check_evidence("audit.pdf", b"MZ\x90\x00\x03\x00\x00\x00").unwrap_err().field, "file");
+        assert_eq!(check_evidence("x.zip", b"PK\x03\x04rest").unwrap_err().field, "file");
+        assert_eq!(check_evidence("../../etc/passwd", b"x").unwrap_err().field, "name");
+        assert_eq!(check_evidence("a.txt", b"").unwrap_err().field, "file");
+        assert_eq!(check_evidence("a.txt", &vec![b'a'; MAX_EVIDENCE_BYTES + 1]).unwrap_err().field, "file");
+    }
+}

@@ -77,6 +77,18 @@ pub struct Action {
     pub access: Arc<ReviewAccess>,
 }
 
+/// A file attached to an action as evidence; download it from
+/// `GET /api/evidence/{id}` with the same token.
+#[derive(SimpleObject)]
+pub struct Evidence {
+    pub id: i32,
+    pub file_name: String,
+    /// "PDF document", "Plain text"...
+    pub kind: String,
+    pub size: i32,
+    pub uploaded_at: DateTime<Utc>,
+}
+
 #[derive(SimpleObject)]
 pub struct ActionUpdate {
     pub note: String,
@@ -144,6 +156,21 @@ impl Action {
     /// The version a progress update must name.
     async fn version(&self) -> i32 {
         self.row.version
+    }
+    /// Files attached as evidence, oldest first.
+    async fn evidence(&self, ctx: &Context<'_>) -> GqlResult<Vec<Evidence>> {
+        let db = &loaders(ctx)?.loader().db;
+        Ok(crate::completion::evidence_of(db, &[self.row.id])
+            .await?
+            .into_iter()
+            .map(|e| Evidence {
+                id: e.id,
+                file_name: e.file_name,
+                kind: e.kind.title().to_owned(),
+                size: e.size,
+                uploaded_at: e.uploaded_at,
+            })
+            .collect())
     }
     /// Progress recorded, oldest first.
     async fn updates(&self, ctx: &Context<'_>) -> GqlResult<Vec<ActionUpdate>> {

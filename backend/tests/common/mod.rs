@@ -166,6 +166,17 @@ impl TestApp {
         (status, ct, bytes.to_vec())
     }
 
+    /// A POST of raw bytes (an upload); returns the status and the body.
+    pub async fn upload(&self, token: Option<&str>, path: &str, bytes: Vec<u8>) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::post(path).header("content-length", bytes.len());
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let res = self.router.clone().oneshot(req.body(Body::from(bytes)).unwrap()).await.unwrap();
+        let status = res.status();
+        (status, axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec())
+    }
+
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let (status, v) = self.post(token, json!({ "query": query, "variables": variables })).await;
         assert_eq!(status, StatusCode::OK, "{v}");
