@@ -683,6 +683,14 @@ async fn an_action_owner_records_progress_and_asks_to_close_and_the_manager_appr
             b.wait_text("Brief every health visitor").await;
             b.settled().await;
             b.axe("the action owner's workspace").await;
+            // Evidence: a file from disk, attached through the file input.
+            let file = std::env::temp_dir().join(format!("attendance-{}.txt", std::process::id()));
+            std::fs::write(&file, "40 of 40 health visitors attended the briefing.").expect("write the evidence");
+            b.wait_css(".scr-action input[type='file']").await.send_keys(&file.display().to_string()).await.expect("choose the file");
+            b.click_text("Attach the file").await;
+            b.wait_text("The evidence was attached").await;
+            b.settled().await;
+            b.wait_text(&format!("attendance-{}.txt", std::process::id())).await;
             b.fill(".scr-action textarea[id$='-note']", "All 40 health visitors briefed; attendance list on file.").await;
             b.click_text("Save and ask to close").await;
             b.wait_text("Your update was saved and closure requested").await;

@@ -121,6 +121,31 @@ pub async fn download(path: &str) -> Result<String, ApiError> {
     Ok(name)
 }
 
+/// Sends a file as the body of `path` (an evidence upload) with the session's token.
+pub async fn upload(path: &str, file: web_sys::File) -> Result<(), ApiError> {
+    let mut req = gloo_net::http::Request::post(path);
+    if let Some(s) = session::load() {
+        req = req.header("Authorization", &format!("Bearer {}", s.token));
+    }
+    let res = req
+        .body(file)
+        .map_err(|e| ApiError::Failed(format!("Could not prepare the upload: {e}")))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Failed("Could not reach the server. Check your connection and try again.".into()))?;
+    if res.status() == 413 {
+        return Err(ApiError::Validation(vec![("file".into(), "Files of up to 5 MB are accepted".into())]));
+    }
+    if !res.ok() {
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        let ext: HashMap<String, serde_json::Value> =
+            serde_json::from_value(body["extensions"].clone()).unwrap_or_default();
+        let message = body["message"].as_str().unwrap_or("The upload failed").to_owned();
+        return Err(from_code(&message, &ext));
+    }
+    Ok(())
+}
+
 fn save_file(name: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));

@@ -9,7 +9,7 @@ use shared::policy::{Field, Operation};
 use shared::stage::Stage;
 
 use super::review::{Busy, Ctx, send, today};
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
@@ -354,6 +354,8 @@ pub struct ActionData {
     comment: Option<String>,
     version: i64,
     updates: Vec<(String, String)>,
+    /// (id, file name, kind, size in bytes)
+    evidence: Vec<(i64, String, String, i64)>,
     may_update: bool,
     may_decide: bool,
 }
@@ -419,7 +421,61 @@ fn ActionCard(ctx: Ctx, a: ActionData) -> impl IntoView {
             {(!a.updates.is_empty()).then(|| view! {
                 <ul class="govuk-list govuk-list--bullet govuk-body-s">{a.updates.iter().map(|(n, at)| view! { <li>{format!("{}: {n}", uk_date(at))}</li> }).collect_view()}</ul>
             })}
+            {(!a.evidence.is_empty()).then(|| view! {
+                <ul class="govuk-list govuk-body-s" id=format!("evidence-{}", a.id)>
+                    {a.evidence.iter().map(|(eid, name, kind, size)| {
+                        let url = format!("/api/evidence/{eid}");
+                        let status = RwSignal::new(None::<String>);
+                        view! {
+                            <li>
+                                <button type="button" class="scr-link-button govuk-link" on:click=move |_| {
+                                    let url = url.clone();
+                                    leptos::task::spawn_local(async move {
+                                        if let Err(e) = api::download(&url).await { status.set(Some(e.message())); }
+                                    });
+                                }>{name.clone()}</button>
+                                {format!(" ({kind}, {} KB)", (size + 1023) / 1024)}
+                                {move || status.get().map(|m| view! { <span class="govuk-error-message">{m}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
             <ErrorSummary errors=errors form=form.clone()/>
+            {a.may_update.then(|| {
+                let file_input = NodeRef::<leptos::html::Input>::new();
+                let file_id = form_field_id(&form, "file");
+                let attach = move |_| {
+                    use wasm_bindgen::JsCast;
+                    let Some(input) = file_input.get() else { return };
+                    let input: web_sys::HtmlInputElement = input.unchecked_into();
+                    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                        errors.set(vec![("file".into(), "Choose a file to attach".into())]);
+                        return;
+                    };
+                    let url = format!("/api/actions/{id}/evidence?name={}", js_sys::encode_uri_component(&file.name()));
+                    busy.set(true);
+                    leptos::task::spawn_local(async move {
+                        let _busy = Busy::start(ctx.loading);
+                        match api::upload(&url, file).await {
+                            Ok(()) => {
+                                errors.set(Vec::new());
+                                ctx.changed("The evidence was attached");
+                            }
+                            Err(ApiError::Validation(list)) => errors.set(list),
+                            Err(e) => errors.set(vec![(String::new(), e.message())]),
+                        }
+                        busy.set(false);
+                    });
+                };
+                view! {
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for=file_id.clone()>"Attach evidence (PDF, Word, PNG, JPEG or text; up to 5 MB)"</label>
+                        <input class="govuk-file-upload" type="file" id=file_id node_ref=file_input accept=".pdf,.docx,.png,.jpg,.jpeg,.txt"/>
+                    </div>
+                    <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get() on:click=attach>"Attach the file"</button>
+                }
+            })}
             {a.may_update.then(|| view! {
                 <TextArea form=form.clone() label="Progress and evidence" path="note" value=note errors=errors rows=2/>
                 <div class="govuk-button-group">
@@ -471,6 +527,7 @@ pub fn ActionPlan(ctx: Ctx) -> impl IntoView {
                         comment: x.closure_comment.clone(),
                         version: x.version,
                         updates: x.updates.iter().map(|u| (u.note.clone(), u.recorded_at.clone())).collect(),
+                        evidence: x.evidence.iter().map(|e| (e.id, e.file_name.clone(), e.kind.clone(), e.size)).collect(),
                         may_update: x.is_mine && x.status == ActionStatus::Open && ctx.may(Operation::UpdateAction),
                         may_decide: !x.is_mine && x.status == ActionStatus::ClosureRequested && ctx.may(Operation::DecideClosure),
                     }).collect();
@@ -630,6 +687,7 @@ pub fn ActionsPage() -> impl IntoView {
                                 comment: x.closure_comment,
                                 version: x.version,
                                 updates: x.updates.into_iter().map(|u| (u.note, u.recorded_at)).collect(),
+                                evidence: x.evidence.into_iter().map(|e| (e.id, e.file_name, e.kind, e.size)).collect(),
                                 may_update: x.is_mine && x.status == ActionStatus::Open && ops.contains(&Operation::UpdateAction),
                                 may_decide: !x.is_mine && x.status == ActionStatus::ClosureRequested && ops.contains(&Operation::DecideClosure),
                             };

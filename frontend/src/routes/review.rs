@@ -153,6 +153,9 @@ fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
         <h1 class="govuk-heading-l">{h.reference.clone()}" " {stage_tag(h.stage)}</h1>
         <Success message=ctx.done/>
         <p class="govuk-body-s">"You see this review as: " {caps.join(", ")}</p>
+        {matches!(h.stage, Stage::Published | Stage::Concluded).then(|| view! {
+            <p class="govuk-body"><a class="govuk-link" rel="external" href=format!("/published/{}", h.reference)>"The published executive summary (public)"</a></p>
+        })}
         <ol class="scr-tracker" aria-label=phase>
             {track.iter().enumerate().map(|(i, s)| {
                 let state = match position { Some(p) if i < p => "done", Some(p) if i == p => "current", _ => "todo" };
