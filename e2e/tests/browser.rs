@@ -336,7 +336,15 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
             b.settled().await;
             b.click_text("Approve version 1").await;
             b.wait_text("The terms of reference are approved").await;
-            b.wait_css(".scr-tracker__step--current").await;
+            // The page reloads the review after the step: wait for the tracker to move.
+            let moved =
+                "//li[contains(@class,'scr-tracker__step--current')][normalize-space(.)='Terms of reference agreed']";
+            b.c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::XPath(moved))
+                .await
+                .expect("the tracker shows the terms agreed");
+            b.settled().await;
             let current = b.wait_css(".scr-tracker__step--current").await.text().await.expect("text");
             assert_eq!(current, "Terms of reference agreed");
         }

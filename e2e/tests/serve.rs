@@ -42,8 +42,8 @@ async fn the_served_binary_signs_in_every_demo_user_and_stops_on_sigterm() {
         if email == "chair@scr.example" {
             assert_eq!(
                 me["data"]["reviews"].as_array().map(Vec::len),
-                Some(10),
-                "the demo has a case at every stage of the decision phase and two in the review phase"
+                Some(11),
+                "the demo has a case at every stage of the decision phase, two in the review phase and one planning its actions"
             );
         }
         if email == "admin@scr.example" {
