@@ -15,6 +15,7 @@ pub mod exports;
 pub mod graphql;
 pub mod loaders;
 pub mod public;
+pub mod reporting;
 pub mod review_phase;
 pub mod seed;
 mod seed_review;

@@ -351,7 +351,54 @@ async fn evidence_is_checked_kept_and_shown_only_to_those_who_see_the_action(app
     assert_eq!(app.get(None, &format!("/api/evidence/{id}")).await.0, StatusCode::UNAUTHORIZED);
 }
 
+async fn the_boards_report_counts_timeliness_overdue_work_and_categories(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let q = "{report{reviews timeliness{decisions decidedWithin28Days submissions submittedOnTime submittedOnTimeWithExtensions}
+        overdueImrsByAgency{label count} overdueActionsByAgency{label count} actionsByStatus{label count}
+        openActionsByAge{label count} reviewsByCategory{label count}}}";
+    let chair = app.login("chair@scr.example").await;
+    let r = app.ok(&chair, q, json!({})).await["report"].clone();
+    assert_eq!(r["reviews"], 11, "{r}");
+    let t = &r["timeliness"];
+    // Decided: four cases of the decision phase, the closed one and the three of the
+    // review and completion phases (8 of the 11).
+    assert_eq!(t["decisions"], 8, "{t}");
+    assert!(t["decidedWithin28Days"].as_i64().unwrap() <= 8);
+    assert_eq!(t["submissions"], 1, "the review planning its actions was submitted");
+    assert_eq!(t["submittedOnTime"], 1);
+    assert_eq!(r["overdueActionsByAgency"], json!([{"label": "Greater Manchester Police", "count": 1}]));
+    let status: Vec<(String, i64)> = r["actionsByStatus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["label"].as_str().unwrap().to_owned(), c["count"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(status, [("Open".to_owned(), 2), ("Closure requested".to_owned(), 1), ("Implemented".to_owned(), 0)]);
+    let open: i64 = r["openActionsByAge"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).sum();
+    assert_eq!(open, 3);
+    let categories: i64 = r["reviewsByCategory"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).sum();
+    assert_eq!(categories, 11, "every review counted once");
+    // Today no IMR is overdue; once their deadline has passed, those still out are.
+    assert_eq!(r["overdueImrsByAgency"], json!([]));
+    let later = app
+        .ok(
+            &chair,
+            "query($d:NaiveDate!){report(asOf:$d){overdueImrsByAgency{label count}}}",
+            json!({"d": "2099-01-01"}),
+        )
+        .await;
+    assert!(!later["report"]["overdueImrsByAgency"].as_array().unwrap().is_empty(), "IMRs still out fall overdue");
+    // The sub-group reads the same counts; those outside the board do not.
+    let psg = app.login("subgroup@scr.example").await;
+    assert_eq!(app.ok(&psg, q, json!({})).await["report"], r);
+    for who in ["professional@scr.example", "admin@scr.example", "partner@scr.example"] {
+        let t = app.login(who).await;
+        assert_eq!(code(&app.gql(Some(&t), q, json!({})).await), "FORBIDDEN", "{who}");
+    }
+}
+
 on_both_databases!(
+    the_boards_report_counts_timeliness_overdue_work_and_categories,
     a_review_goes_from_its_report_to_conclusion_through_every_gate,
     the_sub_group_sees_overdue_actions_across_reviews_with_labels,
 );

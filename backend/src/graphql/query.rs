@@ -270,6 +270,33 @@ impl Query {
     }
 
     /// Checks text bound for an external body against the review's registered names
+    /// The board's report across the reviews the caller reads as a board officer:
+    /// counts only, for the board, the performance sub-group and reporting tools.
+    async fn report(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<ReportView> {
+        let today = as_of.unwrap_or_else(crate::reporting::today);
+        let r = crate::reporting::report(&state(ctx)?.db, caller(ctx)?, today).await?;
+        let counts = |v: Vec<(String, i32)>| v.into_iter().map(|(label, count)| Count { label, count }).collect();
+        Ok(ReportView {
+            reviews: r.reviews,
+            timeliness: TimelinessView {
+                decisions: r.timeliness.decisions,
+                decided_within_28_days: r.timeliness.decided_within_28_days,
+                submissions: r.timeliness.submissions,
+                submitted_on_time: r.timeliness.submitted_on_time,
+                submitted_on_time_with_extensions: r.timeliness.submitted_on_time_with_extensions,
+            },
+            overdue_imrs_by_agency: counts(r.overdue_imrs_by_agency),
+            overdue_actions_by_agency: counts(r.overdue_actions_by_agency),
+            actions_by_status: r
+                .actions_by_status
+                .into_iter()
+                .map(|(s, count)| Count { label: s.title().to_owned(), count })
+                .collect(),
+            open_actions_by_age: counts(r.open_actions_by_age),
+            reviews_by_category: counts(r.reviews_by_category),
+        })
+    }
+
     /// Actions across every review whose plan the caller may read: an action owner their
     /// own, the performance sub-group and the board every one. Overdue first.
     async fn actions(

@@ -968,3 +968,33 @@ pub struct FamilyContribution {
     pub method: ContributionMethodGql,
     pub summary: String,
 }
+
+/// A labelled count, for a table or a bar of a chart.
+#[derive(SimpleObject)]
+pub struct Count {
+    pub label: String,
+    pub count: i32,
+}
+
+/// Deadlines met: decisions within 28 days of referral, submissions within 6 months of
+/// the decision (by the original date, and by the date as extended).
+#[derive(SimpleObject)]
+pub struct TimelinessView {
+    pub decisions: i32,
+    pub decided_within_28_days: i32,
+    pub submissions: i32,
+    pub submitted_on_time: i32,
+    pub submitted_on_time_with_extensions: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct ReportView {
+    /// The reviews counted.
+    pub reviews: i32,
+    pub timeliness: TimelinessView,
+    pub overdue_imrs_by_agency: Vec<Count>,
+    pub overdue_actions_by_agency: Vec<Count>,
+    pub actions_by_status: Vec<Count>,
+    pub open_actions_by_age: Vec<Count>,
+    pub reviews_by_category: Vec<Count>,
+}

@@ -1,0 +1,161 @@
+//! The board's reports across reviews (SPEC 6): timeliness, overdue IMRs and actions
+//! by agency, actions by status and age, reviews by criteria category. Counts only:
+//! no name, no free text, so the pseudonymised performance sub-group and reporting
+//! tools read them like the board does. Four statements whatever the number of reviews.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use shared::completion::ActionStatus;
+use shared::deadline::DeadlineKind;
+use shared::imr::ImrStatus;
+use shared::role::Capacity;
+
+use crate::access;
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+
+/// Who reads reports: the board's officers on the reviews their board leads.
+const READERS: [Capacity; 4] =
+    [Capacity::BoardChair, Capacity::BusinessManager, Capacity::InitialPanelMember, Capacity::PerformanceSubGroup];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timeliness {
+    pub decisions: i32,
+    pub decided_within_28_days: i32,
+    pub submissions: i32,
+    /// Submitted by the original six-month date.
+    pub submitted_on_time: i32,
+    /// Submitted by the date as extended with the Chair's consent.
+    pub submitted_on_time_with_extensions: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub reviews: i32,
+    pub timeliness: Timeliness,
+    pub overdue_imrs_by_agency: Vec<(String, i32)>,
+    pub overdue_actions_by_agency: Vec<(String, i32)>,
+    pub actions_by_status: Vec<(ActionStatus, i32)>,
+    /// Open actions by months since they were agreed: "under 3", "3 to 6", "6 to 12", "over 12".
+    pub open_actions_by_age: Vec<(String, i32)>,
+    pub reviews_by_category: Vec<(String, i32)>,
+}
+
+fn age_bucket(created: NaiveDate, today: NaiveDate) -> &'static str {
+    match (today - created).num_days() {
+        d if d < 91 => "under 3 months",
+        d if d < 183 => "3 to 6 months",
+        d if d < 366 => "6 to 12 months",
+        _ => "over 12 months",
+    }
+}
+
+/// The report over every review the caller reads as a board officer; `FORBIDDEN` for
+/// anyone who is one on none.
+pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<Report> {
+    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let ids: Vec<i32> = access::for_reviews(db, caller, &reviews)
+        .await?
+        .into_iter()
+        .filter(|a| a.capacities.iter().any(|c| READERS.contains(c)))
+        .map(|a| a.review.id)
+        .collect();
+    if ids.is_empty() && !caller.grants.iter().any(|g| READERS.contains(&shared::policy::global_capacity(g.role))) {
+        return Err(ApiError::Forbidden("the board's reports".into()));
+    }
+    let deadlines = deadline::Entity::find().filter(deadline::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let imrs = imr::Entity::find().filter(imr::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let actions = action::Entity::find().filter(action::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let assessments = criteria_assessment::Entity::find()
+        .filter(criteria_assessment::Column::ReviewId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let agencies: BTreeMap<i32, String> =
+        agency::Entity::find().all(db).await?.into_iter().map(|a| (a.id, a.name)).collect();
+    let name = |id: i32| agencies.get(&id).cloned().unwrap_or_else(|| format!("Agency {id}"));
+
+    let mut t = Timeliness::default();
+    for d in &deadlines {
+        let Some(met) = d.met_on else { continue };
+        if d.kind == DeadlineKind::ChairDecision.as_str() {
+            t.decisions += 1;
+            t.decided_within_28_days += i32::from(met <= d.original_due_on);
+        } else if d.kind == DeadlineKind::Completion.as_str() {
+            t.submissions += 1;
+            t.submitted_on_time += i32::from(met <= d.original_due_on);
+            t.submitted_on_time_with_extensions += i32::from(met <= d.due_on);
+        }
+    }
+    let mut overdue_imrs: BTreeMap<String, i32> = BTreeMap::new();
+    for i in &imrs {
+        let done = ImrStatus::parse(&i.status).is_some_and(ImrStatus::is_submitted);
+        if !done && i.due_on < today {
+            *overdue_imrs.entry(name(i.agency_id)).or_default() += 1;
+        }
+    }
+    let mut overdue_actions: BTreeMap<String, i32> = BTreeMap::new();
+    let mut by_status: BTreeMap<ActionStatus, i32> = ActionStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut by_age: Vec<(String, i32)> =
+        ["under 3 months", "3 to 6 months", "6 to 12 months", "over 12 months"].map(|b| (b.to_owned(), 0)).to_vec();
+    for a in &actions {
+        let status = ActionStatus::parse(&a.status).unwrap_or(ActionStatus::Open);
+        *by_status.entry(status).or_default() += 1;
+        if status != ActionStatus::Implemented {
+            if a.due_on < today {
+                *overdue_actions.entry(name(a.agency_id)).or_default() += 1;
+            }
+            let bucket = age_bucket(a.created_at.date_naive(), today);
+            if let Some(slot) = by_age.iter_mut().find(|(b, _)| b == bucket) {
+                slot.1 += 1;
+            }
+        }
+    }
+    // The panel's latest view of the criteria, one per review.
+    let mut latest: BTreeMap<i32, &criteria_assessment::Model> = BTreeMap::new();
+    for c in &assessments {
+        let keep = latest.get(&c.review_id).is_none_or(|x| c.id > x.id);
+        if keep {
+            latest.insert(c.review_id, c);
+        }
+    }
+    let mut by_category: BTreeMap<String, i32> = BTreeMap::new();
+    for c in latest.values() {
+        let title = shared::criteria::Category::parse(&c.category).map_or("Unknown", |x| x.title()).to_owned();
+        *by_category.entry(title).or_default() += 1;
+    }
+    let not_assessed = ids.len() as i32 - latest.len() as i32;
+    if not_assessed > 0 {
+        by_category.insert("Not yet assessed".to_owned(), not_assessed);
+    }
+    Ok(Report {
+        reviews: ids.len() as i32,
+        timeliness: t,
+        overdue_imrs_by_agency: overdue_imrs.into_iter().collect(),
+        overdue_actions_by_agency: overdue_actions.into_iter().collect(),
+        actions_by_status: by_status.into_iter().collect(),
+        open_actions_by_age: by_age,
+        reviews_by_category: by_category.into_iter().collect(),
+    })
+}
+
+/// Today, for reports asked without a date.
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_actions_fall_into_age_buckets_by_months_since_agreed() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(age_bucket(d(2026, 1, 1), d(2026, 2, 1)), "under 3 months");
+        assert_eq!(age_bucket(d(2026, 1, 1), d(2026, 5, 1)), "3 to 6 months");
+        assert_eq!(age_bucket(d(2025, 6, 1), d(2026, 3, 1)), "6 to 12 months");
+        assert_eq!(age_bucket(d(2024, 1, 1), d(2026, 1, 1)), "over 12 months");
+    }
+}
