@@ -736,6 +736,13 @@ async fn the_sub_group_sees_an_overdue_action_and_publication_waits_for_the_tria
             assert_eq!(tags.len(), 1);
             assert_eq!(tags[0].text().await.expect("text"), "Overdue");
             b.axe("the sub-group's overdue actions").await;
+            // The reports: the same overdue action, counted by agency, as a chart and a table.
+            b.click_text("Reports").await;
+            let overdue = b.wait_css("#report-overdue-actions table").await.text().await.expect("text");
+            assert!(overdue.contains("Greater Manchester Police"), "{overdue}");
+            let summary = b.wait_css("#report-summary").await.text().await.expect("text");
+            assert!(summary.contains("Across 11 reviews"), "{summary}");
+            b.axe("the board's reports").await;
 
             b.sign_in("manager@scr.example").await;
             open_review_at(b, "Action planning and monitoring").await;

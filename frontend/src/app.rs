@@ -7,7 +7,7 @@ use leptos_router::path;
 use shared::policy::{Operation, may_globally};
 use shared::role::Role;
 
-use crate::routes::{admin, chronology, completion, documents, home, imr, queues, refer, review, sign_in};
+use crate::routes::{admin, chronology, completion, documents, home, imr, queues, refer, reports, review, sign_in};
 use crate::session::{self, Auth};
 
 /// Which workspaces the navigation offers to `roles`. The server refuses the rest
@@ -28,6 +28,11 @@ pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     }
     if roles.contains(&Role::BusinessManager) {
         out.push(("/manager", "Business manager"));
+    }
+    if roles.iter().any(|r| {
+        matches!(r, Role::BoardChair | Role::BusinessManager | Role::InitialPanelMember | Role::PerformanceSubGroup)
+    }) {
+        out.push(("/reports", "Reports"));
     }
     // Anyone may own an action; the board and the sub-group follow them all.
     if !roles.iter().all(|r| *r == Role::SystemAdministrator) {
@@ -75,6 +80,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/reviews/:id/chronology") view=chronology::ChronologyPage/>
                             <Route path=path!("/reviews/:id/report") view=documents::DocumentsPage/>
                             <Route path=path!("/actions") view=completion::ActionsPage/>
+                            <Route path=path!("/reports") view=reports::ReportsPage/>
                             <Route path=path!("/admin") view=admin::Admin/>
                         </Routes>
                     </Show>

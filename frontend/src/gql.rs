@@ -137,4 +137,5 @@ operations!(
     RecordNotice,
     Publish,
     Conclude,
+    Report,
 );

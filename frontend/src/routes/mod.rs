@@ -9,5 +9,6 @@ pub mod imr;
 pub mod phase;
 pub mod queues;
 pub mod refer;
+pub mod reports;
 pub mod review;
 pub mod sign_in;

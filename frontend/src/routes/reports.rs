@@ -1,0 +1,133 @@
+//! The board's reports: timeliness and overdue work across reviews, as bar charts with
+//! the numbers beside them, each table downloadable as CSV.
+
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::{Failure, Loading};
+use crate::gql::*;
+
+/// Counts as CSV, with a header row; labels quoted.
+fn csv(title: &str, rows: &[(String, i64)]) -> String {
+    let mut out = format!("\"{}\",count\n", title.replace('"', "\"\""));
+    for (label, count) in rows {
+        out.push_str(&format!("\"{}\",{count}\n", label.replace('"', "\"\"")));
+    }
+    out
+}
+
+fn save_csv(name: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// A bar chart (SVG, described for screen readers) and the same numbers as a table.
+#[component]
+fn Counts(#[prop(into)] title: String, #[prop(into)] slug: String, rows: Vec<(String, i64)>) -> impl IntoView {
+    let max = rows.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1) as f64;
+    let height = 30.0 * rows.len().max(1) as f64 + 10.0;
+    let description = format!(
+        "{title}: {}",
+        if rows.is_empty() {
+            "none".to_owned()
+        } else {
+            rows.iter().map(|(l, c)| format!("{l} {c}")).collect::<Vec<_>>().join(", ")
+        }
+    );
+    let data = csv(&title, &rows);
+    let file = format!("{slug}.csv");
+    view! {
+        <section class="scr-report" id=format!("report-{slug}")>
+            <h2 class="govuk-heading-m">{title.clone()}</h2>
+            {if rows.is_empty() {
+                view! { <p class="govuk-body">"None."</p> }.into_any()
+            } else {
+                view! {
+                    <svg role="img" aria-label=description viewBox=format!("0 0 640 {height:.0}") width="100%" class="scr-chart">
+                        {rows.iter().enumerate().map(|(i, (label, count))| {
+                            let y = 5.0 + 30.0 * i as f64;
+                            let w = 380.0 * (*count as f64) / max;
+                            view! {
+                                <g>
+                                    <text x="0" y=y + 17.0>{label.clone()}</text>
+                                    <rect x="220" y=y width=w.max(1.0) height="22"/>
+                                    <text x=228.0 + w y=y + 17.0>{count.to_string()}</text>
+                                </g>
+                            }
+                        }).collect_view()}
+                    </svg>
+                    <table class="govuk-table">
+                        <thead class="govuk-table__head"><tr class="govuk-table__row">
+                            <th scope="col" class="govuk-table__header">{title.clone()}</th>
+                            <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Count"</th>
+                        </tr></thead>
+                        <tbody class="govuk-table__body">
+                            {rows.iter().map(|(l, c)| view! {
+                                <tr class="govuk-table__row"><td class="govuk-table__cell">{l.clone()}</td><td class="govuk-table__cell govuk-table__cell--numeric">{c.to_string()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| save_csv(&file, &data)>"Download CSV"</button>
+        </section>
+    }
+}
+
+fn share(part: i64, whole: i64) -> String {
+    if whole == 0 { "none yet".to_owned() } else { format!("{} of {} ({}%)", part, whole, part * 100 / whole) }
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let data = LocalResource::new(|| api::call::<Report>(report::Variables));
+    view! {
+        <div id="review" aria-busy=move || data.get().is_none().to_string()>
+            <h1 class="govuk-heading-l">"Reports"</h1>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
+                    Ok(d) => {
+                        let r = d.report;
+                        let t = &r.timeliness;
+                        let timeliness = vec![
+                            ("Decided within 28 days".to_owned(), t.decided_within28_days),
+                            ("Decided later".to_owned(), t.decisions - t.decided_within28_days),
+                            ("Submitted within 6 months".to_owned(), t.submitted_on_time),
+                            ("Submitted within an extension".to_owned(), t.submitted_on_time_with_extensions - t.submitted_on_time),
+                            ("Submitted late".to_owned(), t.submissions - t.submitted_on_time_with_extensions),
+                        ];
+                        let counts = |v: &[report::ReportReportOverdueImrsByAgency]| v.iter().map(|c| (c.label.clone(), c.count)).collect::<Vec<_>>();
+                        let imrs = counts(&r.overdue_imrs_by_agency);
+                        let overdue: Vec<(String, i64)> = r.overdue_actions_by_agency.iter().map(|c| (c.label.clone(), c.count)).collect();
+                        let status: Vec<(String, i64)> = r.actions_by_status.iter().map(|c| (c.label.clone(), c.count)).collect();
+                        let age: Vec<(String, i64)> = r.open_actions_by_age.iter().map(|c| (c.label.clone(), c.count)).collect();
+                        let category: Vec<(String, i64)> = r.reviews_by_category.iter().map(|c| (c.label.clone(), c.count)).collect();
+                        view! {
+                            <p class="govuk-body" id="report-summary">{format!("Across {} reviews. Decisions within 28 days: {}. Submissions within 6 months: {}; with extensions: {}.",
+                                r.reviews, share(t.decided_within28_days, t.decisions), share(t.submitted_on_time, t.submissions), share(t.submitted_on_time_with_extensions, t.submissions))}</p>
+                            <Counts title="Timeliness" slug="timeliness" rows=timeliness/>
+                            <Counts title="Overdue IMRs by agency" slug="overdue-imrs" rows=imrs/>
+                            <Counts title="Overdue actions by agency" slug="overdue-actions" rows=overdue/>
+                            <Counts title="Actions by status" slug="actions-by-status" rows=status/>
+                            <Counts title="Open actions by age" slug="actions-by-age" rows=age/>
+                            <Counts title="Reviews by criteria category" slug="reviews-by-category" rows=category/>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
