@@ -52,6 +52,7 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/api/reviews/{review_id}/export/{document}", get(export))
         .route("/api/evidence/{evidence_id}", get(download_evidence))
         .route("/published/{reference}", get(published))
+        .route("/api/calendar.ics", get(calendar))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(App { state: state.clone(), schema: schema.clone() });
     // Evidence files are larger than any GraphQL request: their own route, their own limit.
@@ -317,6 +318,31 @@ async fn published(
         )
             .into_response(),
         Err(crate::errors::ApiError::NotFound) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        Err(e) => export_error(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CalendarQuery {
+    token: String,
+}
+
+/// `GET /api/calendar.ics?token=T`: the user's deadlines and due work as iCalendar,
+/// for a calendar app to subscribe to (the token comes from `calendarFeedUrl`).
+async fn calendar(
+    State(app): State<App>,
+    axum::extract::Query(q): axum::extract::Query<CalendarQuery>,
+) -> axum::response::Response {
+    let Ok(user_id) = app.state.tokens.verify_calendar(&q.token) else {
+        return export_error(crate::errors::ApiError::Unauthenticated);
+    };
+    let caller = match Caller::load(&app.state.db, &crate::auth::Subject::User(user_id)).await {
+        Ok(c) => c,
+        Err(e) => return export_error(e),
+    };
+    match crate::notify::calendar(&app.state.db, &caller, crate::reporting::today()).await {
+        Ok(ics) => ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], ics)
+            .into_response(),
         Err(e) => export_error(e),
     }
 }

@@ -19,6 +19,8 @@ use crate::errors::{ApiError, ApiResult};
 /// The issuer and audience of tokens this server signs.
 pub const LOCAL_ISSUER: &str = "scr";
 pub const LOCAL_AUDIENCE: &str = "scr";
+/// The audience of calendar-feed tokens: they open the feed and nothing else.
+pub const CALENDAR_AUDIENCE: &str = "scr-calendar";
 
 /// Hashes a password with argon2id and a fresh salt.
 pub fn hash_password(password: &str) -> ApiResult<String> {
@@ -143,6 +145,30 @@ impl Tokens {
         self.sign(&claims)
     }
 
+    /// A long-lived token for one user's calendar feed, to put in a calendar app's
+    /// subscription address. Its audience keeps it out of the API.
+    pub fn issue_calendar(&self, user_id: i32) -> ApiResult<String> {
+        let now = Utc::now().timestamp();
+        self.sign(&Claims {
+            sub: user_id.to_string(),
+            email: None,
+            iss: LOCAL_ISSUER.to_owned(),
+            aud: CALENDAR_AUDIENCE.to_owned(),
+            iat: now,
+            exp: now + chrono::Duration::days(365).num_seconds(),
+        })
+    }
+
+    /// The user a calendar-feed token speaks for.
+    pub fn verify_calendar(&self, token: &str) -> ApiResult<i32> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_issuer(&[LOCAL_ISSUER]);
+        v.set_audience(&[CALENDAR_AUDIENCE]);
+        let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
+            .map_err(|e| reject(&e))?;
+        data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)
+    }
+
     /// Signs arbitrary claims with the server's key (tests use this for edge cases).
     pub fn sign(&self, claims: &Claims) -> ApiResult<String> {
         jsonwebtoken::encode(
@@ -206,6 +232,15 @@ mod tests {
             Tokens::new(vec![1; 31], chrono::Duration::minutes(15), None),
             Err(TokenConfigError::SecretTooShort(31))
         ));
+    }
+
+    #[test]
+    fn a_calendar_token_opens_the_feed_only() {
+        let t = Tokens::new(vec![7; 32], chrono::Duration::minutes(15), None).unwrap();
+        let cal = t.issue_calendar(42).unwrap();
+        assert_eq!(t.verify_calendar(&cal).unwrap(), 42);
+        assert!(t.verify(&cal).is_err(), "not a bearer token for the API");
+        assert!(t.verify_calendar(&t.issue(42).unwrap()).is_err(), "an API token is not a feed token");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod exports;
 pub mod graphql;
 pub mod loaders;
+pub mod notify;
 pub mod public;
 pub mod reporting;
 pub mod review_phase;

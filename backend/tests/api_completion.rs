@@ -397,7 +397,47 @@ async fn the_boards_report_counts_timeliness_overdue_work_and_categories(b: Back
     }
 }
 
+async fn notifications_and_the_calendar_feed_show_each_person_their_own_work(b: Backend) {
+    use axum::http::StatusCode;
+    let app = TestApp::spawn(b).await;
+    let q = "{notifications{kind reference message path overdue dueOn}}";
+    let author = app.login("imr.author@scr.example").await;
+    let items = app.ok(&author, q, json!({})).await["notifications"].as_array().unwrap().clone();
+    assert_eq!(items[0]["kind"], "action", "the overdue action comes first: {items:?}");
+    assert_eq!(items[0]["overdue"], true);
+    assert!(items[0]["message"].as_str().unwrap().contains("overdue by 10 days"), "{items:?}");
+    assert!(
+        items
+            .iter()
+            .any(|i| i["kind"] == "imr" && i["message"].as_str().unwrap().starts_with("Write and submit the IMR")),
+        "{items:?}"
+    );
+    let bm = app.login("manager@scr.example").await;
+    let items = app.ok(&bm, q, json!({})).await["notifications"].as_array().unwrap().clone();
+    assert!(items.iter().any(|i| i["kind"] == "closure_decision"), "{items:?}");
+    assert!(items.iter().any(|i| i["kind"] == "deadline" && i["overdue"] == true), "the demo has overdue deadlines");
+    let admin = app.login("admin@scr.example").await;
+    assert_eq!(app.ok(&admin, q, json!({})).await["notifications"], json!([]));
+
+    // The calendar: a feed address with its own token, which opens nothing else.
+    let url = app.ok(&author, "{calendarFeedUrl}", json!({})).await["calendarFeedUrl"].as_str().unwrap().to_owned();
+    let (status, ct, body) = app.get(None, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/calendar"));
+    let ics = String::from_utf8(body).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"), "{ics}");
+    assert!(ics.contains("Action due") && ics.contains("IMR due") && ics.contains("DTSTART;VALUE=DATE:"), "{ics}");
+    for name in ["Harry", "Doyle", "Leo", "Donna", "Mia", "Sutton"] {
+        assert!(!ics.contains(name), "the feed names {name}");
+    }
+    let feed_token = url.rsplit("token=").next().unwrap();
+    let v = app.gql(Some(feed_token), "{me{email}}", json!({})).await;
+    assert_eq!(code(&v), "UNAUTHENTICATED", "a feed token is not an API token");
+    assert_eq!(app.get(None, "/api/calendar.ics?token=forged").await.0, StatusCode::UNAUTHORIZED);
+}
+
 on_both_databases!(
+    notifications_and_the_calendar_feed_show_each_person_their_own_work,
     the_boards_report_counts_timeliness_overdue_work_and_categories,
     a_review_goes_from_its_report_to_conclusion_through_every_gate,
     the_sub_group_sees_overdue_actions_across_reviews_with_labels,

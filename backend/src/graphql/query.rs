@@ -270,6 +270,30 @@ impl Query {
     }
 
     /// Checks text bound for an external body against the review's registered names
+    /// What needs the caller's attention across their reviews, overdue first.
+    async fn notifications(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<Vec<Notification>> {
+        let today = as_of.unwrap_or_else(crate::reporting::today);
+        Ok(crate::notify::items(&state(ctx)?.db, caller(ctx)?, today)
+            .await?
+            .into_iter()
+            .map(|i| Notification {
+                kind: i.kind.to_owned(),
+                review_id: i.review_id,
+                reference: i.reference,
+                message: i.message,
+                path: i.path,
+                due_on: i.due_on,
+                overdue: i.overdue,
+            })
+            .collect())
+    }
+
+    /// The address of the caller's calendar feed (iCalendar), with its own token.
+    async fn calendar_feed_url(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        let token = state(ctx)?.tokens.issue_calendar(caller(ctx)?.user.id)?;
+        Ok(format!("/api/calendar.ics?token={token}"))
+    }
+
     /// The board's report across the reviews the caller reads as a board officer:
     /// counts only, for the board, the performance sub-group and reporting tools.
     async fn report(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<ReportView> {

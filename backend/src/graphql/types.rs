@@ -998,3 +998,17 @@ pub struct ReportView {
     pub open_actions_by_age: Vec<Count>,
     pub reviews_by_category: Vec<Count>,
 }
+
+/// Something that needs the caller's attention.
+#[derive(SimpleObject)]
+pub struct Notification {
+    /// "deadline", "imr", "imr_decision", "action", "closure_decision" or "appointment".
+    pub kind: String,
+    pub review_id: i32,
+    pub reference: String,
+    pub message: String,
+    /// Where in the client to act on it.
+    pub path: String,
+    pub due_on: Option<NaiveDate>,
+    pub overdue: bool,
+}

@@ -1,0 +1,201 @@
+//! What needs the caller's attention, across every review they see: deadlines at risk
+//! or overdue, IMRs to write or decide, actions due or awaiting a closure decision,
+//! recent appointments. Worked out from the records on each request, so it is never
+//! out of date; the same items feed the calendar.
+
+use chrono::{Duration, NaiveDate, Utc};
+use icalendar::{Calendar, Component, Event, EventLike};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use shared::completion::ActionStatus;
+use shared::imr::ImrStatus;
+use shared::policy::{Field, Operation, action_visible};
+use shared::role::Assignment;
+
+use crate::access;
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::ApiResult;
+
+/// One thing to attend to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// "deadline", "imr", "imr_decision", "action", "closure_decision", "appointment".
+    pub kind: &'static str,
+    pub review_id: i32,
+    pub reference: String,
+    pub message: String,
+    /// Where in the client to act on it.
+    pub path: String,
+    /// When it falls due, if it does.
+    pub due_on: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+fn days(n: i64) -> String {
+    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
+}
+
+/// Everything for the caller, overdue first, then by due date.
+pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<Vec<Item>> {
+    let mut out = Vec::new();
+    for (a, d, _) in crate::services::alerts(db, caller, today).await? {
+        let kind = shared::deadline::DeadlineKind::parse(&d.kind).map_or("A deadline", |k| k.title());
+        let late = (today - d.due_on).num_days();
+        out.push(Item {
+            kind: "deadline",
+            review_id: a.review.id,
+            reference: a.review.reference.clone(),
+            message: if late > 0 {
+                format!("{kind}: overdue by {}", days(late))
+            } else {
+                format!("{kind}: due in {}", days(-late))
+            },
+            path: format!("/reviews/{}", a.review.id),
+            due_on: Some(d.due_on),
+            overdue: late > 0,
+        });
+    }
+    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let accesses = access::for_reviews(db, caller, &reviews).await?;
+    let ids: Vec<i32> = accesses.iter().map(|a| a.review.id).collect();
+    let imrs = imr::Entity::find().filter(imr::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let actions = action::Entity::find().filter(action::Column::ReviewId.is_in(ids.clone())).all(db).await?;
+    let appointed = review_assignment::Entity::find()
+        .filter(review_assignment::Column::ReviewId.is_in(ids))
+        .filter(review_assignment::Column::UserId.eq(caller.user.id))
+        .all(db)
+        .await?;
+    let agencies = agency::Entity::find().all(db).await?;
+    let agency = |id: i32| agencies.iter().find(|a| a.id == id).map_or_else(String::new, |a| a.name.clone());
+    for a in &accesses {
+        let reference = a.review.reference.clone();
+        let id = a.review.id;
+        for i in imrs.iter().filter(|i| i.review_id == id) {
+            let status = ImrStatus::parse(&i.status).unwrap_or(ImrStatus::Requested);
+            let path = format!("/reviews/{id}/imrs/{}", i.id);
+            if i.author_id == Some(caller.user.id) {
+                let message = match status {
+                    ImrStatus::AuthorDesignated => Some("Declare your independence to start the IMR"),
+                    ImrStatus::InProgress => Some("Write and submit the IMR"),
+                    ImrStatus::Returned => Some("The panel returned the IMR with comments"),
+                    _ => None,
+                };
+                if let Some(m) = message {
+                    out.push(Item {
+                        kind: "imr",
+                        review_id: id,
+                        reference: reference.clone(),
+                        message: format!("{m} for {}", agency(i.agency_id)),
+                        path: path.clone(),
+                        due_on: Some(i.due_on),
+                        overdue: i.due_on < today,
+                    });
+                }
+            }
+            if status == ImrStatus::Submitted && a.require(Operation::DecideImr).is_ok() {
+                out.push(Item {
+                    kind: "imr_decision",
+                    review_id: id,
+                    reference: reference.clone(),
+                    message: format!("Accept or return the IMR from {}", agency(i.agency_id)),
+                    path,
+                    due_on: None,
+                    overdue: false,
+                });
+            }
+        }
+        if a.read(Field::ActionPlan).is_ok() {
+            for x in actions.iter().filter(|x| x.review_id == id) {
+                let status = ActionStatus::parse(&x.status).unwrap_or(ActionStatus::Open);
+                let mine = x.owner_id == caller.user.id;
+                if mine && status == ActionStatus::Open && x.due_on <= today + Duration::days(14) {
+                    let late = (today - x.due_on).num_days();
+                    out.push(Item {
+                        kind: "action",
+                        review_id: id,
+                        reference: reference.clone(),
+                        message: if late > 0 {
+                            format!("Your action for {} is overdue by {}", agency(x.agency_id), days(late))
+                        } else {
+                            format!("Your action for {} is due in {}", agency(x.agency_id), days(-late))
+                        },
+                        path: "/actions".to_owned(),
+                        due_on: Some(x.due_on),
+                        overdue: late > 0,
+                    });
+                }
+                if !mine
+                    && status == ActionStatus::ClosureRequested
+                    && a.require(Operation::DecideClosure).is_ok()
+                    && action_visible(&a.capacities, caller.id(), shared::UserId(x.owner_id))
+                {
+                    out.push(Item {
+                        kind: "closure_decision",
+                        review_id: id,
+                        reference: reference.clone(),
+                        message: format!("Approve or refuse the closure of an action for {}", agency(x.agency_id)),
+                        path: "/actions".to_owned(),
+                        due_on: None,
+                        overdue: false,
+                    });
+                }
+            }
+        }
+        for r in appointed.iter().filter(|r| r.review_id == id) {
+            if r.appointed_at > Utc::now() - Duration::days(30) {
+                let what = Assignment::parse(&r.assignment).map_or("a role", |x| x.title());
+                out.push(Item {
+                    kind: "appointment",
+                    review_id: id,
+                    reference: reference.clone(),
+                    message: format!("You were appointed {what}"),
+                    path: format!("/reviews/{id}"),
+                    due_on: None,
+                    overdue: false,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|i| (!i.overdue, i.due_on.is_none(), i.due_on, i.review_id));
+    Ok(out)
+}
+
+/// The caller's dated items as an iCalendar feed (all-day events). Only references,
+/// deadline names and agencies go into it: nothing of the family.
+pub async fn calendar(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<String> {
+    let mut cal = Calendar::new();
+    cal.name("Serious Case Reviews");
+    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let accesses = access::for_reviews(db, caller, &reviews).await?;
+    let readable: Vec<i32> =
+        accesses.iter().filter(|a| a.read(Field::Deadlines).is_ok()).map(|a| a.review.id).collect();
+    let reference =
+        |id: i32| accesses.iter().find(|a| a.review.id == id).map_or_else(String::new, |a| a.review.reference.clone());
+    for d in deadline::Entity::find()
+        .filter(deadline::Column::ReviewId.is_in(readable))
+        .filter(deadline::Column::MetOn.is_null())
+        .all(db)
+        .await?
+    {
+        let kind = shared::deadline::DeadlineKind::parse(&d.kind).map_or("Deadline", |k| k.title());
+        cal.push(
+            Event::new()
+                .uid(&format!("deadline-{}@scr", d.id))
+                .summary(&format!("{}: {kind}", reference(d.review_id)))
+                .all_day(d.due_on)
+                .done(),
+        );
+    }
+    for i in items(db, caller, today).await? {
+        if let (Some(due), "imr" | "action") = (i.due_on, i.kind) {
+            cal.push(
+                Event::new()
+                    .uid(&format!("{}-{}-{}@scr", i.kind, i.review_id, due))
+                    .summary(&format!("{}: {} due", i.reference, if i.kind == "imr" { "IMR" } else { "Action" }))
+                    .all_day(due)
+                    .done(),
+            );
+        }
+    }
+    Ok(cal.done().to_string())
+}
