@@ -410,6 +410,16 @@ async fn an_imr_author_cannot_reach_the_chairs_queue() {
             b.wait_text("Reviews you can see").await;
             let nav = b.wait_css("#navigation").await.text().await.expect("nav");
             assert!(!nav.contains("Board Chair"), "navigation offers the Chair's queue: {nav}");
+            // The notifications: the overdue action first, then the IMR to write, and the
+            // calendar feed's address.
+            b.click_text("Notifications").await;
+            b.wait_css("#notifications").await;
+            let first = b.wait_css("#notifications li").await.text().await.expect("text");
+            assert!(first.starts_with("Overdue") && first.contains("overdue by 10 days"), "{first}");
+            b.wait_text("Write and submit the IMR").await;
+            let feed = b.wait_css("#calendar-feed").await.text().await.expect("text");
+            assert!(feed.contains("/api/calendar.ics?token="), "{feed}");
+            b.axe("the notifications").await;
             b.goto("/chair").await;
             b.wait_text("You do not have access to this").await;
             assert!(!b.body_text().await.contains("SCR-"), "no review is listed");

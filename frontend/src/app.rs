@@ -16,6 +16,7 @@ pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     if !roles.iter().all(|r| *r == Role::SystemAdministrator) {
         out.push(("/", "Reviews"));
+        out.push(("/notifications", "Notifications"));
     }
     if may_globally(roles, Operation::SubmitReferral) {
         out.push(("/refer", "Refer a case"));
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/reviews/:id/report") view=documents::DocumentsPage/>
                             <Route path=path!("/actions") view=completion::ActionsPage/>
                             <Route path=path!("/reports") view=reports::ReportsPage/>
+                            <Route path=path!("/notifications") view=reports::NotificationsPage/>
                             <Route path=path!("/admin") view=admin::Admin/>
                         </Routes>
                     </Show>

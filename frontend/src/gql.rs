@@ -138,4 +138,5 @@ operations!(
     Publish,
     Conclude,
     Report,
+    Notifications,
 );

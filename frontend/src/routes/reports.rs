@@ -131,3 +131,43 @@ pub fn ReportsPage() -> impl IntoView {
         </div>
     }
 }
+
+/// What needs the user's attention, overdue first, each linking to where to act; and
+/// the address of their calendar feed.
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let data = LocalResource::new(|| api::call::<Notifications>(notifications::Variables));
+    view! {
+        <div id="review" aria-busy=move || data.get().is_none().to_string()>
+            <h1 class="govuk-heading-l">"Notifications"</h1>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
+                    Ok(d) => {
+                        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+                        view! {
+                            {if d.notifications.is_empty() {
+                                view! { <p class="govuk-body" id="no-notifications">"Nothing needs your attention."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="govuk-list" id="notifications">
+                                        {d.notifications.into_iter().map(|n| view! {
+                                            <li class="scr-notification">
+                                                {n.overdue.then(|| view! { <strong class="govuk-tag govuk-tag--red">"Overdue"</strong> " " })}
+                                                <a class="govuk-link" href=n.path>{format!("{}: {}", n.reference, n.message)}</a>
+                                                {n.due_on.map(|d| view! { <span class="govuk-body-s">{format!(" (due {})", crate::format::uk_date(&d))}</span> })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <h2 class="govuk-heading-m">"Your calendar"</h2>
+                            <p class="govuk-body">"Subscribe to this address in your calendar app to see your deadlines and due work. Keep it private: it opens your calendar and nothing else."</p>
+                            <p class="govuk-body scr-feed" id="calendar-feed">{format!("{origin}{}", d.calendar_feed_url)}</p>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
