@@ -14,6 +14,7 @@ pub mod errors;
 pub mod exports;
 pub mod graphql;
 pub mod loaders;
+pub mod mail;
 pub mod notify;
 pub mod public;
 pub mod reporting;

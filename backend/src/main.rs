@@ -43,6 +43,17 @@ enum Command {
     },
     /// Load the demo board, users for every role and cases at every stage.
     SeedDemo(DatabaseArgs),
+    /// E-mail each user the digest of their due and overdue work (run it weekly).
+    SendDigest {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// SMTP server: smtp://HOST:PORT, smtp://HOST:587?tls=required or smtps://USER:PASSWORD@HOST:465.
+        #[arg(long, env = "SCR_SMTP_URL")]
+        smtp_url: String,
+        /// The sender, e.g. "Safeguarding Board <scr@board.example>".
+        #[arg(long, env = "SCR_MAIL_FROM")]
+        from: String,
+    },
     /// Print the GraphQL schema (SDL).
     PrintSchema,
     /// Print the demo accounts and what each shows.
@@ -113,6 +124,13 @@ async fn run(cli: Cli) -> CliResult {
             } else {
                 println!("demo data already present");
             }
+            Ok(())
+        }
+        Command::SendDigest { db: args, smtp_url, from } => {
+            let conn = db::connect(&args.database_url).await?;
+            let mailer = backend::mail::Mailer::new(&smtp_url, &from)?;
+            let sent = backend::mail::send_digests(&conn, &mailer, chrono::Utc::now().date_naive()).await?;
+            println!("{sent} digest(s) sent");
             Ok(())
         }
         Command::DemoLogins => {
