@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryOrder, Set, TransactionTrait,
 };
 use shared::chronology::{self, Precision, When};
 use shared::deadline::DeadlineKind;
@@ -26,7 +26,7 @@ use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::services::{Problems, advance, log, mark_met, today, touch};
+use crate::services::{Problems, advance, log, mark_met, on_duplicate, today, touch};
 
 /// A chronology entry as typed by its author: the shared rules' entry, whose `id` and
 /// `agency` the server sets from the IMR it is added to.
@@ -183,10 +183,7 @@ pub async fn request_imrs(
         }
         .insert(&txn)
         .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: version },
-            _ => e.into(),
-        })?;
+        .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: version }))?;
         log(&txn, caller, Operation::RequestImr, "imr", row.id, review_id, Some(version)).await?;
         ids.push(row.id);
     }
@@ -368,10 +365,7 @@ pub async fn save_imr(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: version },
-        _ => e.into(),
-    })?;
+    .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: version }))?;
     log(&txn, caller, Operation::WriteImr, "imr", i.id, a.review.id, Some(version)).await?;
     txn.commit().await?;
     Ok(version)
@@ -607,21 +601,16 @@ pub struct Combined {
 
 /// The entries of every submitted or accepted IMR of the review, in time order.
 pub async fn combined_entries(db: &impl ConnectionTrait, review_id: i32) -> ApiResult<Vec<chronology::Entry>> {
-    let submitted: Vec<i32> = imr::Entity::find()
-        .filter(imr::Column::ReviewId.eq(review_id))
-        .filter(imr::Column::Status.is_in([ImrStatus::Submitted.as_str(), ImrStatus::Accepted.as_str()]))
-        .all(db)
-        .await?
-        .iter()
-        .map(|i| i.id)
-        .collect();
-    let rows = chronology_entry::Entity::find()
-        .filter(chronology_entry::Column::ReviewId.eq(review_id))
-        .filter(chronology_entry::Column::ImrId.is_in(submitted))
-        .order_by_asc(chronology_entry::Column::OnDate)
-        .all(db)
-        .await?;
-    Ok(chronology::merge(rows.iter().map(entry_of).collect()))
+    let imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await?;
+    let rows =
+        chronology_entry::Entity::find().filter(chronology_entry::Column::ReviewId.eq(review_id)).all(db).await?;
+    Ok(merge_submitted(&imrs, &rows))
+}
+
+/// The combined chronology's entries: those of submitted or accepted IMRs, merged.
+pub fn merge_submitted(imrs: &[imr::Model], entries: &[chronology_entry::Model]) -> Vec<chronology::Entry> {
+    let submitted: Vec<i32> = imrs.iter().filter(|i| status_of(i).is_submitted()).map(|i| i.id).collect();
+    chronology::merge(entries.iter().filter(|e| submitted.contains(&e.imr_id)).map(entry_of).collect())
 }
 
 /// Merges, filters and marks the chronology. Gaps and suggestions are computed over the
@@ -668,10 +657,7 @@ pub async fn link_entries(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::invalid("entryB", "These entries are already linked"),
-        _ => e.into(),
-    })?;
+    .map_err(|e| on_duplicate(e, || ApiError::invalid("entryB", "These entries are already linked")))?;
     log(&txn, caller, Operation::LinkChronologyEntries, "chronology_link", row.id, review_id, None).await?;
     txn.commit().await?;
     Ok(row.id)
@@ -798,10 +784,7 @@ pub async fn save_document(
     let json = serde_json::to_string(&Sections(sections)).map_err(ApiError::internal)?;
     let txn = db.begin().await?;
     touch(&txn, &a.review).await?;
-    let conflict = |e: sea_orm::DbErr| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: version },
-        _ => e.into(),
-    };
+    let conflict = |e| on_duplicate(e, || ApiError::Conflict { current: version });
     let (now, me) = (Utc::now(), caller.user.id);
     let id = with_table!(doc, t => t::ActiveModel {
         review_id: Set(review_id),
@@ -868,12 +851,7 @@ pub async fn confirm_representation(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            ApiError::invalid("agencyId", "The agency has already confirmed this version")
-        }
-        _ => e.into(),
-    })?;
+    .map_err(|e| on_duplicate(e, || ApiError::invalid("agencyId", "The agency has already confirmed this version")))?;
     log(&txn, caller, Operation::ConfirmRepresentation, "report_confirmation", row.id, review_id, Some(report_version))
         .await?;
     txn.commit().await?;

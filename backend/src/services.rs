@@ -94,6 +94,15 @@ impl Problems {
     }
 }
 
+/// A unique index refused the row (someone else's write came first): the error
+/// `then` gives; any other failure as it is.
+pub(crate) fn on_duplicate(e: DbErr, then: impl FnOnce() -> ApiError) -> ApiError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => then(),
+        _ => e.into(),
+    }
+}
+
 /// Moves the review to `to`, refusing when someone else changed it since it was read.
 pub(crate) async fn advance(txn: &DatabaseTransaction, r: &review::Model, to: Stage) -> ApiResult<i32> {
     let res = review::Entity::update_many()
@@ -741,10 +750,7 @@ pub async fn record_recommendation(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: a.review.version + 1 },
-        _ => e.into(),
-    })?;
+    .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: a.review.version + 1 }))?;
     mark_met(&txn, review_id, DeadlineKind::PanelRecommendation, today()).await?;
     step_done(txn, caller, &a.review, Stage::Recommended, Operation::RecordRecommendation, "recommendation", row.id)
         .await
@@ -783,10 +789,7 @@ pub async fn decide(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: a.review.version + 1 },
-        _ => e.into(),
-    })?;
+    .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: a.review.version + 1 }))?;
     mark_met(&txn, review_id, DeadlineKind::ChairDecision, on).await?;
     // Without a recommendation the panel's deadline is moot once the Chair has decided.
     mark_met(&txn, review_id, DeadlineKind::PanelRecommendation, on).await?;
@@ -1112,11 +1115,7 @@ pub async fn save_terms(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        // Another save of the same version landed between our read and our write.
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict { current: version },
-        _ => e.into(),
-    })?;
+    .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: version }))?;
     log(&txn, caller, Operation::EditTermsOfReference, "terms_of_reference", row.id, review_id, Some(version)).await?;
     txn.commit().await?;
     Ok(version)
@@ -1330,12 +1329,7 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            ApiError::invalid("email", "A user with this e-mail address already exists")
-        }
-        _ => e.into(),
-    })?;
+    .map_err(|e| on_duplicate(e, || ApiError::invalid("email", "A user with this e-mail address already exists")))?;
     for g in &input.grants {
         role_grant::ActiveModel {
             user_id: Set(u.id),

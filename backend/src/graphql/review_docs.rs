@@ -176,9 +176,10 @@ impl Imr {
         let all = rows::<chronology_entry::Entity>(ctx, self.row.review_id).await?;
         let mine =
             chronology::merge(all.iter().filter(|e| e.imr_id == self.row.id).map(review_phase::entry_of).collect());
+        let versions: std::collections::HashMap<i32, i32> = all.iter().map(|r| (r.id, r.version)).collect();
         let mut out = Vec::new();
         for e in mine {
-            let version = all.iter().find(|r| r.id == e.id).map_or(1, |r| r.version);
+            let version = versions.get(&e.id).copied().unwrap_or(1);
             out.push(ChronologyEntry::build(ctx, &self.access, Field::Imrs, e, version).await?);
         }
         Ok(out)
@@ -395,11 +396,8 @@ pub async fn combined(
 /// or accepted IMRs only.
 async fn combined_rows(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<chronology::Entry>> {
     let imrs = rows::<imr::Entity>(ctx, review_id).await?;
-    let submitted: Vec<i32> = imrs.iter().filter(|i| status_of(i).is_submitted()).map(|i| i.id).collect();
     let entries = rows::<chronology_entry::Entity>(ctx, review_id).await?;
-    Ok(chronology::merge(
-        entries.iter().filter(|e| submitted.contains(&e.imr_id)).map(review_phase::entry_of).collect(),
-    ))
+    Ok(review_phase::merge_submitted(&imrs, &entries))
 }
 
 /// One section of the overview report or the executive summary.
