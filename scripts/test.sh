@@ -24,8 +24,10 @@ cargo fmt --all -- --check
 echo "== lints"
 cargo clippy --workspace --all-targets -- -D warnings
 
-echo "== build the scr binary for the end-to-end tests"
-cargo build -p backend --bin scr
+echo "== build every test and the scr binary the end-to-end tests run"
+# One build with the features the whole workspace's tests unify to: the binary built
+# here is the one the tests start, and nothing is compiled twice.
+cargo test --workspace --all-targets --no-run
 
 echo "== tests (SQLite and PostgreSQL)"
 cargo test --workspace --all-targets

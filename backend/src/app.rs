@@ -50,6 +50,7 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/api/reviews/{review_id}/export/{document}", get(export))
+        .route("/api/reviews/{review_id}/submission-package", get(submission_package))
         .route("/api/evidence/{evidence_id}", get(download_evidence))
         .route("/published/{reference}", get(published))
         .route("/api/calendar.ics", get(calendar))
@@ -182,6 +183,33 @@ fn export_error(e: crate::errors::ApiError) -> axum::response::Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// `GET /api/reviews/{id}/submission-package`: the package to Ofsted and the DfE as one
+/// ZIP of PDFs, every document through the anonymisation gate (see `exports`).
+async fn submission_package(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Path(review_id): axum::extract::Path<i32>,
+) -> axum::response::Response {
+    let Some(caller) = caller(&app, &headers).await else {
+        return export_error(crate::errors::ApiError::Unauthenticated);
+    };
+    match crate::exports::submission_package(&app.state.db, &caller, review_id).await {
+        Ok((reference, bytes)) => {
+            let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+            (
+                [
+                    (header::CONTENT_TYPE, "application/zip".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"SCR-{safe}-submission.zip\"")),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => export_error(e),
+    }
+}
+
 /// `GET /api/reviews/{id}/export/{document}?format=pdf|docx|csv&purpose=internal|outside[&imr=ID]`:
 /// a document of the review as a file, built through the access policy and, for
 /// outside use, the anonymisation gate (see `exports`).
@@ -203,6 +231,7 @@ async fn export(
         ("chronology", _) => Kind::Chronology,
         ("overview-report", _) => Kind::OverviewReport,
         ("executive-summary", _) => Kind::ExecutiveSummary,
+        ("action-plan", _) => Kind::ActionPlan,
         _ => return export_error(ApiError::NotFound),
     };
     let Some(format) = Format::parse(&q.format) else {

@@ -15,7 +15,7 @@ use shared::completion::{
 use shared::deadline::DeadlineKind;
 use shared::imr::Recommendation;
 use shared::policy::Operation;
-use shared::role::Assignment;
+use shared::role::{Assignment, Role};
 use shared::stage::{ProcessStatus, Stage};
 use shared::value::Text;
 use shared::{AgencyId, ValidationError};
@@ -141,6 +141,16 @@ pub async fn approve_report(db: &DatabaseConnection, caller: &Caller, review_id:
     let txn = db.begin().await?;
     let version = touch(&txn, &a.review).await?;
     let id = add_milestone(&txn, caller, review_id, Milestone::Approved, "", today(), String::new()).await?;
+    let authors = review_assignment::Entity::find()
+        .filter(review_assignment::Column::ReviewId.eq(review_id))
+        .filter(review_assignment::Column::Assignment.eq(Assignment::OverviewAuthor.as_str()))
+        .all(&txn)
+        .await?;
+    let managers = crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await?;
+    for user in authors.iter().map(|x| x.user_id).chain(managers) {
+        let message = "The Chair approved the overview report for submission".to_owned();
+        crate::notify::tell(&txn, user, &a.review, "approval", message, format!("/reviews/{review_id}")).await?;
+    }
     log(&txn, caller, Operation::ApproveReport, "milestone", id, review_id, Some(version)).await?;
     txn.commit().await?;
     Ok(())
@@ -394,6 +404,8 @@ pub async fn add_action(db: &DatabaseConnection, caller: &Caller, review_id: i32
         .insert(&txn)
         .await?;
     }
+    let message = format!("You own a new action, due {}", row.due_on.format("%d/%m/%Y"));
+    crate::notify::tell(&txn, n.owner_id, &a.review, "assignment", message, "/actions".to_owned()).await?;
     log(&txn, caller, Operation::ManageActions, "action", row.id, review_id, None).await?;
     txn.commit().await?;
     Ok(row.id)
@@ -496,7 +508,7 @@ pub async fn record_progress(
     note: &str,
     request_closure: bool,
 ) -> ApiResult<i32> {
-    let (act, _) = action_for(db, caller, action_id, Operation::UpdateAction).await?;
+    let (act, a) = action_for(db, caller, action_id, Operation::UpdateAction).await?;
     if act.owner_id != caller.user.id {
         return Err(ApiError::Forbidden("an action you do not own".into()));
     }
@@ -524,6 +536,12 @@ pub async fn record_progress(
     }
     .insert(&txn)
     .await?;
+    if request_closure {
+        for user in crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await? {
+            let message = "An action's owner asks for it to be closed".to_owned();
+            crate::notify::tell(&txn, user, &a.review, "closure_requested", message, "/actions".to_owned()).await?;
+        }
+    }
     log(&txn, caller, Operation::UpdateAction, "action_update", row.id, act.review_id, Some(expected_version + 1))
         .await?;
     txn.commit().await?;
@@ -540,7 +558,7 @@ pub async fn decide_closure(
     comment: Option<&str>,
     reaudit_on: Option<NaiveDate>,
 ) -> ApiResult<i32> {
-    let (act, _) = action_for(db, caller, action_id, Operation::DecideClosure).await?;
+    let (act, a) = action_for(db, caller, action_id, Operation::DecideClosure).await?;
     if act.owner_id == caller.user.id {
         return Err(ApiError::Forbidden("closing your own action: someone else must approve it".into()));
     }
@@ -566,6 +584,12 @@ pub async fn decide_closure(
     am.reaudit_on = Set(if approve { reaudit_on } else { None });
     am.version = Set(act.version + 1);
     let saved = am.update(&txn).await?;
+    let (kind, message) = if approve {
+        ("approval", "The closure of your action was approved")
+    } else {
+        ("return", "The closure of your action was refused: see what is still needed")
+    };
+    crate::notify::tell(&txn, saved.owner_id, &a.review, kind, message.to_owned(), "/actions".to_owned()).await?;
     log(&txn, caller, Operation::DecideClosure, "action", saved.id, review_id, Some(saved.version)).await?;
     txn.commit().await?;
     Ok(review_id)

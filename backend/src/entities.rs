@@ -364,3 +364,25 @@ entity!(action_evidence, "action_evidence", {
     pub uploaded_by: i32,
     pub uploaded_at: DateTimeUtc,
 });
+
+entity!(finding, "findings", {
+    pub review_id: i32,
+    pub text: String,
+    pub recorded_by: i32,
+    pub recorded_at: DateTimeUtc,
+});
+
+entity!(finding_theme, "finding_themes", {
+    pub finding_id: i32,
+    pub theme: String,
+});
+
+entity!(user_notification, "user_notifications", {
+    pub user_id: i32,
+    pub review_id: Option<i32>,
+    pub kind: String,
+    pub message: String,
+    pub path: String,
+    pub created_at: DateTimeUtc,
+    pub read_at: Option<DateTimeUtc>,
+});

@@ -35,6 +35,7 @@ pub enum Kind {
     Chronology,
     OverviewReport,
     ExecutiveSummary,
+    ActionPlan,
 }
 
 impl Kind {
@@ -46,6 +47,7 @@ impl Kind {
             Kind::Chronology => "chronology",
             Kind::OverviewReport => "overview-report",
             Kind::ExecutiveSummary => "executive-summary",
+            Kind::ActionPlan => "action-plan",
         }
     }
 
@@ -56,6 +58,7 @@ impl Kind {
             Kind::Chronology => Field::CombinedChronology,
             Kind::OverviewReport => Field::OverviewReport,
             Kind::ExecutiveSummary => Field::ExecutiveSummary,
+            Kind::ActionPlan => Field::ActionPlan,
         }
     }
 
@@ -256,7 +259,7 @@ pub async fn build(
         .order_by_asc(person::Column::Id)
         .all(db)
         .await?;
-    let mut doc = raw_document(db, &a, kind, &people).await?;
+    let mut doc = raw_document(db, &a, caller.id(), kind, &people).await?;
     let registered: Vec<RegisteredPerson> = people.iter().map(crate::services::registered_person).collect();
     match purpose {
         Purpose::Internal => {
@@ -285,6 +288,7 @@ pub async fn build(
 async fn raw_document(
     db: &DatabaseConnection,
     a: &ReviewAccess,
+    caller: shared::UserId,
     kind: Kind,
     people: &[person::Model],
 ) -> ApiResult<Document> {
@@ -407,6 +411,68 @@ async fn raw_document(
                 blocks.push(para(latest.sections.get(k)));
             }
             Document { title: title("Executive summary"), blocks }
+        }
+        Kind::ActionPlan => {
+            let agency_name =
+                |id: i32| agencies.iter().find(|g| g.id == id).map_or_else(String::new, |g| g.name.clone());
+            let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+            // The agencies' own plans: the recommendations of every IMR the caller reads in full.
+            let imrs = imr::Entity::find()
+                .filter(imr::Column::ReviewId.eq(r.id))
+                .order_by_asc(imr::Column::Id)
+                .all(db)
+                .await?;
+            let mut recommended = Vec::new();
+            for i in imrs.iter().filter(|i| a.imr_view(i.agency_id, status_of(i).is_submitted()) == ImrView::Content) {
+                for x in content_of(i).recommendations {
+                    recommended.push(vec![
+                        agency_name(i.agency_id),
+                        x.action,
+                        x.owner_agency.map_or_else(String::new, |o| agency_name(o.0)),
+                        x.due.map(date).unwrap_or_default(),
+                        x.intended_outcome,
+                        x.success_measure,
+                    ]);
+                }
+            }
+            let actions = action::Entity::find()
+                .filter(action::Column::ReviewId.eq(r.id))
+                .order_by_asc(action::Column::Id)
+                .all(db)
+                .await?;
+            let agreed: Vec<Vec<String>> = actions
+                .iter()
+                .filter(|x| shared::policy::action_visible(&a.capacities, caller, shared::UserId(x.owner_id)))
+                .map(|x| {
+                    let status = shared::completion::ActionStatus::parse(&x.status).map_or("", |s| s.title());
+                    vec![
+                        agency_name(x.agency_id),
+                        x.recommendation.clone(),
+                        date(x.due_on),
+                        x.intended_outcome.clone(),
+                        x.success_measure.clone(),
+                        status.to_owned(),
+                    ]
+                })
+                .collect();
+            let headers = |h: &[&str]| h.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+            let mut blocks = vec![
+                Block::Heading("Recommendations of the Individual Management Reviews".into()),
+                Block::Table {
+                    headers: headers(&["IMR of", "Action", "Owner", "Due", "Intended outcome", "Measure of success"]),
+                    rows: recommended,
+                },
+                Block::Heading("Actions agreed by the board".into()),
+            ];
+            blocks.push(if agreed.is_empty() {
+                Block::Paragraph("None agreed yet: the plan is agreed after Ofsted's evaluation.".into())
+            } else {
+                Block::Table {
+                    headers: headers(&["Agency", "Action", "Due", "Intended outcome", "Measure of success", "Status"]),
+                    rows: agreed,
+                }
+            });
+            Document { title: title("Action plan"), blocks }
         }
     })
 }
@@ -545,6 +611,63 @@ fn pdf(doc: &Document) -> Vec<u8> {
     }
     pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
     PdfDocument::new(&doc.title).with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
+}
+
+/// The submission package to Ofsted and the Department for Education (11.17): every IMR
+/// the caller may read in full, the combined chronology, the overview report, the
+/// executive summary and the action plan, each built for outside use (so each passes
+/// the anonymisation gate, or the whole package is refused with the names found), as
+/// PDF files in one ZIP archive.
+/// Returns the review's reference with the archive.
+pub async fn submission_package(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+) -> ApiResult<(String, Vec<u8>)> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::ExportForOutside)?;
+    let imrs =
+        imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).order_by_asc(imr::Column::Id).all(db).await?;
+    let mut kinds: Vec<Kind> = imrs
+        .iter()
+        .filter(|i| status_of(i).is_submitted() && a.imr_view(i.agency_id, true) == ImrView::Content)
+        .map(|i| Kind::Imr(i.id))
+        .collect();
+    kinds.extend([Kind::Chronology, Kind::OverviewReport, Kind::ExecutiveSummary, Kind::ActionPlan]);
+    let mut docs = Vec::new();
+    for kind in kinds {
+        let doc = match build(db, caller, review_id, kind, Purpose::Outside).await {
+            Err(ApiError::NotFound) => {
+                return Err(ApiError::invalid(
+                    "document",
+                    format!("The {} is not written yet", kind.slug().replace('-', " ")),
+                ));
+            }
+            other => other?,
+        };
+        let name = match kind {
+            Kind::Imr(id) => format!("{:02}-imr-{id}.pdf", docs.len() + 1),
+            _ => format!("{:02}-{}.pdf", docs.len() + 1, kind.slug()),
+        };
+        docs.push((name, doc));
+    }
+    let reference = a.review.reference.clone();
+    let folder = reference.clone();
+    let bytes = tokio::task::spawn_blocking(move || zip_of(&folder, &docs)).await.map_err(ApiError::internal)??;
+    Ok((reference, bytes))
+}
+
+/// The documents as PDF files in a ZIP archive, under a folder named after the review.
+fn zip_of(reference: &str, docs: &[(String, Document)]) -> ApiResult<Vec<u8>> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let folder: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    for (name, doc) in docs {
+        zip.start_file(format!("{folder}/{name}"), options).map_err(ApiError::internal)?;
+        zip.write_all(&pdf(doc)).map_err(ApiError::internal)?;
+    }
+    Ok(zip.finish().map_err(ApiError::internal)?.into_inner())
 }
 
 #[cfg(test)]

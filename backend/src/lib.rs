@@ -12,6 +12,7 @@ pub mod db;
 pub mod entities;
 pub mod errors;
 pub mod exports;
+pub mod findings;
 pub mod graphql;
 pub mod loaders;
 pub mod mail;

@@ -70,6 +70,7 @@ review_child!(
     milestone,
     amendment,
     action,
+    finding,
 );
 
 /// Key: all rows of `E` for one review, in id order.
@@ -236,7 +237,8 @@ pub fn forget(l: &RequestLoader) {
         report_confirmation,
         milestone,
         amendment,
-        action
+        action,
+        finding
     );
     l.clear::<ById<board::Entity>>();
     l.clear::<ById<agency::Entity>>();

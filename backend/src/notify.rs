@@ -1,15 +1,23 @@
 //! What needs the caller's attention, across every review they see: deadlines at risk
-//! or overdue, IMRs to write or decide, actions due or awaiting a closure decision,
-//! recent appointments. Worked out from the records on each request, so it is never
-//! out of date; the same items feed the calendar.
+//! or overdue, IMRs to write or decide, actions due or awaiting a closure decision.
+//! Worked out from the records on each request, so it is never out of date; the same
+//! items feed the calendar.
+//!
+//! Beside them, the notifications kept for each user: an appointment, an IMR returned
+//! or accepted, an action given or its closure decided, a report approved. Each is
+//! written in the transaction of the change it tells of, and is read or unread.
 
 use chrono::{Duration, NaiveDate, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 use shared::completion::ActionStatus;
 use shared::imr::ImrStatus;
 use shared::policy::{Field, Operation, action_visible};
-use shared::role::Assignment;
+use shared::role::Role;
 
 use crate::access;
 use crate::context::Caller;
@@ -19,7 +27,7 @@ use crate::errors::ApiResult;
 /// One thing to attend to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// "deadline", "imr", "imr_decision", "action", "closure_decision", "appointment".
+    /// "deadline", "imr", "imr_decision", "action" or "closure_decision".
     pub kind: &'static str,
     pub review_id: i32,
     pub reference: String,
@@ -59,12 +67,7 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
     let accesses = access::for_reviews(db, caller, &reviews).await?;
     let ids: Vec<i32> = accesses.iter().map(|a| a.review.id).collect();
     let imrs = imr::Entity::find().filter(imr::Column::ReviewId.is_in(ids.clone())).all(db).await?;
-    let actions = action::Entity::find().filter(action::Column::ReviewId.is_in(ids.clone())).all(db).await?;
-    let appointed = review_assignment::Entity::find()
-        .filter(review_assignment::Column::ReviewId.is_in(ids))
-        .filter(review_assignment::Column::UserId.eq(caller.user.id))
-        .all(db)
-        .await?;
+    let actions = action::Entity::find().filter(action::Column::ReviewId.is_in(ids)).all(db).await?;
     let agencies = agency::Entity::find().all(db).await?;
     let agency = |id: i32| agencies.iter().find(|a| a.id == id).map_or_else(String::new, |a| a.name.clone());
     for a in &accesses {
@@ -141,20 +144,6 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
                 }
             }
         }
-        for r in appointed.iter().filter(|r| r.review_id == id) {
-            if r.appointed_at > Utc::now() - Duration::days(30) {
-                let what = Assignment::parse(&r.assignment).map_or("a role", |x| x.title());
-                out.push(Item {
-                    kind: "appointment",
-                    review_id: id,
-                    reference: reference.clone(),
-                    message: format!("You were appointed {what}"),
-                    path: format!("/reviews/{id}"),
-                    due_on: None,
-                    overdue: false,
-                });
-            }
-        }
     }
     out.sort_by_key(|i| (!i.overdue, i.due_on.is_none(), i.due_on, i.review_id));
     Ok(out)
@@ -198,4 +187,87 @@ pub async fn calendar(db: &DatabaseConnection, caller: &Caller, today: NaiveDate
         }
     }
     Ok(cal.done().to_string())
+}
+
+/// Keeps a notification for `user_id` (an appointment, a return, an approval) in the
+/// transaction of the change it tells of, so it exists exactly when the change does.
+/// Only the review's reference, agencies and roles go into it: nothing of the family.
+pub(crate) async fn tell(
+    txn: &DatabaseTransaction,
+    user_id: i32,
+    review: &review::Model,
+    kind: &str,
+    message: String,
+    path: String,
+) -> ApiResult<()> {
+    user_notification::ActiveModel {
+        user_id: Set(user_id),
+        review_id: Set(Some(review.id)),
+        kind: Set(kind.to_owned()),
+        message: Set(format!("{}: {message}", review.reference)),
+        path: Set(path),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The users holding `role` on `board_id`, active ones only: who hears of a step the
+/// board's officers take next.
+pub(crate) async fn board_officers(txn: &DatabaseTransaction, board_id: i32, role: Role) -> ApiResult<Vec<i32>> {
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::BoardId.eq(board_id))
+        .filter(role_grant::Column::Role.eq(role.as_str()))
+        .all(txn)
+        .await?;
+    let ids: Vec<i32> = grants.iter().map(|g| g.user_id).collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Active.eq(true))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
+}
+
+/// The caller's kept notifications, newest first (at most `INBOX_LIMIT`).
+pub async fn inbox(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    unread_only: bool,
+) -> ApiResult<Vec<user_notification::Model>> {
+    let mut q = user_notification::Entity::find().filter(user_notification::Column::UserId.eq(caller.user.id));
+    if unread_only {
+        q = q.filter(user_notification::Column::ReadAt.is_null());
+    }
+    Ok(q.order_by_desc(user_notification::Column::Id).limit(INBOX_LIMIT).all(db).await?)
+}
+
+/// The most notifications one answer holds.
+pub const INBOX_LIMIT: u64 = 200;
+
+/// How many of the caller's notifications are unread.
+pub async fn unread_count(db: &DatabaseConnection, caller: &Caller) -> ApiResult<u64> {
+    Ok(user_notification::Entity::find()
+        .filter(user_notification::Column::UserId.eq(caller.user.id))
+        .filter(user_notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Marks the caller's notifications `ids` read (all of them when `None`); another
+/// user's are left alone. Returns how many were marked.
+pub async fn mark_read(db: &DatabaseConnection, caller: &Caller, ids: Option<Vec<i32>>) -> ApiResult<u64> {
+    let mut q = user_notification::Entity::update_many()
+        .col_expr(user_notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(user_notification::Column::UserId.eq(caller.user.id))
+        .filter(user_notification::Column::ReadAt.is_null());
+    if let Some(ids) = ids {
+        q = q.filter(user_notification::Column::Id.is_in(ids));
+    }
+    Ok(q.exec(db).await?.rows_affected)
 }

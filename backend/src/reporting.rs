@@ -1,25 +1,24 @@
 //! The board's reports across reviews (SPEC 6): timeliness, overdue IMRs and actions
 //! by agency, actions by status and age, reviews by criteria category. Counts only:
 //! no name, no free text, so the pseudonymised performance sub-group and reporting
-//! tools read them like the board does. Four statements whatever the number of reviews.
+//! tools read them like the board does. The same few statements whatever the number of
+//! reviews (the reporting benchmark counts them).
 
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use shared::completion::ActionStatus;
 use shared::deadline::DeadlineKind;
+use shared::findings::Theme;
 use shared::imr::ImrStatus;
-use shared::role::Capacity;
+use shared::policy::reads_reports;
 
 use crate::access;
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-
-/// Who reads reports: the board's officers on the reviews their board leads.
-const READERS: [Capacity; 4] =
-    [Capacity::BoardChair, Capacity::BusinessManager, Capacity::InitialPanelMember, Capacity::PerformanceSubGroup];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Timeliness {
@@ -42,6 +41,16 @@ pub struct Report {
     /// Open actions by months since they were agreed: "under 3", "3 to 6", "6 to 12", "over 12".
     pub open_actions_by_age: Vec<(String, i32)>,
     pub reviews_by_category: Vec<(String, i32)>,
+    /// Learning themes, the most widespread first; only themes found at least once.
+    pub themes: Vec<ThemeCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeCount {
+    pub theme: Theme,
+    /// Reviews with at least one finding on the theme.
+    pub reviews: i32,
+    pub findings: i32,
 }
 
 fn age_bucket(created: NaiveDate, today: NaiveDate) -> &'static str {
@@ -60,10 +69,10 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     let ids: Vec<i32> = access::for_reviews(db, caller, &reviews)
         .await?
         .into_iter()
-        .filter(|a| a.capacities.iter().any(|c| READERS.contains(c)))
+        .filter(|a| a.capacities.iter().any(|c| reads_reports(*c)))
         .map(|a| a.review.id)
         .collect();
-    if ids.is_empty() && !caller.grants.iter().any(|g| READERS.contains(&shared::policy::global_capacity(g.role))) {
+    if ids.is_empty() && !caller.grants.iter().any(|g| reads_reports(shared::policy::global_capacity(g.role))) {
         return Err(ApiError::Forbidden("the board's reports".into()));
     }
     let deadlines = deadline::Entity::find().filter(deadline::Column::ReviewId.is_in(ids.clone())).all(db).await?;
@@ -71,6 +80,25 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     let actions = action::Entity::find().filter(action::Column::ReviewId.is_in(ids.clone())).all(db).await?;
     let assessments = criteria_assessment::Entity::find()
         .filter(criteria_assessment::Column::ReviewId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let findings: Vec<(i32, i32)> = finding::Entity::find()
+        .select_only()
+        .columns([finding::Column::Id, finding::Column::ReviewId])
+        .filter(finding::Column::ReviewId.is_in(ids.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let tags = finding_theme::Entity::find()
+        .filter(
+            finding_theme::Column::FindingId.in_subquery(
+                Query::select()
+                    .column(finding::Column::Id)
+                    .from(finding::Entity)
+                    .and_where(finding::Column::ReviewId.is_in(ids.clone()))
+                    .to_owned(),
+            ),
+        )
         .all(db)
         .await?;
     let agencies: BTreeMap<i32, String> =
@@ -130,6 +158,19 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     if not_assessed > 0 {
         by_category.insert("Not yet assessed".to_owned(), not_assessed);
     }
+    let review_of: BTreeMap<i32, i32> = findings.into_iter().collect();
+    let mut by_theme: BTreeMap<Theme, (std::collections::BTreeSet<i32>, i32)> = BTreeMap::new();
+    for t in &tags {
+        let (Some(theme), Some(review)) = (Theme::parse(&t.theme), review_of.get(&t.finding_id)) else { continue };
+        let slot = by_theme.entry(theme).or_default();
+        slot.0.insert(*review);
+        slot.1 += 1;
+    }
+    let mut themes: Vec<ThemeCount> = by_theme
+        .into_iter()
+        .map(|(theme, (reviews, findings))| ThemeCount { theme, reviews: reviews.len() as i32, findings })
+        .collect();
+    themes.sort_by_key(|t| (-t.reviews, -t.findings, t.theme));
     Ok(Report {
         reviews: ids.len() as i32,
         timeliness: t,
@@ -138,6 +179,7 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
         actions_by_status: by_status.into_iter().collect(),
         open_actions_by_age: by_age,
         reviews_by_category: by_category.into_iter().collect(),
+        themes,
     })
 }
 

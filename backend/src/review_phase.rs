@@ -242,6 +242,15 @@ pub async fn designate_imr_author(
     am.status = Set(ImrStatus::AuthorDesignated.as_str().to_owned());
     am.updated_at = Set(Utc::now());
     let saved = am.update(&txn).await?;
+    crate::notify::tell(
+        &txn,
+        user_id,
+        &a.review,
+        "appointment",
+        "You are your agency's IMR author: declare your independence to start".to_owned(),
+        format!("/reviews/{}/imrs/{}", saved.review_id, saved.id),
+    )
+    .await?;
     log(&txn, caller, Operation::DesignateImrAuthor, "imr", saved.id, saved.review_id, None).await?;
     txn.commit().await?;
     Ok(())
@@ -586,6 +595,15 @@ pub async fn decide_imr(
     am.decided_at = Set(Some(Utc::now()));
     am.updated_at = Set(Utc::now());
     let saved = am.update(&txn).await?;
+    if let Some(author) = saved.author_id {
+        let (kind, message) = if accept {
+            ("approval", "The panel accepted your agency's IMR")
+        } else {
+            ("return", "The panel returned your agency's IMR with comments")
+        };
+        let path = format!("/reviews/{review_id}/imrs/{}", saved.id);
+        crate::notify::tell(&txn, author, &a.review, kind, message.to_owned(), path).await?;
+    }
     log(&txn, caller, Operation::DecideImr, "imr", saved.id, review_id, Some(version)).await?;
     txn.commit().await?;
     Ok(())

@@ -67,6 +67,13 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         "partner board (pseudonymised)",
     ),
     (
+        "analyst@scr.example",
+        "Nadia Karim",
+        "Board Data Analyst",
+        Role::ReportingAnalyst,
+        "reads the board's reports, changes nothing (pseudonymised)",
+    ),
+    (
         "admin@scr.example",
         "Sam Taylor",
         "System Administrator",
@@ -217,9 +224,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     let (police, health, social, school) = (agencies[0].id, agencies[1].id, agencies[2].id, agencies[3].id);
     for (email, name, title, role, _) in DEMO_USERS {
         let (board, agency, user_agency) = match role {
-            Role::BoardChair | Role::BusinessManager | Role::InitialPanelMember | Role::PerformanceSubGroup => {
-                (Some(BoardId(home.id)), None, None)
-            }
+            Role::BoardChair
+            | Role::BusinessManager
+            | Role::InitialPanelMember
+            | Role::PerformanceSubGroup
+            | Role::ReportingAnalyst => (Some(BoardId(home.id)), None, None),
             Role::PartnerBoard => (Some(BoardId(partner.id)), None, None),
             Role::AgencyManager => {
                 let a = match *email {

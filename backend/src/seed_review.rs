@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use shared::AgencyId;
 use shared::chronology::{Precision, When};
+use shared::findings::Theme;
 use shared::imr::{ANALYSIS_QUESTIONS, Content, Recommendation};
 use shared::stage::{Relationship, Stage};
 
@@ -357,6 +358,19 @@ async fn report_written(
         "Agencies should refer every repeat domestic abuse incident in a household with a baby; the board should audit this within six months.".to_owned(),
     ];
     review_phase::save_document(db, &author, review_id, Doc::OverviewReport, 0, report).await?;
+    for (finding, themes) in [
+        (
+            "The police's two call-outs to the home were not shared with the health visitor, so no agency saw the whole picture.",
+            vec![Theme::InformationSharing, Theme::DomesticAbuse],
+        ),
+        (
+            "The second call-out met the threshold for a referral to children's social care; none was made.",
+            vec![Theme::Escalation, Theme::DomesticAbuse],
+        ),
+        ("The mother's partner was not seen or assessed by any agency.", vec![Theme::MenInTheHousehold]),
+    ] {
+        crate::findings::record_finding(db, &panel_chair, review_id, finding, &themes).await?;
+    }
     let summary = vec![
         "Child A was admitted to hospital with unexplained injuries. The board commissioned this review, chaired by Alan Forbes; the overview report was written by Julia Stone.".to_owned(),
         format!(

@@ -1055,6 +1055,15 @@ pub async fn appoint(
     }
     .insert(&txn)
     .await?;
+    crate::notify::tell(
+        &txn,
+        user_id,
+        &a.review,
+        "appointment",
+        format!("You were appointed {}", assignment.title()),
+        format!("/reviews/{review_id}"),
+    )
+    .await?;
     log(&txn, caller, Operation::Appoint, "review_assignment", row.id, review_id, None).await?;
     txn.commit().await?;
     Ok(row)

@@ -117,6 +117,20 @@ async fn write_review_documents(app: &TestApp, id: i32, child: &str) {
     let db = &app.db;
     let police = police_id(app).await;
     let now = chrono::Utc::now();
+    let f = finding::ActiveModel {
+        review_id: Set(id),
+        text: Set(format!("No agency asked {child} what life at home was like.")),
+        recorded_by: Set(1),
+        recorded_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    finding_theme::ActiveModel { finding_id: Set(f.id), theme: Set("voice_of_the_child".into()), ..Default::default() }
+        .insert(db)
+        .await
+        .unwrap();
     let content = serde_json::to_string(&shared::imr::Content {
         summary: format!("Officers met {child} twice."),
         ..Default::default()
@@ -376,7 +390,7 @@ async fn assign_new_user(app: &TestApp, id: i32, email: &str, assignment: &str) 
     .unwrap();
 }
 
-const WALKERS: [(Capacity, &str); 15] = [
+const WALKERS: [(Capacity, &str); 16] = [
     (Capacity::BoardChair, "chair@scr.example"),
     (Capacity::BusinessManager, "manager@scr.example"),
     (Capacity::InitialPanelMember, "panel@scr.example"),
@@ -391,6 +405,7 @@ const WALKERS: [(Capacity, &str); 15] = [
     (Capacity::PerformanceSubGroup, "subgroup@scr.example"),
     (Capacity::Inspector, "inspector@scr.example"),
     (Capacity::PartnerBoard, "partner@scr.example"),
+    (Capacity::ReportingAnalyst, "analyst@scr.example"),
     (Capacity::SystemAdministrator, "admin@scr.example"),
 ];
 
@@ -419,6 +434,7 @@ fn probe(field: Field) -> &'static str {
         Field::ExecutiveSummary => "executiveSummary { sections { text } }",
         Field::ActionPlan => "actions { recommendation closureComment updates { note } }",
         Field::Completion => "milestones { details } amendments { description }",
+        Field::Findings => "findings { text themes }",
         Field::AuditTrail => "auditTrail { operation }",
     }
 }
@@ -447,6 +463,7 @@ fn classify(field: Field, v: &Value, n: &Names) -> Access {
         | Field::OverviewReport
         | Field::ExecutiveSummary
         | Field::ActionPlan
+        | Field::Findings
         | Field::Completion => text.contains(&n.child_first),
         Field::PersonDateOfBirth | Field::PersonAddress => v["data"]["review"]["people"]
             .as_array()
@@ -610,6 +627,9 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64, i64), imr: i32, action: i3
             ("mutation($id:Int!){planPublication(reviewId:$id,plannedOn:\"2000-01-01\"){id}}", json!({"id": id}))
         }
         Operation::Publish => ("mutation($id:Int!){publish(reviewId:$id){id}}", json!({"id": id})),
+        Operation::RecordFinding => {
+            ("mutation($id:Int!){recordFinding(reviewId:$id,text:\"\",themes:[]){id}}", json!({"id": id}))
+        }
         Operation::Conclude => {
             ("mutation($id:Int!){conclude(reviewId:$id,governmentOfficeToldOn:\"2999-01-01\"){id}}", json!({"id": id}))
         }
@@ -697,6 +717,7 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
         (Role::Inspector, "inspector@scr.example"),
         (Role::PartnerBoard, "partner@scr.example"),
         (Role::SystemAdministrator, "admin@scr.example"),
+        (Role::ReportingAnalyst, "analyst@scr.example"),
     ];
     assert_eq!(by_role.len(), Role::ALL.len());
     for (role, email) in by_role {

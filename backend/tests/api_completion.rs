@@ -48,19 +48,7 @@ async fn submitted(app: &TestApp) -> i32 {
     assert!(m.contains("Kelly Sutton") && m.contains("Mother"), "{m}");
     assert_eq!(fields(&v).iter().filter(|f| *f == "confirmations").count(), 2, "{m}");
     // The panel chair replaces the name; health and social care confirm.
-    let chair = app.login("independent.chair@scr.example").await;
-    let d = app
-        .ok(&chair, "query($id:Int!){review(id:$id){executiveSummary{version sections{text}}}}", json!({"id": id}))
-        .await;
-    let s = &d["review"]["executiveSummary"];
-    let texts: Vec<String> = s["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["text"].as_str().unwrap().replace("Kelly Sutton", "Mother"))
-        .collect();
-    let save = "mutation($id:Int!,$v:Int!,$s:[String!]!){saveExecutiveSummary(reviewId:$id,expectedVersion:$v,sections:$s){id}}";
-    app.ok(&chair, save, json!({"id": id, "v": s["version"], "s": texts})).await;
+    app.replace_in_summary(id, "Kelly Sutton", "Mother").await;
     let confirm = "mutation($id:Int!,$a:Int!){confirmRepresentation(reviewId:$id,agencyId:$a,reportVersion:1){id}}";
     for (who, agency) in [
         ("health.manager@scr.example", "Stockport NHS Foundation Trust"),

@@ -9,7 +9,7 @@ mod common;
 
 use axum::http::StatusCode;
 use backend::entities::*;
-use common::{Backend, TestApp, code};
+use common::{Backend, TestApp, code, pdf_text};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -391,12 +391,6 @@ async fn reports_are_versioned_confirmed_and_the_summary_starts_from_the_report(
     let save_s = "mutation($id:Int!,$v:Int!,$s:[String!]!){saveExecutiveSummary(reviewId:$id,expectedVersion:$v,sections:$s){executiveSummary{version prefilled}}}";
     let d = app.ok(&panel, save_s, json!({"id": id, "v": 0, "s": texts})).await;
     assert_eq!(d["saveExecutiveSummary"]["executiveSummary"], json!({"version": 1, "prefilled": false}));
-}
-
-fn pdf_text(bytes: &[u8]) -> String {
-    let doc = lopdf::Document::load_mem(bytes).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    doc.extract_text(&pages).unwrap()
 }
 
 fn docx_text(bytes: &[u8]) -> String {

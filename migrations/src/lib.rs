@@ -14,6 +14,7 @@ mod m20261126_000006_create_family_and_parallel;
 mod m20261126_000007_create_review_documents;
 mod m20261126_000008_create_completion;
 mod m20261126_000009_create_action_evidence;
+mod m20261126_000010_create_findings_and_notifications;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_create_review_documents::Migration),
             Box::new(m20261126_000008_create_completion::Migration),
             Box::new(m20261126_000009_create_action_evidence::Migration),
+            Box::new(m20261126_000010_create_findings_and_notifications::Migration),
         ]
     }
 }

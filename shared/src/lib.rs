@@ -8,6 +8,7 @@ pub mod chronology;
 pub mod completion;
 pub mod criteria;
 pub mod deadline;
+pub mod findings;
 pub mod gate;
 pub mod genogram;
 pub mod imr;

@@ -59,6 +59,7 @@ str_enum! {
         ExecutiveSummary => "executive_summary", "Executive summary";
         ActionPlan => "action_plan", "Action plan: actions, progress and closure (action owners: their own)";
         Completion => "completion", "Approval, submission, evaluation and publication";
+        Findings => "findings", "Findings and their learning themes";
         AuditTrail => "audit_trail", "Audit trail of the review";
     }
 }
@@ -104,6 +105,7 @@ str_enum! {
         Conclude => "conclude", "Conclude the review";
         ExtendDeadline => "extend_deadline", "Extend a deadline";
         ManageUsers => "manage_users", "Manage user accounts";
+        RecordFinding => "record_finding", "Record the panel's findings and their learning themes";
     }
 }
 
@@ -142,6 +144,7 @@ impl Operation {
             Operation::DecideClosure => &[ActionPlanning, Published],
             Operation::PlanPublication | Operation::Publish => &[ActionPlanning],
             Operation::Conclude => &[Published],
+            Operation::RecordFinding => &[CombinedChronology, Analysis, OverviewReport, QualityAssured],
             Operation::RequestImr => &[TermsAgreed, ImrsRequested],
             Operation::DesignateImrAuthor | Operation::WriteImr | Operation::DecideImr => &[ImrsRequested],
             Operation::LinkChronologyEntries => &[ImrsSubmitted, CombinedChronology, Analysis, OverviewReport],
@@ -193,24 +196,26 @@ use Access::{Full as F, Hidden as H, Pseudonymised as P};
 /// summary, deadlines, label, name, date of birth, address, circumstances, facts,
 /// assessment, recommendation, decision, notification, checklist, appointments,
 /// terms of reference, parallel processes, family contributions, IMRs, combined
-/// chronology, overview report, executive summary, action plan, completion, audit trail.
+/// chronology, overview report, executive summary, action plan, completion, findings,
+/// audit trail.
 #[rustfmt::skip]
-const FIELD_TABLE: [(Capacity, [Access; 24]); 15] = [
-    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, H]),
-    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, F, H, F, H, H, H, H]),
-    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, F, H, F, H, F, F, H]),
-    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H, H, H, H, H, H, H]),
-    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H, H, H, P, P, P, H]),
-    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, P, P, H]),
-    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, P, P, H]),
-    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, H]),
-    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+const FIELD_TABLE: [(Capacity, [Access; 25]); 16] = [
+    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, H]),
+    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, F, H, F, H, H, H, H, H]),
+    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, F, H]),
+    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, F, H, F, H, F, F, F, H]),
+    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H, H, H, P, P, P, P, H]),
+    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, P, P, P, H]),
+    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, P, P, P, H]),
+    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, H]),
+    (Capacity::ReportingAnalyst,        [F, F, F, H, H, H, H, F, P, P, P, P, H, H, H, P, H, H, H, H, P, P, P, P, H]),
+    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 
 const fn yes(b: u8) -> bool {
@@ -224,24 +229,25 @@ const fn yes(b: u8) -> bool {
 /// entries, advance phase, edit report, confirm representation, edit summary,
 /// export for outside, quality assurance, approve report, submit, Ofsted letter,
 /// evaluation, manage actions, sign up, update action, decide closure, plan
-/// publication, publish, conclude, extend deadline, manage users.
+/// publication, publish, conclude, extend deadline, manage users, record finding.
 #[rustfmt::skip]
-const OPERATION_TABLE: [(Capacity, [u8; 38]); 15] = [
-    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]),
-    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0]),
-    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]),
-    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+const OPERATION_TABLE: [(Capacity, [u8; 39]); 16] = [
+    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0]),
+    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0]),
+    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ReportingAnalyst,        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]),
 ];
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
@@ -276,6 +282,7 @@ pub fn global_capacity(role: Role) -> Capacity {
         Role::Inspector => Capacity::Inspector,
         Role::PartnerBoard => Capacity::PartnerBoard,
         Role::SystemAdministrator => Capacity::SystemAdministrator,
+        Role::ReportingAnalyst => Capacity::ReportingAnalyst,
     }
 }
 
@@ -332,7 +339,13 @@ pub fn capacities(viewer: &Viewer<'_>, review: &ReviewScope<'_>) -> Vec<(Capacit
     for g in viewer.grants {
         let lead = g.board == Some(review.lead_board);
         let found = match g.role {
-            Role::BoardChair | Role::BusinessManager | Role::InitialPanelMember | Role::PerformanceSubGroup if lead => {
+            Role::BoardChair
+            | Role::BusinessManager
+            | Role::InitialPanelMember
+            | Role::PerformanceSubGroup
+            | Role::ReportingAnalyst
+                if lead =>
+            {
                 Some((global_capacity(g.role), ScopeReason::BoardRole))
             }
             // A board officer whose board is only a partner sees what a partner board sees.
@@ -410,6 +423,21 @@ pub fn action_visible(caps: &[Capacity], caller: UserId, owner: UserId) -> bool 
     })
 }
 
+/// Who reads the board's reports across reviews (counts only, no names): the board's
+/// officers and the read-only reporting analyst, on the reviews their board leads.
+pub const REPORT_READERS: [Capacity; 5] = [
+    Capacity::BoardChair,
+    Capacity::BusinessManager,
+    Capacity::InitialPanelMember,
+    Capacity::PerformanceSubGroup,
+    Capacity::ReportingAnalyst,
+];
+
+/// Whether `capacity` reads the board's reports.
+pub fn reads_reports(capacity: Capacity) -> bool {
+    REPORT_READERS.contains(&capacity)
+}
+
 /// The two tables as Markdown, for `docs/ACCESS.md`.
 pub fn render_markdown() -> String {
     let mut s = String::from(
@@ -457,6 +485,9 @@ pub fn render_markdown() -> String {
          An agency manager acts as one on reviews involving the agency; an inspector once the review has been notified to Ofsted; a referring professional on the referral they made. \
          The system administrator has no reason to see any review.\n",
     );
+    s.push_str("\n## Reports across reviews\n\nCounts only, over the reviews the reader's board leads: ");
+    s.push_str(&REPORT_READERS.iter().map(|c| c.title()).collect::<Vec<_>>().join(", "));
+    s.push_str(".\n");
     s
 }
 
@@ -484,7 +515,13 @@ mod tests {
 
     #[test]
     fn external_capacities_never_read_a_real_identity() {
-        for c in [Capacity::PartnerBoard, Capacity::Inspector, Capacity::ActionOwner, Capacity::PerformanceSubGroup] {
+        for c in [
+            Capacity::PartnerBoard,
+            Capacity::Inspector,
+            Capacity::ActionOwner,
+            Capacity::PerformanceSubGroup,
+            Capacity::ReportingAnalyst,
+        ] {
             for f in [Field::PersonName, Field::PersonDateOfBirth, Field::PersonAddress, Field::ReferralCircumstances] {
                 assert!(field_access(c, f) < Access::Full, "{c:?} {f:?}");
             }
@@ -502,7 +539,8 @@ mod tests {
     }
 
     /// Fields whose values include free text someone typed (which may hold names).
-    const FREE_TEXT: [Field; 16] = [
+    const FREE_TEXT: [Field; 17] = [
+        Field::Findings,
         Field::ActionPlan,
         Field::Completion,
         Field::Imrs,
@@ -591,6 +629,13 @@ mod tests {
             (grants(&[(Role::Inspector, None, None)]), vec![], vec![]),
             (grants(&[(Role::SystemAdministrator, None, None)]), vec![], vec![]),
             (
+                grants(&[(Role::ReportingAnalyst, Some(1), None)]),
+                vec![],
+                vec![(Capacity::ReportingAnalyst, ScopeReason::BoardRole)],
+            ),
+            // A reporting analyst reports on their own board's reviews, not a partner's.
+            (grants(&[(Role::ReportingAnalyst, Some(2), None)]), vec![], vec![]),
+            (
                 grants(&[(Role::Professional, None, Some(7))]),
                 vec![Assignment::ImrAuthor],
                 vec![(Capacity::ImrAuthor, ScopeReason::Assignment)],
@@ -660,6 +705,15 @@ mod tests {
         assert_eq!(who(Operation::DecideClosure), [Capacity::BusinessManager, Capacity::PerformanceSubGroup]);
         assert_eq!(who(Operation::UpdateAction), [Capacity::ActionOwner]);
         assert_eq!(who(Operation::Conclude), [Capacity::BoardChair]);
+    }
+
+    #[test]
+    fn the_reporting_analyst_reads_reports_and_takes_no_operation() {
+        assert!(reads_reports(Capacity::ReportingAnalyst));
+        assert!(!reads_reports(Capacity::PartnerBoard));
+        for op in Operation::ALL {
+            assert!(!may(Capacity::ReportingAnalyst, *op), "{op:?}");
+        }
     }
 
     #[test]

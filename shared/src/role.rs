@@ -49,6 +49,7 @@ str_enum! {
         Inspector => "inspector", "Inspector";
         PartnerBoard => "partner_board", "Partner board";
         SystemAdministrator => "system_administrator", "System administrator";
+        ReportingAnalyst => "reporting_analyst", "Reporting analyst (read-only)";
     }
 }
 
@@ -74,6 +75,7 @@ impl Role {
                 | Role::InitialPanelMember
                 | Role::PerformanceSubGroup
                 | Role::PartnerBoard
+                | Role::ReportingAnalyst
         )
     }
 
@@ -102,6 +104,7 @@ str_enum! {
         PerformanceSubGroup => "performance_sub_group", "Performance sub-group";
         Inspector => "inspector", "Inspector";
         PartnerBoard => "partner_board", "Partner board";
+        ReportingAnalyst => "reporting_analyst", "Reporting analyst (read-only)";
         SystemAdministrator => "system_administrator", "System administrator";
     }
 }

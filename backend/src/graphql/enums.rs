@@ -14,7 +14,7 @@ macro_rules! mirror {
 mirror! {
     RoleGql = "shared::role::Role" as "Role" {
         BoardChair, BusinessManager, InitialPanelMember, AgencyManager, Professional,
-        PerformanceSubGroup, Inspector, PartnerBoard, SystemAdministrator,
+        PerformanceSubGroup, Inspector, PartnerBoard, SystemAdministrator, ReportingAnalyst,
     }
     AssignmentGql = "shared::role::Assignment" as "Assignment" {
         PanelChair, PanelMember, OverviewAuthor, ImrAuthor, DesignatedProfessional, ActionOwner,
@@ -22,7 +22,7 @@ mirror! {
     CapacityGql = "shared::role::Capacity" as "Capacity" {
         BoardChair, BusinessManager, InitialPanelMember, PanelChair, PanelMember, OverviewAuthor,
         ImrAuthor, DesignatedProfessional, AgencyManager, Referrer, ActionOwner, PerformanceSubGroup,
-        Inspector, PartnerBoard, SystemAdministrator,
+        Inspector, PartnerBoard, ReportingAnalyst, SystemAdministrator,
     }
     StageGql = "shared::stage::Stage" as "Stage" {
         Referred, CriteriaAssessed, Recommended, Decided, OfstedNotified, SetUp, TermsAgreed,
@@ -69,7 +69,12 @@ mirror! {
         LinkChronologyEntries, AdvancePhase, EditOverviewReport, ConfirmRepresentation,
         EditExecutiveSummary, ExportForOutside, RecordQualityAssurance, ApproveReport, SubmitReview,
         RecordOfstedLetter, RecordEvaluation, ManageActions, SignUpActions, UpdateAction, DecideClosure,
-        PlanPublication, Publish, Conclude, ExtendDeadline, ManageUsers,
+        PlanPublication, Publish, Conclude, ExtendDeadline, ManageUsers, RecordFinding,
+    }
+    ThemeGql = "shared::findings::Theme" as "Theme" {
+        InformationSharing, RiskAssessment, VoiceOfTheChild, Neglect, DomesticAbuse, ParentalMentalHealth,
+        SubstanceMisuse, MenInTheHousehold, Supervision, Escalation, DisguisedCompliance, WasNotBrought,
+        RecordKeeping,
     }
     MilestoneGql = "shared::completion::Milestone" as "Milestone" {
         QualityAssured, Approved, Submitted, ExtensionLetter, InterimReport, Evaluation, PlanningMeeting,

@@ -277,6 +277,32 @@ impl Mutation {
         reload(ctx, review_id).await
     }
 
+    /// Record one of the panel's findings, tagged with its learning themes.
+    async fn record_finding(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        text: String,
+        themes: Vec<ThemeGql>,
+    ) -> GqlResult<Review> {
+        let themes: Vec<shared::findings::Theme> = themes.into_iter().map(Into::into).collect();
+        crate::findings::record_finding(&state(ctx)?.db, caller(ctx)?, review_id, &text, &themes).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Remove a finding and its themes.
+    async fn remove_finding(&self, ctx: &Context<'_>, finding_id: i32) -> GqlResult<Review> {
+        let review_id = crate::findings::remove_finding(&state(ctx)?.db, caller(ctx)?, finding_id).await?;
+        reload(ctx, review_id).await
+    }
+
+    /// Mark the caller's notifications read: those named, or all when none are named.
+    /// Returns how many were marked.
+    async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Option<Vec<i32>>) -> GqlResult<i32> {
+        let n = crate::notify::mark_read(&state(ctx)?.db, caller(ctx)?, ids).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+    }
+
     /// Move a deadline later, with the reason; the history is kept.
     async fn extend_deadline(
         &self,

@@ -288,6 +288,29 @@ impl Query {
             .collect())
     }
 
+    /// The notifications kept for the caller, newest first; only the unread when asked.
+    async fn inbox(&self, ctx: &Context<'_>, unread_only: Option<bool>) -> GqlResult<Vec<InboxMessage>> {
+        let list = crate::notify::inbox(&state(ctx)?.db, caller(ctx)?, unread_only.unwrap_or(false)).await?;
+        Ok(list
+            .into_iter()
+            .map(|m| InboxMessage {
+                id: m.id,
+                kind: m.kind,
+                review_id: m.review_id,
+                message: m.message,
+                path: m.path,
+                created_at: m.created_at,
+                read: m.read_at.is_some(),
+            })
+            .collect())
+    }
+
+    /// How many of the caller's notifications are unread.
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> GqlResult<i32> {
+        let n = crate::notify::unread_count(&state(ctx)?.db, caller(ctx)?).await?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+    }
+
     /// The address of the caller's calendar feed (iCalendar), with its own token.
     async fn calendar_feed_url(&self, ctx: &Context<'_>) -> GqlResult<String> {
         let token = state(ctx)?.tokens.issue_calendar(caller(ctx)?.user.id)?;
@@ -318,6 +341,11 @@ impl Query {
                 .collect(),
             open_actions_by_age: counts(r.open_actions_by_age),
             reviews_by_category: counts(r.reviews_by_category),
+            themes: r
+                .themes
+                .into_iter()
+                .map(|t| ThemeCount { theme: t.theme.into(), reviews: t.reviews, findings: t.findings })
+                .collect(),
         })
     }
 

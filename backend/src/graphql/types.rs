@@ -329,6 +329,22 @@ impl Review {
         }
         Ok(out)
     }
+    /// The panel's findings, each with its learning themes.
+    async fn findings(&self, ctx: &Context<'_>) -> GqlResult<Vec<Finding>> {
+        self.0.read(Field::Findings)?;
+        let rows = rows::<finding::Entity>(ctx, self.r().id).await?;
+        let themes = crate::findings::themes_of(&super::state(ctx)?.db, rows.iter().map(|f| f.id).collect()).await?;
+        let mut out = Vec::new();
+        for f in rows.iter() {
+            out.push(Finding {
+                id: f.id,
+                text: text(ctx, &self.0, Field::Findings, &f.text).await?,
+                themes: themes.iter().filter(|(id, _)| *id == f.id).map(|(_, t)| ThemeGql::from(*t)).collect(),
+                recorded_on: f.recorded_at.date_naive(),
+            });
+        }
+        Ok(out)
+    }
     /// The child the review is about.
     async fn child(&self, ctx: &Context<'_>) -> GqlResult<Option<Person>> {
         self.0.read(Field::PersonLabel)?;
@@ -969,6 +985,38 @@ pub struct FamilyContribution {
     pub summary: String,
 }
 
+/// One of the panel's findings, tagged with its learning themes.
+#[derive(SimpleObject)]
+pub struct Finding {
+    pub id: i32,
+    pub text: String,
+    pub themes: Vec<ThemeGql>,
+    pub recorded_on: NaiveDate,
+}
+
+/// How often a learning theme was found across the reviews counted.
+#[derive(SimpleObject)]
+pub struct ThemeCount {
+    pub theme: ThemeGql,
+    /// Reviews with at least one finding on the theme.
+    pub reviews: i32,
+    pub findings: i32,
+}
+
+/// A notification kept for the caller: an appointment, a return, an approval.
+#[derive(SimpleObject)]
+pub struct InboxMessage {
+    pub id: i32,
+    /// "appointment", "assignment", "return", "approval" or "closure_requested".
+    pub kind: String,
+    pub review_id: Option<i32>,
+    pub message: String,
+    /// Where in the client to act on it.
+    pub path: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
 /// A labelled count, for a table or a bar of a chart.
 #[derive(SimpleObject)]
 pub struct Count {
@@ -997,6 +1045,8 @@ pub struct ReportView {
     pub actions_by_status: Vec<Count>,
     pub open_actions_by_age: Vec<Count>,
     pub reviews_by_category: Vec<Count>,
+    /// Learning themes across the reviews, the most widespread first.
+    pub themes: Vec<ThemeCount>,
 }
 
 /// Something that needs the caller's attention.

@@ -236,3 +236,25 @@ pub fn codes(v: &Value) -> Vec<String> {
         .map(|a| a.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_owned()).collect())
         .unwrap_or_default()
 }
+
+/// The text of a PDF, page after page.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+impl TestApp {
+    /// The panel chair of the demo replaces `from` with `to` in every section of the
+    /// review's executive summary, saving a new version.
+    pub async fn replace_in_summary(&self, review_id: i32, from: &str, to: &str) {
+        let chair = self.login("independent.chair@scr.example").await;
+        let q = "query($id:Int!){review(id:$id){executiveSummary{version sections{text}}}}";
+        let d = self.ok(&chair, q, json!({"id": review_id})).await;
+        let s = &d["review"]["executiveSummary"];
+        let texts: Vec<String> =
+            s["sections"].as_array().unwrap().iter().map(|x| x["text"].as_str().unwrap().replace(from, to)).collect();
+        let save = "mutation($id:Int!,$v:Int!,$s:[String!]!){saveExecutiveSummary(reviewId:$id,expectedVersion:$v,sections:$s){id}}";
+        self.ok(&chair, save, json!({"id": review_id, "v": s["version"], "s": texts})).await;
+    }
+}

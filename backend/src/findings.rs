@@ -1,0 +1,76 @@
+//! The panel's findings and their learning themes: recorded and removed by the panel
+//! and the overview author while the analysis and the report are written, each with
+//! its audit entry, and counted across reviews in the board's reports.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use shared::findings::{Theme, finding_problems};
+use shared::policy::Operation;
+
+use crate::access;
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+use crate::services::{log, touch};
+
+/// Records a finding tagged with its themes; returns its id.
+pub async fn record_finding(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    text: &str,
+    themes: &[Theme],
+) -> ApiResult<i32> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::RecordFinding)?;
+    let problems = finding_problems(text, themes);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    let row = finding::ActiveModel {
+        review_id: Set(review_id),
+        text: Set(text.trim().to_owned()),
+        recorded_by: Set(caller.user.id),
+        recorded_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    finding_theme::Entity::insert_many(themes.iter().map(|t| finding_theme::ActiveModel {
+        finding_id: Set(row.id),
+        theme: Set(t.as_str().to_owned()),
+        ..Default::default()
+    }))
+    .exec(&txn)
+    .await?;
+    log(&txn, caller, Operation::RecordFinding, "finding", row.id, review_id, None).await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Removes a finding (and its themes); returns the review's id.
+pub async fn remove_finding(db: &DatabaseConnection, caller: &Caller, finding_id: i32) -> ApiResult<i32> {
+    let f = finding::Entity::find_by_id(finding_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let a = access::for_review(db, caller, f.review_id).await?;
+    a.require(Operation::RecordFinding)?;
+    let txn = db.begin().await?;
+    touch(&txn, &a.review).await?;
+    finding_theme::Entity::delete_many().filter(finding_theme::Column::FindingId.eq(f.id)).exec(&txn).await?;
+    finding::Entity::delete_by_id(f.id).exec(&txn).await?;
+    log(&txn, caller, Operation::RecordFinding, "finding", f.id, f.review_id, None).await?;
+    txn.commit().await?;
+    Ok(f.review_id)
+}
+
+/// The themes of each of `finding_ids`, in one statement.
+pub async fn themes_of(db: &impl sea_orm::ConnectionTrait, finding_ids: Vec<i32>) -> ApiResult<Vec<(i32, Theme)>> {
+    Ok(finding_theme::Entity::find()
+        .filter(finding_theme::Column::FindingId.is_in(finding_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|t| Theme::parse(&t.theme).map(|x| (t.finding_id, x)))
+        .collect())
+}
