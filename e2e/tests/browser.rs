@@ -726,6 +726,62 @@ async fn an_action_owner_records_progress_and_asks_to_close_and_the_manager_appr
             let tag = "//div[contains(@class,'scr-action')]//h3[contains(., 'Brief every health visitor')]//strong";
             let text = b.c.wait().at_most(WAIT).for_element(Locator::XPath(tag)).await.expect("tag").text().await.expect("text");
             assert_eq!(text, "Implemented");
+
+            // The owner hears of the decision, and marks the message read.
+            b.sign_in("health.author@scr.example").await;
+            b.click_text("Notifications").await;
+            b.wait_text("The closure of your action was approved").await;
+            let heading = b.wait_css("#inbox-heading").await.text().await.expect("text");
+            assert!(heading.contains("unread"), "{heading}");
+            b.axe("the notifications with unread messages").await;
+            b.click_css("#mark-all-read").await;
+            b.c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::XPath("//h2[@id='inbox-heading'][normalize-space(.)='Messages']"))
+                .await
+                .expect("every message read");
+            assert!(b.c.find(Locator::Css(".scr-message--unread")).await.is_err(), "none left unread");
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_panel_tags_a_finding_and_the_reporting_analyst_sees_the_theme_counted() {
+    journey("finding_and_learning_themes", |b| {
+        async move {
+            b.sign_in("independent.chair@scr.example").await;
+            open_review_at(b, "Overview report and executive summary").await;
+            b.wait_text("Findings and learning themes").await;
+            b.click_css("#finding-form summary").await;
+            // Refused by field, nothing lost.
+            b.fill("#f-finding-text", "Health visitors were not told of the missed GP appointments.").await;
+            b.click_text("Record the finding").await;
+            b.wait_text("Tag the finding with at least one learning theme").await;
+            b.click_css("label[for='finding-theme-was_not_brought']").await;
+            b.click_css("label[for='finding-theme-information_sharing']").await;
+            b.click_text("Record the finding").await;
+            b.wait_text("The finding was recorded").await;
+            b.settled().await;
+            let list = b.wait_css("#findings").await.text().await.expect("text");
+            assert!(
+                list.contains("missed GP appointments") && list.contains("Missed appointments (was not brought)"),
+                "{list}"
+            );
+            b.axe("the findings and their themes").await;
+
+            b.sign_in("analyst@scr.example").await;
+            let nav = b.wait_css("nav").await.text().await.expect("nav");
+            assert!(nav.contains("Reports") && !nav.contains("Actions") && !nav.contains("Refer a case"), "{nav}");
+            b.click_text("Reports").await;
+            let themes = b.wait_css("#report-learning-themes table").await.text().await.expect("text");
+            assert!(
+                themes.contains("Domestic abuse") && themes.contains("Missed appointments (was not brought)"),
+                "{themes}"
+            );
+            b.axe("the learning themes report").await;
+            assert_no_names(b).await;
         }
         .boxed()
     })

@@ -30,13 +30,12 @@ pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     if roles.contains(&Role::BusinessManager) {
         out.push(("/manager", "Business manager"));
     }
-    if roles.iter().any(|r| {
-        matches!(r, Role::BoardChair | Role::BusinessManager | Role::InitialPanelMember | Role::PerformanceSubGroup)
-    }) {
+    if roles.iter().any(|r| shared::policy::reads_reports(shared::policy::global_capacity(*r))) {
         out.push(("/reports", "Reports"));
     }
-    // Anyone may own an action; the board and the sub-group follow them all.
-    if !roles.iter().all(|r| *r == Role::SystemAdministrator) {
+    // Anyone may own an action; the board and the sub-group follow them all. The
+    // reporting analyst reads reports only.
+    if !roles.iter().all(|r| matches!(r, Role::SystemAdministrator | Role::ReportingAnalyst)) {
         out.push(("/actions", "Actions"));
     }
     if may_globally(roles, Operation::ManageUsers) {

@@ -33,6 +33,7 @@ type ContributionMethod = shared::stage::ContributionMethod;
 type Milestone = shared::completion::Milestone;
 type NoticeBody = shared::completion::NoticeBody;
 type ActionStatus = shared::completion::ActionStatus;
+type Theme = shared::findings::Theme;
 
 macro_rules! operations {
     ($($name:ident),* $(,)?) => {$(
@@ -46,7 +47,8 @@ macro_rules! operations {
                 "Stage", "Capacity", "Operation", "Role", "Assignment", "DeadlineKind", "DeadlineStatus",
                 "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",
                 "NoReviewOutcome", "ChecklistItemKind", "Relationship", "ImrStatus", "DatePrecision", "Tie",
-                "ParallelProcessKind", "ProcessStatus", "ContributionMethod", "Milestone", "NoticeBody", "ActionStatus"
+                "ParallelProcessKind", "ProcessStatus", "ContributionMethod", "Milestone", "NoticeBody", "ActionStatus",
+                "Theme"
             )
         )]
         pub struct $name;
@@ -138,5 +140,9 @@ operations!(
     Publish,
     Conclude,
     Report,
+    MarkNotificationsRead,
+    ReviewFindings,
+    RecordFinding,
+    RemoveFinding,
     Notifications,
 );

@@ -87,6 +87,8 @@ pub fn Completion(ctx: Ctx) -> impl IntoView {
         </Transition>
         {ctx.may(Operation::RecordQualityAssurance).then(|| view! { <QaForm ctx=ctx/> })}
         {ctx.may(Operation::ApproveReport).then(|| view! { <ApproveForm ctx=ctx/> })}
+        {(ctx.may(Operation::ExportForOutside) && ctx.stage >= Stage::OverviewReport && ctx.stage != Stage::ClosedWithoutReview)
+            .then(|| view! { <super::documents::PackageButton review=ctx.id/> })}
         {ctx.may(Operation::SubmitReview).then(|| view! { <SubmitForm ctx=ctx/> })}
         {(ctx.may(Operation::RecordOfstedLetter) && ctx.stage >= Stage::Decided && ctx.stage < Stage::Submitted && ctx.stage != Stage::ClosedWithoutReview).then(|| view! { <LetterForm ctx=ctx/> })}
         {ctx.may(Operation::RecordEvaluation).then(|| view! { <EvaluationForm ctx=ctx/> })}

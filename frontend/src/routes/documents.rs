@@ -59,6 +59,33 @@ pub fn ExportButtons(
     }
 }
 
+/// The submission package to Ofsted and the DfE (the IMRs, combined chronology, overview
+/// report, executive summary and action plan, each anonymised) as one ZIP download; the
+/// server refuses it, naming what it found, while any document fails the gate.
+#[component]
+pub fn PackageButton(review: i64) -> impl IntoView {
+    let status = RwSignal::new(None::<Result<String, ApiError>>);
+    let busy = RwSignal::new(false);
+    let fetch = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            status.set(Some(api::download(&format!("/api/reviews/{review}/submission-package")).await));
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="scr-exports" id="submission-package">
+            <h2 class="govuk-heading-s">"Submission package"</h2>
+            <p class="govuk-body">"Every IMR, the combined chronology, the overview report, the executive summary and the action plan, anonymised, as PDF files in one ZIP."</p>
+            <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get() on:click=fetch>"Download the submission package"</button>
+            {move || status.get().map(|s| match s {
+                Ok(name) => view! { <p class="govuk-body" role="status">{format!("Downloaded {name}")}</p> }.into_any(),
+                Err(e) => view! { <div class="govuk-error-summary" role="alert"><div class="govuk-error-summary__body"><p class="govuk-body">{e.message()}</p></div></div> }.into_any(),
+            })}
+        </div>
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Doc {
     Report,

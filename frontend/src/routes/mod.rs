@@ -4,6 +4,7 @@ pub mod admin;
 pub mod chronology;
 pub mod completion;
 pub mod documents;
+pub mod findings;
 pub mod home;
 pub mod imr;
 pub mod phase;

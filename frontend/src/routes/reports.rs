@@ -115,6 +115,7 @@ pub fn ReportsPage() -> impl IntoView {
                         let status: Vec<(String, i64)> = r.actions_by_status.iter().map(|c| (c.label.clone(), c.count)).collect();
                         let age: Vec<(String, i64)> = r.open_actions_by_age.iter().map(|c| (c.label.clone(), c.count)).collect();
                         let category: Vec<(String, i64)> = r.reviews_by_category.iter().map(|c| (c.label.clone(), c.count)).collect();
+                        let themes: Vec<(String, i64)> = r.themes.iter().map(|t| (t.theme.title().to_owned(), t.reviews)).collect();
                         view! {
                             <p class="govuk-body" id="report-summary">{format!("Across {} reviews. Decisions within 28 days: {}. Submissions within 6 months: {}; with extensions: {}.",
                                 r.reviews, share(t.decided_within28_days, t.decisions), share(t.submitted_on_time, t.submissions), share(t.submitted_on_time_with_extensions, t.submissions))}</p>
@@ -124,6 +125,7 @@ pub fn ReportsPage() -> impl IntoView {
                             <Counts title="Actions by status" slug="actions-by-status" rows=status/>
                             <Counts title="Open actions by age" slug="actions-by-age" rows=age/>
                             <Counts title="Reviews by criteria category" slug="reviews-by-category" rows=category/>
+                            <Counts title="Learning themes: reviews with a finding on each" slug="learning-themes" rows=themes/>
                         }.into_any()
                     }
                 })}
@@ -132,20 +134,40 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
-/// What needs the user's attention, overdue first, each linking to where to act; and
-/// the address of their calendar feed.
+/// What needs the user's attention, overdue first, each linking to where to act; the
+/// notifications kept for them (appointments, returns, approvals), unread first marked,
+/// with "mark as read"; and the address of their calendar feed.
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let data = LocalResource::new(|| api::call::<Notifications>(notifications::Variables));
+    let refresh = RwSignal::new(0u32);
+    let data = LocalResource::new(move || {
+        refresh.get();
+        api::call::<Notifications>(notifications::Variables)
+    });
+    let failed = RwSignal::new(None::<String>);
+    let mark = move |ids: Option<Vec<i64>>| {
+        leptos::task::spawn_local(async move {
+            match api::call::<MarkNotificationsRead>(mark_notifications_read::Variables { ids }).await {
+                Ok(_) => {
+                    failed.set(None);
+                    refresh.update(|n| *n += 1);
+                }
+                Err(e) => failed.set(Some(e.message())),
+            }
+        });
+    };
     view! {
         <div id="review" aria-busy=move || data.get().is_none().to_string()>
             <h1 class="govuk-heading-l">"Notifications"</h1>
+            {move || failed.get().map(|m| view! { <p class="govuk-error-message" role="alert">{m}</p> })}
             <Transition fallback=|| view! { <Loading/> }>
                 {move || data.get().map(|r| match r {
                     Err(e) => view! { <Failure error=e/> }.into_any(),
                     Ok(d) => {
                         let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+                        let unread = d.unread_notification_count;
                         view! {
+                            <h2 class="govuk-heading-m">"Needs your attention"</h2>
                             {if d.notifications.is_empty() {
                                 view! { <p class="govuk-body" id="no-notifications">"Nothing needs your attention."</p> }.into_any()
                             } else {
@@ -157,6 +179,35 @@ pub fn NotificationsPage() -> impl IntoView {
                                                 <a class="govuk-link" href=n.path>{format!("{}: {}", n.reference, n.message)}</a>
                                                 {n.due_on.map(|d| view! { <span class="govuk-body-s">{format!(" (due {})", crate::format::uk_date(&d))}</span> })}
                                             </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <h2 class="govuk-heading-m" id="inbox-heading">{if unread == 0 { "Messages".to_owned() } else { format!("Messages ({unread} unread)") }}</h2>
+                            {if d.inbox.is_empty() {
+                                view! { <p class="govuk-body" id="no-messages">"No messages yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    {(unread > 0).then(|| view! {
+                                        <button type="button" class="govuk-button govuk-button--secondary" id="mark-all-read"
+                                            on:click=move |_| mark(None)>"Mark all as read"</button>
+                                    })}
+                                    <ul class="govuk-list" id="inbox">
+                                        {d.inbox.into_iter().map(|m| {
+                                            let id = m.id;
+                                            let when = crate::format::uk_date(m.created_at.get(..10).unwrap_or(""));
+                                            view! {
+                                                <li class="scr-message" class:scr-message--unread=!m.read>
+                                                    {(!m.read).then(|| view! { <strong class="govuk-tag">"New"</strong> " " })}
+                                                    <a class="govuk-link" href=m.path>{m.message}</a>
+                                                    <span class="govuk-body-s">{format!(" ({when})")}</span>
+                                                    {(!m.read).then(|| view! {
+                                                        " "
+                                                        <button type="button" class="govuk-button govuk-button--secondary scr-inline-button"
+                                                            on:click=move |_| mark(Some(vec![id]))>"Mark as read"</button>
+                                                    })}
+                                                </li>
+                                            }
                                         }).collect_view()}
                                     </ul>
                                 }.into_any()

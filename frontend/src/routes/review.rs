@@ -192,6 +192,7 @@ fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
         {ctx.can_read(Field::ParallelProcesses).then(|| view! { <super::phase::Processes ctx=ctx/> })}
         {ctx.can_read(Field::FamilyContributions).then(|| view! { <super::phase::Contributions ctx=ctx/> })}
         {ctx.can_read(Field::Imrs).then(|| view! { <super::phase::Imrs ctx=ctx/> })}
+        {ctx.can_read(Field::Findings).then(|| view! { <super::findings::Findings ctx=ctx/> })}
         <super::phase::Workspaces ctx=ctx/>
         {
             let (completion, plan) = super::completion::shows(&ctx);
