@@ -25,7 +25,8 @@ use tower::ServiceExt;
 
 const QUERY: &str = "{report{reviews timeliness{decisions decidedWithin28Days submissions submittedOnTime
     submittedOnTimeWithExtensions} overdueImrsByAgency{label count} overdueActionsByAgency{label count}
-    actionsByStatus{label count} openActionsByAge{label count} reviewsByCategory{label count}}}";
+    actionsByStatus{label count} openActionsByAge{label count} reviewsByCategory{label count}
+    themes{theme reviews findings}}}";
 
 /// The rows the report counts, read directly.
 async fn direct(db: &DatabaseConnection, board: i32) -> usize {
@@ -35,11 +36,17 @@ async fn direct(db: &DatabaseConnection, board: i32) -> usize {
     let i = imr::Entity::find().filter(imr::Column::ReviewId.is_in(ids.clone())).all(db).await.unwrap();
     let a = action::Entity::find().filter(action::Column::ReviewId.is_in(ids.clone())).all(db).await.unwrap();
     let c = criteria_assessment::Entity::find()
-        .filter(criteria_assessment::Column::ReviewId.is_in(ids))
+        .filter(criteria_assessment::Column::ReviewId.is_in(ids.clone()))
         .all(db)
         .await
         .unwrap();
-    d.len() + i.len() + a.len() + c.len()
+    let f = finding::Entity::find().filter(finding::Column::ReviewId.is_in(ids)).all(db).await.unwrap();
+    let t = finding_theme::Entity::find()
+        .filter(finding_theme::Column::FindingId.is_in(f.iter().map(|x| x.id).collect::<Vec<_>>()))
+        .all(db)
+        .await
+        .unwrap();
+    d.len() + i.len() + a.len() + c.len() + f.len() + t.len()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -118,6 +125,27 @@ fn main() {
                 })
                 .collect();
             action::Entity::insert_many(rows).exec(&db).await.unwrap();
+            // Two findings a review, each with two learning themes.
+            for k in 0..2usize {
+                let f = finding::Entity::insert(finding::ActiveModel {
+                    review_id: Set(id),
+                    text: Set(format!("Finding {k}")),
+                    recorded_by: Set(professional.id),
+                    recorded_at: Set(now),
+                    ..Default::default()
+                })
+                .exec(&db)
+                .await
+                .unwrap()
+                .last_insert_id;
+                let themes = shared::findings::Theme::ALL;
+                let tags = (0..2).map(|j| finding_theme::ActiveModel {
+                    finding_id: Set(f),
+                    theme: Set(themes[(i + k + j * 5) % themes.len()].as_str().into()),
+                    ..Default::default()
+                });
+                finding_theme::Entity::insert_many(tags).exec(&db).await.unwrap();
+            }
         }
         let seeding = seeded.elapsed();
         let statements = Arc::new(AtomicUsize::new(0));
