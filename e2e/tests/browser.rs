@@ -412,7 +412,7 @@ async fn an_imr_author_cannot_reach_the_chairs_queue() {
             assert!(!nav.contains("Board Chair"), "navigation offers the Chair's queue: {nav}");
             // The notifications: the overdue action first, then the IMR to write, and the
             // calendar feed's address.
-            b.click_text("Notifications").await;
+            b.click_css("#navigation a[href='/notifications']").await;
             b.wait_css("#notifications").await;
             let first = b.wait_css("#notifications li").await.text().await.expect("text");
             assert!(first.starts_with("Overdue") && first.contains("overdue by 10 days"), "{first}");
@@ -729,10 +729,13 @@ async fn an_action_owner_records_progress_and_asks_to_close_and_the_manager_appr
 
             // The owner hears of the decision, and marks the message read.
             b.sign_in("health.author@scr.example").await;
-            b.click_text("Notifications").await;
+            b.click_css("#navigation a[href='/notifications']").await;
             b.wait_text("The closure of your action was approved").await;
             let heading = b.wait_css("#inbox-heading").await.text().await.expect("text");
             assert!(heading.contains("unread"), "{heading}");
+            let badge = b.wait_css("#unread-count").await.text().await.expect("badge");
+            let count = badge.split_whitespace().next().unwrap_or_default();
+            assert!(heading.contains(&format!("({count} unread)")), "the navigation counts them: {badge} / {heading}");
             b.axe("the notifications with unread messages").await;
             b.click_css("#mark-all-read").await;
             b.c.wait()
@@ -741,6 +744,15 @@ async fn an_action_owner_records_progress_and_asks_to_close_and_the_manager_appr
                 .await
                 .expect("every message read");
             assert!(b.c.find(Locator::Css(".scr-message--unread")).await.is_err(), "none left unread");
+            let mut gone = false;
+            for _ in 0..100 {
+                if b.c.find(Locator::Css("#unread-count")).await.is_err() {
+                    gone = true;
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert!(gone, "the navigation's count is gone once everything is read");
         }
         .boxed()
     })

@@ -98,9 +98,41 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Bumped when the user marks notifications read, so the count in the navigation
+/// follows without waiting for the next page.
+#[derive(Clone, Copy)]
+pub struct UnreadChanged(pub RwSignal<u32>);
+
 #[component]
 fn Header() -> impl IntoView {
     let auth = expect_context::<Auth>();
+    let changed = RwSignal::new(0u32);
+    provide_context(UnreadChanged(changed));
+    let location = leptos_router::hooks::use_location();
+    // The unread count beside "Notifications", asked again on each page and after marking.
+    let unread = LocalResource::new(move || {
+        let signed_in = auth.session.with(Option::is_some);
+        location.pathname.track();
+        changed.track();
+        async move {
+            if !signed_in {
+                return 0;
+            }
+            crate::api::call::<crate::gql::UnreadCount>(crate::gql::unread_count::Variables)
+                .await
+                .map_or(0, |d| d.unread_notification_count)
+        }
+    });
+    let badge = move || {
+        unread.get().filter(|n| *n > 0).map(|n| {
+            view! {
+                " "
+                <strong class="govuk-tag govuk-tag--red" id="unread-count">
+                    {n.to_string()}<span class="govuk-visually-hidden">" unread"</span>
+                </strong>
+            }
+        })
+    };
     view! {
         <header class="govuk-header" data-module="govuk-header">
             <div class="govuk-header__container govuk-width-container">
@@ -124,7 +156,7 @@ fn Header() -> impl IntoView {
                                 <ul class="govuk-service-navigation__list" id="navigation">
                                     {links.into_iter().map(|(href, label)| view! {
                                         <li class="govuk-service-navigation__item">
-                                            <A href=href attr:class="govuk-service-navigation__link">{label}</A>
+                                            <A href=href attr:class="govuk-service-navigation__link">{label}{(href == "/notifications").then_some(badge)}</A>
                                         </li>
                                     }).collect_view()}
                                     <li class="govuk-service-navigation__item">

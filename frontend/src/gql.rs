@@ -141,6 +141,7 @@ operations!(
     Conclude,
     Report,
     MarkNotificationsRead,
+    UnreadCount,
     ReviewFindings,
     RecordFinding,
     RemoveFinding,
