@@ -146,8 +146,11 @@ pub async fn approve_report(db: &DatabaseConnection, caller: &Caller, review_id:
         .filter(review_assignment::Column::Assignment.eq(Assignment::OverviewAuthor.as_str()))
         .all(&txn)
         .await?;
-    let managers = crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await?;
-    for user in authors.iter().map(|x| x.user_id).chain(managers) {
+    let mut told: Vec<i32> = authors.iter().map(|x| x.user_id).collect();
+    told.extend(crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await?);
+    told.sort_unstable();
+    told.dedup();
+    for user in told {
         let message = "The Chair approved the overview report for submission".to_owned();
         crate::notify::tell(&txn, user, &a.review, "approval", message, format!("/reviews/{review_id}")).await?;
     }
@@ -537,7 +540,11 @@ pub async fn record_progress(
     .insert(&txn)
     .await?;
     if request_closure {
-        for user in crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await? {
+        let mut deciders = crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await?;
+        deciders.extend(crate::notify::board_officers(&txn, a.review.lead_board_id, Role::PerformanceSubGroup).await?);
+        deciders.sort_unstable();
+        deciders.dedup();
+        for user in deciders {
             let message = "An action's owner asks for it to be closed".to_owned();
             crate::notify::tell(&txn, user, &a.review, "closure_requested", message, "/actions".to_owned()).await?;
         }
@@ -860,6 +867,13 @@ pub async fn evidence_file(
     a.read(shared::policy::Field::ActionPlan)?;
     if !shared::policy::action_visible(&a.capacities, caller.id(), shared::UserId(act.owner_id)) {
         return Err(ApiError::NotFound);
+    }
+    // A file cannot be pseudonymised: it goes only to its owner, to those who read the
+    // plan and names in full, and to those who decide the action's closure on it.
+    let full = a.full(shared::policy::Field::ActionPlan) && a.full(shared::policy::Field::PersonName);
+    let decides = shared::policy::may_any(&a.capacities, Operation::DecideClosure);
+    if !(full || decides || act.owner_id == caller.user.id) {
+        return Err(ApiError::Forbidden("evidence files: they may hold names".into()));
     }
     Ok(e)
 }

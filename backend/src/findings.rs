@@ -59,7 +59,7 @@ pub async fn remove_finding(db: &DatabaseConnection, caller: &Caller, finding_id
     touch(&txn, &a.review).await?;
     finding_theme::Entity::delete_many().filter(finding_theme::Column::FindingId.eq(f.id)).exec(&txn).await?;
     finding::Entity::delete_by_id(f.id).exec(&txn).await?;
-    log(&txn, caller, Operation::RecordFinding, "finding", f.id, f.review_id, None).await?;
+    log(&txn, caller, Operation::RecordFinding, "finding_removed", f.id, f.review_id, None).await?;
     txn.commit().await?;
     Ok(f.review_id)
 }

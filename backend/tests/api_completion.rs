@@ -337,6 +337,12 @@ async fn evidence_is_checked_kept_and_shown_only_to_those_who_see_the_action(app
     assert_eq!(bytes, b"40 of 40 health visitors attended");
     assert_eq!(app.get(Some(&other), &format!("/api/evidence/{id}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(app.get(None, &format!("/api/evidence/{id}")).await.0, StatusCode::UNAUTHORIZED);
+    // A file cannot be pseudonymised: the sub-group, who decide closures on it, may read
+    // it; the read-only analyst, who sees the plan with labels, may not.
+    let psg = app.login("subgroup@scr.example").await;
+    assert_eq!(app.get(Some(&psg), &format!("/api/evidence/{id}")).await.0, StatusCode::OK);
+    let analyst = app.login("analyst@scr.example").await;
+    assert_eq!(app.get(Some(&analyst), &format!("/api/evidence/{id}")).await.0, StatusCode::FORBIDDEN);
 }
 
 async fn the_boards_report_counts_timeliness_overdue_work_and_categories(b: Backend) {

@@ -34,6 +34,8 @@ pub fn finding_problems(text: &str, themes: &[Theme]) -> Vec<ValidationError> {
         out.push(ValidationError::new("text", "Write the finding"));
     } else if text.chars().count() > MAX_FINDING_CHARS {
         out.push(ValidationError::new("text", format!("Keep the finding under {MAX_FINDING_CHARS} characters")));
+    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        out.push(ValidationError::new("text", "Remove the control characters from the text"));
     }
     if themes.is_empty() {
         out.push(ValidationError::new("themes", "Tag the finding with at least one learning theme"));
@@ -58,6 +60,8 @@ mod tests {
         assert!(finding_problems("Agencies did not share the referral", &[Theme::InformationSharing]).is_empty());
         assert_eq!(fields(finding_problems("x", &[Theme::Neglect, Theme::Neglect])), ["themes"]);
         assert_eq!(fields(finding_problems(&"x".repeat(MAX_FINDING_CHARS + 1), &[Theme::Neglect])), ["text"]);
+        assert_eq!(fields(finding_problems("a\u{0}b", &[Theme::Neglect])), ["text"]);
+        assert!(finding_problems("line one\nline two", &[Theme::Neglect]).is_empty());
     }
 
     #[test]

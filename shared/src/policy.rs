@@ -214,7 +214,7 @@ const FIELD_TABLE: [(Capacity, [Access; 25]); 16] = [
     (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, P, P, P, H]),
     (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, P, P, P, H]),
     (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, H]),
-    (Capacity::ReportingAnalyst,        [F, F, F, H, H, H, H, F, P, P, P, P, H, H, H, P, H, H, H, H, P, P, P, P, H]),
+    (Capacity::ReportingAnalyst,        [F, F, F, P, H, H, H, F, P, P, P, P, H, H, H, P, H, H, H, H, P, P, P, P, H]),
     (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 

@@ -160,17 +160,17 @@ impl Action {
     /// Files attached as evidence, oldest first.
     async fn evidence(&self, ctx: &Context<'_>) -> GqlResult<Vec<Evidence>> {
         let db = &loaders(ctx)?.loader().db;
-        Ok(crate::completion::evidence_of(db, &[self.row.id])
-            .await?
-            .into_iter()
-            .map(|e| Evidence {
+        let mut out = Vec::new();
+        for e in crate::completion::evidence_of(db, &[self.row.id]).await? {
+            out.push(Evidence {
                 id: e.id,
-                file_name: e.file_name,
+                file_name: text(ctx, &self.access, Field::ActionPlan, &e.file_name).await?,
                 kind: e.kind.title().to_owned(),
                 size: e.size,
                 uploaded_at: e.uploaded_at,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
     /// Progress recorded, oldest first.
     async fn updates(&self, ctx: &Context<'_>) -> GqlResult<Vec<ActionUpdate>> {

@@ -36,18 +36,31 @@ pub fn Findings(ctx: Ctx) -> impl IntoView {
             themes.set(Vec::new());
         }
     });
+    // A refused removal is shown above the list, not inside the (usually closed) form.
+    let remove_errors = RwSignal::new(Vec::<(String, String)>::new());
     let remove = move |id: i64| {
         let sure = web_sys::window()
             .and_then(|w| w.confirm_with_message("Remove this finding and its themes? This cannot be undone.").ok())
             .unwrap_or(false);
         if sure {
-            send::<RemoveFinding>(ctx, remove_finding::Variables { id }, errors, busy, "The finding was removed");
+            send::<RemoveFinding>(
+                ctx,
+                remove_finding::Variables { id },
+                remove_errors,
+                busy,
+                "The finding was removed",
+            );
         }
     };
     let may_record = ctx.may(Operation::RecordFinding);
     let themes_error = move || error_for(&errors.get(), "themes");
     view! {
         <h2 class="govuk-heading-m">"Findings and learning themes"</h2>
+        {move || remove_errors.get().first().map(|(_, m)| view! {
+            <div class="govuk-error-summary" role="alert" id="finding-remove-error">
+                <div class="govuk-error-summary__body"><p class="govuk-body">{m.clone()}</p></div>
+            </div>
+        })}
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <Failure error=e/> }.into_any(),
