@@ -26,9 +26,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then seals into the audit chain any entries an
+/// older database wrote before the chain existed.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    crate::audit::seal_unchained(db).await.map(|_| ())
 }
 
 /// Whether the database answers a trivial query.

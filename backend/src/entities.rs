@@ -191,6 +191,15 @@ entity!(audit_entry, "audit_log", {
     pub record_id: i32,
     pub review_id: Option<i32>,
     pub version: Option<i32>,
+    /// The hash of the entry before (empty for the first).
+    pub prev_hash: String,
+    /// SHA-256 over `prev_hash` and this entry's fields (`audit::entry_hash`).
+    pub hash: String,
+});
+
+entity!(audit_head, "audit_head", {
+    pub hash: String,
+    pub entries: i32,
 });
 
 entity!(relationship, "relationships", {

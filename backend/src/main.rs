@@ -54,10 +54,21 @@ enum Command {
         #[arg(long, env = "SCR_MAIL_FROM")]
         from: String,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the GraphQL schema (SDL).
     PrintSchema,
     /// Print the demo accounts and what each shows.
     DemoLogins,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain: fails, naming the entry, when one was edited or removed.
+    Verify(DatabaseArgs),
 }
 
 type CliResult = Result<(), Box<dyn std::error::Error>>;
@@ -138,6 +149,16 @@ async fn run(cli: Cli) -> CliResult {
                 println!("  {email:<32} {:<26} {name}, {title}: {what}", role.title());
             }
             Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify(args) } => {
+            let conn = db::connect(&args.database_url).await?;
+            match backend::audit::verify(&conn).await? {
+                Ok(n) => {
+                    println!("audit log intact: {n} entries chained");
+                    Ok(())
+                }
+                Err(broken) => Err(format!("audit log broken: {broken}").into()),
+            }
         }
         Command::PrintSchema => {
             print!("{}", graphql::sdl());

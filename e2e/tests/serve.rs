@@ -130,3 +130,31 @@ async fn create_user_reads_the_password_from_stdin_and_the_user_can_sign_in() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown role"));
 }
+
+#[tokio::test]
+async fn audit_verify_passes_on_the_demo_and_names_an_entry_changed_behind_its_back() {
+    use sea_orm::ConnectionTrait;
+    let server = Server::start();
+    let verify = || {
+        std::process::Command::new(e2e::scr_binary())
+            .args(["audit", "verify"])
+            .env("DATABASE_URL", &server.database_url)
+            .output()
+            .expect("run scr audit verify")
+    };
+    let ok = verify();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("audit log intact"),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    // Someone with the database file rewrites what entry 5 says was done.
+    let db = sea_orm::Database::connect(&server.database_url).await.expect("open the database");
+    db.execute_unprepared("UPDATE audit_log SET operation = 'decide_review' WHERE id = 5").await.expect("tamper");
+    db.close().await.expect("close");
+    let caught = verify();
+    assert_eq!(caught.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&caught.stderr);
+    assert!(err.contains("audit entry 5 was changed"), "{err}");
+}

@@ -15,6 +15,7 @@ mod m20261126_000007_create_review_documents;
 mod m20261126_000008_create_completion;
 mod m20261126_000009_create_action_evidence;
 mod m20261126_000010_create_findings_and_notifications;
+mod m20261126_000011_chain_the_audit_log;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_create_completion::Migration),
             Box::new(m20261126_000009_create_action_evidence::Migration),
             Box::new(m20261126_000010_create_findings_and_notifications::Migration),
+            Box::new(m20261126_000011_chain_the_audit_log::Migration),
         ]
     }
 }
