@@ -67,10 +67,25 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         Some(dir) => api.merge(client::routes(&dir)),
         None => api.fallback(|| async { (StatusCode::NOT_FOUND, "Not found") }),
     };
+    // No CORS layer: a page on another origin cannot read any answer (closed by default).
     router
+        .layer(axum::middleware::map_response(hsts_behind_tls))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+}
+
+/// `Strict-Transport-Security` on answers to requests that reached the proxy in front
+/// of `scr serve` over TLS (`X-Forwarded-Proto: https`); never over plain HTTP, where
+/// browsers ignore it and a local run must keep working.
+async fn hsts_behind_tls(headers: HeaderMap, mut res: axum::response::Response) -> axum::response::Response {
+    let tls =
+        headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    if tls {
+        res.headers_mut()
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    res
 }
 
 /// Serving the browser client: hashed assets cached for a year (their names change
@@ -173,6 +188,7 @@ fn export_error(e: crate::errors::ApiError) -> axum::response::Response {
         ApiError::NotFound => StatusCode::NOT_FOUND,
         ApiError::Validation(_) | ApiError::GateFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::Conflict { .. } | ApiError::WrongStage(_) => StatusCode::CONFLICT,
+        ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let gql = e.to_graphql();

@@ -395,3 +395,8 @@ entity!(user_notification, "user_notifications", {
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
 });
+
+entity!(login_failure, "login_failures", {
+    pub email: String,
+    pub failed_at: DateTimeUtc,
+});

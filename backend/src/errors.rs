@@ -32,6 +32,9 @@ pub enum ApiError {
     /// The anonymisation gate found registered names: each as found, with its label.
     #[error("The document still names {} (replace each with its label before it leaves)", names_of(.0))]
     GateFailed(Vec<(String, String)>),
+    /// Too many failed sign-ins for the account: try again after `retry_after` seconds.
+    #[error("Too many failed sign-ins for this account; try again in {} minute(s)", (retry_after + 59) / 60)]
+    TooManyAttempts { retry_after: i64 },
     #[error("Something went wrong on our side; it has been logged")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -54,6 +57,7 @@ impl ApiError {
             ApiError::Conflict { .. } => "CONFLICT",
             ApiError::WrongStage(_) => "WRONG_STAGE",
             ApiError::GateFailed(_) => "GATE_FAILED",
+            ApiError::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -137,6 +141,7 @@ impl ApiError {
                     ext.set("fields", async_graphql::Value::List(list));
                 }
                 ApiError::Conflict { current } => ext.set("currentVersion", *current),
+                ApiError::TooManyAttempts { retry_after } => ext.set("retryAfter", *retry_after),
                 ApiError::WrongStage(s) => ext.set("stage", s.as_str().to_uppercase()),
                 ApiError::GateFailed(hits) => {
                     let list: Vec<async_graphql::Value> = hits

@@ -3,7 +3,7 @@
 //! policy, validates with the `shared` rules, changes the records in one
 //! transaction with its audit entry, and returns what changed.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
@@ -1373,6 +1373,21 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> ApiResult<(String, user::Model)> {
+    let key = Email::parse(email).map_or_else(|_| email.trim().to_lowercase(), |e| e.as_ref().to_owned());
+    // Throttled before the password is checked, so guessing goes no faster for a
+    // right guess; the same for an account that does not exist, so neither tells.
+    let since = Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
+    let recent = login_failure::Entity::find()
+        .filter(login_failure::Column::Email.eq(key.clone()))
+        .filter(login_failure::Column::FailedAt.gt(since))
+        .order_by_asc(login_failure::Column::FailedAt)
+        .all(db)
+        .await?;
+    if recent.len() >= LOGIN_MAX_FAILURES {
+        let oldest = recent[recent.len() - LOGIN_MAX_FAILURES].failed_at;
+        let retry_after = Ord::max((oldest + Duration::minutes(LOGIN_WINDOW_MINUTES) - Utc::now()).num_seconds(), 1);
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
     let found = match Email::parse(email) {
         Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?,
         Err(_) => None,
@@ -1383,10 +1398,24 @@ pub async fn login(
     let ok =
         tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw)).await.map_err(ApiError::internal)?;
     match found {
-        Some(u) if ok && u.active => Ok((tokens.issue(u.id)?, u)),
-        _ => Err(ApiError::Unauthenticated),
+        Some(u) if ok && u.active => {
+            login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(key)).exec(db).await?;
+            Ok((tokens.issue(u.id)?, u))
+        }
+        _ => {
+            login_failure::ActiveModel { email: Set(key), failed_at: Set(Utc::now()), ..Default::default() }
+                .insert(db)
+                .await?;
+            Err(ApiError::Unauthenticated)
+        }
     }
 }
+
+/// Failed sign-ins an account may have within the window before it is throttled.
+pub const LOGIN_MAX_FAILURES: usize = 5;
+/// The window, in minutes: the account may try again once its oldest counted failure
+/// is older than this.
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
 /// Deadlines at risk or overdue on the reviews the caller may see, soonest first.
 pub async fn alerts(

@@ -176,6 +176,45 @@ async fn limits_and_bad_requests_get_clear_answers_never_a_500(b: Backend) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
+async fn security_headers_are_set_hsts_only_behind_tls_and_cors_is_closed(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let get = |path: &'static str, proto: Option<&'static str>| {
+        let router = app.router.clone();
+        async move {
+            let mut req = Request::get(path);
+            if let Some(p) = proto {
+                req = req.header("x-forwarded-proto", p);
+            }
+            router.oneshot(req.body(Body::empty()).unwrap()).await.unwrap()
+        }
+    };
+    let res = get("/healthz", None).await;
+    let h = res.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+    let res = get("/healthz", Some("https")).await;
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    // Another origin's preflight and request get no permission to read the answer.
+    let preflight = Request::builder()
+        .method("OPTIONS")
+        .uri("/graphql")
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .body(Body::empty())
+        .unwrap();
+    let res = app.router.clone().oneshot(preflight).await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    let cross = Request::post("/graphql")
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"query": "{__typename}"}).to_string()))
+        .unwrap();
+    let res = app.router.clone().oneshot(cross).await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+}
+
 async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Backend) {
     let app = TestApp::spawn(b).await;
     let chair = app.login("chair@scr.example").await;
@@ -236,7 +275,51 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
 
 use sea_orm::EntityTrait;
 
+async fn an_account_is_throttled_after_five_failed_sign_ins_for_fifteen_minutes(b: Backend) {
+    use backend::entities::login_failure;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = TestApp::spawn(b).await;
+    let login = "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}";
+    let attempt = |email: &'static str, password: &'static str| {
+        let app = &app;
+        async move { app.gql(None, login, json!({"e": email, "p": password})).await }
+    };
+    for _ in 0..backend::services::LOGIN_MAX_FAILURES {
+        assert_eq!(code(&attempt("chair@scr.example", "guess").await), "UNAUTHENTICATED");
+    }
+    // Now even the right password waits, and says for how long.
+    let v = attempt("chair@scr.example", common::PASSWORD).await;
+    assert_eq!(code(&v), "TOO_MANY_ATTEMPTS", "{v}");
+    let wait = v["errors"][0]["extensions"]["retryAfter"].as_i64().unwrap();
+    assert!((1..=15 * 60).contains(&wait), "{wait}");
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("try again in 15 minute(s)"), "{v}");
+    // Another account is not affected; an unknown one is throttled alike.
+    assert!(attempt("manager@scr.example", common::PASSWORD).await["data"]["login"]["token"].is_string());
+    for _ in 0..backend::services::LOGIN_MAX_FAILURES {
+        assert_eq!(code(&attempt("nobody@scr.example", "guess").await), "UNAUTHENTICATED");
+    }
+    assert_eq!(code(&attempt("nobody@scr.example", "guess").await), "TOO_MANY_ATTEMPTS");
+    // Once the failures are older than the window, the right password signs in and
+    // the count starts again.
+    login_failure::Entity::update_many()
+        .col_expr(login_failure::Column::FailedAt, Expr::value(chrono::Utc::now() - chrono::Duration::minutes(16)))
+        .filter(login_failure::Column::Email.eq("chair@scr.example"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert!(attempt("chair@scr.example", common::PASSWORD).await["data"]["login"]["token"].is_string());
+    let left = login_failure::Entity::find()
+        .filter(login_failure::Column::Email.eq("chair@scr.example"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "a successful sign-in clears the account's failures");
+}
+
 on_both_databases!(
+    security_headers_are_set_hsts_only_behind_tls_and_cors_is_closed,
+    an_account_is_throttled_after_five_failed_sign_ins_for_fifteen_minutes,
     tokens_that_are_expired_forged_or_misaddressed_are_unauthenticated,
     the_external_identity_provider_signs_in_users_by_email,
     login_issues_a_fifteen_minute_token_and_refuses_bad_passwords_alike,
