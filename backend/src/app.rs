@@ -34,6 +34,7 @@ pub struct AppState {
 struct App {
     state: AppState,
     schema: ScrSchema,
+    metrics: crate::metrics::Metrics,
 }
 
 /// The API alone.
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
 /// output folder) at `/` with the SPA fallback.
 pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
     let schema = graphql::schema(state.clone());
+    let metrics = crate::metrics::Metrics::default();
     let api = Router::new()
         .route("/graphql", get(graphiql).post(graphql_handler))
         .route("/healthz", get(|| async { "ok" }))
@@ -54,14 +56,20 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/api/evidence/{evidence_id}", get(download_evidence))
         .route("/published/{reference}", get(published))
         .route("/api/calendar.ics", get(calendar))
+        .route(
+            "/metrics",
+            get(|State(app): State<App>| async move { crate::metrics::answer(&app.metrics, &app.state.db) }),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::metrics::track))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .with_state(App { state: state.clone(), schema: schema.clone() });
+        .with_state(App { state: state.clone(), schema: schema.clone(), metrics: metrics.clone() });
     // Evidence files are larger than any GraphQL request: their own route, their own limit.
     let uploads = Router::new()
         .route("/api/actions/{action_id}/evidence", axum::routing::post(upload_evidence))
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .route_layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::metrics::track))
         .layer(RequestBodyLimitLayer::new(shared::completion::MAX_EVIDENCE_BYTES + 64 * 1024))
-        .with_state(App { state, schema });
+        .with_state(App { state, schema, metrics });
     let api = api.merge(uploads);
     let router = match client {
         Some(dir) => api.merge(client::routes(&dir)),
@@ -167,7 +175,9 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
     if let Some(c) = caller {
         req = req.data(c);
     }
-    app.schema.execute(req).await.into()
+    let res = app.schema.execute(req).await;
+    app.metrics.graphql_errors(&res.errors);
+    res.into()
 }
 
 #[derive(serde::Deserialize)]

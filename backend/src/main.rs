@@ -54,6 +54,22 @@ enum Command {
         #[arg(long, env = "SCR_MAIL_FROM")]
         from: String,
     },
+    /// Write a consistent copy of the SQLite database while it serves.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The new file to write.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with a checked backup (stop `scr serve` first).
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The backup to restore.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -148,6 +164,18 @@ async fn run(cli: Cli) -> CliResult {
             for (email, name, title, role, what) in seed::DEMO_USERS {
                 println!("  {email:<32} {:<26} {name}, {title}: {what}", role.title());
             }
+            Ok(())
+        }
+        Command::Backup { db: args, to } => {
+            let conn = db::connect(&args.database_url).await?;
+            backend::backup::backup(&conn, &to).await?;
+            let entries = backend::backup::check(&to).await?;
+            println!("backup written to {} and checked ({entries} audit entries chained)", to.display());
+            Ok(())
+        }
+        Command::Restore { db: args, from } => {
+            let entries = backend::backup::restore(&args.database_url, &from).await?;
+            println!("restored from {} ({entries} audit entries chained)", from.display());
             Ok(())
         }
         Command::Audit { command: AuditCommand::Verify(args) } => {
