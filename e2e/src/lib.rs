@@ -38,24 +38,21 @@ impl Server {
             .output()
             .expect("run scr seed-demo");
         assert!(seeded.status.success(), "seed-demo failed: {}", String::from_utf8_lossy(&seeded.stderr));
-        let mut child = Command::new(scr_binary())
-            .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
-            .env("DATABASE_URL", &database_url)
-            .env("SCR_CLIENT_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/../dist"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start scr serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
-        let base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("scr serve did not say where it listens: {line:?}"))
-            .to_owned();
+        let (child, base) = serve(&database_url);
         Self { child, base, database_url, dir }
+    }
+
+    /// Serves the same database again (after `terminate` or `kill`), on a new port.
+    pub fn restart(&mut self) {
+        let (child, base) = serve(&self.database_url);
+        self.child = child;
+        self.base = base;
+    }
+
+    /// Sends SIGKILL: the process dies at once, whatever it was doing.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Sends SIGTERM and waits for the process; returns whether it exited cleanly.
@@ -63,6 +60,28 @@ impl Server {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         self.child.wait().map(|s| s.success()).unwrap_or(false)
     }
+}
+
+/// Starts `scr serve` on `database_url` and a free port; returns it and its address.
+fn serve(database_url: &str) -> (Child, String) {
+    let mut child = Command::new(scr_binary())
+        .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .env("SCR_CLIENT_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/../dist"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start scr serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("scr serve did not say where it listens: {line:?}"))
+        .to_owned();
+    (child, base)
 }
 
 impl Drop for Server {
