@@ -96,7 +96,7 @@ async fn run(base: &str, clients: u64, seconds: u64, writes_only: bool) -> Tally
             let mut n = 0u64;
             while Instant::now() < until {
                 n += 1;
-                let write = writes_only || (c + n) % 4 == 0;
+                let write = writes_only || (c + n).is_multiple_of(4);
                 let text = format!("Load finding {c}-{n}");
                 let started = Instant::now();
                 let (status, v) = if write {
