@@ -175,7 +175,15 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
     if let Some(c) = caller {
         req = req.data(c);
     }
-    let res = app.schema.execute(req).await;
+    let mut res = app.schema.execute(req).await;
+    // Errors from the GraphQL layer itself (a parse error, an unknown field, a variable
+    // of the wrong type, a depth or cost limit) carry a code like every other error.
+    for e in &mut res.errors {
+        let coded = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+        if !coded {
+            e.extensions.get_or_insert_with(Default::default).set("code", "BAD_REQUEST");
+        }
+    }
     app.metrics.graphql_errors(&res.errors);
     res.into()
 }
