@@ -170,12 +170,23 @@ async fn caller(app: &App, headers: &HeaderMap) -> Option<Arc<Caller>> {
 
 async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
     let caller = caller(&app, &headers).await;
+    let user = caller.as_ref().map(|c| c.user.id);
     let loaders = crate::loaders::request_loaders(app.state.db.clone());
-    let mut req = req.into_inner().data(loaders);
+    let reads = Arc::new(crate::audit::IdentityReads::default());
+    let mut req = req.into_inner().data(loaders).data(reads.clone());
     if let Some(c) = caller {
         req = req.data(c);
     }
     let mut res = app.schema.execute(req).await;
+    // Identities answered are logged before the answer leaves; if they cannot be, the
+    // answer does not leave.
+    if let Some(user) = user
+        && let Err(e) = reads.flush(&app.state.db, user).await
+    {
+        let e = crate::errors::ApiError::from(e);
+        res = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(e.to_string(), None)]);
+        res.errors[0].extensions.get_or_insert_with(Default::default).set("code", e.code());
+    }
     // Errors from the GraphQL layer itself (a parse error, an unknown field, a variable
     // of the wrong type, a depth or cost limit) carry a code like every other error.
     for e in &mut res.errors {

@@ -200,3 +200,43 @@ pub async fn for_review(conn: &impl ConnectionTrait, review_id: i32) -> ApiResul
         })
         .collect())
 }
+
+/// The real identities one request answered: (review, person, field), written in one
+/// statement when the request ends, before the answer leaves.
+#[derive(Debug, Default)]
+pub struct IdentityReads(std::sync::Mutex<std::collections::BTreeSet<(i32, i32, &'static str)>>);
+
+impl IdentityReads {
+    /// Notes that `field` of `person` on `review` is being answered in full.
+    pub fn note(&self, review: i32, person: i32, field: &'static str) {
+        if let Ok(mut set) = self.0.lock() {
+            set.insert((review, person, field));
+        }
+    }
+
+    /// Writes what was noted, for `user`; nothing when nothing was read.
+    pub async fn flush(&self, conn: &impl ConnectionTrait, user: i32) -> Result<usize, DbErr> {
+        let reads: Vec<(i32, i32, &'static str)> = match self.0.lock() {
+            Ok(mut set) => std::mem::take(&mut *set).into_iter().collect(),
+            Err(_) => return Err(DbErr::Custom("identity reads lock poisoned".into())),
+        };
+        if reads.is_empty() {
+            return Ok(0);
+        }
+        let now = Utc::now();
+        let n = reads.len();
+        crate::entities::identity_read::Entity::insert_many(reads.into_iter().map(|(review, person, field)| {
+            crate::entities::identity_read::ActiveModel {
+                user_id: Set(user),
+                review_id: Set(review),
+                person_id: Set(person),
+                field: Set(field.to_owned()),
+                read_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec(conn)
+        .await?;
+        Ok(n)
+    }
+}

@@ -400,3 +400,11 @@ entity!(login_failure, "login_failures", {
     pub email: String,
     pub failed_at: DateTimeUtc,
 });
+
+entity!(identity_read, "identity_reads", {
+    pub user_id: i32,
+    pub review_id: i32,
+    pub person_id: i32,
+    pub field: String,
+    pub read_at: DateTimeUtc,
+});

@@ -265,6 +265,13 @@ pub async fn build(
         Purpose::Internal => {
             if !(a.full(kind.field()) && a.full(Field::PersonName)) {
                 doc.pseudonymise(&registered);
+            } else {
+                // A document with names in it: logged as read, for everyone it may name.
+                let reads = crate::audit::IdentityReads::default();
+                for p in &people {
+                    reads.note(review_id, p.id, "name");
+                }
+                reads.flush(db, caller.user.id).await?;
             }
         }
         Purpose::Outside => {

@@ -86,4 +86,44 @@ async fn the_audit_chain_holds_and_names_what_was_tampered_with(b: Backend) {
     assert_eq!(verify(&app).await, Err(Broken::Truncated { missing: 1 }));
 }
 
-on_both_databases!(the_audit_chain_holds_and_names_what_was_tampered_with);
+async fn every_real_identity_answered_is_logged_with_who_read_it(b: Backend) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use serde_json::json;
+    let app = TestApp::spawn(b).await;
+    let id = app.review_at("OVERVIEW_REPORT").await;
+    let q = "query($id:Int!){review(id:$id){people{id name dateOfBirth}}}";
+    let reads = |user: i32| {
+        let db = app.db.clone();
+        async move {
+            identity_read::Entity::find()
+                .filter(identity_read::Column::UserId.eq(user))
+                .filter(identity_read::Column::ReviewId.eq(id))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    // A partner board is answered labels: nothing to log.
+    let partner = app.login("partner@scr.example").await;
+    let partner_id = app.user_id("partner@scr.example").await;
+    app.gql(Some(&partner), q, json!({"id": id})).await;
+    assert!(reads(partner_id).await.is_empty());
+    // The chair is answered names and dates of birth: each person's, once per request.
+    let chair = app.login("chair@scr.example").await;
+    let chair_id = app.user_id("chair@scr.example").await;
+    let people = app.ok(&chair, q, json!({"id": id})).await["review"]["people"].as_array().unwrap().len();
+    let logged = reads(chair_id).await;
+    assert_eq!(logged.iter().filter(|r| r.field == "name").count(), people);
+    assert!(logged.iter().all(|r| ["name", "date_of_birth"].contains(&r.field.as_str())));
+    // Readable with the audit trail, by those who read it.
+    let trail = app.ok(&chair, "query($id:Int!){review(id:$id){identityReads{userId field}}}", json!({"id": id})).await;
+    let list = trail["review"]["identityReads"].as_array().unwrap();
+    assert!(list.iter().any(|r| r["userId"] == chair_id && r["field"] == "name"), "{trail}");
+    let v = app.gql(Some(&partner), "query($id:Int!){review(id:$id){identityReads{userId}}}", json!({"id": id})).await;
+    assert_eq!(common::code(&v), "FORBIDDEN");
+}
+
+on_both_databases!(
+    the_audit_chain_holds_and_names_what_was_tampered_with,
+    every_real_identity_answered_is_logged_with_who_read_it,
+);

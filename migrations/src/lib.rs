@@ -17,6 +17,7 @@ mod m20261126_000009_create_action_evidence;
 mod m20261126_000010_create_findings_and_notifications;
 mod m20261126_000011_chain_the_audit_log;
 mod m20261126_000012_create_login_failures;
+mod m20261126_000013_create_identity_reads;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_create_findings_and_notifications::Migration),
             Box::new(m20261126_000011_chain_the_audit_log::Migration),
             Box::new(m20261126_000012_create_login_failures::Migration),
+            Box::new(m20261126_000013_create_identity_reads::Migration),
         ]
     }
 }

@@ -607,12 +607,37 @@ impl Review {
         self.0.read(Field::AuditTrail)?;
         Ok(crate::audit::for_review(&loaders(ctx)?.loader().db, self.r().id).await?)
     }
+    /// Who was answered whose real identity (name, aliases, date of birth, address),
+    /// and when, newest first; read with the audit trail.
+    async fn identity_reads(&self, ctx: &Context<'_>) -> GqlResult<Vec<IdentityRead>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+        self.0.read(Field::AuditTrail)?;
+        let rows = identity_read::Entity::find()
+            .filter(identity_read::Column::ReviewId.eq(self.r().id))
+            .order_by_desc(identity_read::Column::Id)
+            .limit(1_000)
+            .all(&loaders(ctx)?.loader().db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| IdentityRead { user_id: r.user_id, person_id: r.person_id, field: r.field, read_at: r.read_at })
+            .collect())
+    }
 }
 
 /// A person of the review.
 pub struct Person {
     pub row: person::Model,
     pub access: Arc<ReviewAccess>,
+}
+
+impl Person {
+    /// Notes, for the request's identity-read log, that this person's `field` is answered.
+    fn identity_read(&self, ctx: &Context<'_>, field: &'static str) {
+        if let Some(reads) = ctx.data_opt::<Arc<crate::audit::IdentityReads>>() {
+            reads.note(self.row.review_id, self.row.id, field);
+        }
+    }
 }
 
 #[Object]
@@ -628,28 +653,40 @@ impl Person {
         Relationship::parse(&self.row.relationship).unwrap_or(Relationship::HouseholdMember).into()
     }
     /// The real name; the label when you may see only pseudonymised identities.
-    async fn name(&self) -> GqlResult<String> {
+    async fn name(&self, ctx: &Context<'_>) -> GqlResult<String> {
         Ok(match self.access.read(Field::PersonName)? {
-            Access::Full => self.row.name.clone(),
+            Access::Full => {
+                self.identity_read(ctx, "name");
+                self.row.name.clone()
+            }
             _ => self.row.label.clone(),
         })
     }
     /// Other names and spellings; empty when you may see only pseudonymised identities.
-    async fn aliases(&self) -> GqlResult<Vec<String>> {
+    async fn aliases(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
         Ok(match self.access.read(Field::PersonName)? {
-            Access::Full => parse_aliases(&self.row.aliases),
+            Access::Full => {
+                self.identity_read(ctx, "aliases");
+                parse_aliases(&self.row.aliases)
+            }
             _ => Vec::new(),
         })
     }
-    async fn date_of_birth(&self) -> GqlResult<Option<NaiveDate>> {
+    async fn date_of_birth(&self, ctx: &Context<'_>) -> GqlResult<Option<NaiveDate>> {
         Ok(match self.access.read(Field::PersonDateOfBirth)? {
-            Access::Full => self.row.date_of_birth,
+            Access::Full => {
+                self.identity_read(ctx, "date_of_birth");
+                self.row.date_of_birth
+            }
             _ => None,
         })
     }
-    async fn address(&self) -> GqlResult<Option<String>> {
+    async fn address(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         Ok(match self.access.read(Field::PersonAddress)? {
-            Access::Full => self.row.address.clone(),
+            Access::Full => {
+                self.identity_read(ctx, "address");
+                self.row.address.clone()
+            }
             _ => None,
         })
     }
@@ -886,6 +923,16 @@ pub struct DeadlineExtension {
 pub struct DeadlineAlert {
     pub review: Review,
     pub deadline: Deadline,
+}
+
+/// One real identity answered to one user.
+#[derive(SimpleObject)]
+pub struct IdentityRead {
+    pub user_id: i32,
+    pub person_id: i32,
+    /// "name", "aliases", "date_of_birth" or "address".
+    pub field: String,
+    pub read_at: DateTime<Utc>,
 }
 
 #[derive(SimpleObject)]
