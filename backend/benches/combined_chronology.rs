@@ -1,11 +1,11 @@
-//! The combined chronology of 8 IMRs x 500 entries through GraphQL (the real router:
+//! The combined chronology of 8 IMRs x 250 entries (2,000) through GraphQL (the real router:
 //! token, caller, access, merge, gaps, conflicts, every field) against the same rows
 //! read straight from the database, then its growth at 10x and 100x the entries.
 //! A partner board's fetch (every free-text field pseudonymised) is measured beside
 //! the board's. Prints; asserts nothing about time.
 //!
 //! `cargo bench -p backend --bench combined_chronology` runs the full sizes (the 100x
-//! step holds 400,000 entries). Under `cargo test` (no `--bench` argument) it runs
+//! step holds 200,000 entries). Under `cargo test` (no `--bench` argument) it runs
 //! small sizes, so the benchmark itself stays working.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -148,7 +148,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     // Entries per IMR at each step, and fetches at each step.
-    let steps: &[(usize, usize)] = if full { &[(500, 30), (5_000, 5), (50_000, 2)] } else { &[(10, 3), (100, 2)] };
+    let steps: &[(usize, usize)] = if full { &[(250, 30), (2_500, 5), (25_000, 2)] } else { &[(10, 3), (100, 2)] };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async move {
         let path = std::env::temp_dir().join(format!("scr_bench_chronology_{}.db", std::process::id()));

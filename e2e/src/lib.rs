@@ -49,6 +49,12 @@ impl Server {
         self.base = base;
     }
 
+    /// The server process's resident memory, in KiB (Linux).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.split_whitespace().next()?.parse().ok())
+    }
+
     /// Sends SIGKILL: the process dies at once, whatever it was doing.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -157,7 +157,17 @@ async fn findings_present(database_url: &str, texts: &[String]) -> Vec<String> {
 async fn many_clients_at_once_get_no_server_error_and_every_acknowledged_write_is_kept() {
     let server = Server::start();
     let (clients, seconds) = (setting("SCR_LOAD_CLIENTS", 40), setting("SCR_LOAD_SECONDS", 6));
-    let t = run(&server.base, clients, seconds, false).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let idle = server.rss_kib();
+    let base = server.base.clone();
+    let load = tokio::spawn(async move { run(&base, clients, seconds, false).await });
+    let mut peak = 0;
+    while !load.is_finished() {
+        peak = peak.max(server.rss_kib().unwrap_or(0));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let t = load.await.expect("load");
+    println!("server memory: idle {} KiB, peak under load {peak} KiB", idle.unwrap_or(0));
     let mut sorted = t.latencies.clone();
     sorted.sort();
     println!(
