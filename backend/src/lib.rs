@@ -25,3 +25,4 @@ pub mod review_phase;
 pub mod seed;
 mod seed_review;
 pub mod services;
+pub mod synthetic;

@@ -43,6 +43,17 @@ enum Command {
     },
     /// Load the demo board, users for every role and cases at every stage.
     SeedDemo(DatabaseArgs),
+    /// Add N synthetic reviews at every stage (IMRs with chronologies, findings,
+    /// actions, deadlines met, overdue and running) for runs at scale.
+    SeedSynthetic {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        reviews: usize,
+        /// Chronology entries in each IMR (three IMRs a review once IMRs are requested).
+        #[arg(long, default_value_t = 100)]
+        entries_per_imr: usize,
+    },
     /// E-mail each user the digest of their due and overdue work (run it weekly).
     SendDigest {
         #[command(flatten)]
@@ -151,6 +162,26 @@ async fn run(cli: Cli) -> CliResult {
             } else {
                 println!("demo data already present");
             }
+            Ok(())
+        }
+        Command::SeedSynthetic { db: args, reviews, entries_per_imr } => {
+            let conn = db::connect(&args.database_url).await?;
+            db::migrate(&conn).await?;
+            let bar = indicatif::ProgressBar::new(reviews as u64);
+            bar.set_style(indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} reviews, {elapsed} (about {eta} left)",
+            )?);
+            let started = std::time::Instant::now();
+            let w = backend::synthetic::seed(&conn, reviews, entries_per_imr, || bar.inc(1)).await?;
+            bar.finish();
+            println!(
+                "{} reviews, {} IMRs, {} chronology entries, {} actions written in {:.1?}",
+                w.reviews,
+                w.imrs,
+                w.entries,
+                w.actions,
+                started.elapsed()
+            );
             Ok(())
         }
         Command::SendDigest { db: args, smtp_url, from } => {

@@ -216,3 +216,27 @@ async fn a_backup_taken_while_serving_restores_the_database_as_it_was() {
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn seed_synthetic_adds_reviews_at_every_stage_with_their_records() {
+    let dir = std::env::temp_dir().join(format!("scr_synthetic_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("scr.db").display());
+    let out = std::process::Command::new(e2e::scr_binary())
+        .args(["seed-synthetic", "--reviews", "36", "--entries-per-imr", "10"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run scr seed-synthetic");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    // 18 stages twice over: 22 of the 36 are at or past "IMRs requested" (3 IMRs each),
+    // 6 at or past action planning (3 actions each).
+    assert!(said.contains("36 reviews, 66 IMRs, 660 chronology entries, 18 actions"), "{said}");
+    let verify = std::process::Command::new(e2e::scr_binary())
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run scr audit verify");
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
