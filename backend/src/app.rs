@@ -157,19 +157,39 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Resolves the caller from the bearer token. A missing, invalid, expired or
 /// tampered token leaves the request anonymous: every field that needs a caller then
 /// answers `UNAUTHENTICATED`, while `login` still works.
-async fn caller(app: &App, headers: &HeaderMap) -> Option<Arc<Caller>> {
-    let subject = app.state.tokens.verify(bearer(headers)?).ok()?;
+/// The caller a token names; `Ok(None)` without a usable token or an active user. A
+/// database that cannot be reached is an error, never an anonymous caller.
+async fn load_caller(app: &App, headers: &HeaderMap) -> Result<Option<Arc<Caller>>, crate::errors::ApiError> {
+    let Some(subject) = bearer(headers).and_then(|t| app.state.tokens.verify(t).ok()) else { return Ok(None) };
     match Caller::load(&app.state.db, &subject).await {
-        Ok(c) => Some(Arc::new(c)),
+        Ok(c) => Ok(Some(Arc::new(c))),
+        Err(crate::errors::ApiError::Unavailable) => Err(crate::errors::ApiError::Unavailable),
         Err(e) => {
             tracing::debug!(error = %e, "token names no active user");
-            None
+            Ok(None)
         }
     }
 }
 
+async fn caller(app: &App, headers: &HeaderMap) -> Option<Arc<Caller>> {
+    load_caller(app, headers).await.ok().flatten()
+}
+
+/// A GraphQL answer holding only `e`, with its code.
+fn error_response(e: &crate::errors::ApiError) -> async_graphql::Response {
+    let mut res = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(e.to_string(), None)]);
+    res.errors[0].extensions.get_or_insert_with(Default::default).set("code", e.code());
+    res
+}
+
 async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
-    let caller = caller(&app, &headers).await;
+    let caller = match load_caller(&app, &headers).await {
+        Ok(c) => c,
+        Err(e) => {
+            app.metrics.graphql_errors(&error_response(&e).errors);
+            return error_response(&e).into();
+        }
+    };
     let user = caller.as_ref().map(|c| c.user.id);
     let loaders = crate::loaders::request_loaders(app.state.db.clone());
     let reads = Arc::new(crate::audit::IdentityReads::default());
@@ -183,9 +203,7 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
     if let Some(user) = user
         && let Err(e) = reads.flush(&app.state.db, user).await
     {
-        let e = crate::errors::ApiError::from(e);
-        res = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(e.to_string(), None)]);
-        res.errors[0].extensions.get_or_insert_with(Default::default).set("code", e.code());
+        res = error_response(&crate::errors::ApiError::from(e));
     }
     // Errors from the GraphQL layer itself (a parse error, an unknown field, a variable
     // of the wrong type, a depth or cost limit) carry a code like every other error.
@@ -218,6 +236,7 @@ fn export_error(e: crate::errors::ApiError) -> axum::response::Response {
         ApiError::Validation(_) | ApiError::GateFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::Conflict { .. } | ApiError::WrongStage(_) => StatusCode::CONFLICT,
         ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let gql = e.to_graphql();

@@ -32,6 +32,9 @@ pub enum ApiError {
     /// The anonymisation gate found registered names: each as found, with its label.
     #[error("The document still names {} (replace each with its label before it leaves)", names_of(.0))]
     GateFailed(Vec<(String, String)>),
+    /// The database cannot be reached (down, restarting, or the pool exhausted).
+    #[error("The service cannot reach its database just now; try again in a moment")]
+    Unavailable,
     /// Too many failed sign-ins for the account: try again after `retry_after` seconds.
     #[error("Too many failed sign-ins for this account; try again in {} minute(s)", (retry_after + 59) / 60)]
     TooManyAttempts { retry_after: i64 },
@@ -58,6 +61,7 @@ impl ApiError {
             ApiError::WrongStage(_) => "WRONG_STAGE",
             ApiError::GateFailed(_) => "GATE_FAILED",
             ApiError::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
+            ApiError::Unavailable => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -82,14 +86,40 @@ impl From<ValidationError> for ApiError {
     }
 }
 
+/// Whether `e` says the database could not be reached, rather than that it refused
+/// what was asked of it.
+fn unreachable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    match e {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(s))
+        | DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s)) => {
+            matches!(
+                s.as_ref(),
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed
+            )
+        }
+        _ => false,
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
+        if unreachable(&e) {
+            tracing::warn!(error = %e, "database unreachable");
+            return ApiError::Unavailable;
+        }
         ApiError::internal(e)
     }
 }
 
 impl From<std::sync::Arc<sea_orm::DbErr>> for ApiError {
     fn from(e: std::sync::Arc<sea_orm::DbErr>) -> Self {
+        if unreachable(&e) {
+            tracing::warn!(error = %e, "database unreachable");
+            return ApiError::Unavailable;
+        }
         ApiError::Internal(Box::new(SharedDbErr(e)))
     }
 }

@@ -32,6 +32,12 @@ impl Server {
         let dir = std::env::temp_dir().join(format!("scr_e2e_{}_{}", std::process::id(), unique()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let database_url = format!("sqlite://{}?mode=rwc", dir.join("scr.db").display());
+        Self::start_on(database_url, dir)
+    }
+
+    /// Seeds the demo data into the empty database `database_url` and serves it; `dir`
+    /// is removed when the server is dropped.
+    pub fn start_on(database_url: String, dir: PathBuf) -> Self {
         let seeded = Command::new(scr_binary())
             .arg("seed-demo")
             .env("DATABASE_URL", &database_url)
