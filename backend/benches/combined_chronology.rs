@@ -19,7 +19,7 @@ use axum::http::Request;
 use backend::app::{AppState, app};
 use backend::auth::Tokens;
 use backend::entities::*;
-use chrono::{Duration as Days, NaiveDate, Utc};
+use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use tower::ServiceExt;
 
@@ -66,37 +66,14 @@ async fn imrs(db: &DatabaseConnection, review_id: i32, board_id: i32) -> Vec<(i3
             .insert(db)
             .await
             .unwrap();
-        let now = Utc::now();
-        let i = imr::ActiveModel {
-            review_id: Set(review_id),
-            agency_id: Set(a.id),
-            status: Set("accepted".into()),
-            due_on: Set(now.date_naive()),
-            requested_by: Set(1),
-            requested_at: Set(now),
-            author_id: Set(None),
-            designated_by: Set(None),
-            declared_at: Set(Some(now)),
-            version: Set(1),
-            content: Set("{}".into()),
-            submitted_at: Set(Some(now)),
-            panel_comments: Set(None),
-            decided_by: Set(None),
-            decided_at: Set(Some(now)),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .unwrap();
-        out.push((i.id, a.id));
+        let i = backend::synthetic::imr_row(db, review_id, a.id, "accepted", 1, Utc::now().date_naive()).await.unwrap();
+        out.push((i, a.id));
     }
     out
 }
 
-/// Adds `per_imr` entries to each IMR, spread over three years, about the child and
-/// the mother, with the child's first name in the text (so a partner board's fetch
-/// has names to replace).
+/// Adds `per_imr` entries to each IMR, about the child and the mother, with the
+/// child's first name in the text (so a partner board's fetch has names to replace).
 async fn add_entries(
     db: &DatabaseConnection,
     review_id: i32,
@@ -105,39 +82,9 @@ async fn add_entries(
     per_imr: usize,
     child: &str,
 ) {
-    let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
-    let people_json = serde_json::to_string(people).unwrap();
+    let event = |n: usize| format!("Home visit {n}: {child} was weighed and seemed withdrawn.");
     for (k, (imr_id, agency_id)) in imrs.iter().enumerate() {
-        let mut batch = Vec::with_capacity(500);
-        for n in 0..per_imr {
-            batch.push(chronology_entry::ActiveModel {
-                review_id: Set(review_id),
-                imr_id: Set(*imr_id),
-                agency_id: Set(*agency_id),
-                on_date: Set(start + Days::days(((n * 7 + k * 3) % 1100) as i64)),
-                at_time: Set(None),
-                precision: Set("exact".into()),
-                sequence: Set(0),
-                practitioner_role: Set("Health visitor".into()),
-                event: Set(format!("Home visit {n}: {child} was weighed and seemed withdrawn.")),
-                decision_or_action: Set("Follow up in two weeks; share with the GP.".into()),
-                child_seen: Set(n % 2 == 0),
-                seen_alone: Set(n % 5 == 0),
-                wishes_sought: Set(n % 7 == 0),
-                perpetrator_contact: Set(n % 11 == 0),
-                source: Set(format!("Visit record {n}")),
-                people: Set(people_json.clone()),
-                version: Set(1),
-                updated_at: Set(Utc::now()),
-                ..Default::default()
-            });
-            if batch.len() == 500 {
-                chronology_entry::Entity::insert_many(std::mem::take(&mut batch)).exec(db).await.unwrap();
-            }
-        }
-        if !batch.is_empty() {
-            chronology_entry::Entity::insert_many(batch).exec(db).await.unwrap();
-        }
+        backend::synthetic::entries(db, review_id, *imr_id, *agency_id, people, per_imr, k, &event).await.unwrap();
     }
 }
 

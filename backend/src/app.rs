@@ -186,8 +186,9 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
     let caller = match load_caller(&app, &headers).await {
         Ok(c) => c,
         Err(e) => {
-            app.metrics.graphql_errors(&error_response(&e).errors);
-            return error_response(&e).into();
+            let res = error_response(&e);
+            app.metrics.graphql_errors(&res.errors);
+            return res.into();
         }
     };
     let user = caller.as_ref().map(|c| c.user.id);

@@ -15,28 +15,6 @@ use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::services::{NewPerson, NewReferral};
 
-/// Every stage a review can be at, in order, so that N reviews cover them all.
-const STAGES: [Stage; 18] = [
-    Stage::Referred,
-    Stage::CriteriaAssessed,
-    Stage::Recommended,
-    Stage::Decided,
-    Stage::OfstedNotified,
-    Stage::SetUp,
-    Stage::TermsAgreed,
-    Stage::ImrsRequested,
-    Stage::ImrsSubmitted,
-    Stage::CombinedChronology,
-    Stage::Analysis,
-    Stage::OverviewReport,
-    Stage::QualityAssured,
-    Stage::Submitted,
-    Stage::Evaluated,
-    Stage::ActionPlanning,
-    Stage::Published,
-    Stage::Concluded,
-];
-
 /// What was written.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
@@ -71,6 +49,8 @@ pub async fn seed(
         .map(|a| a.id)
         .collect();
     let first = review::Entity::find().all(db).await?.len();
+    // Every stage a review can be at, in order, so that N reviews cover them all.
+    let stages: Vec<Stage> = Stage::ALL.iter().copied().filter(|s| *s != Stage::ClosedWithoutReview).collect();
     let today = Utc::now().date_naive();
     let mut w = Written::default();
     for i in first..first + reviews {
@@ -92,7 +72,7 @@ pub async fn seed(
             },
         )
         .await?;
-        let stage = STAGES[i % STAGES.len()];
+        let stage = stages[i % stages.len()];
         review::Entity::update_many()
             .col_expr(review::Column::Stage, Expr::value(stage.as_str()))
             .col_expr(review::Column::DecidedOn, Expr::value((stage >= Stage::Decided).then_some(today)))
@@ -124,7 +104,8 @@ pub async fn seed(
             for (k, agency) in agencies.iter().enumerate() {
                 let imr = imr_row(db, id, *agency, status, owner, today).await?;
                 w.imrs += 1;
-                w.entries += entries(db, id, imr, *agency, &people, entries_per_imr, i + k).await?;
+                let event = |n: usize| format!("Contact {n} with the family.");
+                w.entries += entries(db, id, imr, *agency, &people, entries_per_imr, i + k, &event).await?;
             }
         }
         if stage >= Stage::Analysis {
@@ -156,7 +137,9 @@ pub async fn seed(
     Ok(w)
 }
 
-async fn imr_row(
+/// An IMR of `agency_id` on the review, at `status` ("accepted" ones submitted and
+/// decided); returns its id.
+pub async fn imr_row(
     db: &DatabaseConnection,
     review_id: i32,
     agency_id: i32,
@@ -190,7 +173,10 @@ async fn imr_row(
     .last_insert_id)
 }
 
-async fn entries(
+/// Adds `count` entries to an IMR in batches, spread over three years from 2022 (where
+/// in them is shifted by `seed`), about `people`, the `n`th saying `event(n)`.
+#[allow(clippy::too_many_arguments)]
+pub async fn entries(
     db: &DatabaseConnection,
     review_id: i32,
     imr_id: i32,
@@ -198,6 +184,7 @@ async fn entries(
     people: &[i32],
     count: usize,
     seed: usize,
+    event: &dyn Fn(usize) -> String,
 ) -> ApiResult<usize> {
     let start = NaiveDate::from_ymd_opt(2022, 1, 1).ok_or(ApiError::NotFound)?;
     let people_json = serde_json::to_string(people).map_err(ApiError::internal)?;
@@ -212,7 +199,7 @@ async fn entries(
             precision: Set("exact".into()),
             sequence: Set(0),
             practitioner_role: Set(["Health visitor", "Social worker", "Police officer"][n % 3].into()),
-            event: Set(format!("Contact {n} with the family.")),
+            event: Set(event(n)),
             decision_or_action: Set("Recorded and shared.".into()),
             child_seen: Set(n % 2 == 0),
             seen_alone: Set(n % 5 == 0),
