@@ -135,8 +135,25 @@ pub async fn for_reviews(
     caller: &Caller,
     reviews: &[review::Model],
 ) -> Result<Vec<ReviewAccess>, DbErr> {
+    Ok(for_reviews_with_links(db, caller, reviews).await?.0)
+}
+
+/// The boards and agencies of reviews, read on the way to working out access: a
+/// request's loader is given them so that it does not read them again.
+#[derive(Debug, Default)]
+pub struct Links {
+    pub boards: Vec<review_board::Model>,
+    pub agencies: Vec<review_agency::Model>,
+}
+
+/// As `for_reviews`, with the links it read.
+pub async fn for_reviews_with_links(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    reviews: &[review::Model],
+) -> Result<(Vec<ReviewAccess>, Links), DbErr> {
     if reviews.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Links::default()));
     }
     let ids: Vec<i32> = reviews.iter().map(|r| r.id).collect();
     let boards = review_board::Entity::find().filter(review_board::Column::ReviewId.is_in(ids.clone())).all(db).await?;
@@ -152,7 +169,7 @@ pub async fn for_reviews(
         partners.entry(b.review_id).or_default().push(BoardId(b.board_id));
     }
     let mut involved: HashMap<i32, Vec<AgencyId>> = HashMap::new();
-    for a in agencies {
+    for a in &agencies {
         involved.entry(a.review_id).or_default().push(AgencyId(a.agency_id));
     }
     let mut mine: HashMap<i32, Vec<Assignment>> = HashMap::new();
@@ -169,7 +186,7 @@ pub async fn for_reviews(
     let empty_b = Vec::new();
     let empty_a = Vec::new();
     let empty_s = Vec::new();
-    Ok(reviews
+    let access = reviews
         .iter()
         .filter_map(|r| {
             let scope = ReviewScope {
@@ -196,12 +213,23 @@ pub async fn for_reviews(
             own_agencies.dedup();
             Some(ReviewAccess { review: r.clone(), capacities, reasons, own_agencies })
         })
-        .collect())
+        .collect();
+    Ok((access, Links { boards, agencies }))
 }
 
 /// The caller's access to one review; `NOT_FOUND` when it does not exist or is out
 /// of scope (the two are indistinguishable on purpose).
 pub async fn for_review(db: &DatabaseConnection, caller: &Caller, review_id: i32) -> ApiResult<ReviewAccess> {
+    Ok(for_review_with_links(db, caller, review_id).await?.0)
+}
+
+/// As `for_review`, with the links it read.
+pub async fn for_review_with_links(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+) -> ApiResult<(ReviewAccess, Links)> {
     let r = review::Entity::find_by_id(review_id).one(db).await?.ok_or(ApiError::NotFound)?;
-    for_reviews(db, caller, std::slice::from_ref(&r)).await?.pop().ok_or(ApiError::NotFound)
+    let (mut found, links) = for_reviews_with_links(db, caller, std::slice::from_ref(&r)).await?;
+    Ok((found.pop().ok_or(ApiError::NotFound)?, links))
 }

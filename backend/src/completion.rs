@@ -826,7 +826,7 @@ pub async fn upload_evidence(
 }
 
 /// The evidence of actions, without the files' bytes.
-pub async fn evidence_of(db: &impl ConnectionTrait, action_ids: &[i32]) -> ApiResult<Vec<EvidenceInfo>> {
+pub async fn evidence_of(db: &impl ConnectionTrait, action_ids: &[i32]) -> Result<Vec<EvidenceInfo>, sea_orm::DbErr> {
     use sea_orm::QuerySelect;
     let rows: Vec<(i32, i32, String, String, i32, chrono::DateTime<Utc>)> = action_evidence::Entity::find()
         .select_only()

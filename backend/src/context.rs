@@ -1,6 +1,6 @@
 //! Who is calling: the signed-in user with their role grants, loaded once per request.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef};
 use shared::policy::Grant;
 use shared::role::Role;
 use shared::{AgencyId, BoardId, UserId};
@@ -44,16 +44,21 @@ impl Caller {
 
     /// Loads the user a token speaks for; a deactivated or unknown user is unauthenticated.
     pub async fn load(db: &DatabaseConnection, subject: &Subject) -> ApiResult<Self> {
-        let found = match subject {
-            Subject::User(id) => user::Entity::find_by_id(*id).one(db).await?,
-            Subject::ExternalEmail(e) => {
-                user::Entity::find().filter(user::Column::Email.eq(e.as_str())).one(db).await?
-            }
-        };
-        let user = found.filter(|u| u.active).ok_or(ApiError::Unauthenticated)?;
-        let grants = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(user.id)).all(db).await?;
-        let grants = grants
+        // The user and their grants in one statement: every request pays for it.
+        let grants_of_user: RelationDef =
+            role_grant::Entity::belongs_to(user::Entity).from(role_grant::Column::UserId).to(user::Column::Id).into();
+        let rows = match subject {
+            Subject::User(id) => user::Entity::find_by_id(*id),
+            Subject::ExternalEmail(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_str())),
+        }
+        .join(JoinType::LeftJoin, grants_of_user.rev())
+        .select_also(role_grant::Entity)
+        .all(db)
+        .await?;
+        let user = rows.first().map(|(u, _)| u.clone()).filter(|u| u.active).ok_or(ApiError::Unauthenticated)?;
+        let grants = rows
             .into_iter()
+            .filter_map(|(_, g)| g)
             .filter_map(|g| {
                 Some(Grant {
                     role: Role::parse(&g.role)?,

@@ -177,24 +177,64 @@ where
     }
 }
 
-/// Key: the extensions granted on one deadline, oldest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ExtensionsOf(pub i32);
+/// A key type for the rows of table `$m` belonging to one parent row (by `$column`),
+/// oldest first, and its loader.
+macro_rules! rows_of {
+    ($(#[$doc:meta])* $key:ident, $m:ident, $column:ident, $field:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i32);
 
-impl Loader<ExtensionsOf> for Loaders {
-    type Value = Arc<Vec<deadline_extension::Model>>;
+        impl Loader<$key> for Loaders {
+            type Value = Arc<Vec<$m::Model>>;
+            type Error = Arc<DbErr>;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let rows = $m::Entity::find()
+                    .filter($m::Column::$column.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc($m::Column::Id)
+                    .all(&self.db)
+                    .await?;
+                let mut grouped: HashMap<$key, Vec<$m::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+                for r in rows {
+                    grouped.entry($key(r.$field)).or_default().push(r);
+                }
+                Ok(grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+            }
+        }
+    };
+}
+
+rows_of!(
+    /// Key: the extensions granted on one deadline, oldest first.
+    ExtensionsOf,
+    deadline_extension,
+    DeadlineId,
+    deadline_id
+);
+rows_of!(
+    /// Key: the progress updates of one action, oldest first.
+    UpdatesOf,
+    action_update,
+    ActionId,
+    action_id
+);
+
+/// Key: what is known of the evidence files of one action (not their bytes), oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EvidenceOf(pub i32);
+
+impl Loader<EvidenceOf> for Loaders {
+    type Value = Arc<Vec<crate::completion::EvidenceInfo>>;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[ExtensionsOf]) -> Result<HashMap<ExtensionsOf, Self::Value>, Self::Error> {
-        let rows = deadline_extension::Entity::find()
-            .filter(deadline_extension::Column::DeadlineId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(deadline_extension::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut grouped: HashMap<ExtensionsOf, Vec<deadline_extension::Model>> =
+    async fn load(&self, keys: &[EvidenceOf]) -> Result<HashMap<EvidenceOf, Self::Value>, Self::Error> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = crate::completion::evidence_of(&self.db, &ids).await?;
+        let mut grouped: HashMap<EvidenceOf, Vec<crate::completion::EvidenceInfo>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for r in rows {
-            grouped.entry(ExtensionsOf(r.deadline_id)).or_default().push(r);
+            grouped.entry(EvidenceOf(r.action_id)).or_default().push(r);
         }
         Ok(grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
@@ -245,6 +285,73 @@ pub fn forget(l: &RequestLoader) {
     l.clear::<ById<user::Entity>>();
     l.clear::<ById<review::Entity>>();
     l.clear::<ExtensionsOf>();
+    l.clear::<UpdatesOf>();
+    l.clear::<EvidenceOf>();
+}
+
+/// Puts what working out access read (the reviews, their boards and agencies) into
+/// the request's cache, so that their fields do not read them again.
+pub async fn remember(l: &RequestLoader, reviews: &[&review::Model], links: crate::access::Links) {
+    let mut boards: HashMap<i32, Vec<review_board::Model>> = reviews.iter().map(|r| (r.id, Vec::new())).collect();
+    for b in links.boards {
+        boards.entry(b.review_id).or_default().push(b);
+    }
+    let mut agencies: HashMap<i32, Vec<review_agency::Model>> = reviews.iter().map(|r| (r.id, Vec::new())).collect();
+    for a in links.agencies {
+        agencies.entry(a.review_id).or_default().push(a);
+    }
+    // In id order, as the loader reads them.
+    l.feed_many(boards.into_iter().map(|(k, mut v)| {
+        v.sort_by_key(|x| x.id);
+        (ByReview::<review_board::Entity>::of(k), Arc::new(v))
+    }))
+    .await;
+    l.feed_many(agencies.into_iter().map(|(k, mut v)| {
+        v.sort_by_key(|x| x.id);
+        (ByReview::<review_agency::Entity>::of(k), Arc::new(v))
+    }))
+    .await;
+    l.feed_many(reviews.iter().map(|r| (ById::<review::Entity>::of(r.id), (*r).clone()))).await;
+}
+
+/// What a list of actions selects.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ActionsWanted {
+    pub updates: bool,
+    pub evidence: bool,
+    pub agency: bool,
+    pub owner: bool,
+}
+
+/// Loads, in one statement per table, what `w` names for the actions `list`, and the
+/// people of `pseudonymised` reviews (their text is answered with names replaced).
+pub async fn prefetch_actions(
+    l: &RequestLoader,
+    list: &[&action::Model],
+    pseudonymised: &[i32],
+    w: ActionsWanted,
+) -> Result<(), Arc<DbErr>> {
+    fn distinct(ids: impl Iterator<Item = i32>) -> Vec<i32> {
+        let mut v: Vec<i32> = ids.collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+    if w.updates {
+        fill(l, list.iter().map(|a| UpdatesOf(a.id)).collect()).await?;
+    }
+    if w.evidence {
+        fill(l, list.iter().map(|a| EvidenceOf(a.id)).collect()).await?;
+    }
+    if w.agency {
+        fill(l, distinct(list.iter().map(|a| a.agency_id)).into_iter().map(ById::<agency::Entity>::of).collect())
+            .await?;
+    }
+    if w.owner {
+        fill(l, distinct(list.iter().map(|a| a.owner_id)).into_iter().map(ById::<user::Entity>::of).collect()).await?;
+    }
+    fill(l, distinct(pseudonymised.iter().copied()).into_iter().map(ByReview::<person::Entity>::of).collect()).await?;
+    Ok(())
 }
 
 /// Which relations of a list of reviews a query selects.
@@ -316,13 +423,21 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
     let mut board_ids: Vec<i32> = Vec::new();
     let mut agency_ids: Vec<i32> = Vec::new();
     let mut user_ids: Vec<i32> = Vec::new();
+    // Working out access has usually put the boards, agencies and reviews in the
+    // cache already (`remember`): those are taken from it.
+    macro_rules! cached {
+        ($key:ty) => {{
+            let keys: Vec<$key> = ids.iter().map(|i| <$key>::of(*i)).collect();
+            l.load_many(keys).await?
+        }};
+    }
     if w.boards {
-        for links in all!(review_board).values() {
+        for links in cached!(ByReview<review_board::Entity>).values() {
             board_ids.extend(links.iter().map(|x| x.board_id));
         }
     }
     if w.agencies {
-        for links in all!(review_agency).values() {
+        for links in cached!(ByReview<review_agency::Entity>).values() {
             agency_ids.extend(links.iter().map(|x| x.agency_id));
         }
     }
@@ -339,8 +454,7 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
         }
     }
     if w.deadlines || w.boards {
-        let keys: Vec<ById<review::Entity>> = ids.iter().map(|i| ById::of(*i)).collect();
-        board_ids.extend(fill(l, keys).await?.values().map(|r| r.lead_board_id));
+        board_ids.extend(cached!(ById<review::Entity>).values().map(|r| r.lead_board_id));
     }
     if !user_ids.is_empty() {
         user_ids.sort();

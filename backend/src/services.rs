@@ -1424,9 +1424,19 @@ pub async fn alerts(
     today: NaiveDate,
 ) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
     let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
-    let visible = access::for_reviews(db, caller, &reviews).await?;
-    let visible: Vec<ReviewAccess> =
-        visible.into_iter().filter(|a| a.read(shared::policy::Field::Deadlines).is_ok()).collect();
+    let visible: Vec<std::sync::Arc<ReviewAccess>> =
+        access::for_reviews(db, caller, &reviews).await?.into_iter().map(std::sync::Arc::new).collect();
+    alerts_among(db, &visible, today).await
+}
+
+/// As `alerts`, among reviews whose access is already known.
+pub async fn alerts_among(
+    db: &DatabaseConnection,
+    visible: &[std::sync::Arc<ReviewAccess>],
+    today: NaiveDate,
+) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
+    let visible: Vec<&std::sync::Arc<ReviewAccess>> =
+        visible.iter().filter(|a| a.read(shared::policy::Field::Deadlines).is_ok()).collect();
     let ids: Vec<i32> = visible.iter().map(|a| a.review.id).collect();
     let boards = board::Entity::find().all(db).await?;
     let rows = deadline::Entity::find()
@@ -1436,7 +1446,7 @@ pub async fn alerts(
         .all(db)
         .await?;
     let by_id: std::collections::HashMap<i32, std::sync::Arc<ReviewAccess>> =
-        visible.into_iter().map(|a| (a.review.id, std::sync::Arc::new(a))).collect();
+        visible.into_iter().map(|a| (a.review.id, a.clone())).collect();
     let mut out = Vec::new();
     for d in rows {
         let Some(a) = by_id.get(&d.review_id) else {

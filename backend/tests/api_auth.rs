@@ -273,6 +273,41 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
     assert!(small < 30, "{small} statements for one list");
 }
 
+async fn the_busiest_lists_cost_the_same_statements_whatever_the_data(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let chair = app.login("chair@scr.example").await;
+    // The client's dashboard and action tracker, as it sends them.
+    let dashboard = "{ myDeadlines { review { id reference } deadline { kind dueOn status daysLeft } }
+        reviews(first: 200) { id reference stage child { label name } myCapacities allowedOperations } }";
+    let actions =
+        "{ actions { id recommendation ownerName isMine agency { name } review { reference allowedOperations }
+        updates { note recordedAt } evidence { fileName size } } }";
+    let cost = |q: &'static str| {
+        let (app, chair) = (&app, &chair);
+        async move {
+            let before = app.statements();
+            let d = app.ok(chair, q, json!({})).await;
+            (app.statements() - before, d)
+        }
+    };
+    backend::synthetic::seed(&app.db, 18, 2, || {}).await.unwrap();
+    let (dash_small, _) = cost(dashboard).await;
+    let (act_small, d) = cost(actions).await;
+    let small_n = d["actions"].as_array().unwrap().len();
+    backend::synthetic::seed(&app.db, 36, 2, || {}).await.unwrap();
+    let (dash_large, _) = cost(dashboard).await;
+    let (act_large, d) = cost(actions).await;
+    let large_n = d["actions"].as_array().unwrap().len();
+    assert!(large_n >= small_n + 10, "{small_n} then {large_n} actions");
+    assert_eq!(dash_small, dash_large, "the dashboard's statements grew with the reviews");
+    assert_eq!(
+        act_small, act_large,
+        "statements grew with actions: {act_small} for {small_n}, {act_large} for {large_n}"
+    );
+    // The caller, the reviews they see and their access, then one statement a table.
+    assert!(dash_small <= 9 && act_small <= 10, "dashboard {dash_small}, actions {act_small} statements");
+}
+
 use sea_orm::EntityTrait;
 
 async fn an_account_is_throttled_after_five_failed_sign_ins_for_fifteen_minutes(b: Backend) {
@@ -326,4 +361,5 @@ on_both_databases!(
     every_demo_user_can_sign_in,
     limits_and_bad_requests_get_clear_answers_never_a_500,
     a_list_of_reviews_costs_the_same_statements_whatever_its_length,
+    the_busiest_lists_cost_the_same_statements_whatever_the_data,
 );

@@ -5,16 +5,17 @@ use std::sync::Arc;
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::completion::{ActionStatus, Milestone, NoticeBody};
 use shared::policy::{Field, action_visible};
 
 use super::enums::*;
 use super::review_docs::Problem;
 use super::types::{Agency, Review, by_id, loaders, rows, text};
-use crate::access::{self, ReviewAccess};
+use crate::access::ReviewAccess;
 use crate::entities::*;
 use crate::errors::{ApiResult, GqlResult};
+use crate::loaders::{EvidenceOf, UpdatesOf};
 
 #[derive(SimpleObject)]
 pub struct MilestoneView {
@@ -159,9 +160,9 @@ impl Action {
     }
     /// Files attached as evidence, oldest first.
     async fn evidence(&self, ctx: &Context<'_>) -> GqlResult<Vec<Evidence>> {
-        let db = &loaders(ctx)?.loader().db;
+        let found = loaders(ctx)?.load_one(EvidenceOf(self.row.id)).await?.unwrap_or_default();
         let mut out = Vec::new();
-        for e in crate::completion::evidence_of(db, &[self.row.id]).await? {
+        for e in found.iter() {
             out.push(Evidence {
                 id: e.id,
                 file_name: text(ctx, &self.access, Field::ActionPlan, &e.file_name).await?,
@@ -174,14 +175,9 @@ impl Action {
     }
     /// Progress recorded, oldest first.
     async fn updates(&self, ctx: &Context<'_>) -> GqlResult<Vec<ActionUpdate>> {
-        let db = &loaders(ctx)?.loader().db;
-        let list = action_update::Entity::find()
-            .filter(action_update::Column::ActionId.eq(self.row.id))
-            .order_by_asc(action_update::Column::Id)
-            .all(db)
-            .await?;
+        let list = loaders(ctx)?.load_one(UpdatesOf(self.row.id)).await?.unwrap_or_default();
         let mut out = Vec::new();
-        for u in list {
+        for u in list.iter() {
             out.push(ActionUpdate {
                 note: text(ctx, &self.access, Field::ActionPlan, &u.note).await?,
                 recorded_at: u.recorded_at,
@@ -194,12 +190,31 @@ impl Action {
 pub async fn actions(ctx: &Context<'_>, a: &Arc<ReviewAccess>) -> GqlResult<Vec<Action>> {
     a.read(Field::ActionPlan)?;
     let me = super::caller(ctx)?.id();
-    Ok(rows::<action::Entity>(ctx, a.review.id)
+    let list: Vec<Action> = rows::<action::Entity>(ctx, a.review.id)
         .await?
         .iter()
         .filter(|x| action_visible(&a.capacities, me, shared::UserId(x.owner_id)))
         .map(|x| Action { row: x.clone(), access: a.clone() })
-        .collect())
+        .collect();
+    prefetch(ctx, &list).await?;
+    Ok(list)
+}
+
+/// Loads what the selection asks of `list` in one statement per table, so that a list
+/// of actions costs the same number of statements however long it is.
+async fn prefetch(ctx: &Context<'_>, list: &[Action]) -> ApiResult<()> {
+    let look = ctx.look_ahead();
+    let wanted = crate::loaders::ActionsWanted {
+        updates: look.field("updates").exists(),
+        evidence: look.field("evidence").exists(),
+        agency: look.field("agency").exists(),
+        owner: look.field("ownerName").exists(),
+    };
+    let rows: Vec<&action::Model> = list.iter().map(|a| &a.row).collect();
+    let pseudonymised: Vec<i32> =
+        list.iter().filter(|a| !a.access.full(Field::PersonName)).map(|a| a.access.review.id).collect();
+    crate::loaders::prefetch_actions(loaders(ctx)?, &rows, &pseudonymised, wanted).await?;
+    Ok(())
 }
 
 /// Filters of the list of actions across reviews.
@@ -219,14 +234,11 @@ pub struct ActionFilterInput {
 pub async fn actions_across(ctx: &Context<'_>, filter: ActionFilterInput) -> ApiResult<Vec<Action>> {
     let db = &loaders(ctx)?.loader().db;
     let caller = super::caller(ctx)?;
-    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
-    let accesses: Vec<Arc<ReviewAccess>> = access::for_reviews(db, caller, &reviews)
-        .await?
-        .into_iter()
-        .filter(|a| a.read(Field::ActionPlan).is_ok())
-        .map(Arc::new)
-        .collect();
+    let accesses: Vec<Arc<ReviewAccess>> =
+        super::visible_reviews(ctx).await?.iter().filter(|a| a.read(Field::ActionPlan).is_ok()).cloned().collect();
     let ids: Vec<i32> = accesses.iter().map(|a| a.review.id).collect();
+    let by_review: std::collections::HashMap<i32, &Arc<ReviewAccess>> =
+        accesses.iter().map(|a| (a.review.id, a)).collect();
     let mut q = action::Entity::find().filter(action::Column::ReviewId.is_in(ids));
     if filter.mine {
         q = q.filter(action::Column::OwnerId.eq(caller.user.id));
@@ -243,9 +255,9 @@ pub async fn actions_across(ctx: &Context<'_>, filter: ActionFilterInput) -> Api
         .await?
         .into_iter()
         .filter_map(|row| {
-            let a = accesses.iter().find(|a| a.review.id == row.review_id)?;
+            let a = by_review.get(&row.review_id)?;
             action_visible(&a.capacities, caller.id(), shared::UserId(row.owner_id))
-                .then(|| Action { row, access: a.clone() })
+                .then(|| Action { row, access: Arc::clone(a) })
         })
         .filter(|x| {
             !filter.overdue_only || (x.row.due_on < today && x.row.status != ActionStatus::Implemented.as_str())
@@ -253,5 +265,6 @@ pub async fn actions_across(ctx: &Context<'_>, filter: ActionFilterInput) -> Api
         .collect();
     let open = |x: &Action| x.row.status != ActionStatus::Implemented.as_str();
     list.sort_by_key(|x| (!(open(x) && x.row.due_on < today), !open(x), x.row.due_on, x.row.id));
+    prefetch(ctx, &list).await?;
     Ok(list)
 }

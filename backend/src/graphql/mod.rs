@@ -10,9 +10,14 @@ pub mod query;
 pub mod review_docs;
 pub mod types;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use std::sync::Arc;
 
+use async_graphql::{Context, EmptySubscription, Schema};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
+
+use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
+use crate::entities::review;
 use crate::errors::{ApiError, ApiResult};
 
 pub type ScrSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
@@ -45,4 +50,28 @@ pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Caller> {
 
 pub(crate) fn state<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a crate::app::AppState> {
     ctx.data::<crate::app::AppState>().map_err(|_| ApiError::Internal("schema has no state".into()))
+}
+
+/// The caller's access to every review they may see, worked out once a request however
+/// many of a query's fields need it (the dashboard's deadlines and its list both do).
+#[derive(Default)]
+pub struct VisibleReviews(tokio::sync::OnceCell<Arc<Vec<Arc<ReviewAccess>>>>);
+
+/// Every review the caller may see, in id order, with their access. Queries only: a
+/// mutation may change what is visible.
+pub(crate) async fn visible_reviews(ctx: &Context<'_>) -> ApiResult<Arc<Vec<Arc<ReviewAccess>>>> {
+    let work_out = || async {
+        let c = caller(ctx)?;
+        let db = &state(ctx)?.db;
+        let candidates =
+            review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::Id).all(db).await?;
+        let (all, links) = access::for_reviews_with_links(db, c, &candidates).await?;
+        let seen: Vec<&review::Model> = all.iter().map(|a| &a.review).collect();
+        crate::loaders::remember(types::loaders(ctx)?, &seen, links).await;
+        Ok::<_, ApiError>(Arc::new(all.into_iter().map(Arc::new).collect()))
+    };
+    match ctx.data_opt::<VisibleReviews>() {
+        Some(memo) => memo.0.get_or_try_init(work_out).await.cloned(),
+        None => work_out().await,
+    }
 }

@@ -33,7 +33,7 @@ pub enum ReviewOrder {
 
 /// Refuses a filter or sort on `field` unless the caller may read it as asked on every
 /// review in scope: otherwise the order of results would leak what the field hides.
-fn require_on_all(all: &[ReviewAccess], field: Field, full: bool, what: &str) -> ApiResult<()> {
+fn require_on_all(all: &[Arc<ReviewAccess>], field: Field, full: bool, what: &str) -> ApiResult<()> {
     let ok = all.iter().all(|a| if full { a.full(field) } else { a.read(field).is_ok() });
     if ok {
         Ok(())
@@ -105,11 +105,7 @@ impl Query {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
         #[graphql(default = 0, validator(minimum = 0))] offset: i32,
     ) -> GqlResult<Vec<Review>> {
-        let c = caller(ctx)?;
-        let db = &state(ctx)?.db;
-        let candidates =
-            review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::Id).all(db).await?;
-        let all = access::for_reviews(db, c, &candidates).await?;
+        let all = super::visible_reviews(ctx).await?;
         if stage.is_some() {
             require_on_all(&all, Field::ReviewSummary, false, "filtering by stage")?;
         }
@@ -131,8 +127,8 @@ impl Query {
             }
         }
         let needle = child_name.map(|n| n.trim().to_lowercase());
-        let mut list: Vec<ReviewAccess> = all
-            .into_iter()
+        let mut list: Vec<Arc<ReviewAccess>> = all
+            .iter()
             .filter(|a| stage.is_none_or(|s| a.stage() == shared::stage::Stage::from(s)))
             .filter(|a| {
                 needle.as_ref().is_none_or(|n| {
@@ -142,6 +138,7 @@ impl Query {
                     })
                 })
             })
+            .cloned()
             .collect();
         match order_by {
             ReviewOrder::ReferredOnDesc => {
@@ -153,10 +150,10 @@ impl Query {
             ReviewOrder::Reference => list.sort_by(|a, b| a.review.reference.cmp(&b.review.reference)),
             ReviewOrder::ChildName => list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase())),
         }
-        let page: Vec<ReviewAccess> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let page: Vec<Arc<ReviewAccess>> = list.into_iter().skip(offset as usize).take(first as usize).collect();
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
         crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
-        Ok(page.into_iter().map(|a| Review(Arc::new(a))).collect())
+        Ok(page.into_iter().map(Review).collect())
     }
 
     /// The Initial Panel's queue: referrals waiting for an assessment or a
@@ -182,7 +179,8 @@ impl Query {
 
     /// One review; `NOT_FOUND` when it does not exist or you may not see it.
     async fn review(&self, ctx: &Context<'_>, id: i32) -> GqlResult<Review> {
-        let a = access::for_review(&state(ctx)?.db, caller(ctx)?, id).await?;
+        let (a, links) = access::for_review_with_links(&state(ctx)?.db, caller(ctx)?, id).await?;
+        crate::loaders::remember(loaders(ctx)?, &[&a.review], links).await;
         crate::loaders::prefetch(loaders(ctx)?, &[id], wanted(&ctx.look_ahead())).await?;
         Ok(Review(Arc::new(a)))
     }
@@ -193,9 +191,8 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The day to judge by; today when left out.")] as_of: Option<NaiveDate>,
     ) -> GqlResult<Vec<DeadlineAlert>> {
-        let c = caller(ctx)?;
         let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
-        let found = crate::services::alerts(&state(ctx)?.db, c, today).await?;
+        let found = crate::services::alerts_among(&state(ctx)?.db, &super::visible_reviews(ctx).await?, today).await?;
         let mut ids: Vec<i32> = found.iter().map(|(a, _, _)| a.review.id).collect();
         ids.dedup();
         crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("review"))).await?;
