@@ -12,8 +12,18 @@ use shared::{AgencyId, BoardId};
 #[derive(Parser)]
 #[command(name = "scr", version, about = "Serious Case Reviews, from referral to the last action")]
 struct Cli {
+    /// How log lines are written to standard error: `text` for people, `json` (one
+    /// object a line) for a log collector.
+    #[arg(long, global = true, env = "SCR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -102,14 +112,15 @@ type CliResult = Result<(), Box<dyn std::error::Error>>;
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
-        .init();
-    if let Err(e) = run(Cli::parse()).await {
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+    );
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
+    }
+    if let Err(e) = run(cli).await {
         eprintln!("scr: {e}");
         std::process::exit(1);
     }

@@ -126,7 +126,11 @@ pub async fn track(State(m): State<Metrics>, req: Request, next: Next) -> Respon
     let method = req.method().as_str().to_owned();
     let started = Instant::now();
     let res = next.run(req).await;
-    m.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(started.elapsed().as_secs_f64());
+    let elapsed = started.elapsed();
+    // One line a request: the route's pattern, never the address as sent (it can carry a
+    // calendar token), and nothing about who asked or what was answered.
+    tracing::info!(target: "scr::request", %method, %route, status = res.status().as_u16(), ms = elapsed.as_secs_f64() * 1e3, "request");
+    m.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(elapsed.as_secs_f64());
     m.requests.get_or_create(&RequestLabels { method, route, status: res.status().as_u16() }).inc();
     res
 }

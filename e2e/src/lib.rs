@@ -24,6 +24,16 @@ pub struct Server {
     pub base: String,
     pub database_url: String,
     dir: PathBuf,
+    options: Options,
+}
+
+/// How the server is started beyond the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Extra environment, e.g. `RUST_LOG` or `SCR_LOG_FORMAT`.
+    pub env: Vec<(String, String)>,
+    /// Where its standard error (the log) goes; discarded when `None`.
+    pub log: Option<PathBuf>,
 }
 
 impl Server {
@@ -38,19 +48,24 @@ impl Server {
     /// Seeds the demo data into the empty database `database_url` and serves it; `dir`
     /// is removed when the server is dropped.
     pub fn start_on(database_url: String, dir: PathBuf) -> Self {
+        Self::start_with(database_url, dir, Options::default())
+    }
+
+    /// As `start_on`, with `options`.
+    pub fn start_with(database_url: String, dir: PathBuf, options: Options) -> Self {
         let seeded = Command::new(scr_binary())
             .arg("seed-demo")
             .env("DATABASE_URL", &database_url)
             .output()
             .expect("run scr seed-demo");
         assert!(seeded.status.success(), "seed-demo failed: {}", String::from_utf8_lossy(&seeded.stderr));
-        let (child, base) = serve(&database_url);
-        Self { child, base, database_url, dir }
+        let (child, base) = serve(&database_url, &options);
+        Self { child, base, database_url, dir, options }
     }
 
     /// Serves the same database again (after `terminate` or `kill`), on a new port.
     pub fn restart(&mut self) {
-        let (child, base) = serve(&self.database_url);
+        let (child, base) = serve(&self.database_url, &self.options);
         self.child = child;
         self.base = base;
     }
@@ -69,20 +84,37 @@ impl Server {
 
     /// Sends SIGTERM and waits for the process; returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
+        self.send_sigterm();
+        self.wait_exit()
+    }
+
+    /// Sends SIGTERM and returns at once.
+    pub fn send_sigterm(&self) {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+    }
+
+    /// Waits for the process to end; returns whether it exited cleanly.
+    pub fn wait_exit(&mut self) -> bool {
         self.child.wait().map(|s| s.success()).unwrap_or(false)
     }
 }
 
 /// Starts `scr serve` on `database_url` and a free port; returns it and its address.
-fn serve(database_url: &str) -> (Child, String) {
+fn serve(database_url: &str, options: &Options) -> (Child, String) {
+    let stderr = match &options.log {
+        Some(path) => Stdio::from(
+            std::fs::OpenOptions::new().create(true).append(true).open(path).expect("open the server's log file"),
+        ),
+        None => Stdio::null(),
+    };
     let mut child = Command::new(scr_binary())
         .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
         .env("DATABASE_URL", database_url)
         .env("SCR_CLIENT_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/../dist"))
         .env("RUST_LOG", "warn")
+        .envs(options.env.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start scr serve");
     let stdout = child.stdout.take().expect("stdout");

@@ -240,3 +240,165 @@ fn seed_synthetic_adds_reviews_at_every_stage_with_their_records() {
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A database with heavy combined chronologies, served; `dir` holds it.
+fn serve_synthetic(reviews: &str, entries_per_imr: &str, options: e2e::Options) -> Server {
+    let dir = std::env::temp_dir().join(format!("scr_heavy_{}_{}", std::process::id(), entries_per_imr));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("scr.db").display());
+    let out = std::process::Command::new(e2e::scr_binary())
+        .args(["seed-synthetic", "--reviews", reviews, "--entries-per-imr", entries_per_imr])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run scr seed-synthetic");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Server::start_with(url, dir, options)
+}
+
+async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> String {
+    let v = gql(
+        client,
+        base,
+        None,
+        "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}",
+        json!({"e": email, "p": "scr-demo-password"}),
+    )
+    .await;
+    v["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{email} cannot sign in: {v}")).to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_lets_every_request_in_flight_finish_before_the_server_stops() {
+    let mut server = serve_synthetic("12", "700", e2e::Options::default());
+    let client = reqwest::Client::new();
+    let base = server.base.clone();
+    let token = sign_in(&client, &base, "chair@scr.example").await;
+    // The synthetic reviews with IMRs: their combined chronologies take a while to merge and send.
+    let list =
+        gql(&client, &base, Some(&token), "{ reviews(first: 200) { id child { name } imrs { id } } }", json!({})).await;
+    let heavy: Vec<i64> = list["data"]["reviews"]
+        .as_array()
+        .expect("reviews")
+        .iter()
+        .filter(|r| r["imrs"].as_array().is_some_and(|i| i.len() >= 3))
+        .filter(|r| r["child"]["name"].as_str().is_some_and(|n| n.starts_with("Synthetic")))
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    assert!(heavy.len() >= 3, "{list}");
+    let query = "query($id:Int!){review(id:$id){combinedChronology{entries{event agencyName}}}}";
+    let requests: Vec<_> = heavy
+        .iter()
+        .cycle()
+        .take(16)
+        .map(|id| {
+            let (client, base, token) = (client.clone(), base.clone(), token.clone());
+            let id = *id;
+            tokio::spawn(async move {
+                let res = client
+                    .post(format!("{base}/graphql"))
+                    .bearer_auth(token)
+                    .json(&json!({"query": query, "variables": {"id": id}}))
+                    .send()
+                    .await;
+                let answer = match res {
+                    Ok(r) if r.status().is_success() => r.json::<Value>().await.map_err(|e| e.to_string()),
+                    Ok(r) => Err(format!("HTTP {}", r.status())),
+                    Err(e) => Err(e.to_string()),
+                };
+                (answer, std::time::Instant::now())
+            })
+        })
+        .collect();
+    // Every request is sent and accepted well before the signal.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let signalled = std::time::Instant::now();
+    server.send_sigterm();
+    let mut finished_after_the_signal = 0;
+    for r in requests {
+        let (answer, at) = r.await.expect("request task");
+        let v = answer.unwrap_or_else(|e| panic!("a request in flight was cut off by SIGTERM: {e}"));
+        assert!(v.get("errors").is_none(), "{v}");
+        assert!(
+            v["data"]["review"]["combinedChronology"]["entries"].as_array().is_some_and(|e| e.len() >= 2_000),
+            "an answer came back incomplete: {} entries",
+            v["data"]["review"]["combinedChronology"]["entries"].as_array().map_or(0, Vec::len)
+        );
+        if at > signalled {
+            finished_after_the_signal += 1;
+        }
+    }
+    assert!(finished_after_the_signal > 0, "every request had finished before the signal: the test proves nothing");
+    let exited = tokio::task::spawn_blocking(move || {
+        let clean = server.wait_exit();
+        (clean, server)
+    })
+    .await
+    .expect("wait");
+    assert!(exited.0, "scr did not exit cleanly on SIGTERM");
+    assert!(client.get(format!("{base}/healthz")).send().await.is_err(), "still listening after SIGTERM");
+    println!("{finished_after_the_signal} of 16 requests were still in flight at SIGTERM and finished");
+}
+
+#[tokio::test]
+async fn json_logs_hold_one_object_a_line_and_no_personal_data() {
+    let dir = std::env::temp_dir().join(format!("scr_logs_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let log = dir.join("scr.log");
+    let options = e2e::Options {
+        env: vec![("SCR_LOG_FORMAT".into(), "json".into()), ("RUST_LOG".into(), "debug,sqlx=warn,sea_orm=warn".into())],
+        log: Some(log.clone()),
+    };
+    let url = format!("sqlite://{}?mode=rwc", dir.join("scr.db").display());
+    let mut server = Server::start_with(url, dir.clone(), options);
+    let client = reqwest::Client::new();
+    let base = server.base.clone();
+    // A failed sign-in, a good one, names asked for and answered, a refused token, a
+    // calendar feed with its token in the address.
+    let failed = gql(
+        &client,
+        &base,
+        None,
+        "mutation{login(email:\"chair@scr.example\",password:\"Wrong-Password-9\"){token}}",
+        json!({}),
+    )
+    .await;
+    assert!(failed["errors"].is_array(), "{failed}");
+    let token = sign_in(&client, &base, "chair@scr.example").await;
+    let named = gql(
+        &client,
+        &base,
+        Some(&token),
+        "{ reviews(first: 200) { id child { name } people { name address } } }",
+        json!({}),
+    )
+    .await;
+    let names: Vec<String> = named["data"]["reviews"]
+        .as_array()
+        .expect("reviews")
+        .iter()
+        .flat_map(|r| r["people"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect();
+    assert!(names.len() > 10, "{named}");
+    gql(&client, &base, Some("not.a.token"), "{ me { email } }", json!({})).await;
+    let feed = gql(&client, &base, Some(&token), "{ calendarFeedUrl }", json!({})).await;
+    let feed = feed["data"]["calendarFeedUrl"].as_str().expect("feed url").to_owned();
+    let calendar_token = feed.split("token=").nth(1).expect("token in the feed url").to_owned();
+    assert_eq!(client.get(format!("{base}{feed}")).send().await.expect("feed").status(), 200);
+    assert!(server.terminate());
+
+    let written = std::fs::read_to_string(&log).expect("the log");
+    let lines: Vec<&str> = written.lines().filter(|l| !l.trim().is_empty()).collect();
+    let requests = lines
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("not one JSON object ({e}): {l}")))
+        .filter(|v| v["target"] == "scr::request")
+        .inspect(|v| assert!(v["route"].is_string() && v["status"].is_u64() && v["ms"].is_f64(), "{v}"))
+        .count();
+    assert!(requests >= 6, "every request is logged: {written}");
+    let secrets = ["chair@scr.example", "Wrong-Password-9", "scr-demo-password", &token, &calendar_token];
+    for needle in names.iter().map(String::as_str).chain(secrets) {
+        assert!(!written.contains(needle), "the log holds {needle:?}:\n{written}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
