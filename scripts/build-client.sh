@@ -11,7 +11,7 @@ dist="$root/dist"
 stamp="$dist/.built"
 
 if [ "${1:-}" = "--if-stale" ] && [ -f "$stamp" ] && [ -f "$dist/index.html" ]; then
-  if [ -z "$(find frontend/src frontend/graphql frontend/static frontend/Cargo.toml shared/src schema.graphql Cargo.lock -newer "$stamp" -print -quit)" ]; then
+  if [ -z "$(find frontend/src frontend/graphql frontend/static frontend/Cargo.toml shared/src schema.graphql Cargo.lock scripts/build-client.sh -newer "$stamp" -print -quit)" ]; then
     echo "client is up to date"
     exit 0
   fi
@@ -33,16 +33,19 @@ wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |
 
 # 1. The WebAssembly module. rustup's target where it is (or can be) installed;
 #    otherwise Debian's rustc-web, building std for wasm32 from its source.
+#    Leptos's `erase_components` gives every component a type-erased view: one copy of
+#    the rendering code instead of one per view type (a sixth off the module).
+erase="--cfg erase_components"
 if rustup target list --installed 2>/dev/null | grep -q "^$target$" \
    || timeout 30 rustup target add "$target" >/dev/null 2>&1; then
-  cargo build -p frontend --lib --profile "$profile" --target "$target" --target-dir target/client
+  RUSTFLAGS="$erase" cargo build -p frontend --lib --profile "$profile" --target "$target" --target-dir target/client
 else
   echo "rustup cannot provide $target here: using Debian's rustc-web with build-std"
   if [ ! -x /usr/bin/rustc ] || ! /usr/bin/rustc --version | grep -q . || [ ! -d /usr/lib/rustlib/src/rust ] || ! command -v lld-22 >/dev/null; then
     apt_install rustc-web cargo-web rust-web-src lld-22
   fi
   # Building std here also lets panics abort without their formatting code (smaller module).
-  PATH=/usr/bin:$PATH RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  PATH=/usr/bin:$PATH RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $erase" \
     /usr/bin/cargo build -p frontend --lib \
     --profile "$profile" --target "$target" --target-dir target/client \
     -Z build-std=std,panic_abort
