@@ -238,7 +238,9 @@ fn main() {
                 .unwrap()
                 .id;
             let token = tokens.issue(chair.id).unwrap();
-            for op in Op::ALL {
+            // `SCR_BENCH_ONLY=Dashboard` measures one operation (for a profiler).
+            let only = std::env::var("SCR_BENCH_ONLY").ok();
+            for op in Op::ALL.into_iter().filter(|op| only.as_deref().is_none_or(|o| o == op.name())) {
                 let body = op.body(review_id);
                 if show {
                     eprintln!("{}:", op.name());

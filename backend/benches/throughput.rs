@@ -1,7 +1,8 @@
 //! Authenticated small-query throughput: `{ me { email } }` through the real router
 //! (token check, the caller loaded from the database, GraphQL) against a bare axum
-//! endpoint doing the same token check, both in this process with the same concurrency.
-//! Prints the requests per second of each and their ratio; asserts nothing about time.
+//! endpoint doing the same token check, and one doing the same check and reading the
+//! caller, all in this process with the same concurrency. Prints the requests per
+//! second of each and the ratios; asserts nothing about time.
 //!
 //! `cargo bench -p backend --bench throughput` (add `SCR_BENCH_DATABASE_URL` for
 //! PostgreSQL). Under `cargo test` it runs for a moment, so it stays working.
