@@ -63,14 +63,3 @@ pub async fn remove_finding(db: &DatabaseConnection, caller: &Caller, finding_id
     txn.commit().await?;
     Ok(f.review_id)
 }
-
-/// The themes of each of `finding_ids`, in one statement.
-pub async fn themes_of(db: &impl sea_orm::ConnectionTrait, finding_ids: Vec<i32>) -> ApiResult<Vec<(i32, Theme)>> {
-    Ok(finding_theme::Entity::find()
-        .filter(finding_theme::Column::FindingId.is_in(finding_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|t| Theme::parse(&t.theme).map(|x| (t.finding_id, x)))
-        .collect())
-}

@@ -213,6 +213,13 @@ rows_of!(
     deadline_id
 );
 rows_of!(
+    /// Key: the learning themes of one finding.
+    ThemesOf,
+    finding_theme,
+    FindingId,
+    finding_id
+);
+rows_of!(
     /// Key: the progress updates of one action, oldest first.
     UpdatesOf,
     action_update,
@@ -286,6 +293,7 @@ pub fn forget(l: &RequestLoader) {
     l.clear::<ById<review::Entity>>();
     l.clear::<ExtensionsOf>();
     l.clear::<UpdatesOf>();
+    l.clear::<ThemesOf>();
     l.clear::<EvidenceOf>();
 }
 
@@ -370,6 +378,7 @@ pub struct Wanted {
     pub terms: bool,
     pub boards: bool,
     pub agencies: bool,
+    pub findings: bool,
 }
 
 /// Runs one batch through the loader directly (no batching window to wait for) and
@@ -419,6 +428,10 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
     }
     if w.terms {
         all!(terms_of_reference);
+    }
+    if w.findings {
+        let found = all!(finding);
+        fill(l, found.values().flat_map(|f| f.iter().map(|x| ThemesOf(x.id))).collect()).await?;
     }
     let mut board_ids: Vec<i32> = Vec::new();
     let mut agency_ids: Vec<i32> = Vec::new();

@@ -220,7 +220,7 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
     let chair = app.login("chair@scr.example").await;
     let list = "{ reviews(first: 200) { reference stage child { label name } people { label } deadlines { kind status extensions { reason } }
         referral { proposal { category } } decision { conduct } leadBoard { name } partnerBoards { name } involvedAgencies { name }
-        appointments { name } termsOfReference { version } } }";
+        appointments { name } termsOfReference { version } findings { text themes } } }";
     let count = |app: &TestApp| app.statements();
     let before = count(&app);
     let d = app.ok(&chair, list, json!({})).await;

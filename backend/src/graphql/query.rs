@@ -82,6 +82,7 @@ fn wanted(sel: &async_graphql::Lookahead<'_>) -> crate::loaders::Wanted {
         terms: has("termsOfReference") || has("termsOfReferenceVersions"),
         boards: has("leadBoard") || has("partnerBoards"),
         agencies: has("involvedAgencies"),
+        findings: has("findings"),
     }
 }
 

@@ -333,13 +333,18 @@ impl Review {
     async fn findings(&self, ctx: &Context<'_>) -> GqlResult<Vec<Finding>> {
         self.0.read(Field::Findings)?;
         let rows = rows::<finding::Entity>(ctx, self.r().id).await?;
-        let themes = crate::findings::themes_of(&super::state(ctx)?.db, rows.iter().map(|f| f.id).collect()).await?;
+        let themes = loaders(ctx)?.load_many(rows.iter().map(|f| crate::loaders::ThemesOf(f.id))).await?;
         let mut out = Vec::new();
         for f in rows.iter() {
+            let tags = themes.get(&crate::loaders::ThemesOf(f.id)).map(|t| t.as_slice()).unwrap_or_default();
             out.push(Finding {
                 id: f.id,
                 text: text(ctx, &self.0, Field::Findings, &f.text).await?,
-                themes: themes.iter().filter(|(id, _)| *id == f.id).map(|(_, t)| ThemeGql::from(*t)).collect(),
+                themes: tags
+                    .iter()
+                    .filter_map(|t| shared::findings::Theme::parse(&t.theme))
+                    .map(ThemeGql::from)
+                    .collect(),
                 recorded_on: f.recorded_at.date_naive(),
             });
         }
