@@ -300,13 +300,18 @@ pub fn forget(l: &RequestLoader) {
 /// Puts what working out access read (the reviews, their boards and agencies) into
 /// the request's cache, so that their fields do not read them again.
 pub async fn remember(l: &RequestLoader, reviews: &[&review::Model], links: crate::access::Links) {
+    // Only for `reviews`: links of reviews the caller may not see stay out of the cache.
     let mut boards: HashMap<i32, Vec<review_board::Model>> = reviews.iter().map(|r| (r.id, Vec::new())).collect();
     for b in links.boards {
-        boards.entry(b.review_id).or_default().push(b);
+        if let Some(v) = boards.get_mut(&b.review_id) {
+            v.push(b);
+        }
     }
     let mut agencies: HashMap<i32, Vec<review_agency::Model>> = reviews.iter().map(|r| (r.id, Vec::new())).collect();
     for a in links.agencies {
-        agencies.entry(a.review_id).or_default().push(a);
+        if let Some(v) = agencies.get_mut(&a.review_id) {
+            v.push(a);
+        }
     }
     // In id order, as the loader reads them.
     l.feed_many(boards.into_iter().map(|(k, mut v)| {
