@@ -18,7 +18,7 @@ use super::enums::*;
 use crate::access::ReviewAccess;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult, GqlResult};
-use crate::loaders::{ById, ByReview, ExtensionsOf, RequestLoader};
+use crate::loaders::{ById, ByReview, ExtensionsOf, RequestLoader, ThemesOf};
 
 pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a RequestLoader> {
     ctx.data::<RequestLoader>().map_err(|_| ApiError::Internal("request has no loaders".into()))
@@ -333,10 +333,10 @@ impl Review {
     async fn findings(&self, ctx: &Context<'_>) -> GqlResult<Vec<Finding>> {
         self.0.read(Field::Findings)?;
         let rows = rows::<finding::Entity>(ctx, self.r().id).await?;
-        let themes = loaders(ctx)?.load_many(rows.iter().map(|f| crate::loaders::ThemesOf(f.id))).await?;
+        let themes = loaders(ctx)?.load_many(rows.iter().map(|f| ThemesOf(f.id))).await?;
         let mut out = Vec::new();
         for f in rows.iter() {
-            let tags = themes.get(&crate::loaders::ThemesOf(f.id)).map(|t| t.as_slice()).unwrap_or_default();
+            let tags = themes.get(&ThemesOf(f.id)).map(|t| t.as_slice()).unwrap_or_default();
             out.push(Finding {
                 id: f.id,
                 text: text(ctx, &self.0, Field::Findings, &f.text).await?,
