@@ -1,15 +1,22 @@
-//! The anonymisation gate (SPEC 3; 11.15, 11.16, Appendix 3): a check over any text
-//! bound for an external body. Every registered name, alias and variant of every
-//! person in the review is a hit, except inside the names 11.16 allows (the Board
-//! Chair, the SCR Panel chair, the overview author, and panel members' job titles and
-//! employers). Quasi-identifiers (dates of birth, street addresses, postcodes, school
-//! names) are warnings. A text with a hit may not leave.
+//! The anonymisation gate (SPEC 3 and 8; 11.15, 11.16, Appendix 3): a check over any
+//! text bound for an outside body, and the masking of text for readers who may only
+//! read labels.
+//!
+//! Every registered name, alias and variant of every person in the review, in any
+//! spelling a reader would take for it (`fold.rs`), is a hit, except inside the names
+//! 11.16 allows (the Board Chair, the SCR Panel chair, the overview author, and panel
+//! members' job titles and employers). A text with a hit may not leave, and nobody can
+//! wave a hit through. Quasi-identifiers (`identifiers.rs`) and near misses of names
+//! are warnings: the text leaves only once each is changed or overridden by a second
+//! person.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::pseudonymise::{Hit, RegisteredPerson, find_names};
-use crate::role::str_enum;
+use crate::fold::{Depth, Folded, Phrases, fold};
+pub use crate::identifiers::WarningKind;
+use crate::identifiers::{Finder, Registered};
+use crate::pseudonymise::{Hit, Matcher, RegisteredPerson};
 
 /// A person of the review with the identifiers the gate warns about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,16 +37,6 @@ pub struct Register {
     pub schools: Vec<String>,
 }
 
-str_enum! {
-    /// Kinds of quasi-identifier.
-    pub enum WarningKind {
-        DateOfBirth => "date_of_birth", "A date of birth";
-        Address => "address", "A street address";
-        Postcode => "postcode", "A postcode";
-        School => "school", "A school's name";
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub kind: WarningKind,
@@ -55,128 +52,130 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether the text may leave for an external body.
+    /// Whether the text is free of registered names. It may leave for an outside body
+    /// only if, besides, every warning has been overridden (`Gate::clear`).
     pub fn passes(&self) -> bool {
         self.hits.is_empty()
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Byte ranges where `needle` stands in `hay` as whole words, ignoring case.
-fn occurrences(hay: &str, needle: &str) -> Vec<(usize, usize)> {
-    let needle = needle.trim();
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let person = RegisteredPerson { label: String::new(), names: vec![needle.to_owned()] };
-    // Reuse the name matcher: whole word, any case. Only the full phrase counts here.
-    find_names(hay, std::slice::from_ref(&person))
-        .into_iter()
-        .filter(|h| h.found.chars().count() == needle.chars().count())
-        .map(|h| (h.start, h.end))
-        .collect()
+/// A review's register made ready to check and mask any number of texts.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    names: Matcher,
+    allowed: Phrases<()>,
+    identifiers: Finder,
 }
 
-fn dob_forms(d: NaiveDate) -> Vec<String> {
-    let month = MONTHS[d.month0() as usize];
-    vec![
-        d.format("%Y-%m-%d").to_string(),
-        d.format("%d/%m/%Y").to_string(),
-        format!("{}/{}/{}", d.day(), d.month(), d.year()),
-        format!("{} {month} {}", d.day(), d.year()),
-        format!("{} {month} {}", d.format("%d"), d.year()),
-    ]
-}
-
-/// Whether `s` (upper-cased, one space at most) has the shape of a UK postcode.
-fn is_postcode(s: &str) -> bool {
-    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let b = compact.as_bytes();
-    if !(5..=7).contains(&b.len()) {
-        return false;
-    }
-    let (outward, inward) = b.split_at(b.len() - 3);
-    let alpha = |c: &u8| c.is_ascii_uppercase();
-    let digit = |c: &u8| c.is_ascii_digit();
-    inward.first().is_some_and(digit)
-        && inward[1..].iter().all(alpha)
-        && outward.first().is_some_and(alpha)
-        && outward.iter().any(digit)
-        && outward.iter().all(|c| alpha(c) || digit(c))
-}
-
-fn postcodes(text: &str) -> Vec<(usize, usize)> {
-    let words: Vec<(usize, &str)> = text
-        .split_whitespace()
-        .map(|w| {
-            let trimmed = w.trim_start_matches(['(', '[', '"']);
-            let start = trimmed.as_ptr() as usize - text.as_ptr() as usize;
-            (start, trimmed.trim_end_matches([',', '.', ';', ')', ']', '"']))
-        })
-        .collect();
-    let mut out = Vec::new();
-    for i in 0..words.len() {
-        let (start, w) = words[i];
-        if w.len() >= 5 && is_postcode(w) {
-            out.push((start, start + w.len()));
-        } else if let Some(&(s2, next)) = words.get(i + 1) {
-            let joined = format!("{w} {next}");
-            if (2..=4).contains(&w.len())
-                && next.len() == 3
-                && is_postcode(&joined)
-                && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-            {
-                out.push((start, s2 + next.len()));
-            }
+impl Register {
+    pub fn gate(&self) -> Gate {
+        let people: Vec<RegisteredPerson> = self.people.iter().map(|p| p.person.clone()).collect();
+        let allowed = self.allowed.iter().map(|a| (fold(a, Depth::Names), ())).collect();
+        Gate {
+            names: Matcher::new(&people),
+            allowed: Phrases::new(allowed),
+            identifiers: Finder::new(&Registered {
+                dates_of_birth: self.people.iter().filter_map(|p| p.date_of_birth).collect(),
+                addresses: self.people.iter().filter_map(|p| p.address.as_deref()).collect(),
+                schools: self.schools.iter().map(String::as_str).collect(),
+            }),
         }
     }
-    out
+}
+
+impl Gate {
+    /// Checks `text`: its name hits and its warnings, in order.
+    pub fn check(&self, text: &str) -> Report {
+        let folded = Folded::new(text, Depth::Names);
+        let allowed = Spans::new(self.allowed.find(&folded).into_iter().map(|(s, e, _)| folded.original(s, e)));
+        let hits: Vec<Hit> =
+            self.names.find_in(text, &folded).into_iter().filter(|h| !allowed.cover(h.start, h.end)).collect();
+        let hit_spans = Spans::new(hits.iter().map(|h| (h.start, h.end)));
+        let mut warnings: Vec<Warning> = self
+            .identifiers
+            .find(text)
+            .into_iter()
+            .map(|f| Warning { kind: f.kind, start: f.start, end: f.end, found: text[f.start..f.end].to_owned() })
+            .chain(self.names.near_misses_in(text, &folded).into_iter().map(|n| Warning {
+                kind: WarningKind::NearMiss,
+                start: n.start,
+                end: n.end,
+                found: n.found,
+            }))
+            .filter(|w| !allowed.cover(w.start, w.end) && !hit_spans.touch(w.start, w.end))
+            .collect();
+        warnings.sort_by_key(|w| (w.start, w.end));
+        warnings.dedup_by_key(|w| (w.start, w.end));
+        Report { hits, warnings }
+    }
+
+    /// `text` as a label-only reader receives it: every registered name replaced by its
+    /// person's label and every quasi-identifier by its kind ("[address]").
+    pub fn mask(&self, text: &str) -> String {
+        if text.is_empty() {
+            return String::new();
+        }
+        let hits = self.names.find(text);
+        let mut spans: Vec<(usize, usize, &str)> = hits.iter().map(|h| (h.start, h.end, h.label.as_str())).collect();
+        spans.extend(self.identifiers.find(text).into_iter().map(|f| (f.start, f.end, f.kind.mask())));
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (s, e, with) in crate::fold::leftmost_longest(spans) {
+            out.push_str(&text[last..s]);
+            out.push_str(with);
+            last = e;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// Whether every warning of `report` is in `overridden` (by kind and text found)
+    /// and it has no hit: whether the text may leave.
+    pub fn clear(report: &Report, overridden: &[(WarningKind, String)]) -> bool {
+        report.passes() && report.warnings.iter().all(|w| overridden.iter().any(|(k, f)| *k == w.kind && *f == w.found))
+    }
+}
+
+/// Ranges of a text, sorted, to ask in logarithmic time whether one of them covers or
+/// touches a range: a text with many of them is checked in time that grows with its
+/// length, not with its length squared.
+struct Spans {
+    /// (start, end), by start.
+    spans: Vec<(usize, usize)>,
+    /// The furthest end among the first k spans.
+    furthest: Vec<usize>,
+}
+
+impl Spans {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Spans {
+        let mut spans: Vec<(usize, usize)> = spans.collect();
+        spans.sort();
+        let furthest = spans
+            .iter()
+            .scan(0, |max, (_, e)| {
+                *max = (*max).max(*e);
+                Some(*max)
+            })
+            .collect();
+        Spans { spans, furthest }
+    }
+
+    /// Whether one span holds all of `start..end`.
+    fn cover(&self, start: usize, end: usize) -> bool {
+        let k = self.spans.partition_point(|(s, _)| *s <= start);
+        k > 0 && self.furthest[k - 1] >= end
+    }
+
+    /// Whether one span shares any of `start..end`.
+    fn touch(&self, start: usize, end: usize) -> bool {
+        let k = self.spans.partition_point(|(s, _)| *s < end);
+        k > 0 && self.furthest[k - 1] > start
+    }
 }
 
 /// Checks `text` against the register.
 pub fn check(text: &str, register: &Register) -> Report {
-    let allowed: Vec<(usize, usize)> = register.allowed.iter().flat_map(|a| occurrences(text, a)).collect();
-    let inside_allowed = |s: usize, e: usize| allowed.iter().any(|(a, b)| *a <= s && e <= *b);
-    let people: Vec<RegisteredPerson> = register.people.iter().map(|p| p.person.clone()).collect();
-    let hits = find_names(text, &people).into_iter().filter(|h| !inside_allowed(h.start, h.end)).collect();
-
-    let mut warnings = Vec::new();
-    let mut warn = |kind: WarningKind, ranges: Vec<(usize, usize)>| {
-        for (s, e) in ranges {
-            warnings.push(Warning { kind, start: s, end: e, found: text[s..e].to_owned() });
-        }
-    };
-    for p in &register.people {
-        if let Some(d) = p.date_of_birth {
-            for form in dob_forms(d) {
-                warn(WarningKind::DateOfBirth, occurrences(text, &form));
-            }
-        }
-        if let Some(first_line) = p.address.as_deref().and_then(|a| a.split(',').next()) {
-            warn(WarningKind::Address, occurrences(text, first_line));
-        }
-    }
-    warn(WarningKind::Postcode, postcodes(text));
-    for s in &register.schools {
-        warn(WarningKind::School, occurrences(text, s));
-    }
-    warnings.sort_by_key(|w| (w.start, w.end));
-    warnings.dedup_by_key(|w| (w.start, w.end));
-    Report { hits, warnings }
+    register.gate().check(text)
 }
 
 /// `text` with every hit replaced by its person's label (warnings are left for a
@@ -265,7 +264,53 @@ mod tests {
         assert!(check(&fixed, &reg).passes());
     }
 
+    #[test]
+    fn label_only_readers_get_names_and_identifiers_masked() {
+        let t = "Liam Okafor (born 12 April 2019) lived at 12 Station Road, SK4 1AA; \
+                 mother jane.o@example.org, 07700 900123, NHS 943 476 5919, NI AB 12 34 56 C, Hillside Primary School.";
+        assert_eq!(
+            register().gate().mask(t),
+            "Child A (born [date of birth]) lived at [address], [postcode]; mother [e-mail address], \
+             [phone number], NHS [NHS number], NI [National Insurance number], [school]."
+        );
+    }
+
+    #[test]
+    fn text_without_names_or_identifiers_is_masked_to_itself() {
+        let t = "The child was seen twice in March; the school nurse referred on the 4th.";
+        assert_eq!(register().gate().mask(t), t);
+    }
+
+    #[test]
+    fn a_near_miss_is_a_warning_but_not_a_hit() {
+        let r = check("Mrs Okafr attended.", &register());
+        assert!(r.passes());
+        assert_eq!(
+            r.warnings.iter().map(|w| (w.kind, w.found.as_str())).collect::<Vec<_>>(),
+            [(WarningKind::NearMiss, "Okafr")]
+        );
+    }
+
+    #[test]
+    fn only_overridden_warnings_let_a_text_leave() {
+        let r = check("Seen at 12 Station Road.", &register());
+        assert!(r.passes() && !Gate::clear(&r, &[]));
+        assert!(Gate::clear(&r, &[(WarningKind::Address, "12 Station Road".into())]));
+        let named = check("Liam at 12 Station Road.", &register());
+        assert!(!Gate::clear(&named, &[(WarningKind::Address, "12 Station Road".into())]));
+    }
+
     proptest! {
+        #[test]
+        fn masked_text_holds_no_name_and_no_identifier(prefix in "[a-z ,.]{0,30}", suffix in "[a-z ,.]{0,30}") {
+            let gate = register().gate();
+            let t = format!("{prefix} Jane Okafor {suffix} 12/04/2019 {suffix} SK4 1AA {prefix} 943 476 5919.");
+            let masked = gate.mask(&t);
+            let r = gate.check(&masked);
+            prop_assert!(r.passes(), "{}", masked);
+            prop_assert!(r.warnings.iter().all(|w| w.kind == WarningKind::NearMiss), "{:?}", r.warnings);
+        }
+
         #[test]
         fn after_replacement_no_hit_remains(prefix in "[a-z ,.']{0,30}", suffix in "[a-z ,.']{0,30}") {
             let reg = register();
