@@ -194,7 +194,12 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
     let user = caller.as_ref().map(|c| c.user.id);
     let loaders = crate::loaders::request_loaders(app.state.db.clone());
     let reads = Arc::new(crate::audit::IdentityReads::default());
-    let mut req = req.into_inner().data(loaders).data(reads.clone()).data(crate::graphql::VisibleReviews::default());
+    let mut req = req
+        .into_inner()
+        .data(loaders)
+        .data(reads.clone())
+        .data(crate::graphql::VisibleReviews::default())
+        .data(crate::anonymise::Masks::default());
     if let Some(c) = caller {
         req = req.data(c);
     }

@@ -174,9 +174,10 @@ pub async fn submit_review(
     if milestones(db, review_id, Milestone::Approved).await?.is_empty() {
         return Err(ApiError::invalid("review", "The Board Chair has not approved the report"));
     }
-    let (hits, _, _) = gate_hits(db, &a).await?;
-    if !hits.is_empty() {
-        return Err(ApiError::GateFailed(hits));
+    if let Some(refusal) =
+        crate::anonymise::written_refusal(db, &a.review, &[Doc::OverviewReport, Doc::ExecutiveSummary]).await?
+    {
+        return Err(ApiError::GateFailed(refusal));
     }
     let txn = db.begin().await?;
     let version = advance(&txn, &a.review, Stage::Submitted).await?;
@@ -706,7 +707,8 @@ pub async fn publication_facts(
         .into_iter()
         .filter(|b| !told.iter().any(|t| t == b.as_str()))
         .collect();
-    let (hits, _, summary) = gate_hits(db, a).await?;
+    let (_, _, summary) = gate_hits(db, a).await?;
+    let stopped = crate::anonymise::written_refusal(db, &a.review, &[Doc::ExecutiveSummary]).await?.is_some();
     let (together, apart_reasons) = match plan.as_ref().map(|p| p.details.as_str()) {
         Some(d) if d.starts_with("apart: ") => (false, Some(d.trim_start_matches("apart: ").to_owned())),
         _ => (true, None),
@@ -718,7 +720,7 @@ pub async fn publication_facts(
         together,
         apart_reasons,
         notices_missing,
-        summary_passes_gate: summary && hits.is_empty(),
+        summary_passes_gate: summary && !stopped,
     })
 }
 
@@ -806,6 +808,8 @@ pub async fn upload_evidence(
     if status_of(&act) != ActionStatus::Open {
         return Err(ApiError::invalid("status", format!("The action is {}", status_of(&act).title().to_lowercase())));
     }
+    let name = shared::completion::clean_file_name(name);
+    let name = name.as_str();
     let kind = shared::completion::check_evidence(name, &bytes)?;
     let txn = db.begin().await?;
     let row = action_evidence::ActiveModel {
@@ -868,12 +872,21 @@ pub async fn evidence_file(
     if !shared::policy::action_visible(&a.capacities, caller.id(), shared::UserId(act.owner_id)) {
         return Err(ApiError::NotFound);
     }
-    // A file cannot be pseudonymised: it goes only to its owner, to those who read the
-    // plan and names in full, and to those who decide the action's closure on it.
-    let full = a.full(shared::policy::Field::ActionPlan) && a.full(shared::policy::Field::PersonName);
-    let decides = shared::policy::may_any(&a.capacities, Operation::DecideClosure);
-    if !(full || decides || act.owner_id == caller.user.id) {
-        return Err(ApiError::Forbidden("evidence files: they may hold names".into()));
+    // A file cannot be pseudonymised: it goes as uploaded only to its owner, to those
+    // who read the plan and names in full, and to whoever decides the action's closure
+    // when they read names in full. Anyone else may have a text file masked as free
+    // text is; other files are listed (kind, size, date) but not sent.
+    let names = a.full(shared::policy::Field::PersonName);
+    let full = a.full(shared::policy::Field::ActionPlan) && names;
+    let decides = shared::policy::may_any(&a.capacities, Operation::DecideClosure) && names;
+    if full || decides || act.owner_id == caller.user.id {
+        return Ok(e);
     }
-    Ok(e)
+    if shared::completion::EvidenceKind::parse(&e.kind) != Some(shared::completion::EvidenceKind::Text) {
+        return Err(ApiError::Forbidden("evidence files: they may hold names (a text file is sent masked)".into()));
+    }
+    let gate = crate::anonymise::masking_gate(db, act.review_id).await?;
+    let text = String::from_utf8(e.bytes).map_err(ApiError::internal)?;
+    let bytes = gate.mask(&text).into_bytes();
+    Ok(action_evidence::Model { size: bytes.len() as i32, bytes, file_name: gate.mask(&e.file_name), ..e })
 }

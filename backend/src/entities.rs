@@ -408,3 +408,14 @@ entity!(identity_read, "identity_reads", {
     pub field: String,
     pub read_at: DateTimeUtc,
 });
+
+entity!(gate_override, "gate_overrides", {
+    pub review_id: i32,
+    pub document: String,
+    pub version: String,
+    pub kind: String,
+    pub found: String,
+    pub reason: String,
+    pub overridden_by: i32,
+    pub overridden_at: DateTimeUtc,
+});

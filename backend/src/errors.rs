@@ -29,9 +29,10 @@ pub enum ApiError {
     Conflict { current: i32 },
     #[error("Not possible at this stage: the case is at \"{}\"", .0.title())]
     WrongStage(Stage),
-    /// The anonymisation gate found registered names: each as found, with its label.
-    #[error("The document still names {} (replace each with its label before it leaves)", names_of(.0))]
-    GateFailed(Vec<(String, String)>),
+    /// The anonymisation gate stopped a text on its way out: the registered names it
+    /// found, and the warnings no second person has overridden.
+    #[error("{}", .0.message())]
+    GateFailed(GateRefusal),
     /// The database cannot be reached (down, restarting, or the pool exhausted).
     #[error("The service cannot reach its database just now; try again in a moment")]
     Unavailable,
@@ -44,10 +45,47 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-fn names_of(hits: &[(String, String)]) -> String {
-    let mut names: Vec<String> = hits.iter().map(|(found, label)| format!("\"{found}\" ({label})")).collect();
-    names.dedup();
-    names.join(", ")
+/// What the anonymisation gate stopped.
+#[derive(Debug, Clone, Default)]
+pub struct GateRefusal {
+    /// Each registered name as found, with its label.
+    pub hits: Vec<(String, String)>,
+    /// Each warning not overridden.
+    pub warnings: Vec<GateWarningRef>,
+}
+
+/// A warning of one version of one document, as an override must name it.
+#[derive(Debug, Clone)]
+pub struct GateWarningRef {
+    pub document: String,
+    pub version: String,
+    pub kind: shared::gate::WarningKind,
+    pub found: String,
+}
+
+impl GateRefusal {
+    fn message(&self) -> String {
+        let mut names: Vec<String> = self.hits.iter().map(|(found, label)| format!("\"{found}\" ({label})")).collect();
+        names.dedup();
+        let mut warned: Vec<String> =
+            self.warnings.iter().map(|w| format!("\"{}\" ({})", w.found, w.kind.title().to_lowercase())).collect();
+        warned.dedup();
+        match (names.is_empty(), warned.is_empty()) {
+            (false, true) => {
+                format!("The document still names {} (replace each with its label before it leaves)", names.join(", "))
+            }
+            (false, false) => format!(
+                "The document still names {} (replace each with its label before it leaves), and holds {} \
+                 (change each, or ask the Board Chair or business manager to override it)",
+                names.join(", "),
+                warned.join(", ")
+            ),
+            _ => format!(
+                "The document holds {} (change each, or ask the Board Chair or business manager to override it)",
+                warned.join(", ")
+            ),
+        }
+    }
 }
 
 impl ApiError {
@@ -173,8 +211,26 @@ impl ApiError {
                 ApiError::Conflict { current } => ext.set("currentVersion", *current),
                 ApiError::TooManyAttempts { retry_after } => ext.set("retryAfter", *retry_after),
                 ApiError::WrongStage(s) => ext.set("stage", s.as_str().to_uppercase()),
-                ApiError::GateFailed(hits) => {
-                    let list: Vec<async_graphql::Value> = hits
+                ApiError::GateFailed(refusal) => {
+                    let warnings: Vec<async_graphql::Value> = refusal
+                        .warnings
+                        .iter()
+                        .map(|w| {
+                            let mut m = async_graphql::indexmap::IndexMap::new();
+                            let mut put = |k: &str, v: String| {
+                                m.insert(async_graphql::Name::new(k), async_graphql::Value::from(v));
+                            };
+                            put("document", w.document.clone());
+                            put("version", w.version.clone());
+                            put("kind", w.kind.as_str().to_uppercase());
+                            put("title", w.kind.title().to_owned());
+                            put("found", w.found.clone());
+                            async_graphql::Value::Object(m)
+                        })
+                        .collect();
+                    ext.set("warnings", async_graphql::Value::List(warnings));
+                    let list: Vec<async_graphql::Value> = refusal
+                        .hits
                         .iter()
                         .map(|(found, label)| {
                             let mut m = async_graphql::indexmap::IndexMap::new();

@@ -8,16 +8,18 @@
 //! - for outside use (SPEC 3, the anonymisation gate), the caller must be allowed to
 //!   export for outside use; the overview report and the executive summary must
 //!   already pass the gate as written (their authors replace each name; nothing is
-//!   silently rewritten in a document meant for publication), every other document is
-//!   pseudonymised, and the finished document is checked once more before it leaves.
+//!   silently rewritten in a document meant for publication), every other document
+//!   (and every part of those two their authors did not write) has names replaced by
+//!   labels and quasi-identifiers masked; any warning left stops the document until a
+//!   second person overrides it (`anonymise`), and the finished document is checked
+//!   once more before it leaves.
 
 use std::io::Cursor;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use shared::gate::Register;
+use shared::gate::{Gate, Report};
 use shared::imr::ANALYSIS_QUESTIONS;
 use shared::policy::{Field, ImrView, Operation};
-use shared::pseudonymise::{RegisteredPerson, pseudonymise};
 use shared::report::{ReportSection, SummarySection};
 use shared::stage::Relationship;
 
@@ -51,6 +53,22 @@ impl Kind {
         }
     }
 
+    /// The kind a document key (`anonymise::document_key`) names.
+    pub fn from_key(key: &str) -> Option<Kind> {
+        Some(match key.split_once(':') {
+            Some(("imr", id)) => Kind::Imr(id.parse().ok()?),
+            Some(_) => return None,
+            None => match key {
+                "terms-of-reference" => Kind::TermsOfReference,
+                "chronology" => Kind::Chronology,
+                "overview-report" => Kind::OverviewReport,
+                "executive-summary" => Kind::ExecutiveSummary,
+                "action-plan" => Kind::ActionPlan,
+                _ => return None,
+            },
+        })
+    }
+
     fn field(self) -> Field {
         match self {
             Kind::TermsOfReference => Field::TermsOfReference,
@@ -60,11 +78,6 @@ impl Kind {
             Kind::ExecutiveSummary => Field::ExecutiveSummary,
             Kind::ActionPlan => Field::ActionPlan,
         }
-    }
-
-    /// Written for publication: must pass the gate as written.
-    fn written_for_outside(self) -> bool {
-        matches!(self, Kind::OverviewReport | Kind::ExecutiveSummary)
     }
 }
 
@@ -137,24 +150,28 @@ impl Document {
         out
     }
 
-    fn pseudonymise(&mut self, people: &[RegisteredPerson]) {
+    /// Every text masked for a label-only reader, except those written for outside
+    /// (which leave as written, once the gate lets them).
+    fn mask_except(&mut self, gate: &Gate, written: &[String]) {
         for t in self.texts_mut() {
-            *t = pseudonymise(t, people);
+            if !written.contains(t) {
+                *t = gate.mask(t);
+            }
         }
     }
 
-    /// Every registered name the gate finds, as (found, label).
-    fn gate_hits(&mut self, register: &Register) -> Vec<(String, String)> {
-        let mut hits = Vec::new();
-        for t in self.texts_mut() {
-            hits.extend(shared::gate::check(t, register).hits.into_iter().map(|h| (h.found, h.label)));
-        }
-        hits
+    /// The gate's report on each text.
+    fn reports(&mut self, gate: &Gate) -> Vec<Report> {
+        self.texts_mut().into_iter().map(|t| gate.check(t)).filter(|r| !r.hits.is_empty() || !r.warnings.is_empty()).collect()
     }
 }
 
 fn para(s: &str) -> Block {
-    Block::Paragraph(if s.trim().is_empty() { "(not written)".to_owned() } else { s.to_owned() })
+    Block::Paragraph(para_text(s))
+}
+
+fn para_text(s: &str) -> String {
+    if s.trim().is_empty() { "(not written)".to_owned() } else { s.to_owned() }
 }
 
 fn yes(b: bool) -> String {
@@ -260,11 +277,11 @@ pub async fn build(
         .all(db)
         .await?;
     let mut doc = raw_document(db, &a, caller.id(), kind, &people).await?;
-    let registered: Vec<RegisteredPerson> = people.iter().map(crate::services::registered_person).collect();
     match purpose {
         Purpose::Internal => {
             if !(a.full(kind.field()) && a.full(Field::PersonName)) {
-                doc.pseudonymise(&registered);
+                let masking = crate::anonymise::masking_gate(db, review_id).await?;
+                doc.mask_except(&masking, &[]);
             } else {
                 // A document with names in it: logged as read, for everyone it may name.
                 let reads = crate::audit::IdentityReads::default();
@@ -275,21 +292,120 @@ pub async fn build(
             }
         }
         Purpose::Outside => {
-            let register = crate::services::gate_register(db, &a.review, false, false).await?;
-            if kind.written_for_outside() {
-                let hits = doc.gate_hits(&register);
-                if !hits.is_empty() {
-                    return Err(ApiError::GateFailed(hits));
-                }
-            }
-            doc.pseudonymise(&registered);
-            let hits = doc.gate_hits(&register);
-            if !hits.is_empty() {
-                return Err(ApiError::GateFailed(hits));
-            }
+            let checked = prepare_outside(db, &a, kind, &people, &mut doc).await?;
+            crate::anonymise::require_clear(db, review_id, &checked.document, &checked.version, &checked.reports)
+                .await?;
+            // Defence in depth: the finished document, once more, for names.
+            let hits = doc.reports(&checked.gate);
+            crate::anonymise::require_clear(db, review_id, &checked.document, &checked.version, &hits_only(hits))
+                .await?;
         }
     }
     Ok(doc)
+}
+
+fn hits_only(reports: Vec<Report>) -> Vec<Report> {
+    reports.into_iter().map(|r| Report { hits: r.hits, warnings: Vec::new() }).collect()
+}
+
+/// A document bound for an outside body, as the gate sees it.
+pub struct OutsideCheck {
+    /// The name its overrides are kept under ("executive-summary", "imr:4").
+    pub document: String,
+    /// Its version: the number of a versioned document, a digest of the checked text
+    /// of any other.
+    pub version: String,
+    /// The gate's reports: on the sections as written for the report and summary, on
+    /// the masked document for any other.
+    pub reports: Vec<Report>,
+    /// Who wrote it: they may not override its warnings.
+    pub writers: Vec<i32>,
+    /// The gate, with every identifier of every person of the review.
+    gate: Gate,
+}
+
+/// Masks `doc` for outside use and checks it: what the gate finds, under which version.
+async fn prepare_outside(
+    db: &DatabaseConnection,
+    a: &ReviewAccess,
+    kind: Kind,
+    people: &[person::Model],
+    doc: &mut Document,
+) -> ApiResult<OutsideCheck> {
+    let review_id = a.review.id;
+    let register = crate::services::gate_register(db, &a.review, true, true).await?;
+    let gate = register.gate();
+    let masking = crate::anonymise::masking_register(people, register.schools.clone()).gate();
+    let document = crate::anonymise::document_key(kind.slug(), if let Kind::Imr(id) = kind { Some(id) } else { None });
+    let written_doc = match kind {
+        Kind::OverviewReport => Some(Doc::OverviewReport),
+        Kind::ExecutiveSummary => Some(Doc::ExecutiveSummary),
+        _ => None,
+    };
+    Ok(match written_doc {
+        Some(d) => {
+            let latest = review_phase::versions(db, review_id, d).await?.pop().ok_or(ApiError::NotFound)?;
+            let written: Vec<String> = latest.sections.0.iter().map(|t| para_text(t)).collect();
+            let reports = latest.sections.0.iter().map(|t| gate.check(t)).collect();
+            doc.mask_except(&masking, &written);
+            OutsideCheck { document, version: latest.version.to_string(), reports, writers: vec![latest.saved_by], gate }
+        }
+        None => {
+            doc.mask_except(&masking, &[]);
+            let version = crate::anonymise::digest_version(doc.texts_mut().into_iter().map(|t| t.as_str()));
+            let reports = doc.reports(&gate);
+            OutsideCheck { document, version, reports, writers: writers_of(db, review_id, kind).await?, gate }
+        }
+    })
+}
+
+/// Who wrote what a document holds.
+async fn writers_of(db: &DatabaseConnection, review_id: i32, kind: Kind) -> ApiResult<Vec<i32>> {
+    Ok(match kind {
+        Kind::TermsOfReference => terms_of_reference::Entity::find()
+            .filter(terms_of_reference::Column::ReviewId.eq(review_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| t.saved_by)
+            .collect(),
+        Kind::Imr(id) => imr::Entity::find_by_id(id).one(db).await?.and_then(|i| i.author_id).into_iter().collect(),
+        Kind::Chronology | Kind::OverviewReport | Kind::ExecutiveSummary => imr::Entity::find()
+            .filter(imr::Column::ReviewId.eq(review_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|i| i.author_id)
+            .collect(),
+        Kind::ActionPlan => action::Entity::find()
+            .filter(action::Column::ReviewId.eq(review_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|x| x.owner_id)
+            .collect(),
+    })
+}
+
+/// What the gate finds in `document` (as `anonymise::document_key` names it) on its
+/// way out now, for a caller who may export it for outside use.
+pub async fn outside_check(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    document: &str,
+) -> ApiResult<OutsideCheck> {
+    let kind = Kind::from_key(document).ok_or_else(|| ApiError::invalid("document", "No such document"))?;
+    let a = access::for_review(db, caller, review_id).await?;
+    a.read(kind.field())?;
+    a.require(Operation::ExportForOutside)?;
+    let people = person::Entity::find()
+        .filter(person::Column::ReviewId.eq(review_id))
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await?;
+    let mut doc = raw_document(db, &a, caller.id(), kind, &people).await?;
+    prepare_outside(db, &a, kind, &people, &mut doc).await
 }
 
 async fn raw_document(

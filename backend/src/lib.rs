@@ -2,6 +2,7 @@
 //! role-based access. See ARCHITECTURE.md for the map.
 
 pub mod access;
+pub mod anonymise;
 pub mod app;
 pub mod audit;
 pub mod auth;

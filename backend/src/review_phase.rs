@@ -708,6 +708,13 @@ pub enum Doc {
 }
 
 impl Doc {
+    /// The name its exports and gate overrides go by.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Doc::OverviewReport => "overview-report",
+            Doc::ExecutiveSummary => "executive-summary",
+        }
+    }
     pub fn sections(self) -> usize {
         match self {
             Doc::OverviewReport => ReportSection::ALL.len(),

@@ -264,8 +264,19 @@ pub(crate) fn registered_person(p: &person::Model) -> shared::pseudonymise::Regi
     shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names }
 }
 
-fn registered(people: &[person::Model]) -> Vec<shared::pseudonymise::RegisteredPerson> {
-    people.iter().map(registered_person).collect()
+/// What a new label is checked against: the review's people and those being added,
+/// with their names, aliases and addresses.
+fn label_gate(people: &[person::Model], new: &[&NewPerson]) -> shared::gate::Gate {
+    let mut register = crate::anonymise::masking_register(people, Vec::new());
+    register.people.extend(new.iter().map(|p| shared::gate::Identified {
+        person: shared::pseudonymise::RegisteredPerson {
+            label: String::new(),
+            names: std::iter::once(p.name.clone()).chain(p.aliases.iter().cloned()).collect(),
+        },
+        date_of_birth: None,
+        address: p.address.clone(),
+    }));
+    register.gate()
 }
 
 /// Adds a person to a review (a sibling, a carer, a professional...).
@@ -275,12 +286,8 @@ pub async fn add_person(db: &DatabaseConnection, caller: &Caller, review_id: i32
     let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
     let mut problems = Problems::default();
     let parsed = parse_person(&p, "input", &mut problems);
-    if let Some(l) = &p.label {
-        let mut names = registered(&people);
-        names.push(shared::pseudonymise::RegisteredPerson { label: String::new(), names: vec![p.name.clone()] });
-        if !shared::pseudonymise::find_names(l, &names).is_empty() {
-            problems.push("input.label", "A label must not contain anyone's name");
-        }
+    if let Some(problem) = p.label.as_deref().and_then(|l| label_gate(&people, &[&p]).label_problem(l)) {
+        problems.push("input.label", problem);
     }
     if let Some(ag) = p.agency_id {
         if p.relationship != Relationship::Professional {
@@ -382,8 +389,8 @@ pub async fn set_household(
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 60 {
         problems.push("label", "A household's label must be 1 to 60 characters");
-    } else if !shared::pseudonymise::find_names(label, &registered(&people)).is_empty() {
-        problems.push("label", "A label must not contain anyone's name");
+    } else if let Some(problem) = label_gate(&people, &[]).label_problem(label) {
+        problems.push("label", problem);
     }
     for (i, id) in members.iter().enumerate() {
         if !people.iter().any(|p| p.id == *id) {
@@ -557,22 +564,14 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     if known_agencies.len() != agency_ids.len() {
         problems.push("involvedAgencyIds", "One of the agencies named does not exist");
     }
-    // A label stands in for a name outside the review: it must not hold one.
-    let registered: Vec<shared::pseudonymise::RegisteredPerson> = std::iter::once(&input.child)
-        .chain(&input.family)
-        .map(|p| {
-            let mut names = vec![p.name.clone()];
-            names.extend(p.aliases.iter().cloned());
-            shared::pseudonymise::RegisteredPerson { label: String::new(), names }
-        })
-        .collect();
+    // A label stands in for a name outside the review: it must not hold one, nor an address.
+    let everyone: Vec<&NewPerson> = std::iter::once(&input.child).chain(&input.family).collect();
+    let labels_gate = label_gate(&[], &everyone);
     for (path, p) in std::iter::once(("child".to_owned(), &input.child))
         .chain(input.family.iter().enumerate().map(|(i, p)| (format!("family.{i}"), p)))
     {
-        if let Some(l) = &p.label
-            && !shared::pseudonymise::find_names(l, &registered).is_empty()
-        {
-            problems.push(format!("{path}.label"), "A label must not contain anyone's name");
+        if let Some(problem) = p.label.as_deref().and_then(|l| labels_gate.label_problem(l)) {
+            problems.push(format!("{path}.label"), problem);
         }
     }
     let mut labels: Vec<String> = Vec::new();
@@ -1469,7 +1468,7 @@ pub async fn alerts_among(
 /// Dates of birth and addresses are included only when the caller may read them,
 /// so that the gate's warnings cannot be used to test guesses.
 pub async fn gate_register(
-    db: &DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
     r: &review::Model,
     with_dates_of_birth: bool,
     with_addresses: bool,

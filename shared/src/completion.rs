@@ -189,6 +189,13 @@ impl EvidenceKind {
 
 /// What an uploaded file is, from its first bytes, never from the name or the type
 /// the browser sent. Anything else is refused with the reason.
+/// A file's name as uploaded, without control characters or invisible formatting ones
+/// (bidirectional overrides that make "exe.txt" show as "txt.exe", zero-width spaces).
+pub fn clean_file_name(name: &str) -> String {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    name.chars().filter(|c| !matches!(c.general_category(), GeneralCategory::Control | GeneralCategory::Format)).collect()
+}
+
 pub fn check_evidence(name: &str, bytes: &[u8]) -> Result<EvidenceKind, ValidationError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\']) || name.chars().any(char::is_control)
@@ -220,6 +227,12 @@ pub fn check_evidence(name: &str, bytes: &[u8]) -> Result<EvidenceKind, Validati
 #[cfg(test)]
 mod evidence_tests {
     use super::*;
+
+    #[test]
+    fn upload_names_lose_control_and_bidirectional_characters() {
+        assert_eq!(clean_file_name("report\u{202E}fdp.exe\u{200B}\u{0007}"), "reportfdp.exe");
+        assert_eq!(clean_file_name("Plan – Brontë.pdf"), "Plan – Brontë.pdf");
+    }
 
     #[test]
     fn files_are_told_by_their_content_and_limited_in_size() {

@@ -129,6 +129,23 @@ impl Gate {
         out
     }
 
+    /// Why `label` cannot stand in for a person: it holds a registered name or alias, or
+    /// a registered address or a postcode, in any spelling. `None` when it can.
+    pub fn label_problem(&self, label: &str) -> Option<&'static str> {
+        if !self.names.find(label).is_empty() {
+            Some("A label must not contain anyone's name")
+        } else if self
+            .identifiers
+            .find(label)
+            .iter()
+            .any(|f| matches!(f.kind, WarningKind::Address | WarningKind::Postcode))
+        {
+            Some("A label must not contain an address or a postcode")
+        } else {
+            None
+        }
+    }
+
     /// Whether every warning of `report` is in `overridden` (by kind and text found)
     /// and it has no hit: whether the text may leave.
     pub fn clear(report: &Report, overridden: &[(WarningKind, String)]) -> bool {
@@ -262,6 +279,16 @@ mod tests {
         let fixed = replace_hits(t, &check(t, &reg));
         assert_eq!(fixed, "Child A's mother Mother called.");
         assert!(check(&fixed, &reg).passes());
+    }
+
+    #[test]
+    fn a_label_may_hold_no_name_alias_address_or_postcode() {
+        let gate = register().gate();
+        assert!(gate.label_problem("Child A").is_none());
+        assert!(gate.label_problem("Li").is_some());
+        assert!(gate.label_problem("Lodger at 12 Station Road").is_some());
+        assert!(gate.label_problem("Lodger in SK4 1AA").is_some());
+        assert!(gate.label_problem("Mrs OKAFOR\u{2019}s lodger").is_some());
     }
 
     #[test]

@@ -477,6 +477,35 @@ impl Mutation {
         reload(ctx, review_id).await
     }
 
+    /// A second person (the Board Chair or the business manager, never the text's writer)
+    /// lets one warning of one version of a document through to an outside body, with a
+    /// reason. A name can never be overridden. `kind` is the warning's stable name as
+    /// `outsideGate` gives it.
+    #[allow(clippy::too_many_arguments)]
+    async fn override_gate_warning(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        document: String,
+        version: String,
+        kind: String,
+        found: String,
+        reason: String,
+    ) -> GqlResult<super::types::OutsideGate> {
+        let kind = shared::gate::WarningKind::parse(&kind.to_lowercase())
+            .ok_or_else(|| ApiError::invalid("kind", "No such kind of warning"))?;
+        let req = crate::anonymise::OverrideRequest {
+            review_id,
+            document: &document,
+            version: &version,
+            kind,
+            found: &found,
+            reason: &reason,
+        };
+        crate::anonymise::override_warning(&state(ctx)?.db, caller(ctx)?, req).await?;
+        super::query::outside_gate(ctx, review_id, &document).await
+    }
+
     /// Stage 13: the Initial Panel assures the report and summary.
     async fn record_quality_assurance(
         &self,

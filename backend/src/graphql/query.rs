@@ -401,6 +401,13 @@ impl Query {
         })
     }
 
+    /// A document as the anonymisation gate sees it on its way to an outside body: its
+    /// names, its warnings and their overrides. For those who may export for outside use
+    /// and read names in full.
+    async fn outside_gate(&self, ctx: &Context<'_>, review_id: i32, document: String) -> GqlResult<OutsideGate> {
+        outside_gate(ctx, review_id, &document).await
+    }
+
     /// Users who could be appointed to a review: name, job title and agency only.
     async fn appointable_users(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Vec<AppointableUser>> {
         let c = caller(ctx)?;
@@ -419,4 +426,53 @@ impl Query {
             })
             .collect())
     }
+}
+
+/// A document as the gate sees it on its way out, with the overrides of its version.
+pub(crate) async fn outside_gate(ctx: &Context<'_>, review_id: i32, document: &str) -> GqlResult<OutsideGate> {
+    let db = &state(ctx)?.db;
+    let c = caller(ctx)?;
+    let a = access::for_review(db, c, review_id).await?;
+    if !a.full(Field::PersonName) {
+        return Err(ApiError::forbidden_field(Field::PersonName).into());
+    }
+    let check = crate::exports::outside_check(db, c, review_id, document).await?;
+    let done = crate::anonymise::overrides(db, review_id, &check.document, &check.version).await?;
+    let ids: Vec<i32> = done.iter().map(|o| o.overridden_by).collect();
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(db).await?;
+    let mut hits = Vec::new();
+    let mut warnings: Vec<OutsideWarning> = Vec::new();
+    for r in check.reports {
+        hits.extend(r.hits.into_iter().map(|h| GateHit {
+            start: h.start as i32,
+            end: h.end as i32,
+            found: h.found,
+            label: Some(h.label),
+        }));
+        for w in r.warnings {
+            if warnings.iter().any(|x| x.kind == w.kind.as_str().to_uppercase() && x.found == w.found) {
+                continue;
+            }
+            let overridden = done.iter().find(|o| o.kind == w.kind.as_str() && o.found == w.found).map(|o| {
+                GateOverride {
+                    by: users.iter().find(|u| u.id == o.overridden_by).map_or_else(String::new, |u| u.name.clone()),
+                    reason: o.reason.clone(),
+                    at: o.overridden_at,
+                }
+            });
+            warnings.push(OutsideWarning {
+                kind: w.kind.as_str().to_uppercase(),
+                title: w.kind.title().to_owned(),
+                found: w.found,
+                overridden,
+            });
+        }
+    }
+    Ok(OutsideGate {
+        clear: hits.is_empty() && warnings.iter().all(|w| w.overridden.is_some()),
+        document: check.document,
+        version: check.version,
+        hits,
+        warnings,
+    })
 }

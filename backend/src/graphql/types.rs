@@ -10,7 +10,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use shared::criteria::{self, ReferralFacts};
 use shared::deadline::{self as dl, DeadlineKind, ProcedureProfile};
 use shared::policy::{Access, Field};
-use shared::pseudonymise::{RegisteredPerson, pseudonymise};
 use shared::role::Assignment;
 use shared::stage::{ChecklistItem, NoReviewOutcome, Relationship};
 
@@ -40,23 +39,37 @@ where
     Ok(loaders(ctx)?.load_one(ById::<E>::of(id)).await?)
 }
 
-/// The people of a review as the name replacement needs them.
-async fn registered_people(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<RegisteredPerson>> {
-    Ok(rows::<person::Entity>(ctx, review_id).await?.iter().map(crate::services::registered_person).collect())
+/// The masking gate of a review (its people with every identifier, and its schools),
+/// worked out once a request.
+pub(crate) async fn masking(ctx: &Context<'_>, review_id: i32) -> ApiResult<Arc<shared::gate::Gate>> {
+    let masks = ctx.data_opt::<crate::anonymise::Masks>();
+    if let Some(gate) = masks.and_then(|m| m.get(review_id)) {
+        return Ok(gate);
+    }
+    let people = rows::<person::Entity>(ctx, review_id).await?;
+    let involved = rows::<review_agency::Entity>(ctx, review_id).await?;
+    let agencies = loaders(ctx)?.load_many(involved.iter().map(|i| ById::<agency::Entity>::of(i.agency_id))).await?;
+    let schools = agencies.into_values().filter(|a| a.kind == "education").map(|a| a.name).collect();
+    let gate = Arc::new(crate::anonymise::masking_register(&people, schools).gate());
+    if let Some(m) = masks {
+        m.put(review_id, gate.clone());
+    }
+    Ok(gate)
 }
 
 pub(crate) fn parse_aliases(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-/// Free text of `field` as the caller may read it.
 /// Free text of `field` as the caller may read it. Text is shown as written only to
 /// a caller who may read both the field and people's names in full: anyone else gets
-/// the registered names replaced by labels, whatever the field's own cell says.
+/// the registered names replaced by labels and every quasi-identifier (address,
+/// postcode, date of birth, e-mail, phone, NHS and National Insurance number, school)
+/// masked by its kind, whatever the field's own cell says.
 pub(crate) async fn text(ctx: &Context<'_>, access: &ReviewAccess, field: Field, raw: &str) -> ApiResult<String> {
     match access.read(field)? {
         Access::Full if access.full(Field::PersonName) => Ok(raw.to_owned()),
-        _ => Ok(pseudonymise(raw, &registered_people(ctx, access.review.id).await?)),
+        _ => Ok(masking(ctx, access.review.id).await?.mask(raw)),
     }
 }
 
@@ -650,9 +663,15 @@ impl Person {
     async fn id(&self) -> i32 {
         self.row.id
     }
-    /// "Child A", "Mother": how the person appears to anyone outside the review.
-    async fn label(&self) -> &str {
-        &self.row.label
+    /// "Child A", "Mother": how the person appears to anyone outside the review. A
+    /// label-only reader never receives a label that holds a registered name, alias or
+    /// address (one recorded before labels were checked): they get the relationship and
+    /// the person's number instead.
+    async fn label(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        if self.access.full(Field::PersonName) {
+            return Ok(self.row.label.clone());
+        }
+        Ok(crate::anonymise::safe_label(&self.row, &*masking(ctx, self.row.review_id).await?))
     }
     async fn relationship(&self) -> RelationshipGql {
         Relationship::parse(&self.row.relationship).unwrap_or(Relationship::HouseholdMember).into()
@@ -985,6 +1004,39 @@ pub struct GateReport {
     pub warnings: Vec<GateWarning>,
     /// The text with every hit replaced by the person's label.
     pub replaced: String,
+}
+
+/// A document on its way to an outside body, as the gate sees it now.
+#[derive(SimpleObject)]
+pub struct OutsideGate {
+    /// The name its overrides are kept under: "executive-summary", "imr:4"...
+    pub document: String,
+    /// The version the warnings belong to: an override holds for this version only.
+    pub version: String,
+    /// Registered names: the document cannot leave, and no one can override them.
+    pub hits: Vec<GateHit>,
+    /// Warnings, each with its override if a second person has recorded one.
+    pub warnings: Vec<OutsideWarning>,
+    /// True when the document may leave: no name, and every warning overridden.
+    pub clear: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct OutsideWarning {
+    /// The kind's stable name (NEAR_MISS, DATE_OF_BIRTH...).
+    pub kind: String,
+    /// The kind as people say it.
+    pub title: String,
+    pub found: String,
+    pub overridden: Option<GateOverride>,
+}
+
+/// A warning let through by a second person, with their reason.
+#[derive(SimpleObject)]
+pub struct GateOverride {
+    pub by: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
 }
 
 /// Someone who could be appointed to a review: enough to choose, nothing more.
