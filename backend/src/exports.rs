@@ -162,7 +162,11 @@ impl Document {
 
     /// The gate's report on each text.
     fn reports(&mut self, gate: &Gate) -> Vec<Report> {
-        self.texts_mut().into_iter().map(|t| gate.check(t)).filter(|r| !r.hits.is_empty() || !r.warnings.is_empty()).collect()
+        self.texts_mut()
+            .into_iter()
+            .map(|t| gate.check(t))
+            .filter(|r| !r.hits.is_empty() || !r.warnings.is_empty())
+            .collect()
     }
 }
 
@@ -348,7 +352,13 @@ async fn prepare_outside(
             let written: Vec<String> = latest.sections.0.iter().map(|t| para_text(t)).collect();
             let reports = latest.sections.0.iter().map(|t| gate.check(t)).collect();
             doc.mask_except(&masking, &written);
-            OutsideCheck { document, version: latest.version.to_string(), reports, writers: vec![latest.saved_by], gate }
+            OutsideCheck {
+                document,
+                version: latest.version.to_string(),
+                reports,
+                writers: vec![latest.saved_by],
+                gate,
+            }
         }
         None => {
             doc.mask_except(&masking, &[]);

@@ -29,8 +29,11 @@ pub async fn summary(db: &DatabaseConnection, reference: &str) -> ApiResult<Publ
     if crate::anonymise::written_refusal(db, &r, &[Doc::ExecutiveSummary]).await?.is_some() {
         return Err(ApiError::NotFound);
     }
-    let sections =
-        SummarySection::ALL.iter().enumerate().map(|(i, s)| (s.title().to_owned(), latest.sections.get(i).to_owned())).collect();
+    let sections = SummarySection::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.title().to_owned(), latest.sections.get(i).to_owned()))
+        .collect();
     Ok(Published { reference: r.reference, sections })
 }
 

@@ -137,6 +137,24 @@ pub(crate) async fn caller(db: &DatabaseConnection, email: &str) -> ApiResult<Ca
     Caller::load(db, &Subject::User(u.id)).await
 }
 
+/// A made-up NHS number with a valid check digit, different for each demo case.
+fn demo_nhs_number(i: usize) -> String {
+    (0..)
+        .map(|k: u64| 943_476_500 + (i as u64) * 37 + k)
+        .find_map(|base| {
+            let digits: Vec<u32> = base.to_string().chars().filter_map(|c| c.to_digit(10)).collect();
+            let sum: u32 = digits.iter().enumerate().map(|(n, d)| d * (10 - n as u32)).sum();
+            let check = match 11 - sum % 11 {
+                11 => 0,
+                10 => return None,
+                c => c,
+            };
+            let all = format!("{base}{check}");
+            Some(format!("{} {} {}", &all[..3], &all[3..6], &all[6..]))
+        })
+        .unwrap_or_default()
+}
+
 fn person(
     relationship: Relationship,
     name: &str,
@@ -306,9 +324,18 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             NewReferral {
                 child: person(Relationship::Child, child, aliases, Some(*dob), Some(address)),
                 family: vec![person(Relationship::Mother, mother, &[], None, Some(address))],
+                // Written as referrers write: the family's contact details and the
+                // child's date of birth in the text, a typographic apostrophe. Label-only
+                // readers must receive none of it.
                 circumstances: format!(
-                    "{child} was admitted to hospital with injuries that {mother} could not explain. {first} was known to health visiting and to the school; concerns had been raised about {first}'s weight.",
-                    first = child.split(' ').next().unwrap_or(child)
+                    "{child} was admitted to hospital with injuries that {mother} could not explain. {first} was known to health visiting and to the school; concerns had been raised about {first}'s weight. {first} (born {born}) lives at {line}; the family's number is 07700 900{i:03}, e-mail {email}, and {first}\u{2019}s NHS number is {nhs}.",
+                    first = child.split(' ').next().unwrap_or(child),
+                    born = chrono::NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2)
+                        .map(|d| d.format("%d/%m/%Y").to_string())
+                        .unwrap_or_default(),
+                    line = address.split(',').next().unwrap_or(address),
+                    email = format!("{}@example.org", mother.to_lowercase().replace(' ', ".")),
+                    nhs = demo_nhs_number(i),
                 ),
                 facts,
                 normal_residence_board_id: home.id,

@@ -360,6 +360,21 @@ async fn names_of(app: &TestApp, id: i32) -> Names {
     Names { child_first: child.split(' ').next().unwrap().to_owned(), child, others, panel_member }
 }
 
+/// The child's name followed by what identifies the family without naming it, in the
+/// ways people write them: date of birth, the first line of the address, an e-mail
+/// address, a phone number and an NHS number. Each of these joins the strings no
+/// label-only reader may receive.
+async fn with_identifiers(app: &TestApp, id: i32, n: &mut Names) -> String {
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(id)).all(&app.db).await.unwrap();
+    let child = people.iter().find(|p| p.relationship == "child").unwrap();
+    let dob = child.date_of_birth.unwrap().format("%d/%m/%Y").to_string();
+    let first_line = child.address.as_deref().unwrap().split(',').next().unwrap().to_owned();
+    let contact = ["family.contact@example.org", "07700 900123", "943 476 5919"];
+    n.others.extend([dob.clone(), first_line.clone()]);
+    n.others.extend(contact.map(str::to_owned));
+    format!("{} (born {dob}, of {first_line}; {}, {}, NHS number {})", n.child, contact[0], contact[1], contact[2])
+}
+
 /// Adds a user holding only `assignment` on the review.
 async fn assign_new_user(app: &TestApp, id: i32, email: &str, assignment: &str) {
     let u = backend::services::create_user(
@@ -488,8 +503,9 @@ async fn every_capacity_gets_exactly_its_policy_cell_for_every_field(b: Backend)
     assign_new_user(&app, id, "designated@scr.example", "designated_professional").await;
     assign_new_user(&app, id, "owner@scr.example", "action_owner").await;
     assign_police_author(&app, id).await;
-    let n = names_of(&app, id).await;
-    write_names_into_free_text(&app, id, &n.child).await;
+    let mut n = names_of(&app, id).await;
+    let marker = with_identifiers(&app, id, &mut n).await;
+    write_names_into_free_text(&app, id, &marker).await;
     for (cap, email) in WALKERS {
         let token = app.login(email).await;
         let v = app.gql(Some(&token), "query($id:Int!){review(id:$id){myCapacities}}", json!({"id": id})).await;
@@ -643,6 +659,10 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64, i64), imr: i32, action: i3
             "mutation{submitReferral(input:{child:{relationship:CHILD,name:\"\"},circumstances:\"\",facts:{},normalResidenceBoardId:1,involvedAgencyIds:[]}){id}}",
             json!({}),
         ),
+        Operation::OverrideGateWarning => (
+            "mutation($id:Int!){overrideGateWarning(reviewId:$id,document:\"chronology\",version:\"0\",kind:\"NEAR_MISS\",found:\"\",reason:\" \"){clear}}",
+            json!({"id": id}),
+        ),
         Operation::ManageUsers => {
             ("mutation{createUser(input:{email:\"bad\",name:\"\",password:\"\",roles:[]}){id}}", json!({}))
         }
@@ -749,8 +769,9 @@ async fn a_partner_board_never_receives_the_real_identity_of_child_or_family(b: 
         actions{recommendation closureComment} milestones{details} amendments{description}}}";
     let mut seen_label = false;
     for id in ids {
-        let n = names_of(&app, id as i32).await;
-        write_names_into_free_text(&app, id as i32, &n.child).await;
+        let mut n = names_of(&app, id as i32).await;
+        let marker = with_identifiers(&app, id as i32, &mut n).await;
+        write_names_into_free_text(&app, id as i32, &marker).await;
         let v = app.gql(Some(&partner), everything, json!({"id": id})).await;
         let text = v["data"].to_string();
         for real in std::iter::once(&n.child).chain(&n.others).chain(std::iter::once(&n.child_first)) {

@@ -337,12 +337,36 @@ async fn evidence_is_checked_kept_and_shown_only_to_those_who_see_the_action(app
     assert_eq!(bytes, b"40 of 40 health visitors attended");
     assert_eq!(app.get(Some(&other), &format!("/api/evidence/{id}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(app.get(None, &format!("/api/evidence/{id}")).await.0, StatusCode::UNAUTHORIZED);
-    // A file cannot be pseudonymised: the sub-group, who decide closures on it, may read
-    // it; the read-only analyst, who sees the plan with labels, may not.
-    let psg = app.login("subgroup@scr.example").await;
-    assert_eq!(app.get(Some(&psg), &format!("/api/evidence/{id}")).await.0, StatusCode::OK);
-    let analyst = app.login("analyst@scr.example").await;
-    assert_eq!(app.get(Some(&analyst), &format!("/api/evidence/{id}")).await.0, StatusCode::FORBIDDEN);
+    // Readers of labels only (the sub-group, who decide closures, and the analyst)
+    // receive a text file masked like any free text, and no other kind of file; the
+    // name a file was uploaded under loses its bidirectional and invisible characters.
+    let path = format!("/api/actions/{action}/evidence?name=visit%E2%80%AEtxt.exe%E2%80%8B");
+    let review = action::Entity::find_by_id(action as i32).one(&app.db).await.unwrap().unwrap().review_id;
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(review)).all(&app.db).await.unwrap();
+    let mother = people.iter().find(|p| p.relationship == "mother").unwrap();
+    let first_line = mother.address.as_deref().unwrap().split(',').next().unwrap();
+    let visit = format!("{} was seen at {first_line}, SK4 6LL.", mother.name);
+    let (status, body) = app.upload(Some(owner), &path, visit.clone().into_bytes()).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let text_id = serde_json::from_slice::<Value>(&body).unwrap()["id"].as_i64().unwrap();
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    let (status, body) = app.upload(Some(owner), &format!("/api/actions/{action}/evidence?name=chart.png"), png).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let png_id = serde_json::from_slice::<Value>(&body).unwrap()["id"].as_i64().unwrap();
+    let d = app.ok(owner, "{actions(filter:{mine:true}){id evidence{id fileName}}}", json!({})).await;
+    let listed = d["actions"].as_array().unwrap().iter().find(|a| a["id"] == action).unwrap()["evidence"].clone();
+    assert_eq!(listed[1], json!({"id": text_id, "fileName": "visittxt.exe"}));
+    for reader in ["subgroup@scr.example", "analyst@scr.example"] {
+        let token = app.login(reader).await;
+        let (status, _, bytes) = app.get(Some(&token), &format!("/api/evidence/{text_id}")).await;
+        assert_eq!(status, StatusCode::OK, "{reader}");
+        let masked = format!("{} was seen at [address], [postcode].", mother.label);
+        assert_eq!(String::from_utf8(bytes).unwrap(), masked, "{reader}");
+        assert_eq!(app.get(Some(&token), &format!("/api/evidence/{png_id}")).await.0, StatusCode::FORBIDDEN);
+    }
+    // The board, who read names in full, get the file as uploaded.
+    let (_, _, bytes) = app.get(Some(&bm), &format!("/api/evidence/{text_id}")).await;
+    assert_eq!(bytes, visit.as_bytes());
 }
 
 async fn the_boards_report_counts_timeliness_overdue_work_and_categories(b: Backend) {

@@ -40,7 +40,12 @@ impl MigrationTrait for Migration {
                 .col(text(GateOverrides::Reason))
                 .col(integer(GateOverrides::OverriddenBy))
                 .col(timestamp_with_time_zone(GateOverrides::OverriddenAt))
-                .foreign_key(&mut fk(GateOverrides::Table, GateOverrides::ReviewId, Reviews::Table, ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    GateOverrides::Table,
+                    GateOverrides::ReviewId,
+                    Reviews::Table,
+                    ForeignKeyAction::Cascade,
+                ))
                 .to_owned(),
         )
         .await?;

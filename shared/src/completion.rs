@@ -193,7 +193,9 @@ impl EvidenceKind {
 /// (bidirectional overrides that make "exe.txt" show as "txt.exe", zero-width spaces).
 pub fn clean_file_name(name: &str) -> String {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-    name.chars().filter(|c| !matches!(c.general_category(), GeneralCategory::Control | GeneralCategory::Format)).collect()
+    name.chars()
+        .filter(|c| !matches!(c.general_category(), GeneralCategory::Control | GeneralCategory::Format))
+        .collect()
 }
 
 pub fn check_evidence(name: &str, bytes: &[u8]) -> Result<EvidenceKind, ValidationError> {

@@ -453,13 +453,12 @@ pub(crate) async fn outside_gate(ctx: &Context<'_>, review_id: i32, document: &s
             if warnings.iter().any(|x| x.kind == w.kind.as_str().to_uppercase() && x.found == w.found) {
                 continue;
             }
-            let overridden = done.iter().find(|o| o.kind == w.kind.as_str() && o.found == w.found).map(|o| {
-                GateOverride {
+            let overridden =
+                done.iter().find(|o| o.kind == w.kind.as_str() && o.found == w.found).map(|o| GateOverride {
                     by: users.iter().find(|u| u.id == o.overridden_by).map_or_else(String::new, |u| u.name.clone()),
                     reason: o.reason.clone(),
                     at: o.overridden_at,
-                }
-            });
+                });
             warnings.push(OutsideWarning {
                 kind: w.kind.as_str().to_uppercase(),
                 title: w.kind.title().to_owned(),
