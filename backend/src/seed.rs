@@ -328,13 +328,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 // child's date of birth in the text, a typographic apostrophe. Label-only
                 // readers must receive none of it.
                 circumstances: format!(
-                    "{child} was admitted to hospital with injuries that {mother} could not explain. {first} was known to health visiting and to the school; concerns had been raised about {first}'s weight. {first} (born {born}) lives at {line}; the family's number is 07700 900{i:03}, e-mail {email}, and {first}\u{2019}s NHS number is {nhs}.",
+                    "{child} was admitted to hospital with injuries that {mother} could not explain. {first} was known to health visiting and to the school; concerns had been raised about {first}'s weight. {first} (born {born}) lives at {line}; the family's number is 07700 900{i:03}, e-mail {email}@example.org, and {first}\u{2019}s NHS number is {nhs}.",
                     first = child.split(' ').next().unwrap_or(child),
                     born = chrono::NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2)
                         .map(|d| d.format("%d/%m/%Y").to_string())
                         .unwrap_or_default(),
                     line = address.split(',').next().unwrap_or(address),
-                    email = format!("{}@example.org", mother.to_lowercase().replace(' ', ".")),
+                    email = mother.to_lowercase().replace(' ', "."),
                     nhs = demo_nhs_number(i),
                 ),
                 facts,
