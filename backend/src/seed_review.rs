@@ -250,7 +250,7 @@ async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surn
         db,
         &manager,
         review_id,
-        add(Relationship::AllegedPerpetrator, "Craig Benson".into()),
+        add(Relationship::AllegedPerpetrator, "Craig O'Donnell".into()),
     )
     .await?;
     for (from, to, tie) in [

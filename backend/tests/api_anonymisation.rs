@@ -11,7 +11,7 @@ mod common;
 use axum::http::StatusCode;
 use backend::entities::*;
 use common::{Backend, TestApp, code};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 const ADD: &str = "mutation($id:Int!,$p:PersonInput!){addPerson(reviewId:$id,input:$p){people{id label}}}";
@@ -143,6 +143,33 @@ async fn labels_hold_no_name_alias_or_address(b: Backend) {
         assert_eq!(code(&v), "VALIDATION", "{label}: {v}");
         assert_eq!(v["errors"][0]["extensions"]["field"], "input.label", "{v}");
     }
+
+    // A label stored before labels were checked, that is the person's own alias or holds
+    // an address, never reaches a label-only reader: the relationship and number do.
+    let partner = app.login("partner@scr.example").await;
+    let seen = app.ok(&partner, "{reviews{id}}", json!({})).await;
+    let partner_review = seen["reviews"][0]["id"].as_i64().unwrap() as i32;
+    for (label, aliases) in [("Shaz", "[\"Shaz\"]"), ("Lodger at 12 Station Road", "[]")] {
+        person::ActiveModel {
+            review_id: sea_orm::Set(partner_review),
+            label: sea_orm::Set(label.into()),
+            relationship: sea_orm::Set("household_member".into()),
+            name: sea_orm::Set("Sharon Mills".into()),
+            aliases: sea_orm::Set(aliases.into()),
+            date_of_birth: sea_orm::Set(None),
+            address: sea_orm::Set(Some("12 Station Road, Stockport SK4 1AA".into())),
+            agency_id: sea_orm::Set(None),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    let v =
+        app.ok(&partner, "query($id:Int!){review(id:$id){people{label name}}}", json!({"id": partner_review})).await;
+    let text = v.to_string();
+    assert!(!text.contains("Shaz") && !text.contains("Station Road") && !text.contains("Mills"), "{text}");
+    assert!(text.contains("Household member"), "{text}");
 }
 
 async fn label_only_readers_get_names_in_any_spelling_and_identifiers_masked(b: Backend) {

@@ -519,7 +519,7 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_what_was_typed() {
 const DEMO_NAMES: [&str; 34] = [
     "Liam", "Okafor", "Amelia", "Wright", "Noah", "Kowalski", "Isla", "Brennan", "Musa", "Hassan", "Poppy", "Clarke",
     "Oscar", "Nowak", "Ruby", "Evans", "Jane", "Karen", "Anna", "Siobhan", "Amina", "Lisa", "Ewa", "Claire", "Harry",
-    "Doyle", "Megan", "Mia", "Sutton", "Kelly", "Jayden", "Harding", "Craig", "Benson",
+    "Doyle", "Megan", "Mia", "Sutton", "Kelly", "Jayden", "Harding", "Craig", "Donnell",
 ];
 
 async fn assert_no_names(b: &Browser) {
@@ -686,6 +686,53 @@ async fn an_executive_summary_naming_the_mother_cannot_be_exported_until_the_nam
             b.wait_text("executive-summary.pdf").await;
             click_in(b, "export-executive-summary", "Word for outside use").await;
             b.wait_text("executive-summary.docx").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_surname_typed_with_a_curly_apostrophe_is_caught_before_the_summary_leaves() {
+    journey("summary_curly_apostrophe", |b| {
+        async move {
+            // The overview author pastes a sentence from a word processor: the registered
+            // "Craig O'Donnell" written with a typographic apostrophe.
+            b.sign_in("author@scr.example").await;
+            open_review_at(b, "Overview report and executive summary").await;
+            b.click_text("Overview report and executive summary").await;
+            b.wait_css("#summary-editor").await;
+            b.settled().await;
+            b.fill("#f-summary-sections-0", "Mr O\u{2019}Donnell was not known to any agency before the incident.")
+                .await;
+            click_in(b, "summary-editor", "Check for names").await;
+            let marked = b.wait_css("#f-summary-sections-0-gate mark.scr-hit").await.text().await.expect("text");
+            assert_eq!(marked, "O\u{2019}Donnell");
+            b.axe("a curly apostrophe highlighted").await;
+            b.click_text("Save the summary").await;
+            b.wait_text("The executive summary was saved").await;
+            b.settled().await;
+            // Saved as written, it cannot leave for an outside body.
+            click_in(b, "export-executive-summary", "PDF for outside use").await;
+            b.wait_text("still names \"O\u{2019}Donnell\"").await;
+            b.wait_text("is a name: replace it with").await;
+            // Replaced by its label (and the mother's name with it), it leaves.
+            click_in(b, "summary-editor", "Check for names").await;
+            b.wait_css("#summary-editor mark.scr-hit").await;
+            click_in(b, "summary-editor", "Replace every name with its label").await;
+            b.wait_text("No registered names found").await;
+            let text =
+                b.wait_css("#f-summary-sections-0").await.prop("value").await.expect("value").unwrap_or_default();
+            assert!(
+                !text.contains("Donnell") && text.ends_with("was not known to any agency before the incident."),
+                "{text}"
+            );
+            b.click_text("Save the summary").await;
+            b.wait_text("The executive summary was saved").await;
+            b.settled().await;
+            b.wait_text("Nothing stops this version").await;
+            click_in(b, "export-executive-summary", "PDF for outside use").await;
+            b.wait_text("executive-summary.pdf").await;
         }
         .boxed()
     })

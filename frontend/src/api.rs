@@ -20,7 +20,9 @@ pub enum ApiError {
     },
     WrongStage(String),
     /// The anonymisation gate found names: (as found, its label).
-    Gate(Vec<(String, String)>),
+    /// The anonymisation gate stopped a document: the names it found (found, label)
+    /// and the warnings no second person has overridden (kind, found).
+    Gate(Vec<(String, String)>, Vec<(String, String)>),
     Failed(String),
 }
 
@@ -35,9 +37,22 @@ impl ApiError {
             }
             ApiError::Conflict { message, .. } => message.clone(),
             ApiError::WrongStage(m) => m.clone(),
-            ApiError::Gate(hits) => {
+            ApiError::Gate(hits, warnings) => {
                 let names: Vec<String> = hits.iter().map(|(f, l)| format!("\"{f}\" (replace with {l})")).collect();
-                format!("It cannot leave the board yet: it still names {}.", names.join(", "))
+                let warned: Vec<String> =
+                    warnings.iter().map(|(k, f)| format!("\"{f}\" ({})", k.to_lowercase())).collect();
+                match (names.is_empty(), warned.is_empty()) {
+                    (false, true) => format!("It cannot leave the board yet: it still names {}.", names.join(", ")),
+                    (false, false) => format!(
+                        "It cannot leave the board yet: it still names {}, and holds {} (change each, or ask the Board Chair or business manager to let it through).",
+                        names.join(", "),
+                        warned.join(", ")
+                    ),
+                    _ => format!(
+                        "It cannot leave the board yet: it holds {} (change each, or ask the Board Chair or business manager to let it through).",
+                        warned.join(", ")
+                    ),
+                }
             }
             ApiError::Failed(m) => m.clone(),
         }
@@ -77,18 +92,19 @@ fn from_code(message: &str, ext: &HashMap<String, serde_json::Value>) -> ApiErro
             current: ext.get("currentVersion").and_then(|v| v.as_i64()),
         },
         "WRONG_STAGE" => ApiError::WrongStage(message.to_owned()),
-        "GATE_FAILED" => ApiError::Gate(
-            ext.get("hits")
-                .and_then(|h| h.as_array())
-                .map(|a| {
-                    a.iter()
-                        .map(|x| {
-                            (x["found"].as_str().unwrap_or("").to_owned(), x["label"].as_str().unwrap_or("").to_owned())
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
+        "GATE_FAILED" => {
+            let pairs = |key: &str, a: &str, b: &str| -> Vec<(String, String)> {
+                ext.get(key)
+                    .and_then(|h| h.as_array())
+                    .map(|list| {
+                        list.iter()
+                            .map(|x| (x[a].as_str().unwrap_or("").to_owned(), x[b].as_str().unwrap_or("").to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            ApiError::Gate(pairs("hits", "found", "label"), pairs("warnings", "title", "found"))
+        }
         _ => ApiError::Failed(message.to_owned()),
     }
 }

@@ -99,6 +99,8 @@ operations!(
     ReviewConfirmations,
     ReviewSummary,
     AnonymisationCheck,
+    OutsideGate,
+    OverrideGateWarning,
     RequestImrs,
     DesignateImrAuthor,
     DeclareImrIndependence,

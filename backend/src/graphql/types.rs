@@ -683,7 +683,7 @@ impl Person {
                 self.identity_read(ctx, "name");
                 self.row.name.clone()
             }
-            _ => self.row.label.clone(),
+            _ => crate::anonymise::safe_label(&self.row, &*masking(ctx, self.row.review_id).await?),
         })
     }
     /// Other names and spellings; empty when you may see only pseudonymised identities.

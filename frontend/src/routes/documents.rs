@@ -145,6 +145,7 @@ pub fn DocumentsPage() -> impl IntoView {
                         }}
                         {d.review.overview_report.is_some().then(|| view! {
                             <ExportButtons doc="overview-report" base=format!("/api/reviews/{}/export/overview-report", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
+                            {ctx.may(Operation::ExportForOutside).then(|| view! { <OutsideGatePanel ctx=ctx document="overview-report"/> })}
                         })}
                         <Confirmations ctx=ctx latest=d.review.overview_report.as_ref().map(|r| r.version) agencies=d.review.involved_agencies.iter().map(|a| (a.id, a.name.clone())).collect()/>
                         {ctx.can_read(Field::ExecutiveSummary).then(|| view! { <Summary ctx=ctx/> })}
@@ -153,6 +154,111 @@ pub fn DocumentsPage() -> impl IntoView {
             })}
         </Transition>
         </div>
+    }
+}
+
+/// What stops a document on its way to an outside body, for those who may send it:
+/// the names (which only replacing them clears) and the warnings, each with the second
+/// person's override once recorded; the Board Chair and the business manager may let a
+/// warning through, with a reason, for this version.
+#[component]
+pub fn OutsideGatePanel(ctx: Ctx, #[prop(into)] document: String) -> impl IntoView {
+    let doc = StoredValue::new(document);
+    let data = LocalResource::new(move || {
+        ctx.refresh.get();
+        let document = doc.get_value();
+        async move { api::call::<OutsideGate>(outside_gate::Variables { id: ctx.id, document }).await }
+    });
+    let panel = format!("gate-{}", doc.get_value());
+    view! {
+        <div class="scr-step" id=panel.clone()>
+            <h3 class="govuk-heading-s">"On the way out"</h3>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || data.get().map(|r| match r {
+                    // Only those who read names in full see what the gate found.
+                    Err(ApiError::Forbidden(_)) | Err(ApiError::NotFound) => ().into_any(),
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
+                    Ok(d) => {
+                        let g = d.outside_gate;
+                        let version = g.version.clone();
+                        view! {
+                            {if g.clear {
+                                view! { <p class="govuk-body">{format!("Nothing stops this version ({}) leaving.", g.version)}</p> }.into_any()
+                            } else {
+                                view! { <p class="govuk-body">{format!("This version ({}) cannot leave yet.", g.version)}</p> }.into_any()
+                            }}
+                            {(!g.hits.is_empty()).then(|| view! {
+                                <ul class="govuk-list govuk-list--bullet">
+                                    {g.hits.into_iter().map(|h| view! {
+                                        <li>{format!("\"{}\" is a name: replace it with {}. No one can let a name through.", h.found, h.label.unwrap_or_default())}</li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                            {(!g.warnings.is_empty()).then(|| view! {
+                                <ul class="govuk-list">
+                                    {g.warnings.into_iter().map(|w| {
+                                        let version = version.clone();
+                                        view! { <li><WarningRow ctx=ctx document=doc.get_value() version=version kind=w.kind title=w.title found=w.found overridden=w.overridden.map(|o| format!("Let through by {} on {}: {}", o.by, uk_date(&o.at), o.reason))/></li> }
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// One warning of the gate, with its override or the form to record one.
+#[component]
+fn WarningRow(
+    ctx: Ctx,
+    document: String,
+    version: String,
+    kind: String,
+    title: String,
+    found: String,
+    overridden: Option<String>,
+) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let busy = RwSignal::new(false);
+    let form = format!("override-{}", found.chars().filter(|c| c.is_alphanumeric()).collect::<String>());
+    let question = format!("Let \"{found}\" leave in this version? This is recorded with your name and reason.");
+    let vars = override_gate_warning::Variables {
+        id: ctx.id,
+        document,
+        version,
+        kind,
+        found: found.clone(),
+        reason: String::new(),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if reason.get_untracked().trim().is_empty() {
+            errors.set(vec![("reason".into(), "Say why it may leave".into())]);
+            return;
+        }
+        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+            return;
+        }
+        let vars = override_gate_warning::Variables { reason: reason.get_untracked(), ..vars.clone() };
+        send::<OverrideGateWarning>(ctx, vars, errors, busy, "The warning was let through for this version");
+    };
+    view! {
+        <p class="govuk-body"><strong>{title}</strong>{format!(": \"{found}\"")}</p>
+        {match overridden {
+            Some(o) => view! { <p class="govuk-body-s">{o}</p> }.into_any(),
+            None if ctx.may(Operation::OverrideGateWarning) => view! {
+                <form on:submit=submit>
+                    <ErrorSummary errors=errors form=form.clone()/>
+                    <TextArea form=form.clone() label="Why it may leave" path="reason" value=reason errors=errors rows=2/>
+                    <button type="submit" class="govuk-button govuk-button--warning" disabled=move || busy.get()>{format!("Let \"{found}\" through")}</button>
+                </form>
+            }.into_any(),
+            None => view! { <p class="govuk-body-s">"Change it, or ask the Board Chair or business manager (not its writer) to let it through."</p> }.into_any(),
+        }}
     }
 }
 
@@ -198,6 +304,7 @@ fn Summary(ctx: Ctx) -> impl IntoView {
                             }}
                             {(!s.prefilled).then(|| view! {
                                 <ExportButtons doc="executive-summary" base=format!("/api/reviews/{}/export/executive-summary", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
+                                {ctx.may(Operation::ExportForOutside).then(|| view! { <OutsideGatePanel ctx=ctx document="executive-summary"/> })}
                             })}
                         }.into_any()
                     }
