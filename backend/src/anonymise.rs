@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use shared::gate::{Gate, Identified, Register, Report, WarningKind};
 use shared::policy::Operation;
@@ -20,19 +19,22 @@ use crate::access;
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult, GateRefusal};
+use crate::step::Step;
 
 /// The register a label-only reader's text is masked against: every person with every
 /// identifier, and the review's schools. (What 11.16 allows does not matter here.)
-pub fn masking_register(people: &[person::Model], schools: Vec<String>) -> Register {
+pub fn masking_register(people: &[person::Model], schools: Vec<String>) -> ApiResult<Register> {
     let mut register = Register {
         people: people
             .iter()
-            .map(|p| Identified {
-                person: crate::services::registered_person(p),
-                date_of_birth: p.date_of_birth,
-                address: p.address.clone(),
+            .map(|p| {
+                Ok(Identified {
+                    person: crate::services::registered_person(p)?,
+                    date_of_birth: p.date_of_birth,
+                    address: p.address.clone(),
+                })
             })
-            .collect(),
+            .collect::<ApiResult<_>>()?,
         allowed: Vec::new(),
         schools,
     };
@@ -45,7 +47,7 @@ pub fn masking_register(people: &[person::Model], schools: Vec<String>) -> Regis
             register.people[i].person.label = safe;
         }
     }
-    register
+    Ok(register)
 }
 
 /// A person's label as a label-only reader may receive it: as recorded, unless it holds
@@ -76,7 +78,7 @@ pub async fn schools_of(db: &impl ConnectionTrait, review_id: i32) -> ApiResult<
 /// The masking gate of a review, read from the database.
 pub async fn masking_gate(db: &impl ConnectionTrait, review_id: i32) -> ApiResult<Gate> {
     let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
-    Ok(masking_register(&people, schools_of(db, review_id).await?).gate())
+    Ok(masking_register(&people, schools_of(db, review_id).await?)?.gate())
 }
 
 /// Masking gates of the reviews a request has touched, each worked out once.
@@ -231,7 +233,7 @@ pub async fn override_warning(db: &DatabaseConnection, caller: &Caller, req: Ove
     if !current.reports.iter().flat_map(|r| &r.warnings).any(|w| w.kind == req.kind && w.found == req.found) {
         return Err(ApiError::invalid("found", "That warning is not in this version of the document"));
     }
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::OverrideGateWarning).await?;
     let row = gate_override::ActiveModel {
         review_id: Set(req.review_id),
         document: Set(req.document.to_owned()),
@@ -243,13 +245,11 @@ pub async fn override_warning(db: &DatabaseConnection, caller: &Caller, req: Ove
         overridden_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(|e| {
         crate::services::on_duplicate(e, || ApiError::invalid("found", "That warning is already overridden"))
     })?;
-    crate::services::log(&txn, caller, Operation::OverrideGateWarning, "gate_override", row.id, req.review_id, None)
-        .await?;
-    txn.commit().await?;
+    step.done("gate_override", row.id).await?;
     Ok(row.id)
 }

@@ -182,17 +182,27 @@ fn error_response(e: &crate::errors::ApiError) -> async_graphql::Response {
     res
 }
 
+/// The codes of a GraphQL answer's errors, for the metrics.
+fn codes(res: &async_graphql::Response) -> impl Iterator<Item = Option<&str>> {
+    res.errors.iter().map(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("code")).and_then(|v| match v {
+            async_graphql::Value::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+    })
+}
+
 async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
     let caller = match load_caller(&app, &headers).await {
         Ok(c) => c,
         Err(e) => {
             let res = error_response(&e);
-            app.metrics.graphql_errors(&res.errors);
+            app.metrics.graphql_errors(codes(&res));
             return res.into();
         }
     };
     let user = caller.as_ref().map(|c| c.user.id);
-    let loaders = crate::loaders::request_loaders(app.state.db.clone());
+    let loaders = crate::graphql::loaders::request_loaders(app.state.db.clone());
     let reads = Arc::new(crate::audit::IdentityReads::default());
     let mut req = req
         .into_inner()
@@ -219,7 +229,7 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
             e.extensions.get_or_insert_with(Default::default).set("code", "BAD_REQUEST");
         }
     }
-    app.metrics.graphql_errors(&res.errors);
+    app.metrics.graphql_errors(codes(&res));
     res.into()
 }
 
@@ -232,25 +242,12 @@ struct ExportQuery {
     imr: Option<i32>,
 }
 
-/// An export's failure as JSON, with the status its code calls for.
+/// A plain-HTTP route's failure as JSON (the message and `extensions` a GraphQL answer
+/// would carry), with the status its code calls for (`ApiError::status`).
 fn export_error(e: crate::errors::ApiError) -> axum::response::Response {
-    use crate::errors::ApiError;
-    let status = match &e {
-        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::NotFound => StatusCode::NOT_FOUND,
-        ApiError::Validation(_) | ApiError::GateFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        ApiError::Conflict { .. } | ApiError::WrongStage(_) => StatusCode::CONFLICT,
-        ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let gql = e.to_graphql();
-    let body = serde_json::json!({
-        "message": gql.message,
-        "extensions": gql.extensions.as_ref().and_then(|x| serde_json::to_value(x).ok()),
-    });
-    (status, axum::Json(body)).into_response()
+    let status = e.status();
+    let (message, extensions) = e.rendered();
+    (status, axum::Json(serde_json::json!({ "message": message, "extensions": extensions }))).into_response()
 }
 
 /// `GET /api/reviews/{id}/submission-package`: the package to Ofsted and the DfE as one

@@ -17,7 +17,6 @@ use sha2::{Digest, Sha256};
 
 use crate::entities::{audit_entry, audit_head};
 use crate::errors::ApiResult;
-use crate::graphql::types::AuditEntry;
 
 /// What an entry records.
 #[derive(Debug, Clone, Copy)]
@@ -110,6 +109,7 @@ async fn append(conn: &impl ConnectionTrait, m: &mut audit_entry::Model) -> Resu
 /// never re-sealed but reported by `verify`.
 pub async fn seal_unchained(db: &sea_orm::DatabaseConnection) -> Result<u64, DbErr> {
     use sea_orm::TransactionTrait;
+    // Not a step on a review: the audit log itself, sealed once on migration.
     let txn = db.begin().await?;
     let head = audit_head::Entity::find_by_id(HEAD).one(&txn).await?;
     if head.is_none_or(|h| h.entries != 0) {
@@ -182,23 +182,13 @@ pub async fn verify(conn: &impl ConnectionTrait) -> Result<Result<u64, Broken>, 
     Ok(Ok(seq as u64))
 }
 
-pub async fn for_review(conn: &impl ConnectionTrait, review_id: i32) -> ApiResult<Vec<AuditEntry>> {
-    let rows = audit_entry::Entity::find()
+/// The audit trail of a review, oldest first.
+pub async fn for_review(conn: &impl ConnectionTrait, review_id: i32) -> ApiResult<Vec<audit_entry::Model>> {
+    Ok(audit_entry::Entity::find()
         .filter(audit_entry::Column::ReviewId.eq(review_id))
         .order_by_asc(audit_entry::Column::Id)
         .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEntry {
-            at: r.at,
-            actor_id: r.actor_id,
-            operation: r.operation,
-            record_type: r.record_type,
-            record_id: r.record_id,
-            version: r.version,
-        })
-        .collect())
+        .await?)
 }
 
 /// The real identities one request answered: (review, person, field), written in one

@@ -6,9 +6,7 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use shared::completion::{
     ActionStatus, Milestone, NoticeBody, PublicationFacts, publication_problems, required_notices,
 };
@@ -25,7 +23,8 @@ use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::review_phase::{self, Doc};
-use crate::services::{Problems, advance, log, mark_met, not_in_future, today, touch};
+use crate::services::{Problems, log, mark_met, not_in_future, today};
+use crate::step::Step;
 
 async fn milestones(db: &impl ConnectionTrait, review_id: i32, kind: Milestone) -> ApiResult<Vec<milestone::Model>> {
     Ok(milestone::Entity::find()
@@ -123,11 +122,10 @@ pub async fn record_quality_assurance(
         }
     }
     problems.finish()?;
-    let txn = db.begin().await?;
-    let version = advance(&txn, &a.review, Stage::QualityAssured).await?;
-    let id = add_milestone(&txn, caller, review_id, Milestone::QualityAssured, "", today(), notes).await?;
-    log(&txn, caller, Operation::RecordQualityAssurance, "milestone", id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::RecordQualityAssurance).await?;
+    step.move_to(Stage::QualityAssured).await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::QualityAssured, "", today(), notes).await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -138,24 +136,22 @@ pub async fn approve_report(db: &DatabaseConnection, caller: &Caller, review_id:
     if !milestones(db, review_id, Milestone::Approved).await?.is_empty() {
         return Err(ApiError::invalid("review", "The report is already approved"));
     }
-    let txn = db.begin().await?;
-    let version = touch(&txn, &a.review).await?;
-    let id = add_milestone(&txn, caller, review_id, Milestone::Approved, "", today(), String::new()).await?;
+    let step = Step::begin(db, caller, &a, Operation::ApproveReport).await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::Approved, "", today(), String::new()).await?;
     let authors = review_assignment::Entity::find()
         .filter(review_assignment::Column::ReviewId.eq(review_id))
         .filter(review_assignment::Column::Assignment.eq(Assignment::OverviewAuthor.as_str()))
-        .all(&txn)
+        .all(step.txn())
         .await?;
     let mut told: Vec<i32> = authors.iter().map(|x| x.user_id).collect();
-    told.extend(crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await?);
+    told.extend(crate::notify::board_officers(step.txn(), a.review.lead_board_id, Role::BusinessManager).await?);
     told.sort_unstable();
     told.dedup();
     for user in told {
         let message = "The Chair approved the overview report for submission".to_owned();
-        crate::notify::tell(&txn, user, &a.review, "approval", message, format!("/reviews/{review_id}")).await?;
+        crate::notify::tell(step.txn(), user, &a.review, "approval", message, format!("/reviews/{review_id}")).await?;
     }
-    log(&txn, caller, Operation::ApproveReport, "milestone", id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -179,12 +175,11 @@ pub async fn submit_review(
     {
         return Err(ApiError::GateFailed(refusal));
     }
-    let txn = db.begin().await?;
-    let version = advance(&txn, &a.review, Stage::Submitted).await?;
-    mark_met(&txn, review_id, DeadlineKind::Completion, sent_on).await?;
-    let id = add_milestone(&txn, caller, review_id, Milestone::Submitted, "", sent_on, String::new()).await?;
-    log(&txn, caller, Operation::SubmitReview, "milestone", id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::SubmitReview).await?;
+    step.move_to(Stage::Submitted).await?;
+    mark_met(step.txn(), review_id, DeadlineKind::Completion, sent_on).await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::Submitted, "", sent_on, String::new()).await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -236,10 +231,9 @@ pub async fn record_ofsted_letter(
         reasons.map(Text::into_inner).unwrap_or_default(),
         progress.map(Text::into_inner).unwrap_or_default()
     );
-    let txn = db.begin().await?;
-    let id = add_milestone(&txn, caller, review_id, kind, "", sent_on, details).await?;
-    log(&txn, caller, Operation::RecordOfstedLetter, "milestone", id, review_id, None).await?;
-    txn.commit().await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordOfstedLetter).await?;
+    let id = add_milestone(step.txn(), caller, review_id, kind, "", sent_on, details).await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -264,10 +258,10 @@ pub async fn record_evaluation(
         }
     }
     problems.finish()?;
-    let txn = db.begin().await?;
-    let version = advance(&txn, &a.review, Stage::Evaluated).await?;
+    let mut step = Step::begin(db, caller, &a, Operation::RecordEvaluation).await?;
+    step.move_to(Stage::Evaluated).await?;
     let id = add_milestone(
-        &txn,
+        step.txn(),
         caller,
         review_id,
         Milestone::Evaluation,
@@ -284,11 +278,10 @@ pub async fn record_evaluation(
             done_by: Set(None),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(step.txn())
         .await?;
     }
-    log(&txn, caller, Operation::RecordEvaluation, "milestone", id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -300,13 +293,12 @@ pub async fn complete_amendment(db: &DatabaseConnection, caller: &Caller, amendm
     if m.done_on.is_some() {
         return Err(ApiError::invalid("amendmentId", "This amendment is already done"));
     }
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::ManageActions).await?;
     let mut am: amendment::ActiveModel = m.into();
     am.done_on = Set(Some(today()));
     am.done_by = Set(Some(caller.user.id));
-    let saved = am.update(&txn).await?;
-    log(&txn, caller, Operation::ManageActions, "amendment", saved.id, saved.review_id, None).await?;
-    txn.commit().await?;
+    let saved = am.update(step.txn()).await?;
+    step.done("amendment", saved.id).await?;
     Ok(saved.review_id)
 }
 
@@ -365,8 +357,7 @@ pub async fn add_action(db: &DatabaseConnection, caller: &Caller, review_id: i32
         problems.push("ownerId", "No active user has that id");
     }
     problems.finish()?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::ManageActions).await?;
     let row = action::ActiveModel {
         review_id: Set(review_id),
         recommendation: Set(n.recommendation.trim().to_owned()),
@@ -387,13 +378,13 @@ pub async fn add_action(db: &DatabaseConnection, caller: &Caller, review_id: i32
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
     let assigned = review_assignment::Entity::find()
         .filter(review_assignment::Column::ReviewId.eq(review_id))
         .filter(review_assignment::Column::UserId.eq(n.owner_id))
         .filter(review_assignment::Column::Assignment.eq(Assignment::ActionOwner.as_str()))
-        .one(&txn)
+        .one(step.txn())
         .await?;
     if assigned.is_none() {
         review_assignment::ActiveModel {
@@ -405,13 +396,12 @@ pub async fn add_action(db: &DatabaseConnection, caller: &Caller, review_id: i32
             appointed_at: Set(Utc::now()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(step.txn())
         .await?;
     }
     let message = format!("You own a new action, due {}", row.due_on.format("%d/%m/%Y"));
-    crate::notify::tell(&txn, n.owner_id, &a.review, "assignment", message, "/actions".to_owned()).await?;
-    log(&txn, caller, Operation::ManageActions, "action", row.id, review_id, None).await?;
-    txn.commit().await?;
+    crate::notify::tell(step.txn(), n.owner_id, &a.review, "assignment", message, "/actions".to_owned()).await?;
+    step.done("action", row.id).await?;
     Ok(row.id)
 }
 
@@ -439,15 +429,12 @@ pub async fn record_planning_meeting(
         participants.map(Text::into_inner).unwrap_or_default(),
         updates_due.format("%d/%m/%Y")
     );
-    let txn = db.begin().await?;
-    let version = if a.stage() == Stage::Evaluated {
-        advance(&txn, &a.review, Stage::ActionPlanning).await?
-    } else {
-        touch(&txn, &a.review).await?
-    };
-    let id = add_milestone(&txn, caller, review_id, Milestone::PlanningMeeting, "", held_on, details).await?;
-    log(&txn, caller, Operation::ManageActions, "milestone", id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::ManageActions).await?;
+    if a.stage() == Stage::Evaluated {
+        step.move_to(Stage::ActionPlanning).await?;
+    }
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::PlanningMeeting, "", held_on, details).await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -466,21 +453,22 @@ pub async fn sign_up_actions(
         .filter(action::Column::SignedUpBy.is_null())
         .all(db)
         .await?;
-    if pending.is_empty() {
+    // One audit entry per action signed up to: the last is the step's own, written by done().
+    let Some((last, rest)) = pending.split_last() else {
         return Err(ApiError::invalid("agencyId", "The agency has no actions waiting to be signed up to"));
-    }
-    let txn = db.begin().await?;
+    };
+    let step = Step::begin(db, caller, &a, Operation::SignUpActions).await?;
     action::Entity::update_many()
         .col_expr(action::Column::SignedUpBy, Expr::value(caller.user.id))
         .col_expr(action::Column::SignedUpAt, Expr::value(Utc::now()))
         .col_expr(action::Column::Version, Expr::col(action::Column::Version).add(1))
         .filter(action::Column::Id.is_in(pending.iter().map(|p| p.id)))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
-    for p in &pending {
-        log(&txn, caller, Operation::SignUpActions, "action", p.id, review_id, None).await?;
+    for p in rest {
+        log(step.txn(), caller, Operation::SignUpActions, "action", p.id, review_id, None).await?;
     }
-    txn.commit().await?;
+    step.done("action", last.id).await?;
     Ok(())
 }
 
@@ -520,7 +508,7 @@ pub async fn record_progress(
         return Err(ApiError::invalid("status", format!("The action is {}", status_of(&act).title().to_lowercase())));
     }
     let note = Text::parse("note", note)?.into_inner();
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::UpdateAction).await?;
     let mut update = action::Entity::update_many()
         .col_expr(action::Column::Version, Expr::value(expected_version + 1))
         .filter(action::Column::Id.eq(act.id))
@@ -528,7 +516,7 @@ pub async fn record_progress(
     if request_closure {
         update = update.col_expr(action::Column::Status, Expr::value(ActionStatus::ClosureRequested.as_str()));
     }
-    if update.exec(&txn).await?.rows_affected != 1 {
+    if update.exec(step.txn()).await?.rows_affected != 1 {
         return Err(ApiError::Conflict { current: act.version });
     }
     let row = action_update::ActiveModel {
@@ -538,21 +526,21 @@ pub async fn record_progress(
         recorded_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
     if request_closure {
-        let mut deciders = crate::notify::board_officers(&txn, a.review.lead_board_id, Role::BusinessManager).await?;
-        deciders.extend(crate::notify::board_officers(&txn, a.review.lead_board_id, Role::PerformanceSubGroup).await?);
+        let lead = a.review.lead_board_id;
+        let mut deciders = crate::notify::board_officers(step.txn(), lead, Role::BusinessManager).await?;
+        deciders.extend(crate::notify::board_officers(step.txn(), lead, Role::PerformanceSubGroup).await?);
         deciders.sort_unstable();
         deciders.dedup();
         for user in deciders {
             let message = "An action's owner asks for it to be closed".to_owned();
-            crate::notify::tell(&txn, user, &a.review, "closure_requested", message, "/actions".to_owned()).await?;
+            let path = "/actions".to_owned();
+            crate::notify::tell(step.txn(), user, &a.review, "closure_requested", message, path).await?;
         }
     }
-    log(&txn, caller, Operation::UpdateAction, "action_update", row.id, act.review_id, Some(expected_version + 1))
-        .await?;
-    txn.commit().await?;
+    step.done("action_update", row.id).await?;
     Ok(act.review_id)
 }
 
@@ -582,7 +570,7 @@ pub async fn decide_closure(
     {
         return Err(ApiError::invalid("reauditOn", "The re-audit date must be in the future"));
     }
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::DecideClosure).await?;
     let review_id = act.review_id;
     let mut am: action::ActiveModel = act.clone().into();
     am.status = Set(if approve { ActionStatus::Implemented } else { ActionStatus::Open }.as_str().to_owned());
@@ -591,33 +579,31 @@ pub async fn decide_closure(
     am.closed_at = Set(approve.then(Utc::now));
     am.reaudit_on = Set(if approve { reaudit_on } else { None });
     am.version = Set(act.version + 1);
-    let saved = am.update(&txn).await?;
+    let saved = am.update(step.txn()).await?;
     let (kind, message) = if approve {
         ("approval", "The closure of your action was approved")
     } else {
         ("return", "The closure of your action was refused: see what is still needed")
     };
-    crate::notify::tell(&txn, saved.owner_id, &a.review, kind, message.to_owned(), "/actions".to_owned()).await?;
-    log(&txn, caller, Operation::DecideClosure, "action", saved.id, review_id, Some(saved.version)).await?;
-    txn.commit().await?;
+    crate::notify::tell(step.txn(), saved.owner_id, &a.review, kind, message.to_owned(), "/actions".to_owned()).await?;
+    step.done("action", saved.id).await?;
     Ok(review_id)
 }
 
 /// The result of an implemented action's re-audit.
 pub async fn record_reaudit(db: &DatabaseConnection, caller: &Caller, action_id: i32, result: &str) -> ApiResult<i32> {
-    let (act, _) = action_for(db, caller, action_id, Operation::DecideClosure).await?;
+    let (act, a) = action_for(db, caller, action_id, Operation::DecideClosure).await?;
     if status_of(&act) != ActionStatus::Implemented || act.reaudit_on.is_none() {
         return Err(ApiError::invalid("status", "Only an implemented action with a re-audit date is re-audited"));
     }
     let result = Text::parse("result", result)?.into_inner();
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::DecideClosure).await?;
     let review_id = act.review_id;
     let mut am: action::ActiveModel = act.clone().into();
     am.reaudit_result = Set(Some(result));
     am.version = Set(act.version + 1);
-    let saved = am.update(&txn).await?;
-    log(&txn, caller, Operation::DecideClosure, "action", saved.id, review_id, Some(saved.version)).await?;
-    txn.commit().await?;
+    let saved = am.update(step.txn()).await?;
+    step.done("action", saved.id).await?;
     Ok(review_id)
 }
 
@@ -644,16 +630,14 @@ pub async fn plan_publication(
         return Err(ApiError::invalid("plannedOn", "Plan publication for today or later"));
     }
     let details = if together { "together".to_owned() } else { format!("apart: {reasons}") };
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::PlanPublication).await?;
     milestone::Entity::delete_many()
         .filter(milestone::Column::ReviewId.eq(review_id))
         .filter(milestone::Column::Kind.eq(Milestone::PublicationPlan.as_str()))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
-    let id = add_milestone(&txn, caller, review_id, Milestone::PublicationPlan, "", planned_on, details).await?;
-    log(&txn, caller, Operation::PlanPublication, "milestone", id, review_id, None).await?;
-    txn.commit().await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::PublicationPlan, "", planned_on, details).await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -672,10 +656,10 @@ pub async fn record_notice(
     if sent.iter().any(|m| m.body == body.as_str()) {
         return Err(ApiError::invalid("body", format!("{} has already been told", body.title())));
     }
-    let txn = db.begin().await?;
-    let id = add_milestone(&txn, caller, review_id, Milestone::Notice, body.as_str(), sent_on, String::new()).await?;
-    log(&txn, caller, Operation::PlanPublication, "milestone", id, review_id, None).await?;
-    txn.commit().await?;
+    let step = Step::begin(db, caller, &a, Operation::PlanPublication).await?;
+    let id =
+        add_milestone(step.txn(), caller, review_id, Milestone::Notice, body.as_str(), sent_on, String::new()).await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -746,11 +730,10 @@ pub async fn publish(
     } else {
         format!("Published before {} concluded: {reason}", facts.open_processes.join(", "))
     };
-    let txn = db.begin().await?;
-    let version = advance(&txn, &a.review, Stage::Published).await?;
-    let id = add_milestone(&txn, caller, review_id, Milestone::Published, "", today(), details).await?;
-    log(&txn, caller, Operation::Publish, "milestone", id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::Publish).await?;
+    step.move_to(Stage::Published).await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::Published, "", today(), details).await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -772,12 +755,12 @@ pub async fn conclude(db: &DatabaseConnection, caller: &Caller, review_id: i32, 
             },
         ));
     }
-    let txn = db.begin().await?;
-    let version = advance(&txn, &a.review, Stage::Concluded).await?;
+    let mut step = Step::begin(db, caller, &a, Operation::Conclude).await?;
+    step.move_to(Stage::Concluded).await?;
     let id =
-        add_milestone(&txn, caller, review_id, Milestone::GovernmentOfficeNotice, "", told_on, String::new()).await?;
-    log(&txn, caller, Operation::Conclude, "milestone", id, review_id, Some(version)).await?;
-    txn.commit().await?;
+        add_milestone(step.txn(), caller, review_id, Milestone::GovernmentOfficeNotice, "", told_on, String::new())
+            .await?;
+    step.done("milestone", id).await?;
     Ok(())
 }
 
@@ -801,7 +784,7 @@ pub async fn upload_evidence(
     name: &str,
     bytes: Vec<u8>,
 ) -> ApiResult<i32> {
-    let (act, _) = action_for(db, caller, action_id, Operation::UpdateAction).await?;
+    let (act, a) = action_for(db, caller, action_id, Operation::UpdateAction).await?;
     if act.owner_id != caller.user.id {
         return Err(ApiError::Forbidden("an action you do not own".into()));
     }
@@ -811,7 +794,7 @@ pub async fn upload_evidence(
     let name = shared::completion::clean_file_name(name);
     let name = name.as_str();
     let kind = shared::completion::check_evidence(name, &bytes)?;
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::UpdateAction).await?;
     let row = action_evidence::ActiveModel {
         action_id: Set(act.id),
         file_name: Set(name.trim().to_owned()),
@@ -822,10 +805,9 @@ pub async fn upload_evidence(
         uploaded_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
-    log(&txn, caller, Operation::UpdateAction, "action_evidence", row.id, act.review_id, None).await?;
-    txn.commit().await?;
+    step.done("action_evidence", row.id).await?;
     Ok(row.id)
 }
 

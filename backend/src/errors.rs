@@ -2,15 +2,14 @@
 //! - `shared::ValidationError` for a value a rule refused (domain);
 //! - `ApiError` for everything a request can end in (services and GraphQL);
 //!   it becomes a GraphQL error with a stable `extensions.code`;
-//! - `GqlError` at the GraphQL edge: an `ApiError` already rendered for the client
-//!   (async-graphql wants a `Clone` error and converts anything `Display` by itself,
-//!   which would drop the code, so resolvers return `GqlResult`);
+//!   `ApiError::rendered` is what every edge sends (message and `extensions`), and
+//!   `ApiError::status` the HTTP status where a route answers over plain HTTP;
+//! - `graphql::errors::GqlError` at the GraphQL edge (see there);
 //! - `anyhow`-style `Box<dyn Error>` only in `main.rs`, for the command line.
 //!
 //! Database and other internal failures are logged once, here, with their cause;
 //! the client gets `INTERNAL` and nothing of the cause.
 
-use async_graphql::ErrorExtensions;
 use shared::ValidationError;
 use shared::policy::Field;
 use shared::stage::Stage;
@@ -177,8 +176,29 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
 }
 
 impl ApiError {
-    /// The GraphQL error sent to the client, with `extensions.code`.
-    pub fn to_graphql(self) -> async_graphql::Error {
+    /// The HTTP status of the error where a route answers over plain HTTP (exports,
+    /// evidence, the calendar, the published page). GraphQL answers are always 200,
+    /// with the code in `extensions`.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Validation(_) | ApiError::GateFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict { .. } | ApiError::WrongStage(_) => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message and the `extensions` the client receives, at any edge: the code and
+    /// what the code carries (the fields of a validation error, the current version of
+    /// a conflict, the stage, the wait, the gate's names and warnings). An internal
+    /// cause is logged here, once, and never sent.
+    pub fn rendered(self) -> (String, serde_json::Map<String, serde_json::Value>) {
+        use serde_json::{Value, json};
         let e = self;
         if let ApiError::Internal(cause) = &e {
             tracing::error!(error = %cause, "request failed");
@@ -187,93 +207,40 @@ impl ApiError {
             ApiError::Validation(errs) if errs.len() == 1 => errs[0].message.clone(),
             other => other.to_string(),
         };
-        async_graphql::Error::new(message).extend_with(|_, ext| {
-            ext.set("code", e.code());
-            match &e {
-                ApiError::Validation(errs) => {
-                    if let Some(first) = errs.first() {
-                        ext.set("field", first.field.clone());
-                    }
-                    let list: Vec<async_graphql::Value> = errs
-                        .iter()
-                        .map(|v| {
-                            let mut m = async_graphql::indexmap::IndexMap::new();
-                            m.insert(async_graphql::Name::new("field"), async_graphql::Value::from(v.field.clone()));
-                            m.insert(
-                                async_graphql::Name::new("message"),
-                                async_graphql::Value::from(v.message.clone()),
-                            );
-                            async_graphql::Value::Object(m)
-                        })
-                        .collect();
-                    ext.set("fields", async_graphql::Value::List(list));
+        let mut ext = serde_json::Map::new();
+        ext.insert("code".into(), Value::from(e.code()));
+        match &e {
+            ApiError::Validation(errs) => {
+                if let Some(first) = errs.first() {
+                    ext.insert("field".into(), Value::from(first.field.clone()));
                 }
-                ApiError::Conflict { current } => ext.set("currentVersion", *current),
-                ApiError::TooManyAttempts { retry_after } => ext.set("retryAfter", *retry_after),
-                ApiError::WrongStage(s) => ext.set("stage", s.as_str().to_uppercase()),
-                ApiError::GateFailed(refusal) => {
-                    let warnings: Vec<async_graphql::Value> = refusal
-                        .warnings
-                        .iter()
-                        .map(|w| {
-                            let mut m = async_graphql::indexmap::IndexMap::new();
-                            let mut put = |k: &str, v: String| {
-                                m.insert(async_graphql::Name::new(k), async_graphql::Value::from(v));
-                            };
-                            put("document", w.document.clone());
-                            put("version", w.version.clone());
-                            put("kind", w.kind.as_str().to_uppercase());
-                            put("title", w.kind.title().to_owned());
-                            put("found", w.found.clone());
-                            async_graphql::Value::Object(m)
-                        })
-                        .collect();
-                    ext.set("warnings", async_graphql::Value::List(warnings));
-                    let list: Vec<async_graphql::Value> = refusal
-                        .hits
-                        .iter()
-                        .map(|(found, label)| {
-                            let mut m = async_graphql::indexmap::IndexMap::new();
-                            m.insert(async_graphql::Name::new("found"), async_graphql::Value::from(found.clone()));
-                            m.insert(async_graphql::Name::new("label"), async_graphql::Value::from(label.clone()));
-                            async_graphql::Value::Object(m)
-                        })
-                        .collect();
-                    ext.set("hits", async_graphql::Value::List(list));
-                }
-                _ => {}
+                let list = errs.iter().map(|v| json!({"field": v.field, "message": v.message})).collect();
+                ext.insert("fields".into(), Value::Array(list));
             }
-        })
-    }
-}
-
-/// An `ApiError` rendered for the client. Resolvers return `GqlResult<T>`; `?` on an
-/// `ApiResult` converts through here, so every error keeps its code.
-#[derive(Debug, Clone)]
-pub struct GqlError(async_graphql::Error);
-
-pub type GqlResult<T> = Result<T, GqlError>;
-
-impl From<ApiError> for GqlError {
-    fn from(e: ApiError) -> Self {
-        GqlError(e.to_graphql())
-    }
-}
-
-impl From<std::sync::Arc<sea_orm::DbErr>> for GqlError {
-    fn from(e: std::sync::Arc<sea_orm::DbErr>) -> Self {
-        ApiError::from(e).into()
-    }
-}
-
-impl From<sea_orm::DbErr> for GqlError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        ApiError::from(e).into()
-    }
-}
-
-impl From<GqlError> for async_graphql::Error {
-    fn from(e: GqlError) -> Self {
-        e.0
+            ApiError::Conflict { current } => {
+                ext.insert("currentVersion".into(), Value::from(*current));
+            }
+            ApiError::TooManyAttempts { retry_after } => {
+                ext.insert("retryAfter".into(), Value::from(*retry_after));
+            }
+            ApiError::WrongStage(s) => {
+                ext.insert("stage".into(), Value::from(s.as_str().to_uppercase()));
+            }
+            ApiError::GateFailed(refusal) => {
+                let warnings = refusal
+                    .warnings
+                    .iter()
+                    .map(|w| {
+                        json!({"document": w.document, "version": w.version, "kind": w.kind.as_str().to_uppercase(),
+                            "title": w.kind.title(), "found": w.found})
+                    })
+                    .collect();
+                ext.insert("warnings".into(), Value::Array(warnings));
+                let hits = refusal.hits.iter().map(|(found, label)| json!({"found": found, "label": label})).collect();
+                ext.insert("hits".into(), Value::Array(hits));
+            }
+            _ => {}
+        }
+        (message, ext)
     }
 }

@@ -339,7 +339,7 @@ async fn prepare_outside(
     let review_id = a.review.id;
     let register = crate::services::gate_register(db, &a.review, true, true).await?;
     let gate = register.gate();
-    let masking = crate::anonymise::masking_register(people, register.schools.clone()).gate();
+    let masking = crate::anonymise::masking_register(people, register.schools.clone())?.gate();
     let document = crate::anonymise::document_key(kind.slug(), if let Kind::Imr(id) = kind { Some(id) } else { None });
     let written_doc = match kind {
         Kind::OverviewReport => Some(Doc::OverviewReport),

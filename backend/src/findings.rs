@@ -3,7 +3,7 @@
 //! its audit entry, and counted across reviews in the board's reports.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use shared::findings::{Theme, finding_problems};
 use shared::policy::Operation;
 
@@ -11,7 +11,7 @@ use crate::access;
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::services::{log, touch};
+use crate::step::Step;
 
 /// Records a finding tagged with its themes; returns its id.
 pub async fn record_finding(
@@ -27,8 +27,7 @@ pub async fn record_finding(
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordFinding).await?;
     let row = finding::ActiveModel {
         review_id: Set(review_id),
         text: Set(text.trim().to_owned()),
@@ -36,17 +35,16 @@ pub async fn record_finding(
         recorded_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
     finding_theme::Entity::insert_many(themes.iter().map(|t| finding_theme::ActiveModel {
         finding_id: Set(row.id),
         theme: Set(t.as_str().to_owned()),
         ..Default::default()
     }))
-    .exec(&txn)
+    .exec(step.txn())
     .await?;
-    log(&txn, caller, Operation::RecordFinding, "finding", row.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("finding", row.id).await?;
     Ok(row.id)
 }
 
@@ -54,12 +52,9 @@ pub async fn record_finding(
 pub async fn remove_finding(db: &DatabaseConnection, caller: &Caller, finding_id: i32) -> ApiResult<i32> {
     let f = finding::Entity::find_by_id(finding_id).one(db).await?.ok_or(ApiError::NotFound)?;
     let a = access::for_review(db, caller, f.review_id).await?;
-    a.require(Operation::RecordFinding)?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
-    finding_theme::Entity::delete_many().filter(finding_theme::Column::FindingId.eq(f.id)).exec(&txn).await?;
-    finding::Entity::delete_by_id(f.id).exec(&txn).await?;
-    log(&txn, caller, Operation::RecordFinding, "finding_removed", f.id, f.review_id, None).await?;
-    txn.commit().await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordFinding).await?;
+    finding_theme::Entity::delete_many().filter(finding_theme::Column::FindingId.eq(f.id)).exec(step.txn()).await?;
+    finding::Entity::delete_by_id(f.id).exec(step.txn()).await?;
+    step.done("finding_removed", f.id).await?;
     Ok(f.review_id)
 }

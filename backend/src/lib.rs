@@ -16,7 +16,7 @@ pub mod errors;
 pub mod exports;
 pub mod findings;
 pub mod graphql;
-pub mod loaders;
+
 pub mod mail;
 pub mod metrics;
 pub mod notify;
@@ -26,4 +26,6 @@ pub mod review_phase;
 pub mod seed;
 mod seed_review;
 pub mod services;
+pub(crate) mod step;
+pub mod stored;
 pub mod synthetic;

@@ -76,18 +76,10 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    /// Counts the codes of a GraphQL answer's errors.
-    pub fn graphql_errors(&self, errors: &[async_graphql::ServerError]) {
-        for e in errors {
-            let code = e
-                .extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .and_then(|v| match v {
-                    async_graphql::Value::String(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| "REQUEST".to_owned());
+    /// Counts the codes of a GraphQL answer's errors (`REQUEST` for one without a code).
+    pub fn graphql_errors<'a>(&self, codes: impl Iterator<Item = Option<&'a str>>) {
+        for code in codes {
+            let code = code.unwrap_or("REQUEST").to_owned();
             self.graphql_errors.get_or_create(&CodeLabels { code }).inc();
         }
     }

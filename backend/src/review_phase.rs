@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use shared::chronology::{self, Precision, When};
 use shared::deadline::DeadlineKind;
@@ -26,7 +26,8 @@ use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::services::{Problems, advance, log, mark_met, on_duplicate, today, touch};
+use crate::services::{Problems, log, mark_met, on_duplicate, today};
+use crate::step::Step;
 
 /// A chronology entry as typed by its author: the shared rules' entry, whose `id` and
 /// `agency` the server sets from the IMR it is added to.
@@ -157,11 +158,11 @@ pub async fn request_imrs(
         .await?
         .map(|d| d.due_on)
         .unwrap_or_else(|| a.review.decided_on.unwrap_or_else(today) + chrono::Duration::weeks(6));
-    let txn = db.begin().await?;
-    let version = advance(&txn, &a.review, Stage::ImrsRequested).await?;
+    let mut step = Step::begin(db, caller, &a, Operation::RequestImr).await?;
+    let version = step.move_to(Stage::ImrsRequested).await?;
     let mut ids = Vec::new();
     let now = Utc::now();
-    for agency_id in agency_ids {
+    for (n, agency_id) in agency_ids.iter().enumerate() {
         let row = imr::ActiveModel {
             review_id: Set(review_id),
             agency_id: Set(*agency_id),
@@ -181,13 +182,19 @@ pub async fn request_imrs(
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(step.txn())
         .await
         .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: version }))?;
-        log(&txn, caller, Operation::RequestImr, "imr", row.id, review_id, Some(version)).await?;
+        // One audit entry per IMR requested; done() writes the last one.
+        if n + 1 < agency_ids.len() {
+            log(step.txn(), caller, Operation::RequestImr, "imr", row.id, review_id, Some(version)).await?;
+        }
         ids.push(row.id);
     }
-    txn.commit().await?;
+    let Some(&last) = ids.last() else {
+        return Err(ApiError::invalid("agencyIds", "Choose at least one agency"));
+    };
+    step.done("imr", last).await?;
     Ok(ids)
 }
 
@@ -213,15 +220,14 @@ pub async fn designate_imr_author(
     if u.agency_id != Some(i.agency_id) {
         return Err(ApiError::invalid("userId", "The IMR author must work for the agency"));
     }
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::DesignateImrAuthor).await?;
     if let Some(previous) = i.author_id {
         review_assignment::Entity::delete_many()
             .filter(review_assignment::Column::ReviewId.eq(i.review_id))
             .filter(review_assignment::Column::UserId.eq(previous))
             .filter(review_assignment::Column::Assignment.eq(Assignment::ImrAuthor.as_str()))
             .filter(review_assignment::Column::AgencyId.eq(i.agency_id))
-            .exec(&txn)
+            .exec(step.txn())
             .await?;
     }
     review_assignment::ActiveModel {
@@ -233,7 +239,7 @@ pub async fn designate_imr_author(
         appointed_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
     let mut am: imr::ActiveModel = i.into();
     am.author_id = Set(Some(user_id));
@@ -241,18 +247,17 @@ pub async fn designate_imr_author(
     am.declared_at = Set(None);
     am.status = Set(ImrStatus::AuthorDesignated.as_str().to_owned());
     am.updated_at = Set(Utc::now());
-    let saved = am.update(&txn).await?;
+    let saved = am.update(step.txn()).await?;
     crate::notify::tell(
-        &txn,
+        step.txn(),
         user_id,
-        &a.review,
+        step.review(),
         "appointment",
         "You are your agency's IMR author: declare your independence to start".to_owned(),
         format!("/reviews/{}/imrs/{}", saved.review_id, saved.id),
     )
     .await?;
-    log(&txn, caller, Operation::DesignateImrAuthor, "imr", saved.id, saved.review_id, None).await?;
-    txn.commit().await?;
+    step.done("imr", saved.id).await?;
     Ok(())
 }
 
@@ -292,15 +297,13 @@ pub async fn declare_independence(
                 .collect(),
         ));
     }
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::WriteImr).await?;
     let mut am: imr::ActiveModel = i.into();
     am.declared_at = Set(Some(Utc::now()));
     am.status = Set(ImrStatus::InProgress.as_str().to_owned());
     am.updated_at = Set(Utc::now());
-    let saved = am.update(&txn).await?;
-    log(&txn, caller, Operation::WriteImr, "imr", saved.id, saved.review_id, None).await?;
-    txn.commit().await?;
+    let saved = am.update(step.txn()).await?;
+    step.done("imr", saved.id).await?;
     Ok(())
 }
 
@@ -351,7 +354,7 @@ pub async fn save_imr(
     }
     problems.finish()?;
     let json = serde_json::to_string(&content).map_err(ApiError::internal)?;
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::WriteImr).await?;
     let version = expected_version + 1;
     let res = imr::Entity::update_many()
         .col_expr(imr::Column::Content, Expr::value(json.clone()))
@@ -359,7 +362,7 @@ pub async fn save_imr(
         .col_expr(imr::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(imr::Column::Id.eq(i.id))
         .filter(imr::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
     if res.rows_affected != 1 {
         return Err(ApiError::Conflict { current: i.version });
@@ -372,11 +375,10 @@ pub async fn save_imr(
         saved_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: version }))?;
-    log(&txn, caller, Operation::WriteImr, "imr", i.id, a.review.id, Some(version)).await?;
-    txn.commit().await?;
+    step.done("imr", i.id).await?;
     Ok(version)
 }
 
@@ -442,15 +444,14 @@ fn entry_model(e: NewEntry) -> chronology_entry::ActiveModel {
 pub async fn add_entry(db: &DatabaseConnection, caller: &Caller, imr_id: i32, e: NewEntry) -> ApiResult<i32> {
     let (i, a) = authored_imr(db, caller, imr_id).await?;
     check_entry(db, i.review_id, &e).await?;
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::WriteImr).await?;
     let mut am = entry_model(e);
     am.review_id = Set(i.review_id);
     am.imr_id = Set(i.id);
     am.agency_id = Set(i.agency_id);
     am.version = Set(1);
-    let row = am.insert(&txn).await?;
-    log(&txn, caller, Operation::WriteImr, "chronology_entry", row.id, a.review.id, Some(1)).await?;
-    txn.commit().await?;
+    let row = am.insert(step.txn()).await?;
+    step.done("chronology_entry", row.id).await?;
     Ok(row.id)
 }
 
@@ -459,13 +460,13 @@ async fn authored_entry(
     caller: &Caller,
     entry_id: i32,
     expected_version: i32,
-) -> ApiResult<(chronology_entry::Model, imr::Model)> {
+) -> ApiResult<(chronology_entry::Model, imr::Model, ReviewAccess)> {
     let entry = chronology_entry::Entity::find_by_id(entry_id).one(db).await?.ok_or(ApiError::NotFound)?;
-    let (i, _) = authored_imr(db, caller, entry.imr_id).await?;
+    let (i, a) = authored_imr(db, caller, entry.imr_id).await?;
     if entry.version != expected_version {
         return Err(ApiError::Conflict { current: entry.version });
     }
-    Ok((entry, i))
+    Ok((entry, i, a))
 }
 
 /// Changes an entry; refused with `CONFLICT` when it changed since `expected_version`.
@@ -477,9 +478,9 @@ pub async fn update_entry(
     expected_version: i32,
     e: NewEntry,
 ) -> ApiResult<i32> {
-    let (entry, i) = authored_entry(db, caller, entry_id, expected_version).await?;
+    let (entry, i, a) = authored_entry(db, caller, entry_id, expected_version).await?;
     check_entry(db, i.review_id, &e).await?;
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::WriteImr).await?;
     let mut am = entry_model(e);
     am.id = sea_orm::ActiveValue::Unchanged(entry.id);
     am.version = Set(expected_version + 1);
@@ -487,14 +488,12 @@ pub async fn update_entry(
         .set(am)
         .filter(chronology_entry::Column::Id.eq(entry.id))
         .filter(chronology_entry::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
     if res.rows_affected != 1 {
         return Err(ApiError::Conflict { current: expected_version + 1 });
     }
-    log(&txn, caller, Operation::WriteImr, "chronology_entry", entry.id, i.review_id, Some(expected_version + 1))
-        .await?;
-    txn.commit().await?;
+    step.done("chronology_entry", entry.id).await?;
     Ok(i.review_id)
 }
 
@@ -505,18 +504,17 @@ pub async fn delete_entry(
     entry_id: i32,
     expected_version: i32,
 ) -> ApiResult<i32> {
-    let (entry, i) = authored_entry(db, caller, entry_id, expected_version).await?;
-    let txn = db.begin().await?;
+    let (entry, i, a) = authored_entry(db, caller, entry_id, expected_version).await?;
+    let step = Step::begin(db, caller, &a, Operation::WriteImr).await?;
     let res = chronology_entry::Entity::delete_many()
         .filter(chronology_entry::Column::Id.eq(entry.id))
         .filter(chronology_entry::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
     if res.rows_affected != 1 {
         return Err(ApiError::Conflict { current: expected_version + 1 });
     }
-    log(&txn, caller, Operation::WriteImr, "chronology_entry", entry.id, i.review_id, None).await?;
-    txn.commit().await?;
+    step.done("chronology_entry", entry.id).await?;
     Ok(i.review_id)
 }
 
@@ -537,21 +535,19 @@ pub async fn submit_imr(db: &DatabaseConnection, caller: &Caller, imr_id: i32, e
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::WriteImr).await?;
     let res = imr::Entity::update_many()
         .col_expr(imr::Column::Status, Expr::value(ImrStatus::Submitted.as_str()))
         .col_expr(imr::Column::SubmittedAt, Expr::value(Utc::now()))
         .col_expr(imr::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(imr::Column::Id.eq(i.id))
         .filter(imr::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
     if res.rows_affected != 1 {
         return Err(ApiError::Conflict { current: expected_version + 1 });
     }
-    log(&txn, caller, Operation::WriteImr, "imr", i.id, i.review_id, Some(i.version)).await?;
-    txn.commit().await?;
+    step.done("imr", i.id).await?;
     Ok(())
 }
 
@@ -580,13 +576,11 @@ pub async fn decide_imr(
         .all(db)
         .await?;
     let all_accepted = accept && others.iter().all(|o| status_of(o) == ImrStatus::Accepted);
-    let txn = db.begin().await?;
-    let version = if all_accepted {
-        mark_met(&txn, i.review_id, DeadlineKind::ImrSubmission, today()).await?;
-        advance(&txn, &a.review, Stage::ImrsSubmitted).await?
-    } else {
-        touch(&txn, &a.review).await?
-    };
+    let mut step = Step::begin(db, caller, &a, Operation::DecideImr).await?;
+    if all_accepted {
+        mark_met(step.txn(), i.review_id, DeadlineKind::ImrSubmission, today()).await?;
+        step.move_to(Stage::ImrsSubmitted).await?;
+    }
     let review_id = i.review_id;
     let mut am: imr::ActiveModel = i.into();
     am.status = Set(if accept { ImrStatus::Accepted } else { ImrStatus::Returned }.as_str().to_owned());
@@ -594,7 +588,7 @@ pub async fn decide_imr(
     am.decided_by = Set(Some(caller.user.id));
     am.decided_at = Set(Some(Utc::now()));
     am.updated_at = Set(Utc::now());
-    let saved = am.update(&txn).await?;
+    let saved = am.update(step.txn()).await?;
     if let Some(author) = saved.author_id {
         let (kind, message) = if accept {
             ("approval", "The panel accepted your agency's IMR")
@@ -602,10 +596,9 @@ pub async fn decide_imr(
             ("return", "The panel returned your agency's IMR with comments")
         };
         let path = format!("/reviews/{review_id}/imrs/{}", saved.id);
-        crate::notify::tell(&txn, author, &a.review, kind, message.to_owned(), path).await?;
+        crate::notify::tell(step.txn(), author, step.review(), kind, message.to_owned(), path).await?;
     }
-    log(&txn, caller, Operation::DecideImr, "imr", saved.id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    step.done("imr", saved.id).await?;
     Ok(())
 }
 
@@ -662,8 +655,7 @@ pub async fn link_entries(
         }
     }
     let (lo, hi) = (entry_a.min(entry_b), entry_a.max(entry_b));
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::LinkChronologyEntries).await?;
     let row = chronology_link::ActiveModel {
         review_id: Set(review_id),
         entry_a: Set(lo),
@@ -673,11 +665,10 @@ pub async fn link_entries(
         linked_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(|e| on_duplicate(e, || ApiError::invalid("entryB", "These entries are already linked")))?;
-    log(&txn, caller, Operation::LinkChronologyEntries, "chronology_link", row.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("chronology_link", row.id).await?;
     Ok(row.id)
 }
 
@@ -693,10 +684,9 @@ pub async fn advance_phase(db: &DatabaseConnection, caller: &Caller, review_id: 
     if to != next {
         return Err(ApiError::invalid("to", format!("The next stage is \"{}\"", next.title())));
     }
-    let txn = db.begin().await?;
-    let version = advance(&txn, &a.review, next).await?;
-    log(&txn, caller, Operation::AdvancePhase, "review", review_id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::AdvancePhase).await?;
+    step.move_to(next).await?;
+    step.done("review", review_id).await?;
     Ok(())
 }
 
@@ -807,8 +797,7 @@ pub async fn save_document(
     }
     let version = current + 1;
     let json = serde_json::to_string(&Sections(sections)).map_err(ApiError::internal)?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, doc.operation()).await?;
     let conflict = |e| on_duplicate(e, || ApiError::Conflict { current: version });
     let (now, me) = (Utc::now(), caller.user.id);
     let id = with_table!(doc, t => t::ActiveModel {
@@ -819,7 +808,7 @@ pub async fn save_document(
         saved_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(conflict)?
     .id);
@@ -827,8 +816,7 @@ pub async fn save_document(
         Doc::OverviewReport => "overview_report",
         Doc::ExecutiveSummary => "executive_summary",
     };
-    log(&txn, caller, doc.operation(), record, id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    step.done(record, id).await?;
     Ok(version)
 }
 
@@ -864,7 +852,7 @@ pub async fn confirm_representation(
         Some(c) => Some(Text::parse("comment", c)?.into_inner()),
         None => None,
     };
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::ConfirmRepresentation).await?;
     let row = report_confirmation::ActiveModel {
         review_id: Set(review_id),
         agency_id: Set(agency_id),
@@ -874,12 +862,10 @@ pub async fn confirm_representation(
         confirmed_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(|e| on_duplicate(e, || ApiError::invalid("agencyId", "The agency has already confirmed this version")))?;
-    log(&txn, caller, Operation::ConfirmRepresentation, "report_confirmation", row.id, review_id, Some(report_version))
-        .await?;
-    txn.commit().await?;
+    step.done("report_confirmation", row.id).await?;
     Ok(())
 }
 

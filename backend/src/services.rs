@@ -4,7 +4,7 @@
 //! transaction with its audit entry, and returns what changed.
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     QueryOrder, Set, SqlErr, TransactionTrait,
@@ -26,6 +26,7 @@ use crate::auth;
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
+use crate::step::Step;
 
 /// One answer of the terms of reference as stored.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -103,47 +104,6 @@ pub(crate) fn on_duplicate(e: DbErr, then: impl FnOnce() -> ApiError) -> ApiErro
     }
 }
 
-/// Moves the review to `to`, refusing when someone else changed it since it was read.
-pub(crate) async fn advance(txn: &DatabaseTransaction, r: &review::Model, to: Stage) -> ApiResult<i32> {
-    let res = review::Entity::update_many()
-        .col_expr(review::Column::Stage, Expr::value(to.as_str()))
-        .col_expr(review::Column::Version, Expr::col(review::Column::Version).add(1))
-        .col_expr(review::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(review::Column::Id.eq(r.id))
-        .filter(review::Column::Version.eq(r.version))
-        .exec(txn)
-        .await?;
-    if res.rows_affected != 1 {
-        let current = review::Entity::find_by_id(r.id).one(txn).await?.map_or(r.version, |x| x.version);
-        return Err(ApiError::Conflict { current });
-    }
-    Ok(r.version + 1)
-}
-
-/// Bumps the review's version without moving its stage, so that a concurrent step
-/// that read the review before this change is refused with `CONFLICT`.
-pub(crate) async fn touch(txn: &DatabaseTransaction, r: &review::Model) -> ApiResult<i32> {
-    let stage = Stage::parse(&r.stage).unwrap_or(Stage::ClosedWithoutReview);
-    advance(txn, r, stage).await
-}
-
-/// Ends a step of the procedure: moves the review to `to` (compare-and-set on its
-/// version), writes the audit entry and commits, all or nothing.
-pub(crate) async fn step_done(
-    txn: DatabaseTransaction,
-    caller: &Caller,
-    review: &review::Model,
-    to: Stage,
-    op: Operation,
-    record_type: &str,
-    record_id: i32,
-) -> ApiResult<()> {
-    let version = advance(&txn, review, to).await?;
-    log(&txn, caller, op, record_type, record_id, review.id, Some(version)).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 pub(crate) async fn log(
     txn: &DatabaseTransaction,
     caller: &Caller,
@@ -184,11 +144,9 @@ pub(crate) async fn mark_met(
         .map(|_| ())
 }
 
-async fn profile_for(txn: &impl sea_orm::ConnectionTrait, board_id: i32) -> Result<ProcedureProfile, DbErr> {
-    Ok(board::Entity::find_by_id(board_id)
-        .one(txn)
-        .await?
-        .map_or_else(ProcedureProfile::working_together_2010, |b| crate::graphql::types::profile_of(&b)))
+async fn profile_for(txn: &impl sea_orm::ConnectionTrait, board_id: i32) -> ApiResult<ProcedureProfile> {
+    let b = board::Entity::find_by_id(board_id).one(txn).await?.ok_or(ApiError::NotFound)?;
+    crate::stored::profile(&b)
 }
 
 async fn create_deadlines(
@@ -197,7 +155,7 @@ async fn create_deadlines(
     board_id: i32,
     anchor: Anchor,
     on: NaiveDate,
-) -> Result<(), DbErr> {
+) -> ApiResult<()> {
     for d in profile_for(txn, board_id).await?.deadlines_from(anchor, on) {
         deadline::ActiveModel {
             review_id: Set(review_id),
@@ -258,16 +216,16 @@ fn unique_label(given: Option<&str>, relationship: Relationship, taken: &[String
 }
 
 /// A person of a review as the name matcher sees them: their label, name and aliases.
-pub(crate) fn registered_person(p: &person::Model) -> shared::pseudonymise::RegisteredPerson {
+pub(crate) fn registered_person(p: &person::Model) -> ApiResult<shared::pseudonymise::RegisteredPerson> {
     let mut names = vec![p.name.clone()];
-    names.extend(crate::graphql::types::parse_aliases(&p.aliases));
-    shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names }
+    names.extend(crate::stored::aliases(p)?);
+    Ok(shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names })
 }
 
 /// What a new label is checked against: the review's people and those being added,
 /// with their names, aliases and addresses.
-fn label_gate(people: &[person::Model], new: &[&NewPerson]) -> shared::gate::Gate {
-    let mut register = crate::anonymise::masking_register(people, Vec::new());
+fn label_gate(people: &[person::Model], new: &[&NewPerson]) -> ApiResult<shared::gate::Gate> {
+    let mut register = crate::anonymise::masking_register(people, Vec::new())?;
     register.people.extend(new.iter().map(|p| shared::gate::Identified {
         person: shared::pseudonymise::RegisteredPerson {
             label: String::new(),
@@ -276,7 +234,7 @@ fn label_gate(people: &[person::Model], new: &[&NewPerson]) -> shared::gate::Gat
         date_of_birth: None,
         address: p.address.clone(),
     }));
-    register.gate()
+    Ok(register.gate())
 }
 
 /// Adds a person to a review (a sibling, a carer, a professional...).
@@ -286,7 +244,8 @@ pub async fn add_person(db: &DatabaseConnection, caller: &Caller, review_id: i32
     let people = person::Entity::find().filter(person::Column::ReviewId.eq(review_id)).all(db).await?;
     let mut problems = Problems::default();
     let parsed = parse_person(&p, "input", &mut problems);
-    if let Some(problem) = p.label.as_deref().and_then(|l| label_gate(&people, &[&p]).label_problem(l)) {
+    let gate = label_gate(&people, &[&p])?;
+    if let Some(problem) = p.label.as_deref().and_then(|l| gate.label_problem(l)) {
         problems.push("input.label", problem);
     }
     if let Some(ag) = p.agency_id {
@@ -302,25 +261,42 @@ pub async fn add_person(db: &DatabaseConnection, caller: &Caller, review_id: i32
     }
     problems.finish()?;
     let Some((name, aliases, address)) = parsed else { return Err(ApiError::invalid("input.name", "Enter a name")) };
-    let labels: Vec<String> = people.iter().map(|x| x.label.clone()).collect();
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
-    let row = person::ActiveModel {
-        review_id: Set(review_id),
-        label: Set(unique_label(p.label.as_deref(), p.relationship, &labels)),
-        relationship: Set(p.relationship.as_str().to_owned()),
-        name: Set(name),
-        aliases: Set(serde_json::to_string(&aliases).map_err(ApiError::internal)?),
-        date_of_birth: Set(p.date_of_birth),
-        address: Set(address),
-        agency_id: Set(p.agency_id),
-        ..Default::default()
+    let aliases = serde_json::to_string(&aliases).map_err(ApiError::internal)?;
+    // Two people added at once may both be given the next free label ("Sibling 2"):
+    // the unique index refuses the second, whose step then takes the label after it.
+    for _ in 0..8 {
+        let step = Step::begin(db, caller, &a, Operation::RecordPeople).await?;
+        let labels: Vec<String> = person::Entity::find()
+            .filter(person::Column::ReviewId.eq(review_id))
+            .all(step.txn())
+            .await?
+            .into_iter()
+            .map(|x| x.label)
+            .collect();
+        let inserted = person::ActiveModel {
+            review_id: Set(review_id),
+            label: Set(unique_label(p.label.as_deref(), p.relationship, &labels)),
+            relationship: Set(p.relationship.as_str().to_owned()),
+            name: Set(name.clone()),
+            aliases: Set(aliases.clone()),
+            date_of_birth: Set(p.date_of_birth),
+            address: Set(address.clone()),
+            agency_id: Set(p.agency_id),
+            ..Default::default()
+        }
+        .insert(step.txn())
+        .await;
+        match inserted {
+            Ok(row) => {
+                step.done("person", row.id).await?;
+                return Ok(row.id);
+            }
+            // Dropping the step rolls its transaction back.
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
-    .insert(&txn)
-    .await?;
-    log(&txn, caller, Operation::RecordPeople, "person", row.id, review_id, None).await?;
-    txn.commit().await?;
-    Ok(row.id)
+    Err(ApiError::Conflict { current: a.review.version })
 }
 
 /// Records a tie between two people of the review, refusing one that would make the
@@ -357,8 +333,7 @@ pub async fn add_relationship(
         })
         .collect();
     shared::genogram::check_link(shared::genogram::Link { from, to, tie }, &existing)?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordPeople).await?;
     let row = relationship::ActiveModel {
         review_id: Set(review_id),
         from_person_id: Set(from),
@@ -366,10 +341,9 @@ pub async fn add_relationship(
         tie: Set(tie.as_str().to_owned()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
-    log(&txn, caller, Operation::RecordPeople, "relationship", row.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("relationship", row.id).await?;
     Ok(())
 }
 
@@ -389,7 +363,7 @@ pub async fn set_household(
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 60 {
         problems.push("label", "A household's label must be 1 to 60 characters");
-    } else if let Some(problem) = label_gate(&people, &[]).label_problem(label) {
+    } else if let Some(problem) = label_gate(&people, &[])?.label_problem(label) {
         problems.push("label", problem);
     }
     for (i, id) in members.iter().enumerate() {
@@ -403,27 +377,28 @@ pub async fn set_household(
         .filter(household::Column::Label.eq(label))
         .one(db)
         .await?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordPeople).await?;
     let h = match existing {
         Some(h) => h,
         None => {
             household::ActiveModel { review_id: Set(review_id), label: Set(label.to_owned()), ..Default::default() }
-                .insert(&txn)
+                .insert(step.txn())
                 .await?
         }
     };
-    household_member::Entity::delete_many().filter(household_member::Column::HouseholdId.eq(h.id)).exec(&txn).await?;
+    household_member::Entity::delete_many()
+        .filter(household_member::Column::HouseholdId.eq(h.id))
+        .exec(step.txn())
+        .await?;
     let mut unique: Vec<i32> = members.to_vec();
     unique.sort();
     unique.dedup();
     for pid in unique {
         household_member::ActiveModel { household_id: Set(h.id), person_id: Set(pid), ..Default::default() }
-            .insert(&txn)
+            .insert(step.txn())
             .await?;
     }
-    log(&txn, caller, Operation::RecordPeople, "household", h.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("household", h.id).await?;
     Ok(())
 }
 
@@ -440,8 +415,7 @@ pub async fn record_parallel_process(
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordParallelProcess)?;
     let description = Text::parse("description", description)?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordParallelProcess).await?;
     let row = parallel_process::ActiveModel {
         review_id: Set(review_id),
         kind: Set(kind.as_str().to_owned()),
@@ -451,10 +425,9 @@ pub async fn record_parallel_process(
         updated_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
-    log(&txn, caller, Operation::RecordParallelProcess, "parallel_process", row.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("parallel_process", row.id).await?;
     Ok(row.id)
 }
 
@@ -469,15 +442,13 @@ pub async fn update_parallel_process(
     let p = parallel_process::Entity::find_by_id(process_id).one(db).await?.ok_or(ApiError::NotFound)?;
     let a = access::for_review(db, caller, p.review_id).await?;
     a.require(Operation::RecordParallelProcess)?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordParallelProcess).await?;
     let mut am: parallel_process::ActiveModel = p.into();
     am.status = Set(status.as_str().to_owned());
     am.expected_end = Set(expected_end);
     am.updated_at = Set(Utc::now());
-    let saved = am.update(&txn).await?;
-    log(&txn, caller, Operation::RecordParallelProcess, "parallel_process", saved.id, saved.review_id, None).await?;
-    txn.commit().await?;
+    let saved = am.update(step.txn()).await?;
+    step.done("parallel_process", saved.id).await?;
     Ok(saved.review_id)
 }
 
@@ -504,8 +475,7 @@ pub async fn record_family_contribution(
     }
     problems.finish()?;
     let summary = summary.map(Text::into_inner).unwrap_or_default();
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordFamilyContribution).await?;
     let row = family_contribution::ActiveModel {
         review_id: Set(review_id),
         person_id: Set(person_id),
@@ -515,10 +485,9 @@ pub async fn record_family_contribution(
         recorded_by: Set(caller.user.id),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
-    log(&txn, caller, Operation::RecordFamilyContribution, "family_contribution", row.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("family_contribution", row.id).await?;
     Ok(row.id)
 }
 
@@ -566,7 +535,7 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     }
     // A label stands in for a name outside the review: it must not hold one, nor an address.
     let everyone: Vec<&NewPerson> = std::iter::once(&input.child).chain(&input.family).collect();
-    let labels_gate = label_gate(&[], &everyone);
+    let labels_gate = label_gate(&[], &everyone)?;
     for (path, p) in std::iter::once(("child".to_owned(), &input.child))
         .chain(input.family.iter().enumerate().map(|(i, p)| (format!("family.{i}"), p)))
     {
@@ -586,6 +555,7 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
         other_involved: input.other_involved_board_ids.iter().copied().map(BoardId).collect(),
     });
     let on = today();
+    // Not a step on a review: the review is created here.
     let txn = db.begin().await?;
     let now = Utc::now();
     let r = review::ActiveModel {
@@ -684,7 +654,7 @@ pub async fn record_assessment(
             None => ReferralFacts::default(),
         };
     let engine = criteria::assess(&facts).category;
-    let txn = db.begin().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::RecordAssessment).await?;
     let row = criteria_assessment::ActiveModel {
         review_id: Set(review_id),
         category: Set(category.as_str().to_owned()),
@@ -694,18 +664,10 @@ pub async fn record_assessment(
         assessed_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
-    step_done(
-        txn,
-        caller,
-        &a.review,
-        Stage::CriteriaAssessed,
-        Operation::RecordAssessment,
-        "criteria_assessment",
-        row.id,
-    )
-    .await
+    step.move_to(Stage::CriteriaAssessed).await?;
+    step.done("criteria_assessment", row.id).await.map(|_| ())
 }
 
 /// Stage 3: the panel recommends a review (with its scope) or not (with what instead).
@@ -736,7 +698,7 @@ pub async fn record_recommendation(
     }
     problems.finish()?;
     let reasons = reasons.map(Text::into_inner).unwrap_or_default();
-    let txn = db.begin().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::RecordRecommendation).await?;
     let row = recommendation::ActiveModel {
         review_id: Set(review_id),
         conduct: Set(conduct),
@@ -747,12 +709,12 @@ pub async fn record_recommendation(
         recommended_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: a.review.version + 1 }))?;
-    mark_met(&txn, review_id, DeadlineKind::PanelRecommendation, today()).await?;
-    step_done(txn, caller, &a.review, Stage::Recommended, Operation::RecordRecommendation, "recommendation", row.id)
-        .await
+    mark_met(step.txn(), review_id, DeadlineKind::PanelRecommendation, today()).await?;
+    step.move_to(Stage::Recommended).await?;
+    step.done("recommendation", row.id).await.map(|_| ())
 }
 
 /// Stage 4: the Chair decides, with reasons; the decision is final. A review starts
@@ -776,7 +738,7 @@ pub async fn decide(
     }
     problems.finish()?;
     let on = today();
-    let txn = db.begin().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::DecideReview).await?;
     let row = decision::ActiveModel {
         review_id: Set(review_id),
         conduct: Set(conduct),
@@ -786,21 +748,22 @@ pub async fn decide(
         decided_on: Set(on),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: a.review.version + 1 }))?;
-    mark_met(&txn, review_id, DeadlineKind::ChairDecision, on).await?;
+    mark_met(step.txn(), review_id, DeadlineKind::ChairDecision, on).await?;
     // Without a recommendation the panel's deadline is moot once the Chair has decided.
-    mark_met(&txn, review_id, DeadlineKind::PanelRecommendation, on).await?;
+    mark_met(step.txn(), review_id, DeadlineKind::PanelRecommendation, on).await?;
     if conduct {
-        create_deadlines(&txn, review_id, a.review.lead_board_id, Anchor::Decision, on).await?;
+        create_deadlines(step.txn(), review_id, step.review().lead_board_id, Anchor::Decision, on).await?;
     }
     review::Entity::update_many()
         .col_expr(review::Column::DecidedOn, Expr::value(on))
         .filter(review::Column::Id.eq(review_id))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
-    step_done(txn, caller, &a.review, Stage::Decided, Operation::DecideReview, "decision", row.id).await
+    step.move_to(Stage::Decided).await?;
+    step.done("decision", row.id).await.map(|_| ())
 }
 
 /// Stage 5: Ofsted is told of every decision; reasons are required when no review is
@@ -829,7 +792,7 @@ pub async fn record_ofsted_notification(
         problems.push("reasons", "Give Ofsted the reasons no review is being held");
     }
     problems.finish()?;
-    let txn = db.begin().await?;
+    let mut step = Step::begin(db, caller, &a, Operation::RecordOfstedNotification).await?;
     let row = notification::ActiveModel {
         review_id: Set(review_id),
         recipient: Set("ofsted".to_owned()),
@@ -846,11 +809,11 @@ pub async fn record_ofsted_notification(
         recorded_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
     if d.conduct {
         let agencies =
-            review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(review_id)).all(&txn).await?;
+            review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(review_id)).all(step.txn()).await?;
         let mut items: Vec<(ChecklistItem, Option<i32>)> =
             vec![(ChecklistItem::AgenciesNotified, None), (ChecklistItem::DesignatedStaffNamed, None)];
         items.extend(agencies.iter().map(|x| (ChecklistItem::RecordsSecured, Some(x.agency_id))));
@@ -864,7 +827,7 @@ pub async fn record_ofsted_notification(
                 done: Set(false),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(step.txn())
             .await?;
         }
     }
@@ -872,9 +835,10 @@ pub async fn record_ofsted_notification(
     review::Entity::update_many()
         .col_expr(review::Column::NotifiedToOfsted, Expr::value(true))
         .filter(review::Column::Id.eq(review_id))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
-    step_done(txn, caller, &a.review, to, Operation::RecordOfstedNotification, "notification", row.id).await
+    step.move_to(to).await?;
+    step.done("notification", row.id).await.map(|_| ())
 }
 
 /// Stage 6: ticks (or unticks) one item of the set-up checklist. An agency manager may
@@ -910,8 +874,12 @@ pub async fn update_checklist_item(
         problems.push("doneOn", "A date is given only when the item is done");
     }
     problems.finish()?;
-    let txn = db.begin().await?;
-    touch(&txn, &a.review).await?;
+    let op = if kind == ChecklistItem::RecordsSecured {
+        Operation::ConfirmRecordsSecured
+    } else {
+        Operation::UpdateSetupChecklist
+    };
+    let step = Step::begin(db, caller, &a, op).await?;
     let mut am: setup_checklist_item::ActiveModel = item.into();
     am.done = Set(done);
     am.done_on = Set(done.then_some(on));
@@ -919,14 +887,8 @@ pub async fn update_checklist_item(
         am.note = Set(Some(n.into_inner()));
     }
     am.done_by = Set(done.then_some(caller.user.id));
-    let saved = am.update(&txn).await?;
-    let op = if kind == ChecklistItem::RecordsSecured {
-        Operation::ConfirmRecordsSecured
-    } else {
-        Operation::UpdateSetupChecklist
-    };
-    log(&txn, caller, op, "setup_checklist_item", saved.id, saved.review_id, None).await?;
-    txn.commit().await?;
+    let saved = am.update(step.txn()).await?;
+    step.done("setup_checklist_item", saved.id).await?;
     Ok(saved)
 }
 
@@ -958,8 +920,9 @@ pub async fn complete_set_up(db: &DatabaseConnection, caller: &Caller, review_id
         }
     }
     problems.finish()?;
-    let txn = db.begin().await?;
-    step_done(txn, caller, &a.review, Stage::SetUp, Operation::UpdateSetupChecklist, "review", review_id).await
+    let mut step = Step::begin(db, caller, &a, Operation::UpdateSetupChecklist).await?;
+    step.move_to(Stage::SetUp).await?;
+    step.done("review", review_id).await.map(|_| ())
 }
 
 /// What the independence rules need to know of a candidate on a review.
@@ -1040,9 +1003,9 @@ pub async fn appoint(
             ));
         }
     }
-    let txn = db.begin().await?;
-    // Two appointments read the same version: the second is refused, never a second chair.
-    touch(&txn, &a.review).await?;
+    // Whether a panel chair is already appointed was read above: two appointments on
+    // the same reading must not both succeed.
+    let step = Step::begin_unchanged(db, caller, &a, Operation::Appoint).await?;
     let row = review_assignment::ActiveModel {
         review_id: Set(review_id),
         user_id: Set(user_id),
@@ -1052,19 +1015,18 @@ pub async fn appoint(
         appointed_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
     crate::notify::tell(
-        &txn,
+        step.txn(),
         user_id,
-        &a.review,
+        step.review(),
         "appointment",
         format!("You were appointed {}", assignment.title()),
         format!("/reviews/{review_id}"),
     )
     .await?;
-    log(&txn, caller, Operation::Appoint, "review_assignment", row.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("review_assignment", row.id).await?;
     Ok(row)
 }
 
@@ -1108,9 +1070,8 @@ pub async fn save_terms(
         return Err(ApiError::Conflict { current });
     }
     let version = current + 1;
-    let txn = db.begin().await?;
-    // An approval that read the review before this save is refused.
-    touch(&txn, &a.review).await?;
+    // A save and an approval of the terms on the same reading must not both succeed.
+    let step = Step::begin_unchanged(db, caller, &a, Operation::EditTermsOfReference).await?;
     let row = terms_of_reference::ActiveModel {
         review_id: Set(review_id),
         version: Set(version),
@@ -1121,11 +1082,10 @@ pub async fn save_terms(
         approved_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await
     .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: version }))?;
-    log(&txn, caller, Operation::EditTermsOfReference, "terms_of_reference", row.id, review_id, Some(version)).await?;
-    txn.commit().await?;
+    step.done("terms_of_reference", row.id).await?;
     Ok(version)
 }
 
@@ -1153,21 +1113,13 @@ pub async fn approve_terms(db: &DatabaseConnection, caller: &Caller, review_id: 
         })
         .collect();
     shared::terms::check_complete(&answers).map_err(ApiError::Validation)?;
-    let txn = db.begin().await?;
+    let mut step = Step::begin_unchanged(db, caller, &a, Operation::ApproveTermsOfReference).await?;
     let mut am: terms_of_reference::ActiveModel = latest.into();
     am.approved_by = Set(Some(caller.user.id));
     am.approved_at = Set(Some(Utc::now()));
-    let saved = am.update(&txn).await?;
-    step_done(
-        txn,
-        caller,
-        &a.review,
-        Stage::TermsAgreed,
-        Operation::ApproveTermsOfReference,
-        "terms_of_reference",
-        saved.id,
-    )
-    .await
+    let saved = am.update(step.txn()).await?;
+    step.move_to(Stage::TermsAgreed).await?;
+    step.done("terms_of_reference", saved.id).await.map(|_| ())
 }
 
 /// The approved terms of reference were sent to Ofsted (due 14 days after the decision).
@@ -1199,13 +1151,12 @@ pub async fn record_terms_sent(
     if sent_on < n.sent_on || approved_on.is_some_and(|d| sent_on < d) {
         return Err(ApiError::invalid("sentOn", "The terms are sent on or after their approval"));
     }
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::RecordTermsSent).await?;
     let mut am: notification::ActiveModel = n.into();
     am.terms_sent_on = Set(Some(sent_on));
-    let saved = am.update(&txn).await?;
-    mark_met(&txn, review_id, DeadlineKind::TermsToOfsted, sent_on).await?;
-    log(&txn, caller, Operation::RecordTermsSent, "notification", saved.id, review_id, None).await?;
-    txn.commit().await?;
+    let saved = am.update(step.txn()).await?;
+    mark_met(step.txn(), review_id, DeadlineKind::TermsToOfsted, sent_on).await?;
+    step.done("notification", saved.id).await?;
     Ok(())
 }
 
@@ -1232,15 +1183,15 @@ pub async fn extend_deadline(
         Text::parse("reason", reason).map_err(|_| ApiError::invalid("reason", "Give the reason for the extension"))?;
     d.extend(due_on, reason.as_ref())?;
     let ext = d.extensions.pop().ok_or_else(|| ApiError::Internal("extension not recorded".into()))?;
-    let txn = db.begin().await?;
+    let step = Step::begin(db, caller, &a, Operation::ExtendDeadline).await?;
     let res = deadline::Entity::update_many()
         .col_expr(deadline::Column::DueOn, Expr::value(due_on))
         .filter(deadline::Column::Id.eq(row.id))
         .filter(deadline::Column::DueOn.eq(row.due_on))
-        .exec(&txn)
+        .exec(step.txn())
         .await?;
     if res.rows_affected != 1 {
-        return Err(ApiError::Conflict { current: a.review.version });
+        return Err(ApiError::Conflict { current: step.review().version });
     }
     let e = deadline_extension::ActiveModel {
         deadline_id: Set(row.id),
@@ -1251,10 +1202,9 @@ pub async fn extend_deadline(
         granted_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(step.txn())
     .await?;
-    log(&txn, caller, Operation::ExtendDeadline, "deadline_extension", e.id, review_id, None).await?;
-    txn.commit().await?;
+    step.done("deadline_extension", e.id).await?;
     Ok(())
 }
 
@@ -1324,6 +1274,7 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
         return Err(ApiError::invalid("email", "Incomplete"));
     };
     let hash = auth::hash_password(&input.password)?;
+    // Not a step on a review: a user account belongs to no review.
     let txn = db.begin().await?;
     let u = user::ActiveModel {
         email: Set(email.as_ref().to_owned()),
@@ -1451,10 +1402,11 @@ pub async fn alerts_among(
         let Some(a) = by_id.get(&d.review_id) else {
             continue;
         };
-        let at_risk = boards
+        let board = boards
             .iter()
             .find(|b| b.id == a.review.lead_board_id)
-            .map_or(7, |b| crate::graphql::types::profile_of(b).at_risk_days);
+            .ok_or_else(|| crate::stored::corrupt("lead board of a review", &a.review.lead_board_id.to_string()))?;
+        let at_risk = crate::stored::profile(board)?.at_risk_days;
         let s = shared::deadline::status(d.due_on, d.met_on, today, at_risk);
         if matches!(s, shared::deadline::DeadlineStatus::AtRisk | shared::deadline::DeadlineStatus::Overdue) {
             out.push((a.clone(), d, at_risk));
@@ -1477,12 +1429,14 @@ pub async fn gate_register(
     let people = person::Entity::find().filter(person::Column::ReviewId.eq(r.id)).all(db).await?;
     let people = people
         .into_iter()
-        .map(|p| Identified {
-            person: registered_person(&p),
-            date_of_birth: p.date_of_birth.filter(|_| with_dates_of_birth),
-            address: p.address.filter(|_| with_addresses),
+        .map(|p| {
+            Ok(Identified {
+                person: registered_person(&p)?,
+                date_of_birth: p.date_of_birth.filter(|_| with_dates_of_birth),
+                address: p.address.filter(|_| with_addresses),
+            })
         })
-        .collect();
+        .collect::<ApiResult<_>>()?;
     let mut allowed = Vec::new();
     // The Board Chair of the lead board, by name.
     let chairs = role_grant::Entity::find()

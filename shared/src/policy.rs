@@ -116,6 +116,33 @@ impl Operation {
         matches!(self, Operation::SubmitReferral | Operation::ManageUsers)
     }
 
+    /// The stages the operation moves the review to: the stage machine. Where there are
+    /// several, the step's outcome chooses (a decision not to review closes the case;
+    /// the last IMR accepted moves the review on, an earlier one leaves it; "move on"
+    /// takes the next of the review phase's stages). Empty: the stage stays.
+    pub fn moves_to(self) -> &'static [Stage] {
+        use Stage::*;
+        match self {
+            Operation::SubmitReferral => &[Referred],
+            Operation::RecordAssessment => &[CriteriaAssessed],
+            Operation::RecordRecommendation => &[Recommended],
+            Operation::DecideReview => &[Decided],
+            Operation::RecordOfstedNotification => &[OfstedNotified, ClosedWithoutReview],
+            Operation::UpdateSetupChecklist => &[SetUp],
+            Operation::ApproveTermsOfReference => &[TermsAgreed],
+            Operation::RequestImr => &[ImrsRequested],
+            Operation::DecideImr => &[ImrsSubmitted],
+            Operation::AdvancePhase => &[CombinedChronology, Analysis, OverviewReport],
+            Operation::RecordQualityAssurance => &[QualityAssured],
+            Operation::SubmitReview => &[Submitted],
+            Operation::RecordEvaluation => &[Evaluated],
+            Operation::ManageActions => &[ActionPlanning],
+            Operation::Publish => &[Published],
+            Operation::Conclude => &[Concluded],
+            _ => &[],
+        }
+    }
+
     /// The stages in which the operation may be taken; `None` when stage does not matter.
     pub fn stages(self) -> Option<&'static [Stage]> {
         use Stage::*;
@@ -460,18 +487,20 @@ pub fn render_markdown() -> String {
         }
         s.push('\n');
     }
-    s.push_str("\n## Operations\n\n| operation | stages |");
+    s.push_str("\n## Operations\n\n| operation | stages | moves to |");
     for (c, _) in OPERATION_TABLE.iter() {
         s.push_str(&format!(" {} |", c.title()));
     }
-    s.push_str("\n| --- | --- |");
+    s.push_str("\n| --- | --- | --- |");
     s.push_str(&" :-: |".repeat(OPERATION_TABLE.len()));
     s.push('\n');
     for op in Operation::ALL {
         let stages = op
             .stages()
             .map_or_else(|| "any".to_owned(), |st| st.iter().map(|x| x.title()).collect::<Vec<_>>().join(", "));
-        s.push_str(&format!("| {} | {} |", op.title(), stages));
+        let moves = op.moves_to().iter().map(|x| x.title()).collect::<Vec<_>>().join(" or ");
+        let moves = if moves.is_empty() { "-".to_owned() } else { moves };
+        s.push_str(&format!("| {} | {} | {} |", op.title(), stages, moves));
         for (c, _) in OPERATION_TABLE.iter() {
             s.push_str(if may(*c, *op) { " yes |" } else { " - |" });
         }
@@ -726,6 +755,23 @@ mod tests {
         assert!(may_globally(&[Role::SystemAdministrator], Operation::ManageUsers));
         assert!(!may_globally(&[Role::BoardChair], Operation::ManageUsers));
         assert!(!may_globally(&[Role::BoardChair], Operation::DecideReview));
+    }
+
+    #[test]
+    fn every_stage_move_goes_forward_from_where_the_operation_starts() {
+        for op in Operation::ALL {
+            let earliest = op.stages().and_then(|s| s.iter().min());
+            for to in op.moves_to() {
+                assert!(earliest.is_none_or(|from| from <= to), "{op:?} moves back from {earliest:?} to {to:?}");
+            }
+        }
+        // Each stage but the first is reached by exactly the operations that name it.
+        for stage in Stage::ALL.iter().filter(|s| **s != Stage::Referred) {
+            assert!(
+                Operation::ALL.iter().any(|op| op.moves_to().contains(stage)),
+                "nothing moves a review to {stage:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,12 +10,13 @@ use shared::completion::{ActionStatus, Milestone, NoticeBody};
 use shared::policy::{Field, action_visible};
 
 use super::enums::*;
+use super::errors::GqlResult;
 use super::review_docs::Problem;
 use super::types::{Agency, Review, by_id, loaders, rows, text};
 use crate::access::ReviewAccess;
 use crate::entities::*;
-use crate::errors::{ApiResult, GqlResult};
-use crate::loaders::{EvidenceOf, UpdatesOf};
+use crate::errors::ApiResult;
+use crate::graphql::loaders::{EvidenceOf, UpdatesOf};
 
 #[derive(SimpleObject)]
 pub struct MilestoneView {
@@ -204,7 +205,7 @@ pub async fn actions(ctx: &Context<'_>, a: &Arc<ReviewAccess>) -> GqlResult<Vec<
 /// of actions costs the same number of statements however long it is.
 async fn prefetch(ctx: &Context<'_>, list: &[Action]) -> ApiResult<()> {
     let look = ctx.look_ahead();
-    let wanted = crate::loaders::ActionsWanted {
+    let wanted = crate::graphql::loaders::ActionsWanted {
         updates: look.field("updates").exists(),
         evidence: look.field("evidence").exists(),
         agency: look.field("agency").exists(),
@@ -213,7 +214,7 @@ async fn prefetch(ctx: &Context<'_>, list: &[Action]) -> ApiResult<()> {
     let rows: Vec<&action::Model> = list.iter().map(|a| &a.row).collect();
     let pseudonymised: Vec<i32> =
         list.iter().filter(|a| !a.access.full(Field::PersonName)).map(|a| a.access.review.id).collect();
-    crate::loaders::prefetch_actions(loaders(ctx)?, &rows, &pseudonymised, wanted).await?;
+    crate::graphql::loaders::prefetch_actions(loaders(ctx)?, &rows, &pseudonymised, wanted).await?;
     Ok(())
 }
 

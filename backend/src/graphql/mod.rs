@@ -4,7 +4,9 @@
 
 pub mod completion;
 pub mod enums;
+pub mod errors;
 pub mod inputs;
+pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod review_docs;
@@ -67,7 +69,7 @@ pub(crate) async fn visible_reviews(ctx: &Context<'_>) -> ApiResult<Arc<Vec<Arc<
             review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::Id).all(db).await?;
         let (all, links) = access::for_reviews_with_links(db, c, &candidates).await?;
         let seen: Vec<&review::Model> = all.iter().map(|a| &a.review).collect();
-        crate::loaders::remember(types::loaders(ctx)?, &seen, links).await;
+        crate::graphql::loaders::remember(types::loaders(ctx)?, &seen, links).await;
         Ok::<_, ApiError>(Arc::new(all.into_iter().map(Arc::new).collect()))
     };
     match ctx.data_opt::<VisibleReviews>() {

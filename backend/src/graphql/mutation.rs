@@ -8,13 +8,14 @@ use chrono::NaiveDate;
 use shared::policy::Grant;
 
 use super::enums::*;
+use super::errors::GqlResult;
 use super::inputs::*;
 use super::types::loaders;
 use super::types::*;
 use super::{caller, state};
 use crate::access;
 use crate::completion;
-use crate::errors::{ApiError, GqlResult};
+use crate::errors::ApiError;
 use crate::review_phase::{self, Doc};
 use crate::services;
 
@@ -22,7 +23,7 @@ pub struct Mutation;
 
 async fn reload(ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
     // What this request read before the change is stale now.
-    crate::loaders::forget(loaders(ctx)?);
+    crate::graphql::loaders::forget(loaders(ctx)?);
     let a = access::for_review(&state(ctx)?.db, caller(ctx)?, review_id).await?;
     Ok(Review(Arc::new(a)))
 }

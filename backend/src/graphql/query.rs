@@ -10,13 +10,14 @@ use shared::role::Role;
 use shared::stage::Relationship;
 
 use super::enums::*;
+use super::errors::GqlResult;
 use super::inputs::ReferralFactsInput;
 use super::types::*;
 use super::{caller, state};
 use crate::access::{self, ReviewAccess};
 use crate::entities::*;
-use crate::errors::{ApiError, ApiResult, GqlResult};
-use crate::loaders::ByReview;
+use crate::errors::{ApiError, ApiResult};
+use crate::graphql::loaders::ByReview;
 
 pub struct Query;
 
@@ -61,14 +62,14 @@ async fn queue(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<Ve
         .filter(|a| a.allowed_operations().iter().any(|op| ops.contains(op)))
         .collect();
     let ids: Vec<i32> = list.iter().map(|a| a.review.id).collect();
-    crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
+    crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
     Ok(list.into_iter().map(|a| Review(Arc::new(a))).collect())
 }
 
 /// Which relations of the reviews a selection asks for.
-fn wanted(sel: &async_graphql::Lookahead<'_>) -> crate::loaders::Wanted {
+fn wanted(sel: &async_graphql::Lookahead<'_>) -> crate::graphql::loaders::Wanted {
     let has = |f: &str| sel.field(f).exists();
-    crate::loaders::Wanted {
+    crate::graphql::loaders::Wanted {
         people: has("people") || has("child"),
         deadlines: has("deadlines"),
         extensions: sel.field("deadlines").field("extensions").exists(),
@@ -128,6 +129,8 @@ impl Query {
             }
         }
         let needle = child_name.map(|n| n.trim().to_lowercase());
+        let aliases: std::collections::HashMap<i32, Vec<String>> =
+            children.iter().map(|(id, ch)| Ok((*id, crate::stored::aliases(ch)?))).collect::<ApiResult<_>>()?;
         let mut list: Vec<Arc<ReviewAccess>> = all
             .iter()
             .filter(|a| stage.is_none_or(|s| a.stage() == shared::stage::Stage::from(s)))
@@ -135,7 +138,7 @@ impl Query {
                 needle.as_ref().is_none_or(|n| {
                     children.get(&a.review.id).is_some_and(|ch| {
                         ch.name.to_lowercase().contains(n)
-                            || parse_aliases(&ch.aliases).iter().any(|x| x.to_lowercase().contains(n))
+                            || aliases.get(&a.review.id).is_some_and(|l| l.iter().any(|x| x.to_lowercase().contains(n)))
                     })
                 })
             })
@@ -153,7 +156,7 @@ impl Query {
         }
         let page: Vec<Arc<ReviewAccess>> = list.into_iter().skip(offset as usize).take(first as usize).collect();
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
-        crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
+        crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
         Ok(page.into_iter().map(Review).collect())
     }
 
@@ -181,8 +184,8 @@ impl Query {
     /// One review; `NOT_FOUND` when it does not exist or you may not see it.
     async fn review(&self, ctx: &Context<'_>, id: i32) -> GqlResult<Review> {
         let (a, links) = access::for_review_with_links(&state(ctx)?.db, caller(ctx)?, id).await?;
-        crate::loaders::remember(loaders(ctx)?, &[&a.review], links).await;
-        crate::loaders::prefetch(loaders(ctx)?, &[id], wanted(&ctx.look_ahead())).await?;
+        crate::graphql::loaders::remember(loaders(ctx)?, &[&a.review], links).await;
+        crate::graphql::loaders::prefetch(loaders(ctx)?, &[id], wanted(&ctx.look_ahead())).await?;
         Ok(Review(Arc::new(a)))
     }
 
@@ -196,7 +199,7 @@ impl Query {
         let found = crate::services::alerts_among(&state(ctx)?.db, &super::visible_reviews(ctx).await?, today).await?;
         let mut ids: Vec<i32> = found.iter().map(|(a, _, _)| a.review.id).collect();
         ids.dedup();
-        crate::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("review"))).await?;
+        crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("review"))).await?;
         Ok(found
             .into_iter()
             .map(|(a, d, at_risk_days)| DeadlineAlert {

@@ -13,10 +13,11 @@ use shared::policy::{Field, ImrView};
 use shared::report::{ReportSection, Sections, SummarySection};
 
 use super::enums::*;
+use super::errors::GqlResult;
 use super::types::{Agency, by_id, loaders, rows, text};
 use crate::access::ReviewAccess;
 use crate::entities::*;
-use crate::errors::{ApiError, ApiResult, GqlResult};
+use crate::errors::{ApiError, ApiResult};
 use crate::review_phase::{self, Doc, content_of, status_of};
 
 /// One agency's Individual Management Review.

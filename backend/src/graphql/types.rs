@@ -14,10 +14,11 @@ use shared::role::Assignment;
 use shared::stage::{ChecklistItem, NoReviewOutcome, Relationship};
 
 use super::enums::*;
+use super::errors::GqlResult;
 use crate::access::ReviewAccess;
 use crate::entities::*;
-use crate::errors::{ApiError, ApiResult, GqlResult};
-use crate::loaders::{ById, ByReview, ExtensionsOf, RequestLoader, ThemesOf};
+use crate::errors::{ApiError, ApiResult};
+use crate::graphql::loaders::{ById, ByReview, ExtensionsOf, RequestLoader, ThemesOf};
 
 pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a RequestLoader> {
     ctx.data::<RequestLoader>().map_err(|_| ApiError::Internal("request has no loaders".into()))
@@ -25,7 +26,7 @@ pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a RequestLoader> 
 
 pub(crate) async fn rows<E>(ctx: &Context<'_>, review_id: i32) -> ApiResult<Arc<Vec<E::Model>>>
 where
-    E: crate::loaders::ReviewChild + Send + Sync + 'static,
+    E: crate::graphql::loaders::ReviewChild + Send + Sync + 'static,
     E::Model: Send + Sync + Clone + 'static,
 {
     Ok(loaders(ctx)?.load_one(ByReview::<E>::of(review_id)).await?.unwrap_or_default())
@@ -33,7 +34,7 @@ where
 
 pub(crate) async fn by_id<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
 where
-    E: crate::loaders::ById32 + Send + Sync + 'static,
+    E: crate::graphql::loaders::ById32 + Send + Sync + 'static,
     E::Model: Send + Sync + Clone + 'static,
 {
     Ok(loaders(ctx)?.load_one(ById::<E>::of(id)).await?)
@@ -50,15 +51,11 @@ pub(crate) async fn masking(ctx: &Context<'_>, review_id: i32) -> ApiResult<Arc<
     let involved = rows::<review_agency::Entity>(ctx, review_id).await?;
     let agencies = loaders(ctx)?.load_many(involved.iter().map(|i| ById::<agency::Entity>::of(i.agency_id))).await?;
     let schools = agencies.into_values().filter(|a| a.kind == "education").map(|a| a.name).collect();
-    let gate = Arc::new(crate::anonymise::masking_register(&people, schools).gate());
+    let gate = Arc::new(crate::anonymise::masking_register(&people, schools)?.gate());
     if let Some(m) = masks {
         m.put(review_id, gate.clone());
     }
     Ok(gate)
-}
-
-pub(crate) fn parse_aliases(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// Free text of `field` as the caller may read it. Text is shown as written only to
@@ -85,11 +82,6 @@ async fn opt_text(
     }
 }
 
-/// The procedure profile of a board; the default one when the stored profile is unreadable.
-pub(crate) fn profile_of(b: &board::Model) -> ProcedureProfile {
-    serde_json::from_str(&b.procedure_profile).unwrap_or_else(|_| ProcedureProfile::working_together_2010())
-}
-
 pub struct Board(pub board::Model);
 
 #[Object]
@@ -101,8 +93,8 @@ impl Board {
         &self.0.name
     }
     /// The name of the timetable this board runs reviews by.
-    async fn procedure_profile(&self) -> String {
-        profile_of(&self.0).name
+    async fn procedure_profile(&self) -> GqlResult<String> {
+        Ok(crate::stored::profile(&self.0)?.name)
     }
 }
 
@@ -258,7 +250,7 @@ impl Review {
     async fn deadlines(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<Vec<Deadline>> {
         self.0.read(Field::Deadlines)?;
         let at_risk_days = match by_id::<board::Entity>(ctx, self.r().lead_board_id).await? {
-            Some(b) => profile_of(&b).at_risk_days,
+            Some(b) => crate::stored::profile(&b)?.at_risk_days,
             None => ProcedureProfile::working_together_2010().at_risk_days,
         };
         let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
@@ -623,7 +615,11 @@ impl Review {
     /// Every change made to the review, oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> GqlResult<Vec<AuditEntry>> {
         self.0.read(Field::AuditTrail)?;
-        Ok(crate::audit::for_review(&loaders(ctx)?.loader().db, self.r().id).await?)
+        Ok(crate::audit::for_review(&loaders(ctx)?.loader().db, self.r().id)
+            .await?
+            .into_iter()
+            .map(AuditEntry::from)
+            .collect())
     }
     /// Who was answered whose real identity (name, aliases, date of birth, address),
     /// and when, newest first; read with the audit trail.
@@ -691,7 +687,7 @@ impl Person {
         Ok(match self.access.read(Field::PersonName)? {
             Access::Full => {
                 self.identity_read(ctx, "aliases");
-                parse_aliases(&self.row.aliases)
+                crate::stored::aliases(&self.row)?
             }
             _ => Vec::new(),
         })
@@ -967,6 +963,19 @@ pub struct AuditEntry {
     pub record_type: String,
     pub record_id: i32,
     pub version: Option<i32>,
+}
+
+impl From<audit_entry::Model> for AuditEntry {
+    fn from(r: audit_entry::Model) -> Self {
+        AuditEntry {
+            at: r.at,
+            actor_id: r.actor_id,
+            operation: r.operation,
+            record_type: r.record_type,
+            record_id: r.record_id,
+            version: r.version,
+        }
+    }
 }
 
 #[derive(SimpleObject)]

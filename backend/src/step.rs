@@ -1,0 +1,145 @@
+//! One way to change a review. A step of the procedure checks its operation through
+//! the access policy (role, then stage), opens the transaction, lets the step change
+//! rows, moves the stage when the step moves it (only to a stage the policy's table
+//! names for the operation, compare-and-set on the stage as read), writes the audit
+//! entry and commits, all or nothing. No other code begins a transaction on case data
+//! (a test reads the source to keep it so).
+//!
+//! A step compares versions only where it depends on what was read: a versioned edit
+//! names the version it started from (the terms, an IMR, an entry, a report, an
+//! action: each checked by the step on its own row), and a stage move is compare-and-set
+//! on the stage. Any other step (a finding, a person, a family contribution...)
+//! succeeds whatever else happened to the review meanwhile, as long as the review is
+//! still at a stage the operation may be taken in.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use shared::policy::Operation;
+use shared::stage::Stage;
+
+use crate::access::ReviewAccess;
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+
+/// A step under way on one review.
+pub(crate) struct Step<'a> {
+    txn: DatabaseTransaction,
+    caller: &'a Caller,
+    review: &'a review::Model,
+    op: Operation,
+    /// The review's version, taken up by this step.
+    version: i32,
+}
+
+impl<'a> Step<'a> {
+    /// Checks `op` on the review for the caller (role, then stage), opens the
+    /// transaction and takes the review for the step: its version goes up at once,
+    /// refused with `WRONG_STAGE` if the review has meanwhile left the stages the
+    /// operation may be taken in. Taking the review first is what makes two steps on
+    /// one review wait for each other rather than fail (SQLite takes its write lock
+    /// here, PostgreSQL the review's row), so each reads what the other wrote.
+    pub(crate) async fn begin(
+        db: &DatabaseConnection,
+        caller: &'a Caller,
+        access: &'a ReviewAccess,
+        op: Operation,
+    ) -> ApiResult<Step<'a>> {
+        Self::open(db, caller, access, op, false).await
+    }
+
+    /// As `begin`, for a step that depends on the review as it was read (an
+    /// appointment that must not make a second panel chair, a save or approval of the
+    /// terms that must not pass another): compare-and-set on the review's version as
+    /// read, so that of two such steps on the same reading one is refused with
+    /// `CONFLICT`.
+    pub(crate) async fn begin_unchanged(
+        db: &DatabaseConnection,
+        caller: &'a Caller,
+        access: &'a ReviewAccess,
+        op: Operation,
+    ) -> ApiResult<Step<'a>> {
+        Self::open(db, caller, access, op, true).await
+    }
+
+    async fn open(
+        db: &DatabaseConnection,
+        caller: &'a Caller,
+        access: &'a ReviewAccess,
+        op: Operation,
+        unchanged: bool,
+    ) -> ApiResult<Step<'a>> {
+        access.require(op)?;
+        let review = &access.review;
+        let txn = db.begin().await?;
+        let mut update = review::Entity::update_many()
+            .col_expr(review::Column::Version, Expr::col(review::Column::Version).add(1))
+            .col_expr(review::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(review::Column::Id.eq(review.id));
+        if unchanged {
+            update = update.filter(review::Column::Version.eq(review.version));
+        }
+        if let Some(stages) = op.stages() {
+            update = update.filter(review::Column::Stage.is_in(stages.iter().map(|s| s.as_str())));
+        }
+        let res = update.exec(&txn).await?;
+        let current = review::Entity::find_by_id(review.id).one(&txn).await?.ok_or(ApiError::NotFound)?;
+        if res.rows_affected != 1 {
+            if unchanged && current.version != review.version {
+                return Err(ApiError::Conflict { current: current.version });
+            }
+            return Err(ApiError::WrongStage(crate::stored::value("review stage", &current.stage, Stage::parse)?));
+        }
+        Ok(Step { txn, caller, review, op, version: current.version })
+    }
+
+    /// Where the step writes its rows.
+    pub(crate) fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// The review as the step read it.
+    pub(crate) fn review(&self) -> &review::Model {
+        self.review
+    }
+
+    /// Moves the review to `to`, which must be a stage the policy's table names for the
+    /// operation (`Operation::moves_to`) and never an earlier one. Compare-and-set on the
+    /// stage as read: if someone else moved the review meanwhile, `CONFLICT`.
+    pub(crate) async fn move_to(&mut self, to: Stage) -> ApiResult<i32> {
+        let from = crate::stored::value("review stage", &self.review.stage, Stage::parse)?;
+        if !self.op.moves_to().contains(&to) || (to < from && to != Stage::ClosedWithoutReview) {
+            return Err(ApiError::Internal(
+                format!("{} may not move a review from {} to {}", self.op.as_str(), from.as_str(), to.as_str()).into(),
+            ));
+        }
+        let res = review::Entity::update_many()
+            .col_expr(review::Column::Stage, Expr::value(to.as_str()))
+            .filter(review::Column::Id.eq(self.review.id))
+            .filter(review::Column::Stage.eq(from.as_str()))
+            .exec(&self.txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(ApiError::Conflict { current: self.version });
+        }
+        Ok(self.version)
+    }
+
+    /// Ends the step: the audit entry names `record_type` and `record_id` and the
+    /// review's new version, and all of it is committed. Returns that version.
+    pub(crate) async fn done(self, record_type: &str, record_id: i32) -> ApiResult<i32> {
+        crate::services::log(
+            &self.txn,
+            self.caller,
+            self.op,
+            record_type,
+            record_id,
+            self.review.id,
+            Some(self.version),
+        )
+        .await?;
+        self.txn.commit().await?;
+        Ok(self.version)
+    }
+}

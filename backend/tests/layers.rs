@@ -1,0 +1,120 @@
+//! The backend's layers, kept by reading its source:
+//! - only the GraphQL layer (`graphql/`, the HTTP adapter `app.rs` that serves it and
+//!   the command line `main.rs` that prints its schema) uses `async_graphql` or the
+//!   GraphQL modules: features and services know nothing of GraphQL;
+//! - only the step helper (`step.rs`) begins a transaction; anything else that must
+//!   (creating a review, accounts, the audit log itself) says why on the line above;
+//! - only the step helper moves a review's stage (the synthetic data generator, which
+//!   writes reviews at every stage for benchmarks, excepted).
+//!
+//! Each rule is also run against a snippet that breaks it, so the test is shown to fail.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every source file of the backend: (path under `src/`, text).
+fn backend() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect()
+}
+
+/// Lines of `text` that are code, not comments.
+fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter(|(_, l)| !l.trim_start().starts_with("//")).map(|(i, l)| (i + 1, l))
+}
+
+fn graphql_outside_its_layer(files: &[(String, String)]) -> Vec<String> {
+    let layer = |f: &str| f.starts_with("graphql/") || f == "app.rs" || f == "main.rs" || f == "lib.rs";
+    let mut out = Vec::new();
+    for (f, text) in files.iter().filter(|(f, _)| !layer(f)) {
+        for (n, line) in code_lines(text) {
+            if line.contains("async_graphql") || line.contains("crate::graphql") || line.contains("graphql::") {
+                out.push(format!("{f}:{n}: {}", line.trim()));
+            }
+        }
+    }
+    out
+}
+
+fn transactions_outside_the_step(files: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (f, text) in files.iter().filter(|(f, _)| f != "step.rs") {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let code = !line.trim_start().starts_with("//");
+            if code && (line.contains(".begin().await") || line.contains(".transaction(")) {
+                let said =
+                    lines[..i].iter().rev().take(2).any(|l| l.trim_start().starts_with("// Not a step on a review:"));
+                if !said {
+                    out.push(format!("{f}:{}: {}", i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn stage_moves_outside_the_step(files: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (f, text) in files.iter().filter(|(f, _)| f != "step.rs" && f != "synthetic.rs") {
+        for (n, line) in code_lines(text) {
+            if line.contains("Column::Stage, Expr::value")
+                || line.contains("stage: Set(") && !line.contains("Stage::Referred")
+            {
+                out.push(format!("{f}:{n}: {}", line.trim()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn only_the_graphql_layer_knows_graphql() {
+    let found = graphql_outside_its_layer(&backend());
+    assert!(found.is_empty(), "GraphQL used outside its layer:\n{}", found.join("\n"));
+    let bad = vec![("services.rs".to_owned(), "use crate::graphql::types::profile_of;".to_owned())];
+    assert_eq!(graphql_outside_its_layer(&bad).len(), 1, "the rule catches a breach");
+}
+
+#[test]
+fn only_the_step_helper_begins_a_transaction() {
+    let found = transactions_outside_the_step(&backend());
+    assert!(found.is_empty(), "transactions begun outside step.rs without a reason:\n{}", found.join("\n"));
+    let bad = vec![("findings.rs".to_owned(), "let txn = db.begin().await?;".to_owned())];
+    assert_eq!(transactions_outside_the_step(&bad).len(), 1, "the rule catches a breach");
+    let said =
+        vec![("users.rs".to_owned(), "// Not a step on a review: accounts.\nlet txn = db.begin().await?;".to_owned())];
+    assert!(transactions_outside_the_step(&said).is_empty());
+}
+
+#[test]
+fn only_the_step_helper_moves_a_stage() {
+    let found = stage_moves_outside_the_step(&backend());
+    assert!(found.is_empty(), "stages moved outside step.rs:\n{}", found.join("\n"));
+    let bad = vec![(
+        "completion.rs".to_owned(),
+        ".col_expr(review::Column::Stage, Expr::value(Stage::Published.as_str()))".to_owned(),
+    )];
+    assert_eq!(stage_moves_outside_the_step(&bad).len(), 1, "the rule catches a breach");
+}
