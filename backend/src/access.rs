@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use shared::policy::{self, Access, Field, Operation, ReviewScope, ScopeReason, Viewer};
 use shared::role::{Assignment, Capacity, Role};
 use shared::stage::Stage;
@@ -30,10 +30,10 @@ pub struct ReviewAccess {
 }
 
 impl ReviewAccess {
-    /// The review's stage. A stage this build does not know allows no step (it is
-    /// treated as closed) rather than being mistaken for an early one.
-    pub fn stage(&self) -> Stage {
-        Stage::parse(&self.review.stage).unwrap_or(Stage::ClosedWithoutReview)
+    /// The review's stage. A stage this build does not know is a corrupt row
+    /// (`INTERNAL`), never mistaken for another stage.
+    pub fn stage(&self) -> ApiResult<Stage> {
+        crate::stored::value("review stage", &self.review.stage, Stage::parse)
     }
 
     /// How much of `field` the caller may read; `FORBIDDEN` when hidden.
@@ -54,10 +54,11 @@ impl ReviewAccess {
         if !policy::may_any(&self.capacities, op) {
             return Err(ApiError::Forbidden(op.title().to_lowercase()));
         }
-        if let Some(stages) = op.stages()
-            && !stages.contains(&self.stage())
-        {
-            return Err(ApiError::WrongStage(self.stage()));
+        if let Some(stages) = op.stages() {
+            let stage = self.stage()?;
+            if !stages.contains(&stage) {
+                return Err(ApiError::WrongStage(stage));
+            }
         }
         Ok(())
     }
@@ -80,9 +81,34 @@ impl ReviewAccess {
         }
     }
 
+    /// Whether the caller may take `op` on this review now: `require` as a yes or no,
+    /// except that a stored value that does not parse stays an `INTERNAL` error.
+    pub fn may(&self, op: Operation) -> ApiResult<bool> {
+        match self.require(op) {
+            Ok(()) => Ok(true),
+            Err(e @ ApiError::Internal(_)) => Err(e),
+            Err(_) => Ok(false),
+        }
+    }
+
+    /// As `may`, for `agency` (see `require_for_agency`).
+    pub fn may_for_agency(&self, op: Operation, agency: i32) -> ApiResult<bool> {
+        match self.require_for_agency(op, agency) {
+            Ok(()) => Ok(true),
+            Err(e @ ApiError::Internal(_)) => Err(e),
+            Err(_) => Ok(false),
+        }
+    }
+
     /// The operations the caller may take on this review at its current stage.
-    pub fn allowed_operations(&self) -> Vec<Operation> {
-        Operation::ALL.iter().copied().filter(|op| !op.is_global() && self.require(*op).is_ok()).collect()
+    pub fn allowed_operations(&self) -> ApiResult<Vec<Operation>> {
+        let mut out = Vec::new();
+        for op in Operation::ALL.iter().copied().filter(|op| !op.is_global()) {
+            if self.may(op)? {
+                out.push(op);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -134,7 +160,7 @@ pub async fn for_reviews(
     db: &DatabaseConnection,
     caller: &Caller,
     reviews: &[review::Model],
-) -> Result<Vec<ReviewAccess>, DbErr> {
+) -> ApiResult<Vec<ReviewAccess>> {
     Ok(for_reviews_with_links(db, caller, reviews).await?.0)
 }
 
@@ -151,7 +177,7 @@ pub async fn for_reviews_with_links(
     db: &DatabaseConnection,
     caller: &Caller,
     reviews: &[review::Model],
-) -> Result<(Vec<ReviewAccess>, Links), DbErr> {
+) -> ApiResult<(Vec<ReviewAccess>, Links)> {
     if reviews.is_empty() {
         return Ok((Vec::new(), Links::default()));
     }
@@ -175,11 +201,10 @@ pub async fn for_reviews_with_links(
     let mut mine: HashMap<i32, Vec<Assignment>> = HashMap::new();
     let mut writes_for: HashMap<i32, Vec<AgencyId>> = HashMap::new();
     for a in assignments {
-        if let Some(x) = Assignment::parse(&a.assignment) {
-            mine.entry(a.review_id).or_default().push(x);
-            if let (Assignment::ImrAuthor, Some(ag)) = (x, a.agency_id) {
-                writes_for.entry(a.review_id).or_default().push(AgencyId(ag));
-            }
+        let x = crate::stored::value("review assignment", &a.assignment, Assignment::parse)?;
+        mine.entry(a.review_id).or_default().push(x);
+        if let (Assignment::ImrAuthor, Some(ag)) = (x, a.agency_id) {
+            writes_for.entry(a.review_id).or_default().push(AgencyId(ag));
         }
     }
     let managed: Vec<AgencyId> = caller.managed_agencies().into_iter().map(AgencyId).collect();

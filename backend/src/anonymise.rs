@@ -42,7 +42,7 @@ pub fn masking_register(people: &[person::Model], schools: Vec<String>) -> ApiRe
     // or address is replaced by the relationship and number here too.
     let gate = register.gate();
     for (i, p) in people.iter().enumerate() {
-        let safe = safe_label(p, &gate);
+        let safe = safe_label(p, &gate)?;
         if safe != p.label {
             register.people[i].person.label = safe;
         }
@@ -53,12 +53,13 @@ pub fn masking_register(people: &[person::Model], schools: Vec<String>) -> ApiRe
 /// A person's label as a label-only reader may receive it: as recorded, unless it holds
 /// a registered name, alias, address or postcode (labels recorded before they were
 /// checked), when the relationship and the person's number stand in for it.
-pub fn safe_label(p: &person::Model, gate: &Gate) -> String {
+pub fn safe_label(p: &person::Model, gate: &Gate) -> ApiResult<String> {
     if gate.label_problem(&p.label).is_none() {
-        return p.label.clone();
+        return Ok(p.label.clone());
     }
-    let relationship = shared::stage::Relationship::parse(&p.relationship).map_or("Person", |r| r.title());
-    format!("{relationship} {}", p.id)
+    let relationship =
+        crate::stored::value("person relationship", &p.relationship, shared::stage::Relationship::parse)?;
+    Ok(format!("{} {}", relationship.title(), p.id))
 }
 
 /// The names of the schools (agencies of the education kind) involved in a review.
@@ -158,8 +159,12 @@ pub async fn refusal(
     reports: &[Report],
 ) -> ApiResult<Option<GateRefusal>> {
     let done = overrides(db, review_id, document, version).await?;
-    let overridden: Vec<(WarningKind, String)> =
-        done.iter().filter_map(|o| WarningKind::parse(&o.kind).map(|k| (k, o.found.clone()))).collect();
+    let overridden: Vec<(WarningKind, String)> = done
+        .iter()
+        .map(|o| -> ApiResult<(WarningKind, String)> {
+            Ok((crate::stored::value("gate warning kind", &o.kind, WarningKind::parse)?, o.found.clone()))
+        })
+        .collect::<ApiResult<Vec<(WarningKind, String)>>>()?;
     let mut refusal = GateRefusal::default();
     for r in reports {
         refusal.hits.extend(r.hits.iter().map(|h| (h.found.clone(), h.label.clone())));

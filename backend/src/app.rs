@@ -377,8 +377,10 @@ async fn download_evidence(
     };
     match crate::completion::evidence_file(&app.state.db, &caller, evidence_id).await {
         Ok(e) => {
-            let kind =
-                shared::completion::EvidenceKind::parse(&e.kind).unwrap_or(shared::completion::EvidenceKind::Text);
+            let kind = match crate::stored::value("evidence kind", &e.kind, shared::completion::EvidenceKind::parse) {
+                Ok(k) => k,
+                Err(err) => return export_error(err),
+            };
             let safe: String = e
                 .file_name
                 .chars()

@@ -196,7 +196,7 @@ pub async fn record_ofsted_letter(
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordOfstedLetter)?;
-    let stage = a.stage();
+    let stage = a.stage()?;
     if stage == Stage::ClosedWithoutReview || stage < Stage::Decided || stage >= Stage::Submitted {
         return Err(ApiError::WrongStage(stage));
     }
@@ -430,7 +430,7 @@ pub async fn record_planning_meeting(
         updates_due.format("%d/%m/%Y")
     );
     let mut step = Step::begin(db, caller, &a, Operation::ManageActions).await?;
-    if a.stage() == Stage::Evaluated {
+    if a.stage()? == Stage::Evaluated {
         step.move_to(Stage::ActionPlanning).await?;
     }
     let id = add_milestone(step.txn(), caller, review_id, Milestone::PlanningMeeting, "", held_on, details).await?;
@@ -487,8 +487,8 @@ async fn action_for(
     Ok((act, a))
 }
 
-fn status_of(a: &action::Model) -> ActionStatus {
-    ActionStatus::parse(&a.status).unwrap_or(ActionStatus::Open)
+fn status_of(a: &action::Model) -> ApiResult<ActionStatus> {
+    crate::stored::value("action status", &a.status, ActionStatus::parse)
 }
 
 /// The owner records progress, and may ask for the action to be closed.
@@ -504,8 +504,9 @@ pub async fn record_progress(
     if act.owner_id != caller.user.id {
         return Err(ApiError::Forbidden("an action you do not own".into()));
     }
-    if status_of(&act) != ActionStatus::Open {
-        return Err(ApiError::invalid("status", format!("The action is {}", status_of(&act).title().to_lowercase())));
+    let status = status_of(&act)?;
+    if status != ActionStatus::Open {
+        return Err(ApiError::invalid("status", format!("The action is {}", status.title().to_lowercase())));
     }
     let note = Text::parse("note", note)?.into_inner();
     let step = Step::begin(db, caller, &a, Operation::UpdateAction).await?;
@@ -558,7 +559,7 @@ pub async fn decide_closure(
     if act.owner_id == caller.user.id {
         return Err(ApiError::Forbidden("closing your own action: someone else must approve it".into()));
     }
-    if status_of(&act) != ActionStatus::ClosureRequested {
+    if status_of(&act)? != ActionStatus::ClosureRequested {
         return Err(ApiError::invalid("status", "The owner has not asked for this action to be closed"));
     }
     let comment = optional_text("comment", comment)?;
@@ -593,7 +594,7 @@ pub async fn decide_closure(
 /// The result of an implemented action's re-audit.
 pub async fn record_reaudit(db: &DatabaseConnection, caller: &Caller, action_id: i32, result: &str) -> ApiResult<i32> {
     let (act, a) = action_for(db, caller, action_id, Operation::DecideClosure).await?;
-    if status_of(&act) != ActionStatus::Implemented || act.reaudit_on.is_none() {
+    if status_of(&act)? != ActionStatus::Implemented || act.reaudit_on.is_none() {
         return Err(ApiError::invalid("status", "Only an implemented action with a re-audit date is re-audited"));
     }
     let result = Text::parse("result", result)?.into_inner();
@@ -673,19 +674,16 @@ pub async fn publication_facts(
     let plan = milestones(db, review_id, Milestone::PublicationPlan).await?.pop();
     let processes =
         parallel_process::Entity::find().filter(parallel_process::Column::ReviewId.eq(review_id)).all(db).await?;
-    let open_processes = processes
-        .iter()
-        .filter(|p| p.status != ProcessStatus::Concluded.as_str())
-        .map(|p| {
-            shared::stage::ParallelProcessKind::parse(&p.kind).map_or("A parallel process", |k| k.title()).to_owned()
-        })
-        .collect();
-    let facts: shared::criteria::ReferralFacts = referral::Entity::find()
-        .filter(referral::Column::ReviewId.eq(review_id))
-        .one(db)
-        .await?
-        .and_then(|r| serde_json::from_str(&r.facts).ok())
-        .unwrap_or_default();
+    let mut open_processes = Vec::new();
+    for p in processes.iter().filter(|p| p.status != ProcessStatus::Concluded.as_str()) {
+        let kind = crate::stored::value("parallel process kind", &p.kind, shared::stage::ParallelProcessKind::parse)?;
+        open_processes.push(kind.title().to_owned());
+    }
+    let facts: shared::criteria::ReferralFacts =
+        match referral::Entity::find().filter(referral::Column::ReviewId.eq(review_id)).one(db).await? {
+            Some(r) => crate::stored::json("referral facts", &r.facts)?,
+            None => shared::criteria::ReferralFacts::default(),
+        };
     let told: Vec<String> = milestones(db, review_id, Milestone::Notice).await?.into_iter().map(|m| m.body).collect();
     let notices_missing = required_notices(facts.child_died && facts.custody.is_some())
         .into_iter()
@@ -744,7 +742,12 @@ pub async fn conclude(db: &DatabaseConnection, caller: &Caller, review_id: i32, 
     a.require(Operation::Conclude)?;
     not_in_future("governmentOfficeToldOn", told_on)?;
     let actions = action::Entity::find().filter(action::Column::ReviewId.eq(review_id)).all(db).await?;
-    let open = actions.iter().filter(|x| status_of(x) != ActionStatus::Implemented).count();
+    let mut open = 0;
+    for x in &actions {
+        if status_of(x)? != ActionStatus::Implemented {
+            open += 1;
+        }
+    }
     if actions.is_empty() || open > 0 {
         return Err(ApiError::invalid(
             "actions",
@@ -770,9 +773,18 @@ pub struct EvidenceInfo {
     pub id: i32,
     pub action_id: i32,
     pub file_name: String,
-    pub kind: shared::completion::EvidenceKind,
+    /// The kind's stable name as stored: `evidence_kind` decodes it (a batched loader's
+    /// error is a database error, so a corrupt kind is found where it is shown).
+    pub kind: String,
     pub size: i32,
     pub uploaded_at: chrono::DateTime<Utc>,
+}
+
+impl EvidenceInfo {
+    /// The file's kind; `INTERNAL` when the stored name does not parse.
+    pub fn evidence_kind(&self) -> ApiResult<shared::completion::EvidenceKind> {
+        crate::stored::value("evidence kind", &self.kind, shared::completion::EvidenceKind::parse)
+    }
 }
 
 /// The owner attaches a file of evidence to an open action. Its kind is told from its
@@ -788,8 +800,9 @@ pub async fn upload_evidence(
     if act.owner_id != caller.user.id {
         return Err(ApiError::Forbidden("an action you do not own".into()));
     }
-    if status_of(&act) != ActionStatus::Open {
-        return Err(ApiError::invalid("status", format!("The action is {}", status_of(&act).title().to_lowercase())));
+    let status = status_of(&act)?;
+    if status != ActionStatus::Open {
+        return Err(ApiError::invalid("status", format!("The action is {}", status.title().to_lowercase())));
     }
     let name = shared::completion::clean_file_name(name);
     let name = name.as_str();
@@ -834,7 +847,7 @@ pub async fn evidence_of(db: &impl ConnectionTrait, action_ids: &[i32]) -> Resul
             id,
             action_id,
             file_name,
-            kind: shared::completion::EvidenceKind::parse(&kind).unwrap_or(shared::completion::EvidenceKind::Text),
+            kind,
             size,
             uploaded_at,
         })
@@ -864,7 +877,9 @@ pub async fn evidence_file(
     if full || decides || act.owner_id == caller.user.id {
         return Ok(e);
     }
-    if shared::completion::EvidenceKind::parse(&e.kind) != Some(shared::completion::EvidenceKind::Text) {
+    if crate::stored::value("evidence kind", &e.kind, shared::completion::EvidenceKind::parse)?
+        != shared::completion::EvidenceKind::Text
+    {
         return Err(ApiError::Forbidden("evidence files: they may hold names (a text file is sent masked)".into()));
     }
     let gate = crate::anonymise::masking_gate(db, act.review_id).await?;

@@ -1,9 +1,9 @@
 //! Who is calling: the signed-in user with their role grants, loaded once per request.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef};
+use shared::UserId;
 use shared::policy::Grant;
 use shared::role::Role;
-use shared::{AgencyId, BoardId, UserId};
 
 use crate::auth::Subject;
 use crate::entities::{role_grant, user};
@@ -56,17 +56,8 @@ impl Caller {
         .all(db)
         .await?;
         let user = rows.first().map(|(u, _)| u.clone()).filter(|u| u.active).ok_or(ApiError::Unauthenticated)?;
-        let grants = rows
-            .into_iter()
-            .filter_map(|(_, g)| g)
-            .filter_map(|g| {
-                Some(Grant {
-                    role: Role::parse(&g.role)?,
-                    board: g.board_id.map(BoardId),
-                    agency: g.agency_id.map(AgencyId),
-                })
-            })
-            .collect();
+        let grants =
+            rows.iter().filter_map(|(_, g)| g.as_ref()).map(crate::stored::grant).collect::<ApiResult<Vec<Grant>>>()?;
         Ok(Self { user, grants })
     }
 }

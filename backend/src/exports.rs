@@ -247,7 +247,7 @@ async fn family_table(db: &DatabaseConnection, review_id: i32, people: &[person:
         rows: people
             .iter()
             .filter(|p| p.relationship != Relationship::Professional.as_str())
-            .map(|p| {
+            .map(|p| -> ApiResult<Vec<String>> {
                 let home = members
                     .iter()
                     .filter(|m| m.person_id == p.id)
@@ -255,10 +255,10 @@ async fn family_table(db: &DatabaseConnection, review_id: i32, people: &[person:
                     .map(|h| h.label.clone())
                     .collect::<Vec<_>>()
                     .join(", ");
-                let rel = Relationship::parse(&p.relationship).map_or("", |r| r.title()).to_owned();
-                vec![p.label.clone(), rel, home]
+                let rel = crate::stored::value("person relationship", &p.relationship, Relationship::parse)?;
+                Ok(vec![p.label.clone(), rel.title().to_owned(), home])
             })
-            .collect(),
+            .collect::<ApiResult<Vec<Vec<String>>>>()?,
     })
 }
 
@@ -436,7 +436,8 @@ async fn raw_document(
                 .one(db)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            let stored: Vec<crate::services::StoredAnswer> = serde_json::from_str(&t.answers).unwrap_or_default();
+            let stored: Vec<crate::services::StoredAnswer> =
+                crate::stored::json("terms of reference answers", &t.answers)?;
             let mut blocks = vec![Block::Paragraph(format!(
                 "Version {}{}",
                 t.version,
@@ -454,19 +455,21 @@ async fn raw_document(
             Document { title: title("Terms of reference"), blocks }
         }
         Kind::Imr(id) => {
-            let i = imr::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .filter(|i| i.review_id == r.id)
-                .filter(|i| a.imr_view(i.agency_id, status_of(i).is_submitted()) == ImrView::Content)
-                .ok_or(ApiError::NotFound)?;
+            let i =
+                imr::Entity::find_by_id(id).one(db).await?.filter(|i| i.review_id == r.id).ok_or(ApiError::NotFound)?;
+            let status = status_of(&i)?;
+            if a.imr_view(i.agency_id, status.is_submitted()) != ImrView::Content {
+                return Err(ApiError::NotFound);
+            }
             let agency_name = agencies.iter().find(|x| x.id == i.agency_id).map_or("", |x| x.name.as_str());
-            let c = content_of(&i);
+            let c = content_of(&i)?;
             let entries =
                 chronology_entry::Entity::find().filter(chronology_entry::Column::ImrId.eq(i.id)).all(db).await?;
-            let entries = shared::chronology::merge(entries.iter().map(review_phase::entry_of).collect());
+            let entries = shared::chronology::merge(
+                entries.iter().map(review_phase::entry_of).collect::<ApiResult<Vec<shared::chronology::Entry>>>()?,
+            );
             let mut blocks = vec![
-                Block::Paragraph(format!("{agency_name}. Status: {}. Version {}.", status_of(&i).title(), i.version)),
+                Block::Paragraph(format!("{agency_name}. Status: {}. Version {}.", status.title(), i.version)),
                 Block::Heading("Chronology of involvement".into()),
                 chronology_table(&entries, &agencies, people),
                 Block::Heading("Summary of decisions and services".into()),
@@ -556,8 +559,11 @@ async fn raw_document(
                 .all(db)
                 .await?;
             let mut recommended = Vec::new();
-            for i in imrs.iter().filter(|i| a.imr_view(i.agency_id, status_of(i).is_submitted()) == ImrView::Content) {
-                for x in content_of(i).recommendations {
+            for i in &imrs {
+                if a.imr_view(i.agency_id, status_of(i)?.is_submitted()) != ImrView::Content {
+                    continue;
+                }
+                for x in content_of(i)?.recommendations {
                     recommended.push(vec![
                         agency_name(i.agency_id),
                         x.action,
@@ -576,18 +582,19 @@ async fn raw_document(
             let agreed: Vec<Vec<String>> = actions
                 .iter()
                 .filter(|x| shared::policy::action_visible(&a.capacities, caller, shared::UserId(x.owner_id)))
-                .map(|x| {
-                    let status = shared::completion::ActionStatus::parse(&x.status).map_or("", |s| s.title());
-                    vec![
+                .map(|x| -> ApiResult<Vec<String>> {
+                    let status =
+                        crate::stored::value("action status", &x.status, shared::completion::ActionStatus::parse)?;
+                    Ok(vec![
                         agency_name(x.agency_id),
                         x.recommendation.clone(),
                         date(x.due_on),
                         x.intended_outcome.clone(),
                         x.success_measure.clone(),
-                        status.to_owned(),
-                    ]
+                        status.title().to_owned(),
+                    ])
                 })
-                .collect();
+                .collect::<ApiResult<_>>()?;
             let headers = |h: &[&str]| h.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
             let mut blocks = vec![
                 Block::Heading("Recommendations of the Individual Management Reviews".into()),
@@ -761,11 +768,12 @@ pub async fn submission_package(
     a.require(Operation::ExportForOutside)?;
     let imrs =
         imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).order_by_asc(imr::Column::Id).all(db).await?;
-    let mut kinds: Vec<Kind> = imrs
-        .iter()
-        .filter(|i| status_of(i).is_submitted() && a.imr_view(i.agency_id, true) == ImrView::Content)
-        .map(|i| Kind::Imr(i.id))
-        .collect();
+    let mut kinds: Vec<Kind> = Vec::new();
+    for i in &imrs {
+        if status_of(i)?.is_submitted() && a.imr_view(i.agency_id, true) == ImrView::Content {
+            kinds.push(Kind::Imr(i.id));
+        }
+    }
     kinds.extend([Kind::Chronology, Kind::OverviewReport, Kind::ExecutiveSummary, Kind::ActionPlan]);
     let mut docs = Vec::new();
     for kind in kinds {

@@ -59,7 +59,7 @@ async fn roll_up(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> 
         let id = a.review.id;
         let mut parts = Vec::new();
         for i in imrs.iter().filter(|i| i.review_id == id) {
-            let s = ImrStatus::parse(&i.status).unwrap_or(ImrStatus::Requested);
+            let s = crate::stored::value("IMR status", &i.status, ImrStatus::parse)?;
             if !s.is_submitted() {
                 let late = if i.due_on < today { ", overdue" } else { "" };
                 parts.push(format!("IMR {}{late}", s.title().to_lowercase()));
@@ -102,12 +102,24 @@ pub async fn digest(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
 }
 
 /// Sends each active user their digest; returns how many were sent. A failure to send
-/// to one user is logged and does not stop the others.
+/// to one user, or an internal error writing their digest (a stored value that does
+/// not parse), is logged and does not stop the others.
 pub async fn send_digests(db: &DatabaseConnection, mailer: &Mailer, today: NaiveDate) -> ApiResult<usize> {
     let mut sent = 0;
     for u in user::Entity::find().filter(user::Column::Active.eq(true)).all(db).await? {
-        let caller = Caller::load(db, &Subject::User(u.id)).await?;
-        let Some(body) = digest(db, &caller, today).await? else { continue };
+        let written = match Caller::load(db, &Subject::User(u.id)).await {
+            Ok(caller) => digest(db, &caller, today).await,
+            Err(e) => Err(e),
+        };
+        let body = match written {
+            Ok(Some(body)) => body,
+            Ok(None) => continue,
+            Err(ApiError::Internal(cause)) => {
+                tracing::error!(user = u.id, error = %cause, "the digest was not written");
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let Ok(to) = format!("{} <{}>", u.name, u.email).parse::<Mailbox>() else {
             tracing::warn!(user = u.id, "no usable e-mail address for the digest");
             continue;

@@ -47,7 +47,7 @@ fn days(n: i64) -> String {
 pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<Vec<Item>> {
     let mut out = Vec::new();
     for (a, d, _) in crate::services::alerts(db, caller, today).await? {
-        let kind = shared::deadline::DeadlineKind::parse(&d.kind).map_or("A deadline", |k| k.title());
+        let kind = crate::stored::value("deadline kind", &d.kind, shared::deadline::DeadlineKind::parse)?.title();
         let late = (today - d.due_on).num_days();
         out.push(Item {
             kind: "deadline",
@@ -74,7 +74,7 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
         let reference = a.review.reference.clone();
         let id = a.review.id;
         for i in imrs.iter().filter(|i| i.review_id == id) {
-            let status = ImrStatus::parse(&i.status).unwrap_or(ImrStatus::Requested);
+            let status = crate::stored::value("IMR status", &i.status, ImrStatus::parse)?;
             let path = format!("/reviews/{id}/imrs/{}", i.id);
             if i.author_id == Some(caller.user.id) {
                 let message = match status {
@@ -95,7 +95,7 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
                     });
                 }
             }
-            if status == ImrStatus::Submitted && a.require(Operation::DecideImr).is_ok() {
+            if status == ImrStatus::Submitted && a.may(Operation::DecideImr)? {
                 out.push(Item {
                     kind: "imr_decision",
                     review_id: id,
@@ -109,7 +109,7 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
         }
         if a.read(Field::ActionPlan).is_ok() {
             for x in actions.iter().filter(|x| x.review_id == id) {
-                let status = ActionStatus::parse(&x.status).unwrap_or(ActionStatus::Open);
+                let status = crate::stored::value("action status", &x.status, ActionStatus::parse)?;
                 let mine = x.owner_id == caller.user.id;
                 if mine && status == ActionStatus::Open && x.due_on <= today + Duration::days(14) {
                     let late = (today - x.due_on).num_days();
@@ -129,7 +129,7 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
                 }
                 if !mine
                     && status == ActionStatus::ClosureRequested
-                    && a.require(Operation::DecideClosure).is_ok()
+                    && a.may(Operation::DecideClosure)?
                     && action_visible(&a.capacities, caller.id(), shared::UserId(x.owner_id))
                 {
                     out.push(Item {
@@ -166,7 +166,7 @@ pub async fn calendar(db: &DatabaseConnection, caller: &Caller, today: NaiveDate
         .all(db)
         .await?
     {
-        let kind = shared::deadline::DeadlineKind::parse(&d.kind).map_or("Deadline", |k| k.title());
+        let kind = crate::stored::value("deadline kind", &d.kind, shared::deadline::DeadlineKind::parse)?.title();
         cal.push(
             Event::new()
                 .uid(&format!("deadline-{}@scr", d.id))

@@ -23,8 +23,10 @@ pub async fn summary(db: &DatabaseConnection, reference: &str) -> ApiResult<Publ
         .filter(review::Column::Reference.eq(reference))
         .one(db)
         .await?
-        .filter(|r| matches!(Stage::parse(&r.stage), Some(Stage::Published | Stage::Concluded)))
         .ok_or(ApiError::NotFound)?;
+    if !matches!(crate::stored::value("review stage", &r.stage, Stage::parse)?, Stage::Published | Stage::Concluded) {
+        return Err(ApiError::NotFound);
+    }
     let latest = review_phase::versions(db, r.id, Doc::ExecutiveSummary).await?.pop().ok_or(ApiError::NotFound)?;
     if crate::anonymise::written_refusal(db, &r, &[Doc::ExecutiveSummary]).await?.is_some() {
         return Err(ApiError::NotFound);

@@ -119,7 +119,7 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     }
     let mut overdue_imrs: BTreeMap<String, i32> = BTreeMap::new();
     for i in &imrs {
-        let done = ImrStatus::parse(&i.status).is_some_and(ImrStatus::is_submitted);
+        let done = crate::stored::value("IMR status", &i.status, ImrStatus::parse)?.is_submitted();
         if !done && i.due_on < today {
             *overdue_imrs.entry(name(i.agency_id)).or_default() += 1;
         }
@@ -129,7 +129,7 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     let mut by_age: Vec<(String, i32)> =
         ["under 3 months", "3 to 6 months", "6 to 12 months", "over 12 months"].map(|b| (b.to_owned(), 0)).to_vec();
     for a in &actions {
-        let status = ActionStatus::parse(&a.status).unwrap_or(ActionStatus::Open);
+        let status = crate::stored::value("action status", &a.status, ActionStatus::parse)?;
         *by_status.entry(status).or_default() += 1;
         if status != ActionStatus::Implemented {
             if a.due_on < today {
@@ -151,7 +151,9 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     }
     let mut by_category: BTreeMap<String, i32> = BTreeMap::new();
     for c in latest.values() {
-        let title = shared::criteria::Category::parse(&c.category).map_or("Unknown", |x| x.title()).to_owned();
+        let title = crate::stored::value("criteria category", &c.category, shared::criteria::Category::parse)?
+            .title()
+            .to_owned();
         *by_category.entry(title).or_default() += 1;
     }
     let not_assessed = ids.len() as i32 - latest.len() as i32;
@@ -161,7 +163,8 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     let review_of: BTreeMap<i32, i32> = findings.into_iter().collect();
     let mut by_theme: BTreeMap<Theme, (std::collections::BTreeSet<i32>, i32)> = BTreeMap::new();
     for t in &tags {
-        let (Some(theme), Some(review)) = (Theme::parse(&t.theme), review_of.get(&t.finding_id)) else { continue };
+        let Some(review) = review_of.get(&t.finding_id) else { continue };
+        let theme = crate::stored::value("finding theme", &t.theme, Theme::parse)?;
         let slot = by_theme.entry(theme).or_default();
         slot.0.insert(*review);
         slot.1 += 1;

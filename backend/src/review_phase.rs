@@ -33,31 +33,30 @@ use crate::step::Step;
 /// `agency` the server sets from the IMR it is added to.
 pub type NewEntry = chronology::Entry;
 
-/// The stored content of an IMR; an unreadable row reads as empty rather than failing
-/// the whole review.
-pub fn content_of(i: &imr::Model) -> Content {
-    serde_json::from_str(&i.content).unwrap_or_default()
+/// The stored content of an IMR.
+pub fn content_of(i: &imr::Model) -> ApiResult<Content> {
+    crate::stored::json("IMR content", &i.content)
 }
 
-pub fn status_of(i: &imr::Model) -> ImrStatus {
-    ImrStatus::parse(&i.status).unwrap_or(ImrStatus::Requested)
+pub fn status_of(i: &imr::Model) -> ApiResult<ImrStatus> {
+    crate::stored::value("IMR status", &i.status, ImrStatus::parse)
 }
 
-pub fn sections_of(json: &str, count: usize) -> Sections {
-    let mut s: Sections = serde_json::from_str(json).unwrap_or_else(|_| Sections::empty(count));
+pub fn sections_of(json: &str, count: usize) -> ApiResult<Sections> {
+    let mut s: Sections = crate::stored::json("document sections", json)?;
     s.0.resize(count, String::new());
-    s
+    Ok(s)
 }
 
 /// A chronology row as the shared rules see it.
-pub fn entry_of(e: &chronology_entry::Model) -> chronology::Entry {
-    chronology::Entry {
+pub fn entry_of(e: &chronology_entry::Model) -> ApiResult<chronology::Entry> {
+    Ok(chronology::Entry {
         id: e.id,
         agency: AgencyId(e.agency_id),
         when: When {
             date: e.on_date,
             time: e.at_time,
-            precision: Precision::parse(&e.precision).unwrap_or(Precision::Exact),
+            precision: crate::stored::value("chronology precision", &e.precision, Precision::parse)?,
         },
         sequence: e.sequence,
         practitioner_role: e.practitioner_role.clone(),
@@ -68,18 +67,19 @@ pub fn entry_of(e: &chronology_entry::Model) -> chronology::Entry {
         wishes_sought: e.wishes_sought,
         perpetrator_contact: e.perpetrator_contact,
         source: e.source.clone(),
-        people: serde_json::from_str(&e.people).unwrap_or_default(),
-    }
+        people: crate::stored::json("chronology people", &e.people)?,
+    })
 }
 
 /// A saved version of an IMR's sections.
 pub async fn imr_version(db: &impl ConnectionTrait, imr_id: i32, version: i32) -> ApiResult<Option<Content>> {
-    Ok(imr_version::Entity::find()
+    imr_version::Entity::find()
         .filter(imr_version::Column::ImrId.eq(imr_id))
         .filter(imr_version::Column::Version.eq(version))
         .one(db)
         .await?
-        .map(|v| serde_json::from_str(&v.content).unwrap_or_default()))
+        .map(|v| crate::stored::json("IMR version content", &v.content))
+        .transpose()
 }
 
 /// The version numbers saved of an IMR, oldest first.
@@ -105,7 +105,7 @@ async fn imr_for(
     let i = imr::Entity::find_by_id(imr_id).one(db).await?.ok_or(ApiError::NotFound)?;
     let a = access::for_review(db, caller, i.review_id).await?;
     a.require_for_agency(op, i.agency_id)?;
-    if a.imr_view(i.agency_id, status_of(&i).is_submitted()) == ImrView::Hidden {
+    if a.imr_view(i.agency_id, status_of(&i)?.is_submitted()) == ImrView::Hidden {
         return Err(ApiError::NotFound);
     }
     Ok((i, a))
@@ -117,7 +117,7 @@ async fn authored_imr(db: &DatabaseConnection, caller: &Caller, imr_id: i32) -> 
     if i.author_id != Some(caller.user.id) {
         return Err(ApiError::Forbidden("an IMR you were not designated to write".into()));
     }
-    let status = status_of(&i);
+    let status = status_of(&i)?;
     if status == ImrStatus::AuthorDesignated {
         return Err(ApiError::invalid("declaration", "Declare your independence before writing the IMR"));
     }
@@ -208,7 +208,7 @@ pub async fn designate_imr_author(
     user_id: i32,
 ) -> ApiResult<()> {
     let (i, a) = imr_for(db, caller, imr_id, Operation::DesignateImrAuthor).await?;
-    let status = status_of(&i);
+    let status = status_of(&i)?;
     if !matches!(status, ImrStatus::Requested | ImrStatus::AuthorDesignated | ImrStatus::InProgress) {
         return Err(ApiError::invalid("status", format!("The author cannot be changed now: {}", status.title())));
     }
@@ -275,7 +275,7 @@ pub async fn declare_independence(
     if i.author_id != Some(caller.user.id) {
         return Err(ApiError::Forbidden("an IMR you were not designated to write".into()));
     }
-    if status_of(&i) != ImrStatus::AuthorDesignated {
+    if status_of(&i)? != ImrStatus::AuthorDesignated {
         return Err(ApiError::invalid("status", "Independence is already declared for this IMR"));
     }
     let facts = Candidate { direct_involvement, line_manages_practitioners, ..Default::default() };
@@ -521,7 +521,7 @@ pub async fn delete_entry(
 /// Everything that stops the IMR from being submitted as it stands.
 pub async fn submission_problems(db: &impl ConnectionTrait, i: &imr::Model) -> ApiResult<Vec<ValidationError>> {
     let entries = chronology_entry::Entity::find().filter(chronology_entry::Column::ImrId.eq(i.id)).count(db).await?;
-    Ok(shared::imr::submission_problems(&content_of(i).draft(entries as usize), today()))
+    Ok(shared::imr::submission_problems(&content_of(i)?.draft(entries as usize), today()))
 }
 
 /// Stage 9: the author submits the IMR. Refused, listing every missing section,
@@ -562,7 +562,7 @@ pub async fn decide_imr(
     comments: Option<&str>,
 ) -> ApiResult<()> {
     let (i, a) = imr_for(db, caller, imr_id, Operation::DecideImr).await?;
-    if status_of(&i) != ImrStatus::Submitted {
+    if status_of(&i)? != ImrStatus::Submitted {
         return Err(ApiError::invalid("status", "Only a submitted IMR can be accepted or returned"));
     }
     let comments = match comments.map(str::trim).filter(|c| !c.is_empty()) {
@@ -575,7 +575,12 @@ pub async fn decide_imr(
         .filter(imr::Column::Id.ne(i.id))
         .all(db)
         .await?;
-    let all_accepted = accept && others.iter().all(|o| status_of(o) == ImrStatus::Accepted);
+    let mut all_accepted = accept;
+    if accept {
+        for o in &others {
+            all_accepted &= status_of(o)? == ImrStatus::Accepted;
+        }
+    }
     let mut step = Step::begin(db, caller, &a, Operation::DecideImr).await?;
     if all_accepted {
         mark_met(step.txn(), i.review_id, DeadlineKind::ImrSubmission, today()).await?;
@@ -615,13 +620,23 @@ pub async fn combined_entries(db: &impl ConnectionTrait, review_id: i32) -> ApiR
     let imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await?;
     let rows =
         chronology_entry::Entity::find().filter(chronology_entry::Column::ReviewId.eq(review_id)).all(db).await?;
-    Ok(merge_submitted(&imrs, &rows))
+    merge_submitted(&imrs, &rows)
 }
 
 /// The combined chronology's entries: those of submitted or accepted IMRs, merged.
-pub fn merge_submitted(imrs: &[imr::Model], entries: &[chronology_entry::Model]) -> Vec<chronology::Entry> {
-    let submitted: Vec<i32> = imrs.iter().filter(|i| status_of(i).is_submitted()).map(|i| i.id).collect();
-    chronology::merge(entries.iter().filter(|e| submitted.contains(&e.imr_id)).map(entry_of).collect())
+pub fn merge_submitted(imrs: &[imr::Model], entries: &[chronology_entry::Model]) -> ApiResult<Vec<chronology::Entry>> {
+    let mut submitted: Vec<i32> = Vec::new();
+    for i in imrs {
+        if status_of(i)?.is_submitted() {
+            submitted.push(i.id);
+        }
+    }
+    let chosen = entries
+        .iter()
+        .filter(|e| submitted.contains(&e.imr_id))
+        .map(entry_of)
+        .collect::<ApiResult<Vec<chronology::Entry>>>()?;
+    Ok(chronology::merge(chosen))
 }
 
 /// Merges, filters and marks the chronology. Gaps and suggestions are computed over the
@@ -676,7 +691,7 @@ pub async fn link_entries(
 pub async fn advance_phase(db: &DatabaseConnection, caller: &Caller, review_id: i32, to: Stage) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::AdvancePhase)?;
-    let next = match a.stage() {
+    let next = match a.stage()? {
         Stage::ImrsSubmitted => Stage::CombinedChronology,
         Stage::CombinedChronology => Stage::Analysis,
         _ => Stage::OverviewReport,
@@ -753,19 +768,21 @@ macro_rules! with_table {
 
 /// Every saved version of `doc`, oldest first.
 pub async fn versions(db: &impl ConnectionTrait, review_id: i32, doc: Doc) -> ApiResult<Vec<DocVersion>> {
-    Ok(with_table!(doc, t => t::Entity::find()
+    with_table!(doc, t => t::Entity::find()
         .filter(t::Column::ReviewId.eq(review_id))
         .order_by_asc(t::Column::Version)
         .all(db)
         .await?
         .into_iter()
-        .map(|r| DocVersion {
-            version: r.version,
-            sections: sections_of(&r.sections, doc.sections()),
-            saved_by: r.saved_by,
-            saved_at: r.saved_at,
+        .map(|r| -> ApiResult<DocVersion> {
+            Ok(DocVersion {
+                version: r.version,
+                sections: sections_of(&r.sections, doc.sections())?,
+                saved_by: r.saved_by,
+                saved_at: r.saved_at,
+            })
         })
-        .collect()))
+        .collect::<ApiResult<Vec<DocVersion>>>())
 }
 
 /// Saves a new version of the overview report or the executive summary; a stale

@@ -324,14 +324,14 @@ pub async fn add_relationship(
         .all(db)
         .await?
         .iter()
-        .filter_map(|r| {
-            Some(shared::genogram::Link {
+        .map(|r| -> ApiResult<shared::genogram::Link> {
+            Ok(shared::genogram::Link {
                 from: r.from_person_id,
                 to: r.to_person_id,
-                tie: shared::genogram::Tie::parse(&r.tie)?,
+                tie: crate::stored::value("relationship tie", &r.tie, shared::genogram::Tie::parse)?,
             })
         })
-        .collect();
+        .collect::<ApiResult<_>>()?;
     shared::genogram::check_link(shared::genogram::Link { from, to, tie }, &existing)?;
     let step = Step::begin(db, caller, &a, Operation::RecordPeople).await?;
     let row = relationship::ActiveModel {
@@ -650,7 +650,7 @@ pub async fn record_assessment(
     let reasons = Text::parse("reasons", reasons)?;
     let facts: ReferralFacts =
         match referral::Entity::find().filter(referral::Column::ReviewId.eq(review_id)).one(db).await? {
-            Some(r) => serde_json::from_str(&r.facts).unwrap_or_default(),
+            Some(r) => crate::stored::json("referral facts", &r.facts)?,
             None => ReferralFacts::default(),
         };
     let engine = criteria::assess(&facts).category;
@@ -777,11 +777,9 @@ pub async fn record_ofsted_notification(
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordOfstedNotification)?;
-    let d = decision::Entity::find()
-        .filter(decision::Column::ReviewId.eq(review_id))
-        .one(db)
-        .await?
-        .ok_or(ApiError::WrongStage(a.stage()))?;
+    let Some(d) = decision::Entity::find().filter(decision::Column::ReviewId.eq(review_id)).one(db).await? else {
+        return Err(ApiError::WrongStage(a.stage()?));
+    };
     let mut problems = Problems::default();
     problems.check(not_in_future("sentOn", sent_on));
     if sent_on < d.decided_on {
@@ -853,7 +851,7 @@ pub async fn update_checklist_item(
 ) -> ApiResult<setup_checklist_item::Model> {
     let item = setup_checklist_item::Entity::find_by_id(item_id).one(db).await?.ok_or(ApiError::NotFound)?;
     let a = access::for_review(db, caller, item.review_id).await?;
-    let kind = ChecklistItem::parse(&item.item).unwrap_or(ChecklistItem::AgenciesNotified);
+    let kind = crate::stored::value("checklist item", &item.item, ChecklistItem::parse)?;
     if kind == ChecklistItem::RecordsSecured {
         a.require(Operation::ConfirmRecordsSecured)?;
         let board_officer = a.capacities.iter().any(|c| policy::may(*c, Operation::UpdateSetupChecklist));
@@ -867,7 +865,7 @@ pub async fn update_checklist_item(
     let note = problems.check(Text::parse_optional("note", note.unwrap_or(""))).flatten();
     let on = done_on.unwrap_or_else(today);
     problems.check(not_in_future("doneOn", on));
-    if !done && a.stage() != Stage::OfstedNotified {
+    if !done && a.stage()? != Stage::OfstedNotified {
         problems.push("done", "Set-up is complete: its checklist can no longer be undone");
     }
     if !done && done_on.is_some() {
@@ -897,8 +895,9 @@ pub async fn update_checklist_item(
 pub async fn complete_set_up(db: &DatabaseConnection, caller: &Caller, review_id: i32) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::UpdateSetupChecklist)?;
-    if a.stage() != Stage::OfstedNotified {
-        return Err(ApiError::WrongStage(a.stage()));
+    let stage = a.stage()?;
+    if stage != Stage::OfstedNotified {
+        return Err(ApiError::WrongStage(stage));
     }
     let items = setup_checklist_item::Entity::find()
         .filter(setup_checklist_item::Column::ReviewId.eq(review_id))
@@ -908,7 +907,7 @@ pub async fn complete_set_up(db: &DatabaseConnection, caller: &Caller, review_id
         review_assignment::Entity::find().filter(review_assignment::Column::ReviewId.eq(review_id)).all(db).await?;
     let mut problems = Problems::default();
     for i in items.iter().filter(|i| !i.done) {
-        let title = ChecklistItem::parse(&i.item).map_or("An item", |k| k.title());
+        let title = crate::stored::value("checklist item", &i.item, ChecklistItem::parse)?.title();
         problems.push(format!("checklist.{}", i.id), format!("Not done yet: {title}"));
     }
     for (who, field) in [
@@ -1103,7 +1102,7 @@ pub async fn approve_terms(db: &DatabaseConnection, caller: &Caller, review_id: 
     if latest.version != version {
         return Err(ApiError::Conflict { current: latest.version });
     }
-    let stored: Vec<StoredAnswer> = serde_json::from_str(&latest.answers).unwrap_or_default();
+    let stored: Vec<StoredAnswer> = crate::stored::json("terms of reference answers", &latest.answers)?;
     let answers: Vec<shared::terms::Answer> = stored
         .into_iter()
         .map(|s| match (s.text, s.not_applicable) {
@@ -1132,12 +1131,14 @@ pub async fn record_terms_sent(
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordTermsSent)?;
     not_in_future("sentOn", sent_on)?;
-    let n = notification::Entity::find()
+    let Some(n) = notification::Entity::find()
         .filter(notification::Column::ReviewId.eq(review_id))
         .filter(notification::Column::Recipient.eq("ofsted"))
         .one(db)
         .await?
-        .ok_or(ApiError::WrongStage(a.stage()))?;
+    else {
+        return Err(ApiError::WrongStage(a.stage()?));
+    };
     if n.terms_sent_on.is_some() {
         return Err(ApiError::invalid("sentOn", "Sending the terms to Ofsted is already recorded"));
     }
@@ -1454,9 +1455,9 @@ pub async fn gate_register(
     let agencies = agency::Entity::find().all(db).await?;
     for a in &assigned {
         let Some(u) = user::Entity::find_by_id(a.user_id).one(db).await? else { continue };
-        match Assignment::parse(&a.assignment) {
-            Some(Assignment::PanelChair | Assignment::OverviewAuthor) => allowed.push(u.name),
-            Some(Assignment::PanelMember) => {
+        match crate::stored::value("review assignment", &a.assignment, Assignment::parse)? {
+            Assignment::PanelChair | Assignment::OverviewAuthor => allowed.push(u.name),
+            Assignment::PanelMember => {
                 allowed.extend(u.job_title.clone());
                 allowed.extend(u.agency_id.and_then(|id| agencies.iter().find(|x| x.id == id)).map(|x| x.name.clone()));
             }

@@ -21,6 +21,11 @@ pub fn value<T>(what: &str, raw: &str, parse: impl FnOnce(&str) -> Option<T>) ->
     parse(raw).ok_or_else(|| corrupt(what, raw))
 }
 
+/// A stored enum value in a column that may be empty (`NULL`): `None` stays `None`.
+pub fn optional<T>(what: &str, raw: Option<&str>, parse: impl FnOnce(&str) -> Option<T>) -> ApiResult<Option<T>> {
+    raw.map(|r| value(what, r, parse)).transpose()
+}
+
 /// A stored JSON value.
 pub fn json<T: DeserializeOwned>(what: &str, raw: &str) -> ApiResult<T> {
     serde_json::from_str(raw).map_err(|_| corrupt(what, raw))
@@ -34,6 +39,25 @@ pub fn aliases(p: &person::Model) -> ApiResult<Vec<String>> {
 /// The procedure profile a board runs reviews by.
 pub fn profile(b: &board::Model) -> ApiResult<ProcedureProfile> {
     json("board procedure profile", &b.procedure_profile)
+}
+
+/// A role grant as the policy sees it.
+pub fn grant(g: &role_grant::Model) -> ApiResult<shared::policy::Grant> {
+    Ok(shared::policy::Grant {
+        role: value("role", &g.role, shared::role::Role::parse)?,
+        board: g.board_id.map(shared::BoardId),
+        agency: g.agency_id.map(shared::AgencyId),
+    })
+}
+
+/// Who a milestone that is a notice told. Only a notice has a body: every other
+/// milestone is written with an empty one, which reads as none; a body that is not
+/// empty must parse.
+pub fn notice_body(m: &milestone::Model) -> ApiResult<Option<shared::completion::NoticeBody>> {
+    if m.body.is_empty() {
+        return Ok(None);
+    }
+    value("notice body", &m.body, shared::completion::NoticeBody::parse).map(Some)
 }
 
 #[cfg(test)]

@@ -160,7 +160,7 @@ pub async fn imr_row(
         designated_by: Set(None),
         declared_at: Set(Some(now)),
         version: Set(1),
-        content: Set("{}".into()),
+        content: Set(serde_json::to_string(&shared::imr::Content::default()).map_err(ApiError::internal)?),
         submitted_at: Set(submitted.then_some(now)),
         panel_comments: Set(None),
         decided_by: Set(None),

@@ -216,7 +216,30 @@ async fn label_only_readers_get_names_in_any_spelling_and_identifiers_masked(b: 
     }
 }
 
+async fn a_corrupt_stored_alias_is_an_error_never_an_unreplaced_name(b: Backend) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn(b).await;
+    let partner = app.login("partner@scr.example").await;
+    let id = app.ok(&partner, "{reviews{id}}", json!({})).await["reviews"][0]["id"].as_i64().unwrap() as i32;
+    let read = "query($id:Int!){review(id:$id){referral{circumstances}}}";
+    assert!(app.gql(Some(&partner), read, json!({"id": id})).await.get("errors").is_none());
+    let child = person::Entity::find()
+        .filter(person::Column::ReviewId.eq(id))
+        .filter(person::Column::Relationship.eq("child"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut m: person::ActiveModel = child.into();
+    m.aliases = Set("[\"unterminated".into());
+    m.update(&app.db).await.unwrap();
+    let v = app.gql(Some(&partner), read, json!({"id": id})).await;
+    assert_eq!(code(&v), "INTERNAL", "{v}");
+    assert!(v["data"]["review"]["referral"]["circumstances"].is_null(), "no text leaves: {v}");
+}
+
 on_both_databases!(
+    a_corrupt_stored_alias_is_an_error_never_an_unreplaced_name,
     a_curly_apostrophe_or_a_soft_hyphen_does_not_get_a_name_out,
     a_warning_leaves_only_when_a_second_person_overrides_it_for_that_version,
     labels_hold_no_name_alias_or_address,

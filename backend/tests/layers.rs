@@ -5,7 +5,8 @@
 //! - only the step helper (`step.rs`) begins a transaction; anything else that must
 //!   (creating a review, accounts, the audit log itself) says why on the line above;
 //! - only the step helper moves a review's stage (the synthetic data generator, which
-//!   writes reviews at every stage for benchmarks, excepted).
+//!   writes reviews at every stage for benchmarks, excepted);
+//! - stored values are decoded without a silent default anywhere but `stored.rs`.
 //!
 //! Each rule is also run against a snippet that breaks it, so the test is shown to fail.
 
@@ -87,6 +88,32 @@ fn stage_moves_outside_the_step(files: &[(String, String)]) -> Vec<String> {
         }
     }
     out
+}
+
+fn silent_decoding_outside_stored(files: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let exempt = |f: &str| f == "stored.rs" || f.starts_with("seed") || f == "synthetic.rs";
+    for (f, text) in files.iter().filter(|(f, _)| !exempt(f)) {
+        for (n, line) in code_lines(text) {
+            let decodes = line.contains("::parse(&") || line.contains("from_str(&");
+            let falls_back = line.contains(".unwrap_or") || line.contains(".map_or(") || line.contains(".ok()");
+            if decodes && falls_back {
+                out.push(format!("{f}:{n}: {}", line.trim()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn stored_values_are_decoded_without_silent_defaults() {
+    let found = silent_decoding_outside_stored(&backend());
+    assert!(found.is_empty(), "stored values decoded with a silent default outside stored.rs:\n{}", found.join("\n"));
+    let bad = vec![(
+        "notify.rs".to_owned(),
+        "let s = ImrStatus::parse(&i.status).unwrap_or(ImrStatus::Requested);".to_owned(),
+    )];
+    assert_eq!(silent_decoding_outside_stored(&bad).len(), 1, "the rule catches a breach");
 }
 
 #[test]

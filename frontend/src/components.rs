@@ -178,3 +178,36 @@ pub fn stage_tag(s: shared::stage::Stage) -> impl IntoView {
     };
     view! { <strong class=class>{s.title()}</strong> }
 }
+
+#[component]
+pub(crate) fn Radios(
+    #[prop(into)] legend: String,
+    #[prop(into)] name: String,
+    value: RwSignal<String>,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional, into)] form: String,
+) -> impl IntoView {
+    let base = form_field_id(&form, &name);
+    let group = base.clone();
+    view! {
+        <div class="govuk-form-group">
+            <fieldset class="govuk-fieldset" id=base.clone()>
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+                <div class="govuk-radios govuk-radios--small">
+                    {options.into_iter().map(|(v, label)| {
+                        let id = format!("{base}-{v}");
+                        let n = group.clone();
+                        view! {
+                            <div class="govuk-radios__item">
+                                <input class="govuk-radios__input" id=id.clone() name=n type="radio" value=v
+                                    prop:checked=move || value.get() == v
+                                    on:change=move |_| value.set(v.to_owned())/>
+                                <label class="govuk-label govuk-radios__label" for=id>{label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        </div>
+    }
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use shared::completion::{ActionStatus, Milestone, NoticeBody};
+use shared::completion::{ActionStatus, Milestone};
 use shared::policy::{Field, action_visible};
 
 use super::enums::*;
@@ -38,10 +38,10 @@ pub async fn milestones(ctx: &Context<'_>, a: &ReviewAccess) -> GqlResult<Vec<Mi
     a.read(Field::Completion)?;
     let mut out = Vec::new();
     for m in rows::<milestone::Entity>(ctx, a.review.id).await?.iter() {
-        let Some(kind) = Milestone::parse(&m.kind) else { continue };
+        let kind = crate::stored::value("milestone kind", &m.kind, Milestone::parse)?;
         out.push(MilestoneView {
             kind: kind.into(),
-            body: NoticeBody::parse(&m.body).map(Into::into),
+            body: crate::stored::notice_body(m)?.map(Into::into),
             on_date: m.on_date,
             details: text(ctx, a, Field::Completion, &m.details).await?,
         });
@@ -131,8 +131,8 @@ impl Action {
     async fn success_measure(&self, ctx: &Context<'_>) -> GqlResult<String> {
         Ok(text(ctx, &self.access, Field::ActionPlan, &self.row.success_measure).await?)
     }
-    async fn status(&self) -> ActionStatusGql {
-        ActionStatus::parse(&self.row.status).unwrap_or(ActionStatus::Open).into()
+    async fn status(&self) -> GqlResult<ActionStatusGql> {
+        Ok(crate::stored::value("action status", &self.row.status, ActionStatus::parse)?.into())
     }
     async fn signed_up_at(&self) -> Option<DateTime<Utc>> {
         self.row.signed_up_at
@@ -167,7 +167,7 @@ impl Action {
             out.push(Evidence {
                 id: e.id,
                 file_name: text(ctx, &self.access, Field::ActionPlan, &e.file_name).await?,
-                kind: e.kind.title().to_owned(),
+                kind: e.evidence_kind()?.title().to_owned(),
                 size: e.size,
                 uploaded_at: e.uploaded_at,
             });

@@ -56,11 +56,12 @@ async fn queue(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<Ve
     let db = &state(ctx)?.db;
     let candidates =
         review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::ReferredOn).all(db).await?;
-    let list: Vec<ReviewAccess> = access::for_reviews(db, c, &candidates)
-        .await?
-        .into_iter()
-        .filter(|a| a.allowed_operations().iter().any(|op| ops.contains(op)))
-        .collect();
+    let mut list: Vec<ReviewAccess> = Vec::new();
+    for a in access::for_reviews(db, c, &candidates).await? {
+        if a.allowed_operations()?.iter().any(|op| ops.contains(op)) {
+            list.push(a);
+        }
+    }
     let ids: Vec<i32> = list.iter().map(|a| a.review.id).collect();
     crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
     Ok(list.into_iter().map(|a| Review(Arc::new(a))).collect())
@@ -131,9 +132,17 @@ impl Query {
         let needle = child_name.map(|n| n.trim().to_lowercase());
         let aliases: std::collections::HashMap<i32, Vec<String>> =
             children.iter().map(|(id, ch)| Ok((*id, crate::stored::aliases(ch)?))).collect::<ApiResult<_>>()?;
-        let mut list: Vec<Arc<ReviewAccess>> = all
-            .iter()
-            .filter(|a| stage.is_none_or(|s| a.stage() == shared::stage::Stage::from(s)))
+        let mut at_stage: Vec<&Arc<ReviewAccess>> = Vec::new();
+        for a in all.iter() {
+            if let Some(s) = stage
+                && a.stage()? != shared::stage::Stage::from(s)
+            {
+                continue;
+            }
+            at_stage.push(a);
+        }
+        let mut list: Vec<Arc<ReviewAccess>> = at_stage
+            .into_iter()
             .filter(|a| {
                 needle.as_ref().is_none_or(|n| {
                     children.get(&a.review.id).is_some_and(|ch| {
@@ -251,23 +260,16 @@ impl Query {
         let db = &state(ctx)?.db;
         let users = user::Entity::find().order_by_asc(user::Column::Name).all(db).await?;
         let grants = role_grant::Entity::find().all(db).await?;
-        Ok(users
-            .into_iter()
-            .map(|u| {
-                let g = grants
-                    .iter()
-                    .filter(|g| g.user_id == u.id)
-                    .filter_map(|g| {
-                        Some(shared::policy::Grant {
-                            role: Role::parse(&g.role)?,
-                            board: g.board_id.map(shared::BoardId),
-                            agency: g.agency_id.map(shared::AgencyId),
-                        })
-                    })
-                    .collect();
-                UserAccount { user: u, grants: g }
-            })
-            .collect())
+        let mut out = Vec::new();
+        for u in users {
+            let g = grants
+                .iter()
+                .filter(|g| g.user_id == u.id)
+                .map(crate::stored::grant)
+                .collect::<ApiResult<Vec<shared::policy::Grant>>>()?;
+            out.push(UserAccount { user: u, grants: g });
+        }
+        Ok(out)
     }
 
     /// Checks text bound for an external body against the review's registered names

@@ -27,12 +27,12 @@ pub struct Imr {
 }
 
 impl Imr {
-    fn view(&self) -> ImrView {
-        self.access.imr_view(self.row.agency_id, status_of(&self.row).is_submitted())
+    fn view(&self) -> ApiResult<ImrView> {
+        Ok(self.access.imr_view(self.row.agency_id, status_of(&self.row)?.is_submitted()))
     }
     /// The content, or `None` for a caller who sees only the IMR's status.
-    fn readable(&self) -> bool {
-        self.view() == ImrView::Content
+    fn readable(&self) -> ApiResult<bool> {
+        Ok(self.view()? == ImrView::Content)
     }
 }
 
@@ -83,8 +83,8 @@ impl Imr {
     async fn agency(&self, ctx: &Context<'_>) -> GqlResult<Option<Agency>> {
         Ok(by_id::<agency::Entity>(ctx, self.row.agency_id).await?.map(Agency))
     }
-    async fn status(&self) -> ImrStatusGql {
-        status_of(&self.row).into()
+    async fn status(&self) -> GqlResult<ImrStatusGql> {
+        Ok(status_of(&self.row)?.into())
     }
     async fn due_on(&self) -> NaiveDate {
         self.row.due_on
@@ -115,18 +115,18 @@ impl Imr {
     }
     /// The panel's comments when it returned or accepted the IMR.
     async fn panel_comments(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
-        match (&self.row.panel_comments, self.readable()) {
+        match (&self.row.panel_comments, self.readable()?) {
             (Some(c), true) => Ok(Some(imr_text(ctx, &self.access, c).await?)),
             _ => Ok(None),
         }
     }
     /// The written sections; null for a caller who may see only the IMR's status.
     async fn content(&self, ctx: &Context<'_>, version: Option<i32>) -> GqlResult<Option<ImrContent>> {
-        if !self.readable() {
+        if !self.readable()? {
             return Ok(None);
         }
         let mut c = match version {
-            None => content_of(&self.row),
+            None => content_of(&self.row)?,
             Some(v) => {
                 let db = &loaders(ctx)?.loader().db;
                 let found = review_phase::imr_version(db, self.row.id, v).await?;
@@ -164,19 +164,23 @@ impl Imr {
     }
     /// Every saved version number, oldest first.
     async fn versions(&self, ctx: &Context<'_>) -> GqlResult<Vec<i32>> {
-        if !self.readable() {
+        if !self.readable()? {
             return Ok(Vec::new());
         }
         Ok(review_phase::imr_versions(&loaders(ctx)?.loader().db, self.row.id).await?)
     }
     /// The agency's chronology, in time order.
     async fn chronology(&self, ctx: &Context<'_>) -> GqlResult<Vec<ChronologyEntry>> {
-        if !self.readable() {
+        if !self.readable()? {
             return Ok(Vec::new());
         }
         let all = rows::<chronology_entry::Entity>(ctx, self.row.review_id).await?;
-        let mine =
-            chronology::merge(all.iter().filter(|e| e.imr_id == self.row.id).map(review_phase::entry_of).collect());
+        let mine = chronology::merge(
+            all.iter()
+                .filter(|e| e.imr_id == self.row.id)
+                .map(review_phase::entry_of)
+                .collect::<ApiResult<Vec<chronology::Entry>>>()?,
+        );
         let versions: std::collections::HashMap<i32, i32> = all.iter().map(|r| (r.id, r.version)).collect();
         let mut out = Vec::new();
         for e in mine {
@@ -189,7 +193,7 @@ impl Imr {
     /// Empty unless the caller may designate the author now.
     async fn author_candidates(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::types::AppointableUser>> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        if self.access.require_for_agency(shared::policy::Operation::DesignateImrAuthor, self.row.agency_id).is_err() {
+        if !self.access.may_for_agency(shared::policy::Operation::DesignateImrAuthor, self.row.agency_id)? {
             return Ok(Vec::new());
         }
         let db = &loaders(ctx)?.loader().db;
@@ -211,7 +215,7 @@ impl Imr {
     }
     /// What still stops submission: missing sections, recommendations not SMART.
     async fn missing(&self, ctx: &Context<'_>) -> GqlResult<Vec<Problem>> {
-        if !self.readable() {
+        if !self.readable()? {
             return Ok(Vec::new());
         }
         let db = &loaders(ctx)?.loader().db;
@@ -398,7 +402,7 @@ pub async fn combined(
 async fn combined_rows(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<chronology::Entry>> {
     let imrs = rows::<imr::Entity>(ctx, review_id).await?;
     let entries = rows::<chronology_entry::Entity>(ctx, review_id).await?;
-    Ok(review_phase::merge_submitted(&imrs, &entries))
+    review_phase::merge_submitted(&imrs, &entries)
 }
 
 /// One section of the overview report or the executive summary.
@@ -499,10 +503,12 @@ pub async fn confirmations(ctx: &Context<'_>, a: &ReviewAccess) -> GqlResult<Vec
 
 pub async fn imrs(ctx: &Context<'_>, a: &Arc<ReviewAccess>) -> GqlResult<Vec<Imr>> {
     a.read(Field::Imrs)?;
-    Ok(rows::<imr::Entity>(ctx, a.review.id)
-        .await?
-        .iter()
-        .map(|i| Imr { row: i.clone(), access: a.clone() })
-        .filter(|i| i.view() != ImrView::Hidden)
-        .collect())
+    let mut out = Vec::new();
+    for i in rows::<imr::Entity>(ctx, a.review.id).await?.iter() {
+        let found = Imr { row: i.clone(), access: a.clone() };
+        if found.view()? != ImrView::Hidden {
+            out.push(found);
+        }
+    }
+    Ok(out)
 }

@@ -191,12 +191,12 @@ impl Review {
     }
     async fn stage(&self) -> GqlResult<StageGql> {
         self.summary()?;
-        Ok(self.0.stage().into())
+        Ok(self.0.stage()?.into())
     }
     /// The procedure's stage number, 1 to 18.
     async fn stage_number(&self) -> GqlResult<i32> {
         self.summary()?;
-        Ok(i32::from(self.0.stage().number()))
+        Ok(i32::from(self.0.stage()?.number()))
     }
     /// Optimistic-concurrency version of the review's own record.
     async fn version(&self) -> i32 {
@@ -244,8 +244,8 @@ impl Review {
         self.0.reasons.iter().map(|c| (*c).into()).collect()
     }
     /// What you may do to this review now (role and stage both allowing).
-    async fn allowed_operations(&self) -> Vec<OperationGql> {
-        self.0.allowed_operations().into_iter().map(Into::into).collect()
+    async fn allowed_operations(&self) -> GqlResult<Vec<OperationGql>> {
+        Ok(self.0.allowed_operations()?.into_iter().map(Into::into).collect())
     }
     async fn deadlines(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<Vec<Deadline>> {
         self.0.read(Field::Deadlines)?;
@@ -275,14 +275,14 @@ impl Review {
         Ok(rows::<relationship::Entity>(ctx, self.r().id)
             .await?
             .iter()
-            .filter_map(|r| {
-                Some(FamilyTie {
+            .map(|r| -> ApiResult<FamilyTie> {
+                Ok(FamilyTie {
                     from_person_id: r.from_person_id,
                     to_person_id: r.to_person_id,
-                    tie: shared::genogram::Tie::parse(&r.tie)?.into(),
+                    tie: crate::stored::value("relationship tie", &r.tie, shared::genogram::Tie::parse)?.into(),
                 })
             })
-            .collect())
+            .collect::<ApiResult<Vec<FamilyTie>>>()?)
     }
     /// Who lives with whom: the genogram's household boundaries.
     async fn households(&self, ctx: &Context<'_>) -> GqlResult<Vec<Household>> {
@@ -305,12 +305,18 @@ impl Review {
         for p in rows::<parallel_process::Entity>(ctx, self.r().id).await?.iter() {
             out.push(ParallelProcess {
                 id: p.id,
-                kind: shared::stage::ParallelProcessKind::parse(&p.kind)
-                    .unwrap_or(shared::stage::ParallelProcessKind::CriminalProceedings)
-                    .into(),
-                status: shared::stage::ProcessStatus::parse(&p.status)
-                    .unwrap_or(shared::stage::ProcessStatus::Open)
-                    .into(),
+                kind: crate::stored::value(
+                    "parallel process kind",
+                    &p.kind,
+                    shared::stage::ParallelProcessKind::parse,
+                )?
+                .into(),
+                status: crate::stored::value(
+                    "parallel process status",
+                    &p.status,
+                    shared::stage::ProcessStatus::parse,
+                )?
+                .into(),
                 description: text(ctx, &self.0, Field::ParallelProcesses, &p.description).await?,
                 expected_end: p.expected_end,
             });
@@ -326,9 +332,12 @@ impl Review {
                 id: c.id,
                 person_id: c.person_id,
                 contributed_on: c.contributed_on,
-                method: shared::stage::ContributionMethod::parse(&c.method)
-                    .unwrap_or(shared::stage::ContributionMethod::Meeting)
-                    .into(),
+                method: crate::stored::value(
+                    "family contribution method",
+                    &c.method,
+                    shared::stage::ContributionMethod::parse,
+                )?
+                .into(),
                 summary: text(ctx, &self.0, Field::FamilyContributions, &c.summary).await?,
             });
         }
@@ -347,9 +356,9 @@ impl Review {
                 text: text(ctx, &self.0, Field::Findings, &f.text).await?,
                 themes: tags
                     .iter()
-                    .filter_map(|t| shared::findings::Theme::parse(&t.theme))
-                    .map(ThemeGql::from)
-                    .collect(),
+                    .map(|t| crate::stored::value("finding theme", &t.theme, shared::findings::Theme::parse))
+                    .map(|t| t.map(ThemeGql::from))
+                    .collect::<ApiResult<Vec<ThemeGql>>>()?,
                 recorded_on: f.recorded_at.date_naive(),
             });
         }
@@ -378,10 +387,13 @@ impl Review {
         let mut out = Vec::new();
         for a in list.iter() {
             out.push(CriteriaAssessment {
-                category: criteria::Category::parse(&a.category).unwrap_or(criteria::Category::NotMet).into(),
-                engine_category: criteria::Category::parse(&a.engine_category)
-                    .unwrap_or(criteria::Category::NotMet)
-                    .into(),
+                category: crate::stored::value("criteria category", &a.category, criteria::Category::parse)?.into(),
+                engine_category: crate::stored::value(
+                    "engine criteria category",
+                    &a.engine_category,
+                    criteria::Category::parse,
+                )?
+                .into(),
                 reasons: text(ctx, &self.0, Field::CriteriaAssessment, &a.reasons).await?,
                 assessed_at: a.assessed_at,
             });
@@ -396,7 +408,12 @@ impl Review {
         };
         Ok(Some(Recommendation {
             conduct: r.conduct,
-            alternative: r.alternative.as_deref().and_then(NoReviewOutcome::parse).map(Into::into),
+            alternative: crate::stored::optional(
+                "no-review outcome",
+                r.alternative.as_deref(),
+                NoReviewOutcome::parse,
+            )?
+            .map(Into::into),
             scope: opt_text(ctx, &self.0, Field::Recommendation, r.scope.as_deref()).await?,
             reasons: text(ctx, &self.0, Field::Recommendation, &r.reasons).await?,
             recommended_at: r.recommended_at,
@@ -410,7 +427,8 @@ impl Review {
         };
         Ok(Some(ChairDecision {
             conduct: d.conduct,
-            outcome: d.outcome.as_deref().and_then(NoReviewOutcome::parse).map(Into::into),
+            outcome: crate::stored::optional("no-review outcome", d.outcome.as_deref(), NoReviewOutcome::parse)?
+                .map(Into::into),
             reasons: text(ctx, &self.0, Field::ChairDecision, &d.reasons).await?,
             decided_on: d.decided_on,
         }))
@@ -435,7 +453,7 @@ impl Review {
         for i in list.iter() {
             out.push(SetupChecklistItem {
                 id: i.id,
-                item: ChecklistItem::parse(&i.item).unwrap_or(ChecklistItem::AgenciesNotified).into(),
+                item: crate::stored::value("checklist item", &i.item, ChecklistItem::parse)?.into(),
                 agency_id: i.agency_id,
                 done: i.done,
                 done_on: i.done_on,
@@ -452,9 +470,7 @@ impl Review {
         let list = rows::<review_assignment::Entity>(ctx, self.r().id).await?;
         let mut out = Vec::new();
         for a in list.iter() {
-            let Some(assignment) = Assignment::parse(&a.assignment) else {
-                continue;
-            };
+            let assignment = crate::stored::value("review assignment", &a.assignment, Assignment::parse)?;
             let u = by_id::<user::Entity>(ctx, a.user_id).await?;
             let agency = match u.as_ref().and_then(|u| u.agency_id) {
                 Some(id) => by_id::<agency::Entity>(ctx, id).await?.map(|x| x.name),
@@ -487,7 +503,7 @@ impl Review {
             None => list.iter().max_by_key(|t| t.version),
         };
         let Some(t) = found else { return Ok(None) };
-        let stored: Vec<crate::services::StoredAnswer> = serde_json::from_str(&t.answers).unwrap_or_default();
+        let stored: Vec<crate::services::StoredAnswer> = crate::stored::json("terms of reference answers", &t.answers)?;
         let mut answers = Vec::new();
         for (i, q) in shared::terms::QUESTIONS.iter().enumerate() {
             let a = stored.get(i).cloned().unwrap_or_default();
@@ -586,7 +602,7 @@ impl Review {
     /// the caller may manage the action plan now.
     async fn action_owner_candidates(&self, ctx: &Context<'_>) -> GqlResult<Vec<AppointableUser>> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        if self.0.require(shared::policy::Operation::ManageActions).is_err() {
+        if !self.0.may(shared::policy::Operation::ManageActions)? {
             return Ok(Vec::new());
         }
         let involved: Vec<i32> =
@@ -667,10 +683,10 @@ impl Person {
         if self.access.full(Field::PersonName) {
             return Ok(self.row.label.clone());
         }
-        Ok(crate::anonymise::safe_label(&self.row, &*masking(ctx, self.row.review_id).await?))
+        Ok(crate::anonymise::safe_label(&self.row, &*masking(ctx, self.row.review_id).await?)?)
     }
-    async fn relationship(&self) -> RelationshipGql {
-        Relationship::parse(&self.row.relationship).unwrap_or(Relationship::HouseholdMember).into()
+    async fn relationship(&self) -> GqlResult<RelationshipGql> {
+        Ok(crate::stored::value("person relationship", &self.row.relationship, Relationship::parse)?.into())
     }
     /// The real name; the label when you may see only pseudonymised identities.
     async fn name(&self, ctx: &Context<'_>) -> GqlResult<String> {
@@ -679,7 +695,7 @@ impl Person {
                 self.identity_read(ctx, "name");
                 self.row.name.clone()
             }
-            _ => crate::anonymise::safe_label(&self.row, &*masking(ctx, self.row.review_id).await?),
+            _ => crate::anonymise::safe_label(&self.row, &*masking(ctx, self.row.review_id).await?)?,
         })
     }
     /// Other names and spellings; empty when you may see only pseudonymised identities.
@@ -727,8 +743,8 @@ pub struct Referral {
 }
 
 impl Referral {
-    fn facts_value(&self) -> ReferralFacts {
-        serde_json::from_str(&self.row.facts).unwrap_or_default()
+    fn facts_value(&self) -> ApiResult<ReferralFacts> {
+        crate::stored::json("referral facts", &self.row.facts)
     }
 }
 
@@ -739,12 +755,12 @@ impl Referral {
     }
     async fn facts(&self) -> GqlResult<ReferralFactsView> {
         self.access.read(Field::ReferralFacts)?;
-        Ok(ReferralFactsView::from(&self.facts_value()))
+        Ok(ReferralFactsView::from(&self.facts_value()?))
     }
     /// The criteria engine's proposal for these facts.
     async fn proposal(&self) -> GqlResult<Proposal> {
         self.access.read(Field::ReferralFacts)?;
-        Ok(criteria::assess(&self.facts_value()).into())
+        Ok(criteria::assess(&self.facts_value()?).into())
     }
     /// Why the lead board leads (11.3).
     async fn lead_board_reason(&self) -> GqlResult<&str> {
@@ -890,8 +906,8 @@ pub struct Deadline {
 
 #[Object]
 impl Deadline {
-    async fn kind(&self) -> DeadlineKindGql {
-        DeadlineKind::parse(&self.row.kind).unwrap_or(DeadlineKind::Completion).into()
+    async fn kind(&self) -> GqlResult<DeadlineKindGql> {
+        Ok(crate::stored::value("deadline kind", &self.row.kind, DeadlineKind::parse)?.into())
     }
     async fn review_id(&self) -> i32 {
         self.row.review_id

@@ -7,12 +7,12 @@ use leptos_router::hooks::use_params_map;
 use shared::policy::Operation;
 
 use super::documents::ExportButtons;
-use super::review::{Busy, Ctx, send};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextField, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
 use crate::layout::TimeScale;
+use crate::page::{Busy, Ctx, send};
 
 type Data = combined_chronology::ResponseData;
 type Entry = combined_chronology::CombinedChronologyReviewCombinedChronologyEntries;

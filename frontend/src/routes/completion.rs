@@ -8,11 +8,11 @@ use shared::completion::{ActionStatus, Milestone, NoticeBody};
 use shared::policy::{Field, Operation};
 use shared::stage::Stage;
 
-use super::review::{Busy, Ctx, send, today};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
+use crate::page::{Busy, Ctx, send, today};
 
 /// A small form: its fields, one submit button, errors at the top.
 macro_rules! step_form {

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::policy::{Field, Operation};
 
-use super::review::{Busy, Ctx, send};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
 use crate::layout::{Piece, pieces, replace_at};
+use crate::page::{Busy, Ctx, send};
 
 /// Download buttons for one document: for use inside the board and, for those who may
 /// send documents out, for outside use (anonymised, through the gate).

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use shared::findings::Theme;
 use shared::policy::Operation;
 
-use super::review::{Busy, Ctx, send};
 use crate::api;
 use crate::components::{ErrorSummary, Failure, Loading, error_for, form_field_id};
 use crate::gql::*;
+use crate::page::{Busy, Ctx, send};
 
 #[component]
 pub fn Findings(ctx: Ctx) -> impl IntoView {

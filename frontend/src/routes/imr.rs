@@ -8,11 +8,12 @@ use shared::imr::ImrStatus;
 use shared::policy::Operation;
 
 use super::phase::imr_tag;
-use super::review::{Busy, Ctx, Radios, send};
 use crate::api::{self, ApiError};
+use crate::components::Radios;
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, error_for, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
+use crate::page::{Busy, Ctx, send};
 
 type Imr = imr_workspace::ImrWorkspaceReviewImrs;
 type Person = imr_workspace::ImrWorkspaceReviewPeople;

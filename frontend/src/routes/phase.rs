@@ -7,12 +7,12 @@ use shared::imr::ImrStatus;
 use shared::policy::{Field, Operation};
 use shared::stage::{Relationship, Stage};
 
-use super::review::{Busy, Ctx, send};
 use crate::api;
 use crate::components::{ErrorSummary, Failure, Loading, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
 use crate::layout::{self, LineKind, R, Shape};
+use crate::page::{Busy, Ctx, send};
 
 /// A status as a tag.
 pub(crate) fn imr_tag(s: ImrStatus) -> impl IntoView {

@@ -4,20 +4,16 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::policy::{Access, Field, Operation, best_access};
-use shared::role::{Assignment, Capacity};
+use shared::policy::{Field, Operation};
+use shared::role::Assignment;
 use shared::stage::{NoReviewOutcome, Stage};
 
 use crate::api::{self, ApiError};
+use crate::components::Radios;
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id, stage_tag};
 use crate::format::{days_left, status_tag, uk_date};
 use crate::gql::*;
-
-/// Today as `YYYY-MM-DD`, in the browser's clock.
-pub(crate) fn today() -> String {
-    let iso: String = js_sys::Date::new_0().to_iso_string().into();
-    iso.chars().take(10).collect()
-}
+use crate::page::{Busy, Ctx, send, today};
 
 /// The review phase's stages, for the tracker once the terms are agreed.
 const REVIEW_TRACK: [Stage; 6] = [
@@ -50,51 +46,6 @@ const TRACK: [Stage; 7] = [
     Stage::SetUp,
     Stage::TermsAgreed,
 ];
-
-/// Counts the page's loads in flight, for `aria-busy` (assistive technology and the
-/// browser tests both wait for the page to settle). Dropping the guard ends the load,
-/// also when the load is abandoned.
-pub(crate) struct Busy(RwSignal<i32>);
-
-impl Busy {
-    pub(crate) fn start(counter: RwSignal<i32>) -> Self {
-        counter.update(|n| *n += 1);
-        Self(counter)
-    }
-}
-
-impl Drop for Busy {
-    fn drop(&mut self) {
-        self.0.try_update(|n| *n -= 1);
-    }
-}
-
-/// What every section of a review's pages shares: the review, the caller's standing
-/// on it, and the signals that reload sections and report success.
-#[derive(Clone, Copy)]
-pub(crate) struct Ctx {
-    pub(crate) id: i64,
-    pub(crate) loading: RwSignal<i32>,
-    pub(crate) caps: StoredValue<Vec<Capacity>>,
-    pub(crate) ops: StoredValue<Vec<Operation>>,
-    pub(crate) stage: Stage,
-    pub(crate) refresh: RwSignal<u32>,
-    pub(crate) done: RwSignal<Option<String>>,
-}
-
-impl Ctx {
-    pub(crate) fn can_read(&self, f: Field) -> bool {
-        self.caps.with_value(|c| best_access(c, f) != Access::Hidden)
-    }
-    pub(crate) fn may(&self, op: Operation) -> bool {
-        self.ops.with_value(|o| o.contains(&op))
-    }
-    /// After a step succeeded: say so and reload what changed.
-    pub(crate) fn changed(&self, message: &str) {
-        self.done.set(Some(message.to_owned()));
-        self.refresh.update(|n| *n += 1);
-    }
-}
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -478,65 +429,6 @@ fn Appointments(ctx: Ctx) -> impl IntoView {
         }.into_any()
         }
     )
-}
-
-/// Sends a step and shows its errors next to the fields, or says it succeeded.
-pub(crate) fn send<Q>(
-    ctx: Ctx,
-    vars: Q::Variables,
-    errors: RwSignal<Vec<(String, String)>>,
-    busy: RwSignal<bool>,
-    ok: &'static str,
-) where
-    Q: graphql_client::GraphQLQuery + 'static,
-    Q::Variables: 'static,
-{
-    busy.set(true);
-    leptos::task::spawn_local(async move {
-        let _busy = Busy::start(ctx.loading);
-        match api::call::<Q>(vars).await {
-            Ok(_) => {
-                errors.set(Vec::new());
-                ctx.changed(ok);
-            }
-            Err(ApiError::Validation(list)) => errors.set(list),
-            Err(e) => errors.set(vec![(String::new(), e.message())]),
-        }
-        busy.set(false);
-    });
-}
-
-#[component]
-pub(crate) fn Radios(
-    #[prop(into)] legend: String,
-    #[prop(into)] name: String,
-    value: RwSignal<String>,
-    options: Vec<(&'static str, &'static str)>,
-    #[prop(optional, into)] form: String,
-) -> impl IntoView {
-    let base = form_field_id(&form, &name);
-    let group = base.clone();
-    view! {
-        <div class="govuk-form-group">
-            <fieldset class="govuk-fieldset" id=base.clone()>
-                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
-                <div class="govuk-radios govuk-radios--small">
-                    {options.into_iter().map(|(v, label)| {
-                        let id = format!("{base}-{v}");
-                        let n = group.clone();
-                        view! {
-                            <div class="govuk-radios__item">
-                                <input class="govuk-radios__input" id=id.clone() name=n type="radio" value=v
-                                    prop:checked=move || value.get() == v
-                                    on:change=move |_| value.set(v.to_owned())/>
-                                <label class="govuk-label govuk-radios__label" for=id>{label}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </div>
-            </fieldset>
-        </div>
-    }
 }
 
 fn outcome_options() -> Vec<(&'static str, &'static str)> {

@@ -1,0 +1,87 @@
+//! What the pages of a review share: the review and the caller's standing on it
+//! (`Ctx`), the count of loads in flight (`Busy`), sending a step with its errors shown
+//! beside the fields (`send`), and today's date.
+
+use leptos::prelude::*;
+use shared::policy::{Access, Field, Operation, best_access};
+use shared::role::Capacity;
+use shared::stage::Stage;
+
+use crate::api::{self, ApiError};
+
+/// Today as `YYYY-MM-DD`, in the browser's clock.
+pub(crate) fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
+
+/// Counts the page's loads in flight, for `aria-busy` (assistive technology and the
+/// browser tests both wait for the page to settle). Dropping the guard ends the load,
+/// also when the load is abandoned.
+pub(crate) struct Busy(RwSignal<i32>);
+
+impl Busy {
+    pub(crate) fn start(counter: RwSignal<i32>) -> Self {
+        counter.update(|n| *n += 1);
+        Self(counter)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.try_update(|n| *n -= 1);
+    }
+}
+
+/// What every section of a review's pages shares: the review, the caller's standing
+/// on it, and the signals that reload sections and report success.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx {
+    pub(crate) id: i64,
+    pub(crate) loading: RwSignal<i32>,
+    pub(crate) caps: StoredValue<Vec<Capacity>>,
+    pub(crate) ops: StoredValue<Vec<Operation>>,
+    pub(crate) stage: Stage,
+    pub(crate) refresh: RwSignal<u32>,
+    pub(crate) done: RwSignal<Option<String>>,
+}
+
+impl Ctx {
+    pub(crate) fn can_read(&self, f: Field) -> bool {
+        self.caps.with_value(|c| best_access(c, f) != Access::Hidden)
+    }
+    pub(crate) fn may(&self, op: Operation) -> bool {
+        self.ops.with_value(|o| o.contains(&op))
+    }
+    /// After a step succeeded: say so and reload what changed.
+    pub(crate) fn changed(&self, message: &str) {
+        self.done.set(Some(message.to_owned()));
+        self.refresh.update(|n| *n += 1);
+    }
+}
+
+/// Sends a step and shows its errors next to the fields, or says it succeeded.
+pub(crate) fn send<Q>(
+    ctx: Ctx,
+    vars: Q::Variables,
+    errors: RwSignal<Vec<(String, String)>>,
+    busy: RwSignal<bool>,
+    ok: &'static str,
+) where
+    Q: graphql_client::GraphQLQuery + 'static,
+    Q::Variables: 'static,
+{
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        let _busy = Busy::start(ctx.loading);
+        match api::call::<Q>(vars).await {
+            Ok(_) => {
+                errors.set(Vec::new());
+                ctx.changed(ok);
+            }
+            Err(ApiError::Validation(list)) => errors.set(list),
+            Err(e) => errors.set(vec![(String::new(), e.message())]),
+        }
+        busy.set(false);
+    });
+}
