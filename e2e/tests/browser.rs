@@ -740,6 +740,52 @@ async fn a_surname_typed_with_a_curly_apostrophe_is_caught_before_the_summary_le
 }
 
 #[tokio::test]
+async fn the_board_chair_lets_a_near_miss_through_with_a_reason_and_the_summary_leaves() {
+    journey("gate_override", |b| {
+        async move {
+            // The panel chair writes a surname one letter short of the mother's.
+            b.sign_in("independent.chair@scr.example").await;
+            open_review_at(b, "Overview report and executive summary").await;
+            b.click_text("Overview report and executive summary").await;
+            b.wait_css("#summary-editor").await;
+            b.settled().await;
+            b.fill("#f-summary-sections-0", "Ms Suton did not attend the strategy discussion.").await;
+            click_in(b, "summary-editor", "Check for names").await;
+            click_in(b, "summary-editor", "Replace every name with its label").await;
+            b.wait_text("No registered names found").await;
+            b.wait_text("Close to a registered name: \"Suton\"").await;
+            b.click_text("Save the summary").await;
+            b.wait_text("The executive summary was saved").await;
+            b.settled().await;
+            // As its writer the panel chair cannot let it through.
+            b.wait_text("This version (").await;
+            b.wait_text("Change it, or ask the Board Chair or business manager").await;
+
+            // The Board Chair, a second person, lets it through with a reason.
+            b.sign_in("chair@scr.example").await;
+            open_review_at(b, "Overview report and executive summary").await;
+            b.click_text("Overview report and executive summary").await;
+            b.wait_css("#gate-executive-summary").await;
+            b.settled().await;
+            click_in(b, "export-executive-summary", "PDF for outside use").await;
+            b.wait_text("holds \"Suton\" (close to a registered name)").await;
+            b.fill("#gate-executive-summary textarea", "A typing error for the mother's label; checked.").await;
+            click_in(b, "gate-executive-summary", "Let \"Suton\" through").await;
+            b.c.accept_alert().await.expect("confirm the override");
+            b.wait_text("The warning was let through for this version").await;
+            b.settled().await;
+            b.wait_text("Let through by Margaret Hale").await;
+            b.wait_text("Nothing stops this version").await;
+            b.axe("the gate's overrides").await;
+            click_in(b, "export-executive-summary", "PDF for outside use").await;
+            b.wait_text("executive-summary.pdf").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn an_action_owner_records_progress_and_asks_to_close_and_the_manager_approves() {
     journey("action_owner_progress_and_closure", |b| {
         async move {
