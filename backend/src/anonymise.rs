@@ -1,25 +1,21 @@
 //! What of a family's identity leaves, and for whom: the review's register (its people
 //! with their names, aliases, dates of birth and addresses, its schools, the names
 //! 11.16 allows) made into a `shared::gate::Gate`; masking for label-only readers,
-//! worked out once a request for each review; and the gate on the way out, where a
-//! warning stands until a second person overrides it with a reason, for that warning
-//! on that version, and a name never passes.
+//! worked out once a request for each review (`Masks`); safe labels; and the gate's
+//! refusal on the way out, where a warning stands until a second person has overridden
+//! it for that version and a name never passes (`require_clear`). Recording an
+//! override is a step of the exports (`exports::override_warning`), which know what
+//! each document holds.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::gate::{Gate, Identified, Register, Report, WarningKind};
-use shared::policy::Operation;
+use shared::role::{Assignment, Role};
 
-use crate::access;
-use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult, GateRefusal};
-use crate::step::Step;
 
 /// The register a label-only reader's text is masked against: every person with every
 /// identifier, and the review's schools. (What 11.16 allows does not matter here.)
@@ -29,7 +25,7 @@ pub fn masking_register(people: &[person::Model], schools: Vec<String>) -> ApiRe
             .iter()
             .map(|p| {
                 Ok(Identified {
-                    person: crate::services::registered_person(p)?,
+                    person: registered_person(p)?,
                     date_of_birth: p.date_of_birth,
                     address: p.address.clone(),
                 })
@@ -189,7 +185,7 @@ pub async fn written_refusal(
     r: &review::Model,
     docs: &[crate::review_phase::Doc],
 ) -> ApiResult<Option<GateRefusal>> {
-    let gate = crate::services::gate_register(db, r, true, true).await?.gate();
+    let gate = gate_register(db, r, true, true).await?.gate();
     let mut all = GateRefusal::default();
     for d in docs {
         let Some(latest) = crate::review_phase::versions(db, r.id, *d).await?.pop() else { continue };
@@ -203,58 +199,66 @@ pub async fn written_refusal(
     Ok(if all.hits.is_empty() && all.warnings.is_empty() { None } else { Some(all) })
 }
 
-/// What an override is asked for.
-pub struct OverrideRequest<'a> {
-    pub review_id: i32,
-    pub document: &'a str,
-    pub version: &'a str,
-    pub kind: WarningKind,
-    pub found: &'a str,
-    pub reason: &'a str,
+/// A person of a review as the name matcher sees them: their label, name and aliases.
+pub(crate) fn registered_person(p: &person::Model) -> ApiResult<shared::pseudonymise::RegisteredPerson> {
+    let mut names = vec![p.name.clone()];
+    names.extend(crate::stored::aliases(p)?);
+    Ok(shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names })
 }
 
-/// A second person (the Board Chair or the business manager, never the one who wrote
-/// the text) lets one warning of one version of one document through, with a reason.
-/// Refused when the warning is not on that version as it stands now, or when what was
-/// found holds a registered name: a name can never be overridden.
-pub async fn override_warning(db: &DatabaseConnection, caller: &Caller, req: OverrideRequest<'_>) -> ApiResult<i32> {
-    let a = access::for_review(db, caller, req.review_id).await?;
-    a.require(Operation::OverrideGateWarning)?;
-    let reason = shared::value::Text::parse("reason", req.reason)?.into_inner();
-    let current = crate::exports::outside_check(db, caller, req.review_id, req.document).await?;
-    if current.writers.contains(&caller.user.id) {
-        return Err(ApiError::Forbidden("overriding a warning in a text you wrote: a second person must".into()));
+/// What the anonymisation gate checks a review's text against: its people with their
+/// identifiers, the names 11.16 allows, and the schools involved.
+/// Dates of birth and addresses are included only when the caller may read them,
+/// so that the gate's warnings cannot be used to test guesses.
+pub async fn gate_register(
+    db: &impl sea_orm::ConnectionTrait,
+    r: &review::Model,
+    with_dates_of_birth: bool,
+    with_addresses: bool,
+) -> ApiResult<shared::gate::Register> {
+    use shared::gate::{Identified, Register};
+    let people = person::Entity::find().filter(person::Column::ReviewId.eq(r.id)).all(db).await?;
+    let people = people
+        .into_iter()
+        .map(|p| {
+            Ok(Identified {
+                person: registered_person(&p)?,
+                date_of_birth: p.date_of_birth.filter(|_| with_dates_of_birth),
+                address: p.address.filter(|_| with_addresses),
+            })
+        })
+        .collect::<ApiResult<_>>()?;
+    let mut allowed = Vec::new();
+    // The Board Chair of the lead board, by name.
+    let chairs = role_grant::Entity::find()
+        .filter(role_grant::Column::Role.eq(Role::BoardChair.as_str()))
+        .filter(role_grant::Column::BoardId.eq(r.lead_board_id))
+        .all(db)
+        .await?;
+    let chair_ids: Vec<i32> = chairs.iter().map(|g| g.user_id).collect();
+    for u in user::Entity::find().filter(user::Column::Id.is_in(chair_ids)).all(db).await? {
+        allowed.push(u.name);
     }
-    if current.version != req.version {
-        return Err(ApiError::invalid(
-            "version",
-            format!("The document has changed since it was checked (it is now {}): check it again", current.version),
-        ));
+    // The panel chair and the overview author by name; panel members by job title and employer.
+    let assigned =
+        review_assignment::Entity::find().filter(review_assignment::Column::ReviewId.eq(r.id)).all(db).await?;
+    let agencies = agency::Entity::find().all(db).await?;
+    for a in &assigned {
+        let Some(u) = user::Entity::find_by_id(a.user_id).one(db).await? else { continue };
+        match crate::stored::value("review assignment", &a.assignment, Assignment::parse)? {
+            Assignment::PanelChair | Assignment::OverviewAuthor => allowed.push(u.name),
+            Assignment::PanelMember => {
+                allowed.extend(u.job_title.clone());
+                allowed.extend(u.agency_id.and_then(|id| agencies.iter().find(|x| x.id == id)).map(|x| x.name.clone()));
+            }
+            _ => {}
+        }
     }
-    let register = crate::services::gate_register(db, &a.review, true, true).await?;
-    if !register.gate().check(req.found).hits.is_empty() {
-        return Err(ApiError::invalid("found", "A name can never be overridden: replace it with the person's label"));
-    }
-    if !current.reports.iter().flat_map(|r| &r.warnings).any(|w| w.kind == req.kind && w.found == req.found) {
-        return Err(ApiError::invalid("found", "That warning is not in this version of the document"));
-    }
-    let step = Step::begin(db, caller, &a, Operation::OverrideGateWarning).await?;
-    let row = gate_override::ActiveModel {
-        review_id: Set(req.review_id),
-        document: Set(req.document.to_owned()),
-        version: Set(req.version.to_owned()),
-        kind: Set(req.kind.as_str().to_owned()),
-        found: Set(req.found.to_owned()),
-        reason: Set(reason),
-        overridden_by: Set(caller.user.id),
-        overridden_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(step.txn())
-    .await
-    .map_err(|e| {
-        crate::services::on_duplicate(e, || ApiError::invalid("found", "That warning is already overridden"))
-    })?;
-    step.done("gate_override", row.id).await?;
-    Ok(row.id)
+    let involved = review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(r.id)).all(db).await?;
+    let schools = agencies
+        .iter()
+        .filter(|a| a.kind == "education" && involved.iter().any(|i| i.agency_id == a.id))
+        .map(|a| a.name.clone())
+        .collect();
+    Ok(Register { people, allowed, schools })
 }

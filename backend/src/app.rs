@@ -12,23 +12,17 @@ use std::path::PathBuf;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::EntityTrait;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::auth::Tokens;
 use crate::context::Caller;
 use crate::graphql::{self, ScrSchema};
 
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// What every request shares.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub tokens: Tokens,
-}
+pub use crate::context::AppState;
 
 #[derive(Clone)]
 struct App {

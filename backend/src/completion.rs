@@ -23,8 +23,7 @@ use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::review_phase::{self, Doc};
-use crate::services::{Problems, log, mark_met, not_in_future, today};
-use crate::step::Step;
+use crate::step::{Problems, Step, log, mark_met, not_in_future, today};
 
 async fn milestones(db: &impl ConnectionTrait, review_id: i32, kind: Milestone) -> ApiResult<Vec<milestone::Model>> {
     Ok(milestone::Entity::find()
@@ -67,7 +66,7 @@ fn optional_text(field: &str, s: Option<&str>) -> ApiResult<String> {
 
 /// Registered names still in the latest report and summary, as (found, label).
 async fn gate_hits(db: &DatabaseConnection, a: &ReviewAccess) -> ApiResult<(Vec<(String, String)>, bool, bool)> {
-    let register = crate::services::gate_register(db, &a.review, false, false).await?;
+    let register = crate::anonymise::gate_register(db, &a.review, false, false).await?;
     let mut hits = Vec::new();
     let mut present = (false, false);
     for (doc, slot) in [(Doc::OverviewReport, 0), (Doc::ExecutiveSummary, 1)] {

@@ -61,3 +61,10 @@ impl Caller {
         Ok(Self { user, grants })
     }
 }
+
+/// What every request shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: sea_orm::DatabaseConnection,
+    pub tokens: crate::auth::Tokens,
+}

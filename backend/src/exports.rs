@@ -16,8 +16,9 @@
 
 use std::io::Cursor;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use shared::gate::{Gate, Report};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use shared::gate::{Gate, Report, WarningKind};
 use shared::imr::ANALYSIS_QUESTIONS;
 use shared::policy::{Field, ImrView, Operation};
 use shared::report::{ReportSection, SummarySection};
@@ -28,6 +29,7 @@ use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::review_phase::{self, Doc, content_of, status_of};
+use crate::step::Step;
 
 /// The documents a review exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,7 +339,7 @@ async fn prepare_outside(
     doc: &mut Document,
 ) -> ApiResult<OutsideCheck> {
     let review_id = a.review.id;
-    let register = crate::services::gate_register(db, &a.review, true, true).await?;
+    let register = crate::anonymise::gate_register(db, &a.review, true, true).await?;
     let gate = register.gate();
     let masking = crate::anonymise::masking_register(people, register.schools.clone())?.gate();
     let document = crate::anonymise::document_key(kind.slug(), if let Kind::Imr(id) = kind { Some(id) } else { None });
@@ -809,6 +811,60 @@ fn zip_of(reference: &str, docs: &[(String, Document)]) -> ApiResult<Vec<u8>> {
         zip.write_all(&pdf(doc)).map_err(ApiError::internal)?;
     }
     Ok(zip.finish().map_err(ApiError::internal)?.into_inner())
+}
+
+/// What an override is asked for.
+pub struct OverrideRequest<'a> {
+    pub review_id: i32,
+    pub document: &'a str,
+    pub version: &'a str,
+    pub kind: WarningKind,
+    pub found: &'a str,
+    pub reason: &'a str,
+}
+
+/// A second person (the Board Chair or the business manager, never the one who wrote
+/// the text) lets one warning of one version of one document through, with a reason.
+/// Refused when the warning is not on that version as it stands now, or when what was
+/// found holds a registered name: a name can never be overridden.
+pub async fn override_warning(db: &DatabaseConnection, caller: &Caller, req: OverrideRequest<'_>) -> ApiResult<i32> {
+    let a = access::for_review(db, caller, req.review_id).await?;
+    a.require(Operation::OverrideGateWarning)?;
+    let reason = shared::value::Text::parse("reason", req.reason)?.into_inner();
+    let current = outside_check(db, caller, req.review_id, req.document).await?;
+    if current.writers.contains(&caller.user.id) {
+        return Err(ApiError::Forbidden("overriding a warning in a text you wrote: a second person must".into()));
+    }
+    if current.version != req.version {
+        return Err(ApiError::invalid(
+            "version",
+            format!("The document has changed since it was checked (it is now {}): check it again", current.version),
+        ));
+    }
+    let register = crate::anonymise::gate_register(db, &a.review, true, true).await?;
+    if !register.gate().check(req.found).hits.is_empty() {
+        return Err(ApiError::invalid("found", "A name can never be overridden: replace it with the person's label"));
+    }
+    if !current.reports.iter().flat_map(|r| &r.warnings).any(|w| w.kind == req.kind && w.found == req.found) {
+        return Err(ApiError::invalid("found", "That warning is not in this version of the document"));
+    }
+    let step = Step::begin(db, caller, &a, Operation::OverrideGateWarning).await?;
+    let row = gate_override::ActiveModel {
+        review_id: Set(req.review_id),
+        document: Set(req.document.to_owned()),
+        version: Set(req.version.to_owned()),
+        kind: Set(req.kind.as_str().to_owned()),
+        found: Set(req.found.to_owned()),
+        reason: Set(reason),
+        overridden_by: Set(caller.user.id),
+        overridden_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(step.txn())
+    .await
+    .map_err(|e| crate::step::on_duplicate(e, || ApiError::invalid("found", "That warning is already overridden")))?;
+    step.done("gate_override", row.id).await?;
+    Ok(row.id)
 }
 
 #[cfg(test)]

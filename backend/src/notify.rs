@@ -19,7 +19,7 @@ use shared::imr::ImrStatus;
 use shared::policy::{Field, Operation, action_visible};
 use shared::role::Role;
 
-use crate::access;
+use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::ApiResult;
@@ -46,7 +46,7 @@ fn days(n: i64) -> String {
 /// Everything for the caller, overdue first, then by due date.
 pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<Vec<Item>> {
     let mut out = Vec::new();
-    for (a, d, _) in crate::services::alerts(db, caller, today).await? {
+    for (a, d, _) in alerts(db, caller, today).await? {
         let kind = crate::stored::value("deadline kind", &d.kind, shared::deadline::DeadlineKind::parse)?.title();
         let late = (today - d.due_on).num_days();
         out.push(Item {
@@ -270,4 +270,52 @@ pub async fn mark_read(db: &DatabaseConnection, caller: &Caller, ids: Option<Vec
         q = q.filter(user_notification::Column::Id.is_in(ids));
     }
     Ok(q.exec(db).await?.rows_affected)
+}
+
+/// Deadlines at risk or overdue on the reviews the caller may see, soonest first.
+pub async fn alerts(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    today: NaiveDate,
+) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
+    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let visible: Vec<std::sync::Arc<ReviewAccess>> =
+        access::for_reviews(db, caller, &reviews).await?.into_iter().map(std::sync::Arc::new).collect();
+    alerts_among(db, &visible, today).await
+}
+
+/// As `alerts`, among reviews whose access is already known.
+pub async fn alerts_among(
+    db: &DatabaseConnection,
+    visible: &[std::sync::Arc<ReviewAccess>],
+    today: NaiveDate,
+) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
+    let visible: Vec<&std::sync::Arc<ReviewAccess>> =
+        visible.iter().filter(|a| a.read(shared::policy::Field::Deadlines).is_ok()).collect();
+    let ids: Vec<i32> = visible.iter().map(|a| a.review.id).collect();
+    let boards = board::Entity::find().all(db).await?;
+    let rows = deadline::Entity::find()
+        .filter(deadline::Column::ReviewId.is_in(ids))
+        .filter(deadline::Column::MetOn.is_null())
+        .order_by_asc(deadline::Column::DueOn)
+        .all(db)
+        .await?;
+    let by_id: std::collections::HashMap<i32, std::sync::Arc<ReviewAccess>> =
+        visible.into_iter().map(|a| (a.review.id, a.clone())).collect();
+    let mut out = Vec::new();
+    for d in rows {
+        let Some(a) = by_id.get(&d.review_id) else {
+            continue;
+        };
+        let board = boards
+            .iter()
+            .find(|b| b.id == a.review.lead_board_id)
+            .ok_or_else(|| crate::stored::corrupt("lead board of a review", &a.review.lead_board_id.to_string()))?;
+        let at_risk = crate::stored::profile(board)?.at_risk_days;
+        let s = shared::deadline::status(d.due_on, d.met_on, today, at_risk);
+        if matches!(s, shared::deadline::DeadlineStatus::AtRisk | shared::deadline::DeadlineStatus::Overdue) {
+            out.push((a.clone(), d, at_risk));
+        }
+    }
+    Ok(out)
 }

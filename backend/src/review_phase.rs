@@ -26,8 +26,7 @@ use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::services::{Problems, log, mark_met, on_duplicate, today};
-use crate::step::Step;
+use crate::step::{Problems, Step, log, mark_met, on_duplicate, today};
 
 /// A chronology entry as typed by its author: the shared rules' entry, whose `id` and
 /// `agency` the server sets from the IMR it is added to.

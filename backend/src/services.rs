@@ -6,8 +6,8 @@
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+    SqlErr, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use shared::criteria::{self, Category, ReferralFacts};
@@ -20,13 +20,13 @@ use shared::stage::{ChecklistItem, NoReviewOutcome, Relationship, Stage};
 use shared::value::{Email, PersonName, Text, check_new_password};
 use shared::{BoardId, ValidationError};
 
-use crate::access::{self, ReviewAccess};
+use crate::access;
 use crate::audit::{self, Entry};
 use crate::auth;
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::step::Step;
+use crate::step::{Problems, Step, log, mark_met, not_in_future, on_duplicate, today};
 
 /// One answer of the terms of reference as stored.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -59,89 +59,6 @@ pub struct NewReferral {
     pub looked_after_by_board_id: Option<i32>,
     pub other_involved_board_ids: Vec<i32>,
     pub involved_agency_ids: Vec<i32>,
-}
-
-pub(crate) fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-pub(crate) fn not_in_future(field: &str, d: NaiveDate) -> Result<(), ValidationError> {
-    if d > today() {
-        return Err(ValidationError::new(field, "The date must be today or in the past"));
-    }
-    Ok(())
-}
-
-/// Collects every validation error instead of stopping at the first, so a form can
-/// show them all at once.
-#[derive(Default)]
-pub(crate) struct Problems(Vec<ValidationError>);
-
-impl Problems {
-    pub(crate) fn check<T>(&mut self, r: Result<T, ValidationError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.0.push(e);
-                None
-            }
-        }
-    }
-    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(ValidationError::new(field, message));
-    }
-    pub(crate) fn finish(self) -> ApiResult<()> {
-        if self.0.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.0)) }
-    }
-}
-
-/// A unique index refused the row (someone else's write came first): the error
-/// `then` gives; any other failure as it is.
-pub(crate) fn on_duplicate(e: DbErr, then: impl FnOnce() -> ApiError) -> ApiError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => then(),
-        _ => e.into(),
-    }
-}
-
-pub(crate) async fn log(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    op: Operation,
-    record_type: &str,
-    record_id: i32,
-    review_id: i32,
-    version: Option<i32>,
-) -> ApiResult<()> {
-    audit::record(
-        txn,
-        Entry {
-            actor: Some(caller.user.id),
-            operation: op.as_str(),
-            record_type,
-            record_id,
-            review_id: Some(review_id),
-            version,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-pub(crate) async fn mark_met(
-    txn: &DatabaseTransaction,
-    review_id: i32,
-    kind: DeadlineKind,
-    on: NaiveDate,
-) -> Result<(), DbErr> {
-    deadline::Entity::update_many()
-        .col_expr(deadline::Column::MetOn, Expr::value(on))
-        .filter(deadline::Column::ReviewId.eq(review_id))
-        .filter(deadline::Column::Kind.eq(kind.as_str()))
-        .filter(deadline::Column::MetOn.is_null())
-        .exec(txn)
-        .await
-        .map(|_| ())
 }
 
 async fn profile_for(txn: &impl sea_orm::ConnectionTrait, board_id: i32) -> ApiResult<ProcedureProfile> {
@@ -213,13 +130,6 @@ fn unique_label(given: Option<&str>, relationship: Relationship, taken: &[String
         n += 1;
     }
     label
-}
-
-/// A person of a review as the name matcher sees them: their label, name and aliases.
-pub(crate) fn registered_person(p: &person::Model) -> ApiResult<shared::pseudonymise::RegisteredPerson> {
-    let mut names = vec![p.name.clone()];
-    names.extend(crate::stored::aliases(p)?);
-    Ok(shared::pseudonymise::RegisteredPerson { label: p.label.clone(), names })
 }
 
 /// What a new label is checked against: the review's people and those being added,
@@ -1367,108 +1277,3 @@ pub const LOGIN_MAX_FAILURES: usize = 5;
 /// The window, in minutes: the account may try again once its oldest counted failure
 /// is older than this.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
-
-/// Deadlines at risk or overdue on the reviews the caller may see, soonest first.
-pub async fn alerts(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    today: NaiveDate,
-) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
-    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
-    let visible: Vec<std::sync::Arc<ReviewAccess>> =
-        access::for_reviews(db, caller, &reviews).await?.into_iter().map(std::sync::Arc::new).collect();
-    alerts_among(db, &visible, today).await
-}
-
-/// As `alerts`, among reviews whose access is already known.
-pub async fn alerts_among(
-    db: &DatabaseConnection,
-    visible: &[std::sync::Arc<ReviewAccess>],
-    today: NaiveDate,
-) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
-    let visible: Vec<&std::sync::Arc<ReviewAccess>> =
-        visible.iter().filter(|a| a.read(shared::policy::Field::Deadlines).is_ok()).collect();
-    let ids: Vec<i32> = visible.iter().map(|a| a.review.id).collect();
-    let boards = board::Entity::find().all(db).await?;
-    let rows = deadline::Entity::find()
-        .filter(deadline::Column::ReviewId.is_in(ids))
-        .filter(deadline::Column::MetOn.is_null())
-        .order_by_asc(deadline::Column::DueOn)
-        .all(db)
-        .await?;
-    let by_id: std::collections::HashMap<i32, std::sync::Arc<ReviewAccess>> =
-        visible.into_iter().map(|a| (a.review.id, a.clone())).collect();
-    let mut out = Vec::new();
-    for d in rows {
-        let Some(a) = by_id.get(&d.review_id) else {
-            continue;
-        };
-        let board = boards
-            .iter()
-            .find(|b| b.id == a.review.lead_board_id)
-            .ok_or_else(|| crate::stored::corrupt("lead board of a review", &a.review.lead_board_id.to_string()))?;
-        let at_risk = crate::stored::profile(board)?.at_risk_days;
-        let s = shared::deadline::status(d.due_on, d.met_on, today, at_risk);
-        if matches!(s, shared::deadline::DeadlineStatus::AtRisk | shared::deadline::DeadlineStatus::Overdue) {
-            out.push((a.clone(), d, at_risk));
-        }
-    }
-    Ok(out)
-}
-
-/// What the anonymisation gate checks a review's text against: its people with their
-/// identifiers, the names 11.16 allows, and the schools involved.
-/// Dates of birth and addresses are included only when the caller may read them,
-/// so that the gate's warnings cannot be used to test guesses.
-pub async fn gate_register(
-    db: &impl sea_orm::ConnectionTrait,
-    r: &review::Model,
-    with_dates_of_birth: bool,
-    with_addresses: bool,
-) -> ApiResult<shared::gate::Register> {
-    use shared::gate::{Identified, Register};
-    let people = person::Entity::find().filter(person::Column::ReviewId.eq(r.id)).all(db).await?;
-    let people = people
-        .into_iter()
-        .map(|p| {
-            Ok(Identified {
-                person: registered_person(&p)?,
-                date_of_birth: p.date_of_birth.filter(|_| with_dates_of_birth),
-                address: p.address.filter(|_| with_addresses),
-            })
-        })
-        .collect::<ApiResult<_>>()?;
-    let mut allowed = Vec::new();
-    // The Board Chair of the lead board, by name.
-    let chairs = role_grant::Entity::find()
-        .filter(role_grant::Column::Role.eq(Role::BoardChair.as_str()))
-        .filter(role_grant::Column::BoardId.eq(r.lead_board_id))
-        .all(db)
-        .await?;
-    let chair_ids: Vec<i32> = chairs.iter().map(|g| g.user_id).collect();
-    for u in user::Entity::find().filter(user::Column::Id.is_in(chair_ids)).all(db).await? {
-        allowed.push(u.name);
-    }
-    // The panel chair and the overview author by name; panel members by job title and employer.
-    let assigned =
-        review_assignment::Entity::find().filter(review_assignment::Column::ReviewId.eq(r.id)).all(db).await?;
-    let agencies = agency::Entity::find().all(db).await?;
-    for a in &assigned {
-        let Some(u) = user::Entity::find_by_id(a.user_id).one(db).await? else { continue };
-        match crate::stored::value("review assignment", &a.assignment, Assignment::parse)? {
-            Assignment::PanelChair | Assignment::OverviewAuthor => allowed.push(u.name),
-            Assignment::PanelMember => {
-                allowed.extend(u.job_title.clone());
-                allowed.extend(u.agency_id.and_then(|id| agencies.iter().find(|x| x.id == id)).map(|x| x.name.clone()));
-            }
-            _ => {}
-        }
-    }
-    let involved = review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(r.id)).all(db).await?;
-    let schools = agencies
-        .iter()
-        .filter(|a| a.kind == "education" && involved.iter().any(|i| i.agency_id == a.id))
-        .map(|a| a.name.clone())
-        .collect();
-    Ok(Register { people, allowed, schools })
-}

@@ -12,13 +12,18 @@
 //! succeeds whatever else happened to the review meanwhile, as long as the review is
 //! still at a stage the operation may be taken in.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+};
+use shared::ValidationError;
+use shared::deadline::DeadlineKind;
 use shared::policy::Operation;
 use shared::stage::Stage;
 
 use crate::access::ReviewAccess;
+use crate::audit::{self, Entry};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
@@ -129,17 +134,94 @@ impl<'a> Step<'a> {
     /// Ends the step: the audit entry names `record_type` and `record_id` and the
     /// review's new version, and all of it is committed. Returns that version.
     pub(crate) async fn done(self, record_type: &str, record_id: i32) -> ApiResult<i32> {
-        crate::services::log(
-            &self.txn,
-            self.caller,
-            self.op,
-            record_type,
-            record_id,
-            self.review.id,
-            Some(self.version),
-        )
-        .await?;
+        log(&self.txn, self.caller, self.op, record_type, record_id, self.review.id, Some(self.version)).await?;
         self.txn.commit().await?;
         Ok(self.version)
     }
+}
+
+// What every step of every phase uses besides the step itself: today's date, the
+// checks that collect every validation error, the audit entry, a deadline met.
+
+pub(crate) fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub(crate) fn not_in_future(field: &str, d: NaiveDate) -> Result<(), ValidationError> {
+    if d > today() {
+        return Err(ValidationError::new(field, "The date must be today or in the past"));
+    }
+    Ok(())
+}
+
+/// Collects every validation error instead of stopping at the first, so a form can
+/// show them all at once.
+#[derive(Default)]
+pub(crate) struct Problems(Vec<ValidationError>);
+
+impl Problems {
+    pub(crate) fn check<T>(&mut self, r: Result<T, ValidationError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(ValidationError::new(field, message));
+    }
+    pub(crate) fn finish(self) -> ApiResult<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.0)) }
+    }
+}
+
+/// A unique index refused the row (someone else's write came first): the error
+/// `then` gives; any other failure as it is.
+pub(crate) fn on_duplicate(e: DbErr, then: impl FnOnce() -> ApiError) -> ApiError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => then(),
+        _ => e.into(),
+    }
+}
+
+pub(crate) async fn log(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    op: Operation,
+    record_type: &str,
+    record_id: i32,
+    review_id: i32,
+    version: Option<i32>,
+) -> ApiResult<()> {
+    audit::record(
+        txn,
+        Entry {
+            actor: Some(caller.user.id),
+            operation: op.as_str(),
+            record_type,
+            record_id,
+            review_id: Some(review_id),
+            version,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn mark_met(
+    txn: &DatabaseTransaction,
+    review_id: i32,
+    kind: DeadlineKind,
+    on: NaiveDate,
+) -> Result<(), DbErr> {
+    deadline::Entity::update_many()
+        .col_expr(deadline::Column::MetOn, Expr::value(on))
+        .filter(deadline::Column::ReviewId.eq(review_id))
+        .filter(deadline::Column::Kind.eq(kind.as_str()))
+        .filter(deadline::Column::MetOn.is_null())
+        .exec(txn)
+        .await
+        .map(|_| ())
 }

@@ -30,7 +30,7 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema with its limits. Request data (caller, loaders) is added per request.
-pub fn schema(state: crate::app::AppState) -> ScrSchema {
+pub fn schema(state: crate::context::AppState) -> ScrSchema {
     Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         .data(state)
         .limit_depth(MAX_DEPTH)
@@ -50,8 +50,8 @@ pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Caller> {
     ctx.data_opt::<std::sync::Arc<Caller>>().map(|c| c.as_ref()).ok_or(ApiError::Unauthenticated)
 }
 
-pub(crate) fn state<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a crate::app::AppState> {
-    ctx.data::<crate::app::AppState>().map_err(|_| ApiError::Internal("schema has no state".into()))
+pub(crate) fn state<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a crate::context::AppState> {
+    ctx.data::<crate::context::AppState>().map_err(|_| ApiError::Internal("schema has no state".into()))
 }
 
 /// The caller's access to every review they may see, worked out once a request however

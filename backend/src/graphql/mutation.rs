@@ -495,7 +495,7 @@ impl Mutation {
     ) -> GqlResult<super::types::OutsideGate> {
         let kind = shared::gate::WarningKind::parse(&kind.to_lowercase())
             .ok_or_else(|| ApiError::invalid("kind", "No such kind of warning"))?;
-        let req = crate::anonymise::OverrideRequest {
+        let req = crate::exports::OverrideRequest {
             review_id,
             document: &document,
             version: &version,
@@ -503,7 +503,7 @@ impl Mutation {
             found: &found,
             reason: &reason,
         };
-        crate::anonymise::override_warning(&state(ctx)?.db, caller(ctx)?, req).await?;
+        crate::exports::override_warning(&state(ctx)?.db, caller(ctx)?, req).await?;
         super::query::outside_gate(ctx, review_id, &document).await
     }
 

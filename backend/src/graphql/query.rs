@@ -205,7 +205,7 @@ impl Query {
         #[graphql(desc = "The day to judge by; today when left out.")] as_of: Option<NaiveDate>,
     ) -> GqlResult<Vec<DeadlineAlert>> {
         let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
-        let found = crate::services::alerts_among(&state(ctx)?.db, &super::visible_reviews(ctx).await?, today).await?;
+        let found = crate::notify::alerts_among(&state(ctx)?.db, &super::visible_reviews(ctx).await?, today).await?;
         let mut ids: Vec<i32> = found.iter().map(|(a, _, _)| a.review.id).collect();
         ids.dedup();
         crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("review"))).await?;
@@ -373,7 +373,7 @@ impl Query {
         if text.chars().count() > shared::value::Text::MAX_CHARS * 5 {
             return Err(ApiError::invalid("text", "The text is too long to check at once").into());
         }
-        let register = crate::services::gate_register(
+        let register = crate::anonymise::gate_register(
             &state(ctx)?.db,
             &a.review,
             a.full(Field::PersonDateOfBirth),
