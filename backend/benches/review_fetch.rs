@@ -17,8 +17,9 @@ use axum::http::Request;
 use backend::app::{AppState, app};
 use backend::auth::{Subject, Tokens};
 use backend::context::Caller;
+use backend::decision_phase::NewReferral;
 use backend::entities::*;
-use backend::services::{NewPerson, NewReferral};
+use backend::people::NewPerson;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tower::ServiceExt;
 
@@ -99,7 +100,7 @@ fn main() {
             agency::Entity::find().all(&db).await.unwrap().iter().take(3).map(|a| a.id).collect();
         let seeded = Instant::now();
         for i in 8..reviews {
-            backend::services::submit_referral(
+            backend::decision_phase::submit_referral(
                 &db,
                 &referrer,
                 NewReferral {

@@ -438,7 +438,7 @@ async fn raw_document(
                 .one(db)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            let stored: Vec<crate::services::StoredAnswer> =
+            let stored: Vec<crate::decision_phase::StoredAnswer> =
                 crate::stored::json("terms of reference answers", &t.answers)?;
             let mut blocks = vec![Block::Paragraph(format!(
                 "Version {}{}",

@@ -17,15 +17,17 @@ pub mod exports;
 pub mod findings;
 pub mod graphql;
 
+pub mod decision_phase;
 pub mod mail;
 pub mod metrics;
 pub mod notify;
+pub mod people;
 pub mod public;
 pub mod reporting;
 pub mod review_phase;
 pub mod seed;
 mod seed_review;
-pub mod services;
 pub(crate) mod step;
 pub mod stored;
 pub mod synthetic;
+pub mod users;

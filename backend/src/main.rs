@@ -3,7 +3,7 @@
 use std::io::Read;
 
 use backend::config::{DatabaseArgs, ServeArgs};
-use backend::{app, auth, db, graphql, seed, services};
+use backend::{app, auth, db, graphql, seed, users};
 use clap::{Parser, Subcommand};
 use shared::policy::Grant;
 use shared::role::Role;
@@ -142,7 +142,7 @@ async fn run(cli: Cli) -> CliResult {
             let password = password.trim_end_matches(['\n', '\r']).to_owned();
             let conn = db::connect(&args.database_url).await?;
             db::migrate(&conn).await?;
-            let input = services::NewUser {
+            let input = users::NewUser {
                 email,
                 name,
                 job_title,
@@ -154,7 +154,7 @@ async fn run(cli: Cli) -> CliResult {
                     agency: agency.filter(|_| role.is_agency_role()).map(AgencyId),
                 }],
             };
-            match services::create_user(&conn, None, input).await {
+            match users::create_user(&conn, None, input).await {
                 Ok(u) => {
                     println!("created user {} ({})", u.id, u.email);
                     Ok(())

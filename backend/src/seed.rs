@@ -13,9 +13,12 @@ use shared::{AgencyId, BoardId};
 
 use crate::auth::Subject;
 use crate::context::Caller;
+use crate::decision_phase::NewReferral;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::services::{self, NewPerson, NewReferral, NewUser};
+use crate::people::NewPerson;
+use crate::users::NewUser;
+use crate::{decision_phase, users};
 
 /// The password of every demo account. Demo data only: never seed a real system.
 pub const DEMO_PASSWORD: &str = "scr-demo-password";
@@ -266,7 +269,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 (None, None, a)
             }
         };
-        services::create_user(
+        users::create_user(
             db,
             None,
             NewUser {
@@ -318,7 +321,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 ..Default::default()
             }
         };
-        let id = services::submit_referral(
+        let id = decision_phase::submit_referral(
             db,
             &referrer,
             NewReferral {
@@ -362,7 +365,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ids.iter().copied().enumerate().filter(|(i, _)| *i != 7).map(|(i, id)| (i.min(6), id)).collect();
     for (i, id) in walked {
         if i >= 1 {
-            services::record_assessment(
+            decision_phase::record_assessment(
                 db,
                 &panel,
                 id,
@@ -372,7 +375,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             .await?;
         }
         if i >= 2 {
-            services::record_recommendation(
+            decision_phase::record_recommendation(
                 db,
                 &panel,
                 id,
@@ -384,34 +387,41 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             .await?;
         }
         if i >= 3 {
-            services::decide(db, &chair, id, true, None, "I agree with the panel: a Serious Case Review will be held.")
-                .await?;
+            decision_phase::decide(
+                db,
+                &chair,
+                id,
+                true,
+                None,
+                "I agree with the panel: a Serious Case Review will be held.",
+            )
+            .await?;
         }
         if i >= 4 {
-            services::record_ofsted_notification(db, &manager, id, today, None).await?;
+            decision_phase::record_ofsted_notification(db, &manager, id, today, None).await?;
         }
         if i >= 5 {
             let pc = caller(db, "independent.chair@scr.example").await?.user.id;
             let oa = caller(db, "author@scr.example").await?.user.id;
             let pm = caller(db, "panel.member@scr.example").await?.user.id;
-            services::appoint(db, &manager, id, pc, Assignment::PanelChair).await?;
-            services::appoint(db, &manager, id, oa, Assignment::OverviewAuthor).await?;
-            services::appoint(db, &manager, id, pm, Assignment::PanelMember).await?;
+            decision_phase::appoint(db, &manager, id, pc, Assignment::PanelChair).await?;
+            decision_phase::appoint(db, &manager, id, oa, Assignment::OverviewAuthor).await?;
+            decision_phase::appoint(db, &manager, id, pm, Assignment::PanelMember).await?;
             for item in setup_checklist_item::Entity::find()
                 .filter(setup_checklist_item::Column::ReviewId.eq(id))
                 .all(db)
                 .await?
             {
                 let who = if item.agency_id == Some(police) { &agency_manager } else { &manager };
-                services::update_checklist_item(db, who, item.id, true, Some("Done."), None).await?;
+                decision_phase::update_checklist_item(db, who, item.id, true, Some("Done."), None).await?;
             }
-            services::complete_set_up(db, &manager, id).await?;
+            decision_phase::complete_set_up(db, &manager, id).await?;
         }
         if i >= 6 {
-            services::save_terms(db, &panel, id, 0, &yes_answers).await.ok();
+            decision_phase::save_terms(db, &panel, id, 0, &yes_answers).await.ok();
             let pm = caller(db, "panel.member@scr.example").await?;
-            services::save_terms(db, &pm, id, 1, &yes_answers).await?;
-            services::approve_terms(db, &chair, id, 2).await?;
+            decision_phase::save_terms(db, &pm, id, 1, &yes_answers).await?;
+            decision_phase::approve_terms(db, &chair, id, 2).await?;
         }
     }
     crate::seed_review::imrs_requested(db, ids[8], [police, health, social]).await?;
@@ -419,9 +429,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     crate::seed_review::action_planning(db, ids[10], [police, health, social]).await?;
     // The eighth case: not taken to review, Ofsted told, closed.
     let last = ids[7];
-    services::record_assessment(db, &panel, last, Category::Indicators, "Lessons possible, but no serious harm.")
+    decision_phase::record_assessment(db, &panel, last, Category::Indicators, "Lessons possible, but no serious harm.")
         .await?;
-    services::record_recommendation(
+    decision_phase::record_recommendation(
         db,
         &panel,
         last,
@@ -431,7 +441,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         "A small-scale audit will capture the learning.",
     )
     .await?;
-    services::decide(
+    decision_phase::decide(
         db,
         &chair,
         last,
@@ -440,7 +450,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         "Criteria not met; a small-scale audit instead.",
     )
     .await?;
-    services::record_ofsted_notification(
+    decision_phase::record_ofsted_notification(
         db,
         &manager,
         last,

@@ -232,7 +232,7 @@ fn content(agency_name: &str, owner: i32, child: &str) -> Content {
 async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surname: &str) -> ApiResult<()> {
     use shared::genogram::Tie;
     let manager = caller(db, "manager@scr.example").await?;
-    let add = |relationship: Relationship, name: String| crate::services::NewPerson {
+    let add = |relationship: Relationship, name: String| crate::people::NewPerson {
         relationship,
         label: None,
         name,
@@ -242,11 +242,11 @@ async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surn
         agency_id: None,
     };
     let father =
-        crate::services::add_person(db, &manager, review_id, add(Relationship::Father, "Lee Harding".into())).await?;
+        crate::people::add_person(db, &manager, review_id, add(Relationship::Father, "Lee Harding".into())).await?;
     let sibling =
-        crate::services::add_person(db, &manager, review_id, add(Relationship::Sibling, format!("Jayden {surname}")))
+        crate::people::add_person(db, &manager, review_id, add(Relationship::Sibling, format!("Jayden {surname}")))
             .await?;
-    let partner = crate::services::add_person(
+    let partner = crate::people::add_person(
         db,
         &manager,
         review_id,
@@ -259,11 +259,11 @@ async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surn
         (fam.mother, sibling, Tie::ParentOf),
         (fam.mother, partner, Tie::PartnerOf),
     ] {
-        crate::services::add_relationship(db, &manager, review_id, from, to, tie).await?;
+        crate::people::add_relationship(db, &manager, review_id, from, to, tie).await?;
     }
-    crate::services::set_household(db, &manager, review_id, "Household 1", &[fam.mother, partner, fam.child, sibling])
+    crate::people::set_household(db, &manager, review_id, "Household 1", &[fam.mother, partner, fam.child, sibling])
         .await?;
-    crate::services::set_household(db, &manager, review_id, "Household 2", &[father]).await?;
+    crate::people::set_household(db, &manager, review_id, "Household 2", &[father]).await?;
     Ok(())
 }
 
@@ -456,7 +456,7 @@ pub async fn action_planning(db: &DatabaseConnection, review_id: i32, agencies: 
         today + Duration::days(28),
     )
     .await?;
-    crate::services::record_parallel_process(
+    crate::people::record_parallel_process(
         db,
         &manager,
         review_id,

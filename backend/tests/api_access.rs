@@ -377,10 +377,10 @@ async fn with_identifiers(app: &TestApp, id: i32, n: &mut Names) -> String {
 
 /// Adds a user holding only `assignment` on the review.
 async fn assign_new_user(app: &TestApp, id: i32, email: &str, assignment: &str) {
-    let u = backend::services::create_user(
+    let u = backend::users::create_user(
         &app.db,
         None,
-        backend::services::NewUser {
+        backend::users::NewUser {
             email: email.into(),
             name: format!("Walk {assignment}"),
             job_title: Some("Tester".into()),

@@ -236,11 +236,11 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
     let board = backend::entities::board::Entity::find().all(&app.db).await.unwrap()[0].id;
     let agency = backend::entities::agency::Entity::find().all(&app.db).await.unwrap()[0].id;
     for i in 0..40 {
-        backend::services::submit_referral(
+        backend::decision_phase::submit_referral(
             &app.db,
             &referrer,
-            backend::services::NewReferral {
-                child: backend::services::NewPerson {
+            backend::decision_phase::NewReferral {
+                child: backend::people::NewPerson {
                     relationship: shared::stage::Relationship::Child,
                     label: None,
                     name: format!("Child Number{i}"),
@@ -320,7 +320,7 @@ async fn an_account_is_throttled_after_five_failed_sign_ins_for_fifteen_minutes(
         let app = &app;
         async move { app.gql(None, login, json!({"e": email, "p": password})).await }
     };
-    for _ in 0..backend::services::LOGIN_MAX_FAILURES {
+    for _ in 0..backend::users::LOGIN_MAX_FAILURES {
         assert_eq!(code(&attempt("chair@scr.example", "guess").await), "UNAUTHENTICATED");
     }
     // Now even the right password waits, and says for how long.
@@ -331,7 +331,7 @@ async fn an_account_is_throttled_after_five_failed_sign_ins_for_fifteen_minutes(
     assert!(v["errors"][0]["message"].as_str().unwrap().contains("try again in 15 minute(s)"), "{v}");
     // Another account is not affected; an unknown one is throttled alike.
     assert!(attempt("manager@scr.example", common::PASSWORD).await["data"]["login"]["token"].is_string());
-    for _ in 0..backend::services::LOGIN_MAX_FAILURES {
+    for _ in 0..backend::users::LOGIN_MAX_FAILURES {
         assert_eq!(code(&attempt("nobody@scr.example", "guess").await), "UNAUTHENTICATED");
     }
     assert_eq!(code(&attempt("nobody@scr.example", "guess").await), "TOO_MANY_ATTEMPTS");

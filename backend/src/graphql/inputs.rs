@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use shared::criteria::ReferralFacts;
 
 use super::enums::*;
-use crate::services::{NewPerson, NewReferral};
+use crate::decision_phase::NewReferral;
+use crate::people::NewPerson;
 
 /// The facts the criteria turn on (11.2, 11.2.1, 11.5). Unknown is `null`.
 #[derive(InputObject, Default)]

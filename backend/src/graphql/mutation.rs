@@ -17,7 +17,7 @@ use crate::access;
 use crate::completion;
 use crate::errors::ApiError;
 use crate::review_phase::{self, Doc};
-use crate::services;
+use crate::{decision_phase, people, users};
 
 pub struct Mutation;
 
@@ -43,7 +43,7 @@ impl Mutation {
         if password.len() > 1024 {
             return Err(ApiError::Unauthenticated.into());
         }
-        let (token, user) = services::login(&st.db, &st.tokens, &email, &password).await?;
+        let (token, user) = users::login(&st.db, &st.tokens, &email, &password).await?;
         let caller = crate::context::Caller::load(&st.db, &crate::auth::Subject::User(user.id)).await?;
         Ok(LoginResult {
             token,
@@ -54,7 +54,7 @@ impl Mutation {
 
     /// Stage 1: refer a case.
     async fn submit_referral(&self, ctx: &Context<'_>, input: ReferralInput) -> GqlResult<Review> {
-        let id = services::submit_referral(&state(ctx)?.db, caller(ctx)?, input.into()).await?;
+        let id = decision_phase::submit_referral(&state(ctx)?.db, caller(ctx)?, input.into()).await?;
         reload(ctx, id).await
     }
 
@@ -66,7 +66,7 @@ impl Mutation {
         category: CategoryGql,
         reasons: String,
     ) -> GqlResult<Review> {
-        services::record_assessment(&state(ctx)?.db, caller(ctx)?, review_id, category.into(), &reasons).await?;
+        decision_phase::record_assessment(&state(ctx)?.db, caller(ctx)?, review_id, category.into(), &reasons).await?;
         reload(ctx, review_id).await
     }
 
@@ -80,7 +80,7 @@ impl Mutation {
         scope: Option<String>,
         reasons: String,
     ) -> GqlResult<Review> {
-        services::record_recommendation(
+        decision_phase::record_recommendation(
             &state(ctx)?.db,
             caller(ctx)?,
             review_id,
@@ -102,7 +102,8 @@ impl Mutation {
         outcome: Option<NoReviewOutcomeGql>,
         reasons: String,
     ) -> GqlResult<Review> {
-        services::decide(&state(ctx)?.db, caller(ctx)?, review_id, conduct, outcome.map(Into::into), &reasons).await?;
+        decision_phase::decide(&state(ctx)?.db, caller(ctx)?, review_id, conduct, outcome.map(Into::into), &reasons)
+            .await?;
         reload(ctx, review_id).await
     }
 
@@ -114,8 +115,14 @@ impl Mutation {
         sent_on: NaiveDate,
         reasons: Option<String>,
     ) -> GqlResult<Review> {
-        services::record_ofsted_notification(&state(ctx)?.db, caller(ctx)?, review_id, sent_on, reasons.as_deref())
-            .await?;
+        decision_phase::record_ofsted_notification(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            sent_on,
+            reasons.as_deref(),
+        )
+        .await?;
         reload(ctx, review_id).await
     }
 
@@ -128,9 +135,15 @@ impl Mutation {
         note: Option<String>,
         done_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
-        let item =
-            services::update_checklist_item(&state(ctx)?.db, caller(ctx)?, item_id, done, note.as_deref(), done_on)
-                .await?;
+        let item = decision_phase::update_checklist_item(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            item_id,
+            done,
+            note.as_deref(),
+            done_on,
+        )
+        .await?;
         reload(ctx, item.review_id).await
     }
 
@@ -143,13 +156,13 @@ impl Mutation {
         user_id: i32,
         assignment: AssignmentGql,
     ) -> GqlResult<Review> {
-        services::appoint(&state(ctx)?.db, caller(ctx)?, review_id, user_id, assignment.into()).await?;
+        decision_phase::appoint(&state(ctx)?.db, caller(ctx)?, review_id, user_id, assignment.into()).await?;
         reload(ctx, review_id).await
     }
 
     /// Stage 6 complete.
     async fn complete_set_up(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
-        services::complete_set_up(&state(ctx)?.db, caller(ctx)?, review_id).await?;
+        decision_phase::complete_set_up(&state(ctx)?.db, caller(ctx)?, review_id).await?;
         reload(ctx, review_id).await
     }
 
@@ -163,13 +176,13 @@ impl Mutation {
         answers: Vec<TermsAnswerInput>,
     ) -> GqlResult<Review> {
         let answers: Vec<(Option<String>, bool)> = answers.into_iter().map(|a| (a.text, a.not_applicable)).collect();
-        services::save_terms(&state(ctx)?.db, caller(ctx)?, review_id, expected_version, &answers).await?;
+        decision_phase::save_terms(&state(ctx)?.db, caller(ctx)?, review_id, expected_version, &answers).await?;
         reload(ctx, review_id).await
     }
 
     /// Stage 7 complete: the Chair approves a version of the terms of reference.
     async fn approve_terms_of_reference(&self, ctx: &Context<'_>, review_id: i32, version: i32) -> GqlResult<Review> {
-        services::approve_terms(&state(ctx)?.db, caller(ctx)?, review_id, version).await?;
+        decision_phase::approve_terms(&state(ctx)?.db, caller(ctx)?, review_id, version).await?;
         reload(ctx, review_id).await
     }
 
@@ -180,13 +193,13 @@ impl Mutation {
         review_id: i32,
         sent_on: NaiveDate,
     ) -> GqlResult<Review> {
-        services::record_terms_sent(&state(ctx)?.db, caller(ctx)?, review_id, sent_on).await?;
+        decision_phase::record_terms_sent(&state(ctx)?.db, caller(ctx)?, review_id, sent_on).await?;
         reload(ctx, review_id).await
     }
 
     /// Add a person to the review: a sibling, a carer, a professional...
     async fn add_person(&self, ctx: &Context<'_>, review_id: i32, input: PersonInput) -> GqlResult<Review> {
-        services::add_person(&state(ctx)?.db, caller(ctx)?, review_id, input.into()).await?;
+        people::add_person(&state(ctx)?.db, caller(ctx)?, review_id, input.into()).await?;
         reload(ctx, review_id).await
     }
 
@@ -199,7 +212,7 @@ impl Mutation {
         to_person_id: i32,
         tie: TieGql,
     ) -> GqlResult<Review> {
-        services::add_relationship(&state(ctx)?.db, caller(ctx)?, review_id, from_person_id, to_person_id, tie.into())
+        people::add_relationship(&state(ctx)?.db, caller(ctx)?, review_id, from_person_id, to_person_id, tie.into())
             .await?;
         reload(ctx, review_id).await
     }
@@ -212,7 +225,7 @@ impl Mutation {
         label: String,
         person_ids: Vec<i32>,
     ) -> GqlResult<Review> {
-        services::set_household(&state(ctx)?.db, caller(ctx)?, review_id, &label, &person_ids).await?;
+        people::set_household(&state(ctx)?.db, caller(ctx)?, review_id, &label, &person_ids).await?;
         reload(ctx, review_id).await
     }
 
@@ -227,7 +240,7 @@ impl Mutation {
         expected_end: Option<NaiveDate>,
     ) -> GqlResult<Review> {
         let db = &state(ctx)?.db;
-        services::record_parallel_process(
+        people::record_parallel_process(
             db,
             caller(ctx)?,
             review_id,
@@ -249,7 +262,7 @@ impl Mutation {
         expected_end: Option<NaiveDate>,
     ) -> GqlResult<Review> {
         let review_id =
-            services::update_parallel_process(&state(ctx)?.db, caller(ctx)?, process_id, status.into(), expected_end)
+            people::update_parallel_process(&state(ctx)?.db, caller(ctx)?, process_id, status.into(), expected_end)
                 .await?;
         reload(ctx, review_id).await
     }
@@ -265,7 +278,7 @@ impl Mutation {
         summary: String,
     ) -> GqlResult<Review> {
         let db = &state(ctx)?.db;
-        services::record_family_contribution(
+        people::record_family_contribution(
             db,
             caller(ctx)?,
             review_id,
@@ -313,7 +326,7 @@ impl Mutation {
         due_on: NaiveDate,
         reason: String,
     ) -> GqlResult<Review> {
-        services::extend_deadline(&state(ctx)?.db, caller(ctx)?, review_id, kind.into(), due_on, &reason).await?;
+        decision_phase::extend_deadline(&state(ctx)?.db, caller(ctx)?, review_id, kind.into(), due_on, &reason).await?;
         reload(ctx, review_id).await
     }
 
@@ -687,10 +700,10 @@ impl Mutation {
                 agency: g.agency_id.map(shared::AgencyId),
             })
             .collect();
-        let u = services::create_user(
+        let u = users::create_user(
             &state(ctx)?.db,
             Some(c),
-            services::NewUser {
+            users::NewUser {
                 email: input.email,
                 name: input.name,
                 job_title: input.job_title,

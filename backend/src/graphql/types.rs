@@ -503,7 +503,8 @@ impl Review {
             None => list.iter().max_by_key(|t| t.version),
         };
         let Some(t) = found else { return Ok(None) };
-        let stored: Vec<crate::services::StoredAnswer> = crate::stored::json("terms of reference answers", &t.answers)?;
+        let stored: Vec<crate::decision_phase::StoredAnswer> =
+            crate::stored::json("terms of reference answers", &t.answers)?;
         let mut answers = Vec::new();
         for (i, q) in shared::terms::QUESTIONS.iter().enumerate() {
             let a = stored.get(i).cloned().unwrap_or_default();

@@ -1,0 +1,175 @@
+//! Accounts: creating a user with role grants, and signing in (argon2id, throttled
+//! per account).
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use shared::policy::{self, Grant, Operation};
+use shared::value::{Email, PersonName, Text, check_new_password};
+
+use crate::audit::{self, Entry};
+use crate::auth;
+use crate::context::Caller;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+use crate::step::{Problems, on_duplicate};
+
+/// A new account with its role grants.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub job_title: Option<String>,
+    pub agency_id: Option<i32>,
+    pub password: String,
+    pub grants: Vec<Grant>,
+}
+
+/// Creates a user. `actor` is the administrator (None from the command line).
+pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input: NewUser) -> ApiResult<user::Model> {
+    if let Some(c) = actor
+        && !policy::may_globally(&c.roles(), Operation::ManageUsers)
+    {
+        return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()));
+    }
+    let mut problems = Problems::default();
+    let email = problems.check(Email::parse(&input.email));
+    let name = problems.check(PersonName::parse(&input.name));
+    let job_title =
+        problems.check(Text::parse_optional("jobTitle", input.job_title.as_deref().unwrap_or(""))).flatten();
+    problems.check(check_new_password(&input.password));
+    if input.grants.is_empty() {
+        problems.push("roles", "Give the user at least one role");
+    }
+    for (i, g) in input.grants.iter().enumerate() {
+        if g.role.is_board_role() && g.board.is_none() {
+            problems
+                .push(format!("roles.{i}.boardId"), format!("{} is held for a board: name the board", g.role.title()));
+        }
+        if g.role.is_agency_role() && g.agency.is_none() && input.agency_id.is_none() {
+            problems.push(
+                format!("roles.{i}.agencyId"),
+                format!("{} is held for an agency: name the agency", g.role.title()),
+            );
+        }
+    }
+    if let Some(ag) = input.agency_id
+        && agency::Entity::find_by_id(ag).one(db).await?.is_none()
+    {
+        problems.push("agencyId", "No agency has that id");
+    }
+    for (i, g) in input.grants.iter().enumerate() {
+        if let Some(b) = g.board
+            && board::Entity::find_by_id(b.0).one(db).await?.is_none()
+        {
+            problems.push(format!("roles.{i}.boardId"), "No board has that id");
+        }
+        if let Some(a) = g.agency
+            && agency::Entity::find_by_id(a.0).one(db).await?.is_none()
+        {
+            problems.push(format!("roles.{i}.agencyId"), "No agency has that id");
+        }
+    }
+    if let Some(e) = &email
+        && user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?.is_some()
+    {
+        problems.push("email", "A user with this e-mail address already exists");
+    }
+    problems.finish()?;
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(ApiError::invalid("email", "Incomplete"));
+    };
+    let hash = auth::hash_password(&input.password)?;
+    // Not a step on a review: a user account belongs to no review.
+    let txn = db.begin().await?;
+    let u = user::ActiveModel {
+        email: Set(email.as_ref().to_owned()),
+        name: Set(name.as_ref().to_owned()),
+        job_title: Set(job_title.map(Text::into_inner)),
+        password_hash: Set(hash),
+        agency_id: Set(input.agency_id),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| on_duplicate(e, || ApiError::invalid("email", "A user with this e-mail address already exists")))?;
+    for g in &input.grants {
+        role_grant::ActiveModel {
+            user_id: Set(u.id),
+            role: Set(g.role.as_str().to_owned()),
+            board_id: Set(g.board.map(|b| b.0)),
+            agency_id: Set(g.agency.map(|a| a.0).or(if g.role.is_agency_role() { input.agency_id } else { None })),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        Entry {
+            actor: actor.map(|c| c.user.id),
+            operation: Operation::ManageUsers.as_str(),
+            record_type: "user",
+            record_id: u.id,
+            review_id: None,
+            version: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(u)
+}
+
+/// Signs a user in: a token, or `UNAUTHENTICATED` without saying which part was wrong.
+pub async fn login(
+    db: &DatabaseConnection,
+    tokens: &auth::Tokens,
+    email: &str,
+    password: &str,
+) -> ApiResult<(String, user::Model)> {
+    let key = Email::parse(email).map_or_else(|_| email.trim().to_lowercase(), |e| e.as_ref().to_owned());
+    // Throttled before the password is checked, so guessing goes no faster for a
+    // right guess; the same for an account that does not exist, so neither tells.
+    let since = Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
+    let recent = login_failure::Entity::find()
+        .filter(login_failure::Column::Email.eq(key.clone()))
+        .filter(login_failure::Column::FailedAt.gt(since))
+        .order_by_asc(login_failure::Column::FailedAt)
+        .all(db)
+        .await?;
+    if recent.len() >= LOGIN_MAX_FAILURES {
+        let oldest = recent[recent.len() - LOGIN_MAX_FAILURES].failed_at;
+        let retry_after = Ord::max((oldest + Duration::minutes(LOGIN_WINDOW_MINUTES) - Utc::now()).num_seconds(), 1);
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
+    let found = match Email::parse(email) {
+        Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?,
+        Err(_) => None,
+    };
+    let hash = found.as_ref().map_or_else(|| auth::decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let pw = password.to_owned();
+    // argon2 is deliberately slow: keep it off the async workers.
+    let ok =
+        tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw)).await.map_err(ApiError::internal)?;
+    match found {
+        Some(u) if ok && u.active => {
+            login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(key)).exec(db).await?;
+            Ok((tokens.issue(u.id)?, u))
+        }
+        _ => {
+            login_failure::ActiveModel { email: Set(key), failed_at: Set(Utc::now()), ..Default::default() }
+                .insert(db)
+                .await?;
+            Err(ApiError::Unauthenticated)
+        }
+    }
+}
+
+/// Failed sign-ins an account may have within the window before it is throttled.
+pub const LOGIN_MAX_FAILURES: usize = 5;
+/// The window, in minutes: the account may try again once its oldest counted failure
+/// is older than this.
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
