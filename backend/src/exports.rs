@@ -301,10 +301,13 @@ pub async fn build(
             let checked = prepare_outside(db, &a, kind, &people, &mut doc).await?;
             crate::anonymise::require_clear(db, review_id, &checked.document, &checked.version, &checked.reports)
                 .await?;
-            // Defence in depth: the finished document, once more, for names.
-            let hits = doc.reports(&checked.gate);
-            crate::anonymise::require_clear(db, review_id, &checked.document, &checked.version, &hits_only(hits))
-                .await?;
+            // Defence in depth: a document checked on its written sections is checked
+            // once more, finished, for names (any other was checked finished above).
+            if checked.on_sections {
+                let hits = doc.reports(&checked.gate);
+                crate::anonymise::require_clear(db, review_id, &checked.document, &checked.version, &hits_only(hits))
+                    .await?;
+            }
         }
     }
     Ok(doc)
@@ -324,8 +327,11 @@ pub struct OutsideCheck {
     /// The gate's reports: on the sections as written for the report and summary, on
     /// the masked document for any other.
     pub reports: Vec<Report>,
-    /// Who wrote it: they may not override its warnings.
+    /// Who wrote it: they may not override its warnings (filled by `outside_check`,
+    /// which overrides use; an export does not need it).
     pub writers: Vec<i32>,
+    /// Whether the reports are on the sections as written rather than the finished document.
+    on_sections: bool,
     /// The gate, with every identifier of every person of the review.
     gate: Gate,
 }
@@ -359,6 +365,7 @@ async fn prepare_outside(
                 version: latest.version.to_string(),
                 reports,
                 writers: vec![latest.saved_by],
+                on_sections: true,
                 gate,
             }
         }
@@ -366,7 +373,7 @@ async fn prepare_outside(
             doc.mask_except(&masking, &[]);
             let version = crate::anonymise::digest_version(doc.texts_mut().into_iter().map(|t| t.as_str()));
             let reports = doc.reports(&gate);
-            OutsideCheck { document, version, reports, writers: writers_of(db, review_id, kind).await?, gate }
+            OutsideCheck { document, version, reports, writers: Vec::new(), on_sections: false, gate }
         }
     })
 }
@@ -417,7 +424,11 @@ pub async fn outside_check(
         .all(db)
         .await?;
     let mut doc = raw_document(db, &a, caller.id(), kind, &people).await?;
-    prepare_outside(db, &a, kind, &people, &mut doc).await
+    let mut check = prepare_outside(db, &a, kind, &people, &mut doc).await?;
+    if !check.on_sections {
+        check.writers = writers_of(db, review_id, kind).await?;
+    }
+    Ok(check)
 }
 
 async fn raw_document(

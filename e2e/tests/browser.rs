@@ -546,6 +546,15 @@ async fn open_review_at(b: &Browser, stage: &str) -> String {
 }
 
 /// Clicks a button inside the element with id `within`.
+/// Opens the demo's review at the overview report and its report and summary
+/// workspace, waiting for `ready` (what the signed-in user is shown there).
+async fn open_report_workspace(b: &Browser, ready: &str) {
+    open_review_at(b, "Overview report and executive summary").await;
+    b.click_text("Overview report and executive summary").await;
+    b.wait_css(ready).await;
+    b.settled().await;
+}
+
 async fn click_in(b: &Browser, within: &str, text: &str) {
     let xpath = format!("//*[@id={}]//button[normalize-space(.)={}]", xpath_literal(within), xpath_literal(text));
     let e =
@@ -664,10 +673,7 @@ async fn an_executive_summary_naming_the_mother_cannot_be_exported_until_the_nam
     journey("summary_gate_blocks_export", |b| {
         async move {
             b.sign_in("independent.chair@scr.example").await;
-            open_review_at(b, "Overview report and executive summary").await;
-            b.click_text("Overview report and executive summary").await;
-            b.wait_css("#summary-editor").await;
-            b.settled().await;
+            open_report_workspace(b, "#summary-editor").await;
             b.axe("the report and summary workspace").await;
             click_in(b, "export-executive-summary", "PDF for outside use").await;
             b.wait_text("still names \"Kelly Sutton\" (replace with Mother)").await;
@@ -699,10 +705,7 @@ async fn a_surname_typed_with_a_curly_apostrophe_is_caught_before_the_summary_le
             // The overview author pastes a sentence from a word processor: the registered
             // "Craig O'Donnell" written with a typographic apostrophe.
             b.sign_in("author@scr.example").await;
-            open_review_at(b, "Overview report and executive summary").await;
-            b.click_text("Overview report and executive summary").await;
-            b.wait_css("#summary-editor").await;
-            b.settled().await;
+            open_report_workspace(b, "#summary-editor").await;
             b.fill("#f-summary-sections-0", "Mr O\u{2019}Donnell was not known to any agency before the incident.")
                 .await;
             click_in(b, "summary-editor", "Check for names").await;
@@ -745,10 +748,7 @@ async fn the_board_chair_lets_a_near_miss_through_with_a_reason_and_the_summary_
         async move {
             // The panel chair writes a surname one letter short of the mother's.
             b.sign_in("independent.chair@scr.example").await;
-            open_review_at(b, "Overview report and executive summary").await;
-            b.click_text("Overview report and executive summary").await;
-            b.wait_css("#summary-editor").await;
-            b.settled().await;
+            open_report_workspace(b, "#summary-editor").await;
             b.fill("#f-summary-sections-0", "Ms Suton did not attend the strategy discussion.").await;
             click_in(b, "summary-editor", "Check for names").await;
             click_in(b, "summary-editor", "Replace every name with its label").await;
@@ -763,10 +763,7 @@ async fn the_board_chair_lets_a_near_miss_through_with_a_reason_and_the_summary_
 
             // The Board Chair, a second person, lets it through with a reason.
             b.sign_in("chair@scr.example").await;
-            open_review_at(b, "Overview report and executive summary").await;
-            b.click_text("Overview report and executive summary").await;
-            b.wait_css("#gate-executive-summary").await;
-            b.settled().await;
+            open_report_workspace(b, "#gate-executive-summary").await;
             click_in(b, "export-executive-summary", "PDF for outside use").await;
             b.wait_text("holds \"Suton\" (close to a registered name)").await;
             b.fill("#gate-executive-summary textarea", "A typing error for the mother's label; checked.").await;
