@@ -223,7 +223,7 @@ fn main() {
         let mut seeded = 0;
         for &size in sizes {
             let started = Instant::now();
-            backend::synthetic::seed(&db, size - seeded, 10, || {}).await.unwrap();
+            backend::seed::synthetic::seed(&db, size - seeded, 10, || {}).await.unwrap();
             seeded = size;
             let seeding = started.elapsed();
             let chair =

@@ -66,7 +66,9 @@ async fn imrs(db: &DatabaseConnection, review_id: i32, board_id: i32) -> Vec<(i3
             .insert(db)
             .await
             .unwrap();
-        let i = backend::synthetic::imr_row(db, review_id, a.id, "accepted", 1, Utc::now().date_naive()).await.unwrap();
+        let i = backend::seed::synthetic::imr_row(db, review_id, a.id, "accepted", 1, Utc::now().date_naive())
+            .await
+            .unwrap();
         out.push((i, a.id));
     }
     out
@@ -84,7 +86,9 @@ async fn add_entries(
 ) {
     let event = |n: usize| format!("Home visit {n}: {child} was weighed and seemed withdrawn.");
     for (k, (imr_id, agency_id)) in imrs.iter().enumerate() {
-        backend::synthetic::entries(db, review_id, *imr_id, *agency_id, people, per_imr, k, &event).await.unwrap();
+        backend::seed::synthetic::entries(db, review_id, *imr_id, *agency_id, people, per_imr, k, &event)
+            .await
+            .unwrap();
     }
 }
 

@@ -17,9 +17,9 @@ use axum::http::Request;
 use backend::app::{AppState, app};
 use backend::auth::{Subject, Tokens};
 use backend::context::Caller;
-use backend::decision_phase::NewReferral;
+use backend::decision::NewReferral;
 use backend::entities::*;
-use backend::people::NewPerson;
+use backend::register::NewPerson;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use tower::ServiceExt;
@@ -86,7 +86,7 @@ fn main() {
                 address: None,
                 agency_id: None,
             };
-            let id = backend::decision_phase::submit_referral(
+            let id = backend::decision::submit_referral(
                 &db,
                 &referrer,
                 NewReferral {

@@ -17,9 +17,9 @@ use axum::http::Request;
 use backend::app::{AppState, app};
 use backend::auth::{Subject, Tokens};
 use backend::context::Caller;
-use backend::decision_phase::NewReferral;
+use backend::decision::NewReferral;
 use backend::entities::*;
-use backend::people::NewPerson;
+use backend::register::NewPerson;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tower::ServiceExt;
 
@@ -100,7 +100,7 @@ fn main() {
             agency::Entity::find().all(&db).await.unwrap().iter().take(3).map(|a| a.id).collect();
         let seeded = Instant::now();
         for i in 8..reviews {
-            backend::decision_phase::submit_referral(
+            backend::decision::submit_referral(
                 &db,
                 &referrer,
                 NewReferral {

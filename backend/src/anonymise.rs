@@ -183,12 +183,12 @@ pub async fn refusal(
 pub async fn written_refusal(
     db: &impl ConnectionTrait,
     r: &review::Model,
-    docs: &[crate::review_phase::Doc],
+    docs: &[crate::records::Doc],
 ) -> ApiResult<Option<GateRefusal>> {
     let gate = gate_register(db, r, true, true).await?.gate();
     let mut all = GateRefusal::default();
     for d in docs {
-        let Some(latest) = crate::review_phase::versions(db, r.id, *d).await?.pop() else { continue };
+        let Some(latest) = crate::records::versions(db, r.id, *d).await?.pop() else { continue };
         let reports: Vec<Report> = latest.sections.0.iter().map(|t| gate.check(t)).collect();
         let key = document_key(d.slug(), None);
         if let Some(found) = refusal(db, r.id, &key, &latest.version.to_string(), &reports).await? {

@@ -399,14 +399,14 @@ async fn published(
     State(app): State<App>,
     axum::extract::Path(reference): axum::extract::Path<String>,
 ) -> axum::response::Response {
-    match crate::public::summary(&app.state.db, &reference).await {
+    match crate::exports::public::summary(&app.state.db, &reference).await {
         Ok(p) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (header::CONTENT_SECURITY_POLICY, "default-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
                 (header::CACHE_CONTROL, "public, max-age=300"),
             ],
-            crate::public::page(&p),
+            crate::exports::public::page(&p),
         )
             .into_response(),
         Err(crate::errors::ApiError::NotFound) => (StatusCode::NOT_FOUND, "Not found").into_response(),
@@ -432,7 +432,7 @@ async fn calendar(
         Ok(c) => c,
         Err(e) => return export_error(e),
     };
-    match crate::notify::calendar(&app.state.db, &caller, crate::reporting::today()).await {
+    match crate::attention::calendar(&app.state.db, &caller, crate::step::today()).await {
         Ok(ics) => ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], ics)
             .into_response(),
         Err(e) => export_error(e),

@@ -1,33 +1,40 @@
 //! The `scr` server: the Serious Case Review records behind a GraphQL API with
 //! role-based access. See ARCHITECTURE.md for the map.
+//!
+//! Feature folders, one per phase of the procedure or concern, each holding its steps
+//! and its GraphQL objects and resolvers (`graphql.rs`): they import the common
+//! modules below, never each other. The GraphQL root (`graphql/`) composes them, the
+//! HTTP adapter (`app.rs`) serves them, and the demo (`seed/`) drives them.
 
+// Feature folders.
+pub mod attention;
+pub mod completion;
+pub mod decision;
+pub mod exports;
+pub mod findings;
+pub mod people;
+pub mod reporting;
+pub mod review;
+pub mod seed;
+pub mod users;
+
+// The GraphQL root and the HTTP adapter.
+pub mod app;
+pub mod graphql;
+
+// Common modules: what every feature builds on.
 pub mod access;
 pub mod anonymise;
-pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod backup;
-pub mod completion;
 pub mod config;
 pub mod context;
 pub mod db;
 pub mod entities;
 pub mod errors;
-pub mod exports;
-pub mod findings;
-pub mod graphql;
-
-pub mod decision_phase;
-pub mod mail;
 pub mod metrics;
-pub mod notify;
-pub mod people;
-pub mod public;
-pub mod reporting;
-pub mod review_phase;
-pub mod seed;
-mod seed_review;
+pub mod records;
+pub mod register;
 pub(crate) mod step;
 pub mod stored;
-pub mod synthetic;
-pub mod users;

@@ -183,7 +183,7 @@ async fn run(cli: Cli) -> CliResult {
                 "{bar:40} {pos}/{len} reviews, {elapsed} (about {eta} left)",
             )?);
             let started = std::time::Instant::now();
-            let w = backend::synthetic::seed(&conn, reviews, entries_per_imr, || bar.inc(1)).await?;
+            let w = backend::seed::synthetic::seed(&conn, reviews, entries_per_imr, || bar.inc(1)).await?;
             bar.finish();
             println!(
                 "{} reviews, {} IMRs, {} chronology entries, {} actions written in {:.1?}",
@@ -197,8 +197,8 @@ async fn run(cli: Cli) -> CliResult {
         }
         Command::SendDigest { db: args, smtp_url, from } => {
             let conn = db::connect(&args.database_url).await?;
-            let mailer = backend::mail::Mailer::new(&smtp_url, &from)?;
-            let sent = backend::mail::send_digests(&conn, &mailer, chrono::Utc::now().date_naive()).await?;
+            let mailer = backend::attention::mail::Mailer::new(&smtp_url, &from)?;
+            let sent = backend::attention::mail::send_digests(&conn, &mailer, chrono::Utc::now().date_naive()).await?;
             println!("{sent} digest(s) sent");
             Ok(())
         }

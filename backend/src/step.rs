@@ -15,11 +15,13 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
+    SqlErr, TransactionTrait,
 };
 use shared::ValidationError;
 use shared::deadline::DeadlineKind;
 use shared::policy::Operation;
+use shared::role::Role;
 use shared::stage::Stage;
 
 use crate::access::ReviewAccess;
@@ -224,4 +226,49 @@ pub(crate) async fn mark_met(
         .exec(txn)
         .await
         .map(|_| ())
+}
+
+/// Keeps a notification for `user_id` (an appointment, a return, an approval) in the
+/// transaction of the change it tells of, so it exists exactly when the change does.
+/// Only the review's reference, agencies and roles go into it: nothing of the family.
+pub(crate) async fn tell(
+    txn: &DatabaseTransaction,
+    user_id: i32,
+    review: &review::Model,
+    kind: &str,
+    message: String,
+    path: String,
+) -> ApiResult<()> {
+    user_notification::ActiveModel {
+        user_id: Set(user_id),
+        review_id: Set(Some(review.id)),
+        kind: Set(kind.to_owned()),
+        message: Set(format!("{}: {message}", review.reference)),
+        path: Set(path),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The users holding `role` on `board_id`, active ones only: who hears of a step the
+/// board's officers take next.
+pub(crate) async fn board_officers(txn: &DatabaseTransaction, board_id: i32, role: Role) -> ApiResult<Vec<i32>> {
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::BoardId.eq(board_id))
+        .filter(role_grant::Column::Role.eq(role.as_str()))
+        .all(txn)
+        .await?;
+    let ids: Vec<i32> = grants.iter().map(|g| g.user_id).collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Active.eq(true))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
 }

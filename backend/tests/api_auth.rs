@@ -236,11 +236,11 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
     let board = backend::entities::board::Entity::find().all(&app.db).await.unwrap()[0].id;
     let agency = backend::entities::agency::Entity::find().all(&app.db).await.unwrap()[0].id;
     for i in 0..40 {
-        backend::decision_phase::submit_referral(
+        backend::decision::submit_referral(
             &app.db,
             &referrer,
-            backend::decision_phase::NewReferral {
-                child: backend::people::NewPerson {
+            backend::decision::NewReferral {
+                child: backend::register::NewPerson {
                     relationship: shared::stage::Relationship::Child,
                     label: None,
                     name: format!("Child Number{i}"),
@@ -290,11 +290,11 @@ async fn the_busiest_lists_cost_the_same_statements_whatever_the_data(b: Backend
             (app.statements() - before, d)
         }
     };
-    backend::synthetic::seed(&app.db, 18, 2, || {}).await.unwrap();
+    backend::seed::synthetic::seed(&app.db, 18, 2, || {}).await.unwrap();
     let (dash_small, _) = cost(dashboard).await;
     let (act_small, d) = cost(actions).await;
     let small_n = d["actions"].as_array().unwrap().len();
-    backend::synthetic::seed(&app.db, 36, 2, || {}).await.unwrap();
+    backend::seed::synthetic::seed(&app.db, 36, 2, || {}).await.unwrap();
     let (dash_large, _) = cost(dashboard).await;
     let (act_large, d) = cost(actions).await;
     let large_n = d["actions"].as_array().unwrap().len();

@@ -103,9 +103,11 @@ async fn each_user_gets_their_own_digest_and_managers_their_agencys_roll_up(b: B
     let app = TestApp::spawn(b).await;
     let inbox = Inbox::default();
     let port = smtp_server(inbox.clone());
-    let mailer = backend::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "Board <scr@board.example>").unwrap();
+    let mailer =
+        backend::attention::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "Board <scr@board.example>")
+            .unwrap();
     let today = chrono::Utc::now().date_naive();
-    let sent = backend::mail::send_digests(&app.db, &mailer, today).await.unwrap();
+    let sent = backend::attention::mail::send_digests(&app.db, &mailer, today).await.unwrap();
     let messages = inbox.messages.lock().unwrap().clone();
     assert_eq!(messages.len(), sent, "every digest sent arrived");
     assert!(sent >= 5, "the demo gives several people work: {sent}");

@@ -232,13 +232,13 @@ rows_of!(
 pub struct EvidenceOf(pub i32);
 
 impl Loader<EvidenceOf> for Loaders {
-    type Value = Arc<Vec<crate::completion::EvidenceInfo>>;
+    type Value = Arc<Vec<crate::records::EvidenceInfo>>;
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[EvidenceOf]) -> Result<HashMap<EvidenceOf, Self::Value>, Self::Error> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let rows = crate::completion::evidence_of(&self.db, &ids).await?;
-        let mut grouped: HashMap<EvidenceOf, Vec<crate::completion::EvidenceInfo>> =
+        let rows = crate::records::evidence_of(&self.db, &ids).await?;
+        let mut grouped: HashMap<EvidenceOf, Vec<crate::records::EvidenceInfo>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for r in rows {
             grouped.entry(EvidenceOf(r.action_id)).or_default().push(r);

@@ -1,28 +1,53 @@
-//! The GraphQL schema: queries, mutations and the objects they return. The HTTP
-//! adapter (`app.rs`) is thin; everything a request may see is decided here through
-//! `access` and `shared::policy`.
+//! The GraphQL root: the schema composed from the features' queries, mutations and
+//! review parts (each feature's `graphql.rs`), in the order the schema has always
+//! listed them, with what they share (`objects`, `inputs`, `enums`, `loaders`,
+//! `errors`) and the review itself (`review`). The HTTP adapter (`app.rs`) is thin;
+//! everything a request may see is decided through `access` and `shared::policy`.
 
-pub mod completion;
 pub mod enums;
 pub mod errors;
 pub mod inputs;
 pub mod loaders;
-pub mod mutation;
-pub mod query;
-pub mod review_docs;
-pub mod types;
+pub mod objects;
+pub mod request;
+pub mod reviews;
 
-use std::sync::Arc;
+pub use request::VisibleReviews;
+pub(crate) use request::{caller, visible_reviews};
 
-use async_graphql::{Context, EmptySubscription, Schema};
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
-use crate::access::{self, ReviewAccess};
-use crate::context::Caller;
-use crate::entities::review;
-use crate::errors::{ApiError, ApiResult};
+// Every query, feature by feature.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    crate::users::graphql::SignedIn,
+    reviews::ReviewsQuery,
+    crate::attention::graphql::DeadlinesQuery,
+    crate::decision::graphql::DecisionQuery,
+    crate::users::graphql::Directory,
+    crate::attention::graphql::NotificationsQuery,
+    crate::reporting::graphql::ReportQuery,
+    crate::completion::graphql::ActionsQuery,
+    crate::exports::graphql::GateQuery,
+    crate::decision::graphql::AppointmentQuery,
+);
 
-pub type ScrSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+// Every mutation, each a step of the procedure, feature by feature.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    crate::users::graphql::SignIn,
+    crate::decision::graphql::DecisionMutation,
+    crate::people::graphql::PeopleMutation,
+    crate::findings::graphql::FindingsMutation,
+    crate::attention::graphql::NotificationsMutation,
+    crate::decision::graphql::DeadlineMutation,
+    crate::review::graphql::mutation::ReviewMutation,
+    crate::exports::graphql::GateMutation,
+    crate::completion::graphql::CompletionMutation,
+    crate::users::graphql::Accounts,
+);
+
+pub type ScrSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Deepest query accepted: deep enough for a review page, far from a recursion bomb.
 pub const MAX_DEPTH: usize = 12;
@@ -31,7 +56,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Builds the schema with its limits. Request data (caller, loaders) is added per request.
 pub fn schema(state: crate::context::AppState) -> ScrSchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(state)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -42,38 +67,5 @@ pub fn schema(state: crate::context::AppState) -> ScrSchema {
 
 /// The schema in SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish().sdl()
-}
-
-/// The signed-in caller, or `UNAUTHENTICATED`.
-pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a Caller> {
-    ctx.data_opt::<std::sync::Arc<Caller>>().map(|c| c.as_ref()).ok_or(ApiError::Unauthenticated)
-}
-
-pub(crate) fn state<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a crate::context::AppState> {
-    ctx.data::<crate::context::AppState>().map_err(|_| ApiError::Internal("schema has no state".into()))
-}
-
-/// The caller's access to every review they may see, worked out once a request however
-/// many of a query's fields need it (the dashboard's deadlines and its list both do).
-#[derive(Default)]
-pub struct VisibleReviews(tokio::sync::OnceCell<Arc<Vec<Arc<ReviewAccess>>>>);
-
-/// Every review the caller may see, in id order, with their access. Queries only: a
-/// mutation may change what is visible.
-pub(crate) async fn visible_reviews(ctx: &Context<'_>) -> ApiResult<Arc<Vec<Arc<ReviewAccess>>>> {
-    let work_out = || async {
-        let c = caller(ctx)?;
-        let db = &state(ctx)?.db;
-        let candidates =
-            review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::Id).all(db).await?;
-        let (all, links) = access::for_reviews_with_links(db, c, &candidates).await?;
-        let seen: Vec<&review::Model> = all.iter().map(|a| &a.review).collect();
-        crate::graphql::loaders::remember(types::loaders(ctx)?, &seen, links).await;
-        Ok::<_, ApiError>(Arc::new(all.into_iter().map(Arc::new).collect()))
-    };
-    match ctx.data_opt::<VisibleReviews>() {
-        Some(memo) => memo.0.get_or_try_init(work_out).await.cloned(),
-        None => work_out().await,
-    }
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
 }

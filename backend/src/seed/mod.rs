@@ -2,6 +2,9 @@
 //! and cases at every stage of the decision phase. Built through the same services
 //! the API uses, so the demo shows what the system really does.
 
+pub(crate) mod later_phases;
+pub mod synthetic;
+
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use shared::criteria::{AbuseOrNeglect, Category, HarmCategory, Indicator, ReferralFacts};
@@ -13,12 +16,12 @@ use shared::{AgencyId, BoardId};
 
 use crate::auth::Subject;
 use crate::context::Caller;
-use crate::decision_phase::NewReferral;
+use crate::decision::NewReferral;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::people::NewPerson;
+use crate::register::NewPerson;
+use crate::users;
 use crate::users::NewUser;
-use crate::{decision_phase, users};
 
 /// The password of every demo account. Demo data only: never seed a real system.
 pub const DEMO_PASSWORD: &str = "scr-demo-password";
@@ -321,7 +324,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 ..Default::default()
             }
         };
-        let id = decision_phase::submit_referral(
+        let id = crate::decision::submit_referral(
             db,
             &referrer,
             NewReferral {
@@ -365,7 +368,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ids.iter().copied().enumerate().filter(|(i, _)| *i != 7).map(|(i, id)| (i.min(6), id)).collect();
     for (i, id) in walked {
         if i >= 1 {
-            decision_phase::record_assessment(
+            crate::decision::record_assessment(
                 db,
                 &panel,
                 id,
@@ -375,7 +378,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             .await?;
         }
         if i >= 2 {
-            decision_phase::record_recommendation(
+            crate::decision::record_recommendation(
                 db,
                 &panel,
                 id,
@@ -387,7 +390,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             .await?;
         }
         if i >= 3 {
-            decision_phase::decide(
+            crate::decision::decide(
                 db,
                 &chair,
                 id,
@@ -398,40 +401,46 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             .await?;
         }
         if i >= 4 {
-            decision_phase::record_ofsted_notification(db, &manager, id, today, None).await?;
+            crate::decision::record_ofsted_notification(db, &manager, id, today, None).await?;
         }
         if i >= 5 {
             let pc = caller(db, "independent.chair@scr.example").await?.user.id;
             let oa = caller(db, "author@scr.example").await?.user.id;
             let pm = caller(db, "panel.member@scr.example").await?.user.id;
-            decision_phase::appoint(db, &manager, id, pc, Assignment::PanelChair).await?;
-            decision_phase::appoint(db, &manager, id, oa, Assignment::OverviewAuthor).await?;
-            decision_phase::appoint(db, &manager, id, pm, Assignment::PanelMember).await?;
+            crate::decision::appoint(db, &manager, id, pc, Assignment::PanelChair).await?;
+            crate::decision::appoint(db, &manager, id, oa, Assignment::OverviewAuthor).await?;
+            crate::decision::appoint(db, &manager, id, pm, Assignment::PanelMember).await?;
             for item in setup_checklist_item::Entity::find()
                 .filter(setup_checklist_item::Column::ReviewId.eq(id))
                 .all(db)
                 .await?
             {
                 let who = if item.agency_id == Some(police) { &agency_manager } else { &manager };
-                decision_phase::update_checklist_item(db, who, item.id, true, Some("Done."), None).await?;
+                crate::decision::update_checklist_item(db, who, item.id, true, Some("Done."), None).await?;
             }
-            decision_phase::complete_set_up(db, &manager, id).await?;
+            crate::decision::complete_set_up(db, &manager, id).await?;
         }
         if i >= 6 {
-            decision_phase::save_terms(db, &panel, id, 0, &yes_answers).await.ok();
+            crate::decision::save_terms(db, &panel, id, 0, &yes_answers).await.ok();
             let pm = caller(db, "panel.member@scr.example").await?;
-            decision_phase::save_terms(db, &pm, id, 1, &yes_answers).await?;
-            decision_phase::approve_terms(db, &chair, id, 2).await?;
+            crate::decision::save_terms(db, &pm, id, 1, &yes_answers).await?;
+            crate::decision::approve_terms(db, &chair, id, 2).await?;
         }
     }
-    crate::seed_review::imrs_requested(db, ids[8], [police, health, social]).await?;
-    crate::seed_review::overview_report(db, ids[9], [police, health, social]).await?;
-    crate::seed_review::action_planning(db, ids[10], [police, health, social]).await?;
+    crate::seed::later_phases::imrs_requested(db, ids[8], [police, health, social]).await?;
+    crate::seed::later_phases::overview_report(db, ids[9], [police, health, social]).await?;
+    crate::seed::later_phases::action_planning(db, ids[10], [police, health, social]).await?;
     // The eighth case: not taken to review, Ofsted told, closed.
     let last = ids[7];
-    decision_phase::record_assessment(db, &panel, last, Category::Indicators, "Lessons possible, but no serious harm.")
-        .await?;
-    decision_phase::record_recommendation(
+    crate::decision::record_assessment(
+        db,
+        &panel,
+        last,
+        Category::Indicators,
+        "Lessons possible, but no serious harm.",
+    )
+    .await?;
+    crate::decision::record_recommendation(
         db,
         &panel,
         last,
@@ -441,7 +450,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         "A small-scale audit will capture the learning.",
     )
     .await?;
-    decision_phase::decide(
+    crate::decision::decide(
         db,
         &chair,
         last,
@@ -450,7 +459,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         "Criteria not met; a small-scale audit instead.",
     )
     .await?;
-    decision_phase::record_ofsted_notification(
+    crate::decision::record_ofsted_notification(
         db,
         &manager,
         last,

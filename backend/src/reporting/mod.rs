@@ -4,9 +4,11 @@
 //! tools read them like the board does. The same few statements whatever the number of
 //! reviews (the reporting benchmark counts them).
 
+pub mod graphql;
+
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use shared::completion::ActionStatus;
@@ -184,11 +186,6 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
         reviews_by_category: by_category.into_iter().collect(),
         themes,
     })
-}
-
-/// Today, for reports asked without a date.
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }
 
 #[cfg(test)]

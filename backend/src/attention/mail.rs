@@ -80,7 +80,7 @@ async fn roll_up(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> 
 
 /// The digest for one user, or `None` when nothing needs them.
 pub async fn digest(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<Option<String>> {
-    let items = crate::notify::items(db, caller, today).await?;
+    let items = crate::attention::items(db, caller, today).await?;
     let roll = roll_up(db, caller, today).await?;
     if items.is_empty() && roll.is_empty() {
         return Ok(None);

@@ -7,17 +7,17 @@
 //! or accepted, an action given or its closure decided, a report approved. Each is
 //! written in the transaction of the change it tells of, and is read or unread.
 
+pub mod mail;
+
+pub mod graphql;
+
 use chrono::{Duration, NaiveDate, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::completion::ActionStatus;
 use shared::imr::ImrStatus;
 use shared::policy::{Field, Operation, action_visible};
-use shared::role::Role;
 
 use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
@@ -187,51 +187,6 @@ pub async fn calendar(db: &DatabaseConnection, caller: &Caller, today: NaiveDate
         }
     }
     Ok(cal.done().to_string())
-}
-
-/// Keeps a notification for `user_id` (an appointment, a return, an approval) in the
-/// transaction of the change it tells of, so it exists exactly when the change does.
-/// Only the review's reference, agencies and roles go into it: nothing of the family.
-pub(crate) async fn tell(
-    txn: &DatabaseTransaction,
-    user_id: i32,
-    review: &review::Model,
-    kind: &str,
-    message: String,
-    path: String,
-) -> ApiResult<()> {
-    user_notification::ActiveModel {
-        user_id: Set(user_id),
-        review_id: Set(Some(review.id)),
-        kind: Set(kind.to_owned()),
-        message: Set(format!("{}: {message}", review.reference)),
-        path: Set(path),
-        created_at: Set(Utc::now()),
-        read_at: Set(None),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
-}
-
-/// The users holding `role` on `board_id`, active ones only: who hears of a step the
-/// board's officers take next.
-pub(crate) async fn board_officers(txn: &DatabaseTransaction, board_id: i32, role: Role) -> ApiResult<Vec<i32>> {
-    let grants = role_grant::Entity::find()
-        .filter(role_grant::Column::BoardId.eq(board_id))
-        .filter(role_grant::Column::Role.eq(role.as_str()))
-        .all(txn)
-        .await?;
-    let ids: Vec<i32> = grants.iter().map(|g| g.user_id).collect();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .filter(user::Column::Active.eq(true))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect())
 }
 
 /// The caller's kept notifications, newest first (at most `INBOX_LIMIT`).

@@ -7,7 +7,7 @@ use shared::stage::Stage;
 
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::review_phase::{self, Doc};
+use crate::records::{self, Doc};
 
 /// A published executive summary: the review's reference and its sections.
 pub struct Published {
@@ -27,7 +27,7 @@ pub async fn summary(db: &DatabaseConnection, reference: &str) -> ApiResult<Publ
     if !matches!(crate::stored::value("review stage", &r.stage, Stage::parse)?, Stage::Published | Stage::Concluded) {
         return Err(ApiError::NotFound);
     }
-    let latest = review_phase::versions(db, r.id, Doc::ExecutiveSummary).await?.pop().ok_or(ApiError::NotFound)?;
+    let latest = records::versions(db, r.id, Doc::ExecutiveSummary).await?.pop().ok_or(ApiError::NotFound)?;
     if crate::anonymise::written_refusal(db, &r, &[Doc::ExecutiveSummary]).await?.is_some() {
         return Err(ApiError::NotFound);
     }

@@ -1,6 +1,8 @@
 //! Accounts: creating a user with role grants, and signing in (argon2id, throttled
 //! per account).
 
+pub mod graphql;
+
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,

@@ -13,7 +13,8 @@ use shared::stage::{Relationship, Stage};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::review_phase::{self, Doc, NewEntry};
+use crate::records::Doc;
+use crate::review::NewEntry;
 use crate::seed::caller;
 
 /// Who writes for each of the three agencies, and who designates them.
@@ -232,7 +233,7 @@ fn content(agency_name: &str, owner: i32, child: &str) -> Content {
 async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surname: &str) -> ApiResult<()> {
     use shared::genogram::Tie;
     let manager = caller(db, "manager@scr.example").await?;
-    let add = |relationship: Relationship, name: String| crate::people::NewPerson {
+    let add = |relationship: Relationship, name: String| crate::register::NewPerson {
         relationship,
         label: None,
         name,
@@ -280,13 +281,13 @@ async fn write_imr(
     let (manager, author) = AUTHORS[k];
     let manager = caller(db, manager).await?;
     let author = caller(db, author).await?;
-    review_phase::designate_imr_author(db, &manager, imr.id, author.user.id).await?;
-    review_phase::declare_independence(db, &author, imr.id, false, false).await?;
+    crate::review::designate_imr_author(db, &manager, imr.id, author.user.id).await?;
+    crate::review::declare_independence(db, &author, imr.id, false, false).await?;
     let today = Utc::now().date_naive();
     for (days, time, role, event, action, seen, alone, wishes, perp) in events(k) {
         let mut e = entry(today - Duration::days(days), time, role, event, action, vec![fam.child, fam.mother]);
         (e.child_seen, e.seen_alone, e.wishes_sought, e.perpetrator_contact) = (seen, alone, wishes, perp);
-        review_phase::add_entry(db, &author, imr.id, e).await?;
+        crate::review::add_entry(db, &author, imr.id, e).await?;
     }
     let agency_name = agency::Entity::find_by_id(imr.agency_id).one(db).await?.map(|a| a.name).unwrap_or_default();
     let mut c = content(&agency_name, imr.agency_id, &fam.child_first);
@@ -294,16 +295,16 @@ async fn write_imr(
         c.analysis.truncate(4);
         c.staff_support.clear();
     }
-    let v = review_phase::save_imr(db, &author, imr.id, 0, c).await?;
+    let v = crate::review::save_imr(db, &author, imr.id, 0, c).await?;
     if submit {
-        review_phase::submit_imr(db, &author, imr.id, v).await?;
+        crate::review::submit_imr(db, &author, imr.id, v).await?;
     }
     Ok(author)
 }
 
 async fn request(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<Vec<imr::Model>> {
     let manager = caller(db, "manager@scr.example").await?;
-    review_phase::request_imrs(db, &manager, review_id, &agencies).await?;
+    crate::review::request_imrs(db, &manager, review_id, &agencies).await?;
     let mut imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await?;
     imrs.sort_by_key(|i| agencies.iter().position(|a| *a == i.agency_id));
     Ok(imrs)
@@ -318,7 +319,7 @@ pub async fn imrs_requested(db: &DatabaseConnection, review_id: i32, agencies: [
     write_imr(db, &imrs[1], 1, &fam, true, true).await?;
     let (manager, author) = AUTHORS[2];
     let author = caller(db, author).await?.user.id;
-    review_phase::designate_imr_author(db, &caller(db, manager).await?, imrs[2].id, author).await?;
+    crate::review::designate_imr_author(db, &caller(db, manager).await?, imrs[2].id, author).await?;
     Ok(())
 }
 
@@ -344,11 +345,11 @@ async fn report_written(
     let panel_chair = caller(db, "independent.chair@scr.example").await?;
     for (k, i) in imrs.iter().enumerate() {
         write_imr(db, i, k, &fam, true, true).await?;
-        review_phase::decide_imr(db, &panel_chair, i.id, true, Some("Accepted by the panel.")).await?;
+        crate::review::decide_imr(db, &panel_chair, i.id, true, Some("Accepted by the panel.")).await?;
     }
     let manager = caller(db, "manager@scr.example").await?;
     for to in [Stage::CombinedChronology, Stage::Analysis, Stage::OverviewReport] {
-        review_phase::advance_phase(db, &manager, review_id, to).await?;
+        crate::review::advance_phase(db, &manager, review_id, to).await?;
     }
     let author = caller(db, "author@scr.example").await?;
     let report = vec![
@@ -357,7 +358,7 @@ async fn report_written(
         "The second police call was an opportunity for a referral that was not taken. Information was shared, but no agency saw the whole picture.".to_owned(),
         "Agencies should refer every repeat domestic abuse incident in a household with a baby; the board should audit this within six months.".to_owned(),
     ];
-    review_phase::save_document(db, &author, review_id, Doc::OverviewReport, 0, report).await?;
+    crate::review::save_document(db, &author, review_id, Doc::OverviewReport, 0, report).await?;
     for (finding, themes) in [
         (
             "The police's two call-outs to the home were not shared with the health visitor, so no agency saw the whole picture.",
@@ -380,9 +381,9 @@ async fn report_written(
         "Opportunities to refer after the second police call were missed.".to_owned(),
         "Every repeat domestic abuse incident in a household with a baby is to be referred.".to_owned(),
     ];
-    review_phase::save_document(db, &panel_chair, review_id, Doc::ExecutiveSummary, 0, summary).await?;
+    crate::review::save_document(db, &panel_chair, review_id, Doc::ExecutiveSummary, 0, summary).await?;
     let police_manager = caller(db, AUTHORS[0].0).await?;
-    review_phase::confirm_representation(db, &police_manager, review_id, agencies[0], 1, None).await?;
+    crate::review::confirm_representation(db, &police_manager, review_id, agencies[0], 1, None).await?;
     Ok(())
 }
 
@@ -393,7 +394,7 @@ pub async fn action_planning(db: &DatabaseConnection, review_id: i32, agencies: 
     use crate::completion::{self, NewAction};
     report_written(db, review_id, agencies, "Grant", false).await?;
     for (k, (manager, _)) in AUTHORS.iter().enumerate().skip(1) {
-        review_phase::confirm_representation(db, &caller(db, manager).await?, review_id, agencies[k], 1, None).await?;
+        crate::review::confirm_representation(db, &caller(db, manager).await?, review_id, agencies[k], 1, None).await?;
     }
     let today = Utc::now().date_naive();
     completion::record_quality_assurance(db, &caller(db, "panel@scr.example").await?, review_id, Some("Meets 11.14."))

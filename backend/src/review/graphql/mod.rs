@@ -1,24 +1,27 @@
-//! GraphQL objects of the review phase: IMRs with their chronologies, the combined
-//! chronology, the overview report and the executive summary. Every piece of free
-//! text goes through `types::text`, so a caller who reads names pseudonymised reads
-//! labels here too.
+//! The review phase in the schema (stages 8 to 12): IMRs with their content and
+//! versions, chronology entries and the combined chronology, the overview report and
+//! the executive summary in versions, and the agencies' confirmations.
+
+pub mod mutation;
 
 use std::sync::Arc;
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use shared::chronology::{self, Filter};
-use shared::imr::ANALYSIS_QUESTIONS;
-use shared::policy::{Field, ImrView};
-use shared::report::{ReportSection, Sections, SummarySection};
+use shared::policy::Field;
 
-use super::enums::*;
-use super::errors::GqlResult;
-use super::types::{Agency, by_id, loaders, rows, text};
 use crate::access::ReviewAccess;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::review_phase::{self, Doc, content_of, status_of};
+use crate::graphql::enums::*;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::objects::*;
+use crate::graphql::request::loaders;
+use crate::records::{self, Doc, content_of, status_of};
+use shared::chronology::{self, Filter};
+use shared::imr::ANALYSIS_QUESTIONS;
+use shared::policy::ImrView;
+use shared::report::{ReportSection, Sections, SummarySection};
 
 /// One agency's Individual Management Review.
 pub struct Imr {
@@ -51,13 +54,6 @@ pub struct RecommendationView {
     pub due: Option<NaiveDate>,
     pub intended_outcome: String,
     pub success_measure: String,
-}
-
-/// A section of an IMR still missing, or a recommendation not yet SMART.
-#[derive(SimpleObject)]
-pub struct Problem {
-    pub field: String,
-    pub message: String,
 }
 
 /// The written sections of an IMR.
@@ -98,7 +94,7 @@ impl Imr {
     }
     /// Whether the caller is the designated author.
     async fn is_mine(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        Ok(self.row.author_id == Some(super::caller(ctx)?.user.id))
+        Ok(self.row.author_id == Some(crate::graphql::caller(ctx)?.user.id))
     }
     async fn independence_declared(&self) -> bool {
         self.row.declared_at.is_some()
@@ -129,7 +125,7 @@ impl Imr {
             None => content_of(&self.row)?,
             Some(v) => {
                 let db = &loaders(ctx)?.loader().db;
-                let found = review_phase::imr_version(db, self.row.id, v).await?;
+                let found = records::imr_version(db, self.row.id, v).await?;
                 found.ok_or_else(|| ApiError::invalid("version", "No such version of the IMR"))?
             }
         };
@@ -167,7 +163,7 @@ impl Imr {
         if !self.readable()? {
             return Ok(Vec::new());
         }
-        Ok(review_phase::imr_versions(&loaders(ctx)?.loader().db, self.row.id).await?)
+        Ok(records::imr_versions(&loaders(ctx)?.loader().db, self.row.id).await?)
     }
     /// The agency's chronology, in time order.
     async fn chronology(&self, ctx: &Context<'_>) -> GqlResult<Vec<ChronologyEntry>> {
@@ -178,7 +174,7 @@ impl Imr {
         let mine = chronology::merge(
             all.iter()
                 .filter(|e| e.imr_id == self.row.id)
-                .map(review_phase::entry_of)
+                .map(records::entry_of)
                 .collect::<ApiResult<Vec<chronology::Entry>>>()?,
         );
         let versions: std::collections::HashMap<i32, i32> = all.iter().map(|r| (r.id, r.version)).collect();
@@ -191,7 +187,7 @@ impl Imr {
     }
     /// Who the caller may designate as the author: active staff of the IMR's agency.
     /// Empty unless the caller may designate the author now.
-    async fn author_candidates(&self, ctx: &Context<'_>) -> GqlResult<Vec<super::types::AppointableUser>> {
+    async fn author_candidates(&self, ctx: &Context<'_>) -> GqlResult<Vec<crate::graphql::objects::AppointableUser>> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         if !self.access.may_for_agency(shared::policy::Operation::DesignateImrAuthor, self.row.agency_id)? {
             return Ok(Vec::new());
@@ -205,7 +201,7 @@ impl Imr {
             .all(db)
             .await?
             .into_iter()
-            .map(|u| super::types::AppointableUser {
+            .map(|u| crate::graphql::objects::AppointableUser {
                 id: u.id,
                 name: u.name,
                 job_title: u.job_title,
@@ -219,7 +215,7 @@ impl Imr {
             return Ok(Vec::new());
         }
         let db = &loaders(ctx)?.loader().db;
-        Ok(review_phase::submission_problems(db, &self.row)
+        Ok(crate::review::submission_problems(db, &self.row)
             .await?
             .into_iter()
             .map(|p| Problem { field: p.field, message: p.message })
@@ -360,7 +356,7 @@ pub async fn combined(
     let total = merged.len() as i32;
     let versions: std::collections::HashMap<i32, i32> =
         rows::<chronology_entry::Entity>(ctx, a.review.id).await?.iter().map(|e| (e.id, e.version)).collect();
-    let c = review_phase::combine(merged, &filter.into(), i64::from(gap_days));
+    let c = records::combine(merged, &filter.into(), i64::from(gap_days));
     let mut lanes: Vec<i32> = Vec::new();
     let mut entries = Vec::with_capacity(c.entries.len());
     for e in c.entries {
@@ -402,7 +398,7 @@ pub async fn combined(
 async fn combined_rows(ctx: &Context<'_>, review_id: i32) -> ApiResult<Vec<chronology::Entry>> {
     let imrs = rows::<imr::Entity>(ctx, review_id).await?;
     let entries = rows::<chronology_entry::Entity>(ctx, review_id).await?;
-    review_phase::merge_submitted(&imrs, &entries)
+    records::merge_submitted(&imrs, &entries)
 }
 
 /// One section of the overview report or the executive summary.
@@ -432,7 +428,7 @@ pub async fn document(
 ) -> GqlResult<Option<ReviewDocument>> {
     a.read(doc.field())?;
     let db = &loaders(ctx)?.loader().db;
-    let all = review_phase::versions(db, a.review.id, doc).await?;
+    let all = records::versions(db, a.review.id, doc).await?;
     let latest = all.last().map_or(0, |v| v.version);
     let found = match version {
         Some(v) => all.iter().find(|d| d.version == v),
@@ -442,7 +438,7 @@ pub async fn document(
         (Some(d), _, _) => (d.version, d.sections.clone(), Some(d.saved_at), false),
         (None, Doc::ExecutiveSummary, None) => {
             // 11.16: the summary starts from the report.
-            let report = review_phase::versions(db, a.review.id, Doc::OverviewReport).await?;
+            let report = records::versions(db, a.review.id, Doc::OverviewReport).await?;
             match report.last() {
                 Some(r) => (0, shared::report::prefill_summary(&r.sections), None, true),
                 None => return Ok(None),
@@ -511,4 +507,72 @@ pub async fn imrs(ctx: &Context<'_>, a: &Arc<ReviewAccess>) -> GqlResult<Vec<Imr
         }
     }
     Ok(out)
+}
+
+/// The saved versions of the review's documents that the caller may read.
+#[derive(SimpleObject)]
+pub struct DocumentVersions {
+    pub overview_report: Vec<i32>,
+    pub executive_summary: Vec<i32>,
+}
+
+// The review's fields of the review phase.
+#[derive(Clone)]
+pub struct ReviewPhaseOfReview(pub Arc<ReviewAccess>);
+
+#[Object]
+impl ReviewPhaseOfReview {
+    /// The IMRs requested: an author or agency manager sees their own agency's only;
+    /// others see every agency's status and, once submitted, the content.
+    async fn imrs(&self, ctx: &Context<'_>) -> GqlResult<Vec<Imr>> {
+        imrs(ctx, &self.0).await
+    }
+
+    /// Every submitted IMR's chronology merged in time order, filtered, with gaps longer
+    /// than `gapDays` and possible conflicts marked.
+    async fn combined_chronology(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ChronologyFilterInput>,
+        #[graphql(desc = "Longest quiet period not marked as a gap; 28 days when left out")] gap_days: Option<i32>,
+    ) -> GqlResult<CombinedChronology> {
+        combined(ctx, &self.0, filter.unwrap_or_default(), gap_days.unwrap_or(28)).await
+    }
+
+    /// The overview report (11.14): the latest version, or the one asked for.
+    async fn overview_report(&self, ctx: &Context<'_>, version: Option<i32>) -> GqlResult<Option<ReviewDocument>> {
+        document(ctx, &self.0, crate::records::Doc::OverviewReport, version).await
+    }
+
+    /// The agencies' confirmations that the report represents them fairly.
+    async fn report_confirmations(&self, ctx: &Context<'_>) -> GqlResult<Vec<ReportConfirmation>> {
+        confirmations(ctx, &self.0).await
+    }
+
+    /// The executive summary (11.16); until first saved, a draft pre-filled from the report.
+    async fn executive_summary(&self, ctx: &Context<'_>, version: Option<i32>) -> GqlResult<Option<ReviewDocument>> {
+        document(ctx, &self.0, crate::records::Doc::ExecutiveSummary, version).await
+    }
+
+    /// Saved version numbers of the overview report and the executive summary.
+    async fn document_versions(&self, ctx: &Context<'_>) -> GqlResult<DocumentVersions> {
+        let db = &loaders(ctx)?.loader().db;
+        let mut out = DocumentVersions { overview_report: Vec::new(), executive_summary: Vec::new() };
+        if self.0.read(Field::OverviewReport).is_ok() {
+            out.overview_report = crate::records::versions(db, self.0.review.id, crate::records::Doc::OverviewReport)
+                .await?
+                .iter()
+                .map(|v| v.version)
+                .collect();
+        }
+        if self.0.read(Field::ExecutiveSummary).is_ok() {
+            out.executive_summary =
+                crate::records::versions(db, self.0.review.id, crate::records::Doc::ExecutiveSummary)
+                    .await?
+                    .iter()
+                    .map(|v| v.version)
+                    .collect();
+        }
+        Ok(out)
+    }
 }

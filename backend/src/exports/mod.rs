@@ -14,7 +14,17 @@
 //!   second person overrides it (`anonymise`), and the finished document is checked
 //!   once more before it leaves.
 
+mod formats;
+mod outside;
+
+pub use formats::*;
+pub use outside::*;
+
+pub mod graphql;
+
 use std::io::Cursor;
+
+pub mod public;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -28,7 +38,7 @@ use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::review_phase::{self, Doc, content_of, status_of};
+use crate::records::{self, Doc, content_of, status_of};
 use crate::step::Step;
 
 /// The documents a review exports.
@@ -313,124 +323,6 @@ pub async fn build(
     Ok(doc)
 }
 
-fn hits_only(reports: Vec<Report>) -> Vec<Report> {
-    reports.into_iter().map(|r| Report { hits: r.hits, warnings: Vec::new() }).collect()
-}
-
-/// A document bound for an outside body, as the gate sees it.
-pub struct OutsideCheck {
-    /// The name its overrides are kept under ("executive-summary", "imr:4").
-    pub document: String,
-    /// Its version: the number of a versioned document, a digest of the checked text
-    /// of any other.
-    pub version: String,
-    /// The gate's reports: on the sections as written for the report and summary, on
-    /// the masked document for any other.
-    pub reports: Vec<Report>,
-    /// Who wrote it: they may not override its warnings (filled by `outside_check`,
-    /// which overrides use; an export does not need it).
-    pub writers: Vec<i32>,
-    /// Whether the reports are on the sections as written rather than the finished document.
-    on_sections: bool,
-    /// The gate, with every identifier of every person of the review.
-    gate: Gate,
-}
-
-/// Masks `doc` for outside use and checks it: what the gate finds, under which version.
-async fn prepare_outside(
-    db: &DatabaseConnection,
-    a: &ReviewAccess,
-    kind: Kind,
-    people: &[person::Model],
-    doc: &mut Document,
-) -> ApiResult<OutsideCheck> {
-    let review_id = a.review.id;
-    let register = crate::anonymise::gate_register(db, &a.review, true, true).await?;
-    let gate = register.gate();
-    let masking = crate::anonymise::masking_register(people, register.schools.clone())?.gate();
-    let document = crate::anonymise::document_key(kind.slug(), if let Kind::Imr(id) = kind { Some(id) } else { None });
-    let written_doc = match kind {
-        Kind::OverviewReport => Some(Doc::OverviewReport),
-        Kind::ExecutiveSummary => Some(Doc::ExecutiveSummary),
-        _ => None,
-    };
-    Ok(match written_doc {
-        Some(d) => {
-            let latest = review_phase::versions(db, review_id, d).await?.pop().ok_or(ApiError::NotFound)?;
-            let written: Vec<String> = latest.sections.0.iter().map(|t| para_text(t)).collect();
-            let reports = latest.sections.0.iter().map(|t| gate.check(t)).collect();
-            doc.mask_except(&masking, &written);
-            OutsideCheck {
-                document,
-                version: latest.version.to_string(),
-                reports,
-                writers: vec![latest.saved_by],
-                on_sections: true,
-                gate,
-            }
-        }
-        None => {
-            doc.mask_except(&masking, &[]);
-            let version = crate::anonymise::digest_version(doc.texts_mut().into_iter().map(|t| t.as_str()));
-            let reports = doc.reports(&gate);
-            OutsideCheck { document, version, reports, writers: Vec::new(), on_sections: false, gate }
-        }
-    })
-}
-
-/// Who wrote what a document holds.
-async fn writers_of(db: &DatabaseConnection, review_id: i32, kind: Kind) -> ApiResult<Vec<i32>> {
-    Ok(match kind {
-        Kind::TermsOfReference => terms_of_reference::Entity::find()
-            .filter(terms_of_reference::Column::ReviewId.eq(review_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| t.saved_by)
-            .collect(),
-        Kind::Imr(id) => imr::Entity::find_by_id(id).one(db).await?.and_then(|i| i.author_id).into_iter().collect(),
-        Kind::Chronology | Kind::OverviewReport | Kind::ExecutiveSummary => imr::Entity::find()
-            .filter(imr::Column::ReviewId.eq(review_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|i| i.author_id)
-            .collect(),
-        Kind::ActionPlan => action::Entity::find()
-            .filter(action::Column::ReviewId.eq(review_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|x| x.owner_id)
-            .collect(),
-    })
-}
-
-/// What the gate finds in `document` (as `anonymise::document_key` names it) on its
-/// way out now, for a caller who may export it for outside use.
-pub async fn outside_check(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    review_id: i32,
-    document: &str,
-) -> ApiResult<OutsideCheck> {
-    let kind = Kind::from_key(document).ok_or_else(|| ApiError::invalid("document", "No such document"))?;
-    let a = access::for_review(db, caller, review_id).await?;
-    a.read(kind.field())?;
-    a.require(Operation::ExportForOutside)?;
-    let people = person::Entity::find()
-        .filter(person::Column::ReviewId.eq(review_id))
-        .order_by_asc(person::Column::Id)
-        .all(db)
-        .await?;
-    let mut doc = raw_document(db, &a, caller.id(), kind, &people).await?;
-    let mut check = prepare_outside(db, &a, kind, &people, &mut doc).await?;
-    if !check.on_sections {
-        check.writers = writers_of(db, review_id, kind).await?;
-    }
-    Ok(check)
-}
-
 async fn raw_document(
     db: &DatabaseConnection,
     a: &ReviewAccess,
@@ -449,7 +341,7 @@ async fn raw_document(
                 .one(db)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            let stored: Vec<crate::decision_phase::StoredAnswer> =
+            let stored: Vec<crate::records::StoredAnswer> =
                 crate::stored::json("terms of reference answers", &t.answers)?;
             let mut blocks = vec![Block::Paragraph(format!(
                 "Version {}{}",
@@ -479,7 +371,7 @@ async fn raw_document(
             let entries =
                 chronology_entry::Entity::find().filter(chronology_entry::Column::ImrId.eq(i.id)).all(db).await?;
             let entries = shared::chronology::merge(
-                entries.iter().map(review_phase::entry_of).collect::<ApiResult<Vec<shared::chronology::Entry>>>()?,
+                entries.iter().map(records::entry_of).collect::<ApiResult<Vec<shared::chronology::Entry>>>()?,
             );
             let mut blocks = vec![
                 Block::Paragraph(format!("{agency_name}. Status: {}. Version {}.", status.title(), i.version)),
@@ -525,7 +417,7 @@ async fn raw_document(
             Document { title: title(&format!("Individual Management Review, {agency_name}")), blocks }
         }
         Kind::Chronology => {
-            let entries = review_phase::combined_entries(db, r.id).await?;
+            let entries = records::combined_entries(db, r.id).await?;
             Document {
                 title: title("Combined chronology"),
                 blocks: vec![
@@ -535,7 +427,7 @@ async fn raw_document(
             }
         }
         Kind::OverviewReport => {
-            let v = review_phase::versions(db, r.id, Doc::OverviewReport).await?;
+            let v = records::versions(db, r.id, Doc::OverviewReport).await?;
             let latest = v.last().ok_or(ApiError::NotFound)?;
             let mut blocks = vec![Block::Paragraph(format!("Version {}", latest.version))];
             for (k, s) in ReportSection::ALL.iter().enumerate() {
@@ -545,14 +437,14 @@ async fn raw_document(
                     blocks.push(Block::Heading("Genogram: the family and the household".into()));
                     blocks.push(family_table(db, r.id, people).await?);
                     blocks.push(Block::Heading("Integrated chronology".into()));
-                    let entries = review_phase::combined_entries(db, r.id).await?;
+                    let entries = records::combined_entries(db, r.id).await?;
                     blocks.push(chronology_table(&entries, &agencies, people));
                 }
             }
             Document { title: title("Overview report"), blocks }
         }
         Kind::ExecutiveSummary => {
-            let v = review_phase::versions(db, r.id, Doc::ExecutiveSummary).await?;
+            let v = records::versions(db, r.id, Doc::ExecutiveSummary).await?;
             let latest = v.last().ok_or(ApiError::NotFound)?;
             let mut blocks = vec![Block::Paragraph(format!("Version {}", latest.version))];
             for (k, s) in SummarySection::ALL.iter().enumerate() {
@@ -630,142 +522,6 @@ async fn raw_document(
     })
 }
 
-/// Writes `doc` in `format`. CSV takes the document's first table.
-pub fn render(doc: &Document, format: Format) -> ApiResult<Vec<u8>> {
-    match format {
-        Format::Pdf => Ok(pdf(doc)),
-        Format::Docx => docx(doc),
-        Format::Csv => csv(doc),
-    }
-}
-
-/// A cell that a spreadsheet would run as a formula is written as text.
-fn csv_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
-}
-
-fn csv(doc: &Document) -> ApiResult<Vec<u8>> {
-    let Some(Block::Table { headers, rows }) = doc.blocks.iter().find(|b| matches!(b, Block::Table { .. })) else {
-        return Err(ApiError::invalid("format", "This document has no table to export as CSV"));
-    };
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(headers).map_err(ApiError::internal)?;
-    for r in rows {
-        w.write_record(r.iter().map(|c| csv_safe(c))).map_err(ApiError::internal)?;
-    }
-    w.into_inner().map_err(|e| ApiError::Internal(e.to_string().into()))
-}
-
-fn docx(doc: &Document) -> ApiResult<Vec<u8>> {
-    use docx_rs::{Docx, Paragraph, Run, Style, StyleType, Table, TableCell, TableRow};
-    let mut d = Docx::new()
-        .add_style(Style::new("Title", StyleType::Paragraph).name("Title").size(36).bold())
-        .add_style(Style::new("Heading1", StyleType::Paragraph).name("Heading 1").size(28).bold())
-        .add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&doc.title)));
-    for b in &doc.blocks {
-        d = match b {
-            Block::Heading(t) => d.add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text(t))),
-            Block::Paragraph(t) => {
-                let mut p = Paragraph::new();
-                for (k, line) in t.lines().enumerate() {
-                    let run = if k == 0 { Run::new() } else { Run::new().add_break(docx_rs::BreakType::TextWrapping) };
-                    p = p.add_run(run.add_text(line));
-                }
-                d.add_paragraph(p)
-            }
-            Block::Table { headers, rows } => {
-                let cell = |t: &str, bold: bool| {
-                    let run = Run::new().add_text(t).size(16);
-                    TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
-                };
-                let mut table_rows = vec![TableRow::new(headers.iter().map(|h| cell(h, true)).collect())];
-                table_rows.extend(rows.iter().map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())));
-                d.add_table(Table::new(table_rows))
-            }
-        };
-    }
-    let mut out = Cursor::new(Vec::new());
-    d.build().pack(&mut out).map_err(ApiError::internal)?;
-    Ok(out.into_inner())
-}
-
-/// Lays the document out on A4 pages in the standard Helvetica faces. The standard
-/// faces carry Windows-1252 only: other characters are written as "?".
-fn pdf(doc: &Document) -> Vec<u8> {
-    use printpdf::{BuiltinFont, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
-    const TOP: f32 = 280.0;
-    const BOTTOM: f32 = 18.0;
-    const LEFT: f32 = 18.0;
-    const WIDTH_MM: f32 = 174.0;
-    struct Line {
-        bold: bool,
-        size: f32,
-        text: String,
-        gap_before: f32,
-    }
-    let wrap = |text: &str, size: f32| -> Vec<String> {
-        // Helvetica averages about half an em per character.
-        let per_line = ((WIDTH_MM / 0.3528) / (size * 0.5)).floor().max(20.0) as usize;
-        let mut out = Vec::new();
-        for raw in text.lines() {
-            let mut line = String::new();
-            for word in raw.split_whitespace() {
-                if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
-                    out.push(std::mem::take(&mut line));
-                }
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(word);
-            }
-            out.push(line);
-        }
-        out
-    };
-    let mut lines = Vec::new();
-    let mut push = |bold: bool, size: f32, text: &str, gap: f32| {
-        for (k, l) in wrap(text, size).into_iter().enumerate() {
-            lines.push(Line { bold, size, text: l, gap_before: if k == 0 { gap } else { 0.0 } });
-        }
-    };
-    push(true, 16.0, &doc.title, 0.0);
-    for b in &doc.blocks {
-        match b {
-            Block::Heading(t) => push(true, 12.0, t, 4.0),
-            Block::Paragraph(t) => push(false, 10.0, t, 2.0),
-            Block::Table { headers, rows } => {
-                push(true, 8.0, &headers.join(" | "), 2.0);
-                for r in rows {
-                    push(false, 8.0, &r.join(" | "), 1.5);
-                }
-            }
-        }
-    }
-    let mut pages = Vec::new();
-    let mut ops = Vec::new();
-    let mut y = TOP;
-    let latin1 =
-        |s: &str| s.chars().map(|c| if (c as u32) < 256 || "€‘’“”–—…•".contains(c) { c } else { '?' }).collect();
-    for l in lines {
-        let height = l.size * 0.3528 * 1.3 + l.gap_before;
-        if y - height < BOTTOM {
-            pages.push(PdfPage::new(Mm(210.0), Mm(297.0), std::mem::take(&mut ops)));
-            y = TOP;
-        }
-        y -= height;
-        let font = if l.bold { BuiltinFont::HelveticaBold } else { BuiltinFont::Helvetica };
-        ops.extend([
-            Op::StartTextSection,
-            Op::SetTextCursor { pos: Point::new(Mm(LEFT), Mm(y)) },
-            Op::SetFont { font: PdfFontHandle::Builtin(font), size: Pt(l.size) },
-            Op::ShowText { items: vec![TextItem::Text(latin1(&l.text))] },
-            Op::EndTextSection,
-        ]);
-    }
-    pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
-    PdfDocument::new(&doc.title).with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
-}
-
 /// The submission package to Ofsted and the Department for Education (11.17): every IMR
 /// the caller may read in full, the combined chronology, the overview report, the
 /// executive summary and the action plan, each built for outside use (so each passes
@@ -809,73 +565,6 @@ pub async fn submission_package(
     let folder = reference.clone();
     let bytes = tokio::task::spawn_blocking(move || zip_of(&folder, &docs)).await.map_err(ApiError::internal)??;
     Ok((reference, bytes))
-}
-
-/// The documents as PDF files in a ZIP archive, under a folder named after the review.
-fn zip_of(reference: &str, docs: &[(String, Document)]) -> ApiResult<Vec<u8>> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let folder: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    for (name, doc) in docs {
-        zip.start_file(format!("{folder}/{name}"), options).map_err(ApiError::internal)?;
-        zip.write_all(&pdf(doc)).map_err(ApiError::internal)?;
-    }
-    Ok(zip.finish().map_err(ApiError::internal)?.into_inner())
-}
-
-/// What an override is asked for.
-pub struct OverrideRequest<'a> {
-    pub review_id: i32,
-    pub document: &'a str,
-    pub version: &'a str,
-    pub kind: WarningKind,
-    pub found: &'a str,
-    pub reason: &'a str,
-}
-
-/// A second person (the Board Chair or the business manager, never the one who wrote
-/// the text) lets one warning of one version of one document through, with a reason.
-/// Refused when the warning is not on that version as it stands now, or when what was
-/// found holds a registered name: a name can never be overridden.
-pub async fn override_warning(db: &DatabaseConnection, caller: &Caller, req: OverrideRequest<'_>) -> ApiResult<i32> {
-    let a = access::for_review(db, caller, req.review_id).await?;
-    a.require(Operation::OverrideGateWarning)?;
-    let reason = shared::value::Text::parse("reason", req.reason)?.into_inner();
-    let current = outside_check(db, caller, req.review_id, req.document).await?;
-    if current.writers.contains(&caller.user.id) {
-        return Err(ApiError::Forbidden("overriding a warning in a text you wrote: a second person must".into()));
-    }
-    if current.version != req.version {
-        return Err(ApiError::invalid(
-            "version",
-            format!("The document has changed since it was checked (it is now {}): check it again", current.version),
-        ));
-    }
-    let register = crate::anonymise::gate_register(db, &a.review, true, true).await?;
-    if !register.gate().check(req.found).hits.is_empty() {
-        return Err(ApiError::invalid("found", "A name can never be overridden: replace it with the person's label"));
-    }
-    if !current.reports.iter().flat_map(|r| &r.warnings).any(|w| w.kind == req.kind && w.found == req.found) {
-        return Err(ApiError::invalid("found", "That warning is not in this version of the document"));
-    }
-    let step = Step::begin(db, caller, &a, Operation::OverrideGateWarning).await?;
-    let row = gate_override::ActiveModel {
-        review_id: Set(req.review_id),
-        document: Set(req.document.to_owned()),
-        version: Set(req.version.to_owned()),
-        kind: Set(req.kind.as_str().to_owned()),
-        found: Set(req.found.to_owned()),
-        reason: Set(reason),
-        overridden_by: Set(caller.user.id),
-        overridden_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(step.txn())
-    .await
-    .map_err(|e| crate::step::on_duplicate(e, || ApiError::invalid("found", "That warning is already overridden")))?;
-    step.done("gate_override", row.id).await?;
-    Ok(row.id)
 }
 
 #[cfg(test)]

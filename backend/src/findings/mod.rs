@@ -2,6 +2,8 @@
 //! and the overview author while the analysis and the report are written, each with
 //! its audit entry, and counted across reviews in the board's reports.
 
+pub mod graphql;
+
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use shared::findings::{Theme, finding_problems};

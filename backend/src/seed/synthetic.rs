@@ -11,10 +11,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use shared::stage::{Relationship, Stage};
 
-use crate::decision_phase::NewReferral;
+use crate::decision::NewReferral;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::people::NewPerson;
+use crate::register::NewPerson;
 
 /// What was written.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub async fn seed(
     let today = Utc::now().date_naive();
     let mut w = Written::default();
     for i in first..first + reviews {
-        let id = crate::decision_phase::submit_referral(
+        let id = crate::decision::submit_referral(
             db,
             &referrer,
             NewReferral {

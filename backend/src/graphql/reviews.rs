@@ -1,0 +1,380 @@
+//! The review in the schema, composed from the features' parts in the order the
+//! schema has always listed its fields (the review's own record first, the audit
+//! trail last); the lists of reviews, queues included; and reloading a review after a
+//! step changed it.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, Object};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
+use shared::policy::{Field, Operation};
+use shared::role::Role;
+
+use crate::access::{self, ReviewAccess};
+use crate::completion::graphql::CompletionOfReview;
+use crate::decision::graphql::DecisionOfReview;
+use crate::entities::*;
+use crate::errors::{ApiError, ApiResult};
+use crate::findings::graphql::FindingsOfReview;
+use crate::graphql::enums::*;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders::{ById, ByReview};
+use crate::graphql::objects::*;
+use crate::graphql::request::{caller, loaders, state};
+use crate::people::graphql::PeopleOfReview;
+use crate::review::graphql::ReviewPhaseOfReview;
+use async_graphql::MergedObject;
+use shared::deadline::ProcedureProfile;
+use shared::stage::Relationship;
+
+// A case, from its referral onwards.
+#[derive(MergedObject, Clone)]
+#[graphql(name = "Review")]
+pub struct Review(
+    ReviewRecord,
+    PeopleOfReview,
+    FindingsOfReview,
+    DecisionOfReview,
+    ReviewPhaseOfReview,
+    CompletionOfReview,
+    ReviewTrail,
+);
+
+impl Review {
+    pub fn new(a: Arc<ReviewAccess>) -> Self {
+        Review(
+            ReviewRecord(a.clone()),
+            PeopleOfReview(a.clone()),
+            FindingsOfReview(a.clone()),
+            DecisionOfReview(a.clone()),
+            ReviewPhaseOfReview(a.clone()),
+            CompletionOfReview(a.clone()),
+            ReviewTrail(a),
+        )
+    }
+}
+
+pub(crate) async fn reload(ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
+    // What this request read before the change is stale now.
+    crate::graphql::loaders::forget(loaders(ctx)?);
+    let a = access::for_review(&state(ctx)?.db, caller(ctx)?, review_id).await?;
+    Ok(Review::new(Arc::new(a)))
+}
+
+/// The review of an IMR the caller just changed.
+pub(crate) async fn reload_imr(ctx: &Context<'_>, imr_id: i32) -> GqlResult<Review> {
+    use sea_orm::EntityTrait;
+    let i = crate::entities::imr::Entity::find_by_id(imr_id).one(&state(ctx)?.db).await?.ok_or(ApiError::NotFound)?;
+    reload(ctx, i.review_id).await
+}
+
+// The review's own record: reference, stage, boards, agencies, the caller's standing, deadlines.
+#[derive(Clone)]
+pub struct ReviewRecord(pub Arc<ReviewAccess>);
+
+#[Object]
+impl ReviewRecord {
+    async fn id(&self) -> i32 {
+        self.0.review.id
+    }
+
+    /// The board's reference, e.g. `SCR-2026-0007`.
+    async fn reference(&self) -> GqlResult<&str> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(&self.0.review.reference)
+    }
+
+    async fn stage(&self) -> GqlResult<StageGql> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(self.0.stage()?.into())
+    }
+
+    /// The procedure's stage number, 1 to 18.
+    async fn stage_number(&self) -> GqlResult<i32> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(i32::from(self.0.stage()?.number()))
+    }
+
+    /// Optimistic-concurrency version of the review's own record.
+    async fn version(&self) -> i32 {
+        self.0.review.version
+    }
+
+    async fn referred_on(&self) -> GqlResult<NaiveDate> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(self.0.review.referred_on)
+    }
+
+    async fn decided_on(&self) -> GqlResult<Option<NaiveDate>> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(self.0.review.decided_on)
+    }
+
+    async fn notified_to_ofsted(&self) -> GqlResult<bool> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(self.0.review.notified_to_ofsted)
+    }
+
+    async fn lead_board(&self, ctx: &Context<'_>) -> GqlResult<Option<Board>> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(by_id::<board::Entity>(ctx, self.0.review.lead_board_id).await?.map(Board))
+    }
+
+    async fn partner_boards(&self, ctx: &Context<'_>) -> GqlResult<Vec<Board>> {
+        self.0.read(Field::ReviewSummary)?;
+        let links = rows::<review_board::Entity>(ctx, self.0.review.id).await?;
+        let mut out = Vec::new();
+        for l in links.iter().filter(|l| !l.is_lead) {
+            out.extend(by_id::<board::Entity>(ctx, l.board_id).await?.map(Board));
+        }
+        Ok(out)
+    }
+
+    async fn involved_agencies(&self, ctx: &Context<'_>) -> GqlResult<Vec<Agency>> {
+        self.0.read(Field::ReviewSummary)?;
+        let links = rows::<review_agency::Entity>(ctx, self.0.review.id).await?;
+        let found = loaders(ctx)?.load_many(links.iter().map(|l| ById::<agency::Entity>::of(l.agency_id))).await?;
+        let mut out: Vec<Agency> = found.into_values().map(Agency).collect();
+        out.sort_by_key(|a| a.0.id);
+        Ok(out)
+    }
+
+    /// The capacities in which you act on this review.
+    async fn my_capacities(&self) -> Vec<CapacityGql> {
+        self.0.capacities.iter().map(|c| (*c).into()).collect()
+    }
+
+    /// Why you can see this review.
+    async fn my_scope_reasons(&self) -> Vec<ScopeReasonGql> {
+        self.0.reasons.iter().map(|c| (*c).into()).collect()
+    }
+
+    /// What you may do to this review now (role and stage both allowing).
+    async fn allowed_operations(&self) -> GqlResult<Vec<OperationGql>> {
+        Ok(self.0.allowed_operations()?.into_iter().map(Into::into).collect())
+    }
+
+    async fn deadlines(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<Vec<Deadline>> {
+        self.0.read(Field::Deadlines)?;
+        let at_risk_days = match by_id::<board::Entity>(ctx, self.0.review.lead_board_id).await? {
+            Some(b) => crate::stored::profile(&b)?.at_risk_days,
+            None => ProcedureProfile::working_together_2010().at_risk_days,
+        };
+        let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
+        Ok(rows::<deadline::Entity>(ctx, self.0.review.id)
+            .await?
+            .iter()
+            .map(|d| Deadline { row: d.clone(), today, at_risk_days, access: self.0.clone() })
+            .collect())
+    }
+}
+
+// Who changed the review, and who read whose identity.
+#[derive(Clone)]
+pub struct ReviewTrail(pub Arc<ReviewAccess>);
+
+#[Object]
+impl ReviewTrail {
+    /// Every change made to the review, oldest first.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> GqlResult<Vec<AuditEntry>> {
+        self.0.read(Field::AuditTrail)?;
+        Ok(crate::audit::for_review(&loaders(ctx)?.loader().db, self.0.review.id)
+            .await?
+            .into_iter()
+            .map(AuditEntry::from)
+            .collect())
+    }
+
+    /// Who was answered whose real identity (name, aliases, date of birth, address),
+    /// and when, newest first; read with the audit trail.
+    async fn identity_reads(&self, ctx: &Context<'_>) -> GqlResult<Vec<IdentityRead>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+        self.0.read(Field::AuditTrail)?;
+        let rows = identity_read::Entity::find()
+            .filter(identity_read::Column::ReviewId.eq(self.0.review.id))
+            .order_by_desc(identity_read::Column::Id)
+            .limit(1_000)
+            .all(&loaders(ctx)?.loader().db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| IdentityRead { user_id: r.user_id, person_id: r.person_id, field: r.field, read_at: r.read_at })
+            .collect())
+    }
+}
+
+/// How a list of reviews is sorted.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum ReviewOrder {
+    #[default]
+    ReferredOnDesc,
+    ReferredOnAsc,
+    Reference,
+    /// Needs full access to names on every review you can see.
+    ChildName,
+}
+
+/// Refuses a filter or sort on `field` unless the caller may read it as asked on every
+/// review in scope: otherwise the order of results would leak what the field hides.
+pub(crate) fn require_on_all(all: &[Arc<ReviewAccess>], field: Field, full: bool, what: &str) -> ApiResult<()> {
+    let ok = all.iter().all(|a| if full { a.full(field) } else { a.read(field).is_ok() });
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "{what}: you cannot read {} on every review you see",
+            field.title().to_lowercase()
+        )))
+    }
+}
+
+/// The reviews on which the caller may take one of `ops` now, for a workspace that
+/// only holders of `role` have (others are refused, not shown an empty queue).
+pub(crate) async fn queue(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<Vec<Review>> {
+    let c = caller(ctx)?;
+    if !c.has_role(role) {
+        return Err(ApiError::Forbidden(format!("the {} workspace", role.title())).into());
+    }
+    let db = &state(ctx)?.db;
+    let candidates =
+        review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::ReferredOn).all(db).await?;
+    let mut list: Vec<ReviewAccess> = Vec::new();
+    for a in access::for_reviews(db, c, &candidates).await? {
+        if a.allowed_operations()?.iter().any(|op| ops.contains(op)) {
+            list.push(a);
+        }
+    }
+    let ids: Vec<i32> = list.iter().map(|a| a.review.id).collect();
+    crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
+    Ok(list.into_iter().map(|a| Review::new(Arc::new(a))).collect())
+}
+
+/// Which relations of the reviews a selection asks for.
+pub(crate) fn wanted(sel: &async_graphql::Lookahead<'_>) -> crate::graphql::loaders::Wanted {
+    let has = |f: &str| sel.field(f).exists();
+    crate::graphql::loaders::Wanted {
+        people: has("people") || has("child"),
+        deadlines: has("deadlines"),
+        extensions: sel.field("deadlines").field("extensions").exists(),
+        referral: has("referral"),
+        assessments: has("criteriaAssessments"),
+        recommendation: has("recommendation"),
+        decision: has("decision"),
+        notification: has("ofstedNotification"),
+        checklist: has("setupChecklist"),
+        appointments: has("appointments"),
+        terms: has("termsOfReference") || has("termsOfReferenceVersions"),
+        boards: has("leadBoard") || has("partnerBoards"),
+        agencies: has("involvedAgencies"),
+        findings: has("findings"),
+    }
+}
+
+#[derive(Default)]
+pub struct ReviewsQuery;
+
+#[Object]
+impl ReviewsQuery {
+    /// The reviews you may see, from referral onwards.
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        stage: Option<StageGql>,
+        #[graphql(desc = "Part of the child's name or an alias; needs full access to names.")] child_name: Option<
+            String,
+        >,
+        #[graphql(default)] order_by: ReviewOrder,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+        #[graphql(default = 0, validator(minimum = 0))] offset: i32,
+    ) -> GqlResult<Vec<Review>> {
+        let all = super::visible_reviews(ctx).await?;
+        if stage.is_some() {
+            require_on_all(&all, Field::ReviewSummary, false, "filtering by stage")?;
+        }
+        let needs_names = child_name.is_some() || order_by == ReviewOrder::ChildName;
+        if child_name.is_some() {
+            require_on_all(&all, Field::PersonName, true, "filtering by name")?;
+        }
+        if order_by == ReviewOrder::ChildName {
+            require_on_all(&all, Field::PersonName, true, "sorting by name")?;
+        }
+        let mut children: std::collections::HashMap<i32, person::Model> = std::collections::HashMap::new();
+        if needs_names {
+            let found =
+                loaders(ctx)?.load_many(all.iter().map(|a| ByReview::<person::Entity>::of(a.review.id))).await?;
+            for (k, people) in found {
+                if let Some(ch) = people.iter().find(|p| p.relationship == Relationship::Child.as_str()) {
+                    children.insert(k.0, ch.clone());
+                }
+            }
+        }
+        let needle = child_name.map(|n| n.trim().to_lowercase());
+        let aliases: std::collections::HashMap<i32, Vec<String>> =
+            children.iter().map(|(id, ch)| Ok((*id, crate::stored::aliases(ch)?))).collect::<ApiResult<_>>()?;
+        let mut at_stage: Vec<&Arc<ReviewAccess>> = Vec::new();
+        for a in all.iter() {
+            if let Some(s) = stage
+                && a.stage()? != shared::stage::Stage::from(s)
+            {
+                continue;
+            }
+            at_stage.push(a);
+        }
+        let mut list: Vec<Arc<ReviewAccess>> = at_stage
+            .into_iter()
+            .filter(|a| {
+                needle.as_ref().is_none_or(|n| {
+                    children.get(&a.review.id).is_some_and(|ch| {
+                        ch.name.to_lowercase().contains(n)
+                            || aliases.get(&a.review.id).is_some_and(|l| l.iter().any(|x| x.to_lowercase().contains(n)))
+                    })
+                })
+            })
+            .cloned()
+            .collect();
+        match order_by {
+            ReviewOrder::ReferredOnDesc => {
+                list.sort_by(|a, b| b.review.referred_on.cmp(&a.review.referred_on).then(b.review.id.cmp(&a.review.id)))
+            }
+            ReviewOrder::ReferredOnAsc => {
+                list.sort_by(|a, b| a.review.referred_on.cmp(&b.review.referred_on).then(a.review.id.cmp(&b.review.id)))
+            }
+            ReviewOrder::Reference => list.sort_by(|a, b| a.review.reference.cmp(&b.review.reference)),
+            ReviewOrder::ChildName => list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase())),
+        }
+        let page: Vec<Arc<ReviewAccess>> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
+        crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
+        Ok(page.into_iter().map(Review::new).collect())
+    }
+
+    /// The Initial Panel's queue: referrals waiting for an assessment or a
+    /// recommendation. Only Initial Panel members have it.
+    async fn panel_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
+        queue(ctx, Role::InitialPanelMember, &[Operation::RecordAssessment, Operation::RecordRecommendation]).await
+    }
+
+    /// The Board Chair's queue: decisions and terms of reference awaiting approval.
+    async fn chair_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
+        queue(ctx, Role::BoardChair, &[Operation::DecideReview, Operation::ApproveTermsOfReference]).await
+    }
+
+    /// The Business Manager's queue: notifications, set-up and appointments to do.
+    async fn manager_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
+        queue(
+            ctx,
+            Role::BusinessManager,
+            &[Operation::RecordOfstedNotification, Operation::UpdateSetupChecklist, Operation::RecordTermsSent],
+        )
+        .await
+    }
+
+    /// One review; `NOT_FOUND` when it does not exist or you may not see it.
+    async fn review(&self, ctx: &Context<'_>, id: i32) -> GqlResult<Review> {
+        let (a, links) = access::for_review_with_links(&state(ctx)?.db, caller(ctx)?, id).await?;
+        crate::graphql::loaders::remember(loaders(ctx)?, &[&a.review], links).await;
+        crate::graphql::loaders::prefetch(loaders(ctx)?, &[id], wanted(&ctx.look_ahead())).await?;
+        Ok(Review::new(Arc::new(a)))
+    }
+}

@@ -1,0 +1,87 @@
+//! The board's report in the schema: counts across reviews and learning themes.
+
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::NaiveDate;
+
+use crate::graphql::enums::*;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::request::{caller, state};
+
+/// How often a learning theme was found across the reviews counted.
+#[derive(SimpleObject)]
+pub struct ThemeCount {
+    pub theme: ThemeGql,
+    /// Reviews with at least one finding on the theme.
+    pub reviews: i32,
+    pub findings: i32,
+}
+
+/// A labelled count, for a table or a bar of a chart.
+#[derive(SimpleObject)]
+pub struct Count {
+    pub label: String,
+    pub count: i32,
+}
+
+/// Deadlines met: decisions within 28 days of referral, submissions within 6 months of
+/// the decision (by the original date, and by the date as extended).
+#[derive(SimpleObject)]
+pub struct TimelinessView {
+    pub decisions: i32,
+    pub decided_within_28_days: i32,
+    pub submissions: i32,
+    pub submitted_on_time: i32,
+    pub submitted_on_time_with_extensions: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct ReportView {
+    /// The reviews counted.
+    pub reviews: i32,
+    pub timeliness: TimelinessView,
+    pub overdue_imrs_by_agency: Vec<Count>,
+    pub overdue_actions_by_agency: Vec<Count>,
+    pub actions_by_status: Vec<Count>,
+    pub open_actions_by_age: Vec<Count>,
+    pub reviews_by_category: Vec<Count>,
+    /// Learning themes across the reviews, the most widespread first.
+    pub themes: Vec<ThemeCount>,
+}
+
+#[derive(Default)]
+pub struct ReportQuery;
+
+#[Object]
+impl ReportQuery {
+    /// The board's report across the reviews the caller reads as a board officer:
+    /// counts only, for the board, the performance sub-group and reporting tools.
+    async fn report(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<ReportView> {
+        let today = as_of.unwrap_or_else(crate::step::today);
+        let r = crate::reporting::report(&state(ctx)?.db, caller(ctx)?, today).await?;
+        let counts = |v: Vec<(String, i32)>| v.into_iter().map(|(label, count)| Count { label, count }).collect();
+        Ok(ReportView {
+            reviews: r.reviews,
+            timeliness: TimelinessView {
+                decisions: r.timeliness.decisions,
+                decided_within_28_days: r.timeliness.decided_within_28_days,
+                submissions: r.timeliness.submissions,
+                submitted_on_time: r.timeliness.submitted_on_time,
+                submitted_on_time_with_extensions: r.timeliness.submitted_on_time_with_extensions,
+            },
+            overdue_imrs_by_agency: counts(r.overdue_imrs_by_agency),
+            overdue_actions_by_agency: counts(r.overdue_actions_by_agency),
+            actions_by_status: r
+                .actions_by_status
+                .into_iter()
+                .map(|(s, count)| Count { label: s.title().to_owned(), count })
+                .collect(),
+            open_actions_by_age: counts(r.open_actions_by_age),
+            reviews_by_category: counts(r.reviews_by_category),
+            themes: r
+                .themes
+                .into_iter()
+                .map(|t| ThemeCount { theme: t.theme.into(), reviews: t.reviews, findings: t.findings })
+                .collect(),
+        })
+    }
+}
