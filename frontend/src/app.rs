@@ -7,7 +7,9 @@ use leptos_router::path;
 use shared::policy::{Operation, may_globally};
 use shared::role::Role;
 
-use crate::routes::{admin, chronology, completion, documents, home, imr, queues, refer, reports, review, sign_in};
+use crate::routes::{
+    admin, chronology, completion, documents, home, imr, queues, refer, reports, review_page, sign_in,
+};
 use crate::session::{self, Auth};
 
 /// Which workspaces the navigation offers to `roles`. The server refuses the rest
@@ -75,7 +77,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/panel") view=queues::PanelQueuePage/>
                             <Route path=path!("/chair") view=queues::ChairQueuePage/>
                             <Route path=path!("/manager") view=queues::ManagerQueuePage/>
-                            <Route path=path!("/reviews/:id") view=review::ReviewPage/>
+                            <Route path=path!("/reviews/:id") view=review_page::ReviewPage/>
                             <Route path=path!("/reviews/:id/imrs/:imr") view=imr::ImrPage/>
                             <Route path=path!("/reviews/:id/chronology") view=chronology::ChronologyPage/>
                             <Route path=path!("/reviews/:id/report") view=documents::DocumentsPage/>
@@ -98,16 +100,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Bumped when the user marks notifications read, so the count in the navigation
-/// follows without waiting for the next page.
-#[derive(Clone, Copy)]
-pub struct UnreadChanged(pub RwSignal<u32>);
-
 #[component]
 fn Header() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let changed = RwSignal::new(0u32);
-    provide_context(UnreadChanged(changed));
+    provide_context(crate::page::UnreadChanged(changed));
     let location = leptos_router::hooks::use_location();
     // The unread count beside "Notifications", asked again on each page and after marking.
     let unread = LocalResource::new(move || {

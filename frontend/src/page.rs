@@ -85,3 +85,35 @@ pub(crate) fn send<Q>(
         busy.set(false);
     });
 }
+
+/// A section of a review's page: its heading, then what `$show` makes of the answer
+/// to `$op`, fetched again whenever the page is refreshed.
+/// Loads a section with `fetch` whenever the review changes, and renders it with `show`.
+macro_rules! section {
+    ($ctx:expr, $title:expr, $op:ty, $fetch:expr, $show:expr) => {{
+        let ctx: Ctx = $ctx;
+        let data = LocalResource::new(move || {
+            ctx.refresh.get();
+            let vars = $fetch(ctx.id);
+            async move {
+                let _busy = Busy::start(ctx.loading);
+                api::call::<$op>(vars).await
+            }
+        });
+        view! {
+            <h2 class="govuk-heading-m">{$title}</h2>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
+                    Ok(d) => ($show)(d).into_any(),
+                })}
+            </Transition>
+        }
+    }};
+}
+pub(crate) use section;
+
+/// Bumped when the user marks notifications read, so the count in the navigation
+/// follows without waiting for the next page.
+#[derive(Clone, Copy)]
+pub struct UnreadChanged(pub RwSignal<u32>);

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use shared::imr::ImrStatus;
 use shared::policy::Operation;
 
-use super::phase::imr_tag;
+use super::review::imr_tag;
 use crate::api::{self, ApiError};
 use crate::components::Radios;
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, error_for, form_field_id};

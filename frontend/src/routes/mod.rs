@@ -3,13 +3,15 @@
 pub mod admin;
 pub mod chronology;
 pub mod completion;
+pub mod decision;
 pub mod documents;
 pub mod findings;
 pub mod home;
 pub mod imr;
-pub mod phase;
+pub mod people;
 pub mod queues;
 pub mod refer;
 pub mod reports;
 pub mod review;
+pub mod review_page;
 pub mod sign_in;

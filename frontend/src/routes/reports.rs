@@ -145,14 +145,14 @@ pub fn NotificationsPage() -> impl IntoView {
         api::call::<Notifications>(notifications::Variables)
     });
     let failed = RwSignal::new(None::<String>);
-    let unread_changed = use_context::<crate::app::UnreadChanged>();
+    let unread_changed = use_context::<crate::page::UnreadChanged>();
     let mark = move |ids: Option<Vec<i64>>| {
         leptos::task::spawn_local(async move {
             match api::call::<MarkNotificationsRead>(mark_notifications_read::Variables { ids }).await {
                 Ok(_) => {
                     failed.set(None);
                     refresh.update(|n| *n += 1);
-                    if let Some(crate::app::UnreadChanged(s)) = unread_changed {
+                    if let Some(crate::page::UnreadChanged(s)) = unread_changed {
                         s.update(|n| *n += 1);
                     }
                 }

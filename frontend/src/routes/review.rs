@@ -1,813 +1,221 @@
-//! A review's page: where it stands, its deadlines and records, and the forms for the
-//! steps the signed-in user may take now. Each section is fetched only when the
-//! policy lets the user read it (the server refuses the rest anyway).
+//! The review phase on a review's page (stages 8 to 12): the IMRs with the business
+//! manager's request and the agency managers' designations, and the ways into the IMR,
+//! chronology and report workspaces.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use shared::imr::ImrStatus;
 use shared::policy::{Field, Operation};
-use shared::role::Assignment;
-use shared::stage::{NoReviewOutcome, Stage};
+use shared::stage::{Relationship, Stage};
 
-use crate::api::{self, ApiError};
-use crate::components::Radios;
-use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id, stage_tag};
-use crate::format::{days_left, status_tag, uk_date};
+use crate::api;
+use crate::components::{ErrorSummary, Failure, Loading, form_field_id};
+use crate::format::uk_date;
 use crate::gql::*;
-use crate::page::{Busy, Ctx, send, today};
+use crate::layout::{self, LineKind, R, Shape};
+use crate::page::{Busy, Ctx, send};
 
-/// The review phase's stages, for the tracker once the terms are agreed.
-const REVIEW_TRACK: [Stage; 6] = [
-    Stage::TermsAgreed,
-    Stage::ImrsRequested,
-    Stage::ImrsSubmitted,
-    Stage::CombinedChronology,
-    Stage::Analysis,
-    Stage::OverviewReport,
-];
-
-/// The completion phase's stages, for the tracker once the report is assured.
-const COMPLETION_TRACK: [Stage; 7] = [
-    Stage::OverviewReport,
-    Stage::QualityAssured,
-    Stage::Submitted,
-    Stage::Evaluated,
-    Stage::ActionPlanning,
-    Stage::Published,
-    Stage::Concluded,
-];
-
-/// The decision phase's stages, for the tracker.
-const TRACK: [Stage; 7] = [
-    Stage::Referred,
-    Stage::CriteriaAssessed,
-    Stage::Recommended,
-    Stage::Decided,
-    Stage::OfstedNotified,
-    Stage::SetUp,
-    Stage::TermsAgreed,
-];
-
-#[component]
-pub fn ReviewPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    let refresh = RwSignal::new(0u32);
-    let done = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(0i32);
-    let header = LocalResource::new(move || {
-        let id = id.get();
-        refresh.get();
-        async move {
-            let _busy = Busy::start(loading);
-            match id {
-                Some(id) => api::call::<ReviewHeader>(review_header::Variables { id }).await.map(|d| d.review),
-                None => Err(ApiError::NotFound),
-            }
-        }
-    });
-    view! {
-        <div id="review" aria-busy=move || (loading.get() > 0).to_string()>
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || header.get().map(|r| match r {
-                Err(e) => view! { <h1 class="govuk-heading-l">"Review"</h1><Failure error=e/> }.into_any(),
-                Ok(h) => {
-                    let ctx = Ctx {
-                        id: h.id,
-                        loading,
-                        caps: StoredValue::new(h.my_capacities.clone()),
-                        ops: StoredValue::new(h.allowed_operations.clone()),
-                        stage: h.stage,
-                        refresh,
-                        done,
-                    };
-                    view! { <ReviewBody h=h ctx=ctx/> }.into_any()
-                }
-            })}
-        </Transition>
-        </div>
-    }
-}
-
-#[component]
-fn ReviewBody(h: review_header::ReviewHeaderReview, ctx: Ctx) -> impl IntoView {
-    let (track, phase): (&[Stage], &str) = if COMPLETION_TRACK.contains(&h.stage) && h.stage != Stage::OverviewReport {
-        (&COMPLETION_TRACK, "Stages of the completion phase")
-    } else if REVIEW_TRACK.contains(&h.stage) && h.stage != Stage::TermsAgreed {
-        (&REVIEW_TRACK, "Stages of the review phase")
-    } else {
-        (&TRACK, "Stages of the decision phase")
+/// A status as a tag.
+pub(crate) fn imr_tag(s: ImrStatus) -> impl IntoView {
+    let colour = match s {
+        ImrStatus::Accepted => "govuk-tag--green",
+        ImrStatus::Submitted => "govuk-tag--blue",
+        ImrStatus::Returned => "govuk-tag--orange",
+        ImrStatus::InProgress => "govuk-tag--light-blue",
+        _ => "govuk-tag--grey",
     };
-    let position = track.iter().position(|s| *s == h.stage);
-    let caps: Vec<&str> = h.my_capacities.iter().map(|c| c.title()).collect();
-    view! {
-        <span class="govuk-caption-l">"Serious Case Review"</span>
-        <h1 class="govuk-heading-l">{h.reference.clone()}" " {stage_tag(h.stage)}</h1>
-        <Success message=ctx.done/>
-        <p class="govuk-body-s">"You see this review as: " {caps.join(", ")}</p>
-        {matches!(h.stage, Stage::Published | Stage::Concluded).then(|| view! {
-            <p class="govuk-body"><a class="govuk-link" rel="external" href=format!("/published/{}", h.reference)>"The published executive summary (public)"</a></p>
-        })}
-        <ol class="scr-tracker" aria-label=phase>
-            {track.iter().enumerate().map(|(i, s)| {
-                let state = match position { Some(p) if i < p => "done", Some(p) if i == p => "current", _ => "todo" };
-                view! { <li class=format!("scr-tracker__step scr-tracker__step--{state}") aria-current=(state == "current").then_some("step")>{s.title()}</li> }
-            }).collect_view()}
-        </ol>
-        <dl class="govuk-summary-list">
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Referred"</dt><dd class="govuk-summary-list__value">{uk_date(&h.referred_on)}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Decided"</dt><dd class="govuk-summary-list__value">{h.decided_on.as_deref().map(uk_date).unwrap_or_else(|| "Not yet".into())}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Lead board"</dt><dd class="govuk-summary-list__value">{h.lead_board.map(|b| b.name).unwrap_or_default()}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Partner boards"</dt><dd class="govuk-summary-list__value">{if h.partner_boards.is_empty() { "None".to_owned() } else { h.partner_boards.iter().map(|b| b.name.clone()).collect::<Vec<_>>().join(", ") }}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Agencies involved"</dt><dd class="govuk-summary-list__value">{h.involved_agencies.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")}</dd></div>
-        </dl>
-        {ctx.can_read(Field::Deadlines).then(|| view! { <Deadlines ctx=ctx/> })}
-        {ctx.can_read(Field::PersonLabel).then(|| view! { <People ctx=ctx/> })}
-        {ctx.can_read(Field::ReferralCircumstances).then(|| view! { <Referral ctx=ctx/> })}
-        {ctx.can_read(Field::ReferralFacts).then(|| view! { <Facts ctx=ctx/> })}
-        {ctx.may(Operation::RecordAssessment).then(|| view! { <AssessmentForm ctx=ctx/> })}
-        {ctx.can_read(Field::CriteriaAssessment).then(|| view! { <Assessments ctx=ctx/> })}
-        {ctx.may(Operation::RecordRecommendation).then(|| view! { <RecommendationForm ctx=ctx/> })}
-        {ctx.can_read(Field::Recommendation).then(|| view! { <RecommendationView ctx=ctx/> })}
-        {ctx.may(Operation::DecideReview).then(|| view! { <DecisionForm ctx=ctx/> })}
-        {ctx.can_read(Field::ChairDecision).then(|| view! { <DecisionView ctx=ctx/> })}
-        {ctx.may(Operation::RecordOfstedNotification).then(|| view! { <NotificationForm ctx=ctx/> })}
-        {ctx.can_read(Field::OfstedNotification).then(|| view! { <NotificationView ctx=ctx/> })}
-        {ctx.can_read(Field::SetupChecklist).then(|| view! { <Checklist ctx=ctx/> })}
-        {ctx.can_read(Field::Appointments).then(|| view! { <Appointments ctx=ctx/> })}
-        {ctx.may(Operation::Appoint).then(|| view! { <AppointForm ctx=ctx/> })}
-        {(ctx.may(Operation::UpdateSetupChecklist) && ctx.stage == Stage::OfstedNotified).then(|| view! { <CompleteSetUpForm ctx=ctx/> })}
-        {ctx.can_read(Field::TermsOfReference).then(|| view! { <Terms ctx=ctx/> })}
-        {ctx.may(Operation::RecordTermsSent).then(|| view! { <TermsSentForm ctx=ctx/> })}
-        {ctx.can_read(Field::PersonLabel).then(|| view! { <super::phase::Genogram ctx=ctx/> })}
-        {ctx.may(Operation::RecordPeople).then(|| view! { <super::phase::PeopleForms ctx=ctx/> })}
-        {ctx.can_read(Field::ParallelProcesses).then(|| view! { <super::phase::Processes ctx=ctx/> })}
-        {ctx.can_read(Field::FamilyContributions).then(|| view! { <super::phase::Contributions ctx=ctx/> })}
-        {ctx.can_read(Field::Imrs).then(|| view! { <super::phase::Imrs ctx=ctx/> })}
-        {ctx.can_read(Field::Findings).then(|| view! { <super::findings::Findings ctx=ctx/> })}
-        <super::phase::Workspaces ctx=ctx/>
-        {
-            let (completion, plan) = super::completion::shows(&ctx);
-            view! {
-                {completion.then(|| view! { <super::completion::Completion ctx=ctx/> })}
-                {plan.then(|| view! { <super::completion::ActionPlan ctx=ctx/> })}
-            }
-        }
-    }
+    view! { <strong class=format!("govuk-tag {colour}")>{s.title()}</strong> }
 }
 
-/// Loads a section with `fetch` whenever the review changes, and renders it with `show`.
-macro_rules! section {
-    ($ctx:expr, $title:expr, $op:ty, $fetch:expr, $show:expr) => {{
-        let ctx: Ctx = $ctx;
-        let data = LocalResource::new(move || {
-            ctx.refresh.get();
-            let vars = $fetch(ctx.id);
-            async move {
-                let _busy = Busy::start(ctx.loading);
-                api::call::<$op>(vars).await
-            }
-        });
-        view! {
-            <h2 class="govuk-heading-m">{$title}</h2>
-            <Transition fallback=|| view! { <Loading/> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <Failure error=e/> }.into_any(),
-                    Ok(d) => ($show)(d).into_any(),
-                })}
-            </Transition>
-        }
-    }};
-}
-
+/// The IMRs of the review: who has been asked, who writes, where each stands.
 #[component]
-fn Deadlines(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "Deadlines",
-        ReviewDeadlines,
-        |id| review_deadlines::Variables { id },
-        |d: review_deadlines::ResponseData| view! {
-            <table class="govuk-table">
-                <thead class="govuk-table__head"><tr class="govuk-table__row">
-                    <th scope="col" class="govuk-table__header">"Deadline"</th>
-                    <th scope="col" class="govuk-table__header">"Due"</th>
-                    <th scope="col" class="govuk-table__header">"Status"</th>
-                </tr></thead>
-                <tbody class="govuk-table__body">
-                    {d.review.deadlines.into_iter().map(|x| view! {
-                        <tr class="govuk-table__row">
-                            <td class="govuk-table__cell">{x.kind.title()}</td>
-                            <td class="govuk-table__cell">
-                                {uk_date(&x.due_on)}
-                                {(x.due_on != x.original_due_on).then(|| view! { <br/><span class="govuk-body-s">"extended from "{uk_date(&x.original_due_on)}</span> })}
-                            </td>
-                            <td class="govuk-table__cell">
-                                <strong class=status_tag(x.status)>{x.status.title()}</strong>
-                                {x.met_on.is_none().then(|| view! { " " <span class="govuk-body-s">{days_left(x.days_left)}</span> })}
-                            </td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }
-    )
-}
-
-#[component]
-fn People(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "People",
-        ReviewPeople,
-        |id| review_people::Variables { id },
-        |d: review_people::ResponseData| view! {
-            <dl class="govuk-summary-list" id="people">
-                {d.review.people.into_iter().map(|p| view! {
-                    <div class="govuk-summary-list__row">
-                        <dt class="govuk-summary-list__key">{p.label.clone()}</dt>
-                        <dd class="govuk-summary-list__value">
-                            {p.name.clone()}
-                            {(!p.aliases.is_empty()).then(|| view! { <br/><span class="govuk-body-s">"Also known as "{p.aliases.join(", ")}</span> })}
-                            <br/><span class="govuk-body-s">{p.relationship.title()}</span>
-                        </dd>
-                    </div>
-                }).collect_view()}
-            </dl>
-        }
-    )
-}
-
-#[component]
-fn Referral(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "The referral",
-        ReviewReferral,
-        |id| review_referral::Variables { id },
-        |d: review_referral::ResponseData| {
-            let r = d.review.referral;
-            view! {
-                {r.map(|r| view! {
-                    <p class="govuk-body scr-prewrap" id="circumstances">{r.circumstances}</p>
-                    <p class="govuk-body-s">{r.lead_board_reason}</p>
-                })}
-            }
-        }
-    )
-}
-
-#[component]
-fn Facts(ctx: Ctx) -> impl IntoView {
-    section!(ctx, "The criteria", ReviewFacts, |id| review_facts::Variables { id }, |d: review_facts::ResponseData| {
-        let r = d.review.referral;
-        view! {
-            {r.map(|r| view! {
-                <p class="govuk-body">"The engine proposes: " <strong class="govuk-tag">{r.proposal.category.title()}</strong></p>
-                <ul class="govuk-list govuk-list--bullet">{r.proposal.reasons.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
-                {(!r.proposal.missing.is_empty()).then(|| view! {
-                    <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">"Facts not shown"</span></summary>
-                    <div class="govuk-details__text"><ul class="govuk-list govuk-list--bullet">{r.proposal.missing.clone().into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul></div></details>
-                })}
-            })}
-        }
-    })
-}
-
-#[component]
-fn Assessments(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "Criteria assessment",
-        ReviewAssessments,
-        |id| review_assessments::Variables { id },
-        |d: review_assessments::ResponseData| {
-            let list = d.review.criteria_assessments;
-            if list.is_empty() {
-                return view! { <p class="govuk-body">"Not assessed yet."</p> }.into_any();
-            }
-            view! {
-            {list.into_iter().map(|a| view! {
-                <div class="govuk-inset-text">
-                    <p class="govuk-body">"Panel's view: " <strong>{a.category.title()}</strong> " (engine: " {a.engine_category.title()} ")"</p>
-                    <p class="govuk-body scr-prewrap">{a.reasons}</p>
-                    <p class="govuk-body-s">{uk_date(&a.assessed_at)}</p>
-                </div>
-            }).collect_view()}
-        }.into_any()
-        }
-    )
-}
-
-#[component]
-fn RecommendationView(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "Panel recommendation",
-        ReviewRecommendation,
-        |id| review_recommendation::Variables { id },
-        |d: review_recommendation::ResponseData| {
-            match d.review.recommendation {
-            None => view! { <p class="govuk-body">"No recommendation yet."</p> }.into_any(),
-            Some(r) => view! {
-                <p class="govuk-body"><strong>{if r.conduct { "Conduct a Serious Case Review".to_owned() } else { format!("No review: {}", r.alternative.map(|a| a.title()).unwrap_or_default()) }}</strong></p>
-                {r.scope.map(|s| view! { <p class="govuk-body scr-prewrap">"Scope: "{s}</p> })}
-                <p class="govuk-body scr-prewrap">{r.reasons}</p>
-            }.into_any(),
-        }
-        }
-    )
-}
-
-#[component]
-fn DecisionView(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "Chair's decision",
-        ReviewDecision,
-        |id| review_decision::Variables { id },
-        |d: review_decision::ResponseData| {
-            match d.review.decision {
-            None => view! { <p class="govuk-body">"Not decided yet."</p> }.into_any(),
-            Some(x) => view! {
-                <p class="govuk-body"><strong>{if x.conduct { "A Serious Case Review will be held".to_owned() } else { format!("No review: {}", x.outcome.map(|a| a.title()).unwrap_or_default()) }}</strong>" on "{uk_date(&x.decided_on)}</p>
-                <p class="govuk-body scr-prewrap">{x.reasons}</p>
-            }.into_any(),
-        }
-        }
-    )
-}
-
-#[component]
-fn NotificationView(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "Ofsted notification",
-        ReviewNotification,
-        |id| review_notification::Variables { id },
-        |d: review_notification::ResponseData| {
-            match d.review.ofsted_notification {
-            None => view! { <p class="govuk-body">"Ofsted has not been notified yet."</p> }.into_any(),
-            Some(n) => view! {
-                <p class="govuk-body">{n.subject}": sent "{uk_date(&n.sent_on)}</p>
-                {n.reasons.map(|r| view! { <p class="govuk-body scr-prewrap">{r}</p> })}
-                <p class="govuk-body">"Terms of reference sent: " {n.terms_sent_on.as_deref().map(uk_date).unwrap_or_else(|| "not yet".into())}</p>
-            }.into_any(),
-        }
-        }
-    )
-}
-
-#[component]
-fn Checklist(ctx: Ctx) -> impl IntoView {
-    let can_tick = ctx.may(Operation::UpdateSetupChecklist) || ctx.may(Operation::ConfirmRecordsSecured);
-    let error = RwSignal::new(None::<String>);
-    section!(
-        ctx,
-        "Set-up checklist",
-        ReviewChecklist,
-        |id| review_checklist::Variables { id },
-        move |d: review_checklist::ResponseData| {
-            let list = d.review.setup_checklist;
-            if list.is_empty() {
-                return view! { <p class="govuk-body">"The checklist opens once Ofsted has been notified of a decision to hold a review."</p> }.into_any();
-            }
-            view! {
-            {move || error.get().map(|e| view! { <p class="govuk-error-message">{e}</p> })}
-            <ul class="govuk-list scr-checklist">
-                {list.into_iter().map(|i| {
-                    let item_id = i.id;
-                    let done = i.done;
-                    let label = match i.agency_id { Some(a) => format!("{} (agency {a})", i.item.title()), None => i.item.title().to_owned() };
-                    view! {
-                        <li>
-                            <strong class=if done { "govuk-tag govuk-tag--green" } else { "govuk-tag govuk-tag--grey" }>{if done { "Done" } else { "To do" }}</strong>
-                            " " {label}
-                            {i.done_on.map(|d| view! { <span class="govuk-body-s">" on "{uk_date(&d)}</span> })}
-                            {(can_tick && !done).then(|| view! {
-                                " "
-                                <button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                                    on:click=move |_| {
-                                        let vars = update_setup_checklist_item::Variables { item_id, done: true, note: None };
-                                        leptos::task::spawn_local(async move {
-                                            match api::call::<UpdateSetupChecklistItem>(vars).await {
-                                                Ok(_) => { error.set(None); ctx.changed("Checklist item marked as done") }
-                                                Err(e) => error.set(Some(e.message())),
-                                            }
-                                        });
-                                    }>"Mark as done"</button>
-                            })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        }.into_any()
-        }
-    )
-}
-
-#[component]
-fn Appointments(ctx: Ctx) -> impl IntoView {
-    section!(
-        ctx,
-        "Appointments",
-        ReviewAppointments,
-        |id| review_appointments::Variables { id },
-        |d: review_appointments::ResponseData| {
-            let list = d.review.appointments;
-            if list.is_empty() {
-                return view! { <p class="govuk-body">"Nobody has been appointed yet."</p> }.into_any();
-            }
-            view! {
-            <dl class="govuk-summary-list">
-                {list.into_iter().map(|a| view! {
-                    <div class="govuk-summary-list__row">
-                        <dt class="govuk-summary-list__key">{a.assignment.title()}</dt>
-                        <dd class="govuk-summary-list__value">{a.name.unwrap_or_default()}" " <span class="govuk-body-s">{a.job_title.unwrap_or_default()}{a.agency.map(|x| format!(", {x}")).unwrap_or_default()}</span></dd>
-                    </div>
-                }).collect_view()}
-            </dl>
-        }.into_any()
-        }
-    )
-}
-
-fn outcome_options() -> Vec<(&'static str, &'static str)> {
-    NoReviewOutcome::ALL.iter().map(|o| (o.as_str(), o.title())).collect()
-}
-
-#[component]
-fn AssessmentForm(ctx: Ctx) -> impl IntoView {
-    let category = RwSignal::new(String::new());
-    let reasons = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    let options: Vec<(&'static str, &'static str)> =
-        shared::criteria::Category::ALL.iter().map(|c| (c.as_str(), c.title())).collect();
-    view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let Some(c) = shared::criteria::Category::parse(&category.get_untracked()) else {
-                errors.set(vec![("category".into(), "Choose the panel's view of the criteria".into())]);
-                return;
-            };
-            send::<RecordCriteriaAssessment>(ctx, record_criteria_assessment::Variables { id: ctx.id, category: c, reasons: reasons.get_untracked() }, errors, busy, "The panel's assessment was recorded");
-        }>
-            <h2 class="govuk-heading-m">"Record the panel's criteria assessment"</h2>
-            <ErrorSummary errors=errors form="assessment"/>
-            <Radios form="assessment" legend="The panel's view" name="category" value=category options=options/>
-            <TextArea form="assessment" label="Reasons" path="reasons" value=reasons errors=errors/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the assessment"</button>
-        </form>
-    }
-}
-
-#[component]
-fn RecommendationForm(ctx: Ctx) -> impl IntoView {
-    let conduct = RwSignal::new(String::new());
-    let alternative = RwSignal::new(String::new());
-    let scope = RwSignal::new(String::new());
-    let reasons = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let c = match conduct.get_untracked().as_str() { "yes" => true, "no" => false, _ => {
-                errors.set(vec![("conduct".into(), "Say whether the panel recommends a review".into())]);
-                return;
-            } };
-            let vars = record_recommendation::Variables {
-                id: ctx.id,
-                conduct: c,
-                alternative: if c { None } else { NoReviewOutcome::parse(&alternative.get_untracked()) },
-                scope: Some(scope.get_untracked()).filter(|s| !s.trim().is_empty()),
-                reasons: reasons.get_untracked(),
-            };
-            send::<RecordRecommendation>(ctx, vars, errors, busy, "The panel's recommendation was recorded");
-        }>
-            <h2 class="govuk-heading-m">"Record the panel's recommendation"</h2>
-            <ErrorSummary errors=errors form="recommendation"/>
-            <Radios form="recommendation" legend="Does the panel recommend a Serious Case Review?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
-            <Show when=move || conduct.get() == "no">
-                <Radios form="recommendation" legend="What instead (11.6.1)" name="alternative" value=alternative options=outcome_options()/>
-            </Show>
-            <Show when=move || conduct.get() == "yes">
-                <TextArea form="recommendation" label="Scope of the review" path="scope" value=scope errors=errors hint="The period and the agencies the review will cover"/>
-            </Show>
-            <TextArea form="recommendation" label="Reasons" path="reasons" value=reasons errors=errors/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the recommendation"</button>
-        </form>
-    }
-}
-
-#[component]
-fn DecisionForm(ctx: Ctx) -> impl IntoView {
-    let conduct = RwSignal::new(String::new());
-    let outcome = RwSignal::new(String::new());
-    let reasons = RwSignal::new(String::new());
-    let confirmed = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let mut found = Vec::new();
-            let c = match conduct.get_untracked().as_str() { "yes" => Some(true), "no" => Some(false), _ => None };
-            if c.is_none() { found.push(("conduct".to_owned(), "Say whether a review will be held".to_owned())); }
-            if !confirmed.get_untracked() { found.push(("confirm".to_owned(), "Confirm that you understand the decision is final".to_owned())); }
-            if !found.is_empty() { errors.set(found); return; }
-            let c = c.unwrap_or(false);
-            let vars = decide_review::Variables { id: ctx.id, conduct: c, outcome: if c { None } else { NoReviewOutcome::parse(&outcome.get_untracked()) }, reasons: reasons.get_untracked() };
-            send::<DecideReview>(ctx, vars, errors, busy, "Your decision was recorded");
-        }>
-            <h2 class="govuk-heading-m">"Decide whether a review is held"</h2>
-            <ErrorSummary errors=errors form="decision"/>
-            <Radios form="decision" legend="Will a Serious Case Review be held?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
-            <Show when=move || conduct.get() == "no">
-                <Radios form="decision" legend="What instead (11.6.1)" name="outcome" value=outcome options=outcome_options()/>
-            </Show>
-            <TextArea form="decision" label="Reasons for your decision" path="reasons" value=reasons errors=errors/>
-            <div class="govuk-form-group">
-                <div class="govuk-checkboxes govuk-checkboxes--small">
-                    <div class="govuk-checkboxes__item">
-                        <input class="govuk-checkboxes__input" id=form_field_id("decision", "confirm") type="checkbox" bind:checked=confirmed/>
-                        <label class="govuk-label govuk-checkboxes__label" for=form_field_id("decision", "confirm")>"I understand the Chair's decision is final and Ofsted will be told of it"</label>
-                    </div>
-                </div>
-            </div>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the decision"</button>
-        </form>
-    }
-}
-
-#[component]
-fn NotificationForm(ctx: Ctx) -> impl IntoView {
-    let sent_on = RwSignal::new(today());
-    let reasons = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let vars = record_ofsted_notification::Variables { id: ctx.id, sent_on: sent_on.get_untracked(), reasons: Some(reasons.get_untracked()).filter(|r| !r.trim().is_empty()) };
-            send::<RecordOfstedNotification>(ctx, vars, errors, busy, "The Ofsted notification was recorded");
-        }>
-            <h2 class="govuk-heading-m">"Record the notification to Ofsted"</h2>
-            <ErrorSummary errors=errors form="notification"/>
-            <TextField form="notification" label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
-            <TextArea form="notification" label="Reasons given to Ofsted" path="reasons" value=reasons errors=errors hint="Required when no review is held"/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the notification"</button>
-        </form>
-    }
-}
-
-#[component]
-fn AppointForm(ctx: Ctx) -> impl IntoView {
-    let users = LocalResource::new(move || async move {
-        api::call::<AppointableUsers>(appointable_users::Variables { id: ctx.id }).await
-    });
-    let user = RwSignal::new(String::new());
-    let assignment = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<(String, String)>::new());
-    let busy = RwSignal::new(false);
-    let user_errors =
-        move || errors.with(|e| e.iter().filter(|(f, _)| f == "userId").map(|(_, m)| m.clone()).collect::<Vec<_>>());
-    let choices: Vec<(&'static str, &'static str)> = [
-        Assignment::PanelChair,
-        Assignment::PanelMember,
-        Assignment::OverviewAuthor,
-        Assignment::DesignatedProfessional,
-    ]
-    .iter()
-    .map(|a| (a.as_str(), a.title()))
-    .collect();
-    view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let mut found = Vec::new();
-            let uid = user.get_untracked().parse::<i64>().ok();
-            let a = Assignment::parse(&assignment.get_untracked());
-            if uid.is_none() { found.push(("userId".to_owned(), "Choose who to appoint".to_owned())); }
-            if a.is_none() { found.push(("assignment".to_owned(), "Choose the post".to_owned())); }
-            if !found.is_empty() { errors.set(found); return; }
-            if let (Some(uid), Some(a)) = (uid, a) {
-                send::<Appoint>(ctx, appoint::Variables { id: ctx.id, user_id: uid, assignment: a }, errors, busy, "The appointment was made");
-            }
-        }>
-            <h2 class="govuk-heading-m">"Appoint to the review"</h2>
-            <ErrorSummary errors=errors form="appoint"/>
-            <Radios form="appoint" legend="Post" name="assignment" value=assignment options=choices/>
-            <div class="govuk-form-group" class:govuk-form-group--error=move || !user_errors().is_empty()>
-                <label class="govuk-label" for=form_field_id("appoint", "userId")>"Person"</label>
-                {move || user_errors().into_iter().map(|m| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> }).collect_view()}
-                <select class="govuk-select" id=form_field_id("appoint", "userId") on:change:target=move |ev| user.set(ev.target().value())>
-                    <option value="">"Choose a person"</option>
-                    {move || users.get().map(|r| match r {
-                        Ok(d) => d.appointable_users.into_iter().map(|u| view! {
-                            <option value=u.id.to_string()>{format!("{}, {}{}", u.name, u.job_title.unwrap_or_default(), u.agency.map(|a| format!(" ({a})")).unwrap_or_default())}</option>
-                        }).collect_view().into_any(),
-                        Err(_) => view! { <option value="">"Could not load people"</option> }.into_any(),
-                    })}
-                </select>
-            </div>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Appoint"</button>
-        </form>
-    }
-}
-
-#[component]
-fn CompleteSetUpForm(ctx: Ctx) -> impl IntoView {
-    let errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send::<CompleteSetUp>(ctx, complete_set_up::Variables { id: ctx.id }, errors, busy, "Set-up is complete");
-        }>
-            <h2 class="govuk-heading-m">"Complete set-up"</h2>
-            <p class="govuk-body">"Every checklist item must be done, and the independent panel chair and overview author appointed."</p>
-            <ErrorSummary errors=errors form="setup"/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Complete set-up"</button>
-        </form>
-    }
-}
-
-#[component]
-fn TermsSentForm(ctx: Ctx) -> impl IntoView {
-    let sent_on = RwSignal::new(today());
-    let errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send::<RecordTermsSentToOfsted>(ctx, record_terms_sent_to_ofsted::Variables { id: ctx.id, sent_on: sent_on.get_untracked() }, errors, busy, "Recorded that the terms were sent to Ofsted");
-        }>
-            <h2 class="govuk-heading-m">"Record the terms of reference sent to Ofsted"</h2>
-            <ErrorSummary errors=errors form="terms-sent"/>
-            <TextField form="terms-sent" label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record"</button>
-        </form>
-    }
-}
-
-/// One answer as the editor holds it.
-#[derive(Debug, Clone, PartialEq)]
-struct Draft {
-    text: RwSignal<String>,
-    not_applicable: RwSignal<bool>,
-}
-
-#[component]
-fn Terms(ctx: Ctx) -> impl IntoView {
-    let questions = LocalResource::new(|| api::call::<TermsQuestions>(terms_questions::Variables));
-    let terms = LocalResource::new(move || {
+pub fn Imrs(ctx: Ctx) -> impl IntoView {
+    let data = LocalResource::new(move || {
         ctx.refresh.get();
         async move {
             let _busy = Busy::start(ctx.loading);
-            api::call::<ReviewTerms>(review_terms::Variables { id: ctx.id }).await
+            api::call::<ReviewImrs>(review_imrs::Variables { id: ctx.id }).await
         }
     });
     view! {
-        <h2 class="govuk-heading-m">"Terms of reference"</h2>
+        <h2 class="govuk-heading-m">"Individual Management Reviews"</h2>
         <Transition fallback=|| view! { <Loading/> }>
-            {move || match (questions.get(), terms.get()) {
-                (Some(Ok(q)), Some(Ok(t))) => {
-                    let current = t.review.terms_of_reference;
-                    if ctx.may(Operation::EditTermsOfReference) {
-                        view! { <TermsEditor ctx=ctx questions=q.terms_of_reference_questions current=current/> }.into_any()
-                    } else {
-                        view! { <TermsView current=current ctx=ctx/> }.into_any()
-                    }
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(d) => {
+                    let requested: Vec<i64> = d.review.imrs.iter().map(|i| i.agency.as_ref().map_or(0, |a| a.id)).collect();
+                    view! {
+                        {if d.review.imrs.is_empty() {
+                            view! { <p class="govuk-body">"No IMRs have been requested yet."</p> }.into_any()
+                        } else {
+                            view! { <ImrTable ctx=ctx imrs=d.review.imrs.clone()/> }.into_any()
+                        }}
+                        {ctx.may(Operation::RequestImr).then(|| view! { <RequestForm ctx=ctx requested=requested/> })}
+                        {d.review.imrs.iter().filter(|i| !i.author_candidates.is_empty()).map(|i| view! { <DesignateForm ctx=ctx imr=i.clone()/> }).collect_view()}
+                    }.into_any()
                 }
-                (Some(Err(e)), _) | (_, Some(Err(e))) => view! { <Failure error=e/> }.into_any(),
-                _ => view! { <Loading/> }.into_any(),
-            }}
+            })}
         </Transition>
     }
 }
 
 #[component]
-fn TermsView(current: Option<review_terms::ReviewTermsReviewTermsOfReference>, ctx: Ctx) -> impl IntoView {
-    let Some(t) = current else {
-        return view! { <p class="govuk-body">"No terms of reference have been drafted yet."</p> }.into_any();
-    };
-    let version = t.version;
-    let errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
+fn ImrTable(ctx: Ctx, imrs: Vec<review_imrs::ReviewImrsReviewImrs>) -> impl IntoView {
     view! {
-        <p class="govuk-body">"Version "{t.version}" " {if t.approved { view! { <strong class="govuk-tag govuk-tag--green">"Approved"</strong> }.into_any() } else { view! { <strong class="govuk-tag govuk-tag--grey">"Draft"</strong> }.into_any() }}</p>
-        <dl class="govuk-summary-list">
-            {t.answers.into_iter().map(|a| view! {
-                <div class="govuk-summary-list__row">
-                    <dt class="govuk-summary-list__key">{a.number}". "{a.question}</dt>
-                    <dd class="govuk-summary-list__value scr-prewrap">{if a.not_applicable { "Not applicable".to_owned() } else { a.text.unwrap_or_else(|| "Not answered yet".into()) }}</dd>
-                </div>
-            }).collect_view()}
-        </dl>
-        <super::documents::ExportButtons doc="terms-of-reference" base=format!("/api/reviews/{}/export/terms-of-reference", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
-        {ctx.may(Operation::ApproveTermsOfReference).then(|| view! {
-            <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                send::<ApproveTermsOfReference>(ctx, approve_terms_of_reference::Variables { id: ctx.id, version }, errors, busy, "The terms of reference are approved");
-            }>
-                <ErrorSummary errors=errors form="approve"/>
-                <button type="submit" class="govuk-button" disabled=move || busy.get()>{format!("Approve version {version}")}</button>
-            </form>
-        })}
+        <table class="govuk-table" id="imr-table">
+            <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">"Agency"</th>
+                <th scope="col" class="govuk-table__header">"Status"</th>
+                <th scope="col" class="govuk-table__header">"Due"</th>
+                <th scope="col" class="govuk-table__header">"Author"</th>
+                <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Open"</span></th>
+            </tr></thead>
+            <tbody class="govuk-table__body">
+                {imrs.into_iter().map(|i| {
+                    let agency = i.agency.map(|a| a.name).unwrap_or_default();
+                    let href = format!("/reviews/{}/imrs/{}", ctx.id, i.id);
+                    let open = if i.is_mine { "Write this IMR" } else { "Open" };
+                    view! {
+                        <tr class="govuk-table__row">
+                            <td class="govuk-table__cell">{agency.clone()}</td>
+                            <td class="govuk-table__cell">{imr_tag(i.status)}</td>
+                            <td class="govuk-table__cell">{uk_date(&i.due_on)}</td>
+                            <td class="govuk-table__cell">{i.author_name.unwrap_or_else(|| "Not designated".into())}</td>
+                            <td class="govuk-table__cell"><a class="govuk-link" href=href>{open}<span class="govuk-visually-hidden">{format!(": {agency}")}</span></a></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
-    .into_any()
 }
 
 #[component]
-fn TermsEditor(
-    ctx: Ctx,
-    questions: Vec<String>,
-    current: Option<review_terms::ReviewTermsReviewTermsOfReference>,
-) -> impl IntoView {
-    let expected = RwSignal::new(current.as_ref().map_or(0, |t| t.version));
-    let drafts: Vec<Draft> = (0..questions.len())
-        .map(|i| {
-            let a = current.as_ref().and_then(|t| t.answers.get(i));
-            Draft {
-                text: RwSignal::new(a.and_then(|a| a.text.clone()).unwrap_or_default()),
-                not_applicable: RwSignal::new(a.is_some_and(|a| a.not_applicable)),
-            }
-        })
-        .collect();
-    let drafts = StoredValue::new(drafts);
-    // What someone else saved, shown beside your text after a conflict.
-    let theirs = RwSignal::new(None::<Vec<(Option<String>, bool)>>);
-    let errors = RwSignal::new(Vec::<(String, String)>::new());
+fn RequestForm(ctx: Ctx, requested: Vec<i64>) -> impl IntoView {
+    let agencies = LocalResource::new(move || async move {
+        api::call::<ReviewHeader>(review_header::Variables { id: ctx.id }).await.map(|d| d.review.involved_agencies)
+    });
+    let chosen = RwSignal::new(Vec::<i64>::new());
+    let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
-    let approved = current.as_ref().is_some_and(|t| t.approved);
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let answers: Vec<save_terms_of_reference::TermsAnswerInput> = drafts.with_value(|d| {
-            d.iter()
-                .map(|x| {
-                    let na = x.not_applicable.get_untracked();
-                    save_terms_of_reference::TermsAnswerInput {
-                        text: if na { None } else { Some(x.text.get_untracked()).filter(|t| !t.trim().is_empty()) },
-                        not_applicable: na,
-                    }
-                })
-                .collect()
-        });
-        let vars =
-            save_terms_of_reference::Variables { id: ctx.id, expected_version: expected.get_untracked(), answers };
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::call::<SaveTermsOfReference>(vars).await {
-                Ok(_) => {
-                    theirs.set(None);
-                    errors.set(Vec::new());
-                    ctx.changed("The terms of reference were saved");
-                }
-                Err(ApiError::Conflict { message, current }) => {
-                    // Keep what was typed; fetch what the other person saved and show it beside it.
-                    if let Ok(d) = api::call::<ReviewTerms>(review_terms::Variables { id: ctx.id }).await {
-                        if let Some(t) = d.review.terms_of_reference {
-                            theirs.set(Some(t.answers.into_iter().map(|a| (a.text, a.not_applicable)).collect()));
-                        }
-                    }
-                    if let Some(v) = current {
-                        expected.set(v);
-                    }
-                    errors.set(vec![(String::new(), format!("{message}. Their version is shown beside each of your answers; your text is kept. Save again to replace theirs with yours."))]);
-                }
-                Err(ApiError::Validation(list)) => errors.set(list),
-                Err(e) => errors.set(vec![(String::new(), e.message())]),
-            }
-            busy.set(false);
-        });
+        let vars = request_imrs::Variables { id: ctx.id, agency_ids: chosen.get_untracked() };
+        send::<RequestImrs>(ctx, vars, errors, busy, "The IMRs were requested");
     };
     view! {
-        <p class="govuk-body">{move || match expected.get() { 0 => "Not saved yet".to_owned(), v => format!("Editing from version {v}") }}
-            {approved.then(|| view! { " " <strong class="govuk-tag govuk-tag--green">"Approved"</strong> })}</p>
-        <form on:submit=save id="terms-editor">
-            <ErrorSummary errors=errors form="terms"/>
-            {questions.into_iter().enumerate().map(|(i, q)| {
-                let d = drafts.with_value(|d| d[i].clone());
-                let path = format!("answers.{i}");
-                let na_id = format!("{}-na", form_field_id("terms", &path));
-                let theirs_text = move || theirs.get().and_then(|t| t.get(i).cloned()).map(|(t, na)| if na { "Not applicable".to_owned() } else { t.unwrap_or_else(|| "(empty)".into()) });
-                view! {
-                    <div class="scr-question">
-                        <TextArea form="terms" label=format!("{}. {q}", i + 1) path=path.clone() value=d.text errors=errors rows=3/>
-                        <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4">
-                            <div class="govuk-checkboxes__item">
-                                <input class="govuk-checkboxes__input" id=na_id.clone() type="checkbox" bind:checked=d.not_applicable/>
-                                <label class="govuk-label govuk-checkboxes__label" for=na_id>"Not applicable"</label>
+        <form class="scr-step" on:submit=submit>
+            <h3 class="govuk-heading-s">"Request IMRs"</h3>
+            <ErrorSummary errors=errors form="request"/>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || agencies.get().map(|r| match r {
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
+                    Ok(list) => {
+                        let open: Vec<_> = list.into_iter().filter(|a| !requested.contains(&a.id)).collect();
+                        if open.is_empty() {
+                            return view! { <p class="govuk-body">"Every involved agency has been asked for its IMR."</p> }.into_any();
+                        }
+                        view! {
+                            <div class="govuk-form-group" id=form_field_id("request", "agencyIds")>
+                                <fieldset class="govuk-fieldset">
+                                    <legend class="govuk-fieldset__legend">"Agencies to ask, each with the review's 6-week IMR deadline"</legend>
+                                    <div class="govuk-checkboxes govuk-checkboxes--small">
+                                        {open.into_iter().map(|a| {
+                                            let id = format!("request-agency-{}", a.id);
+                                            let aid = a.id;
+                                            view! {
+                                                <div class="govuk-checkboxes__item">
+                                                    <input class="govuk-checkboxes__input" type="checkbox" id=id.clone()
+                                                        on:change=move |ev| {
+                                                            let on = event_target_checked(&ev);
+                                                            chosen.update(|c| { c.retain(|x| *x != aid); if on { c.push(aid); } });
+                                                        }/>
+                                                    <label class="govuk-label govuk-checkboxes__label" for=id>{a.name}</label>
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                </fieldset>
                             </div>
-                        </div>
-                        {move || theirs_text().map(|t| view! {
-                            <div class="govuk-inset-text scr-theirs"><p class="govuk-body-s">"Saved by someone else:"</p><p class="govuk-body scr-prewrap">{t}</p></div>
-                        })}
-                    </div>
-                }
-            }).collect_view()}
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Save the terms of reference"</button>
+                            <button type="submit" class="govuk-button" disabled=move || busy.get() || chosen.get().is_empty()>"Request the IMRs"</button>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
         </form>
-        {current.map(|t| view! { <TermsView current=Some(t) ctx=ctx/> })}
     }
+}
+
+#[component]
+fn DesignateForm(ctx: Ctx, imr: review_imrs::ReviewImrsReviewImrs) -> impl IntoView {
+    let agency = imr.agency.map(|a| a.name).unwrap_or_default();
+    let form = format!("designate{}", imr.id);
+    let select_id = form_field_id(&form, "userId");
+    let user = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    let imr_id = imr.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(user_id) = user.get_untracked().parse::<i64>() else {
+            errors.set(vec![("userId".into(), "Choose who will write the IMR".into())]);
+            return;
+        };
+        send::<DesignateImrAuthor>(
+            ctx,
+            designate_imr_author::Variables { imr_id, user_id },
+            errors,
+            busy,
+            "The IMR author was designated",
+        );
+    };
+    view! {
+        <form class="scr-step" on:submit=submit>
+            <h3 class="govuk-heading-s">{format!("IMR author for {agency}")}</h3>
+            <ErrorSummary errors=errors form=form.clone()/>
+            <div class="govuk-form-group">
+                <label class="govuk-label" for=select_id.clone()>"Who will write the IMR"</label>
+                <div class="govuk-hint">"They will be asked to declare that they had no direct involvement with the family and do not manage the practitioners."</div>
+                <select class="govuk-select" id=select_id bind:value=user>
+                    <option value="">"Choose a member of staff"</option>
+                    {imr.author_candidates.into_iter().map(|u| view! {
+                        <option value=u.id.to_string()>{format!("{}{}", u.name, u.job_title.map(|t| format!(", {t}")).unwrap_or_default())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>{if imr.author_name.is_some() { "Designate instead" } else { "Designate the author" }}</button>
+        </form>
+    }
+}
+
+/// Links to the workspaces the caller may use, and the panel's step to move on.
+#[component]
+pub fn Workspaces(ctx: Ctx) -> impl IntoView {
+    let chronology = ctx.can_read(Field::CombinedChronology) && ctx.stage.number() >= Stage::ImrsRequested.number();
+    let documents = (ctx.can_read(Field::OverviewReport) || ctx.can_read(Field::ExecutiveSummary))
+        && ctx.stage.number() >= Stage::CombinedChronology.number();
+    let next = match ctx.stage {
+        Stage::ImrsSubmitted => Some(Stage::CombinedChronology),
+        Stage::CombinedChronology => Some(Stage::Analysis),
+        Stage::Analysis => Some(Stage::OverviewReport),
+        _ => None,
+    }
+    .filter(|_| ctx.may(Operation::AdvancePhase));
+    let errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    (chronology || documents || next.is_some()).then(|| view! {
+        <h2 class="govuk-heading-m">"Review workspaces"</h2>
+        <ul class="govuk-list">
+            {chronology.then(|| view! { <li><a class="govuk-link" href=format!("/reviews/{}/chronology", ctx.id)>"Combined chronology"</a></li> })}
+            {documents.then(|| view! { <li><a class="govuk-link" href=format!("/reviews/{}/report", ctx.id)>"Overview report and executive summary"</a></li> })}
+        </ul>
+        {next.map(|to| view! {
+            <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                send::<AdvancePhase>(ctx, advance_phase::Variables { id: ctx.id, to }, errors, busy, "The review has moved on");
+            }>
+                <ErrorSummary errors=errors form="advance"/>
+                <button type="submit" class="govuk-button" disabled=move || busy.get()>{format!("Move on to: {}", to.title())}</button>
+            </form>
+        })}
+    })
 }
