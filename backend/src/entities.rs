@@ -1,5 +1,5 @@
 //! Database entities: one per table, backend only. They never reach the API as they
-//! are: GraphQL objects in `graphql::types` are built from them through the policy.
+//! are: GraphQL objects (each feature's `graphql`) are built from them through the policy.
 
 /// One table's entity; relations are followed through `graphql::loaders`, in batches,
 /// so none are declared here.

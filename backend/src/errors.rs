@@ -1,6 +1,6 @@
 //! Errors, one type per layer:
 //! - `shared::ValidationError` for a value a rule refused (domain);
-//! - `ApiError` for everything a request can end in (services and GraphQL);
+//! - `ApiError` for everything a request can end in (steps and GraphQL);
 //!   it becomes a GraphQL error with a stable `extensions.code`;
 //!   `ApiError::rendered` is what every edge sends (message and `extensions`), and
 //!   `ApiError::status` the HTTP status where a route answers over plain HTTP;

@@ -22,7 +22,7 @@ async fn verify(app: &TestApp) -> Result<u64, Broken> {
 async fn the_audit_chain_holds_and_names_what_was_tampered_with(b: Backend) {
     let app = TestApp::spawn(b).await;
     let seeded = entries(&app).await;
-    assert!(seeded.len() > 100, "the demo writes its steps through the services");
+    assert!(seeded.len() > 100, "the demo writes its steps through the phases' steps");
     assert_eq!(verify(&app).await, Ok(seeded.len() as u64));
     assert!(seeded.iter().all(|e| e.hash.len() == 64), "every entry is chained");
 

@@ -169,7 +169,7 @@ fn stored_values_are_decoded_without_silent_defaults() {
     let found = silent_decoding_outside_stored(&backend());
     assert!(found.is_empty(), "stored values decoded with a silent default outside stored.rs:\n{}", found.join("\n"));
     let bad = vec![(
-        "notify.rs".to_owned(),
+        "attention/mod.rs".to_owned(),
         "let s = ImrStatus::parse(&i.status).unwrap_or(ImrStatus::Requested);".to_owned(),
     )];
     assert_eq!(silent_decoding_outside_stored(&bad).len(), 1, "the rule catches a breach");
@@ -217,10 +217,12 @@ fn only_the_graphql_layer_knows_graphql() {
 fn only_the_step_helper_begins_a_transaction() {
     let found = transactions_outside_the_step(&backend());
     assert!(found.is_empty(), "transactions begun outside step.rs without a reason:\n{}", found.join("\n"));
-    let bad = vec![("findings.rs".to_owned(), "let txn = db.begin().await?;".to_owned())];
+    let bad = vec![("findings/mod.rs".to_owned(), "let txn = db.begin().await?;".to_owned())];
     assert_eq!(transactions_outside_the_step(&bad).len(), 1, "the rule catches a breach");
-    let said =
-        vec![("users.rs".to_owned(), "// Not a step on a review: accounts.\nlet txn = db.begin().await?;".to_owned())];
+    let said = vec![(
+        "users/mod.rs".to_owned(),
+        "// Not a step on a review: accounts.\nlet txn = db.begin().await?;".to_owned(),
+    )];
     assert!(transactions_outside_the_step(&said).is_empty());
 }
 
@@ -229,7 +231,7 @@ fn only_the_step_helper_moves_a_stage() {
     let found = stage_moves_outside_the_step(&backend());
     assert!(found.is_empty(), "stages moved outside step.rs:\n{}", found.join("\n"));
     let bad = vec![(
-        "completion.rs".to_owned(),
+        "completion/publication.rs".to_owned(),
         ".col_expr(review::Column::Stage, Expr::value(Stage::Published.as_str()))".to_owned(),
     )];
     assert_eq!(stage_moves_outside_the_step(&bad).len(), 1, "the rule catches a breach");

@@ -1,8 +1,9 @@
 //! The completion phase (SPEC stages 13 to 18) as database operations: quality
 //! assurance, approval and submission, letters to Ofsted, the evaluation and its
-//! amendments, the action plan carried to closure, publication and conclusion. As in
-//! `services`, each checks the caller through the policy, validates with `shared`
-//! and writes its change with its audit entry in one transaction.
+//! amendments, the action plan carried to closure, publication and conclusion. Each
+//! step checks the caller through the policy, validates with `shared` and writes its
+//! change through a `Step` (one transaction with its audit entry): `assurance.rs`,
+//! `actions.rs`, `publication.rs`; the milestones they record are kept here.
 
 mod actions;
 mod assurance;

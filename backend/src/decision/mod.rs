@@ -1,7 +1,9 @@
-//! The decision phase (SPEC stages 1 to 7) as database operations. Nothing here
-//! knows of HTTP or GraphQL: each function checks the caller's access through the
-//! policy, validates with the `shared` rules, changes the records in one
-//! transaction with its audit entry, and returns what changed.
+//! The decision phase (SPEC stages 1 to 7) as database operations: `referrals.rs`
+//! (referral to Ofsted's notification), `set_up.rs` (checklist and appointments),
+//! `terms.rs` (the terms of reference), and extending a deadline here. Each step
+//! checks the caller's access through the policy, validates with the `shared` rules,
+//! changes the records through a `Step` (one transaction with its audit entry), and
+//! returns what changed; `graphql.rs` puts them in the schema.
 
 mod referrals;
 mod set_up;

@@ -1,9 +1,10 @@
 //! The review phase (SPEC stages 8 to 12) as database operations: IMRs requested,
 //! authored, submitted and decided; their chronologies merged into one; the overview
-//! report and the executive summary written in versions. Like `services`, nothing
-//! here knows of HTTP or GraphQL: each function checks the caller through the policy,
-//! validates with the `shared` rules and changes the records in one transaction with
-//! its audit entry.
+//! report and the executive summary written in versions. Each step checks the caller
+//! through the policy, validates with the `shared` rules and changes the records
+//! through a `Step` (one transaction with its audit entry); `graphql/` puts them in
+//! the schema. `imrs.rs`, `chronology_entries.rs` and `report.rs` hold the steps;
+//! moving on between the phase's stages is here.
 
 mod chronology_entries;
 mod imrs;

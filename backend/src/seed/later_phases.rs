@@ -1,6 +1,6 @@
 //! The demo's review-phase cases: one with IMRs being written, one with every IMR
 //! accepted and the overview report and executive summary in draft. Written through
-//! the same services as the API, so the demo obeys every rule the API does.
+//! the same steps as the API, so the demo obeys every rule the API does.
 
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};

@@ -1,6 +1,8 @@
 //! Demo data: a board and a partner board, their agencies, one user for every role
-//! and cases at every stage of the decision phase. Built through the same services
-//! the API uses, so the demo shows what the system really does.
+//! and cases at every stage of the decision phase. Built through the same steps the
+//! API uses (the only folder that drives the other features), so the demo shows what
+//! the system really does. `later_phases.rs` carries cases into the review and
+//! completion phases; `synthetic.rs` writes data at scale.
 
 pub(crate) mod later_phases;
 pub mod synthetic;

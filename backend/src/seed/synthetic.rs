@@ -1,5 +1,5 @@
 //! `scr seed-synthetic --reviews N`: data at scale for load and benchmark runs. On top
-//! of the demo board and its users, each review is referred through the services (so
+//! of the demo board and its users, each review is referred through the decision phase's steps (so
 //! its people, agencies and deadlines are as real ones are), then placed at a stage,
 //! round the whole procedure, with what that stage holds written in batches: IMRs and
 //! their chronologies from "IMRs requested" on, findings from the analysis, actions from
