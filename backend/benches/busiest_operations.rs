@@ -237,7 +237,7 @@ fn main() {
                 .unwrap()
                 .unwrap()
                 .id;
-            let token = tokens.issue(chair.id).unwrap();
+            let token = tokens.issue(chair.id, chair.session_generation).unwrap();
             // `SCR_BENCH_ONLY=Dashboard` measures one operation (for a profiler).
             let only = std::env::var("SCR_BENCH_ONLY").ok();
             for op in Op::ALL.into_iter().filter(|op| only.as_deref().is_none_or(|o| o == op.name())) {

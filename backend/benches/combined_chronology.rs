@@ -128,7 +128,7 @@ fn main() {
             let email = email.to_owned();
             async move {
                 let u = user::Entity::find().filter(user::Column::Email.eq(email)).one(&db).await.unwrap().unwrap();
-                tokens.issue(u.id).unwrap()
+                tokens.issue(u.id, u.session_generation).unwrap()
             }
         };
         let chair = token_of("chair@scr.example").await;

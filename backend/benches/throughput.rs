@@ -30,7 +30,7 @@ async fn bare(State(tokens): State<Tokens>, headers: HeaderMap) -> Result<String
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or(StatusCode::UNAUTHORIZED)?;
     match tokens.verify(token) {
-        Ok(Subject::User(id)) => Ok(format!("{{\"data\":{{\"me\":{{\"id\":{id}}}}}}}")),
+        Ok(Subject::Session { user: id, .. }) => Ok(format!("{{\"data\":{{\"me\":{{\"id\":{id}}}}}}}")),
         _ => Err(StatusCode::UNAUTHORIZED),
     }
 }
@@ -106,7 +106,7 @@ fn main() {
             .await
             .unwrap()
             .unwrap();
-        let token = tokens.issue(chair.id).unwrap();
+        let token = tokens.issue(chair.id, chair.session_generation).unwrap();
         let api = app(AppState { db: db.clone(), tokens: tokens.clone() });
         let bare_router = Router::new().route("/bare", get(bare)).with_state(tokens.clone());
         let caller_router = Router::new().route("/caller", get(bare_with_caller)).with_state((tokens, db.clone()));

@@ -425,11 +425,13 @@ async fn calendar(
     State(app): State<App>,
     axum::extract::Query(q): axum::extract::Query<CalendarQuery>,
 ) -> axum::response::Response {
-    let Ok(user_id) = app.state.tokens.verify_calendar(&q.token) else {
+    let Ok((user_id, generation)) = app.state.tokens.verify_calendar(&q.token) else {
         return export_error(crate::errors::ApiError::Unauthenticated);
     };
     let caller = match Caller::load(&app.state.db, &crate::auth::Subject::User(user_id)).await {
-        Ok(c) => c,
+        // A deactivated user is refused by `load`; a rotated address by its generation.
+        Ok(c) if c.user.calendar_generation == generation => c,
+        Ok(_) => return export_error(crate::errors::ApiError::Unauthenticated),
         Err(e) => return export_error(e),
     };
     match crate::attention::calendar(&app.state.db, &caller, crate::step::today()).await {

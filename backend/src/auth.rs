@@ -52,13 +52,21 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+    /// The user's session (or, for a calendar-feed token, calendar) generation when the
+    /// token was issued: a token of an older generation is refused.
+    #[serde(default, rename = "gen")]
+    pub generation: i32,
 }
 
 /// Who a valid token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
-    /// A user of this server, by id.
+    /// A user of this server, by id, trusted as such (the command line, the demo, a
+    /// caller just signed in).
     User(i32),
+    /// A user of this server by a token of theirs: valid while the user's session
+    /// generation is still the one the token was issued in.
+    Session { user: i32, generation: i32 },
     /// A user signed in at the external identity provider, by e-mail.
     ExternalEmail(String),
 }
@@ -132,7 +140,7 @@ impl Tokens {
     }
 
     /// A signed token for a user of this server.
-    pub fn issue(&self, user_id: i32) -> ApiResult<String> {
+    pub fn issue(&self, user_id: i32, generation: i32) -> ApiResult<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -141,13 +149,14 @@ impl Tokens {
             aud: LOCAL_AUDIENCE.to_owned(),
             iat: now,
             exp: now + self.lifetime.num_seconds(),
+            generation,
         };
         self.sign(&claims)
     }
 
     /// A long-lived token for one user's calendar feed, to put in a calendar app's
     /// subscription address. Its audience keeps it out of the API.
-    pub fn issue_calendar(&self, user_id: i32) -> ApiResult<String> {
+    pub fn issue_calendar(&self, user_id: i32, generation: i32) -> ApiResult<String> {
         let now = Utc::now().timestamp();
         self.sign(&Claims {
             sub: user_id.to_string(),
@@ -156,17 +165,20 @@ impl Tokens {
             aud: CALENDAR_AUDIENCE.to_owned(),
             iat: now,
             exp: now + chrono::Duration::days(365).num_seconds(),
+            generation,
         })
     }
 
-    /// The user a calendar-feed token speaks for.
-    pub fn verify_calendar(&self, token: &str) -> ApiResult<i32> {
+    /// The user a calendar-feed token speaks for, and the calendar generation it was
+    /// issued in (the caller compares it with the user's).
+    pub fn verify_calendar(&self, token: &str) -> ApiResult<(i32, i32)> {
         let mut v = Validation::new(Algorithm::HS256);
         v.set_issuer(&[LOCAL_ISSUER]);
         v.set_audience(&[CALENDAR_AUDIENCE]);
         let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
             .map_err(|e| reject(&e))?;
-        data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)
+        let user = data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)?;
+        Ok((user, data.claims.generation))
     }
 
     /// Signs arbitrary claims with the server's key (tests use this for edge cases).
@@ -192,7 +204,8 @@ impl Tokens {
                 let data =
                     jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
                         .map_err(|e| reject(&e))?;
-                data.claims.sub.parse::<i32>().map(Subject::User).map_err(|_| ApiError::Unauthenticated)
+                let user = data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)?;
+                Ok(Subject::Session { user, generation: data.claims.generation })
             }
             Algorithm::RS256 => {
                 let idp = self.external.as_ref().ok_or(ApiError::Unauthenticated)?;
@@ -237,16 +250,16 @@ mod tests {
     #[test]
     fn a_calendar_token_opens_the_feed_only() {
         let t = Tokens::new(vec![7; 32], chrono::Duration::minutes(15), None).unwrap();
-        let cal = t.issue_calendar(42).unwrap();
-        assert_eq!(t.verify_calendar(&cal).unwrap(), 42);
+        let cal = t.issue_calendar(42, 3).unwrap();
+        assert_eq!(t.verify_calendar(&cal).unwrap(), (42, 3));
         assert!(t.verify(&cal).is_err(), "not a bearer token for the API");
-        assert!(t.verify_calendar(&t.issue(42).unwrap()).is_err(), "an API token is not a feed token");
+        assert!(t.verify_calendar(&t.issue(42, 0).unwrap()).is_err(), "an API token is not a feed token");
     }
 
     #[test]
     fn an_issued_token_verifies_to_its_user() {
         let t = Tokens::new(vec![7; 32], chrono::Duration::minutes(15), None).unwrap();
-        let tok = t.issue(42).unwrap();
-        assert_eq!(t.verify(&tok).unwrap(), Subject::User(42));
+        let tok = t.issue(42, 5).unwrap();
+        assert_eq!(t.verify(&tok).unwrap(), Subject::Session { user: 42, generation: 5 });
     }
 }

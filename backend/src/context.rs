@@ -48,7 +48,7 @@ impl Caller {
         let grants_of_user: RelationDef =
             role_grant::Entity::belongs_to(user::Entity).from(role_grant::Column::UserId).to(user::Column::Id).into();
         let rows = match subject {
-            Subject::User(id) => user::Entity::find_by_id(*id),
+            Subject::User(id) | Subject::Session { user: id, .. } => user::Entity::find_by_id(*id),
             Subject::ExternalEmail(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_str())),
         }
         .join(JoinType::LeftJoin, grants_of_user.rev())
@@ -56,6 +56,12 @@ impl Caller {
         .all(db)
         .await?;
         let user = rows.first().map(|(u, _)| u.clone()).filter(|u| u.active).ok_or(ApiError::Unauthenticated)?;
+        if let Subject::Session { generation, .. } = subject
+            && *generation != user.session_generation
+        {
+            // Signed out everywhere, password changed, role removed or deactivated since.
+            return Err(ApiError::Unauthenticated);
+        }
         let grants =
             rows.iter().filter_map(|(_, g)| g.as_ref()).map(crate::stored::grant).collect::<ApiResult<Vec<Grant>>>()?;
         Ok(Self { user, grants })

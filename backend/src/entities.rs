@@ -34,6 +34,13 @@ entity!(agency, "agencies", {
     pub name: String,
     pub kind: String,
     pub board_id: i32,
+    /// A closed agency stays on the reviews that name it and leaves every picker.
+    pub active: bool,
+});
+
+entity!(local_authority_area, "local_authority_areas", {
+    pub name: String,
+    pub board_id: i32,
 });
 
 entity!(user, "users", {
@@ -44,6 +51,12 @@ entity!(user, "users", {
     pub agency_id: Option<i32>,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// Raised to revoke every token issued before (sign out everywhere, a password
+    /// changed, a role removed, the account deactivated).
+    pub session_generation: i32,
+    /// Raised to revoke the calendar-feed address issued before.
+    pub calendar_generation: i32,
+    pub last_sign_in_at: Option<DateTimeUtc>,
 });
 
 entity!(role_grant, "role_grants", {

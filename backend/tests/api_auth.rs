@@ -24,7 +24,15 @@ fn idp() -> backend::auth::ExternalIdp {
 
 fn claims(sub: &str, iss: &str, aud: &str, exp_in: i64) -> Claims {
     let now = chrono::Utc::now().timestamp();
-    Claims { sub: sub.into(), email: None, iss: iss.into(), aud: aud.into(), iat: now, exp: now + exp_in }
+    Claims {
+        sub: sub.into(),
+        email: None,
+        iss: iss.into(),
+        aud: aud.into(),
+        iat: now,
+        exp: now + exp_in,
+        generation: 0,
+    }
 }
 
 async fn me_code(app: &TestApp, token: &str) -> String {
@@ -35,13 +43,13 @@ async fn tokens_that_are_expired_forged_or_misaddressed_are_unauthenticated(b: B
     let app = TestApp::spawn_with(b, Some(idp())).await;
     let chair = app.user_id("chair@scr.example").await.to_string();
     // The control: a proper token works.
-    let good = app.tokens.issue(chair.parse().unwrap()).unwrap();
+    let good = app.tokens.issue(chair.parse().unwrap(), 0).unwrap();
     assert_eq!(app.gql(Some(&good), ME, json!({})).await["data"]["me"]["email"], "chair@scr.example");
 
     let expired = app.tokens.sign(&claims(&chair, "scr", "scr", -3600)).unwrap();
     let other_key =
         Tokens::new(b"another-secret-another-secret-another".to_vec(), chrono::Duration::minutes(15), None).unwrap();
-    let bad_signature = other_key.issue(chair.parse().unwrap()).unwrap();
+    let bad_signature = other_key.issue(chair.parse().unwrap(), 0).unwrap();
     let wrong_audience = app.tokens.sign(&claims(&chair, "scr", "someone-else", 600)).unwrap();
     let wrong_issuer = app.tokens.sign(&claims(&chair, "evil", "scr", 600)).unwrap();
     let payload = B64.encode(serde_json::to_vec(&claims(&chair, "scr", "scr", 600)).unwrap());

@@ -19,6 +19,7 @@ mod m20261126_000011_chain_the_audit_log;
 mod m20261126_000012_create_login_failures;
 mod m20261126_000013_create_identity_reads;
 mod m20261129_000014_create_gate_overrides;
+mod m20261129_000015_accounts_and_organisations;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_create_login_failures::Migration),
             Box::new(m20261126_000013_create_identity_reads::Migration),
             Box::new(m20261129_000014_create_gate_overrides::Migration),
+            Box::new(m20261129_000015_accounts_and_organisations::Migration),
         ]
     }
 }

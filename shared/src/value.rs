@@ -151,8 +151,13 @@ impl AsRef<str> for Text {
     }
 }
 
+/// Passwords of twelve characters or more that are guessed first: refused as new
+/// passwords. Shipped with the product (`common_passwords.txt`), compared ignoring case.
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
 /// A new password: at least 12 characters, at most 128 (argon2 takes any length,
-/// but nobody types more, and unbounded input is a denial-of-service lever).
+/// but nobody types more, and unbounded input is a denial-of-service lever), and not
+/// one of the common passwords the product ships.
 pub fn check_new_password(raw: &str) -> Result<(), ValidationError> {
     let n = raw.chars().count();
     if n < 12 {
@@ -161,6 +166,22 @@ pub fn check_new_password(raw: &str) -> Result<(), ValidationError> {
     if n > 128 {
         return Err(ValidationError::new("password", "Password must be 128 characters or fewer"));
     }
+    if COMMON_PASSWORDS.lines().any(|c| c.trim().eq_ignore_ascii_case(raw.trim())) {
+        return Err(ValidationError::new("password", "This password is one of the most common: choose another"));
+    }
+    Ok(())
+}
+
+/// A new password for the account with `email`: the rules above, and not the e-mail
+/// address or the part of it before the `@`.
+pub fn check_new_password_for(raw: &str, email: &str) -> Result<(), ValidationError> {
+    check_new_password(raw)?;
+    let typed = raw.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
+    let local = email.split('@').next().unwrap_or_default();
+    if typed == email || (!local.is_empty() && typed == local) || typed.contains(&email) {
+        return Err(ValidationError::new("password", "Password must not be your e-mail address"));
+    }
     Ok(())
 }
 
@@ -168,6 +189,16 @@ pub fn check_new_password(raw: &str) -> Result<(), ValidationError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_common_or_own_email_password_is_refused_naming_the_field() {
+        assert_eq!(check_new_password("Password1234").unwrap_err().field, "password");
+        assert_eq!(check_new_password("QWERTY123456").unwrap_err().field, "password");
+        assert!(check_new_password("a long unusual phrase").is_ok());
+        let e = check_new_password_for("chair.person@board.example", "Chair.Person@board.example").unwrap_err();
+        assert!(e.message.contains("e-mail"), "{e:?}");
+        assert!(check_new_password_for("a long unusual phrase", "chair@board.example").is_ok());
+    }
 
     #[test]
     fn an_email_is_trimmed_and_lower_cased() {

@@ -124,7 +124,7 @@ impl NotificationsQuery {
 
     /// The address of the caller's calendar feed (iCalendar), with its own token.
     async fn calendar_feed_url(&self, ctx: &Context<'_>) -> GqlResult<String> {
-        let token = state(ctx)?.tokens.issue_calendar(caller(ctx)?.user.id)?;
+        let token = state(ctx)?.tokens.issue_calendar(caller(ctx)?.user.id, caller(ctx)?.user.calendar_generation)?;
         Ok(format!("/api/calendar.ics?token={token}"))
     }
 }

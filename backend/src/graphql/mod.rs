@@ -30,6 +30,7 @@ pub struct Query(
     crate::completion::graphql::ActionsQuery,
     crate::exports::graphql::GateQuery,
     crate::decision::graphql::AppointmentQuery,
+    crate::users::graphql::AccountQuery,
 );
 
 // Every mutation, each a step of the procedure, feature by feature.
@@ -45,6 +46,7 @@ pub struct Mutation(
     crate::exports::graphql::GateMutation,
     crate::completion::graphql::CompletionMutation,
     crate::users::graphql::Accounts,
+    crate::users::graphql::AccountLife,
 );
 
 pub type ScrSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -241,6 +241,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 name: Set(name.into()),
                 kind: Set(kind.into()),
                 board_id: Set(b),
+                active: Set(true),
                 ..Default::default()
             }
             .insert(db)

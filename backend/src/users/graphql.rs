@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::policy::{Grant, Operation};
 
 use crate::entities::*;
@@ -49,6 +49,10 @@ impl UserAccount {
             Some(a) => Ok(by_id::<agency::Entity>(ctx, a).await?.map(Agency)),
             None => Ok(None),
         }
+    }
+    /// When the user last signed in with a password here.
+    async fn last_sign_in_at(&self) -> Option<DateTime<Utc>> {
+        self.user.last_sign_in_at
     }
     async fn roles(&self) -> Vec<RoleGrant> {
         self.grants
@@ -201,5 +205,127 @@ impl Accounts {
         .await?;
         let loaded = crate::context::Caller::load(&state(ctx)?.db, &crate::auth::Subject::User(u.id)).await?;
         Ok(UserAccount { user: loaded.user, grants: loaded.grants })
+    }
+}
+
+/// Something a leaver was doing on a review that someone must take on.
+#[derive(SimpleObject)]
+pub struct OpenAssignment {
+    pub review_id: i32,
+    pub reference: String,
+    /// What it is: an appointment's title, "IMR author" or "Action owner".
+    pub what: String,
+}
+
+impl From<crate::users::accounts::OpenAssignment> for OpenAssignment {
+    fn from(a: crate::users::accounts::OpenAssignment) -> Self {
+        OpenAssignment { review_id: a.review_id, reference: a.reference, what: a.what }
+    }
+}
+
+/// An account switched off, with what its user was doing that someone must take on.
+#[derive(SimpleObject)]
+pub struct Deactivation {
+    pub user: UserAccount,
+    pub open_assignments: Vec<OpenAssignment>,
+}
+
+/// An account with its grants as stored, whether or not it is active.
+async fn account(db: &sea_orm::DatabaseConnection, u: user::Model) -> ApiResult<UserAccount> {
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(u.id))
+        .all(db)
+        .await?
+        .iter()
+        .map(crate::stored::grant)
+        .collect::<ApiResult<Vec<Grant>>>()?;
+    Ok(UserAccount { user: u, grants })
+}
+
+#[derive(Default)]
+pub struct AccountLife;
+
+/// An account through its life: your own (password, sessions, calendar address) and,
+/// for administrators, leavers and roles.
+#[Object]
+impl AccountLife {
+    /// Ends every session of yours, this one included: sign in again after.
+    async fn sign_out_everywhere(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        crate::users::accounts::sign_out_everywhere(&state(ctx)?.db, caller(ctx)?).await?;
+        Ok(true)
+    }
+
+    /// Changes your password (the current one required). Your other sessions end; the
+    /// answer carries this session's new token.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> GqlResult<LoginResult> {
+        let st = state(ctx)?;
+        let (token, u) =
+            crate::users::accounts::change_password(&st.db, &st.tokens, caller(ctx)?, &current_password, &new_password)
+                .await?;
+        Ok(LoginResult {
+            token,
+            expires_at: chrono::Utc::now() + st.tokens.lifetime(),
+            user: account(&st.db, u).await?,
+        })
+    }
+
+    /// A new address for your calendar feed; the old one stops working.
+    async fn rotate_calendar_link(&self, ctx: &Context<'_>) -> GqlResult<String> {
+        let st = state(ctx)?;
+        let c = caller(ctx)?;
+        let generation = crate::users::accounts::rotate_calendar(&st.db, c).await?;
+        let token = st.tokens.issue_calendar(c.user.id, generation)?;
+        Ok(format!("/api/calendar.ics?token={token}"))
+    }
+
+    /// Switches a leaver's account off (administrators): every session and calendar
+    /// address ends at once. Answers what they were doing that someone must take on.
+    async fn deactivate_user(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<Deactivation> {
+        let db = &state(ctx)?.db;
+        let (u, open) = crate::users::accounts::set_active(db, caller(ctx)?, user_id, false).await?;
+        Ok(Deactivation { user: account(db, u).await?, open_assignments: open.into_iter().map(Into::into).collect() })
+    }
+
+    /// Switches an account on again (administrators). Tokens issued before it was
+    /// switched off stay refused.
+    async fn reactivate_user(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<UserAccount> {
+        let db = &state(ctx)?.db;
+        let (u, _) = crate::users::accounts::set_active(db, caller(ctx)?, user_id, true).await?;
+        Ok(account(db, u).await?)
+    }
+
+    /// Takes a role away (administrators); the user's sessions end so it goes at once.
+    async fn remove_role(&self, ctx: &Context<'_>, user_id: i32, grant: RoleGrantInput) -> GqlResult<UserAccount> {
+        let db = &state(ctx)?.db;
+        let g = Grant {
+            role: grant.role.into(),
+            board: grant.board_id.map(shared::BoardId),
+            agency: grant.agency_id.map(shared::AgencyId),
+        };
+        crate::users::accounts::remove_role(db, caller(ctx)?, user_id, &g).await?;
+        let u = user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)?;
+        Ok(account(db, u).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// What a user is doing on open reviews that someone must take on if they leave
+    /// (administrators).
+    async fn open_assignments(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<Vec<OpenAssignment>> {
+        let c = caller(ctx)?;
+        if !shared::policy::may_globally(&c.roles(), Operation::ManageUsers) {
+            return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()).into());
+        }
+        let open = crate::users::accounts::open_assignments(&state(ctx)?.db, user_id).await?;
+        Ok(open.into_iter().map(Into::into).collect())
     }
 }

@@ -1,6 +1,7 @@
 //! Accounts: creating a user with role grants, and signing in (argon2id, throttled
 //! per account).
 
+pub mod accounts;
 pub mod graphql;
 
 use chrono::{Duration, Utc};
@@ -159,7 +160,10 @@ pub async fn login(
     match found {
         Some(u) if ok && u.active => {
             login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(key)).exec(db).await?;
-            Ok((tokens.issue(u.id)?, u))
+            let u = user::ActiveModel { id: Set(u.id), last_sign_in_at: Set(Some(Utc::now())), ..Default::default() }
+                .update(db)
+                .await?;
+            Ok((tokens.issue(u.id, u.session_generation)?, u))
         }
         _ => {
             login_failure::ActiveModel { email: Set(key), failed_at: Set(Utc::now()), ..Default::default() }
