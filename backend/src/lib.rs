@@ -12,15 +12,17 @@ pub mod completion;
 pub mod decision;
 pub mod exports;
 pub mod findings;
+pub mod organisations;
 pub mod people;
 pub mod reporting;
 pub mod review;
 pub mod seed;
 pub mod users;
 
-// The GraphQL root and the HTTP adapter.
+// What composes the features: the GraphQL root, the HTTP adapter, `scr init`.
 pub mod app;
 pub mod graphql;
+pub mod init;
 
 // Common modules: what every feature builds on.
 pub mod access;

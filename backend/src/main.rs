@@ -1,6 +1,6 @@
 //! `scr`: the Serious Case Review server and its administration commands.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 
 use backend::config::{DatabaseArgs, ServeArgs};
 use backend::{app, auth, db, graphql, seed, users};
@@ -32,6 +32,24 @@ enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date.
     Migrate(DatabaseArgs),
+    /// Set up an empty database: the first board, its local authority areas and the
+    /// first system administrator. Asks for what the flags leave out (at a terminal);
+    /// the administrator's password is read from standard input, or asked for without
+    /// echo. Run again with the same board and administrator, it changes nothing; on a
+    /// database already set up otherwise, it refuses.
+    Init {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        board_name: Option<String>,
+        /// A local authority area the board covers (repeat for several).
+        #[arg(long = "area")]
+        areas: Vec<String>,
+        #[arg(long)]
+        admin_email: Option<String>,
+        #[arg(long)]
+        admin_name: Option<String>,
+    },
     /// Create a user; the password is read from standard input.
     CreateUser {
         #[command(flatten)]
@@ -134,6 +152,44 @@ async fn run(cli: Cli) -> CliResult {
             db::migrate(&conn).await?;
             println!("database is up to date");
             Ok(())
+        }
+        Command::Init { db: args, board_name, areas, admin_email, admin_name } => {
+            let board_name = ask(board_name, "Board name")?;
+            let areas = if areas.is_empty() {
+                ask(None, "Local authority areas it covers (comma-separated)")?
+                    .split(',')
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            } else {
+                areas
+            };
+            let admin_email = ask(admin_email, "First administrator's e-mail")?;
+            let admin_name = ask(admin_name, "First administrator's name")?;
+            let admin_password = if std::io::stdin().is_terminal() {
+                rpassword::prompt_password("First administrator's password (12 characters or more): ")?
+            } else {
+                let mut p = String::new();
+                std::io::stdin().read_to_string(&mut p)?;
+                p.trim_end_matches(['\n', '\r']).to_owned()
+            };
+            let conn = db::connect(&args.database_url).await?;
+            db::migrate(&conn).await?;
+            let first = backend::init::FirstBoard { board_name, areas, admin_email, admin_name, admin_password };
+            match backend::init::first_board(&conn, first).await {
+                Ok(backend::init::Init::Created { board_id, admin_id }) => {
+                    println!("set up board {board_id} and administrator {admin_id}: sign in with that e-mail address");
+                    Ok(())
+                }
+                Ok(backend::init::Init::AlreadyDone { board_id }) => {
+                    println!("already set up (board {board_id}): nothing changed");
+                    Ok(())
+                }
+                Err(backend::errors::ApiError::Validation(errs)) => {
+                    Err(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ").into())
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Command::CreateUser { db: args, email, name, role, agency, board, job_title } => {
             let role = Role::parse(&role).ok_or_else(|| format!("unknown role {role:?}"))?;
@@ -291,4 +347,18 @@ async fn shutdown() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down; finishing requests in flight");
+}
+
+/// A value from its flag, or asked for at a terminal; refused when neither.
+fn ask(given: Option<String>, question: &str) -> Result<String, Box<dyn std::error::Error>> {
+    if let Some(v) = given {
+        return Ok(v);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(format!("{question}: give it as a flag (see `scr init --help`)").into());
+    }
+    eprint!("{question}: ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim().to_owned())
 }

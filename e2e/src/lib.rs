@@ -63,6 +63,14 @@ impl Server {
         Self { child, base, database_url, dir, options }
     }
 
+    /// Serves `database_url` as it is (nothing seeded): for a database set up by the
+    /// README's production commands.
+    pub fn serve_as_is(database_url: String, dir: PathBuf) -> Self {
+        let options = Options::default();
+        let (child, base) = serve(&database_url, &options);
+        Self { child, base, database_url, dir, options }
+    }
+
     /// Serves the same database again (after `terminate` or `kill`), on a new port.
     pub fn restart(&mut self) {
         let (child, base) = serve(&self.database_url, &self.options);

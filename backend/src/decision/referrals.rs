@@ -87,6 +87,10 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     if known_agencies.len() != agency_ids.len() {
         problems.push("involvedAgencyIds", "One of the agencies named does not exist");
     }
+    if known_agencies.iter().any(|a| !a.active) {
+        problems.push("involvedAgencyIds", "One of the agencies named is closed");
+    }
+
     // A label stands in for a name outside the review: it must not hold one, nor an address.
     let everyone: Vec<&NewPerson> = std::iter::once(&input.child).chain(&input.family).collect();
     let labels_gate = label_gate(&[], &everyone)?;

@@ -70,7 +70,7 @@ mirror! {
         EditExecutiveSummary, ExportForOutside, RecordQualityAssurance, ApproveReport, SubmitReview,
         RecordOfstedLetter, RecordEvaluation, ManageActions, SignUpActions, UpdateAction, DecideClosure,
         PlanPublication, Publish, Conclude, ExtendDeadline, ManageUsers, RecordFinding,
-        OverrideGateWarning,
+        OverrideGateWarning, ManageOrganisations,
     }
     ThemeGql = "shared::findings::Theme" as "Theme" {
         InformationSharing, RiskAssessment, VoiceOfTheChild, Neglect, DomesticAbuse, ParentalMentalHealth,

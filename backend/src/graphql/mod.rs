@@ -31,6 +31,7 @@ pub struct Query(
     crate::exports::graphql::GateQuery,
     crate::decision::graphql::AppointmentQuery,
     crate::users::graphql::AccountQuery,
+    crate::organisations::graphql::OrganisationsQuery,
 );
 
 // Every mutation, each a step of the procedure, feature by feature.
@@ -47,6 +48,7 @@ pub struct Mutation(
     crate::completion::graphql::CompletionMutation,
     crate::users::graphql::Accounts,
     crate::users::graphql::AccountLife,
+    crate::organisations::graphql::OrganisationsMutation,
 );
 
 pub type ScrSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -111,6 +111,10 @@ impl Agency {
     async fn board(&self, ctx: &Context<'_>) -> GqlResult<Option<Board>> {
         Ok(by_id::<board::Entity>(ctx, self.0.board_id).await?.map(Board))
     }
+    /// A closed agency stays on the reviews that name it and is offered nowhere.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
 }
 
 /// A person of the review.

@@ -140,9 +140,11 @@ impl Directory {
             .collect())
     }
 
+    /// The open agencies, for pickers (a closed one stays on the reviews that name it).
     async fn agencies(&self, ctx: &Context<'_>) -> GqlResult<Vec<Agency>> {
         caller(ctx)?;
         Ok(agency::Entity::find()
+            .filter(agency::Column::Active.eq(true))
             .order_by_asc(agency::Column::Name)
             .all(&state(ctx)?.db)
             .await?

@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use shared::policy::{self, Grant, Operation};
-use shared::value::{Email, PersonName, Text, check_new_password};
+use shared::value::{Email, PersonName, Text, check_new_password, check_new_password_for};
 
 use crate::audit::{self, Entry};
 use crate::auth;
@@ -29,6 +29,35 @@ pub struct NewUser {
     pub grants: Vec<Grant>,
 }
 
+/// The e-mail address (unused), name and password of a new account, each problem
+/// named by its field.
+async fn identity_problems(
+    db: &DatabaseConnection,
+    problems: &mut Problems,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> ApiResult<(Option<Email>, Option<PersonName>)> {
+    let email = problems.check(Email::parse(email));
+    let name = problems.check(PersonName::parse(name));
+    if let Some(e) = &email {
+        problems.check(check_new_password_for(password, e.as_ref()));
+        if user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?.is_some() {
+            problems.push("email", "A user with this e-mail address already exists");
+        }
+    } else {
+        problems.check(check_new_password(password));
+    }
+    Ok((email, name))
+}
+
+/// Checks a new account's e-mail address, name and password without writing anything.
+pub async fn check_new_user(db: &DatabaseConnection, email: &str, name: &str, password: &str) -> ApiResult<()> {
+    let mut problems = Problems::default();
+    identity_problems(db, &mut problems, email, name, password).await?;
+    problems.finish()
+}
+
 /// Creates a user. `actor` is the administrator (None from the command line).
 pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input: NewUser) -> ApiResult<user::Model> {
     if let Some(c) = actor
@@ -37,11 +66,9 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
         return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()));
     }
     let mut problems = Problems::default();
-    let email = problems.check(Email::parse(&input.email));
-    let name = problems.check(PersonName::parse(&input.name));
+    let (email, name) = identity_problems(db, &mut problems, &input.email, &input.name, &input.password).await?;
     let job_title =
         problems.check(Text::parse_optional("jobTitle", input.job_title.as_deref().unwrap_or(""))).flatten();
-    problems.check(check_new_password(&input.password));
     if input.grants.is_empty() {
         problems.push("roles", "Give the user at least one role");
     }
@@ -73,11 +100,6 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
         {
             problems.push(format!("roles.{i}.agencyId"), "No agency has that id");
         }
-    }
-    if let Some(e) = &email
-        && user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?.is_some()
-    {
-        problems.push("email", "A user with this e-mail address already exists");
     }
     problems.finish()?;
     let (Some(email), Some(name)) = (email, name) else {

@@ -1,0 +1,148 @@
+//! From an empty PostgreSQL database to a working board with the README's production
+//! commands alone: `scr migrate`, `scr init` (by flags, the password on standard input),
+//! `scr serve`; then, over the API, the first administrator signs in, adds an area and
+//! an agency, creates the Board Chair's account, and the Chair refers a case. `scr init`
+//! run again changes nothing; run for another board it refuses.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use e2e::{Server, scr_binary};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+fn scr(args: &[&str], database_url: &str, stdin: &str) -> Output {
+    let mut child = Command::new(scr_binary())
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run scr");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("scr output")
+}
+
+async fn gql(base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut req =
+        reqwest::Client::new().post(format!("{base}/graphql")).json(&json!({"query": query, "variables": variables}));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("request").json().await.expect("json")
+}
+
+async fn sign_in(base: &str, email: &str, password: &str) -> String {
+    let v = gql(
+        base,
+        None,
+        "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}",
+        json!({"e": email, "p": password}),
+    )
+    .await;
+    v["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{email} signs in: {v}")).to_owned()
+}
+
+fn ok(v: &Value) -> &Value {
+    assert!(v.get("errors").is_none(), "unexpected errors: {v}");
+    &v["data"]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_is_set_up_and_staffed_from_an_empty_postgresql_database() {
+    let admin_url =
+        std::env::var("SCR_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("scr_setup_{}", std::process::id());
+    let admin = Database::connect(&admin_url).await.expect("PostgreSQL on 127.0.0.1:5432 (scripts/ensure-postgres.sh)");
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create");
+    let (base_url, _) = admin_url.rsplit_once('/').expect("a database in the URL");
+    let url = format!("{base_url}/{name}");
+
+    let migrated = scr(&["migrate"], &url, "");
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    let init = [
+        "init",
+        "--board-name",
+        "Stockport Safeguarding Children Board",
+        "--area",
+        "Stockport",
+        "--admin-email",
+        "admin@stockport.example",
+        "--admin-name",
+        "Pat Admin",
+    ];
+    let password = "a long first passphrase\n";
+    let done = scr(&init, &url, password);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(String::from_utf8_lossy(&done.stdout).contains("set up board"));
+    let again = scr(&init, &url, password);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing changed"), "run twice, it says so");
+    let other = scr(
+        &[
+            "init",
+            "--board-name",
+            "Another Board",
+            "--area",
+            "Elsewhere",
+            "--admin-email",
+            "x@y.example",
+            "--admin-name",
+            "X Y",
+        ],
+        &url,
+        password,
+    );
+    assert!(!other.status.success(), "a database set up otherwise is refused");
+
+    let dir = std::env::temp_dir().join(format!("scr_setup_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let server = Server::serve_as_is(url.clone(), dir);
+    let base = server.base.clone();
+    let admin_token = sign_in(&base, "admin@stockport.example", "a long first passphrase").await;
+    let boards = gql(&base, Some(&admin_token), "{boards{id name}}", json!({})).await;
+    let board = ok(&boards)["boards"][0]["id"].as_i64().expect("the first board");
+    ok(&gql(
+        &base,
+        Some(&admin_token),
+        "mutation($b:Int!){addArea(boardId:$b,name:\"Tameside\"){id}}",
+        json!({"b": board}),
+    )
+    .await);
+    let agency = gql(
+        &base,
+        Some(&admin_token),
+        "mutation($b:Int!){createAgency(boardId:$b,name:\"Greater Manchester Police\",kind:\"police\"){id}}",
+        json!({"b": board}),
+    )
+    .await;
+    let agency = ok(&agency)["createAgency"]["id"].as_i64().expect("an agency");
+    let chair = gql(
+        &base,
+        Some(&admin_token),
+        "mutation($b:Int!){createUser(input:{email:\"chair@stockport.example\",name:\"Chris Chair\",password:\"the chair's own phrase\",roles:[{role:BOARD_CHAIR,boardId:$b}]}){id}}",
+        json!({"b": board}),
+    )
+    .await;
+    ok(&chair);
+    // The administrator reads no case content.
+    let v = gql(&base, Some(&admin_token), "{reviews{id}}", json!({})).await;
+    assert!(v["data"]["reviews"].as_array().is_none_or(|r| r.is_empty()), "{v}");
+
+    let chair_token = sign_in(&base, "chair@stockport.example", "the chair's own phrase").await;
+    let referral = gql(
+        &base,
+        Some(&chair_token),
+        "mutation($b:Int!,$a:Int!){submitReferral(input:{child:{relationship:CHILD,name:\"Kai Brook\"},circumstances:\"Injuries found at nursery.\",facts:{childDied:false,interAgencyConcern:true},normalResidenceBoardId:$b,involvedAgencyIds:[$a]}){id reference stage}}",
+        json!({"b": board, "a": agency}),
+    )
+    .await;
+    let r = &ok(&referral)["submitReferral"];
+    assert_eq!(r["stage"], "REFERRED", "{r}");
+    drop(server);
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.expect("drop");
+}
