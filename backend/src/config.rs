@@ -42,6 +42,16 @@ pub struct ServeArgs {
     /// Served at `/` when it holds an `index.html`.
     #[arg(long, env = "SCR_CLIENT_DIR", default_value = "dist")]
     pub client_dir: std::path::PathBuf,
+    /// SMTP server for invitations and password resets (as `scr send-digest` takes it).
+    /// Without it, a link is answered once to the administrator who asked for it.
+    #[arg(long, env = "SCR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Who those messages come from.
+    #[arg(long, env = "SCR_MAIL_FROM", default_value = "Serious Case Reviews <scr@localhost>")]
+    pub mail_from: String,
+    /// The address people open the product at, for the links in messages.
+    #[arg(long, env = "SCR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
     /// Development mode: generate a throw-away token secret when none is set.
     #[arg(long)]
     pub dev: bool,

@@ -73,4 +73,7 @@ impl Caller {
 pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
     pub tokens: crate::auth::Tokens,
+    /// Where invitations and password resets are e-mailed from; without it, their
+    /// links are answered once to the administrator who asked.
+    pub mail: Option<crate::mailer::Mailer>,
 }

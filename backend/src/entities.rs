@@ -59,6 +59,33 @@ entity!(user, "users", {
     pub last_sign_in_at: Option<DateTimeUtc>,
 });
 
+entity!(grant_proposal, "grant_proposals", {
+    pub user_id: i32,
+    pub role: String,
+    pub board_id: Option<i32>,
+    pub agency_id: Option<i32>,
+    /// `None`: proposed from the command line.
+    pub proposed_by: Option<i32>,
+    pub proposed_at: DateTimeUtc,
+    pub decided_by: Option<i32>,
+    pub decided_at: Option<DateTimeUtc>,
+    /// `approved` or `refused`; `None` while pending.
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+});
+
+entity!(one_time_link, "one_time_links", {
+    pub user_id: i32,
+    /// `invitation` or `reset`.
+    pub purpose: String,
+    /// SHA-256 of the token, hex: the token itself is never stored.
+    pub token_hash: String,
+    pub expires_at: DateTimeUtc,
+    pub used_at: Option<DateTimeUtc>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+});
+
 entity!(role_grant, "role_grants", {
     pub user_id: i32,
     pub role: String,

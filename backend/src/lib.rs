@@ -35,6 +35,7 @@ pub mod context;
 pub mod db;
 pub mod entities;
 pub mod errors;
+pub mod mailer;
 pub mod metrics;
 pub mod records;
 pub mod register;

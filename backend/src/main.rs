@@ -69,6 +69,14 @@ enum Command {
         #[arg(long)]
         job_title: Option<String>,
     },
+    /// Approve a proposed role grant from the command line (for a board with nobody yet
+    /// to approve it: its first Board Chair). Audited without a person.
+    ApproveGrant {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        proposal: i32,
+    },
     /// Load the demo board, users for every role and cases at every stage.
     SeedDemo(DatabaseArgs),
     /// Add N synthetic reviews at every stage (IMRs with chronologies, findings,
@@ -183,6 +191,20 @@ async fn run(cli: Cli) -> CliResult {
                 }
                 Ok(backend::init::Init::AlreadyDone { board_id }) => {
                     println!("already set up (board {board_id}): nothing changed");
+                    Ok(())
+                }
+                Err(backend::errors::ApiError::Validation(errs)) => {
+                    Err(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ").into())
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::ApproveGrant { db: args, proposal } => {
+            let conn = db::connect(&args.database_url).await?;
+            db::migrate(&conn).await?;
+            match backend::users::grants::decide_grant(&conn, None, proposal, true, None).await {
+                Ok(p) => {
+                    println!("approved: {} for user {}", p.role, p.user_id);
                     Ok(())
                 }
                 Err(backend::errors::ApiError::Validation(errs)) => {
@@ -324,7 +346,14 @@ async fn serve(args: ServeArgs) -> CliResult {
             tracing::warn!(dir = %args.client_dir.display(), "no browser client there (build it with scripts/build-client.sh): serving the API only")
         }
     }
-    let router = app::app_with_client(app::AppState { db: conn, tokens }, client);
+    let mail = match &args.smtp_url {
+        Some(url) => Some(backend::mailer::Mailer::new(url, &args.mail_from)?.with_link_base(&args.public_url)),
+        None => {
+            tracing::info!("no SCR_SMTP_URL: invitation and reset links are answered to the administrator");
+            None
+        }
+    };
+    let router = app::app_with_client(app::AppState { db: conn, tokens, mail }, client);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");

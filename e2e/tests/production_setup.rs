@@ -1,7 +1,9 @@
 //! From an empty PostgreSQL database to a working board with the README's production
 //! commands alone: `scr migrate`, `scr init` (by flags, the password on standard input),
 //! `scr serve`; then, over the API, the first administrator signs in, adds an area and
-//! an agency, creates the Board Chair's account, and the Chair refers a case. `scr init`
+//! an agency, creates the Board Chair's account (the role waits for a second person:
+//! `scr approve-grant`, since the board has nobody yet to approve it), and the Chair
+//! refers a case. `scr init`
 //! run again changes nothing; run for another board it refuses.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -124,11 +126,16 @@ async fn a_board_is_set_up_and_staffed_from_an_empty_postgresql_database() {
     let chair = gql(
         &base,
         Some(&admin_token),
-        "mutation($b:Int!){createUser(input:{email:\"chair@stockport.example\",name:\"Chris Chair\",password:\"the chair's own phrase\",roles:[{role:BOARD_CHAIR,boardId:$b}]}){id}}",
+        "mutation($b:Int!){createUser(input:{email:\"chair@stockport.example\",name:\"Chris Chair\",password:\"the chair's own phrase\",roles:[{role:BOARD_CHAIR,boardId:$b}]}){id roles{role} pendingRoles{id}}}",
         json!({"b": board}),
     )
     .await;
-    ok(&chair);
+    let created = &ok(&chair)["createUser"];
+    assert!(created["roles"].as_array().expect("roles").is_empty(), "a Board Chair's role waits for a second person");
+    let proposal = created["pendingRoles"][0]["id"].as_i64().expect("a proposal").to_string();
+    // Nobody on the new board can approve it yet: whoever runs the server does, once.
+    let approved = scr(&["approve-grant", "--proposal", &proposal], &url, "");
+    assert!(approved.status.success(), "{}", String::from_utf8_lossy(&approved.stderr));
     // The administrator reads no case content.
     let v = gql(&base, Some(&admin_token), "{reviews{id}}", json!({})).await;
     assert!(v["data"]["reviews"].as_array().is_none_or(|r| r.is_empty()), "{v}");

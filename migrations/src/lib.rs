@@ -20,6 +20,8 @@ mod m20261126_000012_create_login_failures;
 mod m20261126_000013_create_identity_reads;
 mod m20261129_000014_create_gate_overrides;
 mod m20261129_000015_accounts_and_organisations;
+mod m20261129_000016_create_grant_proposals;
+mod m20261129_000017_create_one_time_links;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -44,6 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_create_identity_reads::Migration),
             Box::new(m20261129_000014_create_gate_overrides::Migration),
             Box::new(m20261129_000015_accounts_and_organisations::Migration),
+            Box::new(m20261129_000016_create_grant_proposals::Migration),
+            Box::new(m20261129_000017_create_one_time_links::Migration),
         ]
     }
 }

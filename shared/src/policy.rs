@@ -319,6 +319,21 @@ pub fn global_capacity(role: Role) -> Capacity {
     }
 }
 
+/// Whether a grant of `role` takes effect only when a second person approves it: the
+/// roles that read people's names in full across their board or agency, and the
+/// administrator's role (which approves such grants). Never the person it is for, nor
+/// the person who proposed it.
+pub fn grant_needs_second_person(role: Role) -> bool {
+    matches!(
+        role,
+        Role::BoardChair
+            | Role::BusinessManager
+            | Role::InitialPanelMember
+            | Role::AgencyManager
+            | Role::SystemAdministrator
+    )
+}
+
 /// Whether any of the user's global roles allows a global operation.
 pub fn may_globally(roles: &[Role], op: Operation) -> bool {
     op.is_global() && roles.iter().any(|r| may(global_capacity(*r), op))
@@ -550,6 +565,19 @@ mod tests {
                 "{op:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_role_that_reads_names_in_full_needs_a_second_person_to_grant() {
+        for role in Role::ALL {
+            let reads = field_access(global_capacity(*role), Field::PersonName) == Access::Full;
+            // A referrer reads the names of the referrals they made, and nothing else.
+            if reads && *role != Role::Professional {
+                assert!(grant_needs_second_person(*role), "{role:?}");
+            }
+        }
+        assert_eq!(field_access(Capacity::SystemAdministrator, Field::PersonName), Access::Hidden);
+        assert!(grant_needs_second_person(Role::SystemAdministrator), "the role that approves grants");
     }
 
     #[test]

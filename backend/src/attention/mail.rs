@@ -5,8 +5,6 @@
 //! family ever leaves by e-mail.
 
 use chrono::NaiveDate;
-use lettre::message::Mailbox;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use shared::completion::ActionStatus;
 use shared::imr::ImrStatus;
@@ -15,25 +13,7 @@ use crate::auth::Subject;
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-
-/// Where and as whom mail is sent.
-#[derive(Clone)]
-pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-}
-
-impl Mailer {
-    /// `url`: `smtp://host:port` (plain, for a relay on the same host or in tests),
-    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465`.
-    pub fn new(url: &str, from: &str) -> ApiResult<Self> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| ApiError::invalid("smtpUrl", format!("Not a usable SMTP address: {e}")))?
-            .build();
-        let from = from.parse().map_err(|_| ApiError::invalid("from", "Not an e-mail address"))?;
-        Ok(Self { transport, from })
-    }
-}
+pub use crate::mailer::Mailer;
 
 /// The agency manager's roll-up: per review, their agency's IMR and open actions.
 async fn roll_up(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<Vec<String>> {
@@ -120,18 +100,8 @@ pub async fn send_digests(db: &DatabaseConnection, mailer: &Mailer, today: Naive
             }
             Err(e) => return Err(e),
         };
-        let Ok(to) = format!("{} <{}>", u.name, u.email).parse::<Mailbox>() else {
-            tracing::warn!(user = u.id, "no usable e-mail address for the digest");
-            continue;
-        };
-        let message = Message::builder()
-            .from(mailer.from.clone())
-            .to(to)
-            .subject("Your Serious Case Review work this week")
-            .body(body)
-            .map_err(ApiError::internal)?;
-        match mailer.transport.send(message).await {
-            Ok(_) => sent += 1,
+        match mailer.send(&u.name, &u.email, "Your Serious Case Review work this week", body).await {
+            Ok(()) => sent += 1,
             Err(e) => tracing::error!(user = u.id, error = %e, "the digest was not sent"),
         }
     }

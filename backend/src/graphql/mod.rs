@@ -32,6 +32,7 @@ pub struct Query(
     crate::decision::graphql::AppointmentQuery,
     crate::users::graphql::AccountQuery,
     crate::organisations::graphql::OrganisationsQuery,
+    crate::users::graphql::GrantsQuery,
 );
 
 // Every mutation, each a step of the procedure, feature by feature.
@@ -49,6 +50,8 @@ pub struct Mutation(
     crate::users::graphql::Accounts,
     crate::users::graphql::AccountLife,
     crate::organisations::graphql::OrganisationsMutation,
+    crate::users::graphql::GrantsMutation,
+    crate::users::graphql::LinksMutation,
 );
 
 pub type ScrSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -186,6 +186,9 @@ pub async fn set_active(
     let txn = db.begin().await?;
     user::ActiveModel { id: Set(user_id), active: Set(active), ..Default::default() }.update(&txn).await?;
     revoke(&txn, user_id, true).await?;
+    if !active {
+        super::links::void_links(&txn, user_id).await?;
+    }
     account_log(&txn, Some(actor.user.id), if active { "reactivate_user" } else { "deactivate_user" }, user_id).await?;
     txn.commit().await?;
     let u = user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)?;

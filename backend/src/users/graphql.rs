@@ -50,6 +50,15 @@ impl UserAccount {
             None => Ok(None),
         }
     }
+    /// Roles proposed for the user and waiting for a second person's approval.
+    async fn pending_roles(&self, ctx: &Context<'_>) -> GqlResult<Vec<GrantProposal>> {
+        let rows = grant_proposal::Entity::find()
+            .filter(grant_proposal::Column::UserId.eq(self.user.id))
+            .filter(grant_proposal::Column::Outcome.is_null())
+            .all(&state(ctx)?.db)
+            .await?;
+        Ok(rows.into_iter().map(GrantProposal::try_from).collect::<ApiResult<Vec<_>>>()?)
+    }
     /// When the user last signed in with a password here.
     async fn last_sign_in_at(&self) -> Option<DateTime<Utc>> {
         self.user.last_sign_in_at
@@ -329,5 +338,205 @@ impl AccountQuery {
         }
         let open = crate::users::accounts::open_assignments(&state(ctx)?.db, user_id).await?;
         Ok(open.into_iter().map(Into::into).collect())
+    }
+}
+
+/// A role proposed for a user, waiting for (or given) a second person's decision.
+#[derive(SimpleObject)]
+pub struct GrantProposal {
+    pub id: i32,
+    pub user_id: i32,
+    pub role: RoleGql,
+    pub board_id: Option<i32>,
+    pub agency_id: Option<i32>,
+    /// Who proposed it; none when it came from the command line.
+    pub proposed_by: Option<i32>,
+    pub proposed_at: DateTime<Utc>,
+    /// APPROVED or REFUSED; none while it waits.
+    pub outcome: Option<String>,
+    pub decided_by: Option<i32>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+}
+
+impl TryFrom<grant_proposal::Model> for GrantProposal {
+    type Error = ApiError;
+    fn try_from(p: grant_proposal::Model) -> ApiResult<Self> {
+        Ok(GrantProposal {
+            id: p.id,
+            user_id: p.user_id,
+            role: crate::stored::value("role", &p.role, shared::role::Role::parse)?.into(),
+            board_id: p.board_id,
+            agency_id: p.agency_id,
+            proposed_by: p.proposed_by,
+            proposed_at: p.proposed_at,
+            outcome: p.outcome.map(|o| o.to_uppercase()),
+            decided_by: p.decided_by,
+            decided_at: p.decided_at,
+            reason: p.reason,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct GrantsMutation;
+
+/// Roles given with two pairs of eyes.
+#[Object]
+impl GrantsMutation {
+    /// Asks for a role for a user (administrators; a business manager for their board).
+    /// A role that reads names in full, or the administrator's, waits for a second
+    /// person's approval; any other is in effect at once.
+    async fn propose_grant(&self, ctx: &Context<'_>, user_id: i32, grant: RoleGrantInput) -> GqlResult<UserAccount> {
+        let db = &state(ctx)?.db;
+        let g = Grant {
+            role: grant.role.into(),
+            board: grant.board_id.map(shared::BoardId),
+            agency: grant.agency_id.map(shared::AgencyId),
+        };
+        crate::users::grants::propose_grant(db, caller(ctx)?, user_id, &g).await?;
+        let u = user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)?;
+        Ok(account(db, u).await?)
+    }
+
+    /// Approves a proposed role: the Board Chair or business manager of its board, or
+    /// another administrator; never the person it is for, nor its proposer.
+    async fn approve_grant(&self, ctx: &Context<'_>, proposal_id: i32) -> GqlResult<GrantProposal> {
+        let p =
+            crate::users::grants::decide_grant(&state(ctx)?.db, Some(caller(ctx)?), proposal_id, true, None).await?;
+        Ok(GrantProposal::try_from(p)?)
+    }
+
+    /// Refuses a proposed role, with the reason.
+    async fn refuse_grant(&self, ctx: &Context<'_>, proposal_id: i32, reason: String) -> GqlResult<GrantProposal> {
+        let p =
+            crate::users::grants::decide_grant(&state(ctx)?.db, Some(caller(ctx)?), proposal_id, false, Some(&reason))
+                .await?;
+        Ok(GrantProposal::try_from(p)?)
+    }
+}
+
+#[derive(Default)]
+pub struct GrantsQuery;
+
+#[Object]
+impl GrantsQuery {
+    /// Proposed roles the caller may decide or oversee (administrators: all; a Board
+    /// Chair or business manager: their boards').
+    async fn grant_proposals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = true)] pending_only: bool,
+    ) -> GqlResult<Vec<GrantProposal>> {
+        let rows = crate::users::grants::proposals_for(&state(ctx)?.db, caller(ctx)?, pending_only).await?;
+        Ok(rows.into_iter().map(GrantProposal::try_from).collect::<ApiResult<Vec<_>>>()?)
+    }
+
+    /// Every change to accounts and organisations (no review's), newest first, at most
+    /// 1,000: for the Board Chair and business manager, and administrators.
+    async fn administration_audit(&self, ctx: &Context<'_>) -> GqlResult<Vec<crate::graphql::objects::AuditEntry>> {
+        use sea_orm::{QueryOrder as _, QuerySelect};
+        let c = caller(ctx)?;
+        let allowed = c.has_role(shared::role::Role::BoardChair)
+            || c.has_role(shared::role::Role::BusinessManager)
+            || shared::policy::may_globally(&c.roles(), Operation::ManageUsers);
+        if !allowed {
+            return Err(ApiError::Forbidden("the administration audit".into()).into());
+        }
+        let rows = audit_entry::Entity::find()
+            .filter(audit_entry::Column::ReviewId.is_null())
+            .order_by_desc(audit_entry::Column::Id)
+            .limit(1_000)
+            .all(&state(ctx)?.db)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
+
+/// A person to invite, with their roles.
+#[derive(InputObject)]
+pub struct InviteInput {
+    pub email: String,
+    pub name: String,
+    pub job_title: Option<String>,
+    pub agency_id: Option<i32>,
+    pub roles: Vec<RoleGrantInput>,
+}
+
+/// A one-time link issued: e-mailed to its person, or (without mail set up) answered
+/// here, once, for the administrator to pass on.
+#[derive(SimpleObject)]
+pub struct IssuedLink {
+    pub user: UserAccount,
+    pub emailed: bool,
+    /// The link's path (`/set-password#token=...`), only when it was not e-mailed.
+    pub link: Option<String>,
+}
+
+async fn deliver(ctx: &Context<'_>, issued: crate::users::links::Issued) -> GqlResult<IssuedLink> {
+    let st = state(ctx)?;
+    let path = issued.path();
+    let (emailed, link) = match &st.mail {
+        Some(m) => {
+            let (subject, body) = crate::users::links::message(&issued, &format!("{}{path}", m.link_base));
+            m.send(&issued.user.name, &issued.user.email, &subject, body).await?;
+            (true, None)
+        }
+        None => (false, Some(path)),
+    };
+    Ok(IssuedLink { user: account(&st.db, issued.user).await?, emailed, link })
+}
+
+#[derive(Default)]
+pub struct LinksMutation;
+
+/// Invitations and password resets by one-time link.
+#[Object]
+impl LinksMutation {
+    /// Invites a person (administrators): their account, their roles (one that reads
+    /// names in full waits for a second person) and a link, valid 7 days and once, to
+    /// set their own password.
+    async fn invite_user(&self, ctx: &Context<'_>, input: InviteInput) -> GqlResult<IssuedLink> {
+        let grants = input
+            .roles
+            .iter()
+            .map(|g| Grant {
+                role: g.role.into(),
+                board: g.board_id.map(shared::BoardId),
+                agency: g.agency_id.map(shared::AgencyId),
+            })
+            .collect();
+        let inv = crate::users::links::Invitation {
+            email: input.email,
+            name: input.name,
+            job_title: input.job_title,
+            agency_id: input.agency_id,
+            grants,
+        };
+        let issued = crate::users::links::invite(&state(ctx)?.db, caller(ctx)?, inv).await?;
+        deliver(ctx, issued).await
+    }
+
+    /// Starts a password reset (administrators): a link, valid 24 hours and once.
+    async fn start_password_reset(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<IssuedLink> {
+        let issued = crate::users::links::start_reset(&state(ctx)?.db, caller(ctx)?, user_id).await?;
+        deliver(ctx, issued).await
+    }
+
+    /// Sets a password through a one-time link (no sign-in needed): every session of
+    /// the account ends and this one begins.
+    async fn set_password_with_link(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        password: String,
+    ) -> GqlResult<LoginResult> {
+        let st = state(ctx)?;
+        let (token, u) = crate::users::links::set_password(&st.db, &st.tokens, &token, &password).await?;
+        Ok(LoginResult {
+            token,
+            expires_at: chrono::Utc::now() + st.tokens.lifetime(),
+            user: account(&st.db, u).await?,
+        })
     }
 }

@@ -2,13 +2,16 @@
 //! per account).
 
 pub mod accounts;
+pub mod grants;
 pub mod graphql;
+pub mod links;
 
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use shared::policy::{self, Grant, Operation};
+use shared::role::Role;
 use shared::value::{Email, PersonName, Text, check_new_password, check_new_password_for};
 
 use crate::audit::{self, Entry};
@@ -72,6 +75,12 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
     if input.grants.is_empty() {
         problems.push("roles", "Give the user at least one role");
     }
+    if input.grants.iter().any(|g| g.role == Role::SystemAdministrator) && input.grants.len() > 1 {
+        problems.push(
+            "roles",
+            "The system administrator's role reads no case content and is held alone: use a separate account",
+        );
+    }
     for (i, g) in input.grants.iter().enumerate() {
         if g.role.is_board_role() && g.board.is_none() {
             problems
@@ -122,15 +131,12 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
     .await
     .map_err(|e| on_duplicate(e, || ApiError::invalid("email", "A user with this e-mail address already exists")))?;
     for g in &input.grants {
-        role_grant::ActiveModel {
-            user_id: Set(u.id),
-            role: Set(g.role.as_str().to_owned()),
-            board_id: Set(g.board.map(|b| b.0)),
-            agency_id: Set(g.agency.map(|a| a.0).or(if g.role.is_agency_role() { input.agency_id } else { None })),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let g = Grant {
+            role: g.role,
+            board: g.board,
+            agency: g.agency.or(if g.role.is_agency_role() { input.agency_id.map(shared::AgencyId) } else { None }),
+        };
+        grants::grant_or_propose(&txn, actor, u.id, &g).await?;
     }
     audit::record(
         &txn,

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod smtp;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -121,6 +123,19 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, external: Option<backend::auth::ExternalIdp>) -> Self {
+        Self::spawn_full(backend, external, None).await
+    }
+
+    /// As `spawn`, sending invitations and resets through `mail`.
+    pub async fn spawn_with_mail(backend: Backend, mail: backend::mailer::Mailer) -> Self {
+        Self::spawn_full(backend, None, Some(mail)).await
+    }
+
+    async fn spawn_full(
+        backend: Backend,
+        external: Option<backend::auth::ExternalIdp>,
+        mail: Option<backend::mailer::Mailer>,
+    ) -> Self {
         let (url, cleanup) = fresh_database(backend).await;
         let mut db = backend::db::connect(&url).await.unwrap();
         backend::db::migrate(&db).await.unwrap();
@@ -134,7 +149,7 @@ impl TestApp {
             }
         });
         let tokens = Tokens::new(SECRET.to_vec(), chrono::Duration::minutes(15), external).unwrap();
-        let router = app(AppState { db: db.clone(), tokens: tokens.clone() });
+        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail });
         Self { router, db, tokens, statements, backend, _cleanup: cleanup }
     }
 

@@ -1,0 +1,162 @@
+//! Two pairs of eyes on access to case content: a role that reads names in full (or the
+//! administrator's) is proposed by one person and takes effect when a second approves
+//! it, never the person it is for nor its proposer; the administrator's role is held
+//! alone; the administrator alone reaches no case content by any sequence of these
+//! operations; every proposal and decision is in the administration audit.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Backend, TestApp, code};
+use serde_json::{Value, json};
+
+const CREATE: &str = "mutation($e:String!,$r:[RoleGrantInput!]!){createUser(input:{email:$e,name:\"New Person\",password:\"a long new passphrase\",roles:$r}){id roles{role} pendingRoles{id role boardId}}}";
+const APPROVE: &str = "mutation($p:Int!){approveGrant(proposalId:$p){outcome decidedBy}}";
+
+fn field(v: &Value) -> String {
+    v["errors"][0]["extensions"]["fields"][0]["field"].as_str().unwrap_or("").to_owned()
+}
+
+async fn sign_in(app: &TestApp, email: &str) -> String {
+    let v = app
+        .gql(
+            None,
+            "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}",
+            json!({"e": email, "p": "a long new passphrase"}),
+        )
+        .await;
+    v["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{email}: {v}")).to_owned()
+}
+
+async fn reviews_seen(app: &TestApp, token: &str) -> usize {
+    let v = app.gql(Some(token), "{reviews{id child{name}}}", json!({})).await;
+    v["data"]["reviews"].as_array().map_or(0, Vec::len)
+}
+
+async fn a_board_chair_grant_waits_for_a_second_person(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let admin = app.login("admin@scr.example").await;
+    let d = app
+        .ok(&admin, CREATE, json!({"e": "new.chair@scr.example", "r": [{"role": "BOARD_CHAIR", "boardId": 1}]}))
+        .await;
+    let u = &d["createUser"];
+    assert!(u["roles"].as_array().unwrap().is_empty(), "not in effect yet: {u}");
+    let proposal = u["pendingRoles"][0]["id"].as_i64().unwrap();
+    let newcomer = sign_in(&app, "new.chair@scr.example").await;
+    assert_eq!(reviews_seen(&app, &newcomer).await, 0, "no case content while it waits");
+
+    let v = app.gql(Some(&admin), APPROVE, json!({"p": proposal})).await;
+    assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "proposalId".to_owned()), "its proposer: {v}");
+    assert_eq!(code(&app.gql(Some(&newcomer), APPROVE, json!({"p": proposal})).await), "FORBIDDEN", "its subject");
+    let analyst = app.login("analyst@scr.example").await;
+    assert_eq!(code(&app.gql(Some(&analyst), APPROVE, json!({"p": proposal})).await), "FORBIDDEN");
+
+    let chair = app.login("chair@scr.example").await;
+    let pending = app.ok(&chair, "{grantProposals{id role}}", json!({})).await;
+    assert!(pending["grantProposals"].as_array().unwrap().iter().any(|p| p["id"] == proposal));
+    let d = app.ok(&chair, APPROVE, json!({"p": proposal})).await;
+    assert_eq!(d["approveGrant"]["outcome"], "APPROVED");
+    let v = app.gql(Some(&chair), APPROVE, json!({"p": proposal})).await;
+    assert_eq!(field(&v), "proposalId", "approving twice: {v}");
+    assert!(reviews_seen(&app, &newcomer).await > 0, "in effect once approved, without signing in again");
+
+    let audit = app.ok(&chair, "{administrationAudit{operation recordType recordId}}", json!({})).await;
+    let ops: Vec<&str> =
+        audit["administrationAudit"].as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap()).collect();
+    assert!(ops.contains(&"propose_grant") && ops.contains(&"approve_grant"), "{ops:?}");
+    assert_eq!(code(&app.gql(Some(&analyst), "{administrationAudit{operation}}", json!({})).await), "FORBIDDEN");
+}
+
+async fn the_administrator_alone_reaches_no_case_content(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let admin = app.login("admin@scr.example").await;
+    let admin_id = app.user_id("admin@scr.example").await;
+    // The administrator's own account cannot take a case-reading role, proposed or not.
+    let v = app
+        .gql(
+            Some(&admin),
+            "mutation($u:Int!){proposeGrant(userId:$u,grant:{role:BOARD_CHAIR,boardId:1}){id}}",
+            json!({"u": admin_id}),
+        )
+        .await;
+    assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "grant".to_owned()), "{v}");
+    let v = app
+        .gql(
+            Some(&admin),
+            CREATE,
+            json!({"e": "both@scr.example", "r": [{"role": "SYSTEM_ADMINISTRATOR"}, {"role": "BOARD_CHAIR", "boardId": 1}]}),
+        )
+        .await;
+    assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "roles".to_owned()), "{v}");
+
+    // A second administrator under the first's control waits too, and so does every
+    // case-reading role the first gives anyone.
+    let puppet =
+        app.ok(&admin, CREATE, json!({"e": "puppet@scr.example", "r": [{"role": "SYSTEM_ADMINISTRATOR"}]})).await;
+    let puppet_proposal = puppet["createUser"]["pendingRoles"][0]["id"].as_i64().unwrap();
+    let mut proposals = vec![puppet_proposal];
+    for (email, role) in [
+        ("c@scr.example", json!({"role": "BOARD_CHAIR", "boardId": 1})),
+        ("m@scr.example", json!({"role": "BUSINESS_MANAGER", "boardId": 1})),
+        ("p@scr.example", json!({"role": "INITIAL_PANEL_MEMBER", "boardId": 1})),
+        ("a@scr.example", json!({"role": "AGENCY_MANAGER", "agencyId": 1})),
+    ] {
+        let d = app.ok(&admin, CREATE, json!({"e": email, "r": [role]})).await;
+        assert!(d["createUser"]["roles"].as_array().unwrap().is_empty(), "{email}: {d}");
+        proposals.push(d["createUser"]["pendingRoles"][0]["id"].as_i64().unwrap());
+        let t = sign_in(&app, email).await;
+        assert_eq!(reviews_seen(&app, &t).await, 0, "{email} reads nothing while the grant waits");
+    }
+    for p in &proposals {
+        let v = app.gql(Some(&admin), APPROVE, json!({"p": p})).await;
+        assert_eq!(code(&v), "VALIDATION", "the proposer approves nothing: {v}");
+    }
+    // The puppet holds no role yet, so it cannot approve either.
+    let puppet_token = sign_in(&app, "puppet@scr.example").await;
+    for p in &proposals {
+        assert_eq!(code(&app.gql(Some(&puppet_token), APPROVE, json!({"p": p})).await), "FORBIDDEN");
+    }
+    assert_eq!(reviews_seen(&app, &admin).await, 0);
+}
+
+async fn a_refusal_needs_a_reason_and_a_business_manager_proposes_for_their_board(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let manager = app.login("manager@scr.example").await;
+    let chair = app.login("chair@scr.example").await;
+    let professional = app.user_id("professional@scr.example").await;
+    let propose =
+        "mutation($u:Int!,$g:RoleGrantInput!){proposeGrant(userId:$u,grant:$g){roles{role} pendingRoles{id}}}";
+    let d = app
+        .ok(&manager, propose, json!({"u": professional, "g": {"role": "INITIAL_PANEL_MEMBER", "boardId": 1}}))
+        .await;
+    let p = d["proposeGrant"]["pendingRoles"][0]["id"].as_i64().unwrap();
+    let v = app
+        .gql(Some(&manager), propose, json!({"u": professional, "g": {"role": "INITIAL_PANEL_MEMBER", "boardId": 1}}))
+        .await;
+    assert_eq!(field(&v), "grant", "proposed twice: {v}");
+    let v = app.gql(Some(&manager), propose, json!({"u": professional, "g": {"role": "SYSTEM_ADMINISTRATOR"}})).await;
+    assert_eq!(code(&v), "FORBIDDEN", "a business manager gives no administrator's role: {v}");
+    let v = app
+        .gql(Some(&manager), propose, json!({"u": professional, "g": {"role": "INITIAL_PANEL_MEMBER", "boardId": 2}}))
+        .await;
+    assert_eq!(code(&v), "FORBIDDEN", "nor a role on another board: {v}");
+
+    let refuse = "mutation($p:Int!,$r:String!){refuseGrant(proposalId:$p,reason:$r){outcome reason}}";
+    let v = app.gql(Some(&chair), refuse, json!({"p": p, "r": "  "})).await;
+    assert_eq!(field(&v), "reason", "{v}");
+    let d = app.ok(&chair, refuse, json!({"p": p, "r": "Not on the panel this year."})).await;
+    assert_eq!(d["refuseGrant"]["outcome"], "REFUSED");
+    assert_eq!(field(&app.gql(Some(&chair), APPROVE, json!({"p": p})).await), "proposalId", "decided already");
+    let roles =
+        app.ok(&app.login("admin@scr.example").await, "{users{email roles{role} pendingRoles{id}}}", json!({})).await;
+    let me = roles["users"].as_array().unwrap().iter().find(|u| u["email"] == "professional@scr.example").unwrap();
+    assert_eq!(me["roles"].as_array().unwrap().len(), 1, "still the professional's role only: {me}");
+    assert!(me["pendingRoles"].as_array().unwrap().is_empty());
+}
+
+on_both_databases!(
+    a_board_chair_grant_waits_for_a_second_person,
+    the_administrator_alone_reaches_no_case_content,
+    a_refusal_needs_a_reason_and_a_business_manager_proposes_for_their_board,
+);
