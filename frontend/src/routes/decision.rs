@@ -4,15 +4,14 @@
 //! the forms for each step.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use shared::policy::{Field, Operation};
+use shared::policy::Operation;
 use shared::role::Assignment;
-use shared::stage::{NoReviewOutcome, Stage};
+use shared::stage::NoReviewOutcome;
 
 use crate::api::{self, ApiError};
 use crate::components::Radios;
-use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id, stage_tag};
-use crate::format::{days_left, status_tag, uk_date};
+use crate::components::{ErrorSummary, Failure, Loading, TextArea, TextField, form_field_id};
+use crate::format::uk_date;
 use crate::gql::*;
 use crate::page::{Busy, Ctx, section, send, today};
 

@@ -2,9 +2,8 @@
 //! and households, parallel processes and the family's contributions.
 
 use leptos::prelude::*;
-use shared::imr::ImrStatus;
-use shared::policy::{Field, Operation};
-use shared::stage::{Relationship, Stage};
+use shared::policy::Operation;
+use shared::stage::Relationship;
 
 use crate::api;
 use crate::components::{ErrorSummary, Failure, Loading, form_field_id};

@@ -5,13 +5,12 @@
 use leptos::prelude::*;
 use shared::imr::ImrStatus;
 use shared::policy::{Field, Operation};
-use shared::stage::{Relationship, Stage};
+use shared::stage::Stage;
 
 use crate::api;
 use crate::components::{ErrorSummary, Failure, Loading, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
-use crate::layout::{self, LineKind, R, Shape};
 use crate::page::{Busy, Ctx, send};
 
 /// A status as a tag.

@@ -7,16 +7,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::policy::{Field, Operation};
-use shared::role::Assignment;
-use shared::stage::{NoReviewOutcome, Stage};
+use shared::stage::Stage;
 
 use super::decision::*;
 use crate::api::{self, ApiError};
-use crate::components::Radios;
-use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id, stage_tag};
+use crate::components::{Failure, Loading, Success, stage_tag};
 use crate::format::{days_left, status_tag, uk_date};
 use crate::gql::*;
-use crate::page::{Busy, Ctx, section, send, today};
+use crate::page::{Busy, Ctx, section};
 
 /// The review phase's stages, for the tracker once the terms are agreed.
 const REVIEW_TRACK: [Stage; 6] = [
