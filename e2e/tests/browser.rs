@@ -930,3 +930,57 @@ async fn the_sub_group_sees_an_overdue_action_and_publication_waits_for_the_tria
     })
     .await;
 }
+
+/// A GraphQL request to the server under test, outside the browser.
+async fn api(base: &str, token: Option<&str>, query: &str, variables: serde_json::Value) -> serde_json::Value {
+    let mut req =
+        reqwest::Client::new().post(format!("{base}/graphql")).json(&json!({"query": query, "variables": variables}));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("request").json().await.expect("json")
+}
+
+#[tokio::test]
+async fn an_invited_person_sets_their_own_password_from_the_link_and_is_signed_in() {
+    journey("invitation_sets_password", |b| {
+        async move {
+            let login = "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}";
+            let admin = api(&b.base, None, login, json!({"e": "admin@scr.example", "p": "scr-demo-password"})).await;
+            let admin = admin["data"]["login"]["token"].as_str().expect("the administrator signs in").to_owned();
+            let invited = api(
+                &b.base,
+                Some(&admin),
+                "mutation{inviteUser(input:{email:\"nia.newcomer@scr.example\",name:\"Nia Newcomer\",roles:[{role:PROFESSIONAL}]}){link}}",
+                json!({}),
+            )
+            .await;
+            let link = invited["data"]["inviteUser"]["link"].as_str().unwrap_or_else(|| panic!("{invited}")).to_owned();
+            // Signed out, the link opens the page that sets the password.
+            b.goto("/").await;
+            b.wait_css("#f-email").await;
+            b.goto(&link).await;
+            b.wait_text("Set your password").await;
+            b.axe("the set-password page").await;
+            b.fill("#f-password", "short").await;
+            b.fill("#f-confirm", "short").await;
+            b.click_text("Set password and sign in").await;
+            b.wait_css("#f-password-error").await;
+            b.fill("#f-password", "my very own passphrase").await;
+            b.fill("#f-confirm", "my very own passphrase").await;
+            b.click_text("Set password and sign in").await;
+            b.wait_text("Signed in as").await;
+            b.wait_text("Nia Newcomer").await;
+            // The link worked once: opened again, it is refused with the reason.
+            b.click_text("Sign out").await;
+            b.wait_css("#f-email").await;
+            b.goto(&link).await;
+            b.fill("#f-password", "another passphrase here").await;
+            b.fill("#f-confirm", "another passphrase here").await;
+            b.click_text("Set password and sign in").await;
+            b.wait_text("This link has expired or has been used").await;
+        }
+        .boxed()
+    })
+    .await;
+}

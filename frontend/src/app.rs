@@ -8,7 +8,7 @@ use shared::policy::{Operation, may_globally};
 use shared::role::Role;
 
 use crate::routes::{
-    admin, chronology, completion, documents, home, imr, queues, refer, reports, review_page, sign_in,
+    admin, chronology, completion, documents, home, imr, queues, refer, reports, review_page, set_password, sign_in,
 };
 use crate::session::{self, Auth};
 
@@ -46,6 +46,20 @@ pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     out
 }
 
+/// What a visitor who is not signed in sees: the page that sets a password from a
+/// one-time link, or the sign-in page.
+#[component]
+fn SignedOut() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    move || {
+        if location.pathname.get() == "/set-password" {
+            view! { <set_password::SetPasswordPage/> }.into_any()
+        } else {
+            view! { <sign_in::SignInPage/> }.into_any()
+        }
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let auth = Auth::new();
@@ -70,7 +84,7 @@ pub fn App() -> impl IntoView {
                     </div>
                 </Show>
                 <main class="govuk-main-wrapper" id="main-content" role="main">
-                    <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <sign_in::SignInPage/> }>
+                    <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <SignedOut/> }>
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=home::Home/>
                             <Route path=path!("/refer") view=refer::Refer/>

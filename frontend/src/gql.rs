@@ -57,6 +57,7 @@ macro_rules! operations {
 
 operations!(
     Login,
+    SetPasswordWithLink,
     Me,
     Dashboard,
     Directory,

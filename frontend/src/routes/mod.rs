@@ -14,4 +14,5 @@ pub mod refer;
 pub mod reports;
 pub mod review;
 pub mod review_page;
+pub mod set_password;
 pub mod sign_in;
