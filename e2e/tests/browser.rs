@@ -984,3 +984,46 @@ async fn an_invited_person_sets_their_own_password_from_the_link_and_is_signed_i
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_user_changes_their_password_and_signs_out_everywhere_from_their_account() {
+    journey("account_password_and_sessions", |b| {
+        async move {
+            b.sign_in("professional@scr.example").await;
+            b.click_css("#navigation a[href='/account']").await;
+            b.wait_text("Change your password").await;
+            b.axe("your account").await;
+            b.fill("#f-currentPassword", "not the password at all").await;
+            b.fill("#f-newPassword", "a brand new passphrase").await;
+            b.fill("#f-confirm", "a brand new passphrase").await;
+            b.click_text("Change password").await;
+            let err = b.wait_css("#f-currentPassword-error").await.text().await.expect("text");
+            assert!(err.contains("not right"), "{err}");
+            assert_eq!(
+                b.wait_css("#f-newPassword").await.prop("value").await.expect("value").as_deref(),
+                Some("a brand new passphrase"),
+                "typed text is kept"
+            );
+            b.fill("#f-currentPassword", "scr-demo-password").await;
+            b.click_text("Change password").await;
+            b.wait_text("Your password is changed").await;
+            // Still signed in on this page with the new token.
+            b.click_css("#navigation a[href='/notifications']").await;
+            b.wait_css("#notifications").await;
+            b.click_css("#navigation a[href='/account']").await;
+            b.click_text("Get a new calendar address").await;
+            b.c.accept_alert().await.expect("confirm the new address");
+            let addr = b.wait_css("#new-calendar-address").await.text().await.expect("text");
+            assert!(addr.contains("/api/calendar.ics?token="), "{addr}");
+            b.click_text("Sign out everywhere").await;
+            b.c.accept_alert().await.expect("confirm signing out everywhere");
+            b.wait_css("#f-email").await;
+            b.fill("#f-email", "professional@scr.example").await;
+            b.fill("#f-password", "a brand new passphrase").await;
+            b.click_text("Sign in").await;
+            b.wait_text("Signed in as").await;
+        }
+        .boxed()
+    })
+    .await;
+}

@@ -8,7 +8,8 @@ use shared::policy::{Operation, may_globally};
 use shared::role::Role;
 
 use crate::routes::{
-    admin, chronology, completion, documents, home, imr, queues, refer, reports, review_page, set_password, sign_in,
+    account, admin, chronology, completion, documents, home, imr, queues, refer, reports, review_page, set_password,
+    sign_in,
 };
 use crate::session::{self, Auth};
 
@@ -43,6 +44,7 @@ pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     if may_globally(roles, Operation::ManageUsers) {
         out.push(("/admin", "Administration"));
     }
+    out.push(("/account", "Your account"));
     out
 }
 
@@ -99,6 +101,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/reports") view=reports::ReportsPage/>
                             <Route path=path!("/notifications") view=reports::NotificationsPage/>
                             <Route path=path!("/admin") view=admin::Admin/>
+                            <Route path=path!("/account") view=account::AccountPage/>
                         </Routes>
                     </Show>
                 </main>

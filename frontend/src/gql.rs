@@ -58,6 +58,9 @@ macro_rules! operations {
 operations!(
     Login,
     SetPasswordWithLink,
+    ChangePassword,
+    SignOutEverywhere,
+    RotateCalendarLink,
     Me,
     Dashboard,
     Directory,

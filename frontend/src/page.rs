@@ -117,3 +117,8 @@ pub(crate) use section;
 /// follows without waiting for the next page.
 #[derive(Clone, Copy)]
 pub struct UnreadChanged(pub RwSignal<u32>);
+
+/// Asks the browser's confirmation before an irreversible step.
+pub fn confirmed(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+}

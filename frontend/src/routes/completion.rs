@@ -12,7 +12,7 @@ use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
-use crate::page::{Busy, Ctx, send, today};
+use crate::page::{Busy, Ctx, confirmed, send, today};
 
 /// A small form: its fields, one submit button, errors at the top.
 macro_rules! step_form {
@@ -26,10 +26,6 @@ macro_rules! step_form {
             </form>
         }
     };
-}
-
-fn confirmed(question: &str) -> bool {
-    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
 }
 
 /// Milestones, amendments and the steps of stages 13 to 18 the caller may take.

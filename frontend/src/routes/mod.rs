@@ -1,5 +1,6 @@
 //! One module per route area.
 
+pub mod account;
 pub mod admin;
 pub mod chronology;
 pub mod completion;
