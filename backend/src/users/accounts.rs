@@ -9,10 +9,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use shared::imr::ImrStatus;
-use shared::policy::{self, Grant, Operation};
+use shared::policy::Grant;
 use shared::stage::Stage;
 use shared::value::check_new_password_for;
 
+use super::require_admin;
 use crate::audit::{self, Entry};
 use crate::auth;
 use crate::context::Caller;
@@ -26,14 +27,6 @@ pub struct OpenAssignment {
     pub reference: String,
     /// What it is: "Panel chair", "IMR author (police)", "Action owner"...
     pub what: String,
-}
-
-fn require_admin(actor: &Caller) -> ApiResult<()> {
-    if policy::may_globally(&actor.roles(), Operation::ManageUsers) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()))
-    }
 }
 
 async fn account_log(txn: &impl ConnectionTrait, actor: Option<i32>, operation: &str, user_id: i32) -> ApiResult<()> {

@@ -165,9 +165,7 @@ impl Directory {
     /// Every user account with its roles: for administrators, and only accounts.
     async fn users(&self, ctx: &Context<'_>) -> GqlResult<Vec<UserAccount>> {
         let c = caller(ctx)?;
-        if !shared::policy::may_globally(&c.roles(), Operation::ManageUsers) {
-            return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()).into());
-        }
+        crate::users::require_admin(c)?;
         let db = &state(ctx)?.db;
         let users = user::Entity::find().order_by_asc(user::Column::Name).all(db).await?;
         let grants = role_grant::Entity::find().all(db).await?;
@@ -333,9 +331,7 @@ impl AccountQuery {
     /// (administrators).
     async fn open_assignments(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<Vec<OpenAssignment>> {
         let c = caller(ctx)?;
-        if !shared::policy::may_globally(&c.roles(), Operation::ManageUsers) {
-            return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()).into());
-        }
+        crate::users::require_admin(c)?;
         let open = crate::users::accounts::open_assignments(&state(ctx)?.db, user_id).await?;
         Ok(open.into_iter().map(Into::into).collect())
     }

@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
-use shared::policy::{self, Grant, Operation};
+use shared::policy::Grant;
 use shared::value::{Email, PersonName, Text, check_new_password_for};
 
 use crate::audit::{self, Entry};
@@ -118,36 +118,17 @@ async fn issue(txn: &impl ConnectionTrait, actor: &Caller, user: user::Model, pu
 /// that reads names in full waits for a second person), and a link to set their own
 /// password.
 pub async fn invite(db: &DatabaseConnection, actor: &Caller, inv: Invitation) -> ApiResult<Issued> {
-    if !policy::may_globally(&actor.roles(), Operation::ManageUsers) {
-        return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()));
-    }
+    super::require_admin(actor)?;
     let mut problems = Problems::default();
     let email = problems.check(Email::parse(&inv.email));
     let name = problems.check(PersonName::parse(&inv.name));
     let job_title = problems.check(Text::parse_optional("jobTitle", inv.job_title.as_deref().unwrap_or(""))).flatten();
-    if inv.grants.is_empty() {
-        problems.push("roles", "Give the person at least one role");
-    }
     if let Some(e) = &email
         && user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?.is_some()
     {
         problems.push("email", "A user with this e-mail address already exists");
     }
-    if inv.grants.iter().any(|g| g.role == shared::role::Role::SystemAdministrator) && inv.grants.len() > 1 {
-        problems.push("roles", "The system administrator's role is held alone: use a separate account");
-    }
-    for (i, g) in inv.grants.iter().enumerate() {
-        if g.role.is_board_role() && g.board.is_none() {
-            problems
-                .push(format!("roles.{i}.boardId"), format!("{} is held for a board: name the board", g.role.title()));
-        }
-        if g.role.is_agency_role() && g.agency.is_none() && inv.agency_id.is_none() {
-            problems.push(
-                format!("roles.{i}.agencyId"),
-                format!("{} is held for an agency: name the agency", g.role.title()),
-            );
-        }
-    }
+    super::grant_problems(&mut problems, &inv.grants, inv.agency_id);
     problems.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::invalid("email", "Give an e-mail address and a name"));
@@ -170,12 +151,7 @@ pub async fn invite(db: &DatabaseConnection, actor: &Caller, inv: Invitation) ->
     .await
     .map_err(|e| on_duplicate(e, || ApiError::invalid("email", "A user with this e-mail address already exists")))?;
     for g in &inv.grants {
-        let g = Grant {
-            role: g.role,
-            board: g.board,
-            agency: g.agency.or(if g.role.is_agency_role() { inv.agency_id.map(shared::AgencyId) } else { None }),
-        };
-        super::grants::grant_or_propose(&txn, Some(actor), u.id, &g).await?;
+        super::grants::grant_or_propose(&txn, Some(actor), u.id, &super::with_account_agency(g, inv.agency_id)).await?;
     }
     log(&txn, Some(actor.user.id), "invite_user", u.id).await?;
     let issued = issue(&txn, actor, u, Purpose::Invitation).await?;
@@ -185,9 +161,7 @@ pub async fn invite(db: &DatabaseConnection, actor: &Caller, inv: Invitation) ->
 
 /// Starts a password reset for an account (administrators): a link for its owner.
 pub async fn start_reset(db: &DatabaseConnection, actor: &Caller, user_id: i32) -> ApiResult<Issued> {
-    if !policy::may_globally(&actor.roles(), Operation::ManageUsers) {
-        return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()));
-    }
+    super::require_admin(actor)?;
     let u = user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)?;
     if !u.active {
         return Err(ApiError::invalid("userId", "The account is deactivated: reactivate it first"));

@@ -61,38 +61,58 @@ pub async fn check_new_user(db: &DatabaseConnection, email: &str, name: &str, pa
     problems.finish()
 }
 
-/// Creates a user. `actor` is the administrator (None from the command line).
-pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input: NewUser) -> ApiResult<user::Model> {
-    if let Some(c) = actor
-        && !policy::may_globally(&c.roles(), Operation::ManageUsers)
-    {
-        return Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()));
+/// Refuses anyone but an administrator (who manages accounts).
+pub(crate) fn require_admin(actor: &Caller) -> ApiResult<()> {
+    if policy::may_globally(&actor.roles(), Operation::ManageUsers) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(Operation::ManageUsers.title().to_lowercase()))
     }
-    let mut problems = Problems::default();
-    let (email, name) = identity_problems(db, &mut problems, &input.email, &input.name, &input.password).await?;
-    let job_title =
-        problems.check(Text::parse_optional("jobTitle", input.job_title.as_deref().unwrap_or(""))).flatten();
-    if input.grants.is_empty() {
+}
+
+/// The problems of a new account's roles: none, the administrator's combined with
+/// another, a board role without its board, an agency role without its agency.
+pub(crate) fn grant_problems(problems: &mut Problems, grants: &[Grant], agency_id: Option<i32>) {
+    if grants.is_empty() {
         problems.push("roles", "Give the user at least one role");
     }
-    if input.grants.iter().any(|g| g.role == Role::SystemAdministrator) && input.grants.len() > 1 {
+    if grants.iter().any(|g| g.role == Role::SystemAdministrator) && grants.len() > 1 {
         problems.push(
             "roles",
             "The system administrator's role reads no case content and is held alone: use a separate account",
         );
     }
-    for (i, g) in input.grants.iter().enumerate() {
+    for (i, g) in grants.iter().enumerate() {
         if g.role.is_board_role() && g.board.is_none() {
             problems
                 .push(format!("roles.{i}.boardId"), format!("{} is held for a board: name the board", g.role.title()));
         }
-        if g.role.is_agency_role() && g.agency.is_none() && input.agency_id.is_none() {
+        if g.role.is_agency_role() && g.agency.is_none() && agency_id.is_none() {
             problems.push(
                 format!("roles.{i}.agencyId"),
                 format!("{} is held for an agency: name the agency", g.role.title()),
             );
         }
     }
+}
+
+/// A grant as stored for an account of `agency_id`: an agency role without its own
+/// agency is held for the account's.
+pub(crate) fn with_account_agency(g: &Grant, agency_id: Option<i32>) -> Grant {
+    let own = if g.role.is_agency_role() { agency_id.map(shared::AgencyId) } else { None };
+    Grant { role: g.role, board: g.board, agency: g.agency.or(own) }
+}
+
+/// Creates a user. `actor` is the administrator (None from the command line).
+pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input: NewUser) -> ApiResult<user::Model> {
+    if let Some(c) = actor {
+        require_admin(c)?;
+    }
+    let mut problems = Problems::default();
+    let (email, name) = identity_problems(db, &mut problems, &input.email, &input.name, &input.password).await?;
+    let job_title =
+        problems.check(Text::parse_optional("jobTitle", input.job_title.as_deref().unwrap_or(""))).flatten();
+    grant_problems(&mut problems, &input.grants, input.agency_id);
     if let Some(ag) = input.agency_id
         && agency::Entity::find_by_id(ag).one(db).await?.is_none()
     {
@@ -131,12 +151,7 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
     .await
     .map_err(|e| on_duplicate(e, || ApiError::invalid("email", "A user with this e-mail address already exists")))?;
     for g in &input.grants {
-        let g = Grant {
-            role: g.role,
-            board: g.board,
-            agency: g.agency.or(if g.role.is_agency_role() { input.agency_id.map(shared::AgencyId) } else { None }),
-        };
-        grants::grant_or_propose(&txn, actor, u.id, &g).await?;
+        grants::grant_or_propose(&txn, actor, u.id, &with_account_agency(g, input.agency_id)).await?;
     }
     audit::record(
         &txn,
