@@ -57,6 +57,10 @@ entity!(user, "users", {
     /// Raised to revoke the calendar-feed address issued before.
     pub calendar_generation: i32,
     pub last_sign_in_at: Option<DateTimeUtc>,
+    /// The password is known to its owner alone (set through a link only they
+    /// received, or from the command line): a role that reads names in full is
+    /// approved only on such a password.
+    pub password_private: bool,
 });
 
 entity!(grant_proposal, "grant_proposals", {
@@ -84,6 +88,9 @@ entity!(one_time_link, "one_time_links", {
     pub used_at: Option<DateTimeUtc>,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// Delivered to its person alone (e-mailed, or printed on the server), never
+    /// shown to whoever issued it.
+    pub private: bool,
 });
 
 entity!(role_grant, "role_grants", {

@@ -76,6 +76,22 @@ enum Command {
         db: DatabaseArgs,
         #[arg(long)]
         proposal: i32,
+        /// The address people open the product at, for a link printed.
+        #[arg(long, env = "SCR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Print a one-time link for a person to set their own password (an invitation if
+    /// they have never signed in, else a reset). For whoever runs the server: the link
+    /// reaches the person alone, so it serves an account that reads names when mail is
+    /// not set up. Earlier links of the account stop working.
+    PasswordLink {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+        /// The address people open the product at.
+        #[arg(long, env = "SCR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
     /// Load the demo board, users for every role and cases at every stage.
     SeedDemo(DatabaseArgs),
@@ -199,12 +215,35 @@ async fn run(cli: Cli) -> CliResult {
                 Err(e) => Err(e.into()),
             }
         }
-        Command::ApproveGrant { db: args, proposal } => {
+        Command::PasswordLink { db: args, email, public_url } => {
             let conn = db::connect(&args.database_url).await?;
             db::migrate(&conn).await?;
-            match backend::users::grants::decide_grant(&conn, None, proposal, true, None).await {
-                Ok(p) => {
-                    println!("approved: {} for user {}", p.role, p.user_id);
+            match backend::users::links::issue_on_server(&conn, &email).await {
+                Ok(issued) => {
+                    println!("{}{}", public_url.trim_end_matches('/'), issued.path());
+                    Ok(())
+                }
+                Err(backend::errors::ApiError::Validation(errs)) => {
+                    Err(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ").into())
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::ApproveGrant { db: args, proposal, public_url } => {
+            let conn = db::connect(&args.database_url).await?;
+            db::migrate(&conn).await?;
+            match backend::users::grants::decide_grant(&conn, None, proposal, true, None, true).await {
+                Ok(d) => {
+                    println!("approved: {} for user {}", d.proposal.role, d.proposal.user_id);
+                    if let Some(issued) = d.renewal {
+                        println!(
+                            "the account's password was set by someone else and has ended; give {} this link to set their own (valid {} days, once):\n{}{}",
+                            issued.user.email,
+                            backend::users::links::INVITATION_DAYS,
+                            public_url.trim_end_matches('/'),
+                            issued.path()
+                        );
+                    }
                     Ok(())
                 }
                 Err(backend::errors::ApiError::Validation(errs)) => {

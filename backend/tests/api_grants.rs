@@ -8,11 +8,13 @@
 
 mod common;
 
+use common::smtp::{Inbox, messages_to, smtp_server};
 use common::{Backend, TestApp, code};
 use serde_json::{Value, json};
 
 const CREATE: &str = "mutation($e:String!,$r:[RoleGrantInput!]!){createUser(input:{email:$e,name:\"New Person\",password:\"a long new passphrase\",roles:$r}){id roles{role} pendingRoles{id role boardId}}}";
-const APPROVE: &str = "mutation($p:Int!){approveGrant(proposalId:$p){outcome decidedBy}}";
+const APPROVE: &str =
+    "mutation($p:Int!){approveGrant(proposalId:$p){proposal{outcome decidedBy} passwordEnded linkEmailed}}";
 
 fn field(v: &Value) -> String {
     v["errors"][0]["extensions"]["fields"][0]["field"].as_str().unwrap_or("").to_owned()
@@ -27,6 +29,29 @@ async fn sign_in(app: &TestApp, email: &str) -> String {
         )
         .await;
     v["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{email}: {v}")).to_owned()
+}
+
+async fn sign_in_with(app: &TestApp, email: &str, password: &str) -> Value {
+    app.gql(
+        None,
+        "mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}",
+        json!({"e": email, "p": password}),
+    )
+    .await
+}
+
+const SET: &str = "mutation($t:String!,$p:String!){setPasswordWithLink(token:$t,password:$p){token}}";
+
+fn token_of(link: &str) -> String {
+    link.split("#token=").nth(1).unwrap_or_else(|| panic!("a token in {link}")).trim().to_owned()
+}
+
+/// The person sets their own password through a link printed on the server
+/// (`scr password-link`), and is signed in.
+async fn set_own_password(app: &TestApp, email: &str) -> String {
+    let issued = backend::users::links::issue_on_server(&app.db, email).await.unwrap();
+    let d = app.gql(None, SET, json!({"t": issued.token, "p": "only the owner knows this"})).await;
+    d["data"]["setPasswordWithLink"]["token"].as_str().unwrap_or_else(|| panic!("{d}")).to_owned()
 }
 
 async fn reviews_seen(app: &TestApp, token: &str) -> usize {
@@ -56,10 +81,20 @@ async fn a_board_chair_grant_waits_for_a_second_person(b: Backend) {
     let pending = app.ok(&chair, "{grantProposals{id role}}", json!({})).await;
     assert!(pending["grantProposals"].as_array().unwrap().iter().any(|p| p["id"] == proposal));
     let d = app.ok(&chair, APPROVE, json!({"p": proposal})).await;
-    assert_eq!(d["approveGrant"]["outcome"], "APPROVED");
+    assert_eq!(d["approveGrant"]["proposal"]["outcome"], "APPROVED");
     let v = app.gql(Some(&chair), APPROVE, json!({"p": proposal})).await;
     assert_eq!(field(&v), "proposalId", "approving twice: {v}");
-    assert!(reviews_seen(&app, &newcomer).await > 0, "in effect once approved, without signing in again");
+
+    // The administrator typed that password: it ends with the approval, and the Chair
+    // sets their own through a link printed on the server (no mail here).
+    assert_eq!(
+        (d["approveGrant"]["passwordEnded"].as_bool(), d["approveGrant"]["linkEmailed"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(code(&app.gql(Some(&newcomer), "{me{id}}", json!({})).await), "UNAUTHENTICATED");
+    assert_eq!(code(&sign_in_with(&app, "new.chair@scr.example", "a long new passphrase").await), "UNAUTHENTICATED");
+    let own = set_own_password(&app, "new.chair@scr.example").await;
+    assert!(reviews_seen(&app, &own).await > 0, "in effect once approved, on the Chair's own password");
 
     let audit = app.ok(&chair, "{administrationAudit{operation recordType recordId}}", json!({})).await;
     let ops: Vec<&str> =
@@ -155,7 +190,98 @@ async fn a_refusal_needs_a_reason_and_a_business_manager_proposes_for_their_boar
     assert!(me["pendingRoles"].as_array().unwrap().is_empty());
 }
 
+/// Without mail: a link for an account that awaits or holds a role reading names is
+/// never shown to an administrator, and a password set through a link that was shown
+/// ends when such a role is approved.
+async fn no_administrator_knows_the_password_of_an_account_that_reads_names(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let admin = app.login("admin@scr.example").await;
+    let invite = "mutation($e:String!,$r:[RoleGrantInput!]!){inviteUser(input:{email:$e,name:\"Ola Okafor\",roles:$r}){emailed link onServer user{id pendingRoles{id}}}}";
+    let d = app.ok(&admin, invite, json!({"e": "ola@scr.example", "r": [{"role": "BOARD_CHAIR", "boardId": 1}]})).await;
+    assert_eq!(
+        (d["inviteUser"]["link"].clone(), d["inviteUser"]["onServer"].clone()),
+        (Value::Null, json!(true)),
+        "{d}"
+    );
+    let chair_id = app.user_id("chair@scr.example").await;
+    let v =
+        app.gql(Some(&admin), "mutation($u:Int!){startPasswordReset(userId:$u){link}}", json!({"u": chair_id})).await;
+    assert_eq!(
+        (code(&v), field(&v)),
+        ("VALIDATION".to_owned(), "userId".to_owned()),
+        "the Chair's reset is not shown: {v}"
+    );
+
+    // A professional's link is shown to the administrator, who could keep it.
+    let d = app.ok(&admin, invite, json!({"e": "pro@scr.example", "r": [{"role": "PROFESSIONAL"}]})).await;
+    let shown = token_of(d["inviteUser"]["link"].as_str().unwrap());
+    let pro_id = d["inviteUser"]["user"]["id"].as_i64().unwrap();
+    let set = app.gql(None, SET, json!({"t": shown, "p": "the administrator saw the link"})).await;
+    let pro = set["data"]["setPasswordWithLink"]["token"].as_str().unwrap().to_owned();
+    let d = app
+        .ok(
+            &admin,
+            "mutation($u:Int!){proposeGrant(userId:$u,grant:{role:AGENCY_MANAGER,agencyId:1}){pendingRoles{id}}}",
+            json!({"u": pro_id}),
+        )
+        .await;
+    let p = d["proposeGrant"]["pendingRoles"][0]["id"].as_i64().unwrap();
+    let d = app.ok(&app.login("chair@scr.example").await, APPROVE, json!({"p": p})).await;
+    assert_eq!(d["approveGrant"]["passwordEnded"], true, "{d}");
+    assert_eq!(code(&app.gql(Some(&pro), "{me{id}}", json!({})).await), "UNAUTHENTICATED");
+    assert_eq!(code(&sign_in_with(&app, "pro@scr.example", "the administrator saw the link").await), "UNAUTHENTICATED");
+    let own = set_own_password(&app, "pro@scr.example").await;
+    assert!(reviews_seen(&app, &own).await > 0, "the agency manager reads on their own password");
+
+    // A password its owner alone knows is kept when a further role is approved.
+    let d = app
+        .ok(
+            &admin,
+            "mutation($u:Int!){proposeGrant(userId:$u,grant:{role:AGENCY_MANAGER,agencyId:2}){pendingRoles{id}}}",
+            json!({"u": pro_id}),
+        )
+        .await;
+    let p = d["proposeGrant"]["pendingRoles"][0]["id"].as_i64().unwrap();
+    let d = app.ok(&app.login("chair@scr.example").await, APPROVE, json!({"p": p})).await;
+    assert_eq!(d["approveGrant"]["passwordEnded"], false, "{d}");
+    assert!(app.gql(Some(&own), "{me{id}}", json!({})).await["data"]["me"]["id"].is_number());
+}
+
+/// With mail: the approval is e-mailed, and so is the link for a password of the
+/// person's own when an administrator typed theirs.
+async fn an_approval_is_emailed_with_the_link_for_the_persons_own_password(b: Backend) {
+    let inbox = Inbox::default();
+    let port = smtp_server(inbox.clone());
+    let mailer = backend::mailer::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "Board <scr@board.example>")
+        .unwrap()
+        .with_link_base("https://scr.board.example");
+    let app = TestApp::spawn_with_mail(b, mailer).await;
+    let admin = app.login("admin@scr.example").await;
+    let d = app
+        .ok(&admin, CREATE, json!({"e": "typed@scr.example", "r": [{"role": "BUSINESS_MANAGER", "boardId": 1}]}))
+        .await;
+    let p = d["createUser"]["pendingRoles"][0]["id"].as_i64().unwrap();
+    let d = app.ok(&app.login("chair@scr.example").await, APPROVE, json!({"p": p})).await;
+    assert_eq!(
+        (d["approveGrant"]["passwordEnded"].as_bool(), d["approveGrant"]["linkEmailed"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(code(&sign_in_with(&app, "typed@scr.example", "a long new passphrase").await), "UNAUTHENTICATED");
+    let messages = inbox.messages.lock().unwrap().clone();
+    let all = messages_to(&messages, "typed@scr.example").concat();
+    assert!(all.contains("You now hold the role Business Manager"), "{all}");
+    let line = all
+        .lines()
+        .find(|l| l.contains("https://scr.board.example/set-password#token="))
+        .unwrap_or_else(|| panic!("{all}"));
+    let d = app.gql(None, SET, json!({"t": token_of(line), "p": "only the owner knows this"})).await;
+    let own = d["data"]["setPasswordWithLink"]["token"].as_str().unwrap_or_else(|| panic!("{d}"));
+    assert!(reviews_seen(&app, own).await > 0);
+}
+
 on_both_databases!(
+    no_administrator_knows_the_password_of_an_account_that_reads_names,
+    an_approval_is_emailed_with_the_link_for_the_persons_own_password,
     a_board_chair_grant_waits_for_a_second_person,
     the_administrator_alone_reaches_no_case_content,
     a_refusal_needs_a_reason_and_a_business_manager_proposes_for_their_board,

@@ -1,9 +1,10 @@
 //! From an empty PostgreSQL database to a working board with the README's production
 //! commands alone: `scr migrate`, `scr init` (by flags, the password on standard input),
 //! `scr serve`; then, over the API, the first administrator signs in, adds an area and
-//! an agency, creates the Board Chair's account (the role waits for a second person:
-//! `scr approve-grant`, since the board has nobody yet to approve it), and the Chair
-//! refers a case. `scr init`
+//! an agency, invites the Board Chair (without mail, the Chair's link is printed on the
+//! server by `scr password-link`, never shown to the administrator; the role waits for a
+//! second person: `scr approve-grant`, since the board has nobody yet to approve it),
+//! and the Chair refers a case. `scr init`
 //! run again changes nothing; run for another board it refuses.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -123,19 +124,40 @@ async fn a_board_is_set_up_and_staffed_from_an_empty_postgresql_database() {
     )
     .await;
     let agency = ok(&agency)["createAgency"]["id"].as_i64().expect("an agency");
+    // Invited without mail set up: a Board Chair's link is never shown to the
+    // administrator; whoever runs the server prints it for the Chair.
     let chair = gql(
         &base,
         Some(&admin_token),
-        "mutation($b:Int!){createUser(input:{email:\"chair@stockport.example\",name:\"Chris Chair\",password:\"the chair's own phrase\",roles:[{role:BOARD_CHAIR,boardId:$b}]}){id roles{role} pendingRoles{id}}}",
+        "mutation($b:Int!){inviteUser(input:{email:\"chair@stockport.example\",name:\"Chris Chair\",roles:[{role:BOARD_CHAIR,boardId:$b}]}){link onServer user{roles{role} pendingRoles{id}}}}",
         json!({"b": board}),
     )
     .await;
-    let created = &ok(&chair)["createUser"];
+    let invited = &ok(&chair)["inviteUser"];
+    assert_eq!((invited["link"].clone(), invited["onServer"].clone()), (Value::Null, json!(true)), "{invited}");
+    let created = &invited["user"];
     assert!(created["roles"].as_array().expect("roles").is_empty(), "a Board Chair's role waits for a second person");
     let proposal = created["pendingRoles"][0]["id"].as_i64().expect("a proposal").to_string();
+    let printed = scr(&["password-link", "--email", "chair@stockport.example", "--public-url", &base], &url, "");
+    assert!(printed.status.success(), "{}", String::from_utf8_lossy(&printed.stderr));
+    let link = String::from_utf8_lossy(&printed.stdout).trim().to_owned();
+    let token = link.split("#token=").nth(1).unwrap_or_else(|| panic!("a link: {link}")).to_owned();
+    let set = gql(
+        &base,
+        None,
+        "mutation($t:String!){setPasswordWithLink(token:$t,password:\"the chair's own phrase\"){token}}",
+        json!({"t": token}),
+    )
+    .await;
+    ok(&set);
     // Nobody on the new board can approve it yet: whoever runs the server does, once.
     let approved = scr(&["approve-grant", "--proposal", &proposal], &url, "");
     assert!(approved.status.success(), "{}", String::from_utf8_lossy(&approved.stderr));
+    assert!(
+        !String::from_utf8_lossy(&approved.stdout).contains("has ended"),
+        "the Chair's own password stands: {}",
+        String::from_utf8_lossy(&approved.stdout)
+    );
     // The administrator reads no case content.
     let v = gql(&base, Some(&admin_token), "{reviews{id}}", json!({})).await;
     assert!(v["data"]["reviews"].as_array().is_none_or(|r| r.is_empty()), "{v}");

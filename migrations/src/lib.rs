@@ -22,6 +22,7 @@ mod m20261129_000014_create_gate_overrides;
 mod m20261129_000015_accounts_and_organisations;
 mod m20261129_000016_create_grant_proposals;
 mod m20261129_000017_create_one_time_links;
+mod m20261129_000018_private_passwords;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000015_accounts_and_organisations::Migration),
             Box::new(m20261129_000016_create_grant_proposals::Migration),
             Box::new(m20261129_000017_create_one_time_links::Migration),
+            Box::new(m20261129_000018_private_passwords::Migration),
         ]
     }
 }

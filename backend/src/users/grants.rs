@@ -47,15 +47,35 @@ fn same(g: &Grant, role: &str, board: Option<i32>, agency: Option<i32>) -> bool 
     g.role.as_str() == role && g.board.map(|b| b.0) == board && g.agency.map(|a| a.0) == agency
 }
 
-/// Refuses a grant that would combine the administrator's role with another, or that
-/// the user holds or has pending already. `field` names the grant in the request.
-pub async fn check_grant(db: &impl ConnectionTrait, user_id: i32, g: &Grant, field: &str) -> ApiResult<()> {
+/// The user's roles in effect and those waiting for a second person.
+async fn held_and_pending(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> ApiResult<(Vec<role_grant::Model>, Vec<grant_proposal::Model>)> {
     let held = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(user_id)).all(db).await?;
     let pending = grant_proposal::Entity::find()
         .filter(grant_proposal::Column::UserId.eq(user_id))
         .filter(grant_proposal::Column::Outcome.is_null())
         .all(db)
         .await?;
+    Ok((held, pending))
+}
+
+/// Whether the user holds or awaits a role that takes two people to give: such an
+/// account's password must be known to its owner alone.
+pub async fn needs_private_password(db: &impl ConnectionTrait, user_id: i32) -> ApiResult<bool> {
+    let (held, pending) = held_and_pending(db, user_id).await?;
+    Ok(held
+        .iter()
+        .map(|g| &g.role)
+        .chain(pending.iter().map(|p| &p.role))
+        .any(|r| Role::parse(r).is_some_and(grant_needs_second_person)))
+}
+
+/// Refuses a grant that would combine the administrator's role with another, or that
+/// the user holds or has pending already. `field` names the grant in the request.
+pub async fn check_grant(db: &impl ConnectionTrait, user_id: i32, g: &Grant, field: &str) -> ApiResult<()> {
+    let (held, pending) = held_and_pending(db, user_id).await?;
     if held.iter().any(|h| same(g, &h.role, h.board_id, h.agency_id)) {
         return Err(ApiError::invalid(field, "The user holds this role already"));
     }
@@ -166,14 +186,28 @@ pub async fn propose_grant(db: &DatabaseConnection, actor: &Caller, user_id: i32
     Ok(done)
 }
 
+/// A grant decided, and what became of a password someone else may know.
+#[derive(Debug)]
+pub struct Decided {
+    pub proposal: grant_proposal::Model,
+    /// The approved role's account had a password someone else may know: it ended,
+    /// with every session, and the person sets their own through this private link
+    /// (e-mail it) or, when it is `None`, through one printed on the server.
+    pub password_ended: bool,
+    pub renewal: Option<super::links::Issued>,
+}
+
 /// Approves or refuses a pending grant. `actor` None: from the command line.
+/// `private_delivery`: a private link can reach the person (mail is set up, or the
+/// command line prints it).
 pub async fn decide_grant(
     db: &DatabaseConnection,
     actor: Option<&Caller>,
     proposal_id: i32,
     approve: bool,
     reason: Option<&str>,
-) -> ApiResult<grant_proposal::Model> {
+    private_delivery: bool,
+) -> ApiResult<Decided> {
     let p = grant_proposal::Entity::find_by_id(proposal_id).one(db).await?.ok_or(ApiError::NotFound)?;
     let g = Grant {
         role: crate::stored::value("role", &p.role, Role::parse)?,
@@ -229,6 +263,7 @@ pub async fn decide_grant(
     if done.rows_affected != 1 {
         return Err(ApiError::invalid("proposalId", "This grant has been decided already"));
     }
+    let (mut password_ended, mut renewal) = (false, None);
     if approve {
         role_grant::ActiveModel {
             user_id: Set(p.user_id),
@@ -239,11 +274,19 @@ pub async fn decide_grant(
         }
         .insert(&txn)
         .await?;
+        // The role takes effect on a password its owner alone knows: one an
+        // administrator typed, or set through a link shown to one, ends here.
+        let u = user::Entity::find_by_id(p.user_id).one(&txn).await?.ok_or(ApiError::NotFound)?;
+        if !u.password_private {
+            password_ended = true;
+            renewal = super::links::end_shared_password(&txn, actor, u, private_delivery).await?;
+        }
     }
     log(&txn, actor.map(|c| c.user.id), if approve { "approve_grant" } else { "refuse_grant" }, "grant_proposal", p.id)
         .await?;
     txn.commit().await?;
-    grant_proposal::Entity::find_by_id(p.id).one(db).await?.ok_or(ApiError::NotFound)
+    let proposal = grant_proposal::Entity::find_by_id(p.id).one(db).await?.ok_or(ApiError::NotFound)?;
+    Ok(Decided { proposal, password_ended, renewal })
 }
 
 /// On approval, the role must still be free to give (not held, not mixing with the

@@ -374,6 +374,19 @@ impl TryFrom<grant_proposal::Model> for GrantProposal {
     }
 }
 
+/// A grant approved, and what became of the account's password.
+#[derive(SimpleObject)]
+pub struct GrantDecision {
+    pub proposal: GrantProposal,
+    /// Someone else may have known the account's password (an administrator typed it
+    /// or was shown the link that set it): it ended, with every session.
+    pub password_ended: bool,
+    /// The link for the person's own password was e-mailed to them; when the password
+    /// ended and this is false, whoever runs the server prints it with
+    /// `scr password-link`.
+    pub link_emailed: bool,
+}
+
 #[derive(Default)]
 pub struct GrantsMutation;
 
@@ -397,18 +410,48 @@ impl GrantsMutation {
 
     /// Approves a proposed role: the Board Chair or business manager of its board, or
     /// another administrator; never the person it is for, nor its proposer.
-    async fn approve_grant(&self, ctx: &Context<'_>, proposal_id: i32) -> GqlResult<GrantProposal> {
-        let p =
-            crate::users::grants::decide_grant(&state(ctx)?.db, Some(caller(ctx)?), proposal_id, true, None).await?;
-        Ok(GrantProposal::try_from(p)?)
+    /// The person is told by e-mail when mail is set up. If someone else may know the
+    /// account's password (an administrator typed it, or was shown the link that set
+    /// it), that password ends with every session, and the person sets their own
+    /// through a link e-mailed to them or printed on the server.
+    async fn approve_grant(&self, ctx: &Context<'_>, proposal_id: i32) -> GqlResult<GrantDecision> {
+        let st = state(ctx)?;
+        let d =
+            crate::users::grants::decide_grant(&st.db, Some(caller(ctx)?), proposal_id, true, None, st.mail.is_some())
+                .await?;
+        let mut link_emailed = false;
+        if let Some(m) = &st.mail
+            && let Some(u) = user::Entity::find_by_id(d.proposal.user_id).one(&st.db).await?
+        {
+            let role = crate::stored::value("role", &d.proposal.role, shared::role::Role::parse)?;
+            let (subject, body) = crate::users::links::approval_message(&u.name, role.title());
+            m.send(&u.name, &u.email, &subject, body).await?;
+            if let Some(issued) = &d.renewal {
+                let (subject, body) =
+                    crate::users::links::message(issued, &format!("{}{}", m.link_base, issued.path()));
+                m.send(&u.name, &u.email, &subject, body).await?;
+                link_emailed = true;
+            }
+        }
+        Ok(GrantDecision {
+            proposal: GrantProposal::try_from(d.proposal)?,
+            password_ended: d.password_ended,
+            link_emailed,
+        })
     }
 
     /// Refuses a proposed role, with the reason.
     async fn refuse_grant(&self, ctx: &Context<'_>, proposal_id: i32, reason: String) -> GqlResult<GrantProposal> {
-        let p =
-            crate::users::grants::decide_grant(&state(ctx)?.db, Some(caller(ctx)?), proposal_id, false, Some(&reason))
-                .await?;
-        Ok(GrantProposal::try_from(p)?)
+        let d = crate::users::grants::decide_grant(
+            &state(ctx)?.db,
+            Some(caller(ctx)?),
+            proposal_id,
+            false,
+            Some(&reason),
+            false,
+        )
+        .await?;
+        Ok(GrantProposal::try_from(d.proposal)?)
     }
 }
 
@@ -467,10 +510,28 @@ pub struct IssuedLink {
     pub emailed: bool,
     /// The link's path (`/set-password#token=...`), only when it was not e-mailed.
     pub link: Option<String>,
+    /// No link was issued here: mail is not set up and the account awaits a role that
+    /// reads names, so whoever runs the server prints its link (`scr password-link`).
+    pub on_server: bool,
 }
 
-async fn deliver(ctx: &Context<'_>, issued: crate::users::links::Issued) -> GqlResult<IssuedLink> {
+fn delivery(ctx: &Context<'_>) -> GqlResult<crate::users::links::Delivery> {
+    Ok(if state(ctx)?.mail.is_some() {
+        crate::users::links::Delivery::Mail
+    } else {
+        crate::users::links::Delivery::Shown
+    })
+}
+
+async fn deliver(
+    ctx: &Context<'_>,
+    u: user::Model,
+    issued: Option<crate::users::links::Issued>,
+) -> GqlResult<IssuedLink> {
     let st = state(ctx)?;
+    let Some(issued) = issued else {
+        return Ok(IssuedLink { user: account(&st.db, u).await?, emailed: false, link: None, on_server: true });
+    };
     let path = issued.path();
     let (emailed, link) = match &st.mail {
         Some(m) => {
@@ -478,9 +539,11 @@ async fn deliver(ctx: &Context<'_>, issued: crate::users::links::Issued) -> GqlR
             m.send(&issued.user.name, &issued.user.email, &subject, body).await?;
             (true, None)
         }
+        // A private link is never answered (nor issued without mail).
+        None if issued.private => (false, None),
         None => (false, Some(path)),
     };
-    Ok(IssuedLink { user: account(&st.db, issued.user).await?, emailed, link })
+    Ok(IssuedLink { user: account(&st.db, issued.user).await?, emailed, link, on_server: false })
 }
 
 #[derive(Default)]
@@ -509,14 +572,15 @@ impl LinksMutation {
             agency_id: input.agency_id,
             grants,
         };
-        let issued = crate::users::links::invite(&state(ctx)?.db, caller(ctx)?, inv).await?;
-        deliver(ctx, issued).await
+        let (u, issued) = crate::users::links::invite(&state(ctx)?.db, caller(ctx)?, inv, delivery(ctx)?).await?;
+        deliver(ctx, u, issued).await
     }
 
     /// Starts a password reset (administrators): a link, valid 24 hours and once.
     async fn start_password_reset(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<IssuedLink> {
-        let issued = crate::users::links::start_reset(&state(ctx)?.db, caller(ctx)?, user_id).await?;
-        deliver(ctx, issued).await
+        let issued = crate::users::links::start_reset(&state(ctx)?.db, caller(ctx)?, user_id, delivery(ctx)?).await?;
+        let u = issued.user.clone();
+        deliver(ctx, u, Some(issued)).await
     }
 
     /// Sets a password through a one-time link (no sign-in needed): every session of

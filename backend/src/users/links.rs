@@ -1,8 +1,15 @@
 //! Invitations instead of typed passwords, and password resets: a one-time link the
 //! person opens to set their own password. The token is random (32 bytes), stored only
 //! as its SHA-256; a link expires (an invitation in 7 days, a reset in 24 hours), is
-//! used once, and a deactivation voids every link of the account. Issuing a reset voids
+//! used once, and a deactivation voids every link of the account. Issuing a link voids
 //! the user's earlier unused links. Setting the password ends every session.
+//!
+//! A link is private when it reaches its person alone: e-mailed, or printed on the
+//! server by whoever runs it (`scr password-link`). Without mail set up, a link is
+//! shown once to the administrator who issued it, except for an account that holds
+//! or awaits a role needing two people (one reading names in full, or the
+//! administrator's): that account's link is printed on the server, so no administrator
+//! ever knows the password of an account that reads names.
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -29,6 +36,9 @@ pub const RESET_HOURS: i64 = 24;
 pub enum Purpose {
     Invitation,
     Reset,
+    /// A role needing two people was approved on a password someone else may know:
+    /// the person sets their own.
+    Renewal,
 }
 
 impl Purpose {
@@ -36,6 +46,7 @@ impl Purpose {
         match self {
             Purpose::Invitation => "invitation",
             Purpose::Reset => "reset",
+            Purpose::Renewal => "renewal",
         }
     }
 }
@@ -46,6 +57,17 @@ pub struct Issued {
     pub token: String,
     pub user: user::Model,
     pub purpose: Purpose,
+    /// For its person alone: e-mail it, never answer it.
+    pub private: bool,
+}
+
+/// How a link reaches its person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// By e-mail (mail is set up): private.
+    Mail,
+    /// Answered once to the administrator to pass on (no mail set up).
+    Shown,
 }
 
 impl Issued {
@@ -86,7 +108,21 @@ async fn log(txn: &impl ConnectionTrait, actor: Option<i32>, operation: &str, us
     Ok(())
 }
 
-async fn issue(txn: &impl ConnectionTrait, actor: &Caller, user: user::Model, purpose: Purpose) -> ApiResult<Issued> {
+/// The refusal of a link that could only be shown to an administrator for an account
+/// that reads names.
+fn printed_on_server(email: &str) -> String {
+    format!(
+        "Mail is not set up, and this account holds or awaits a role that reads names: whoever runs the server prints its link with `scr password-link --email {email}`"
+    )
+}
+
+async fn issue(
+    txn: &impl ConnectionTrait,
+    actor: Option<&Caller>,
+    user: user::Model,
+    purpose: Purpose,
+    private: bool,
+) -> ApiResult<Issued> {
     // Earlier unused links of the account stop working: one link in use at a time.
     one_time_link::Entity::update_many()
         .col_expr(one_time_link::Column::UsedAt, Expr::value(Some(Utc::now())))
@@ -96,7 +132,7 @@ async fn issue(txn: &impl ConnectionTrait, actor: &Caller, user: user::Model, pu
         .await?;
     let token = new_token();
     let lifetime = match purpose {
-        Purpose::Invitation => Duration::days(INVITATION_DAYS),
+        Purpose::Invitation | Purpose::Renewal => Duration::days(INVITATION_DAYS),
         Purpose::Reset => Duration::hours(RESET_HOURS),
     };
     one_time_link::ActiveModel {
@@ -105,19 +141,26 @@ async fn issue(txn: &impl ConnectionTrait, actor: &Caller, user: user::Model, pu
         token_hash: Set(hash(&token)),
         expires_at: Set(Utc::now() + lifetime),
         used_at: Set(None),
-        created_by: Set(Some(actor.user.id)),
+        created_by: Set(actor.map(|c| c.user.id)),
         created_at: Set(Utc::now()),
+        private: Set(private),
         ..Default::default()
     }
     .insert(txn)
     .await?;
-    Ok(Issued { token, user, purpose })
+    Ok(Issued { token, user, purpose, private })
 }
 
 /// Invites a person (administrators): their account with the roles asked for (a role
 /// that reads names in full waits for a second person), and a link to set their own
-/// password.
-pub async fn invite(db: &DatabaseConnection, actor: &Caller, inv: Invitation) -> ApiResult<Issued> {
+/// password. `None` when the link must be printed on the server (no mail, and a role
+/// needing two people asked for).
+pub async fn invite(
+    db: &DatabaseConnection,
+    actor: &Caller,
+    inv: Invitation,
+    delivery: Delivery,
+) -> ApiResult<(user::Model, Option<Issued>)> {
     super::require_admin(actor)?;
     let mut problems = Problems::default();
     let email = problems.check(Email::parse(&inv.email));
@@ -154,24 +197,83 @@ pub async fn invite(db: &DatabaseConnection, actor: &Caller, inv: Invitation) ->
         super::grants::grant_or_propose(&txn, Some(actor), u.id, &super::with_account_agency(g, inv.agency_id)).await?;
     }
     log(&txn, Some(actor.user.id), "invite_user", u.id).await?;
-    let issued = issue(&txn, actor, u, Purpose::Invitation).await?;
+    let private = delivery == Delivery::Mail;
+    let issued = if private || !super::grants::needs_private_password(&txn, u.id).await? {
+        Some(issue(&txn, Some(actor), u.clone(), Purpose::Invitation, private).await?)
+    } else {
+        None
+    };
     txn.commit().await?;
-    Ok(issued)
+    Ok((u, issued))
 }
 
 /// Starts a password reset for an account (administrators): a link for its owner.
-pub async fn start_reset(db: &DatabaseConnection, actor: &Caller, user_id: i32) -> ApiResult<Issued> {
+/// Without mail, an account that reads names is refused: its link is printed on the
+/// server.
+pub async fn start_reset(
+    db: &DatabaseConnection,
+    actor: &Caller,
+    user_id: i32,
+    delivery: Delivery,
+) -> ApiResult<Issued> {
     super::require_admin(actor)?;
     let u = user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)?;
     if !u.active {
         return Err(ApiError::invalid("userId", "The account is deactivated: reactivate it first"));
     }
+    let private = delivery == Delivery::Mail;
+    if !private && super::grants::needs_private_password(db, u.id).await? {
+        return Err(ApiError::invalid("userId", printed_on_server(&u.email)));
+    }
     // Not a step on a review: an account belongs to no review.
     let txn = db.begin().await?;
     log(&txn, Some(actor.user.id), "start_password_reset", u.id).await?;
-    let issued = issue(&txn, actor, u, Purpose::Reset).await?;
+    let issued = issue(&txn, Some(actor), u, Purpose::Reset, private).await?;
     txn.commit().await?;
     Ok(issued)
+}
+
+/// A link printed on the server (`scr password-link`), for whoever runs it to hand
+/// to the person: private. An invitation when the person has never signed in.
+pub async fn issue_on_server(db: &DatabaseConnection, email: &str) -> ApiResult<Issued> {
+    let e = Email::parse(email).map_err(|e| shared::ValidationError::new("email", e.message))?;
+    let u = user::Entity::find()
+        .filter(user::Column::Email.eq(e.as_ref()))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::invalid("email", "No account has this e-mail address"))?;
+    if !u.active {
+        return Err(ApiError::invalid("email", "The account is deactivated: reactivate it first"));
+    }
+    let purpose = if u.last_sign_in_at.is_none() { Purpose::Invitation } else { Purpose::Reset };
+    // Not a step on a review: an account belongs to no review.
+    let txn = db.begin().await?;
+    log(&txn, None, "print_password_link", u.id).await?;
+    let issued = issue(&txn, None, u, purpose, true).await?;
+    txn.commit().await?;
+    Ok(issued)
+}
+
+/// Ends an account's password that someone else may know (in an approval's
+/// transaction): the password stops working, every session and link ends, and a
+/// private link is issued when one can be delivered (`delivery` Mail, or from the
+/// command line); otherwise whoever runs the server prints one.
+pub async fn end_shared_password(
+    txn: &impl ConnectionTrait,
+    actor: Option<&Caller>,
+    u: user::Model,
+    private_delivery: bool,
+) -> ApiResult<Option<Issued>> {
+    let unusable = auth::hash_password(&new_token())?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(unusable))
+        .col_expr(user::Column::SessionGeneration, Expr::col(user::Column::SessionGeneration).add(1))
+        .filter(user::Column::Id.eq(u.id))
+        .exec(txn)
+        .await?;
+    void_links(txn, u.id).await?;
+    log(txn, actor.map(|c| c.user.id), "end_shared_password", u.id).await?;
+    if private_delivery { Ok(Some(issue(txn, actor, u, Purpose::Renewal, true).await?)) } else { Ok(None) }
 }
 
 /// Voids every unused link of an account (in a deactivation's transaction).
@@ -222,12 +324,18 @@ pub async fn set_password(
     }
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(new_hash))
+        .col_expr(user::Column::PasswordPrivate, Expr::value(link.private))
         .col_expr(user::Column::SessionGeneration, Expr::col(user::Column::SessionGeneration).add(1))
         .col_expr(user::Column::LastSignInAt, Expr::value(Some(Utc::now())))
         .filter(user::Column::Id.eq(u.id))
         .exec(&txn)
         .await?;
-    log(&txn, None, if link.purpose == "reset" { "reset_password" } else { "accept_invitation" }, u.id).await?;
+    let operation = match link.purpose.as_str() {
+        "invitation" => "accept_invitation",
+        "renewal" => "renew_password",
+        _ => "reset_password",
+    };
+    log(&txn, None, operation, u.id).await?;
     txn.commit().await?;
     let u = user::Entity::find_by_id(u.id).one(db).await?.ok_or_else(refused)?;
     Ok((tokens.issue(u.id, u.session_generation)?, u))
@@ -250,5 +358,20 @@ pub fn message(issued: &Issued, link: &str) -> (String, String) {
                 issued.user.name
             ),
         ),
+        Purpose::Renewal => (
+            "Set your own password for the Serious Case Review system".to_owned(),
+            format!(
+                "Dear {},\n\nA role that lets you read case content has been approved for your account. Your password was set by someone else, so it no longer works: set your own within {INVITATION_DAYS} days by opening:\n\n{link}\n\nThe link works once.\n",
+                issued.user.name
+            ),
+        ),
     }
+}
+
+/// The message that tells a person a role was approved for them.
+pub fn approval_message(name: &str, role: &str) -> (String, String) {
+    (
+        "A role was approved for you on the Serious Case Review system".to_owned(),
+        format!("Dear {name},\n\nYou now hold the role {role}. It takes effect the next time you open the system.\n"),
+    )
 }

@@ -68,13 +68,18 @@ pub fn smtp_server(inbox: Inbox) -> u16 {
     port
 }
 
-/// The message for `email`, its quoted-printable body decoded as a mail reader would.
+/// The first message for `email`, its quoted-printable body decoded as a mail reader
+/// would.
 pub fn message_to(messages: &[(Vec<String>, String)], email: &str) -> String {
-    let raw = &messages
-        .iter()
-        .find(|(to, _)| to.iter().any(|t| t.contains(email)))
-        .unwrap_or_else(|| panic!("nothing for {email}"))
-        .1;
+    messages_to(messages, email).into_iter().next().unwrap_or_else(|| panic!("nothing for {email}"))
+}
+
+/// Every message for `email`, in the order received, decoded.
+pub fn messages_to(messages: &[(Vec<String>, String)], email: &str) -> Vec<String> {
+    messages.iter().filter(|(to, _)| to.iter().any(|t| t.contains(email))).map(|(_, raw)| decoded(raw)).collect()
+}
+
+fn decoded(raw: &str) -> String {
     let joined = raw.replace("=\r\n", "").replace("=\n", "");
     let bytes = joined.as_bytes();
     let mut out = Vec::new();
