@@ -134,7 +134,7 @@ pub async fn grant_or_propose(
 
 /// Whether `actor` may propose `g`: an administrator, or the business manager of the
 /// grant's board.
-async fn may_propose(db: &impl ConnectionTrait, actor: &Caller, g: &Grant) -> ApiResult<bool> {
+pub(crate) async fn may_propose(db: &impl ConnectionTrait, actor: &Caller, g: &Grant) -> ApiResult<bool> {
     if policy::may_globally(&actor.roles(), Operation::ManageUsers) {
         return Ok(true);
     }

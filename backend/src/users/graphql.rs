@@ -552,7 +552,8 @@ pub struct LinksMutation;
 /// Invitations and password resets by one-time link.
 #[Object]
 impl LinksMutation {
-    /// Invites a person (administrators): their account, their roles (one that reads
+    /// Invites a person (administrators; a business manager for their own board: its
+    /// roles and the professionals of its agencies): their account, their roles (one that reads
     /// names in full waits for a second person) and a link, valid 7 days and once, to
     /// set their own password.
     async fn invite_user(&self, ctx: &Context<'_>, input: InviteInput) -> GqlResult<IssuedLink> {

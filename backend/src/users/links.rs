@@ -151,7 +151,7 @@ async fn issue(
     Ok(Issued { token, user, purpose, private })
 }
 
-/// Invites a person (administrators): their account with the roles asked for (a role
+/// Invites a person (administrators; a business manager for their board): their account with the roles asked for (a role
 /// that reads names in full waits for a second person), and a link to set their own
 /// password. `None` when the link must be printed on the server (no mail, and a role
 /// needing two people asked for).
@@ -161,7 +161,31 @@ pub async fn invite(
     inv: Invitation,
     delivery: Delivery,
 ) -> ApiResult<(user::Model, Option<Issued>)> {
-    super::require_admin(actor)?;
+    // An administrator invites anyone; a business manager, for their own board: roles
+    // they may propose there, and professionals of the board's agencies.
+    if super::require_admin(actor).is_err() {
+        let board = match inv.agency_id {
+            Some(a) => agency::Entity::find_by_id(a).one(db).await?.map(|a| a.board_id),
+            None => None,
+        };
+        let manages_agency = board.is_some_and(|b| {
+            actor
+                .grants
+                .iter()
+                .any(|g| g.role == shared::role::Role::BusinessManager && g.board.map(|b| b.0) == Some(b))
+        });
+        let mut own = inv.agency_id.is_none() || manages_agency;
+        for g in &inv.grants {
+            own &= if g.role == shared::role::Role::Professional {
+                manages_agency
+            } else {
+                super::grants::may_propose(db, actor, &super::with_account_agency(g, inv.agency_id)).await?
+            };
+        }
+        if !own {
+            return Err(ApiError::Forbidden("invite people with these roles".into()));
+        }
+    }
     let mut problems = Problems::default();
     let email = problems.check(Email::parse(&inv.email));
     let name = problems.check(PersonName::parse(&inv.name));
