@@ -50,6 +50,7 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/api/evidence/{evidence_id}", get(download_evidence))
         .route("/published/{reference}", get(published))
         .route("/api/calendar.ics", get(calendar))
+        .route("/api/administration-audit.csv", get(administration_audit_csv))
         .route(
             "/metrics",
             get(|State(app): State<App>| async move { crate::metrics::answer(&app.metrics, &app.state.db) }),
@@ -242,6 +243,41 @@ fn export_error(e: crate::errors::ApiError) -> axum::response::Response {
     let status = e.status();
     let (message, extensions) = e.rendered();
     (status, axum::Json(serde_json::json!({ "message": message, "extensions": extensions }))).into_response()
+}
+
+/// `GET /api/administration-audit.csv`: the administration audit (changes to accounts
+/// and organisations) as CSV, for whoever may read it on screen.
+async fn administration_audit_csv(State(app): State<App>, headers: HeaderMap) -> axum::response::Response {
+    let Some(caller) = caller(&app, &headers).await else {
+        return export_error(crate::errors::ApiError::Unauthenticated);
+    };
+    let changes = match crate::users::administration::changes(&app.state.db, &caller).await {
+        Ok(c) => c,
+        Err(e) => return export_error(e),
+    };
+    let (headers, rows) = crate::users::administration::table(&changes);
+    let doc = crate::exports::Document {
+        title: "Administration audit".to_owned(),
+        blocks: vec![crate::exports::Block::Table { headers, rows }],
+    };
+    match crate::exports::render(&doc, crate::exports::Format::Csv) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, crate::exports::Format::Csv.content_type().to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"SCR-administration-audit-{}.csv\"",
+                        chrono::Utc::now().format("%Y-%m-%d")
+                    ),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => export_error(e),
+    }
 }
 
 /// `GET /api/reviews/{id}/submission-package`: the package to Ofsted and the DfE as one

@@ -101,6 +101,30 @@ async fn a_board_chair_grant_waits_for_a_second_person(b: Backend) {
         audit["administrationAudit"].as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap()).collect();
     assert!(ops.contains(&"propose_grant") && ops.contains(&"approve_grant"), "{ops:?}");
     assert_eq!(code(&app.gql(Some(&analyst), "{administrationAudit{operation}}", json!({})).await), "FORBIDDEN");
+    let audit = app.ok(&chair, "{administrationAudit{operation actor subject}}", json!({})).await;
+    let approval = audit["administrationAudit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["operation"] == "approve_grant")
+        .unwrap()
+        .clone();
+    assert_eq!(approval["actor"], "Margaret Hale <chair@scr.example>");
+    assert_eq!(approval["subject"], "Board Chair for New Person <new.chair@scr.example>");
+
+    // The same as CSV, for the same readers only.
+    let (status, headers, body) = app.get(Some(&chair), "/api/administration-audit.csv").await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(headers.contains("text/csv"), "{headers}");
+    let csv = String::from_utf8(body).unwrap();
+    assert!(csv.starts_with("When (UTC),Who,Operation,Record,Record id,About"), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("approve_grant") && l.contains("Board Chair for New Person <new.chair@scr.example>")),
+        "{csv}"
+    );
+    assert_eq!(app.get(Some(&analyst), "/api/administration-audit.csv").await.0, axum::http::StatusCode::FORBIDDEN);
+    assert_eq!(app.get(None, "/api/administration-audit.csv").await.0, axum::http::StatusCode::UNAUTHORIZED);
 }
 
 async fn the_administrator_alone_reaches_no_case_content(b: Backend) {

@@ -2,6 +2,7 @@
 //! per account).
 
 pub mod accounts;
+pub mod administration;
 pub mod grants;
 pub mod graphql;
 pub mod links;
