@@ -171,7 +171,68 @@ async fn a_removed_role_goes_at_once(b: Backend) {
     assert_eq!(account_entries(&app, "remove_role").await, 1);
 }
 
+const PEOPLE: &str = "query($t:String,$r:Role,$a:Boolean,$o:Int!,$l:Int!){people(text:$t,role:$r,active:$a,offset:$o,limit:$l){total offset people{email active}}}";
+
+fn emails(v: &Value) -> Vec<String> {
+    v["people"]["people"].as_array().unwrap().iter().map(|p| p["email"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn people_are_found_by_name_email_role_and_state_a_page_at_a_time(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let admin = app.login("admin@scr.example").await;
+    let all = |o: i64, l: i64| json!({"t": null, "r": null, "a": null, "o": o, "l": l});
+    let everyone = app.ok(&admin, PEOPLE, all(0, 100)).await;
+    let total = everyone["people"]["total"].as_u64().unwrap();
+    assert_eq!(emails(&everyone).len() as u64, total);
+    let first = emails(&app.ok(&admin, PEOPLE, all(0, 5)).await);
+    let second = emails(&app.ok(&admin, PEOPLE, all(5, 5)).await);
+    assert_eq!(first.len(), 5);
+    assert!(first.iter().all(|e| !second.contains(e)), "pages do not overlap: {first:?} {second:?}");
+    assert_eq!([first, second].concat(), emails(&everyone)[..10].to_vec(), "sorted the same way page by page");
+
+    let hale = app.ok(&admin, PEOPLE, json!({"t": "  HALE ", "o": 0, "l": 25})).await;
+    assert_eq!(emails(&hale), vec!["chair@scr.example"], "by name, any case");
+    let by_email = app.ok(&admin, PEOPLE, json!({"t": "analyst@", "o": 0, "l": 25})).await;
+    assert_eq!(emails(&by_email), vec!["analyst@scr.example"]);
+    let wildcard = app.ok(&admin, PEOPLE, json!({"t": "%", "o": 0, "l": 25})).await;
+    assert_eq!(wildcard["people"]["total"], 0, "a typed % matches itself");
+    let chairs = app.ok(&admin, PEOPLE, json!({"r": "BOARD_CHAIR", "o": 0, "l": 25})).await;
+    assert!(emails(&chairs).contains(&"chair@scr.example".to_owned()));
+    assert!(!emails(&chairs).contains(&"analyst@scr.example".to_owned()));
+
+    let analyst = app.user_id("analyst@scr.example").await;
+    app.ok(&admin, "mutation($u:Int!){deactivateUser(userId:$u){user{id}}}", json!({"u": analyst})).await;
+    let inactive = app.ok(&admin, PEOPLE, json!({"a": false, "o": 0, "l": 25})).await;
+    assert_eq!(emails(&inactive), vec!["analyst@scr.example"]);
+
+    let v = app.gql(Some(&admin), PEOPLE, all(0, 0)).await;
+    assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "limit".to_owned()), "{v}");
+    let chair = app.login("chair@scr.example").await;
+    assert_eq!(code(&app.gql(Some(&chair), PEOPLE, all(0, 5)).await), "FORBIDDEN");
+    let q = "query($u:Int!){person(userId:$u){email}}";
+    assert_eq!(code(&app.gql(Some(&chair), q, json!({"u": analyst})).await), "FORBIDDEN");
+    assert_eq!(app.ok(&admin, q, json!({"u": analyst})).await["person"]["email"], "analyst@scr.example");
+}
+
+async fn an_administrator_ends_another_accounts_sessions(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let admin = app.login("admin@scr.example").await;
+    let chair = app.login("chair@scr.example").await;
+    let id = app.user_id("chair@scr.example").await;
+    let end = "mutation($u:Int!){endSessions(userId:$u){id}}";
+    assert_eq!(
+        code(&app.gql(Some(&chair), end, json!({"u": app.user_id("admin@scr.example").await})).await),
+        "FORBIDDEN"
+    );
+    app.ok(&admin, end, json!({"u": id})).await;
+    assert_eq!(me_code(&app, &chair).await, "UNAUTHENTICATED");
+    assert!(sign_in(&app, "chair@scr.example", PASSWORD).await["data"]["login"]["token"].is_string(), "signs in again");
+    assert_eq!(account_entries(&app, "end_sessions").await, 1);
+}
+
 on_both_databases!(
+    people_are_found_by_name_email_role_and_state_a_page_at_a_time,
+    an_administrator_ends_another_accounts_sessions,
     a_leaver_is_out_the_moment_they_are_deactivated,
     only_an_administrator_deactivates_and_never_themself,
     signing_out_everywhere_ends_every_session,

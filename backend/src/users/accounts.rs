@@ -208,3 +208,16 @@ pub async fn remove_role(db: &DatabaseConnection, actor: &Caller, user_id: i32, 
     txn.commit().await?;
     Ok(())
 }
+
+/// Ends every session of another account (administrators): a lost device, a shared
+/// screen. The calendar address stays.
+pub async fn end_sessions(db: &DatabaseConnection, actor: &Caller, user_id: i32) -> ApiResult<user::Model> {
+    require_admin(actor)?;
+    user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    // Not a step on a review: an account belongs to no review.
+    let txn = db.begin().await?;
+    revoke(&txn, user_id, false).await?;
+    account_log(&txn, Some(actor.user.id), "end_sessions", user_id).await?;
+    txn.commit().await?;
+    user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)
+}

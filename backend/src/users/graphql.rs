@@ -162,6 +162,36 @@ impl Directory {
             .collect())
     }
 
+    /// People found among the accounts (administrators): by part of the name or e-mail,
+    /// agency, role and whether active; sorted by name, a page at a time (at most 100).
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        text: Option<String>,
+        agency_id: Option<i32>,
+        role: Option<RoleGql>,
+        active: Option<bool>,
+        #[graphql(default = 0)] offset: u64,
+        #[graphql(default = 25)] limit: u64,
+    ) -> GqlResult<PeoplePage> {
+        let db = &state(ctx)?.db;
+        let filter = crate::users::people::Filter { text, agency_id, role: role.map(Into::into), active };
+        let (total, page) = crate::users::people::find(db, caller(ctx)?, &filter, offset, limit).await?;
+        let mut people = Vec::with_capacity(page.len());
+        for u in page {
+            people.push(account(db, u).await?);
+        }
+        Ok(PeoplePage { total, offset, people })
+    }
+
+    /// One account (administrators): for its page.
+    async fn person(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<UserAccount> {
+        crate::users::require_admin(caller(ctx)?)?;
+        let db = &state(ctx)?.db;
+        let u = user::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::NotFound)?;
+        Ok(account(db, u).await?)
+    }
+
     /// Every user account with its roles: for administrators, and only accounts.
     async fn users(&self, ctx: &Context<'_>) -> GqlResult<Vec<UserAccount>> {
         let c = caller(ctx)?;
@@ -180,6 +210,15 @@ impl Directory {
         }
         Ok(out)
     }
+}
+
+/// A page of people found.
+#[derive(SimpleObject)]
+pub struct PeoplePage {
+    /// How many were found in all.
+    pub total: u64,
+    pub offset: u64,
+    pub people: Vec<UserAccount>,
 }
 
 #[derive(Default)]
@@ -290,6 +329,14 @@ impl AccountLife {
         let generation = crate::users::accounts::rotate_calendar(&st.db, c).await?;
         let token = st.tokens.issue_calendar(c.user.id, generation)?;
         Ok(format!("/api/calendar.ics?token={token}"))
+    }
+
+    /// Ends every session of another account (administrators): a lost device, a shared
+    /// screen. Its calendar address stays.
+    async fn end_sessions(&self, ctx: &Context<'_>, user_id: i32) -> GqlResult<UserAccount> {
+        let db = &state(ctx)?.db;
+        let u = crate::users::accounts::end_sessions(db, caller(ctx)?, user_id).await?;
+        Ok(account(db, u).await?)
     }
 
     /// Switches a leaver's account off (administrators): every session and calendar

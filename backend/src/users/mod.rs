@@ -6,6 +6,7 @@ pub mod administration;
 pub mod grants;
 pub mod graphql;
 pub mod links;
+pub mod people;
 
 use chrono::{Duration, Utc};
 use sea_orm::{
