@@ -171,7 +171,7 @@ async fn a_removed_role_goes_at_once(b: Backend) {
     assert_eq!(account_entries(&app, "remove_role").await, 1);
 }
 
-const PEOPLE: &str = "query($t:String,$r:Role,$a:Boolean,$o:Int!,$l:Int!){people(text:$t,role:$r,active:$a,offset:$o,limit:$l){total offset people{email active}}}";
+const PEOPLE: &str = "query($t:String,$r:Role,$a:Boolean,$o:Int!,$l:Int!){people(filter:{text:$t,role:$r,active:$a},offset:$o,limit:$l){total offset people{email active}}}";
 
 fn emails(v: &Value) -> Vec<String> {
     v["people"]["people"].as_array().unwrap().iter().map(|p| p["email"].as_str().unwrap().to_owned()).collect()

@@ -167,15 +167,17 @@ impl Directory {
     async fn people(
         &self,
         ctx: &Context<'_>,
-        text: Option<String>,
-        agency_id: Option<i32>,
-        role: Option<RoleGql>,
-        active: Option<bool>,
+        #[graphql(default)] filter: PeopleFilter,
         #[graphql(default = 0)] offset: u64,
         #[graphql(default = 25)] limit: u64,
     ) -> GqlResult<PeoplePage> {
         let db = &state(ctx)?.db;
-        let filter = crate::users::people::Filter { text, agency_id, role: role.map(Into::into), active };
+        let filter = crate::users::people::Filter {
+            text: filter.text,
+            agency_id: filter.agency_id,
+            role: filter.role.map(Into::into),
+            active: filter.active,
+        };
         let (total, page) = crate::users::people::find(db, caller(ctx)?, &filter, offset, limit).await?;
         let mut people = Vec::with_capacity(page.len());
         for u in page {
@@ -210,6 +212,17 @@ impl Directory {
         }
         Ok(out)
     }
+}
+
+/// What to look for among the accounts; every part optional.
+#[derive(InputObject, Default)]
+pub struct PeopleFilter {
+    /// Part of the name or the e-mail address, any case.
+    pub text: Option<String>,
+    pub agency_id: Option<i32>,
+    pub role: Option<RoleGql>,
+    /// Active accounts only, or deactivated only.
+    pub active: Option<bool>,
 }
 
 /// A page of people found.
