@@ -41,7 +41,11 @@ pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     if !roles.iter().all(|r| matches!(r, Role::SystemAdministrator | Role::ReportingAnalyst)) {
         out.push(("/actions", "Actions"));
     }
-    if may_globally(roles, Operation::ManageUsers) {
+    // Administrators set everything up; the Board Chair and business manager approve
+    // roles and read the administration audit, and the business manager invites.
+    if may_globally(roles, Operation::ManageUsers)
+        || roles.iter().any(|r| matches!(r, Role::BoardChair | Role::BusinessManager))
+    {
         out.push(("/admin", "Administration"));
     }
     out.push(("/account", "Your account"));
@@ -101,6 +105,12 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/reports") view=reports::ReportsPage/>
                             <Route path=path!("/notifications") view=reports::NotificationsPage/>
                             <Route path=path!("/admin") view=admin::Admin/>
+                            <Route path=path!("/admin/people") view=admin::people::PeoplePage/>
+                            <Route path=path!("/admin/people/:id") view=admin::person::PersonPage/>
+                            <Route path=path!("/admin/invite") view=admin::invite::InvitePage/>
+                            <Route path=path!("/admin/organisations") view=admin::organisations::OrganisationsPage/>
+                            <Route path=path!("/admin/approvals") view=admin::approvals::ApprovalsPage/>
+                            <Route path=path!("/admin/audit") view=admin::approvals::AuditPage/>
                             <Route path=path!("/account") view=account::AccountPage/>
                         </Routes>
                     </Show>

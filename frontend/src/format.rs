@@ -29,6 +29,17 @@ pub fn uk_date(iso: &str) -> String {
     }
 }
 
+/// `2026-03-04T14:05:09.123Z` -> `4 March 2026 at 14:05 UTC`: a moment recorded by
+/// the server (always UTC). Anything else is shown as it came.
+pub fn date_time(iso: &str) -> String {
+    match iso.get(11..16) {
+        Some(hm) if iso.as_bytes().get(10) == Some(&b'T') && hm.as_bytes().get(2) == Some(&b':') => {
+            format!("{} at {hm} UTC", uk_date(iso))
+        }
+        _ => uk_date(iso),
+    }
+}
+
 /// "3 days left", "due today", "2 days overdue".
 pub fn days_left(days: i64) -> String {
     match days {
@@ -61,6 +72,8 @@ mod tests {
         assert_eq!(uk_date("2026-12-25T10:00:00+00:00"), "25 December 2026");
         assert_eq!(uk_date("not a date"), "not a date");
         assert_eq!(uk_date("2026-13-01"), "2026-13-01");
+        assert_eq!(date_time("2026-03-04T14:05:09.123Z"), "4 March 2026 at 14:05 UTC");
+        assert_eq!(date_time("2026-03-04"), "4 March 2026");
     }
 
     #[test]

@@ -399,6 +399,7 @@ impl AccountQuery {
 
 /// A role proposed for a user, waiting for (or given) a second person's decision.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct GrantProposal {
     pub id: i32,
     pub user_id: i32,
@@ -413,6 +414,25 @@ pub struct GrantProposal {
     pub decided_by: Option<i32>,
     pub decided_at: Option<DateTime<Utc>>,
     pub reason: Option<String>,
+}
+
+fn who(u: Option<user::Model>) -> Option<String> {
+    u.map(|u| format!("{} <{}>", u.name, u.email))
+}
+
+#[async_graphql::ComplexObject]
+impl GrantProposal {
+    /// Whom it is for: "Name <e-mail>".
+    async fn person(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(who(by_id::<user::Entity>(ctx, self.user_id).await?))
+    }
+    /// Who proposed it; none from the command line.
+    async fn proposer(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        match self.proposed_by {
+            Some(id) => Ok(who(by_id::<user::Entity>(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
 }
 
 impl TryFrom<grant_proposal::Model> for GrantProposal {

@@ -1,0 +1,176 @@
+//! `/admin/approvals`: roles that read names, waiting for a second person (approve, or
+//! refuse with a reason); `/admin/audit`: every change to accounts and organisations,
+//! also downloadable as CSV.
+
+use leptos::prelude::*;
+
+use super::{AdminNav, Orgs};
+use crate::api::{self, ApiError};
+use crate::components::{Failure, Loading, Success};
+use crate::format::date_time;
+use crate::gql::{
+    AdminOrganisations, AdministrationAudit, ApproveGrant, GrantProposals, RefuseGrant, admin_organisations,
+    administration_audit, approve_grant, grant_proposals, refuse_grant,
+};
+use crate::page::confirmed;
+use crate::routes::admin::person::focus;
+
+#[component]
+pub fn ApprovalsPage() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let done = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<String>);
+    let orgs = LocalResource::new(|| async {
+        api::call::<AdminOrganisations>(admin_organisations::Variables).await.map(Orgs::from)
+    });
+    let data = LocalResource::new(move || {
+        refresh.get();
+        async { api::call::<GrantProposals>(grant_proposals::Variables).await }
+    });
+    view! {
+        <h1 class="govuk-heading-l">"Roles to approve"</h1>
+        <AdminNav current="/admin/approvals"/>
+        <p class="govuk-body">"A role that reads names in full takes effect when a second person approves it. Check that the person and their e-mail address are right, and that they need the role."</p>
+        <div id="approvals-outcome" tabindex="-1">
+            <Success message=done/>
+            {move || failed.get().map(|m| view! {
+                <div class="govuk-error-summary" role="alert"><h2 class="govuk-error-summary__title">"That did not work"</h2>
+                <div class="govuk-error-summary__body"><p class="govuk-body">{m}</p></div></div>
+            })}
+        </div>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(d) if d.grant_proposals.is_empty() => view! {
+                    <p class="govuk-body" id="no-approvals">"No role is waiting for approval."</p>
+                }.into_any(),
+                Ok(d) => {
+                    let orgs = orgs.get().and_then(Result::ok).unwrap_or_default();
+                    view! {
+                        <ul class="govuk-list" id="approvals">
+                            {d.grant_proposals.into_iter().map(|p| {
+                                let proposal_id = p.id;
+                                let role = orgs.grant(p.role, p.board_id, p.agency_id);
+                                let person = p.person.clone().unwrap_or_default();
+                                let reason = RwSignal::new(String::new());
+                                let reason_error = RwSignal::new(None::<String>);
+                                let (r1, p1) = (role.clone(), person.clone());
+                                let approve = move |_| {
+                                    if !confirmed(&format!("Approve {r1} for {p1}? They will read names in full.")) { return; }
+                                    let (r, who) = (r1.clone(), p1.clone());
+                                    done.set(None);
+                                    failed.set(None);
+                                    leptos::task::spawn_local(async move {
+                                        match api::call::<ApproveGrant>(approve_grant::Variables { proposal_id }).await {
+                                            Ok(d) => {
+                                                let a = d.approve_grant;
+                                                let mut text = format!("{r} is approved for {who}.");
+                                                if a.password_ended {
+                                                    text.push_str(if a.link_emailed {
+                                                        " Someone else may have known their password, so it has ended: a link to set their own was e-mailed to them."
+                                                    } else {
+                                                        " Someone else may have known their password, so it has ended: whoever runs the server prints a link for them with scr password-link."
+                                                    });
+                                                }
+                                                done.set(Some(text));
+                                                refresh.update(|n| *n += 1);
+                                            }
+                                            Err(e) => failed.set(Some(e.message())),
+                                        }
+                                        focus("approvals-outcome");
+                                    });
+                                };
+                                let (r2, p2) = (role.clone(), person.clone());
+                                let refuse = move |ev: leptos::ev::SubmitEvent| {
+                                    ev.prevent_default();
+                                    let why = reason.get_untracked();
+                                    if why.trim().is_empty() {
+                                        reason_error.set(Some("Say why the role is refused".into()));
+                                        return;
+                                    }
+                                    let (r, who) = (r2.clone(), p2.clone());
+                                    leptos::task::spawn_local(async move {
+                                        match api::call::<RefuseGrant>(refuse_grant::Variables { proposal_id, reason: why }).await {
+                                            Ok(_) => {
+                                                done.set(Some(format!("{r} is refused for {who}.")));
+                                                refresh.update(|n| *n += 1);
+                                                focus("approvals-outcome");
+                                            }
+                                            Err(ApiError::Validation(list)) => reason_error.set(list.into_iter().next().map(|(_, m)| m)),
+                                            Err(e) => reason_error.set(Some(e.message())),
+                                        }
+                                    });
+                                };
+                                let reason_id = format!("refuse-reason-{proposal_id}");
+                                view! {
+                                    <li class="govuk-summary-card" id=format!("proposal-{proposal_id}")>
+                                        <div class="govuk-summary-card__title-wrapper"><h2 class="govuk-summary-card__title">{format!("{role} for {person}")}</h2></div>
+                                        <div class="govuk-summary-card__content">
+                                            <p class="govuk-body">"Proposed by " {p.proposer.clone().unwrap_or_else(|| "the server".into())} " on " {date_time(&p.proposed_at)} "."</p>
+                                            <button type="button" class="govuk-button" on:click=approve>"Approve" <span class="govuk-visually-hidden">{format!(" {role} for {person}")}</span></button>
+                                            <form on:submit=refuse novalidate>
+                                                <div class="govuk-form-group" class:govuk-form-group--error=move || reason_error.get().is_some()>
+                                                    <label class="govuk-label" for=reason_id.clone()>"Or refuse it, saying why"</label>
+                                                    {move || reason_error.get().map(|m| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> })}
+                                                    <input class="govuk-input" id=reason_id.clone() type="text" bind:value=reason/>
+                                                </div>
+                                                <button type="submit" class="govuk-button govuk-button--warning">"Refuse"</button>
+                                            </form>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let data = LocalResource::new(|| api::call::<AdministrationAudit>(administration_audit::Variables));
+    let status = RwSignal::new(None::<Result<String, ApiError>>);
+    let download = move |_| {
+        leptos::task::spawn_local(async move {
+            status.set(Some(api::download("/api/administration-audit.csv").await));
+        });
+    };
+    view! {
+        <h1 class="govuk-heading-l">"Administration audit"</h1>
+        <AdminNav current="/admin/audit"/>
+        <p class="govuk-body">"Every change to accounts and organisations, newest first (the latest 1,000)."</p>
+        <button type="button" class="govuk-button govuk-button--secondary" id="audit-csv" on:click=download>"Download as CSV"</button>
+        {move || status.get().map(|r| match r {
+            Ok(name) => view! { <p class="govuk-body" role="status">{format!("Downloaded {name}.")}</p> }.into_any(),
+            Err(e) => view! { <p class="govuk-error-message">{e.message()}</p> }.into_any(),
+        })}
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(d) if d.administration_audit.is_empty() => view! { <p class="govuk-body">"Nothing has changed yet."</p> }.into_any(),
+                Ok(d) => view! {
+                    <table class="govuk-table" id="audit-table">
+                        <thead class="govuk-table__head"><tr class="govuk-table__row">
+                            <th scope="col" class="govuk-table__header">"When"</th>
+                            <th scope="col" class="govuk-table__header">"Who"</th>
+                            <th scope="col" class="govuk-table__header">"What"</th>
+                            <th scope="col" class="govuk-table__header">"About"</th>
+                        </tr></thead>
+                        <tbody class="govuk-table__body">
+                            {d.administration_audit.into_iter().map(|e| view! {
+                                <tr class="govuk-table__row">
+                                    <td class="govuk-table__cell">{date_time(&e.at)}</td>
+                                    <td class="govuk-table__cell scr-break-words">{e.actor}</td>
+                                    <td class="govuk-table__cell">{e.operation.replace('_', " ")}</td>
+                                    <td class="govuk-table__cell scr-break-words">{e.subject}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
