@@ -34,6 +34,9 @@ pub struct Options {
     pub env: Vec<(String, String)>,
     /// Where its standard error (the log) goes; discarded when `None`.
     pub log: Option<PathBuf>,
+    /// Serve as in production: without `--dev`, so the token secret must come from the
+    /// environment (`SCR_JWT_SECRET` in `env`).
+    pub production: bool,
 }
 
 impl Server {
@@ -66,7 +69,11 @@ impl Server {
     /// Serves `database_url` as it is (nothing seeded): for a database set up by the
     /// README's production commands.
     pub fn serve_as_is(database_url: String, dir: PathBuf) -> Self {
-        let options = Options::default();
+        Self::serve_as_is_with(database_url, dir, Options::default())
+    }
+
+    /// As `serve_as_is`, with `options`.
+    pub fn serve_as_is_with(database_url: String, dir: PathBuf, options: Options) -> Self {
         let (child, base) = serve(&database_url, &options);
         Self { child, base, database_url, dir, options }
     }
@@ -115,8 +122,13 @@ fn serve(database_url: &str, options: &Options) -> (Child, String) {
         ),
         None => Stdio::null(),
     };
+    let args: &[&str] = if options.production {
+        &["serve", "--bind", "127.0.0.1:0"]
+    } else {
+        &["serve", "--dev", "--bind", "127.0.0.1:0"]
+    };
     let mut child = Command::new(scr_binary())
-        .args(["serve", "--dev", "--bind", "127.0.0.1:0"])
+        .args(args)
         .env("DATABASE_URL", database_url)
         .env("SCR_CLIENT_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/../dist"))
         .env("RUST_LOG", "warn")

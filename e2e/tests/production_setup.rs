@@ -9,25 +9,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod fresh;
 
-use e2e::{Server, scr_binary};
-use sea_orm::{ConnectionTrait, Database};
+use e2e::Server;
+use fresh::{INIT, empty_database, migrate_and_init, scr};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-
-fn scr(args: &[&str], database_url: &str, stdin: &str) -> Output {
-    let mut child = Command::new(scr_binary())
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run scr");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("scr output")
-}
 
 async fn gql(base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
     let mut req =
@@ -56,31 +43,11 @@ fn ok(v: &Value) -> &Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_board_is_set_up_and_staffed_from_an_empty_postgresql_database() {
-    let admin_url =
-        std::env::var("SCR_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let name = format!("scr_setup_{}", std::process::id());
-    let admin = Database::connect(&admin_url).await.expect("PostgreSQL on 127.0.0.1:5432 (scripts/ensure-postgres.sh)");
-    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop");
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create");
-    let (base_url, _) = admin_url.rsplit_once('/').expect("a database in the URL");
-    let url = format!("{base_url}/{name}");
-
-    let migrated = scr(&["migrate"], &url, "");
-    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
-    let init = [
-        "init",
-        "--board-name",
-        "Stockport Safeguarding Children Board",
-        "--area",
-        "Stockport",
-        "--admin-email",
-        "admin@stockport.example",
-        "--admin-name",
-        "Pat Admin",
-    ];
+    let (url, admin) = empty_database(&name).await;
+    let init = INIT;
     let password = "a long first passphrase\n";
-    let done = scr(&init, &url, password);
-    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let done = migrate_and_init(&url, password.trim_end());
     assert!(String::from_utf8_lossy(&done.stdout).contains("set up board"));
     let again = scr(&init, &url, password);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));

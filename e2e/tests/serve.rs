@@ -348,6 +348,7 @@ async fn json_logs_hold_one_object_a_line_and_no_personal_data() {
     let options = e2e::Options {
         env: vec![("SCR_LOG_FORMAT".into(), "json".into()), ("RUST_LOG".into(), "debug,sqlx=warn,sea_orm=warn".into())],
         log: Some(log.clone()),
+        ..e2e::Options::default()
     };
     let url = format!("sqlite://{}?mode=rwc", dir.join("scr.db").display());
     let mut server = Server::start_with(url, dir.clone(), options);

@@ -107,6 +107,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                                         <div class="govuk-summary-card__title-wrapper"><h2 class="govuk-summary-card__title">{format!("{role} for {person}")}</h2></div>
                                         <div class="govuk-summary-card__content">
                                             <p class="govuk-body">"Proposed by " {p.proposer.clone().unwrap_or_else(|| "the server".into())} " on " {date_time(&p.proposed_at)} "."</p>
+                                            <p class="govuk-body-s">{format!("Proposal {proposal_id}. On a new board with nobody yet to approve it, whoever runs the server approves it with: scr approve-grant --proposal {proposal_id}")}</p>
                                             <button type="button" class="govuk-button" on:click=approve>"Approve" <span class="govuk-visually-hidden">{format!(" {role} for {person}")}</span></button>
                                             <form on:submit=refuse novalidate>
                                                 <div class="govuk-form-group" class:govuk-form-group--error=move || reason_error.get().is_some()>

@@ -64,7 +64,8 @@ pub struct Powers {
 }
 
 pub fn powers() -> Powers {
-    let roles = expect_context::<Auth>().session.with_untracked(|s| s.as_ref().map(|s| s.roles.clone()).unwrap_or_default());
+    let roles =
+        expect_context::<Auth>().session.with_untracked(|s| s.as_ref().map(|s| s.roles.clone()).unwrap_or_default());
     Powers {
         admin: may_globally(&roles, Operation::ManageUsers),
         manager: roles.contains(&Role::BusinessManager),
@@ -79,10 +80,18 @@ fn pages(p: Powers) -> Vec<(&'static str, &'static str, &'static str)> {
         out.push(("/admin/people", "People", "Find an account, see its roles and work, reset, deactivate."));
     }
     if p.admin || p.manager {
-        out.push(("/admin/invite", "Invite someone", "Make an account with its roles; the person sets their own password."));
+        out.push((
+            "/admin/invite",
+            "Invite someone",
+            "Make an account with its roles; the person sets their own password.",
+        ));
     }
     if p.admin {
-        out.push(("/admin/organisations", "Boards and agencies", "Boards, the areas they cover, and agencies opened and closed."));
+        out.push((
+            "/admin/organisations",
+            "Boards and agencies",
+            "Boards, the areas they cover, and agencies opened and closed.",
+        ));
     }
     if p.admin || p.officer {
         out.push(("/admin/approvals", "Roles to approve", "Roles that read names wait for a second person."));

@@ -1,0 +1,226 @@
+//! The browser harness the browser journeys share: headless Chromium driven through
+//! WebDriver (chromedriver) against a real `scr` server; every wait is for a state of
+//! the page, never a fixed time; axe-core checks pages.
+
+#![allow(dead_code)]
+
+use std::panic::AssertUnwindSafe;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use e2e::Server;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt;
+use serde_json::json;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One browser on one server, for one test.
+pub struct Browser {
+    pub c: Client,
+    pub base: String,
+    _server: Server,
+    _driver: Driver,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// A browser on a new server with the demo data.
+pub async fn start() -> Browser {
+    start_on(Server::start()).await
+}
+
+/// A browser on `server`.
+pub async fn start_on(server: Server) -> Browser {
+    let port = free_port();
+    let driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) must be installed"),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut ready = false;
+    for _ in 0..100 {
+        if http.get(format!("{url}/status")).send().await.is_ok_and(|r| r.status().is_success()) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await; // polling the driver's own readiness
+    }
+    assert!(ready, "chromedriver did not start");
+    let profile = std::env::temp_dir().join(format!("scr_chrome_{}_{port}", std::process::id()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&url)
+        .await
+        .expect("a WebDriver session");
+    Browser { c, base: server.base.clone(), _server: server, _driver: driver }
+}
+
+impl Browser {
+    pub async fn goto(&self, path: &str) {
+        self.c.goto(&format!("{}{path}", self.base)).await.expect("navigate");
+    }
+
+    pub async fn wait_css(&self, css: &str) -> Element {
+        self.c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// Waits until `text` is on the page.
+    pub async fn wait_text(&self, text: &str) {
+        let xpath = format!("//*[contains(normalize-space(.), {})]", xpath_literal(text));
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("{text:?} never appeared: {e}"));
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let e = self.wait_css(css).await;
+        e.clear().await.expect("clear");
+        e.send_keys(text).await.expect("type");
+    }
+
+    /// Sets an input's value as a picker would (date inputs take keys in the
+    /// browser's locale order), and tells the page it changed.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        let e = self.wait_css(css).await;
+        self.c
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::to_value(&e).expect("element"), json!(value)],
+            )
+            .await
+            .expect("set the value");
+    }
+
+    pub async fn click_css(&self, css: &str) {
+        self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Clicks the button (or link) whose text is `text`.
+    pub async fn click_text(&self, text: &str) {
+        let xpath = format!("//button[normalize-space(.)={t}] | //a[normalize-space(.)={t}]", t = xpath_literal(text));
+        let e = self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no {text:?}: {e}"));
+        e.click().await.unwrap_or_else(|e| panic!("click {text:?}: {e}"));
+    }
+
+    /// Waits until the review page has no load in flight.
+    pub async fn settled(&self) {
+        self.wait_css("#review[aria-busy='false']").await;
+    }
+
+    pub async fn body_text(&self) -> String {
+        self.c.find(Locator::Css("body")).await.expect("body").text().await.expect("text")
+    }
+
+    pub async fn sign_in(&self, email: &str) {
+        self.sign_in_with(email, "scr-demo-password").await;
+    }
+
+    /// Signs in as `email` with `password`, signing out whoever is signed in first.
+    pub async fn sign_in_with(&self, email: &str, password: &str) {
+        self.goto("/").await;
+        // The client starts after the page loads: wait until it shows one state or the other.
+        let either = "//input[@id='f-email'] | //button[normalize-space(.)='Sign out']";
+        let found = self.c.wait().at_most(WAIT).for_element(Locator::XPath(either)).await.expect("the client starts");
+        if found.tag_name().await.expect("tag") == "button" {
+            found.click().await.expect("sign out");
+        }
+        self.fill("#f-email", email).await;
+        self.fill("#f-password", password).await;
+        self.click_text("Sign in").await;
+        self.wait_text("Signed in as").await;
+    }
+
+    /// Runs axe-core on the page; fails on any serious or critical violation.
+    pub async fn axe(&self, what: &str) {
+        let axe = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../frontend/node_modules/axe-core/axe.min.js"
+        ))
+        .expect("axe-core (npm, installed by scripts/build-client.sh)");
+        self.c.execute(&axe, vec![]).await.expect("inject axe-core");
+        let res = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+                   .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                   .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        let found: Vec<String> = serde_json::from_value(res).unwrap_or_default();
+        assert!(found.is_empty(), "accessibility violations on {what}: {found:#?}");
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.c.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+}
+
+pub fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') { format!("'{s}'") } else { format!("concat('{}')", s.replace('\'', "', \"'\", '")) }
+}
+
+/// Runs a journey on the demo data, then always saves a screenshot and closes the
+/// browser, also when the journey fails.
+pub async fn journey<F>(name: &str, f: F)
+where
+    F: for<'a> FnOnce(&'a Browser) -> futures::future::BoxFuture<'a, ()>,
+{
+    journey_on(start().await, name, f).await;
+}
+
+/// Runs a journey in browser `b` (see `journey`).
+pub async fn journey_on<F>(b: Browser, name: &str, f: F)
+where
+    F: for<'a> FnOnce(&'a Browser) -> futures::future::BoxFuture<'a, ()>,
+{
+    let outcome = AssertUnwindSafe(f(&b)).catch_unwind().await;
+    b.screenshot(name).await;
+    let _ = b.c.clone().close().await;
+    if let Err(p) = outcome {
+        std::panic::resume_unwind(p);
+    }
+}
