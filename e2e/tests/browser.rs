@@ -232,7 +232,8 @@ async fn an_imr_author_cannot_reach_the_chairs_queue() {
             b.axe("the sign-in page").await;
             b.sign_in("admin@scr.example").await;
             b.click_text("Administration").await;
-            b.wait_text("Users and their roles").await;
+            b.click_text("People").await;
+            b.wait_css("#people-table").await;
             b.wait_text("imr.author@scr.example").await;
             b.axe("the administration page").await;
         }
