@@ -21,7 +21,7 @@ cat <<INFO
 
 Serious Case Review system
   Open http://$SCR_BIND/ in a browser
-  API (GraphiQL in the browser): http://$SCR_BIND/graphql
+  API (POST, GraphQL; schema in schema.graphql): http://$SCR_BIND/graphql
   Database: $DATABASE_URL
 
 Demo logins (password for all: scr-demo-password):

@@ -107,7 +107,12 @@ fn main() {
             .unwrap()
             .unwrap();
         let token = tokens.issue(chair.id, chair.session_generation).unwrap();
-        let api = app(AppState { db: db.clone(), tokens: tokens.clone(), mail: None });
+        let api = app(AppState {
+            db: db.clone(),
+            tokens: tokens.clone(),
+            mail: None,
+            edge: backend::edge::Edge::unlimited(),
+        });
         let bare_router = Router::new().route("/bare", get(bare)).with_state(tokens.clone());
         let caller_router = Router::new().route("/caller", get(bare_with_caller)).with_state((tokens, db.clone()));
         let body = serde_json::json!({"query": "{ me { email } }"}).to_string();

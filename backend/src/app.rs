@@ -3,14 +3,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
 use std::path::PathBuf;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use sea_orm::EntityTrait;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -21,6 +20,11 @@ use crate::graphql::{self, ScrSchema};
 
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The longest an evidence file may take to arrive (other bodies: `Edge::body_deadline`).
+pub const UPLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+/// What every API answer carries unless it says otherwise: kept by no cache, and run
+/// by no browser as a page.
+const API_CSP: &str = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; sandbox";
 
 pub use crate::context::AppState;
 
@@ -42,7 +46,7 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
     let schema = graphql::schema(state.clone());
     let metrics = crate::metrics::Metrics::default();
     let api = Router::new()
-        .route("/graphql", get(graphiql).post(graphql_handler))
+        .route("/graphql", axum::routing::post(graphql_handler))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/api/reviews/{review_id}/export/{document}", get(export))
@@ -51,12 +55,10 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/published/{reference}", get(published))
         .route("/api/calendar.ics", get(calendar))
         .route("/api/administration-audit.csv", get(administration_audit_csv))
-        .route(
-            "/metrics",
-            get(|State(app): State<App>| async move { crate::metrics::answer(&app.metrics, &app.state.db) }),
-        )
+        .route("/metrics", get(metrics_answer))
         .route_layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::metrics::track))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::RequestBodyDeadlineLayer::new(state.edge.body_deadline))
         .with_state(App { state: state.clone(), schema: schema.clone(), metrics: metrics.clone() });
     // Evidence files are larger than any GraphQL request: their own route, their own limit.
     let uploads = Router::new()
@@ -64,8 +66,16 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         .route_layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::metrics::track))
         .layer(RequestBodyLimitLayer::new(shared::completion::MAX_EVIDENCE_BYTES + 64 * 1024))
-        .with_state(App { state, schema, metrics });
-    let api = api.merge(uploads);
+        .layer(tower_http::timeout::RequestBodyDeadlineLayer::new(UPLOAD_DEADLINE))
+        .with_state(App { state: state.clone(), schema, metrics });
+    let api = api
+        .merge(uploads)
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CSP),
+        ))
+        .layer(axum::middleware::from_fn_with_state(state.edge.clone(), client_address));
     let router = match client {
         Some(dir) => api.merge(client::routes(&dir)),
         None => api.fallback(|| async { (StatusCode::NOT_FOUND, "Not found") }),
@@ -131,8 +141,31 @@ mod client {
     }
 }
 
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+/// Notes the client's address on the request (`Edge::client_address`).
+async fn client_address(
+    State(edge): State<crate::edge::Edge>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let ip = edge.client_address(peer, req.headers());
+    req.extensions_mut().insert(crate::edge::ClientAddress(ip));
+    next.run(req).await
+}
+
+/// `GET /metrics`, for `Authorization: Bearer` the configured metrics token only; not
+/// served at all without one.
+async fn metrics_answer(State(app): State<App>, headers: HeaderMap) -> axum::response::Response {
+    use sha2::{Digest, Sha256};
+    let Some(expected) = &app.state.edge.metrics_token else {
+        return (StatusCode::NOT_FOUND, "Not found").into_response();
+    };
+    // Compared as digests, so the time taken says nothing of the token.
+    let given = bearer(&headers).map(|t| Sha256::digest(t.as_bytes()));
+    if given != Some(Sha256::digest(expected.as_bytes())) {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "Unauthorized").into_response();
+    }
+    crate::metrics::answer(&app.metrics, &app.state.db).into_response()
 }
 
 async fn readyz(State(app): State<App>) -> impl IntoResponse {
@@ -187,7 +220,12 @@ fn codes(res: &async_graphql::Response) -> impl Iterator<Item = Option<&str>> {
     })
 }
 
-async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+async fn graphql_handler(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::Extension(address): axum::Extension<crate::edge::ClientAddress>,
+    req: GraphQLRequest,
+) -> GraphQLResponse {
     let caller = match load_caller(&app, &headers).await {
         Ok(c) => c,
         Err(e) => {
@@ -196,6 +234,15 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
             return res.into();
         }
     };
+    // Without a caller: within the address's limit, and the schema is not introspected
+    // outside development.
+    if caller.is_none()
+        && let Err(retry_after) = app.state.edge.anonymous(address.0)
+    {
+        let res = error_response(&crate::errors::ApiError::TooManyAttempts { retry_after });
+        app.metrics.graphql_errors(codes(&res));
+        return res.into();
+    }
     let user = caller.as_ref().map(|c| c.user.id);
     let loaders = crate::graphql::loaders::request_loaders(app.state.db.clone());
     let reads = Arc::new(crate::audit::IdentityReads::default());
@@ -204,9 +251,13 @@ async fn graphql_handler(State(app): State<App>, headers: HeaderMap, req: GraphQ
         .data(loaders)
         .data(reads.clone())
         .data(crate::graphql::VisibleReviews::default())
-        .data(crate::anonymise::Masks::default());
-    if let Some(c) = caller {
-        req = req.data(c);
+        .data(crate::anonymise::Masks::default())
+        .data(crate::edge::SignInOnce::default())
+        .data(address);
+    match caller {
+        Some(c) => req = req.data(c),
+        None if !app.state.edge.dev => req = req.disable_introspection(),
+        None => {}
     }
     let mut res = app.schema.execute(req).await;
     // Identities answered are logged before the answer leaves; if they cannot be, the

@@ -52,7 +52,28 @@ pub struct ServeArgs {
     /// The address people open the product at, for the links in messages.
     #[arg(long, env = "SCR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,
-    /// Development mode: generate a throw-away token secret when none is set.
+    /// Development mode: generate a throw-away token secret when none is set, and let
+    /// the schema be introspected without signing in.
     #[arg(long)]
     pub dev: bool,
+    /// `/metrics` answers only `Authorization: Bearer` this token; without it, `/metrics`
+    /// is not served.
+    #[arg(long, env = "SCR_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Proxies (load balancers) whose `X-Forwarded-For` gives the client's address,
+    /// comma-separated.
+    #[arg(long, env = "SCR_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Sign-in attempts a client address may make a minute.
+    #[arg(long, env = "SCR_SIGN_IN_PER_MINUTE", default_value_t = 10)]
+    pub sign_in_per_minute: u32,
+    /// Requests without signing in a client address may make a minute.
+    #[arg(long, env = "SCR_ANONYMOUS_PER_MINUTE", default_value_t = 120)]
+    pub anonymous_per_minute: u32,
+    /// Seconds a client may take to send a request's body (evidence files: 120).
+    #[arg(long, env = "SCR_BODY_TIMEOUT_SECONDS", default_value_t = 20)]
+    pub body_timeout_seconds: u64,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "SCR_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_timeout_seconds: u64,
 }

@@ -76,4 +76,6 @@ pub struct AppState {
     /// Where invitations and password resets are e-mailed from; without it, their
     /// links are answered once to the administrator who asked.
     pub mail: Option<crate::mailer::Mailer>,
+    /// Limits per client address, and what is open only in development.
+    pub edge: crate::edge::Edge,
 }

@@ -35,8 +35,9 @@ pub enum ApiError {
     /// The database cannot be reached (down, restarting, or the pool exhausted).
     #[error("The service cannot reach its database just now; try again in a moment")]
     Unavailable,
-    /// Too many failed sign-ins for the account: try again after `retry_after` seconds.
-    #[error("Too many failed sign-ins for this account; try again in {} minute(s)", (retry_after + 59) / 60)]
+    /// Too many attempts (sign-ins for one account, or requests from one address):
+    /// try again after `retry_after` seconds.
+    #[error("Too many attempts; try again in {retry_after} second(s)")]
     TooManyAttempts { retry_after: i64 },
     #[error("Something went wrong on our side; it has been logged")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),

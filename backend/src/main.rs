@@ -392,12 +392,23 @@ async fn serve(args: ServeArgs) -> CliResult {
             None
         }
     };
-    let router = app::app_with_client(app::AppState { db: conn, tokens, mail }, client);
+    let edge = backend::edge::Edge::new(
+        args.dev,
+        args.metrics_token.clone(),
+        args.trusted_proxies.clone(),
+        backend::edge::Limits {
+            sign_in_per_minute: args.sign_in_per_minute,
+            anonymous_per_minute: args.anonymous_per_minute,
+        },
+    )
+    .with_body_deadline(std::time::Duration::from_secs(args.body_timeout_seconds));
+    let router = app::app_with_client(app::AppState { db: conn, tokens, mail, edge }, client);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     println!("scr is listening on http://{addr} (GraphQL at http://{addr}/graphql)");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    backend::serve::serve(listener, router, std::time::Duration::from_secs(args.header_timeout_seconds), shutdown())
+        .await?;
     Ok(())
 }
 

@@ -20,7 +20,16 @@ async fn metrics_count_requests_errors_latency_and_the_pool_without_personal_dat
     let res = app.router.clone().oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 
+    // Only with the configured token: nobody else reads the metrics.
     let res = app.router.clone().oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let wrong = Request::get("/metrics").header("authorization", "Bearer guess").body(Body::empty()).unwrap();
+    assert_eq!(app.router.clone().oneshot(wrong).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let asked = Request::get("/metrics")
+        .header("authorization", format!("Bearer {}", common::METRICS_TOKEN))
+        .body(Body::empty())
+        .unwrap();
+    let res = app.router.clone().oneshot(asked).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
     let text = String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();

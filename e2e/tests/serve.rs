@@ -404,3 +404,58 @@ async fn json_logs_hold_one_object_a_line_and_no_personal_data() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A client that trickles its request, a header line or a body byte at a time, is cut
+/// off at the deadline instead of holding its connection open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_trickled_in_is_cut_off_at_its_deadline() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = std::env::temp_dir().join(format!("scr_slow_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let options = e2e::Options {
+        env: vec![("SCR_HEADER_TIMEOUT_SECONDS".into(), "2".into()), ("SCR_BODY_TIMEOUT_SECONDS".into(), "3".into())],
+        ..e2e::Options::default()
+    };
+    let url = format!("sqlite://{}?mode=rwc", dir.join("scr.db").display());
+    let server = Server::start_with(url, dir, options);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    // Sends `first`, then `each` every half second; the time until the server closes.
+    let trickle = |first: String, each: &'static [u8]| {
+        let addr = addr.clone();
+        std::thread::spawn(move || {
+            let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+            s.set_read_timeout(Some(Duration::from_millis(500))).expect("timeout");
+            let started = Instant::now();
+            s.write_all(first.as_bytes()).expect("write");
+            let mut buf = [0u8; 4096];
+            while started.elapsed() < Duration::from_secs(30) {
+                if s.write_all(each).is_err() {
+                    break;
+                }
+                match s.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => {
+                        // An answer (408, or 400 for what came before the cut): the
+                        // connection then closes.
+                        let _ = s.read(&mut buf);
+                        break;
+                    }
+                    Err(e)
+                        if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {}
+                    Err(_) => break,
+                }
+            }
+            started.elapsed()
+        })
+    };
+    let headers = trickle("POST /graphql HTTP/1.1\r\nHost: x\r\n".into(), b"X-Slow: 1\r\n").join().expect("thread");
+    assert!(headers < Duration::from_secs(8), "headers trickled in kept the connection {headers:?}");
+    let body = trickle(
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{".into(),
+        b" ",
+    )
+    .join()
+    .expect("thread");
+    assert!(body < Duration::from_secs(9), "a body trickled in kept the connection {body:?}");
+}

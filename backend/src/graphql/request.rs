@@ -25,6 +25,18 @@ pub(crate) fn state<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a crate::context::A
     ctx.data::<crate::context::AppState>().map_err(|_| ApiError::Internal("schema has no state".into()))
 }
 
+/// A sign-in attempt: one a request (aliased sign-ins are refused after the first),
+/// within the client address's limit.
+pub(crate) fn sign_in_gate(ctx: &Context<'_>) -> ApiResult<()> {
+    if let Ok(once) = ctx.data::<crate::edge::SignInOnce>()
+        && !once.first()
+    {
+        return Err(ApiError::TooManyAttempts { retry_after: 1 });
+    }
+    let ip = ctx.data::<crate::edge::ClientAddress>().map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0);
+    state(ctx)?.edge.sign_in(ip).map_err(|retry_after| ApiError::TooManyAttempts { retry_after })
+}
+
 /// The caller's access to every review they may see, worked out once a request however
 /// many of a query's fields need it (the dashboard's deadlines and its list both do).
 #[derive(Default)]

@@ -107,6 +107,7 @@ pub struct SignIn;
 impl SignIn {
     /// Signs in. The token goes in `Authorization: Bearer <token>`.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<LoginResult> {
+        crate::graphql::request::sign_in_gate(ctx)?;
         let st = state(ctx)?;
         if password.len() > 1024 {
             return Err(ApiError::Unauthenticated.into());
@@ -689,6 +690,7 @@ impl LinksMutation {
         token: String,
         password: String,
     ) -> GqlResult<LoginResult> {
+        crate::graphql::request::sign_in_gate(ctx)?;
         let st = state(ctx)?;
         let (token, u) = crate::users::links::set_password(&st.db, &st.tokens, &token, &password).await?;
         Ok(LoginResult {

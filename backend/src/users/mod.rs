@@ -175,6 +175,13 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
 }
 
 /// Signs a user in: a token, or `UNAUTHENTICATED` without saying which part was wrong.
+///
+/// Each attempt is reserved in the database before its password is checked, so the
+/// pace holds when attempts arrive together, at one instance or several: after
+/// `LOGIN_FREE_FAILURES` failures within the window, each further attempt waits a
+/// delay that doubles up to `LOGIN_MAX_DELAY_SECONDS`. A stranger can slow an account
+/// down that much, never lock it out. An unknown account is paced alike, so neither
+/// tells. Failures older than the window are removed.
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &auth::Tokens,
@@ -182,19 +189,31 @@ pub async fn login(
     password: &str,
 ) -> ApiResult<(String, user::Model)> {
     let key = Email::parse(email).map_or_else(|_| email.trim().to_lowercase(), |e| e.as_ref().to_owned());
-    // Throttled before the password is checked, so guessing goes no faster for a
-    // right guess; the same for an account that does not exist, so neither tells.
-    let since = Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
-    let recent = login_failure::Entity::find()
+    if key.len() > 320 || password.len() > 1024 {
+        return Err(ApiError::Unauthenticated);
+    }
+    let now = Utc::now();
+    let since = now - Duration::minutes(LOGIN_WINDOW_MINUTES);
+    login_failure::Entity::delete_many().filter(login_failure::Column::FailedAt.lt(since)).exec(db).await?;
+    let mine = login_failure::ActiveModel { email: Set(key.clone()), failed_at: Set(now), ..Default::default() }
+        .insert(db)
+        .await?;
+    let earlier = login_failure::Entity::find()
         .filter(login_failure::Column::Email.eq(key.clone()))
+        .filter(login_failure::Column::Id.lt(mine.id))
         .filter(login_failure::Column::FailedAt.gt(since))
         .order_by_asc(login_failure::Column::FailedAt)
         .all(db)
         .await?;
-    if recent.len() >= LOGIN_MAX_FAILURES {
-        let oldest = recent[recent.len() - LOGIN_MAX_FAILURES].failed_at;
-        let retry_after = Ord::max((oldest + Duration::minutes(LOGIN_WINDOW_MINUTES) - Utc::now()).num_seconds(), 1);
-        return Err(ApiError::TooManyAttempts { retry_after });
+    let wait = login_delay(earlier.len());
+    if let Some(last) = earlier.last() {
+        let waited = (now - last.failed_at).num_milliseconds();
+        if waited < wait * 1000 {
+            // Not an attempt: nothing was checked, so it counts for nothing.
+            login_failure::Entity::delete_by_id(mine.id).exec(db).await?;
+            let retry_after = Ord::max((wait * 1000 - waited + 999) / 1000, 1);
+            return Err(ApiError::TooManyAttempts { retry_after });
+        }
     }
     let found = match Email::parse(email) {
         Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?,
@@ -213,17 +232,24 @@ pub async fn login(
                 .await?;
             Ok((tokens.issue(u.id, u.session_generation)?, u))
         }
-        _ => {
-            login_failure::ActiveModel { email: Set(key), failed_at: Set(Utc::now()), ..Default::default() }
-                .insert(db)
-                .await?;
-            Err(ApiError::Unauthenticated)
-        }
+        // The reservation stays as the failure.
+        _ => Err(ApiError::Unauthenticated),
     }
 }
 
-/// Failed sign-ins an account may have within the window before it is throttled.
-pub const LOGIN_MAX_FAILURES: usize = 5;
-/// The window, in minutes: the account may try again once its oldest counted failure
-/// is older than this.
+/// Seconds an attempt waits after `failures` recent failures of its account.
+pub fn login_delay(failures: usize) -> i64 {
+    if failures < LOGIN_FREE_FAILURES {
+        0
+    } else {
+        let doublings = u32::try_from(failures - LOGIN_FREE_FAILURES).unwrap_or(u32::MAX).min(16);
+        Ord::min(1_i64 << doublings, LOGIN_MAX_DELAY_SECONDS)
+    }
+}
+
+/// Failed sign-ins an account may have within the window before attempts are paced.
+pub const LOGIN_FREE_FAILURES: usize = 3;
+/// The longest an attempt waits after the one before.
+pub const LOGIN_MAX_DELAY_SECONDS: i64 = 60;
+/// The window, in minutes, in which failures count; older ones are removed.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;

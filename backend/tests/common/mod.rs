@@ -19,6 +19,8 @@ use tower::ServiceExt;
 
 pub const SECRET: &[u8] = b"test-secret-that-is-at-least-32-bytes-long";
 pub const PASSWORD: &str = backend::seed::DEMO_PASSWORD;
+/// The metrics token the test server is configured with.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -123,18 +125,24 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, external: Option<backend::auth::ExternalIdp>) -> Self {
-        Self::spawn_full(backend, external, None).await
+        Self::spawn_full(backend, external, None, None).await
+    }
+
+    /// As `spawn`, with the edge's limits and settings `edge`.
+    pub async fn spawn_with_edge(backend: Backend, edge: backend::edge::Edge) -> Self {
+        Self::spawn_full(backend, None, None, Some(edge)).await
     }
 
     /// As `spawn`, sending invitations and resets through `mail`.
     pub async fn spawn_with_mail(backend: Backend, mail: backend::mailer::Mailer) -> Self {
-        Self::spawn_full(backend, None, Some(mail)).await
+        Self::spawn_full(backend, None, Some(mail), None).await
     }
 
     async fn spawn_full(
         backend: Backend,
         external: Option<backend::auth::ExternalIdp>,
         mail: Option<backend::mailer::Mailer>,
+        edge: Option<backend::edge::Edge>,
     ) -> Self {
         let (url, cleanup) = fresh_database(backend).await;
         let mut db = backend::db::connect(&url).await.unwrap();
@@ -149,7 +157,17 @@ impl TestApp {
             }
         });
         let tokens = Tokens::new(SECRET.to_vec(), chrono::Duration::minutes(15), external).unwrap();
-        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail });
+        // Tests sign in far more often than a person: the address limits are raised
+        // unless a test sets its own.
+        let edge = edge.unwrap_or_else(|| {
+            backend::edge::Edge::new(
+                false,
+                Some(METRICS_TOKEN.to_owned()),
+                Vec::new(),
+                backend::edge::Limits { sign_in_per_minute: 100_000, anonymous_per_minute: 100_000 },
+            )
+        });
+        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail, edge });
         Self { router, db, tokens, statements, backend, _cleanup: cleanup }
     }
 
