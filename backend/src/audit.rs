@@ -2,8 +2,15 @@
 //! change it records, so there is never a change without its entry.
 //!
 //! The log is append-only and hash-chained: each entry stores the hash of the entry
-//! before it and its own SHA-256 over that and its fields, and `audit_head` keeps the
-//! last hash and the number of entries. Writers take the head's row first (its lock,
+//! before it and its own hash over that and its fields, and `audit_head` keeps the
+//! last hash and the number of entries. The hash is keyed (HMAC-SHA-256) with a key from
+//! the configuration (`SCR_AUDIT_KEY`) that never lives in the database, so someone
+//! who can write to the database cannot recompute the chain after editing it; each
+//! entry names its key by an identifier derived from it (`key_id`), so keys can be
+//! rotated (`SCR_AUDIT_OLD_KEYS` keeps the old ones verifiable, `scr audit rekey`
+//! moves the whole chain to the current one). Without a key (development) the hash is
+//! plain SHA-256. `anchor` gives the head, signed, to keep outside the database, and
+//! `verify_anchors` checks the chain against such anchors. Writers take the head's row first (its lock,
 //! on PostgreSQL; the write lock, on SQLite), so concurrent transactions chain one
 //! after the other instead of forking. `verify` walks the chain and names the first
 //! entry that was edited, removed or added out of turn, and a truncated tail.
@@ -17,6 +24,53 @@ use sha2::{Digest, Sha256};
 
 use crate::entities::{audit_entry, audit_head};
 use crate::errors::ApiResult;
+
+/// The audit keys of the process: the current one (new entries) and every one whose
+/// entries can be verified.
+#[derive(Clone, Default)]
+pub struct Keys {
+    current: Option<String>,
+    all: std::collections::HashMap<String, Vec<u8>>,
+}
+
+static KEYS: std::sync::RwLock<Option<Keys>> = std::sync::RwLock::new(None);
+
+/// The identifier of a key: the first 16 hex digits of its SHA-256. Says nothing of
+/// the key.
+pub fn key_id(key: &[u8]) -> String {
+    Sha256::digest(key).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Sets the process's audit keys: `current` for new entries, `old` for verifying
+/// entries made before a rotation. Each key is at least 32 bytes.
+pub fn configure(current: Option<&str>, old: &[String]) -> Result<(), String> {
+    let mut keys = Keys::default();
+    for k in old.iter().map(String::as_str).chain(current) {
+        if k.len() < 32 {
+            return Err("an audit key must be at least 32 bytes".into());
+        }
+        keys.all.insert(key_id(k.as_bytes()), k.as_bytes().to_vec());
+    }
+    keys.current = current.map(|k| key_id(k.as_bytes()));
+    *KEYS.write().map_err(|_| "the audit keys are unreadable".to_owned())? = Some(keys);
+    Ok(())
+}
+
+fn keys() -> Keys {
+    KEYS.read().ok().and_then(|k| k.clone()).unwrap_or_default()
+}
+
+/// The current key's identifier, if a key is configured.
+pub fn current_key_id() -> Option<String> {
+    keys().current
+}
+
+fn mac(key: &[u8], data: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key) else { return String::new() };
+    m.update(data);
+    m.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// What an entry records.
 #[derive(Debug, Clone, Copy)]
@@ -32,9 +86,10 @@ pub struct Entry<'a> {
 /// The head's only row.
 const HEAD: i32 = 1;
 
-/// SHA-256 (hex) of the entry at position `seq` (from 1) of the chain, over the hash
-/// before it and every field it records.
-pub fn entry_hash(seq: i64, prev: &str, m: &audit_entry::Model) -> String {
+/// The hash (hex) of the entry at position `seq` (from 1) of the chain, over the hash
+/// before it and every field it records: HMAC-SHA-256 with the key `m.key_id` names,
+/// or SHA-256 when it names none. `None` when its key is not configured.
+pub fn entry_hash(seq: i64, prev: &str, m: &audit_entry::Model) -> Option<String> {
     let opt = |v: Option<i32>| v.map_or_else(String::new, |x| x.to_string());
     let fields = [
         seq.to_string(),
@@ -47,8 +102,11 @@ pub fn entry_hash(seq: i64, prev: &str, m: &audit_entry::Model) -> String {
         opt(m.review_id),
         opt(m.version),
     ];
-    let digest = Sha256::digest(fields.join("\u{1f}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let data = fields.join("\u{1f}");
+    match &m.key_id {
+        Some(id) => keys().all.get(id).map(|k| mac(k, data.as_bytes())),
+        None => Some(Sha256::digest(data.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()),
+    }
 }
 
 /// Writes `e` as the next entry of the chain.
@@ -65,6 +123,7 @@ pub async fn record(conn: &impl ConnectionTrait, e: Entry<'_>) -> Result<(), DbE
         version: e.version,
         prev_hash: String::new(),
         hash: String::new(),
+        key_id: current_key_id(),
     };
     append(conn, &mut m).await
 }
@@ -81,7 +140,8 @@ async fn append(conn: &impl ConnectionTrait, m: &mut audit_entry::Model) -> Resu
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the audit log's head".into()))?;
     m.prev_hash = head.hash;
-    m.hash = entry_hash(i64::from(head.entries), &m.prev_hash, m);
+    m.hash = entry_hash(i64::from(head.entries), &m.prev_hash, m)
+        .ok_or_else(|| DbErr::Custom("the audit key is not configured".into()))?;
     audit_entry::ActiveModel {
         at: Set(m.at),
         actor_id: Set(m.actor_id),
@@ -92,6 +152,7 @@ async fn append(conn: &impl ConnectionTrait, m: &mut audit_entry::Model) -> Resu
         version: Set(m.version),
         prev_hash: Set(m.prev_hash.clone()),
         hash: Set(m.hash.clone()),
+        key_id: Set(m.key_id.clone()),
         ..Default::default()
     }
     .insert(conn)
@@ -117,11 +178,14 @@ pub async fn seal_unchained(db: &sea_orm::DatabaseConnection) -> Result<u64, DbE
     }
     let rows = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Id).all(&txn).await?;
     let mut prev = String::new();
+    let key = current_key_id();
     for (k, row) in rows.iter().enumerate() {
-        let hash = entry_hash(k as i64 + 1, &prev, row);
+        let keyed = audit_entry::Model { key_id: key.clone(), ..row.clone() };
+        let hash = entry_hash(k as i64 + 1, &prev, &keyed).unwrap_or_default();
         audit_entry::Entity::update_many()
             .col_expr(audit_entry::Column::PrevHash, Expr::value(prev.clone()))
             .col_expr(audit_entry::Column::Hash, Expr::value(hash.clone()))
+            .col_expr(audit_entry::Column::KeyId, Expr::value(key.clone()))
             .filter(audit_entry::Column::Id.eq(row.id))
             .exec(&txn)
             .await?;
@@ -150,6 +214,20 @@ pub enum Broken {
     Appended { extra: i64 },
     #[error("the audit log's head is missing")]
     NoHead,
+    #[error(
+        "audit entry {id} was hashed with key {key_id}, which is not configured (SCR_AUDIT_KEY or SCR_AUDIT_OLD_KEYS)"
+    )]
+    UnknownKey { id: i32, key_id: String },
+    #[error(
+        "audit entry {id} is not keyed while an audit key is configured: run `scr audit rekey` once, or it was rewritten"
+    )]
+    Unkeyed { id: i32 },
+    #[error(
+        "the audit log differs from the anchor taken {at} at entry {entries}: an entry between ids {after} and {upto} was changed, removed or added"
+    )]
+    Anchor { at: String, entries: i64, after: i32, upto: i32 },
+    #[error("anchor {line} is not signed by a configured audit key")]
+    AnchorForged { line: usize },
 }
 
 /// Walks the whole chain in pages; the number of entries when it holds.
@@ -160,14 +238,24 @@ pub async fn verify(conn: &impl ConnectionTrait) -> Result<Result<u64, Broken>, 
     let mut pages = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Id).paginate(conn, 5_000);
     let mut prev = String::new();
     let mut seq: i64 = 0;
+    // With a key configured, every entry must be keyed: an entry rewritten with plain
+    // SHA-256 would otherwise pass.
+    let keyed = current_key_id().is_some();
     while let Some(rows) = pages.fetch_and_next().await? {
         for row in rows {
             seq += 1;
             if row.prev_hash != prev {
                 return Ok(Err(Broken::Unlinked { id: row.id }));
             }
-            if entry_hash(seq, &prev, &row) != row.hash {
-                return Ok(Err(Broken::Edited { id: row.id }));
+            if keyed && row.key_id.is_none() {
+                return Ok(Err(Broken::Unkeyed { id: row.id }));
+            }
+            match entry_hash(seq, &prev, &row) {
+                None => {
+                    return Ok(Err(Broken::UnknownKey { id: row.id, key_id: row.key_id.unwrap_or_default() }));
+                }
+                Some(h) if h != row.hash => return Ok(Err(Broken::Edited { id: row.id })),
+                Some(_) => {}
             }
             prev = row.hash;
         }
@@ -229,4 +317,132 @@ impl IdentityReads {
         .await?;
         Ok(n)
     }
+}
+
+/// The chain's head as kept outside the database: how many entries, the last hash,
+/// when, and a signature with the current audit key (none without one).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Anchor {
+    pub entries: i64,
+    pub hash: String,
+    pub at: String,
+    pub key_id: Option<String>,
+    pub mac: Option<String>,
+}
+
+fn anchor_data(entries: i64, hash: &str, at: &str) -> String {
+    format!("{entries}\u{1f}{hash}\u{1f}{at}")
+}
+
+/// The head now, signed: one line of JSON for an outside log.
+pub async fn anchor(conn: &impl ConnectionTrait) -> Result<Anchor, DbErr> {
+    let head = audit_head::Entity::find_by_id(HEAD)
+        .one(conn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the audit log's head".into()))?;
+    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let entries = i64::from(head.entries);
+    let k = keys();
+    let key_id = k.current.clone();
+    let mac = key_id
+        .as_ref()
+        .and_then(|id| k.all.get(id))
+        .map(|key| mac(key, anchor_data(entries, &head.hash, &at).as_bytes()));
+    Ok(Anchor { entries, hash: head.hash, at, key_id, mac })
+}
+
+/// Checks the chain against anchors (one JSON line each, as `anchor` writes them):
+/// each signed anchor's signature, then that the chain's entry number `entries` still
+/// ends with the anchored hash. Names the first anchor the log no longer matches, and
+/// the ids between which the change lies. Run after `verify`.
+pub async fn verify_anchors(conn: &impl ConnectionTrait, lines: &str) -> Result<Result<usize, Broken>, DbErr> {
+    let mut anchors = Vec::new();
+    for (i, line) in lines.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let a: Anchor = serde_json::from_str(line).map_err(|e| DbErr::Custom(format!("anchor {}: {e}", i + 1)))?;
+        let k = keys();
+        match (&a.key_id, &a.mac) {
+            (Some(id), Some(m)) => {
+                let expected = k.all.get(id).map(|key| mac(key, anchor_data(a.entries, &a.hash, &a.at).as_bytes()));
+                if expected.as_deref() != Some(m.as_str()) {
+                    return Ok(Err(Broken::AnchorForged { line: i + 1 }));
+                }
+            }
+            // An unsigned anchor is believed only when no key is configured.
+            _ if k.current.is_some() => return Ok(Err(Broken::AnchorForged { line: i + 1 })),
+            _ => {}
+        }
+        anchors.push(a);
+    }
+    anchors.sort_by_key(|a| a.entries);
+    let rows: Vec<(i32, String)> = audit_entry::Entity::find()
+        .order_by_asc(audit_entry::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.hash))
+        .collect();
+    let mut after = 0;
+    for a in &anchors {
+        let n = usize::try_from(a.entries).unwrap_or(usize::MAX);
+        let upto = rows.get(n.saturating_sub(1)).map_or(rows.last().map_or(0, |r| r.0), |r| r.0);
+        let matches = n == 0 || rows.get(n - 1).is_some_and(|r| r.1 == a.hash);
+        if !matches {
+            return Ok(Err(Broken::Anchor { at: a.at.clone(), entries: a.entries, after, upto }));
+        }
+        after = upto;
+    }
+    Ok(Ok(anchors.len()))
+}
+
+/// Moves the whole chain to the current key (after checking it as it is): for a log
+/// written before a key was configured, or to retire an old key. Returns the entries
+/// rehashed.
+pub async fn rekey(db: &sea_orm::DatabaseConnection) -> Result<Result<u64, Broken>, DbErr> {
+    use sea_orm::TransactionTrait;
+    let Some(key) = current_key_id() else {
+        return Err(DbErr::Custom("no audit key is configured (SCR_AUDIT_KEY)".into()));
+    };
+    // Not a step on a review: the audit log itself, rewritten by whoever runs the server.
+    let txn = db.begin().await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Entries, Expr::col(audit_head::Column::Entries))
+        .filter(audit_head::Column::Id.eq(HEAD))
+        .exec(&txn)
+        .await?;
+    let rows = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Id).all(&txn).await?;
+    let mut prev = String::new();
+    let mut rehashed = Vec::with_capacity(rows.len());
+    for (k, row) in rows.iter().enumerate() {
+        let seq = k as i64 + 1;
+        if row.prev_hash != prev {
+            return Ok(Err(Broken::Unlinked { id: row.id }));
+        }
+        match entry_hash(seq, &prev, row) {
+            None => return Ok(Err(Broken::UnknownKey { id: row.id, key_id: row.key_id.clone().unwrap_or_default() })),
+            Some(h) if h != row.hash => return Ok(Err(Broken::Edited { id: row.id })),
+            Some(_) => {}
+        }
+        prev = row.hash.clone();
+        rehashed.push(row.clone());
+    }
+    let mut new_prev = String::new();
+    for (k, row) in rehashed.iter().enumerate() {
+        let keyed = audit_entry::Model { key_id: Some(key.clone()), prev_hash: new_prev.clone(), ..row.clone() };
+        let hash = entry_hash(k as i64 + 1, &new_prev, &keyed).unwrap_or_default();
+        audit_entry::Entity::update_many()
+            .col_expr(audit_entry::Column::PrevHash, Expr::value(new_prev.clone()))
+            .col_expr(audit_entry::Column::Hash, Expr::value(hash.clone()))
+            .col_expr(audit_entry::Column::KeyId, Expr::value(Some(key.clone())))
+            .filter(audit_entry::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
+        new_prev = hash;
+    }
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Hash, Expr::value(new_prev))
+        .filter(audit_head::Column::Id.eq(HEAD))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Ok(rehashed.len() as u64))
 }

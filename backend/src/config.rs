@@ -73,6 +73,13 @@ pub struct ServeArgs {
     /// Seconds a client may take to send a request's body (evidence files: 120).
     #[arg(long, env = "SCR_BODY_TIMEOUT_SECONDS", default_value_t = 20)]
     pub body_timeout_seconds: u64,
+    /// Append a signed anchor of the audit log's head to this file on a schedule (keep
+    /// it on storage the database's administrators cannot write).
+    #[arg(long, env = "SCR_AUDIT_ANCHOR_FILE")]
+    pub audit_anchor_file: Option<std::path::PathBuf>,
+    /// Minutes between anchors.
+    #[arg(long, env = "SCR_AUDIT_ANCHOR_MINUTES", default_value_t = 60)]
+    pub audit_anchor_minutes: u64,
     /// Seconds a client may take to send a request's headers.
     #[arg(long, env = "SCR_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
     pub header_timeout_seconds: u64,

@@ -240,8 +240,11 @@ entity!(audit_entry, "audit_log", {
     pub version: Option<i32>,
     /// The hash of the entry before (empty for the first).
     pub prev_hash: String,
-    /// SHA-256 over `prev_hash` and this entry's fields (`audit::entry_hash`).
+    /// HMAC-SHA-256 (or, without a key, SHA-256) over `prev_hash` and this entry's
+    /// fields (`audit::entry_hash`).
     pub hash: String,
+    /// The key the hash was made with (`audit::key_id`); none: plain SHA-256.
+    pub key_id: Option<String>,
 });
 
 entity!(audit_head, "audit_head", {

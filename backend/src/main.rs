@@ -16,6 +16,15 @@ struct Cli {
     /// object a line) for a log collector.
     #[arg(long, global = true, env = "SCR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// The key the audit log's hashes are made with (HMAC-SHA-256, at least 32 bytes).
+    /// Kept outside the database; give it to every command that writes or checks the
+    /// log. `scr serve` refuses to start without it outside `--dev`.
+    #[arg(long, global = true, env = "SCR_AUDIT_KEY", hide_env_values = true)]
+    audit_key: Option<String>,
+    /// Earlier audit keys, comma-separated, whose entries are still to be verified
+    /// (after a rotation, until `scr audit rekey`).
+    #[arg(long, global = true, env = "SCR_AUDIT_OLD_KEYS", hide_env_values = true, value_delimiter = ',')]
+    audit_old_keys: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,7 +38,7 @@ enum LogFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Migrate the database, then serve the API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date.
     Migrate(DatabaseArgs),
     /// Set up an empty database: the first board, its local authority areas and the
@@ -146,8 +155,25 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain: fails, naming the entry, when one was edited or removed.
-    Verify(DatabaseArgs),
+    /// Walk the hash chain: fails, naming the entry, when one was edited or removed;
+    /// with `--anchors FILE`, also checks it against the anchors kept there.
+    Verify {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        anchors: Option<std::path::PathBuf>,
+    },
+    /// Write the chain's head, signed with the audit key, as one line of JSON: appended
+    /// to `--to FILE`, or to standard output, for a log kept outside the database.
+    Anchor {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        to: Option<std::path::PathBuf>,
+    },
+    /// Rehash the whole chain with the current audit key, after checking it: once for a
+    /// log written before the key was set, or to retire an old key.
+    Rekey(DatabaseArgs),
 }
 
 type CliResult = Result<(), Box<dyn std::error::Error>>;
@@ -169,8 +195,9 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> CliResult {
+    backend::audit::configure(cli.audit_key.as_deref(), &cli.audit_old_keys)?;
     match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Migrate(args) => {
             let conn = db::connect(&args.database_url).await?;
             db::migrate(&conn).await?;
@@ -337,14 +364,46 @@ async fn run(cli: Cli) -> CliResult {
             println!("restored from {} ({entries} audit entries chained)", from.display());
             Ok(())
         }
-        Command::Audit { command: AuditCommand::Verify(args) } => {
+        Command::Audit { command: AuditCommand::Verify { db: args, anchors } } => {
             let conn = db::connect(&args.database_url).await?;
-            match backend::audit::verify(&conn).await? {
+            let n = match backend::audit::verify(&conn).await? {
+                Ok(n) => n,
+                Err(broken) => return Err(format!("audit log broken: {broken}").into()),
+            };
+            match anchors {
+                None => println!("audit log intact: {n} entries chained"),
+                Some(file) => {
+                    let lines = std::fs::read_to_string(&file)?;
+                    match backend::audit::verify_anchors(&conn, &lines).await? {
+                        Ok(k) => println!("audit log intact: {n} entries chained, matching {k} anchor(s)"),
+                        Err(broken) => return Err(format!("audit log broken: {broken}").into()),
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Anchor { db: args, to } } => {
+            let conn = db::connect(&args.database_url).await?;
+            let line = serde_json::to_string(&backend::audit::anchor(&conn).await?)?;
+            match to {
+                Some(file) => {
+                    use std::io::Write as _;
+                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&file)?;
+                    writeln!(f, "{line}")?;
+                    println!("anchor appended to {}", file.display());
+                }
+                None => println!("{line}"),
+            }
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Rekey(args) } => {
+            let conn = db::connect(&args.database_url).await?;
+            match backend::audit::rekey(&conn).await? {
                 Ok(n) => {
-                    println!("audit log intact: {n} entries chained");
+                    println!("audit log rehashed with the current key: {n} entries");
                     Ok(())
                 }
-                Err(broken) => Err(format!("audit log broken: {broken}").into()),
+                Err(broken) => Err(format!("audit log broken, not rehashed: {broken}").into()),
             }
         }
         Command::PrintSchema => {
@@ -365,6 +424,12 @@ async fn serve(args: ServeArgs) -> CliResult {
             return Err("SCR_JWT_SECRET is not set (at least 32 bytes); use --dev to generate a throw-away one".into());
         }
     };
+    if backend::audit::current_key_id().is_none() {
+        if !args.dev {
+            return Err("SCR_AUDIT_KEY is not set (at least 32 bytes): the audit log's hashes are keyed with it".into());
+        }
+        tracing::warn!("development mode: no SCR_AUDIT_KEY, the audit log is hashed without a key");
+    }
     let external = match &args.jwt_public_key {
         Some(k) => {
             let pem = if k.contains("-----BEGIN") { k.clone() } else { std::fs::read_to_string(k)? };
@@ -402,6 +467,34 @@ async fn serve(args: ServeArgs) -> CliResult {
         },
     )
     .with_body_deadline(std::time::Duration::from_secs(args.body_timeout_seconds));
+    if let Some(file) = args.audit_anchor_file.clone() {
+        let (db, every) = (conn.clone(), std::time::Duration::from_secs(args.audit_anchor_minutes.max(1) * 60));
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let line = match backend::audit::anchor(&db).await.map(|a| serde_json::to_string(&a)) {
+                    Ok(Ok(l)) => l,
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "the audit anchor could not be written");
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "the audit anchor could not be read");
+                        continue;
+                    }
+                };
+                let written = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&file)
+                    .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{line}\n").as_bytes()));
+                if let Err(e) = written {
+                    tracing::error!(error = %e, file = %file.display(), "the audit anchor could not be written");
+                }
+            }
+        });
+    }
     let router = app::app_with_client(app::AppState { db: conn, tokens, mail, edge }, client);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;

@@ -62,7 +62,7 @@ async fn the_audit_chain_holds_and_names_what_was_tampered_with(b: Backend) {
     edited.operation = "approve_terms_of_reference".into();
     let position = all.iter().position(|e| e.id == victim.id).unwrap() as i64 + 1;
     m.operation = Set(edited.operation.clone());
-    m.hash = Set(audit::entry_hash(position, &victim.prev_hash, &edited));
+    m.hash = Set(audit::entry_hash(position, &victim.prev_hash, &edited).unwrap());
     m.update(&app.db).await.unwrap();
     let next = all[all.len() / 2 + 1].id;
     assert_eq!(verify(&app).await, Err(Broken::Unlinked { id: next }));

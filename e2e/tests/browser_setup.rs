@@ -40,6 +40,7 @@ async fn a_board_is_set_up_and_staffed_from_an_empty_database_in_the_browser() {
     let options = Options {
         env: vec![
             ("SCR_JWT_SECRET".into(), "a production secret of enough length for the tokens".into()),
+            ("SCR_AUDIT_KEY".into(), fresh::AUDIT_KEY.into()),
             ("SCR_SMTP_URL".into(), format!("smtp://127.0.0.1:{port}")),
             ("SCR_MAIL_FROM".into(), "Stockport SCR <scr@stockport.example>".into()),
             ("SCR_PUBLIC_URL".into(), "https://scr.stockport.example".into()),
@@ -175,5 +176,8 @@ async fn a_board_is_set_up_and_staffed_from_an_empty_database_in_the_browser() {
         .boxed()
     })
     .await;
+    // Every entry the commands and the server wrote is keyed and chained.
+    let checked = scr(&["audit", "verify"], &url, "");
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
     admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.expect("drop");
 }

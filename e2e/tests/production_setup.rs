@@ -71,7 +71,15 @@ async fn a_board_is_set_up_and_staffed_from_an_empty_postgresql_database() {
 
     let dir = std::env::temp_dir().join(format!("scr_setup_{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let server = Server::serve_as_is(url.clone(), dir);
+    let options = e2e::Options {
+        env: vec![
+            ("SCR_JWT_SECRET".into(), "a production secret of enough length for the tokens".into()),
+            ("SCR_AUDIT_KEY".into(), fresh::AUDIT_KEY.into()),
+        ],
+        production: true,
+        ..e2e::Options::default()
+    };
+    let server = Server::serve_as_is_with(url.clone(), dir, options);
     let base = server.base.clone();
     let admin_token = sign_in(&base, "admin@stockport.example", "a long first passphrase").await;
     let boards = gql(&base, Some(&admin_token), "{boards{id name}}", json!({})).await;
@@ -140,5 +148,19 @@ async fn a_board_is_set_up_and_staffed_from_an_empty_postgresql_database() {
     let r = &ok(&referral)["submitReferral"];
     assert_eq!(r["stage"], "REFERRED", "{r}");
     drop(server);
+    // The log kept outside the database: an anchor, and the chain checked against it.
+    let anchors = std::env::temp_dir().join(format!("scr_setup_anchors_{}", std::process::id()));
+    let anchored = scr(&["audit", "anchor", "--to", anchors.to_str().expect("path")], &url, "");
+    assert!(anchored.status.success(), "{}", String::from_utf8_lossy(&anchored.stderr));
+    let checked = scr(&["audit", "verify", "--anchors", anchors.to_str().expect("path")], &url, "");
+    assert!(String::from_utf8_lossy(&checked.stdout).contains("matching 1 anchor"), "{checked:?}");
+    // Without the key, the keyed log cannot be vouched for.
+    let unkeyed = std::process::Command::new(e2e::scr_binary())
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("scr");
+    assert!(!unkeyed.status.success(), "verified without its key: {unkeyed:?}");
+    let _ = std::fs::remove_file(&anchors);
     admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.expect("drop");
 }

@@ -23,6 +23,7 @@ mod m20261129_000015_accounts_and_organisations;
 mod m20261129_000016_create_grant_proposals;
 mod m20261129_000017_create_one_time_links;
 mod m20261129_000018_private_passwords;
+mod m20261129_000019_key_the_audit_log;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_create_grant_proposals::Migration),
             Box::new(m20261129_000017_create_one_time_links::Migration),
             Box::new(m20261129_000018_private_passwords::Migration),
+            Box::new(m20261129_000019_key_the_audit_log::Migration),
         ]
     }
 }

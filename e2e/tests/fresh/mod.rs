@@ -9,11 +9,15 @@ use std::process::{Command, Output, Stdio};
 use e2e::scr_binary;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
-/// Runs `scr args` on `database_url`, `stdin` typed in.
+/// The audit key the production commands are given (README: `SCR_AUDIT_KEY`).
+pub const AUDIT_KEY: &str = "an audit key for the production set-up tests";
+
+/// Runs `scr args` on `database_url` with the audit key, `stdin` typed in.
 pub fn scr(args: &[&str], database_url: &str, stdin: &str) -> Output {
     let mut child = Command::new(scr_binary())
         .args(args)
         .env("DATABASE_URL", database_url)
+        .env("SCR_AUDIT_KEY", AUDIT_KEY)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
