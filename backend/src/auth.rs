@@ -48,6 +48,9 @@ pub struct Claims {
     pub sub: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The provider vouches for the e-mail address (OpenID Connect's claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -67,8 +70,9 @@ pub enum Subject {
     /// A user of this server by a token of theirs: valid while the user's session
     /// generation is still the one the token was issued in.
     Session { user: i32, generation: i32 },
-    /// A user signed in at the external identity provider, by e-mail.
-    ExternalEmail(String),
+    /// A user signed in at the external identity provider: its issuer and subject,
+    /// and the verified e-mail address that binds them to an account the first time.
+    External { issuer: String, subject: String, email: String },
 }
 
 /// The external identity provider's key and the claims its tokens must carry.
@@ -145,6 +149,7 @@ impl Tokens {
         let claims = Claims {
             sub: user_id.to_string(),
             email: None,
+            email_verified: None,
             iss: LOCAL_ISSUER.to_owned(),
             aud: LOCAL_AUDIENCE.to_owned(),
             iat: now,
@@ -161,6 +166,7 @@ impl Tokens {
         self.sign(&Claims {
             sub: user_id.to_string(),
             email: None,
+            email_verified: None,
             iss: LOCAL_ISSUER.to_owned(),
             aud: CALENDAR_AUDIENCE.to_owned(),
             iat: now,
@@ -214,7 +220,13 @@ impl Tokens {
                 v.set_audience(&[idp.audience.as_str()]);
                 v.leeway = 5;
                 let data = jsonwebtoken::decode::<Claims>(token, &idp.key, &v).map_err(|e| reject(&e))?;
-                data.claims.email.map(|e| Subject::ExternalEmail(e.to_lowercase())).ok_or(ApiError::Unauthenticated)
+                // An address the provider does not vouch for names nobody.
+                if data.claims.email_verified != Some(true) || data.claims.sub.is_empty() {
+                    tracing::debug!("external token without a verified e-mail address or a subject");
+                    return Err(ApiError::Unauthenticated);
+                }
+                let email = data.claims.email.ok_or(ApiError::Unauthenticated)?.to_lowercase();
+                Ok(Subject::External { issuer: data.claims.iss, subject: data.claims.sub, email })
             }
             _ => Err(ApiError::Unauthenticated),
         }

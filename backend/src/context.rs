@@ -6,7 +6,7 @@ use shared::policy::Grant;
 use shared::role::Role;
 
 use crate::auth::Subject;
-use crate::entities::{role_grant, user};
+use crate::entities::{external_identity, role_grant, user};
 use crate::errors::{ApiError, ApiResult};
 
 /// The signed-in user of a request.
@@ -47,14 +47,15 @@ impl Caller {
         // The user and their grants in one statement: every request pays for it.
         let grants_of_user: RelationDef =
             role_grant::Entity::belongs_to(user::Entity).from(role_grant::Column::UserId).to(user::Column::Id).into();
-        let rows = match subject {
-            Subject::User(id) | Subject::Session { user: id, .. } => user::Entity::find_by_id(*id),
-            Subject::ExternalEmail(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_str())),
-        }
-        .join(JoinType::LeftJoin, grants_of_user.rev())
-        .select_also(role_grant::Entity)
-        .all(db)
-        .await?;
+        let id = match subject {
+            Subject::User(id) | Subject::Session { user: id, .. } => *id,
+            Subject::External { issuer, subject, email } => external_account(db, issuer, subject, email).await?,
+        };
+        let rows = user::Entity::find_by_id(id)
+            .join(JoinType::LeftJoin, grants_of_user.rev())
+            .select_also(role_grant::Entity)
+            .all(db)
+            .await?;
         let user = rows.first().map(|(u, _)| u.clone()).filter(|u| u.active).ok_or(ApiError::Unauthenticated)?;
         if let Subject::Session { generation, .. } = subject
             && *generation != user.session_generation
@@ -65,6 +66,75 @@ impl Caller {
         let grants =
             rows.iter().filter_map(|(_, g)| g.as_ref()).map(crate::stored::grant).collect::<ApiResult<Vec<Grant>>>()?;
         Ok(Self { user, grants })
+    }
+}
+
+/// The account an identity provider's subject signs in as: the one bound to it; or, the
+/// first time, the active account with the verified e-mail address, if that account is
+/// bound to no other subject of this provider (then the binding is made, and audited).
+/// Never by the e-mail alone once the account is bound.
+async fn external_account(db: &DatabaseConnection, issuer: &str, subject: &str, email: &str) -> ApiResult<i32> {
+    use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+    let bound = |db| {
+        external_identity::Entity::find()
+            .filter(external_identity::Column::Issuer.eq(issuer))
+            .filter(external_identity::Column::Subject.eq(subject))
+            .one(db)
+    };
+    if let Some(b) = bound(db).await? {
+        return Ok(b.user_id);
+    }
+    let u = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let other = external_identity::Entity::find()
+        .filter(external_identity::Column::UserId.eq(u.id))
+        .filter(external_identity::Column::Issuer.eq(issuer))
+        .one(db)
+        .await?;
+    if other.is_some() {
+        tracing::warn!(user = u.id, "a second subject of the identity provider claimed a bound account's e-mail");
+        return Err(ApiError::Unauthenticated);
+    }
+    // Not a step on a review: an account belongs to no review.
+    let txn = db.begin().await?;
+    let made = external_identity::ActiveModel {
+        user_id: Set(u.id),
+        issuer: Set(issuer.to_owned()),
+        subject: Set(subject.to_owned()),
+        bound_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    match made {
+        Ok(_) => {
+            crate::audit::record(
+                &txn,
+                crate::audit::Entry {
+                    actor: Some(u.id),
+                    operation: "bind_external_identity",
+                    record_type: "user",
+                    record_id: u.id,
+                    review_id: None,
+                    version: None,
+                },
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(u.id)
+        }
+        // Bound at the same moment by another request: whichever won decides.
+        Err(_) => {
+            drop(txn);
+            match bound(db).await? {
+                Some(b) if b.user_id == u.id => Ok(u.id),
+                _ => Err(ApiError::Unauthenticated),
+            }
+        }
     }
 }
 

@@ -63,6 +63,14 @@ entity!(user, "users", {
     pub password_private: bool,
 });
 
+entity!(external_identity, "external_identities", {
+    pub user_id: i32,
+    /// The identity provider (`iss`) and its subject (`sub`): one account each.
+    pub issuer: String,
+    pub subject: String,
+    pub bound_at: DateTimeUtc,
+});
+
 entity!(grant_proposal, "grant_proposals", {
     pub user_id: i32,
     pub role: String,

@@ -27,6 +27,7 @@ fn claims(sub: &str, iss: &str, aud: &str, exp_in: i64) -> Claims {
     Claims {
         sub: sub.into(),
         email: None,
+        email_verified: Some(true),
         iss: iss.into(),
         aud: aud.into(),
         iat: now,
@@ -91,10 +92,27 @@ async fn tokens_that_are_expired_forged_or_misaddressed_are_unauthenticated(b: B
 async fn the_external_identity_provider_signs_in_users_by_email(b: Backend) {
     let app = TestApp::spawn_with(b, Some(idp())).await;
     let key = EncodingKey::from_rsa_pem(include_bytes!("fixtures/test_idp_private.pem")).unwrap();
-    let mut c = claims("idp-user-77", IDP_ISSUER, IDP_AUDIENCE, 600);
-    c.email = Some("Manager@SCR.example".into());
-    let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap();
-    assert_eq!(app.gql(Some(&t), ME, json!({})).await["data"]["me"]["email"], "manager@scr.example");
+    let token = |sub: &str, email: &str, verified: Option<bool>| {
+        let mut c = claims(sub, IDP_ISSUER, IDP_AUDIENCE, 600);
+        c.email = Some(email.into());
+        c.email_verified = verified;
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap()
+    };
+    // An address the provider does not vouch for names nobody, whoever it names.
+    for verified in [Some(false), None] {
+        assert_eq!(me_code(&app, &token("idp-user-77", "admin@scr.example", verified)).await, "UNAUTHENTICATED");
+    }
+    // The first sign-in with a verified address binds the provider's subject.
+    let first = token("idp-user-77", "Manager@SCR.example", Some(true));
+    assert_eq!(app.gql(Some(&first), ME, json!({})).await["data"]["me"]["email"], "manager@scr.example");
+    // Afterwards the subject decides, never the e-mail alone: another subject claiming
+    // the same address is refused...
+    assert_eq!(me_code(&app, &token("someone-else", "manager@scr.example", Some(true))).await, "UNAUTHENTICATED");
+    // ...and the bound subject is the manager even if the provider's address changes.
+    let moved = token("idp-user-77", "p.shah@council.example", Some(true));
+    assert_eq!(app.gql(Some(&moved), ME, json!({})).await["data"]["me"]["email"], "manager@scr.example");
+    let bound = backend::entities::external_identity::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(bound.len(), 1, "{bound:?}");
     // Its tokens are still held to its issuer, audience and expiry.
     for (iss, aud, exp) in
         [("https://other.example", IDP_AUDIENCE, 600), (IDP_ISSUER, "other", 600), (IDP_ISSUER, IDP_AUDIENCE, -3600)]
@@ -105,10 +123,7 @@ async fn the_external_identity_provider_signs_in_users_by_email(b: Backend) {
         assert_eq!(me_code(&app, &t).await, "UNAUTHENTICATED", "{iss} {aud} {exp}");
     }
     // An unknown e-mail is no one.
-    let mut c = claims("x", IDP_ISSUER, IDP_AUDIENCE, 600);
-    c.email = Some("stranger@example.org".into());
-    let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &c, &key).unwrap();
-    assert_eq!(me_code(&app, &t).await, "UNAUTHENTICATED");
+    assert_eq!(me_code(&app, &token("x", "stranger@example.org", Some(true))).await, "UNAUTHENTICATED");
 }
 
 async fn login_issues_a_fifteen_minute_token_and_refuses_bad_passwords_alike(b: Backend) {

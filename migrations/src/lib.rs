@@ -24,6 +24,7 @@ mod m20261129_000016_create_grant_proposals;
 mod m20261129_000017_create_one_time_links;
 mod m20261129_000018_private_passwords;
 mod m20261129_000019_key_the_audit_log;
+mod m20261129_000020_bind_external_identities;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_create_one_time_links::Migration),
             Box::new(m20261129_000018_private_passwords::Migration),
             Box::new(m20261129_000019_key_the_audit_log::Migration),
+            Box::new(m20261129_000020_bind_external_identities::Migration),
         ]
     }
 }
