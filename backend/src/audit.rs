@@ -177,6 +177,12 @@ pub async fn seal_unchained(db: &sea_orm::DatabaseConnection) -> Result<u64, DbE
         return Ok(0);
     }
     let rows = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Id).all(&txn).await?;
+    // Only a log written before the chain existed: never one whose entries were
+    // chained (a head emptied behind the server's back is reported by `verify`, not
+    // re-sealed).
+    if rows.iter().any(|r| !r.hash.is_empty() || r.key_id.is_some()) {
+        return Ok(0);
+    }
     let mut prev = String::new();
     let key = current_key_id();
     for (k, row) in rows.iter().enumerate() {
@@ -410,6 +416,22 @@ pub async fn rekey(db: &sea_orm::DatabaseConnection) -> Result<Result<u64, Broke
         .exec(&txn)
         .await?;
     let rows = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Id).all(&txn).await?;
+    // A log partly keyed and partly not was rewritten: only a log wholly without a key
+    // (written before one was set) or wholly keyed (a rotation) is rehashed.
+    let keyed = rows.iter().filter(|r| r.key_id.is_some()).count();
+    if keyed != 0
+        && keyed != rows.len()
+        && let Some(r) = rows.iter().find(|r| r.key_id.is_none())
+    {
+        return Ok(Err(Broken::Unkeyed { id: r.id }));
+    }
+    let head = audit_head::Entity::find_by_id(HEAD).one(&txn).await?;
+    let Some(head) = head else { return Ok(Err(Broken::NoHead)) };
+    let recorded = i64::from(head.entries);
+    let last = rows.last().map(|r| r.hash.clone()).unwrap_or_default();
+    if recorded != rows.len() as i64 || last != head.hash {
+        return Ok(Err(Broken::Truncated { missing: Ord::max(recorded - rows.len() as i64, 1) }));
+    }
     let mut prev = String::new();
     let mut rehashed = Vec::with_capacity(rows.len());
     for (k, row) in rows.iter().enumerate() {

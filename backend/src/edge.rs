@@ -97,7 +97,20 @@ impl Edge {
     }
 }
 
+/// The key an address is limited by: an IPv6 address by its /64 (what one subscriber
+/// or host usually holds), so one network cannot spread its attempts over addresses.
+fn bucket(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
+    }
+}
+
 fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr) -> Result<(), i64> {
+    let ip = bucket(ip);
     // Addresses not seen for a while are forgotten, so the map stays small.
     if limiter.len() > 10_000 {
         limiter.retain_recent();
@@ -163,6 +176,14 @@ mod tests {
         assert!(edge.sign_in(a).is_ok() && edge.sign_in(a).is_ok());
         assert!(edge.sign_in(a).unwrap_err() >= 1);
         assert!(edge.sign_in(b).is_ok());
+    }
+
+    #[test]
+    fn one_ipv6_network_is_one_address() {
+        let edge = Edge::new(false, None, Vec::new(), Limits { sign_in_per_minute: 1, anonymous_per_minute: 1 });
+        assert!(edge.sign_in("2001:db8:1:2::1".parse().unwrap()).is_ok());
+        assert!(edge.sign_in("2001:db8:1:2:ffff::9".parse().unwrap()).is_err(), "the same /64");
+        assert!(edge.sign_in("2001:db8:1:3::1".parse().unwrap()).is_ok(), "another /64");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Serving connections (hyper's HTTP/1 and HTTP/2) with a deadline on request headers,
-//! so a client trickling header lines is cut off; the peer's address given to the
+//! Serving connections (HTTP/1.1: TLS and HTTP/2 end at the proxy in front) with a
+//! deadline on request headers, so a client trickling header lines is cut off; at most
+//! `MAX_CONNECTIONS` at once; the peer's address given to the
 //! router as `ConnectInfo`; and a graceful end: on the shutdown signal no connection is
 //! taken and those in flight finish (for at most `DRAIN`).
 
@@ -15,6 +16,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+/// Connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 1024;
+
 /// The longest the server waits for requests in flight after the shutdown signal.
 pub const DRAIN: Duration = Duration::from_secs(30);
 
@@ -26,11 +30,18 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
-    let mut builder = Builder::new(TokioExecutor::new());
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
-    builder.http2().timer(TokioTimer::new());
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -54,6 +65,7 @@ pub async fn serve(
             if let Err(e) = watched.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
+            drop(slot);
         });
     }
     drop(listener);

@@ -112,6 +112,14 @@ async fn every_role_meets_only_the_account_operations_the_table_gives_it(b: Back
         )
         .await;
     assert_eq!(code(&v), "FORBIDDEN", "nor an administrator: {v}");
+    let v = app
+        .gql(
+            Some(&manager),
+            "mutation($a:Int!){inviteUser(input:{email:\"wide@scr.example\",name:\"Wide Reach\",agencyId:$a,roles:[{role:PROFESSIONAL,boardId:2}]}){emailed}}",
+            json!({"a": police.id}),
+        )
+        .await;
+    assert_eq!(code(&v), "FORBIDDEN", "nor a professional's role naming another board: {v}");
 }
 
 on_both_databases!(every_role_meets_only_the_account_operations_the_table_gives_it);

@@ -38,6 +38,18 @@ async fn one_request_signs_in_once_whatever_its_aliases(b: Backend) {
     }
     app.gql(None, &format!("mutation {{ {fields} }}"), json!({})).await;
     assert_eq!(login_failure::Entity::find().count(&app.db).await.unwrap(), 1);
+    // A stolen session cannot guess its account's password many times a request either.
+    let manager = app.login("manager@scr.example").await;
+    let mut fields = String::new();
+    for i in 0..5 {
+        fields.push_str(&format!(
+            "a{i}: changePassword(currentPassword:\"guess {i}\", newPassword:\"a long new passphrase {i}\"){{token}} "
+        ));
+    }
+    let v = app.gql(Some(&manager), &format!("mutation {{ {fields} }}"), json!({})).await;
+    let refused =
+        v["errors"].as_array().unwrap().iter().filter(|e| e["extensions"]["code"] == "TOO_MANY_ATTEMPTS").count();
+    assert_eq!(refused, 4, "one current password checked: {v}");
 }
 
 async fn a_client_address_over_its_limit_waits(b: Backend) {

@@ -82,6 +82,21 @@ async fn keyed_chain(b: Backend) {
         .unwrap();
     forge_without_the_key(&app, victim).await;
     assert_eq!(audit::verify(&app.db).await.unwrap(), Err(Broken::Unkeyed { id: all[victim].id }));
+    // Nor does `scr audit rekey` sign a log partly rewritten without the key, nor a
+    // restart re-seal a log whose head was emptied behind its back.
+    assert_eq!(audit::rekey(&app.db).await.unwrap(), Err(Broken::Unkeyed { id: all[victim].id }));
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Entries, Expr::value(0))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    backend::db::migrate(&app.db).await.unwrap();
+    assert!(audit::verify(&app.db).await.unwrap().is_err(), "not re-sealed on start");
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Entries, Expr::value(i32::try_from(all.len()).unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
     // The forged entries claiming the real key's name: their hashes are not its.
     let forged_id = audit::key_id(KEY.as_bytes());
     audit_entry::Entity::update_many()

@@ -325,6 +325,9 @@ impl AccountLife {
         current_password: String,
         new_password: String,
     ) -> GqlResult<LoginResult> {
+        // The current password is checked like a sign-in: once a request, within the
+        // address's limit.
+        crate::graphql::request::sign_in_gate(ctx)?;
         let st = state(ctx)?;
         let (token, u) =
             crate::users::accounts::change_password(&st.db, &st.tokens, caller(ctx)?, &current_password, &new_password)

@@ -177,7 +177,9 @@ pub async fn invite(
         let mut own = inv.agency_id.is_none() || manages_agency;
         for g in &inv.grants {
             own &= if g.role == shared::role::Role::Professional {
-                manages_agency
+                // The professional's own agency decides; a grant naming another board
+                // or agency is not the manager's to give.
+                manages_agency && g.board.is_none() && g.agency.is_none()
             } else {
                 super::grants::may_propose(db, actor, &super::with_account_agency(g, inv.agency_id)).await?
             };
