@@ -133,6 +133,21 @@ pub fn TextArea(
     }
 }
 
+/// Why an action was refused, at the top of the page, announced at once.
+#[component]
+pub fn Refusal(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message.get().map(|m| {
+            view! {
+                <div class="govuk-error-summary" role="alert">
+                    <h2 class="govuk-error-summary__title">"That did not work"</h2>
+                    <div class="govuk-error-summary__body"><p class="govuk-body">{m}</p></div>
+                </div>
+            }
+        })
+    }
+}
+
 /// A loading line, announced politely to screen readers.
 #[component]
 pub fn Loading() -> impl IntoView {

@@ -6,14 +6,13 @@ use leptos::prelude::*;
 
 use super::{AdminNav, Orgs};
 use crate::api::{self, ApiError};
-use crate::components::{Failure, Loading, Success};
+use crate::components::{Failure, Loading, Refusal, Success};
 use crate::format::date_time;
 use crate::gql::{
     AdminOrganisations, AdministrationAudit, ApproveGrant, GrantProposals, RefuseGrant, admin_organisations,
     administration_audit, approve_grant, grant_proposals, refuse_grant,
 };
-use crate::page::confirmed;
-use crate::routes::admin::person::focus;
+use crate::page::{confirmed, focus};
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
@@ -33,10 +32,7 @@ pub fn ApprovalsPage() -> impl IntoView {
         <p class="govuk-body">"A role that reads names in full takes effect when a second person approves it. Check that the person and their e-mail address are right, and that they need the role."</p>
         <div id="approvals-outcome" tabindex="-1">
             <Success message=done/>
-            {move || failed.get().map(|m| view! {
-                <div class="govuk-error-summary" role="alert"><h2 class="govuk-error-summary__title">"That did not work"</h2>
-                <div class="govuk-error-summary__body"><p class="govuk-body">{m}</p></div></div>
-            })}
+            <Refusal message=failed/>
         </div>
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|r| match r {

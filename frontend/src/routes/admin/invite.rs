@@ -11,7 +11,7 @@ use super::{AdminNav, Orgs, link_outcome, powers};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, TextField, error_for};
 use crate::gql::{AdminOrganisations, InviteUser, admin_organisations, invite_user};
-use crate::routes::admin::person::focus;
+use crate::page::focus;
 
 #[component]
 pub fn InvitePage() -> impl IntoView {

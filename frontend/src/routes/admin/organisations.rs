@@ -13,7 +13,7 @@ use crate::gql::{
     reopen_agency,
 };
 use crate::page::confirmed;
-use crate::routes::admin::person::focus;
+use crate::page::focus;
 
 const KINDS: [(&str, &str); 6] = [
     ("police", "Police"),

@@ -9,14 +9,14 @@ use shared::role::Role;
 
 use super::{AdminNav, Orgs, link_outcome};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, Failure, Loading, Success};
+use crate::components::{ErrorSummary, Failure, Loading, Refusal, Success};
 use crate::format::date_time;
 use crate::gql::{
     AdminOrganisations, AdminPerson, DeactivateUser, EndSessions, ProposeGrant, ReactivateUser, RemoveRole,
     StartPasswordReset, admin_organisations, admin_person, deactivate_user, end_sessions, propose_grant,
     reactivate_user, remove_role, start_password_reset,
 };
-use crate::page::confirmed;
+use crate::page::{confirmed, focus};
 
 type Step = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<String>, ApiError>>>>;
 
@@ -54,10 +54,7 @@ pub fn PersonPage() -> impl IntoView {
         <AdminNav current="/admin/people"/>
         <div id="person-outcome" tabindex="-1">
             <Success message=done/>
-            {move || failed.get().map(|m| view! {
-                <div class="govuk-error-summary" role="alert"><h2 class="govuk-error-summary__title">"That did not work"</h2>
-                <div class="govuk-error-summary__body"><p class="govuk-body">{m}</p></div></div>
-            })}
+            <Refusal message=failed/>
         </div>
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|r| match r {
@@ -259,17 +256,5 @@ fn GiveRole(user_id: i64, orgs: Orgs, done: RwSignal<Option<String>>, refresh: R
             </Show>
             <button type="submit" class="govuk-button">"Give the role"</button>
         </form>
-    }
-}
-
-/// Moves focus to the element `id` (after an action, to its outcome).
-pub(crate) fn focus(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
     }
 }
