@@ -112,6 +112,7 @@ fn main() {
             tokens: tokens.clone(),
             mail: None,
             edge: backend::edge::Edge::unlimited(),
+            sessions: backend::users::sessions::SessionRules::default(),
         });
         let bare_router = Router::new().route("/bare", get(bare)).with_state(tokens.clone());
         let caller_router = Router::new().route("/caller", get(bare_with_caller)).with_state((tokens, db.clone()));

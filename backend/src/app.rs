@@ -55,6 +55,8 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/published/{reference}", get(published))
         .route("/api/calendar.ics", get(calendar))
         .route("/api/administration-audit.csv", get(administration_audit_csv))
+        .route("/api/session/refresh", axum::routing::post(refresh_session))
+        .route("/api/session/sign-out", axum::routing::post(sign_out))
         .route("/metrics", get(metrics_answer))
         .route_layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::metrics::track))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -277,6 +279,75 @@ async fn graphql_handler(
     }
     app.metrics.graphql_errors(codes(&res));
     res.into()
+}
+
+/// The header a session request must carry: a page of another origin cannot add it
+/// without a preflight this server never answers, on top of the cookie's `SameSite`.
+const SESSION_HEADER: &str = "x-scr-session";
+
+/// `POST /api/session/refresh`: renews the session of the refresh-token cookie. The
+/// answer holds a new access token and the session's limits, and sets the next
+/// refresh token; a refused cookie is removed.
+async fn refresh_session(State(app): State<App>, headers: HeaderMap) -> axum::response::Response {
+    use crate::users::sessions;
+    let refused = |e: crate::errors::ApiError| {
+        let mut res = export_error(e);
+        if let Ok(v) = HeaderValue::from_str(&sessions::cleared_cookie()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+        res
+    };
+    if headers.get(SESSION_HEADER).is_none() {
+        return export_error(crate::errors::ApiError::invalid(SESSION_HEADER, "Send the X-SCR-Session header"));
+    }
+    let Some(presented) = sessions::presented(&headers) else {
+        return refused(crate::errors::ApiError::Unauthenticated);
+    };
+    let st = &app.state;
+    let issued = match sessions::refresh(&st.db, &st.sessions, &st.tokens, &presented).await {
+        Ok(i) => i,
+        Err(e) => return refused(e),
+    };
+    let caller = match Caller::load(&st.db, &crate::auth::Subject::User(issued.user.id)).await {
+        Ok(c) => c,
+        Err(e) => return refused(e),
+    };
+    let body = serde_json::json!({
+        "token": issued.access,
+        "expiresAt": issued.access_expires_at,
+        "idleEndsAt": issued.idle_ends_at,
+        "endsAt": issued.ends_at,
+        "user": {
+            "id": caller.user.id,
+            "name": caller.user.name,
+            "email": caller.user.email,
+            "roles": caller.roles(),
+        },
+    });
+    let mut res = axum::Json(body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&issued.cookie(st.sessions.clock.now())) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `POST /api/session/sign-out`: ends the session of the refresh-token cookie and
+/// removes the cookie.
+async fn sign_out(State(app): State<App>, headers: HeaderMap) -> axum::response::Response {
+    use crate::users::sessions;
+    if headers.get(SESSION_HEADER).is_none() {
+        return export_error(crate::errors::ApiError::invalid(SESSION_HEADER, "Send the X-SCR-Session header"));
+    }
+    if let Some(presented) = sessions::presented(&headers)
+        && let Err(e) = sessions::sign_out(&app.state.db, &app.state.sessions.clock, &presented).await
+    {
+        return export_error(e);
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = HeaderValue::from_str(&sessions::cleared_cookie()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 #[derive(serde::Deserialize)]

@@ -21,6 +21,8 @@ pub const LOCAL_ISSUER: &str = "scr";
 pub const LOCAL_AUDIENCE: &str = "scr";
 /// The audience of calendar-feed tokens: they open the feed and nothing else.
 pub const CALENDAR_AUDIENCE: &str = "scr-calendar";
+/// How long a second-factor challenge lasts after the password was right.
+pub const CHALLENGE_SECONDS: i64 = 600;
 
 /// Hashes a password with argon2id and a fresh salt.
 pub fn hash_password(password: &str) -> ApiResult<String> {
@@ -59,6 +61,9 @@ pub struct Claims {
     /// token was issued: a token of an older generation is refused.
     #[serde(default, rename = "gen")]
     pub generation: i32,
+    /// The sign-in session the token belongs to: it is good only while that session is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<i32>,
 }
 
 /// Who a valid token speaks for.
@@ -69,7 +74,7 @@ pub enum Subject {
     User(i32),
     /// A user of this server by a token of theirs: valid while the user's session
     /// generation is still the one the token was issued in.
-    Session { user: i32, generation: i32 },
+    Session { user: i32, generation: i32, session: Option<i32> },
     /// A user signed in at the external identity provider: its issuer and subject,
     /// and the verified e-mail address that binds them to an account the first time.
     External { issuer: String, subject: String, email: String },
@@ -143,48 +148,73 @@ impl Tokens {
         self.lifetime
     }
 
-    /// A signed token for a user of this server.
-    pub fn issue(&self, user_id: i32, generation: i32) -> ApiResult<String> {
+    /// Claims of a token this server signs for `user_id`, to `audience`, good for
+    /// `seconds`.
+    fn local(user_id: i32, audience: &str, seconds: i64, generation: i32, sid: Option<i32>) -> Claims {
         let now = Utc::now().timestamp();
-        let claims = Claims {
+        Claims {
             sub: user_id.to_string(),
             email: None,
             email_verified: None,
             iss: LOCAL_ISSUER.to_owned(),
-            aud: LOCAL_AUDIENCE.to_owned(),
+            aud: audience.to_owned(),
             iat: now,
-            exp: now + self.lifetime.num_seconds(),
+            exp: now + seconds,
             generation,
-        };
-        self.sign(&claims)
+            sid,
+        }
+    }
+
+    /// The user and generation of a token this server signed to `audience`.
+    fn verify_local(&self, token: &str, audience: &str) -> ApiResult<(i32, i32)> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_issuer(&[LOCAL_ISSUER]);
+        v.set_audience(&[audience]);
+        let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
+            .map_err(|e| reject(&e))?;
+        let user = data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)?;
+        Ok((user, data.claims.generation))
+    }
+
+    /// A signed token for a user of this server.
+    pub fn issue(&self, user_id: i32, generation: i32) -> ApiResult<String> {
+        self.sign(&Self::local(user_id, LOCAL_AUDIENCE, self.lifetime.num_seconds(), generation, None))
+    }
+
+    /// A signed token of one sign-in session, good until `expires_at` (the caller keeps
+    /// it within the session's own limits) and while the session lasts.
+    pub fn issue_for_session(
+        &self,
+        user_id: i32,
+        generation: i32,
+        session: i32,
+        expires_at: chrono::DateTime<Utc>,
+    ) -> ApiResult<String> {
+        let seconds = (expires_at - Utc::now()).num_seconds().max(1);
+        self.sign(&Self::local(user_id, LOCAL_AUDIENCE, seconds, generation, Some(session)))
     }
 
     /// A long-lived token for one user's calendar feed, to put in a calendar app's
     /// subscription address. Its audience keeps it out of the API.
     pub fn issue_calendar(&self, user_id: i32, generation: i32) -> ApiResult<String> {
-        let now = Utc::now().timestamp();
-        self.sign(&Claims {
-            sub: user_id.to_string(),
-            email: None,
-            email_verified: None,
-            iss: LOCAL_ISSUER.to_owned(),
-            aud: CALENDAR_AUDIENCE.to_owned(),
-            iat: now,
-            exp: now + chrono::Duration::days(365).num_seconds(),
-            generation,
-        })
+        self.sign(&Self::local(user_id, CALENDAR_AUDIENCE, chrono::Duration::days(365).num_seconds(), generation, None))
     }
 
     /// The user a calendar-feed token speaks for, and the calendar generation it was
     /// issued in (the caller compares it with the user's).
     pub fn verify_calendar(&self, token: &str) -> ApiResult<(i32, i32)> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.set_issuer(&[LOCAL_ISSUER]);
-        v.set_audience(&[CALENDAR_AUDIENCE]);
-        let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
-            .map_err(|e| reject(&e))?;
-        let user = data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)?;
-        Ok((user, data.claims.generation))
+        self.verify_local(token, CALENDAR_AUDIENCE)
+    }
+
+    /// A short-lived challenge for a second factor (`audience` says which step): it names
+    /// the account and its session generation, and opens nothing but that step.
+    pub fn issue_challenge(&self, user_id: i32, generation: i32, audience: &str) -> ApiResult<String> {
+        self.sign(&Self::local(user_id, audience, CHALLENGE_SECONDS, generation, None))
+    }
+
+    /// The account and session generation of a challenge for the `audience` step.
+    pub fn verify_challenge(&self, token: &str, audience: &str) -> ApiResult<(i32, i32)> {
+        self.verify_local(token, audience)
     }
 
     /// Signs arbitrary claims with the server's key (tests use this for edge cases).
@@ -211,7 +241,7 @@ impl Tokens {
                     jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
                         .map_err(|e| reject(&e))?;
                 let user = data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)?;
-                Ok(Subject::Session { user, generation: data.claims.generation })
+                Ok(Subject::Session { user, generation: data.claims.generation, session: data.claims.sid })
             }
             Algorithm::RS256 => {
                 let idp = self.external.as_ref().ok_or(ApiError::Unauthenticated)?;
@@ -272,6 +302,6 @@ mod tests {
     fn an_issued_token_verifies_to_its_user() {
         let t = Tokens::new(vec![7; 32], chrono::Duration::minutes(15), None).unwrap();
         let tok = t.issue(42, 5).unwrap();
-        assert_eq!(t.verify(&tok).unwrap(), Subject::Session { user: 42, generation: 5 });
+        assert_eq!(t.verify(&tok).unwrap(), Subject::Session { user: 42, generation: 5, session: None });
     }
 }

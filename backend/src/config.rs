@@ -35,9 +35,22 @@ pub struct ServeArgs {
     /// Audience that external tokens must name.
     #[arg(long, env = "SCR_JWT_AUDIENCE", default_value = "scr")]
     pub jwt_audience: String,
-    /// Lifetime of the tokens this server issues, in minutes.
-    #[arg(long, env = "SCR_TOKEN_MINUTES", default_value_t = 15)]
-    pub token_minutes: u32,
+    /// Lifetime of the access tokens this server issues, in seconds (a session renews
+    /// them while it lasts).
+    #[arg(long, env = "SCR_ACCESS_TOKEN_SECONDS", default_value_t = 300)]
+    pub access_token_seconds: u32,
+    /// A session not renewed for this many seconds ends (the client warns two
+    /// minutes before).
+    #[arg(long, env = "SCR_SESSION_IDLE_SECONDS", default_value_t = 1800)]
+    pub session_idle_seconds: u32,
+    /// No session lasts longer than this many hours.
+    #[arg(long, env = "SCR_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u32,
+    /// `required`: accounts that read names in full (and everyone on a board that asks)
+    /// sign in with a second factor. `off` only for a demonstration. Default: `required`,
+    /// `off` with `--dev`.
+    #[arg(long, env = "SCR_SECOND_FACTOR", value_parser = ["required", "off"])]
+    pub second_factor: Option<String>,
     /// Folder of the built browser client (`scripts/build-client.sh` writes `dist`).
     /// Served at `/` when it holds an `index.html`.
     #[arg(long, env = "SCR_CLIENT_DIR", default_value = "dist")]

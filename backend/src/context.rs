@@ -6,14 +6,17 @@ use shared::policy::Grant;
 use shared::role::Role;
 
 use crate::auth::Subject;
-use crate::entities::{external_identity, role_grant, user};
+use crate::entities::{external_identity, role_grant, sign_in_session, user};
 use crate::errors::{ApiError, ApiResult};
+use sea_orm::sea_query::{Expr, Query};
 
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: user::Model,
     pub grants: Vec<Grant>,
+    /// The sign-in session the caller's token belongs to.
+    pub session: Option<i32>,
 }
 
 impl Caller {
@@ -51,11 +54,21 @@ impl Caller {
             Subject::User(id) | Subject::Session { user: id, .. } => *id,
             Subject::External { issuer, subject, email } => external_account(db, issuer, subject, email).await?,
         };
-        let rows = user::Entity::find_by_id(id)
-            .join(JoinType::LeftJoin, grants_of_user.rev())
-            .select_also(role_grant::Entity)
-            .all(db)
-            .await?;
+        let mut query =
+            user::Entity::find_by_id(id).join(JoinType::LeftJoin, grants_of_user.rev()).select_also(role_grant::Entity);
+        if let Subject::Session { session: Some(session), .. } = subject {
+            // The token's session is still open: checked in the same statement.
+            query = query.filter(Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(sign_in_session::Entity)
+                    .and_where(sign_in_session::Column::Id.eq(*session))
+                    .and_where(sign_in_session::Column::UserId.eq(id))
+                    .and_where(sign_in_session::Column::EndedAt.is_null())
+                    .to_owned(),
+            ));
+        }
+        let rows = query.all(db).await?;
         let user = rows.first().map(|(u, _)| u.clone()).filter(|u| u.active).ok_or(ApiError::Unauthenticated)?;
         if let Subject::Session { generation, .. } = subject
             && *generation != user.session_generation
@@ -65,7 +78,11 @@ impl Caller {
         }
         let grants =
             rows.iter().filter_map(|(_, g)| g.as_ref()).map(crate::stored::grant).collect::<ApiResult<Vec<Grant>>>()?;
-        Ok(Self { user, grants })
+        let session = match subject {
+            Subject::Session { session, .. } => *session,
+            _ => None,
+        };
+        Ok(Self { user, grants, session })
     }
 }
 
@@ -148,4 +165,6 @@ pub struct AppState {
     pub mail: Option<crate::mailer::Mailer>,
     /// Limits per client address, and what is open only in development.
     pub edge: crate::edge::Edge,
+    /// How long sign-in sessions last, and whether a second factor is asked for.
+    pub sessions: crate::users::sessions::SessionRules,
 }

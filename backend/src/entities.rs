@@ -28,6 +28,8 @@ entity!(board, "boards", {
     pub name: String,
     pub procedure_profile: String,
     pub created_at: DateTimeUtc,
+    /// Everyone on the board signs in with a second factor, not only those who read names.
+    pub second_factor_for_all: bool,
 });
 
 entity!(agency, "agencies", {
@@ -61,6 +63,43 @@ entity!(user, "users", {
     /// received, or from the command line): a role that reads names in full is
     /// approved only on such a password.
     pub password_private: bool,
+    /// The TOTP secret (base32) of an enrolled second factor.
+    pub totp_secret: Option<String>,
+    /// A secret shown for enrolment, kept until a code from it confirms it.
+    pub totp_pending_secret: Option<String>,
+    /// The time step of the last code accepted: no code of it or before is accepted again.
+    pub totp_last_step: Option<i64>,
+    /// Who proposed resetting the second factor, awaiting a second person.
+    pub factor_reset_proposed_by: Option<i32>,
+});
+
+entity!(sign_in_session, "sign_in_sessions", {
+    pub user_id: i32,
+    /// How the person signed in: `password`, `password+totp`, `recovery-code`, `provider`.
+    pub method: String,
+    /// The user's session generation at sign-in: a session of an older one has ended.
+    pub generation: i32,
+    pub started_at: DateTimeUtc,
+    pub last_active_at: DateTimeUtc,
+    /// The absolute end, however active the session is.
+    pub ends_at: DateTimeUtc,
+    pub ended_at: Option<DateTimeUtc>,
+    pub end_reason: Option<String>,
+});
+
+entity!(refresh_token, "refresh_tokens", {
+    pub session_id: i32,
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    pub issued_at: DateTimeUtc,
+    pub used_at: Option<DateTimeUtc>,
+});
+
+entity!(recovery_code, "recovery_codes", {
+    pub user_id: i32,
+    /// SHA-256 of the code (random, about 49 bits), hex.
+    pub code_hash: String,
+    pub used_at: Option<DateTimeUtc>,
 });
 
 entity!(external_identity, "external_identities", {

@@ -440,7 +440,21 @@ async fn serve(args: ServeArgs) -> CliResult {
         }
         None => None,
     };
-    let tokens = auth::Tokens::new(secret, chrono::Duration::minutes(i64::from(args.token_minutes)), external)?;
+    let tokens =
+        auth::Tokens::new(secret, chrono::Duration::seconds(i64::from(args.access_token_seconds.max(5))), external)?;
+    let second_factor_required = match args.second_factor.as_deref() {
+        Some(rule) => rule == "required",
+        None => !args.dev,
+    };
+    if !second_factor_required {
+        tracing::warn!("no second factor is asked for (SCR_SECOND_FACTOR=off or --dev): for a demonstration only");
+    }
+    let sessions = backend::users::sessions::SessionRules {
+        idle: chrono::Duration::seconds(i64::from(args.session_idle_seconds.max(60))),
+        absolute: chrono::Duration::hours(i64::from(args.session_hours.max(1))),
+        clock: backend::users::sessions::Clock::default(),
+        second_factor_required,
+    };
     let conn = db::connect(&args.db.database_url).await?;
     db::migrate(&conn).await?;
     let client = args.client_dir.join("index.html").exists().then(|| args.client_dir.clone());
@@ -495,7 +509,7 @@ async fn serve(args: ServeArgs) -> CliResult {
             }
         });
     }
-    let router = app::app_with_client(app::AppState { db: conn, tokens, mail, edge }, client);
+    let router = app::app_with_client(app::AppState { db: conn, tokens, mail, edge, sessions }, client);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");

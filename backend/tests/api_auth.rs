@@ -33,6 +33,7 @@ fn claims(sub: &str, iss: &str, aud: &str, exp_in: i64) -> Claims {
         iat: now,
         exp: now + exp_in,
         generation: 0,
+        sid: None,
     }
 }
 

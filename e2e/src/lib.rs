@@ -171,3 +171,12 @@ pub fn demo_emails() -> Vec<String> {
         .filter_map(|l| l.split_whitespace().next().filter(|w| w.contains('@')).map(str::to_owned))
         .collect()
 }
+
+/// The code an authenticator app shows now for the base32 `secret` (RFC 6238: SHA-1,
+/// 6 digits, 30 seconds).
+pub fn totp_now(secret: &str) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().expect("a base32 secret");
+    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes, None, "e2e".into()).expect("a TOTP");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    totp.generate(now)
+}

@@ -113,8 +113,8 @@ fn from_code(message: &str, ext: &HashMap<String, serde_json::Value>) -> ApiErro
 /// as a file. Returns the file's name; a refusal comes back as the API's error.
 pub async fn download(path: &str) -> Result<String, ApiError> {
     let mut req = gloo_net::http::Request::get(path);
-    if let Some(s) = session::load() {
-        req = req.header("Authorization", &format!("Bearer {}", s.token));
+    if let Some(t) = fresh_token().await {
+        req = req.header("Authorization", &format!("Bearer {t}"));
     }
     let res = req
         .send()
@@ -140,8 +140,8 @@ pub async fn download(path: &str) -> Result<String, ApiError> {
 /// Sends a file as the body of `path` (an evidence upload) with the session's token.
 pub async fn upload(path: &str, file: web_sys::File) -> Result<(), ApiError> {
     let mut req = gloo_net::http::Request::post(path);
-    if let Some(s) = session::load() {
-        req = req.header("Authorization", &format!("Bearer {}", s.token));
+    if let Some(t) = fresh_token().await {
+        req = req.header("Authorization", &format!("Bearer {t}"));
     }
     let res = req
         .body(file)
@@ -176,16 +176,25 @@ fn save_file(name: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
     Ok(())
 }
 
-/// Sends one operation. A refused token marks the session expired, leaving the page
-/// (and whatever was typed on it) where it is.
-pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
-    let body = Q::build_query(variables);
+/// The bearer token to send, renewed first when it is about to run out.
+async fn fresh_token() -> Option<String> {
+    let s = session::load()?;
+    if session::expires_within(&s, 15_000.0) && session::renew().await {
+        return session::load().map(|s| s.token);
+    }
+    Some(s.token)
+}
+
+async fn send<Q: GraphQLQuery>(
+    body: &graphql_client::QueryBody<Q::Variables>,
+    token: Option<String>,
+) -> Result<Response<Q::ResponseData>, ApiError> {
     let mut req = gloo_net::http::Request::post("/graphql");
-    if let Some(s) = session::load() {
-        req = req.header("Authorization", &format!("Bearer {}", s.token));
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
     }
     let sent = req
-        .json(&body)
+        .json(body)
         .map_err(|e| ApiError::Failed(format!("Could not prepare the request: {e}")))?
         .send()
         .await
@@ -196,8 +205,22 @@ pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::Respons
     if !sent.ok() {
         return Err(ApiError::Failed(format!("The server answered {}. Try again.", sent.status())));
     }
-    let res: Response<Q::ResponseData> =
-        sent.json().await.map_err(|_| ApiError::Failed("The server's answer could not be read.".into()))?;
+    sent.json().await.map_err(|_| ApiError::Failed("The server's answer could not be read.".into()))
+}
+
+/// Sends one operation. A token refused as expired is renewed and the operation sent
+/// once more; a session that cannot be renewed is marked expired, leaving the page
+/// (and whatever was typed on it) where it is.
+pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
+    let body = Q::build_query(variables);
+    let signed_in = session::load().is_some();
+    let mut res = send::<Q>(&body, fresh_token().await).await?;
+    let refused = |r: &Response<Q::ResponseData>| {
+        r.errors.as_ref().and_then(|e| e.first()).is_some_and(|e| from_graphql(e) == ApiError::Unauthenticated)
+    };
+    if signed_in && refused(&res) && session::renew().await {
+        res = send::<Q>(&body, session::load().map(|s| s.token)).await?;
+    }
     if let Some(first) = res.errors.as_ref().and_then(|e| e.first()) {
         let err = from_graphql(first);
         if err == ApiError::Unauthenticated {

@@ -71,11 +71,51 @@ pub fn App() -> impl IntoView {
     let auth = Auth::new();
     session::install(auth);
     provide_context(auth);
+    // Typing and clicking keep a session in use; a timer renews it and warns before
+    // the idle limit.
+    let listeners = [
+        window_event_listener(leptos::ev::keydown, |_| session::touch()),
+        window_event_listener(leptos::ev::pointerdown, |_| session::touch()),
+        window_event_listener(leptos::ev::input, |_| session::touch()),
+    ];
+    let ticker = set_interval_with_handle(move || session::tick(auth), std::time::Duration::from_secs(2)).ok();
+    on_cleanup(move || {
+        for l in listeners {
+            l.remove();
+        }
+        if let Some(t) = ticker {
+            t.clear();
+        }
+    });
+    leptos::task::spawn_local(session::resume(auth));
+    let stay = move |_| {
+        leptos::task::spawn_local(async move {
+            if !session::renew().await {
+                auth.expired.set(true);
+            }
+        });
+    };
     view! {
         <Router>
             <a href="#main-content" class="govuk-skip-link">"Skip to main content"</a>
             <Header/>
             <div class="govuk-width-container">
+                <Show when=move || auth.idle_warning.get() && !auth.expired.get()>
+                    <div class="govuk-notification-banner" role="alert" aria-labelledby="idle-title" id="idle-warning">
+                        <div class="govuk-notification-banner__header">
+                            <h2 class="govuk-notification-banner__title" id="idle-title">"Important"</h2>
+                        </div>
+                        <div class="govuk-notification-banner__content">
+                            <p class="govuk-notification-banner__heading">
+                                {move || {
+                                    let at = auth.session.with(|s| s.as_ref().map(|s| crate::format::time_of(&s.idle_ends_at)).unwrap_or_default());
+                                    format!("You will be signed out at {at} because nothing has been done for a while. What you typed is kept either way.")
+                                }}
+                            </p>
+                            <button type="button" class="govuk-button" id="stay-signed-in" on:click=stay>"Stay signed in"</button>
+                        </div>
+                    </div>
+                </Show>
                 <Show when=move || auth.expired.get()>
                     <div class="govuk-notification-banner" role="region" aria-labelledby="expired-title">
                         <div class="govuk-notification-banner__header">

@@ -40,6 +40,16 @@ pub fn date_time(iso: &str) -> String {
     }
 }
 
+/// `2026-03-04T14:05:09Z` -> `14:05 UTC`: the time of a moment later today.
+pub fn time_of(iso: &str) -> String {
+    match iso.get(11..16) {
+        Some(hm) if iso.as_bytes().get(10) == Some(&b'T') && hm.as_bytes().get(2) == Some(&b':') => {
+            format!("{hm} UTC")
+        }
+        _ => iso.to_owned(),
+    }
+}
+
 /// "3 days left", "due today", "2 days overdue".
 pub fn days_left(days: i64) -> String {
     match days {
@@ -74,6 +84,8 @@ mod tests {
         assert_eq!(uk_date("2026-13-01"), "2026-13-01");
         assert_eq!(date_time("2026-03-04T14:05:09.123Z"), "4 March 2026 at 14:05 UTC");
         assert_eq!(date_time("2026-03-04"), "4 March 2026");
+        assert_eq!(time_of("2026-03-04T14:05:09.123Z"), "14:05 UTC");
+        assert_eq!(time_of("soon"), "soon");
     }
 
     #[test]

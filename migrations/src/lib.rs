@@ -25,6 +25,7 @@ mod m20261129_000017_create_one_time_links;
 mod m20261129_000018_private_passwords;
 mod m20261129_000019_key_the_audit_log;
 mod m20261129_000020_bind_external_identities;
+mod m20261130_000021_sessions_and_second_factor;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000018_private_passwords::Migration),
             Box::new(m20261129_000019_key_the_audit_log::Migration),
             Box::new(m20261129_000020_bind_external_identities::Migration),
+            Box::new(m20261130_000021_sessions_and_second_factor::Migration),
         ]
     }
 }

@@ -63,6 +63,7 @@ pub(crate) async fn insert_board(txn: &impl ConnectionTrait, n: String) -> ApiRe
         name: Set(n),
         procedure_profile: Set(profile),
         created_at: Set(Utc::now()),
+        second_factor_for_all: Set(false),
         ..Default::default()
     }
     .insert(txn)

@@ -215,6 +215,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         name: Set("Stockport Safeguarding Children Board".into()),
         procedure_profile: Set(profile.clone()),
         created_at: Set(now),
+        second_factor_for_all: Set(false),
         ..Default::default()
     }
     .insert(db)
@@ -223,6 +224,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         name: Set("Manchester Safeguarding Children Board".into()),
         procedure_profile: Set(profile),
         created_at: Set(now),
+        second_factor_for_all: Set(false),
         ..Default::default()
     }
     .insert(db)

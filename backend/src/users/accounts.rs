@@ -29,7 +29,12 @@ pub struct OpenAssignment {
     pub what: String,
 }
 
-async fn account_log(txn: &impl ConnectionTrait, actor: Option<i32>, operation: &str, user_id: i32) -> ApiResult<()> {
+pub(crate) async fn account_log(
+    txn: &impl ConnectionTrait,
+    actor: Option<i32>,
+    operation: &str,
+    user_id: i32,
+) -> ApiResult<()> {
     audit::record(
         txn,
         Entry { actor, operation, record_type: "user", record_id: user_id, review_id: None, version: None },
@@ -61,14 +66,13 @@ pub async fn sign_out_everywhere(db: &DatabaseConnection, caller: &Caller) -> Ap
 }
 
 /// Changes the caller's own password, the current one required. Every other session
-/// ends; the new token is returned with the account.
+/// ends; the account is answered, for this session's renewal.
 pub async fn change_password(
     db: &DatabaseConnection,
-    tokens: &auth::Tokens,
     caller: &Caller,
     current: &str,
     new: &str,
-) -> ApiResult<(String, user::Model)> {
+) -> ApiResult<user::Model> {
     if current.len() > 1024 || new.len() > 1024 {
         return Err(ApiError::invalid("newPassword", "Password must be 128 characters or fewer"));
     }
@@ -93,7 +97,7 @@ pub async fn change_password(
     account_log(&txn, Some(caller.user.id), "change_password", caller.user.id).await?;
     txn.commit().await?;
     let u = user::Entity::find_by_id(caller.user.id).one(db).await?.ok_or(ApiError::Unauthenticated)?;
-    Ok((tokens.issue(u.id, u.session_generation)?, u))
+    Ok(u)
 }
 
 /// A new calendar-feed address for the caller: the old one stops working.

@@ -88,11 +88,13 @@ pub struct Invitation {
     pub grants: Vec<Grant>,
 }
 
-fn hash(token: &str) -> String {
+/// SHA-256 of a token, hex: what is stored of one-time links and refresh tokens.
+pub(crate) fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn new_token() -> String {
+/// 32 random bytes, hex: a one-time link's or a refresh token's secret.
+pub(crate) fn new_token() -> String {
     use rand_core::{OsRng, RngCore};
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
@@ -315,12 +317,7 @@ pub async fn void_links(txn: &impl ConnectionTrait, user_id: i32) -> ApiResult<(
 
 /// Sets the password through a link, once: the account's sessions end and a new one
 /// begins. An unknown, used, expired or voided link is refused alike.
-pub async fn set_password(
-    db: &DatabaseConnection,
-    tokens: &auth::Tokens,
-    token: &str,
-    password: &str,
-) -> ApiResult<(String, user::Model)> {
+pub async fn set_password(db: &DatabaseConnection, token: &str, password: &str) -> ApiResult<user::Model> {
     let refused = || ApiError::invalid("token", "This link has expired or has been used: ask for a new one");
     if token.len() > 200 || password.len() > 1024 {
         return Err(refused());
@@ -364,7 +361,7 @@ pub async fn set_password(
     log(&txn, None, operation, u.id).await?;
     txn.commit().await?;
     let u = user::Entity::find_by_id(u.id).one(db).await?.ok_or_else(refused)?;
-    Ok((tokens.issue(u.id, u.session_generation)?, u))
+    Ok(u)
 }
 
 /// The message that carries a link.

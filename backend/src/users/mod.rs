@@ -7,6 +7,8 @@ pub mod grants;
 pub mod graphql;
 pub mod links;
 pub mod people;
+pub mod second_factor;
+pub mod sessions;
 
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -182,24 +184,46 @@ pub async fn create_user(db: &DatabaseConnection, actor: Option<&Caller>, input:
 /// delay that doubles up to `LOGIN_MAX_DELAY_SECONDS`. A stranger can slow an account
 /// down that much, never lock it out. An unknown account is paced alike, so neither
 /// tells. Failures older than the window are removed.
-pub async fn login(
-    db: &DatabaseConnection,
-    tokens: &auth::Tokens,
-    email: &str,
-    password: &str,
-) -> ApiResult<(String, user::Model)> {
+pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> ApiResult<user::Model> {
     let key = Email::parse(email).map_or_else(|_| email.trim().to_lowercase(), |e| e.as_ref().to_owned());
     if key.len() > 320 || password.len() > 1024 {
         return Err(ApiError::Unauthenticated);
     }
+    reserve_attempt(db, &key).await?;
+    let found = match Email::parse(email) {
+        Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?,
+        Err(_) => None,
+    };
+    let hash = found.as_ref().map_or_else(|| auth::decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let pw = password.to_owned();
+    // argon2 is deliberately slow: keep it off the async workers.
+    let ok =
+        tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw)).await.map_err(ApiError::internal)?;
+    match found {
+        Some(u) if ok && u.active => {
+            attempt_succeeded(db, &key).await?;
+            let u = user::ActiveModel { id: Set(u.id), last_sign_in_at: Set(Some(Utc::now())), ..Default::default() }
+                .update(db)
+                .await?;
+            Ok(u)
+        }
+        // The reservation stays as the failure.
+        _ => Err(ApiError::Unauthenticated),
+    }
+}
+
+/// Reserves an attempt at the secret behind `key` (an account's e-mail address, or its
+/// second factor): refused with the time to wait while earlier failures pace it. The
+/// reservation counts as a failure until `attempt_succeeded` clears the key.
+pub(crate) async fn reserve_attempt(db: &DatabaseConnection, key: &str) -> ApiResult<()> {
     let now = Utc::now();
     let since = now - Duration::minutes(LOGIN_WINDOW_MINUTES);
     login_failure::Entity::delete_many().filter(login_failure::Column::FailedAt.lt(since)).exec(db).await?;
-    let mine = login_failure::ActiveModel { email: Set(key.clone()), failed_at: Set(now), ..Default::default() }
+    let mine = login_failure::ActiveModel { email: Set(key.to_owned()), failed_at: Set(now), ..Default::default() }
         .insert(db)
         .await?;
     let earlier = login_failure::Entity::find()
-        .filter(login_failure::Column::Email.eq(key.clone()))
+        .filter(login_failure::Column::Email.eq(key))
         .filter(login_failure::Column::Id.lt(mine.id))
         .filter(login_failure::Column::FailedAt.gt(since))
         .order_by_asc(login_failure::Column::FailedAt)
@@ -215,26 +239,13 @@ pub async fn login(
             return Err(ApiError::TooManyAttempts { retry_after });
         }
     }
-    let found = match Email::parse(email) {
-        Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?,
-        Err(_) => None,
-    };
-    let hash = found.as_ref().map_or_else(|| auth::decoy_hash().to_owned(), |u| u.password_hash.clone());
-    let pw = password.to_owned();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let ok =
-        tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw)).await.map_err(ApiError::internal)?;
-    match found {
-        Some(u) if ok && u.active => {
-            login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(key)).exec(db).await?;
-            let u = user::ActiveModel { id: Set(u.id), last_sign_in_at: Set(Some(Utc::now())), ..Default::default() }
-                .update(db)
-                .await?;
-            Ok((tokens.issue(u.id, u.session_generation)?, u))
-        }
-        // The reservation stays as the failure.
-        _ => Err(ApiError::Unauthenticated),
-    }
+    Ok(())
+}
+
+/// Clears the failures of `key` after an attempt that succeeded.
+pub(crate) async fn attempt_succeeded(db: &DatabaseConnection, key: &str) -> ApiResult<()> {
+    login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(key)).exec(db).await?;
+    Ok(())
 }
 
 /// Seconds an attempt waits after `failures` recent failures of its account.

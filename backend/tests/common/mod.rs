@@ -91,7 +91,15 @@ pub struct TestApp {
     pub tokens: Tokens,
     pub statements: Arc<AtomicUsize>,
     pub backend: Backend,
+    /// The session rules the router runs under; their clock can be moved on.
+    pub sessions: backend::users::sessions::SessionRules,
     _cleanup: Cleanup,
+}
+
+/// Session rules for tests: as in production, but without the second factor unless a
+/// test asks for it (the demo accounts read names and would all need one).
+pub fn test_sessions() -> backend::users::sessions::SessionRules {
+    backend::users::sessions::SessionRules { second_factor_required: false, ..Default::default() }
 }
 
 /// A fresh database of the given kind, migrated, with its URL.
@@ -125,17 +133,22 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, external: Option<backend::auth::ExternalIdp>) -> Self {
-        Self::spawn_full(backend, external, None, None).await
+        Self::spawn_full(backend, external, None, None, test_sessions()).await
+    }
+
+    /// As `spawn`, with the session rules `sessions`.
+    pub async fn spawn_with_sessions(backend: Backend, sessions: backend::users::sessions::SessionRules) -> Self {
+        Self::spawn_full(backend, None, None, None, sessions).await
     }
 
     /// As `spawn`, with the edge's limits and settings `edge`.
     pub async fn spawn_with_edge(backend: Backend, edge: backend::edge::Edge) -> Self {
-        Self::spawn_full(backend, None, None, Some(edge)).await
+        Self::spawn_full(backend, None, None, Some(edge), test_sessions()).await
     }
 
     /// As `spawn`, sending invitations and resets through `mail`.
     pub async fn spawn_with_mail(backend: Backend, mail: backend::mailer::Mailer) -> Self {
-        Self::spawn_full(backend, None, Some(mail), None).await
+        Self::spawn_full(backend, None, Some(mail), None, test_sessions()).await
     }
 
     async fn spawn_full(
@@ -143,6 +156,7 @@ impl TestApp {
         external: Option<backend::auth::ExternalIdp>,
         mail: Option<backend::mailer::Mailer>,
         edge: Option<backend::edge::Edge>,
+        sessions: backend::users::sessions::SessionRules,
     ) -> Self {
         let (url, cleanup) = fresh_database(backend).await;
         let mut db = backend::db::connect(&url).await.unwrap();
@@ -167,8 +181,8 @@ impl TestApp {
                 backend::edge::Limits { sign_in_per_minute: 100_000, anonymous_per_minute: 100_000 },
             )
         });
-        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail, edge });
-        Self { router, db, tokens, statements, backend, _cleanup: cleanup }
+        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail, edge, sessions: sessions.clone() });
+        Self { router, db, tokens, statements, backend, sessions, _cleanup: cleanup }
     }
 
     /// Posts a GraphQL request; returns the HTTP status and the JSON body.
@@ -184,6 +198,13 @@ impl TestApp {
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
         let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
         (status, v)
+    }
+
+    /// Sends `req` as it is; returns the response's status, headers and body.
+    pub async fn send(&self, req: axum::http::Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        (status, headers, axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec())
     }
 
     /// A GET (an export); returns the status, the content type and the body.

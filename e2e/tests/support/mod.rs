@@ -154,6 +154,12 @@ impl Browser {
 
     /// Signs in as `email` with `password`, signing out whoever is signed in first.
     pub async fn sign_in_with(&self, email: &str, password: &str) {
+        self.password_step(email, password).await;
+        self.wait_text("Signed in as").await;
+    }
+
+    /// The sign-in page's first step: the e-mail address and password sent.
+    pub async fn password_step(&self, email: &str, password: &str) {
         self.goto("/").await;
         // The client starts after the page loads: wait until it shows one state or the other.
         let either = "//input[@id='f-email'] | //button[normalize-space(.)='Sign out']";
@@ -164,6 +170,39 @@ impl Browser {
         self.fill("#f-email", email).await;
         self.fill("#f-password", password).await;
         self.click_text("Sign in").await;
+    }
+
+    /// Signs in as `email` for the first time with a second factor required: sets it
+    /// up from the secret shown, as an authenticator app would. Answers the secret and
+    /// the recovery codes.
+    pub async fn sign_in_enrolling(&self, email: &str, password: &str) -> (String, Vec<String>) {
+        self.password_step(email, password).await;
+        self.enrol().await
+    }
+
+    /// The enrolment step of a sign-in: the code from the secret shown, then the
+    /// recovery codes kept.
+    pub async fn enrol(&self) -> (String, Vec<String>) {
+        self.wait_text("Set up a second factor").await;
+        let secret = self.wait_css("#totp-secret").await.text().await.expect("the secret");
+        self.fill("#f-code", &e2e::totp_now(&secret)).await;
+        self.click_text("Set up and continue").await;
+        self.wait_text("Keep your recovery codes").await;
+        let mut codes = Vec::new();
+        for li in self.c.find_all(Locator::Css("#recovery-codes li")).await.expect("the codes") {
+            codes.push(li.text().await.expect("a code"));
+        }
+        self.click_css("#codes-kept").await;
+        self.wait_text("Signed in as").await;
+        (secret, codes)
+    }
+
+    /// Signs in as `email` with a second factor set up: the password, then `code`.
+    pub async fn sign_in_with_code(&self, email: &str, password: &str, code: &str) {
+        self.password_step(email, password).await;
+        self.wait_text("Enter your code").await;
+        self.fill("#f-code", code).await;
+        self.click_text("Continue").await;
         self.wait_text("Signed in as").await;
     }
 

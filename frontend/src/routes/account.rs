@@ -10,7 +10,7 @@ use crate::gql::{
     ChangePassword, RotateCalendarLink, SignOutEverywhere, change_password, rotate_calendar_link, sign_out_everywhere,
 };
 use crate::page::confirmed;
-use crate::session::{Auth, Session};
+use crate::session::Auth;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -53,15 +53,9 @@ fn PasswordForm() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::call::<ChangePassword>(vars).await {
                 Ok(d) => {
-                    let r = d.change_password;
-                    auth.sign_in(Session {
-                        token: r.token,
-                        expires_at: r.expires_at,
-                        user_id: r.user.id,
-                        name: r.user.name,
-                        email: r.user.email,
-                        roles: r.user.roles.into_iter().map(|x| x.role).collect(),
-                    });
+                    if let crate::session::Answer::SignedIn(s) = crate::answer!(d.change_password, change_password) {
+                        auth.sign_in(s);
+                    }
                     for s in [current, new, confirm] {
                         s.set(String::new());
                     }

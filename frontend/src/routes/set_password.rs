@@ -4,10 +4,12 @@
 
 use leptos::prelude::*;
 
+use crate::answer;
 use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, TextField};
 use crate::gql::{SetPasswordWithLink, set_password_with_link};
-use crate::session::{Auth, Session};
+use crate::routes::sign_in::{SecondFactorSteps, Step, leave_set_password_page};
+use crate::session::Auth;
 
 /// The token in `#token=...`, if the address has one.
 fn token_from_address() -> Option<String> {
@@ -23,6 +25,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
+    let step = RwSignal::new(Step::Password);
     let has_token = token.is_some();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -43,19 +46,11 @@ pub fn SetPasswordPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::call::<SetPasswordWithLink>(vars).await {
                 Ok(d) => {
-                    let r = d.set_password_with_link;
                     password.set(String::new());
                     confirm.set(String::new());
-                    auth.sign_in(Session {
-                        token: r.token,
-                        expires_at: r.expires_at,
-                        user_id: r.user.id,
-                        name: r.user.name,
-                        email: r.user.email,
-                        roles: r.user.roles.into_iter().map(|x| x.role).collect(),
-                    });
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_href("/");
+                    match Step::after(answer!(d.set_password_with_link, set_password_with_link), auth) {
+                        None => leave_set_password_page(),
+                        Some(next) => step.set(next),
                     }
                 }
                 Err(ApiError::Validation(list)) => errors.set(list),
@@ -68,8 +63,12 @@ pub fn SetPasswordPage() -> impl IntoView {
         <div class="govuk-grid-row">
             <div class="govuk-grid-column-two-thirds">
                 <h1 class="govuk-heading-l">"Set your password"</h1>
+                <Show when=move || step.with(|s| *s != Step::Password)>
+                    <p class="govuk-body">"Your password is set."</p>
+                    {move || view! { <SecondFactorSteps step=step first=step.get()/> }}
+                </Show>
                 <Show
-                    when=move || has_token
+                    when=move || has_token && step.with(|s| *s == Step::Password)
                     fallback=|| view! {
                         <p class="govuk-body">"This address has no link in it. Open the link from your invitation or reset e-mail, or ask your administrator for a new one."</p>
                     }

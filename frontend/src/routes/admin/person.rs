@@ -13,8 +13,8 @@ use crate::components::{ErrorSummary, Failure, Loading, Refusal, Success};
 use crate::format::date_time;
 use crate::gql::{
     AdminOrganisations, AdminPerson, DeactivateUser, EndSessions, ProposeGrant, ReactivateUser, RemoveRole,
-    StartPasswordReset, admin_organisations, admin_person, deactivate_user, end_sessions, propose_grant,
-    reactivate_user, remove_role, start_password_reset,
+    ResetSecondFactor, StartPasswordReset, admin_organisations, admin_person, deactivate_user, end_sessions,
+    propose_grant, reactivate_user, remove_role, reset_second_factor, start_password_reset,
 };
 use crate::page::{confirmed, focus};
 
@@ -95,6 +95,25 @@ pub fn PersonPage() -> impl IntoView {
                             }))
                         }));
                     };
+                    let n5 = name.clone();
+                    let reset_factor = move |_| {
+                        if !confirmed(&format!("Reset {n5}'s second factor? Their sessions end and they set up a new one at their next sign-in.")) { return; }
+                        let n = n5.clone();
+                        act(String::new(), Box::pin(async move {
+                            use reset_second_factor::SecondFactorReset as R;
+                            let r = api::call::<ResetSecondFactor>(reset_second_factor::Variables { user_id }).await?.reset_second_factor;
+                            Ok(Some(match r {
+                                R::PROPOSED => format!("Resetting {n}'s second factor waits for a second person: another administrator or an officer of their board confirms it."),
+                                _ => format!("{n}'s second factor is reset. They set up a new one at their next sign-in."),
+                            }))
+                        }));
+                    };
+                    let factor = match (p.second_factor_enrolled, p.second_factor_reset_pending) {
+                        (_, true) => "Set up; a reset waits for a second person",
+                        (true, false) => "Set up",
+                        (false, false) => "Not set up",
+                    };
+                    let has_factor = p.second_factor_enrolled;
                     let n4 = name.clone();
                     let reactivate = move |_| {
                         act(format!("{n4}'s account is active again. Send them a reset link to sign in."), Box::pin(async move {
@@ -110,6 +129,7 @@ pub fn PersonPage() -> impl IntoView {
                             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"E-mail"</dt><dd class="govuk-summary-list__value">{p.email.clone()}</dd></div>
                             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Job title"</dt><dd class="govuk-summary-list__value">{p.job_title.clone().unwrap_or_default()}</dd></div>
                             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Agency"</dt><dd class="govuk-summary-list__value">{p.agency.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "None".into())}</dd></div>
+                            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Second factor"</dt><dd class="govuk-summary-list__value" id="person-factor">{factor}</dd></div>
                             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Last signed in"</dt><dd class="govuk-summary-list__value">{p.last_sign_in_at.as_deref().map_or_else(|| "Never".to_owned(), date_time)}</dd></div>
                         </dl>
 
@@ -170,6 +190,9 @@ pub fn PersonPage() -> impl IntoView {
                                 <div class="govuk-button-group">
                                     <button type="button" class="govuk-button govuk-button--secondary" id="person-reset" on:click=reset>"Send a password reset link"</button>
                                     <button type="button" class="govuk-button govuk-button--secondary" on:click=end>"End their sessions"</button>
+                                    {has_factor.then(|| view! {
+                                        <button type="button" class="govuk-button govuk-button--secondary" id="person-reset-factor" on:click=reset_factor.clone()>"Reset second factor"</button>
+                                    })}
                                     <button type="button" class="govuk-button govuk-button--warning" id="person-deactivate" on:click=deactivate>"Deactivate account"</button>
                                 </div>
                             }.into_any()
