@@ -210,7 +210,7 @@ fn main() {
             }
         });
         let tokens = Tokens::new(vec![9; 48], chrono::Duration::minutes(15), None).unwrap();
-        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default() });
+        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default(), oidc: Default::default() });
         println!(
             "busiest_operations: as the board chair, on {}, {iterations} requests of each, the two paths interleaved",
             if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }

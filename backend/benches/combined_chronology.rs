@@ -133,7 +133,7 @@ fn main() {
         };
         let chair = token_of("chair@scr.example").await;
         let partner = token_of("partner@scr.example").await;
-        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default() });
+        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default(), oidc: Default::default() });
         let body = serde_json::json!({"query": QUERY, "variables": {"id": r.id}}).to_string();
         let fetch = |token: String| {
             let router = router.clone();

@@ -158,7 +158,7 @@ fn main() {
             user::Entity::find().filter(user::Column::Email.eq("chair@scr.example")).one(&db).await.unwrap().unwrap();
         let tokens = Tokens::new(vec![9; 48], chrono::Duration::minutes(15), None).unwrap();
         let token = tokens.issue(chair.id, chair.session_generation).unwrap();
-        let router = app(AppState { db: db.clone(), tokens, mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default() });
+        let router = app(AppState { db: db.clone(), tokens, mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default(), oidc: Default::default() });
         let body = serde_json::json!({ "query": QUERY }).to_string();
         let fetch = || {
             let router = router.clone();

@@ -151,6 +151,7 @@ fn main() {
             mail: None,
             edge: backend::edge::Edge::unlimited(),
             sessions: backend::users::sessions::SessionRules::default(),
+            oidc: Default::default(),
         });
         let body = serde_json::json!({"query": QUERY, "variables": {"id": target}}).to_string();
         let request = || {

@@ -113,6 +113,7 @@ fn main() {
             mail: None,
             edge: backend::edge::Edge::unlimited(),
             sessions: backend::users::sessions::SessionRules::default(),
+            oidc: Default::default(),
         });
         let bare_router = Router::new().route("/bare", get(bare)).with_state(tokens.clone());
         let caller_router = Router::new().route("/caller", get(bare_with_caller)).with_state((tokens, db.clone()));

@@ -57,6 +57,8 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
         .route("/api/administration-audit.csv", get(administration_audit_csv))
         .route("/api/session/refresh", axum::routing::post(refresh_session))
         .route("/api/session/sign-out", axum::routing::post(sign_out))
+        .route("/api/oidc/{provider}/start", get(oidc_start))
+        .route("/api/oidc/{provider}/callback", get(oidc_callback))
         .route("/metrics", get(metrics_answer))
         .route_layer(axum::middleware::from_fn_with_state(metrics.clone(), crate::metrics::track))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -346,6 +348,69 @@ async fn sign_out(State(app): State<App>, headers: HeaderMap) -> axum::response:
     let mut res = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = HeaderValue::from_str(&sessions::cleared_cookie()) {
         res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `GET /api/oidc/{provider}/start`: to the provider's sign-in, with the flow cookie.
+async fn oidc_start(
+    State(app): State<App>,
+    axum::extract::Path(provider): axum::extract::Path<String>,
+) -> axum::response::Response {
+    match app.state.oidc.start(&app.state.tokens, &provider).await {
+        Ok((url, cookie)) => {
+            let mut res = axum::response::Redirect::to(&url).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(crate::errors::ApiError::NotFound) => (StatusCode::NOT_FOUND, "No such sign-in provider").into_response(),
+        Err(_) => axum::response::Redirect::to("/?sign-in=unavailable").into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+}
+
+/// `GET /api/oidc/{provider}/callback`: the provider's answer. A session begins (its
+/// refresh cookie set) and the browser goes to the client, which picks it up; any
+/// refusal goes to the sign-in page saying so.
+async fn oidc_callback(
+    State(app): State<App>,
+    axum::extract::Path(provider): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Callback>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    use crate::users::{oidc, sessions};
+    let st = &app.state;
+    let signed_in = async {
+        let (Some(code), Some(state), Some(flow)) = (q.code, q.state, oidc::presented(&headers)) else {
+            return Err(crate::errors::ApiError::Unauthenticated);
+        };
+        let who = st.oidc.finish(&st.tokens, &provider, &code, &state, &flow).await?;
+        let id = crate::context::external_account(&st.db, &who.issuer, &who.subject, &who.email).await?;
+        let user = crate::entities::user::Entity::find_by_id(id)
+            .one(&st.db)
+            .await?
+            .filter(|u| u.active)
+            .ok_or(crate::errors::ApiError::Unauthenticated)?;
+        sessions::start(&st.db, &st.sessions, &st.tokens, user, "provider").await
+    };
+    let (mut res, cookie) = match signed_in.await {
+        Ok(issued) => (axum::response::Redirect::to("/").into_response(), Some(issued.cookie(st.sessions.clock.now()))),
+        Err(crate::errors::ApiError::Unavailable) => {
+            (axum::response::Redirect::to("/?sign-in=unavailable").into_response(), None)
+        }
+        Err(_) => (axum::response::Redirect::to("/?sign-in=refused").into_response(), None),
+    };
+    for c in cookie.into_iter().chain([oidc::cleared_cookie()]) {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
     }
     res
 }

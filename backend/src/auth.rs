@@ -167,13 +167,9 @@ impl Tokens {
 
     /// The user and generation of a token this server signed to `audience`.
     fn verify_local(&self, token: &str, audience: &str) -> ApiResult<(i32, i32)> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.set_issuer(&[LOCAL_ISSUER]);
-        v.set_audience(&[audience]);
-        let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
-            .map_err(|e| reject(&e))?;
-        let user = data.claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)?;
-        Ok((user, data.claims.generation))
+        let claims: Claims = self.verify_any(token, audience)?;
+        let user = claims.sub.parse::<i32>().map_err(|_| ApiError::Unauthenticated)?;
+        Ok((user, claims.generation))
     }
 
     /// A signed token for a user of this server.
@@ -217,14 +213,29 @@ impl Tokens {
         self.verify_local(token, audience)
     }
 
-    /// Signs arbitrary claims with the server's key (tests use this for edge cases).
-    pub fn sign(&self, claims: &Claims) -> ApiResult<String> {
+    /// Signs any claims with the server's key (they carry their own `iss`, `aud` and `exp`).
+    pub fn sign_any<T: Serialize>(&self, claims: &T) -> ApiResult<String> {
         jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
             claims,
             &EncodingKey::from_secret(self.secret.expose_secret()),
         )
         .map_err(ApiError::internal)
+    }
+
+    /// Claims this server signed for `audience`, unexpired.
+    pub fn verify_any<T: serde::de::DeserializeOwned>(&self, token: &str, audience: &str) -> ApiResult<T> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_issuer(&[LOCAL_ISSUER]);
+        v.set_audience(&[audience]);
+        jsonwebtoken::decode::<T>(token, &DecodingKey::from_secret(self.secret.expose_secret()), &v)
+            .map(|d| d.claims)
+            .map_err(|e| reject(&e))
+    }
+
+    /// Signs arbitrary claims with the server's key (tests use this for edge cases).
+    pub fn sign(&self, claims: &Claims) -> ApiResult<String> {
+        self.sign_any(claims)
     }
 
     /// Verifies a bearer token. Every failure is `UNAUTHENTICATED`; the reason is

@@ -90,7 +90,12 @@ impl Caller {
 /// first time, the active account with the verified e-mail address, if that account is
 /// bound to no other subject of this provider (then the binding is made, and audited).
 /// Never by the e-mail alone once the account is bound.
-async fn external_account(db: &DatabaseConnection, issuer: &str, subject: &str, email: &str) -> ApiResult<i32> {
+pub(crate) async fn external_account(
+    db: &DatabaseConnection,
+    issuer: &str,
+    subject: &str,
+    email: &str,
+) -> ApiResult<i32> {
     use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
     let bound = |db| {
         external_identity::Entity::find()
@@ -167,4 +172,6 @@ pub struct AppState {
     pub edge: crate::edge::Edge,
     /// How long sign-in sessions last, and whether a second factor is asked for.
     pub sessions: crate::users::sessions::SessionRules,
+    /// The OpenID providers people may sign in through.
+    pub oidc: crate::users::oidc::Providers,
 }

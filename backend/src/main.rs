@@ -449,6 +449,11 @@ async fn serve(args: ServeArgs) -> CliResult {
     if !second_factor_required {
         tracing::warn!("no second factor is asked for (SCR_SECOND_FACTOR=off or --dev): for a demonstration only");
     }
+    let oidc =
+        backend::users::oidc::Providers::new(backend::users::oidc::ProviderSettings::from_env()?, &args.public_url)?;
+    for (id, name) in oidc.offered() {
+        tracing::info!(%id, %name, "single sign-on offered");
+    }
     let sessions = backend::users::sessions::SessionRules {
         idle: chrono::Duration::seconds(i64::from(args.session_idle_seconds.max(60))),
         absolute: chrono::Duration::hours(i64::from(args.session_hours.max(1))),
@@ -509,7 +514,7 @@ async fn serve(args: ServeArgs) -> CliResult {
             }
         });
     }
-    let router = app::app_with_client(app::AppState { db: conn, tokens, mail, edge, sessions }, client);
+    let router = app::app_with_client(app::AppState { db: conn, tokens, mail, edge, sessions, oidc }, client);
     let listener = tokio::net::TcpListener::bind(args.bind).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");

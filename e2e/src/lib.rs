@@ -37,6 +37,9 @@ pub struct Options {
     /// Serve as in production: without `--dev`, so the token secret must come from the
     /// environment (`SCR_JWT_SECRET` in `env`).
     pub production: bool,
+    /// The address to listen on (default: a free port on 127.0.0.1), for a server whose
+    /// public address must be known before it starts (an identity provider's callback).
+    pub bind: Option<String>,
 }
 
 impl Server {
@@ -122,11 +125,9 @@ fn serve(database_url: &str, options: &Options) -> (Child, String) {
         ),
         None => Stdio::null(),
     };
-    let args: &[&str] = if options.production {
-        &["serve", "--bind", "127.0.0.1:0"]
-    } else {
-        &["serve", "--dev", "--bind", "127.0.0.1:0"]
-    };
+    let bind = options.bind.clone().unwrap_or_else(|| "127.0.0.1:0".to_owned());
+    let args: Vec<&str> =
+        if options.production { vec!["serve", "--bind", &bind] } else { vec!["serve", "--dev", "--bind", &bind] };
     let mut child = Command::new(scr_binary())
         .args(args)
         .env("DATABASE_URL", database_url)

@@ -78,6 +78,7 @@ operations!(
     CloseAgency,
     ReopenAgency,
     Login,
+    SignInProviders,
     SetPasswordWithLink,
     ChangePassword,
     SignOutEverywhere,

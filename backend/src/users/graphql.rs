@@ -158,6 +158,14 @@ async fn after_password(ctx: &Context<'_>, u: user::Model) -> ApiResult<LoginRes
     }
 }
 
+/// An identity provider offered on the sign-in page.
+#[derive(SimpleObject)]
+pub struct SignInProvider {
+    pub id: String,
+    /// "Sign in with {name}".
+    pub name: String,
+}
+
 /// A second factor to set up: its secret as text, as an address and as a QR code.
 #[derive(SimpleObject)]
 pub struct SecondFactorEnrolment {
@@ -288,6 +296,11 @@ pub struct SignedIn;
 
 #[Object]
 impl SignedIn {
+    /// The organisations' identity providers people may sign in through: a browser
+    /// opens `/api/oidc/{id}/start`. Asked before signing in.
+    async fn sign_in_providers(&self, ctx: &Context<'_>) -> GqlResult<Vec<SignInProvider>> {
+        Ok(state(ctx)?.oidc.offered().into_iter().map(|(id, name)| SignInProvider { id, name }).collect())
+    }
     /// Who you are, with your roles.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<UserAccount> {
         let c = caller(ctx)?;

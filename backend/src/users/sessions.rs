@@ -100,15 +100,20 @@ pub fn cleared_cookie() -> String {
 
 /// The refresh token in a request's `Cookie` header, if any.
 pub fn presented(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(headers, REFRESH_COOKIE).filter(|v| v.len() <= 128)
+}
+
+/// The value of the cookie `name` in a request's `Cookie` header, if set.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == REFRESH_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .filter(|v| !v.is_empty())
 }
 
 /// Starts a session for `user`, signed in by `method`.

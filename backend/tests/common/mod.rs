@@ -181,7 +181,14 @@ impl TestApp {
                 backend::edge::Limits { sign_in_per_minute: 100_000, anonymous_per_minute: 100_000 },
             )
         });
-        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail, edge, sessions: sessions.clone() });
+        let router = app(AppState {
+            db: db.clone(),
+            tokens: tokens.clone(),
+            mail,
+            edge,
+            sessions: sessions.clone(),
+            oidc: Default::default(),
+        });
         Self { router, db, tokens, statements, backend, sessions, _cleanup: cleanup }
     }
 

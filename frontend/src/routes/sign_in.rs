@@ -8,8 +8,8 @@ use crate::answer;
 use crate::api::{self, ApiError};
 use crate::components::{ErrorSummary, TextField};
 use crate::gql::{
-    ConfirmSecondFactorEnrolment, Login, StartSecondFactorEnrolment, VerifySecondFactor,
-    confirm_second_factor_enrolment, login, start_second_factor_enrolment, verify_second_factor,
+    ConfirmSecondFactorEnrolment, Login, SignInProviders, StartSecondFactorEnrolment, VerifySecondFactor,
+    confirm_second_factor_enrolment, login, sign_in_providers, start_second_factor_enrolment, verify_second_factor,
 };
 use crate::session::{Answer, Auth, Session};
 use shared::value::Email;
@@ -20,11 +20,66 @@ pub fn SignInPage() -> impl IntoView {
         <div class="govuk-grid-row">
             <div class="govuk-grid-column-two-thirds">
                 <h1 class="govuk-heading-l">"Sign in"</h1>
+                <ProviderRefusal/>
+                <Providers/>
                 <p class="govuk-body">"Sign in with the account your board or agency gave you."</p>
                 <SignInForm/>
             </div>
         </div>
     }
+}
+
+/// "Sign in with ..." for each organisation's identity provider the server offers. A
+/// plain link: the browser leaves for the provider and comes back signed in.
+#[component]
+fn Providers() -> impl IntoView {
+    let offered = LocalResource::new(|| async {
+        api::call::<SignInProviders>(sign_in_providers::Variables)
+            .await
+            .map(|d| d.sign_in_providers)
+            .unwrap_or_default()
+    });
+    move || {
+        offered.get().filter(|p| !p.is_empty()).map(|list| {
+            view! {
+                <div class="govuk-button-group" id="sign-in-providers">
+                    {list.into_iter().map(|p| view! {
+                        <a href=format!("/api/oidc/{}/start", p.id) rel="external" class="govuk-button govuk-button--secondary" role="button">
+                            {format!("Sign in with {}", p.name)}
+                        </a>
+                    }).collect_view()}
+                </div>
+                <p class="govuk-body">"Or, with a password:"</p>
+            }
+        })
+    }
+}
+
+/// Why a sign-in through a provider came back without a session (`?sign-in=...`).
+#[component]
+fn ProviderRefusal() -> impl IntoView {
+    let why = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let message = if why.contains("sign-in=refused") {
+        Some(
+            "Your organisation's sign-in did not sign you in here: the account it vouched for is not one of this board's, its e-mail address is not verified, or the sign-in was interrupted. Try again, or sign in with your password.",
+        )
+    } else if why.contains("sign-in=unavailable") {
+        Some(
+            "Your organisation's sign-in could not be reached. Try again in a few minutes, or sign in with your password.",
+        )
+    } else {
+        None
+    };
+    message.map(|m| {
+        view! {
+            <div class="govuk-error-summary" data-module="govuk-error-summary" id="provider-refusal" tabindex="-1">
+                <div role="alert">
+                    <h2 class="govuk-error-summary__title">"You are not signed in"</h2>
+                    <div class="govuk-error-summary__body"><p class="govuk-body">{m}</p></div>
+                </div>
+            </div>
+        }
+    })
 }
 
 /// Where a sign-in has got to.
