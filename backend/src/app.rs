@@ -46,7 +46,7 @@ pub fn app_with_client(state: AppState, client: Option<PathBuf>) -> Router {
     let schema = graphql::schema(state.clone());
     let metrics = crate::metrics::Metrics::default();
     let api = Router::new()
-        .route("/graphql", axum::routing::post(graphql_handler))
+        .route("/graphql", axum::routing::post(graphql_handler).layer(axum::middleware::from_fn(json_only)))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/api/reviews/{review_id}/export/{document}", get(export))
@@ -224,6 +224,26 @@ fn codes(res: &async_graphql::Response) -> impl Iterator<Item = Option<&str>> {
     })
 }
 
+/// `POST /graphql` takes JSON only. A form on another site can post `text/plain` or
+/// `multipart/form-data` without asking first (a "simple" request), and async-graphql
+/// would read either: refused here, before anything runs or any cookie is set.
+async fn json_only(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let json = req.method() != axum::http::Method::POST
+        || req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        let e = crate::errors::ApiError::invalid("Content-Type", "Send GraphQL requests as application/json");
+        let mut res = export_error(e);
+        *res.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        return res;
+    }
+    next.run(req).await
+}
+
 async fn graphql_handler(
     State(app): State<App>,
     headers: HeaderMap,
@@ -292,9 +312,12 @@ const SESSION_HEADER: &str = "x-scr-session";
 /// refresh token; a refused cookie is removed.
 async fn refresh_session(State(app): State<App>, headers: HeaderMap) -> axum::response::Response {
     use crate::users::sessions;
+    // A refused session's cookie goes; after any other failure the cookie stays, as
+    // the session may well have moved on.
     let refused = |e: crate::errors::ApiError| {
+        let over = matches!(e, crate::errors::ApiError::Unauthenticated);
         let mut res = export_error(e);
-        if let Ok(v) = HeaderValue::from_str(&sessions::cleared_cookie()) {
+        if over && let Ok(v) = HeaderValue::from_str(&sessions::cleared_cookie()) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
         res
@@ -392,7 +415,7 @@ async fn oidc_callback(
             return Err(crate::errors::ApiError::Unauthenticated);
         };
         let who = st.oidc.finish(&st.tokens, &provider, &code, &state, &flow).await?;
-        let id = crate::context::external_account(&st.db, &who.issuer, &who.subject, &who.email).await?;
+        let id = oidc::account_for(&st.db, &who).await?;
         let user = crate::entities::user::Entity::find_by_id(id)
             .one(&st.db)
             .await?

@@ -69,6 +69,9 @@ entity!(user, "users", {
     pub totp_pending_secret: Option<String>,
     /// The time step of the last code accepted: no code of it or before is accepted again.
     pub totp_last_step: Option<i64>,
+    /// Wrong codes since the last right one: at `second_factor::MAX_FAILURES` the factor
+    /// is locked until reset.
+    pub totp_failures: Option<i32>,
     /// Who proposed resetting the second factor, awaiting a second person.
     pub factor_reset_proposed_by: Option<i32>,
 });

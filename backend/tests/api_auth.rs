@@ -350,7 +350,7 @@ async fn failed_sign_ins_slow_an_account_down_and_no_stranger_can_lock_it_out(b:
         let app = &app;
         async move {
             let rows = login_failure::Entity::find()
-                .filter(login_failure::Column::Email.eq(email))
+                .filter(login_failure::Column::Email.eq(format!("sign-in:{email}")))
                 .all(&app.db)
                 .await
                 .unwrap();
@@ -387,7 +387,7 @@ async fn failed_sign_ins_slow_an_account_down_and_no_stranger_can_lock_it_out(b:
     age("chair@scr.example", LOGIN_MAX_DELAY_SECONDS).await;
     assert!(attempt("chair@scr.example", common::PASSWORD).await["data"]["login"]["token"].is_string());
     let left = login_failure::Entity::find()
-        .filter(login_failure::Column::Email.eq("chair@scr.example"))
+        .filter(login_failure::Column::Email.eq("sign-in:chair@scr.example"))
         .all(&app.db)
         .await
         .unwrap();
@@ -402,7 +402,7 @@ async fn failed_sign_ins_slow_an_account_down_and_no_stranger_can_lock_it_out(b:
     age("nobody@scr.example", backend::users::LOGIN_WINDOW_MINUTES * 60 + 1).await;
     attempt("manager@scr.example", common::PASSWORD).await;
     let old = login_failure::Entity::find()
-        .filter(login_failure::Column::Email.eq("nobody@scr.example"))
+        .filter(login_failure::Column::Email.eq("sign-in:nobody@scr.example"))
         .all(&app.db)
         .await
         .unwrap();
@@ -425,7 +425,7 @@ async fn failed_sign_ins_sent_together_are_paced_like_one_after_another(b: Backe
     assert!((1..=backend::users::LOGIN_FREE_FAILURES).contains(&checked), "{checked} passwords checked: {codes:?}");
     assert_eq!(checked + codes.iter().filter(|c| *c == "TOO_MANY_ATTEMPTS").count(), 16, "{codes:?}");
     let recorded = login_failure::Entity::find()
-        .filter(login_failure::Column::Email.eq("chair@scr.example"))
+        .filter(login_failure::Column::Email.eq("sign-in:chair@scr.example"))
         .all(&app.db)
         .await
         .unwrap();

@@ -121,6 +121,29 @@ async fn a_code_signs_in_once_and_recovery_codes_once_each(b: Backend) {
     assert_eq!(code(&app.gql(None, VERIFY, json!({"c": enrol_ch, "k": recovery[2]})).await), "UNAUTHENTICATED");
 }
 
+async fn wrong_codes_in_a_row_lock_the_factor_until_it_is_reset(b: Backend) {
+    use backend::entities::user;
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = required(b).await;
+    let (secret, recovery, _) = enrol(&app, "chair@scr.example").await;
+    let (_, _, admin) = enrol(&app, "admin@scr.example").await;
+    let (_, _, manager) = enrol(&app, "manager@scr.example").await;
+    let id = app.user_id("chair@scr.example").await;
+    // Nine wrong codes so far (each paced a minute apart, so set here); the tenth locks.
+    user::ActiveModel { id: Set(id), totp_failures: Set(Some(9)), ..Default::default() }.update(&app.db).await.unwrap();
+    let ch = login(&app, "chair@scr.example").await["challenge"].as_str().unwrap().to_owned();
+    let right = now_code(&secret);
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    assert_eq!(code(&app.gql(None, VERIFY, json!({"c": ch, "k": wrong})).await), "VALIDATION");
+    let locked = app.gql(None, VERIFY, json!({"c": ch, "k": recovery[0]})).await;
+    assert!(locked["errors"][0]["message"].as_str().unwrap().contains("locked"), "{locked}");
+    // Two people reset it; the Chair sets up a new one.
+    let reset = "mutation($u:Int!){resetSecondFactor(userId:$u)}";
+    app.ok(&admin, reset, json!({"u": id})).await;
+    app.ok(&manager, reset, json!({"u": id})).await;
+    assert_eq!(login(&app, "chair@scr.example").await["secondFactor"], "ENROL");
+}
+
 async fn resetting_the_factor_of_someone_who_reads_names_takes_two_people(b: Backend) {
     let app = required(b).await;
     enrol(&app, "chair@scr.example").await;
@@ -163,4 +186,5 @@ on_both_databases!(
     a_code_signs_in_once_and_recovery_codes_once_each,
     resetting_the_factor_of_someone_who_reads_names_takes_two_people,
     a_board_may_ask_a_second_factor_of_everyone,
+    wrong_codes_in_a_row_lock_the_factor_until_it_is_reset,
 );

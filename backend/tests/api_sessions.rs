@@ -70,6 +70,22 @@ async fn the_refresh_cookie_is_http_only_strict_and_scoped(b: Backend) {
     assert_eq!(refresh(&app, &cookie).await.0, StatusCode::OK, "the cookie was not spent by the refused request");
 }
 
+async fn a_form_on_another_site_cannot_sign_anyone_in(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    // A plain HTML form posts `text/plain` or `multipart/form-data` without asking first:
+    // neither is read, so no session (and no cookie) comes of it.
+    let body = json!({"query": LOGIN, "variables": {"e": "chair@scr.example", "p": PASSWORD}}).to_string();
+    for content_type in ["text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"] {
+        let req =
+            Request::post("/graphql").header("content-type", content_type).body(Body::from(body.clone())).unwrap();
+        let (status, headers, _) = app.send(req).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type}");
+        assert!(set_cookie(&headers).is_none(), "{content_type}");
+    }
+    // The control: the same body as JSON signs in.
+    sign_in(&app, "chair@scr.example").await;
+}
+
 async fn a_refresh_renews_the_token_and_replaces_the_cookie(b: Backend) {
     let app = TestApp::spawn(b).await;
     let (first, cookie) = sign_in(&app, "chair@scr.example").await;
@@ -91,6 +107,11 @@ async fn a_reused_refresh_token_ends_the_whole_session(b: Backend) {
     // The owner renews; then someone presents the spent token.
     let (_, v, owners) = refresh(&app, &stolen).await;
     let owners_token = v["token"].as_str().unwrap().to_owned();
+    // Within seconds of its use it is only refused (two tabs renewing together) ...
+    assert_eq!(refresh(&app, &stolen).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(me_code(&app, &owners_token).await, "", "the session goes on");
+    // ... later, it is taken for stolen.
+    app.sessions.clock.advance(Duration::seconds(11));
     let (status, _, cleared) = refresh(&app, &stolen).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(cleared.is_some_and(|c| c.contains("Max-Age=0")), "the refused cookie is removed");
@@ -102,12 +123,27 @@ async fn a_reused_refresh_token_ends_the_whole_session(b: Backend) {
     assert_eq!(me_code(&app, &again).await, "");
 }
 
-async fn two_refreshes_with_one_token_at_once_leave_one_winner_at_most(b: Backend) {
+async fn two_refreshes_with_one_token_at_once_renew_once_and_the_session_goes_on(b: Backend) {
     let app = TestApp::spawn(b).await;
     let (_, cookie) = sign_in(&app, "chair@scr.example").await;
     let (a, b2) = tokio::join!(refresh(&app, &cookie), refresh(&app, &cookie));
-    let ok = [a.0, b2.0].iter().filter(|s| **s == StatusCode::OK).count();
-    assert!(ok <= 1, "a refresh token renews once");
+    let winners: Vec<_> = [a, b2].into_iter().filter(|r| r.0 == StatusCode::OK).collect();
+    assert_eq!(winners.len(), 1, "a refresh token renews once");
+    let next = winners[0].2.clone().unwrap();
+    assert_eq!(refresh(&app, &next).await.0, StatusCode::OK, "the winner's session goes on");
+}
+
+async fn a_password_change_or_a_deactivation_ends_refresh(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (token, cookie) = sign_in(&app, "author@scr.example").await;
+    let change = "mutation($c:String!,$n:String!){changePassword(currentPassword:$c,newPassword:$n){token}}";
+    app.ok(&token, change, json!({"c": PASSWORD, "n": "a quite different passphrase"})).await;
+    assert_eq!(refresh(&app, &cookie).await.0, StatusCode::UNAUTHORIZED, "sessions before the change end");
+    let (_, cookie) = sign_in(&app, "professional@scr.example").await;
+    let admin = app.login("admin@scr.example").await;
+    let id = app.user_id("professional@scr.example").await;
+    app.ok(&admin, "mutation($u:Int!){deactivateUser(userId:$u){user{id}}}", json!({"u": id})).await;
+    assert_eq!(refresh(&app, &cookie).await.0, StatusCode::UNAUTHORIZED, "a leaver's session ends");
 }
 
 async fn an_idle_session_ends_and_a_busy_one_lasts_to_its_absolute_limit(b: Backend) {
@@ -161,10 +197,12 @@ async fn signing_out_everywhere_ends_refresh_too(b: Backend) {
 }
 
 on_both_databases!(
+    a_form_on_another_site_cannot_sign_anyone_in,
     the_refresh_cookie_is_http_only_strict_and_scoped,
     a_refresh_renews_the_token_and_replaces_the_cookie,
     a_reused_refresh_token_ends_the_whole_session,
-    two_refreshes_with_one_token_at_once_leave_one_winner_at_most,
+    two_refreshes_with_one_token_at_once_renew_once_and_the_session_goes_on,
+    a_password_change_or_a_deactivation_ends_refresh,
     an_idle_session_ends_and_a_busy_one_lasts_to_its_absolute_limit,
     signing_out_ends_the_session_on_the_server,
     signing_out_everywhere_ends_refresh_too,

@@ -7,6 +7,7 @@
 //   chair-sub       chair@scr.example, verified
 //   impostor-sub    chair@scr.example, verified (another subject, the same address)
 //   unverified-sub  manager@scr.example, not verified
+//   admin-sub       admin@scr.example, verified (an administrator: never bound by a provider)
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
@@ -16,6 +17,7 @@ const accounts = {
   'chair-sub': { email: 'chair@scr.example', email_verified: true },
   'impostor-sub': { email: 'chair@scr.example', email_verified: true },
   'unverified-sub': { email: 'manager@scr.example', email_verified: false },
+  'admin-sub': { email: 'admin@scr.example', email_verified: true },
 };
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), use: 'sig', alg: 'RS256' };

@@ -2,7 +2,7 @@
 //! on loopback): the browser signs in through it and the first sign-in binds the
 //! provider's subject to the account with that verified address; a later sign-in by
 //! another subject with the same address is refused, as is an address the provider
-//! does not vouch for; a restarted provider signs with a new key, which is fetched; a
+//! does not vouch for, and an administrator's account; a restarted provider signs with a new key, which is fetched; a
 //! `state` or `nonce` changed on the way is refused.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -148,6 +148,7 @@ async fn people_sign_in_through_their_organisations_provider_and_nobody_by_an_ad
         ("SCR_OIDC_COUNCIL_ISSUER", format!("http://localhost:{idp_port}")),
         ("SCR_OIDC_COUNCIL_CLIENT_ID", "scr".into()),
         ("SCR_OIDC_COUNCIL_CLIENT_SECRET", "scr-test-client-secret".into()),
+        ("SCR_OIDC_COUNCIL_DOMAINS", "scr.example".into()),
     ];
     let options = Options {
         env: env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
@@ -175,6 +176,11 @@ async fn people_sign_in_through_their_organisations_provider_and_nobody_by_an_ad
             // An address the provider does not vouch for: refused.
             forget(b, idp.port).await;
             through_the_provider(b, "unverified-sub").await;
+            b.wait_css("#provider-refusal").await;
+
+            // An administrator's account is never bound through a provider.
+            forget(b, idp.port).await;
+            through_the_provider(b, "admin-sub").await;
             b.wait_css("#provider-refusal").await;
 
             // The provider restarts with a new signing key: fetched, and accepted.

@@ -185,6 +185,13 @@ async fn pause(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+async fn refresh() -> Option<Renewed> {
+    match gloo_net::http::Request::post("/api/session/refresh").header(SESSION_HEADER, "1").send().await {
+        Ok(res) if res.ok() => res.json::<Renewed>().await.ok(),
+        _ => None,
+    }
+}
+
 /// Renews the session: a new access token, the idle limit moved on. One renewal at a
 /// time (a refresh token is good once); a caller arriving during one waits for it.
 /// False when the server refused (the session is over).
@@ -195,13 +202,20 @@ pub async fn renew() -> bool {
         }
         return installed().is_some_and(|a| a.session.get_untracked().is_some() && !a.expired.get_untracked());
     }
-    let answer = gloo_net::http::Request::post("/api/session/refresh").header(SESSION_HEADER, "1").send().await;
-    let renewed = match answer {
-        Ok(res) if res.ok() => res.json::<Renewed>().await.ok(),
-        _ => None,
-    };
+    let mut renewed = refresh().await;
+    if renewed.is_none() {
+        // Another tab may have renewed with the same cookie a moment ago: the browser
+        // now holds the newer one.
+        pause(300).await;
+        renewed = refresh().await;
+    }
+    let auth = installed();
+    // Only the person signed in here: a cookie of someone else's session (set by a
+    // sign-in elsewhere in this browser) never switches this tab to their account.
+    let same = |r: &Renewed| auth.and_then(|a| a.session.get_untracked()).is_none_or(|s| s.user_id == r.user.id);
+    let renewed = renewed.filter(same);
     let ok = renewed.is_some();
-    if let (Some(r), Some(auth)) = (renewed, installed()) {
+    if let (Some(r), Some(auth)) = (renewed, auth) {
         auth.sign_in(Session {
             token: r.token,
             expires_at: r.expires_at,

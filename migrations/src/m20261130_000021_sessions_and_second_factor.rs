@@ -58,6 +58,7 @@ enum FactorColumns {
     TotpSecret,
     TotpPendingSecret,
     TotpLastStep,
+    TotpFailures,
     FactorResetProposedBy,
     SecondFactorForAll,
 }
@@ -128,6 +129,7 @@ impl MigrationTrait for Migration {
             string_null(FactorColumns::TotpSecret),
             string_null(FactorColumns::TotpPendingSecret),
             big_integer_null(FactorColumns::TotpLastStep),
+            integer_null(FactorColumns::TotpFailures),
             integer_null(FactorColumns::FactorResetProposedBy),
         ] {
             m.alter_table(Table::alter().table(Users::Table).add_column(col).to_owned()).await?;
@@ -146,6 +148,7 @@ impl MigrationTrait for Migration {
             .await?;
         for col in [
             FactorColumns::FactorResetProposedBy,
+            FactorColumns::TotpFailures,
             FactorColumns::TotpLastStep,
             FactorColumns::TotpPendingSecret,
             FactorColumns::TotpSecret,

@@ -190,6 +190,8 @@ pub async fn login(db: &DatabaseConnection, email: &str, password: &str) -> ApiR
     if key.len() > 320 || password.len() > 1024 {
         return Err(ApiError::Unauthenticated);
     }
+    // Keys name their kind, so that nothing typed as an address paces a second factor.
+    let key = format!("sign-in:{key}");
     reserve_attempt(db, &key).await?;
     let found = match Email::parse(email) {
         Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_ref())).one(db).await?,

@@ -11,8 +11,13 @@
 //! account with that verified address, bound then and never by the address again
 //! (`context::external_account`). A session of this server's own then begins.
 //!
+//! A provider speaks only for the e-mail domains configured for it. The first sign-in
+//! never binds an account that administers, or that has set up a second factor of
+//! this server's: those sign in here, not through a provider.
+//!
 //! Providers are configured from the environment: `SCR_OIDC_PROVIDERS=council,nhs`,
-//! then for each `SCR_OIDC_<ID>_NAME`, `_ISSUER`, `_CLIENT_ID` and `_CLIENT_SECRET`.
+//! then for each `SCR_OIDC_<ID>_NAME`, `_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET` and
+//! `_DOMAINS` (comma-separated).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,6 +47,8 @@ pub struct Provider {
     /// Shown on the button: "Sign in with {name}".
     pub name: String,
     issuer: IssuerUrl,
+    /// The e-mail domains this provider speaks for: an address elsewhere binds nobody.
+    domains: Vec<String>,
     client_id: ClientId,
     secret: Option<ClientSecret>,
     /// The discovery document with the keys, and when it was fetched.
@@ -71,6 +78,8 @@ pub struct ProviderSettings {
     pub issuer: String,
     pub client_id: String,
     pub client_secret: Option<String>,
+    /// The e-mail domains the provider speaks for (`SCR_OIDC_<ID>_DOMAINS`).
+    pub domains: Vec<String>,
 }
 
 impl ProviderSettings {
@@ -87,6 +96,11 @@ impl ProviderSettings {
                 issuer: need("ISSUER")?,
                 client_id: need("CLIENT_ID")?,
                 client_secret: std::env::var(key("CLIENT_SECRET")).ok(),
+                domains: need("DOMAINS")?
+                    .split(',')
+                    .map(|d| d.trim().trim_start_matches('@').to_lowercase())
+                    .filter(|d| !d.is_empty())
+                    .collect(),
             });
         }
         Ok(out)
@@ -130,6 +144,7 @@ impl Providers {
         for s in settings {
             list.push(Provider {
                 issuer: IssuerUrl::new(s.issuer.clone()).map_err(|e| format!("{}: {e}", s.issuer))?,
+                domains: s.domains,
                 client_id: ClientId::new(s.client_id),
                 secret: s.client_secret.map(ClientSecret::new),
                 id: s.id,
@@ -247,12 +262,43 @@ impl Providers {
             return Err(refused("the e-mail address is not verified"));
         }
         let email = claims.email().map(|e| e.as_str().to_lowercase()).ok_or_else(|| refused("no e-mail address"))?;
+        let domain = email.rsplit_once('@').map(|(_, d)| d.to_owned()).unwrap_or_default();
+        if !p.domains.contains(&domain) {
+            return Err(refused("an address outside the provider's domains"));
+        }
         Ok(Identity {
             issuer: claims.issuer().as_str().to_owned(),
             subject: claims.subject().as_str().to_owned(),
             email,
         })
     }
+}
+
+/// The account a provider's identity signs in as: the one bound to it; the first time,
+/// the active account with its address, unless that account administers or has a
+/// second factor here (a provider is not trusted to stand in for those).
+pub async fn account_for(db: &sea_orm::DatabaseConnection, who: &Identity) -> ApiResult<i32> {
+    use crate::entities::{external_identity, role_grant, user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let bound = external_identity::Entity::find()
+        .filter(external_identity::Column::Issuer.eq(who.issuer.as_str()))
+        .filter(external_identity::Column::Subject.eq(who.subject.as_str()))
+        .one(db)
+        .await?;
+    if bound.is_none()
+        && let Some(u) = user::Entity::find().filter(user::Column::Email.eq(who.email.as_str())).one(db).await?
+    {
+        let admin = role_grant::Entity::find()
+            .filter(role_grant::Column::UserId.eq(u.id))
+            .filter(role_grant::Column::Role.eq(shared::role::Role::SystemAdministrator.as_str()))
+            .one(db)
+            .await?
+            .is_some();
+        if admin || u.totp_secret.is_some() {
+            return Err(refused("an account that administers or has a second factor here is not bound by a provider"));
+        }
+    }
+    crate::context::external_account(db, &who.issuer, &who.subject, &who.email).await
 }
 
 /// The flow cookie in a request's `Cookie` header.

@@ -40,6 +40,9 @@ pub const ENROL_CHALLENGE: &str = "scr-enrol-second-factor";
 const ISSUER: &str = "Serious Case Reviews";
 const STEP_SECONDS: u64 = 30;
 pub const RECOVERY_CODES: usize = 10;
+/// Wrong codes in a row after which the factor is locked until someone resets it: the
+/// pace alone (one attempt a minute) would let a patient guesser through in months.
+pub const MAX_FAILURES: i32 = 10;
 
 /// Whether the account must sign in with a second factor: a role that reads names in
 /// full (or the administrator's), or a board of theirs that asks it of everyone.
@@ -217,6 +220,45 @@ fn attempt_key(user_id: i32) -> String {
     format!("second-factor:{user_id}")
 }
 
+/// How `code` signs `u` in: the app's code for a step not used before, or an unused
+/// recovery code (then spent). `None` when it is neither.
+async fn check_code(
+    db: &DatabaseConnection,
+    u: &user::Model,
+    secret: &str,
+    code: &str,
+) -> ApiResult<Option<&'static str>> {
+    let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if typed.len() == 6 && typed.chars().all(|c| c.is_ascii_digit()) {
+        let Some(step) = matching_step(secret, &typed, Utc::now().timestamp(), u.totp_last_step)? else {
+            return Ok(None);
+        };
+        // Compare-and-set: a code's step is accepted once, even by two requests at once.
+        let mut update = user::Entity::update_many()
+            .col_expr(user::Column::TotpLastStep, sea_orm::sea_query::Expr::value(Some(step)))
+            .filter(user::Column::Id.eq(u.id));
+        update = match u.totp_last_step {
+            Some(last) => update.filter(user::Column::TotpLastStep.eq(last)),
+            None => update.filter(user::Column::TotpLastStep.is_null()),
+        };
+        return Ok((update.exec(db).await?.rows_affected == 1).then_some("password+totp"));
+    }
+    let spent = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, sea_orm::sea_query::Expr::value(Some(Utc::now())))
+        .filter(recovery_code::Column::UserId.eq(u.id))
+        .filter(recovery_code::Column::CodeHash.eq(hash(&typed)))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    super::accounts::account_log(&txn, Some(u.id), "use_recovery_code", u.id).await?;
+    txn.commit().await?;
+    Ok(Some("password+recovery-code"))
+}
+
 /// Checks a code, or a recovery code, for the account a code challenge names. Answers
 /// the account and how it signed in.
 pub async fn verify(
@@ -236,41 +278,35 @@ pub async fn verify(
     if code.len() > 64 {
         return Err(ApiError::invalid("code", "Enter the 6 digits your app shows, or a recovery code"));
     }
+    if u.totp_failures.unwrap_or(0) >= MAX_FAILURES {
+        return Err(ApiError::invalid(
+            "code",
+            "Too many wrong codes: your second factor is locked. Ask an administrator to reset it.",
+        ));
+    }
     let key = attempt_key(u.id);
     super::reserve_attempt(db, &key).await?;
-    let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let method = if typed.len() == 6 && typed.chars().all(|c| c.is_ascii_digit()) {
-        let Some(step) = matching_step(&secret, &typed, Utc::now().timestamp(), u.totp_last_step)? else {
-            return Err(ApiError::invalid("code", "That code is not right, or has been used. Wait for the next one."));
-        };
-        // Compare-and-set: a code's step is accepted once, even by two requests at once.
-        let mut update = user::Entity::update_many()
-            .col_expr(user::Column::TotpLastStep, sea_orm::sea_query::Expr::value(Some(step)))
-            .filter(user::Column::Id.eq(u.id));
-        update = match u.totp_last_step {
-            Some(last) => update.filter(user::Column::TotpLastStep.eq(last)),
-            None => update.filter(user::Column::TotpLastStep.is_null()),
-        };
-        if update.exec(db).await?.rows_affected != 1 {
-            return Err(ApiError::invalid("code", "That code has been used. Wait for the next one."));
-        }
-        "password+totp"
-    } else {
-        let spent = recovery_code::Entity::update_many()
-            .col_expr(recovery_code::Column::UsedAt, sea_orm::sea_query::Expr::value(Some(Utc::now())))
-            .filter(recovery_code::Column::UserId.eq(u.id))
-            .filter(recovery_code::Column::CodeHash.eq(hash(&typed)))
-            .filter(recovery_code::Column::UsedAt.is_null())
-            .exec(db)
-            .await?;
-        if spent.rows_affected != 1 {
+    let method = match check_code(db, &u, &secret, code).await? {
+        Some(m) => m,
+        None => {
+            user::Entity::update_many()
+                .col_expr(
+                    user::Column::TotpFailures,
+                    sea_orm::sea_query::ExprTrait::add(
+                        sea_orm::sea_query::Func::coalesce([
+                            sea_orm::sea_query::Expr::col(user::Column::TotpFailures),
+                            sea_orm::sea_query::Expr::val(0),
+                        ]),
+                        1,
+                    ),
+                )
+                .filter(user::Column::Id.eq(u.id))
+                .exec(db)
+                .await?;
             return Err(ApiError::invalid("code", "That code is not right, or has been used"));
         }
-        let txn = db.begin().await?;
-        super::accounts::account_log(&txn, Some(u.id), "use_recovery_code", u.id).await?;
-        txn.commit().await?;
-        "password+recovery-code"
     };
+    user::ActiveModel { id: Set(u.id), totp_failures: Set(None), ..Default::default() }.update(db).await?;
     super::attempt_succeeded(db, &key).await?;
     Ok((u, method))
 }
@@ -332,6 +368,7 @@ pub async fn reset(db: &DatabaseConnection, actor: &Caller, user_id: i32) -> Api
         .col_expr(user::Column::TotpSecret, sea_orm::sea_query::Expr::value(Option::<String>::None))
         .col_expr(user::Column::TotpPendingSecret, sea_orm::sea_query::Expr::value(Option::<String>::None))
         .col_expr(user::Column::TotpLastStep, sea_orm::sea_query::Expr::value(Option::<i64>::None))
+        .col_expr(user::Column::TotpFailures, sea_orm::sea_query::Expr::value(Option::<i32>::None))
         .col_expr(user::Column::FactorResetProposedBy, sea_orm::sea_query::Expr::value(Option::<i32>::None))
         .col_expr(
             user::Column::SessionGeneration,

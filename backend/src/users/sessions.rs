@@ -4,7 +4,8 @@
 //! name it (`sid`); it is renewed through a refresh token the browser keeps in an
 //! `HttpOnly; Secure; SameSite=Strict` cookie scoped to `/api/session`, which page
 //! scripts never see. Each refresh token is used once and replaced: a refresh token
-//! presented a second time means two parties hold it, so the whole session ends. A
+//! presented again later than a few seconds after its use (two tabs renewing together
+//! can do that) means two parties hold it, so the whole session ends. A
 //! session ends when it has not been renewed within the idle limit, at its absolute
 //! limit however busy, when signed out, and when the account's session generation
 //! moves on (sign out everywhere, a password changed, deactivation).
@@ -21,6 +22,10 @@ use super::links::{hash, new_token};
 use crate::auth::Tokens;
 use crate::entities::{refresh_token, sign_in_session, user};
 use crate::errors::{ApiError, ApiResult};
+
+/// How long after its use a refresh token presented again is only refused, not taken
+/// as stolen: two tabs renewing at once, or an answer lost on the way.
+pub const REUSE_GRACE: Duration = Duration::seconds(10);
 
 /// The refresh token's cookie, and the only path it is sent to.
 pub const REFRESH_COOKIE: &str = "scr_refresh";
@@ -125,6 +130,7 @@ pub async fn start(
     method: &str,
 ) -> ApiResult<Issued> {
     let now = rules.clock.now();
+    tidy(db, &rules.clock).await?;
     let txn = db.begin().await?;
     let session = sign_in_session::ActiveModel {
         user_id: Set(user.id),
@@ -210,7 +216,12 @@ pub async fn refresh(
     if session.ended_at.is_some() {
         return Err(ApiError::Unauthenticated);
     }
-    if token.used_at.is_some() {
+    if let Some(used) = token.used_at {
+        // Spent a moment ago: two tabs renewing together, or an answer lost on the way.
+        // Refused, and the session goes on under its newer token.
+        if now - used < REUSE_GRACE {
+            return Err(ApiError::Unauthenticated);
+        }
         tracing::warn!(
             session = session.id,
             user = session.user_id,
@@ -245,9 +256,7 @@ pub async fn refresh(
         .exec(&txn)
         .await?;
     if spent.rows_affected != 1 {
-        drop(txn);
-        tracing::warn!(session = session.id, "a refresh token was presented twice at once; the session ends");
-        end(db, &rules.clock, session.id, "refresh token reused").await?;
+        // Spent by a request at the same moment: that one renewed the session.
         return Err(ApiError::Unauthenticated);
     }
     let session = sign_in_session::ActiveModel { id: Set(session.id), last_active_at: Set(now), ..Default::default() }
@@ -269,15 +278,23 @@ pub async fn sign_out(db: &DatabaseConnection, clock: &Clock, presented: &str) -
     Ok(())
 }
 
-/// Spent refresh tokens of sessions ended more than a day ago go; the sessions stay
-/// as a record of who signed in when.
+/// Refresh tokens spent more than a day ago, and every token of sessions ended more
+/// than a day ago, go; the sessions stay as a record of who signed in when.
 pub async fn tidy(db: &DatabaseConnection, clock: &Clock) -> ApiResult<()> {
     use sea_orm::sea_query::Query;
+    let day_ago = clock.now() - Duration::days(1);
     let old = Query::select()
         .column(sign_in_session::Column::Id)
         .from(sign_in_session::Entity)
-        .and_where(sign_in_session::Column::EndedAt.lt(clock.now() - Duration::days(1)))
+        .and_where(sign_in_session::Column::EndedAt.lt(day_ago))
         .to_owned();
-    refresh_token::Entity::delete_many().filter(refresh_token::Column::SessionId.in_subquery(old)).exec(db).await?;
+    refresh_token::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(refresh_token::Column::SessionId.in_subquery(old))
+                .add(refresh_token::Column::UsedAt.lt(day_ago)),
+        )
+        .exec(db)
+        .await?;
     Ok(())
 }
