@@ -408,7 +408,8 @@ async fn oidc_callback(
     axum::extract::Query(q): axum::extract::Query<Callback>,
     headers: HeaderMap,
 ) -> axum::response::Response {
-    use crate::users::{oidc, sessions};
+    use crate::oidc;
+    use crate::users::sessions;
     let st = &app.state;
     let signed_in = async {
         let (Some(code), Some(state), Some(flow)) = (q.code, q.state, oidc::presented(&headers)) else {

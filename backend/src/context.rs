@@ -171,7 +171,7 @@ pub struct AppState {
     /// Limits per client address, and what is open only in development.
     pub edge: crate::edge::Edge,
     /// How long sign-in sessions last, and whether a second factor is asked for.
-    pub sessions: crate::users::sessions::SessionRules,
+    pub sessions: crate::session_rules::SessionRules,
     /// The OpenID providers people may sign in through.
-    pub oidc: crate::users::oidc::Providers,
+    pub oidc: crate::oidc::Providers,
 }

@@ -449,8 +449,7 @@ async fn serve(args: ServeArgs) -> CliResult {
     if !second_factor_required {
         tracing::warn!("no second factor is asked for (SCR_SECOND_FACTOR=off or --dev): for a demonstration only");
     }
-    let oidc =
-        backend::users::oidc::Providers::new(backend::users::oidc::ProviderSettings::from_env()?, &args.public_url)?;
+    let oidc = backend::oidc::Providers::new(backend::oidc::ProviderSettings::from_env()?, &args.public_url)?;
     for (id, name) in oidc.offered() {
         tracing::info!(%id, %name, "single sign-on offered");
     }

@@ -6,7 +6,6 @@ pub mod administration;
 pub mod grants;
 pub mod graphql;
 pub mod links;
-pub mod oidc;
 pub mod people;
 pub mod second_factor;
 pub mod sessions;

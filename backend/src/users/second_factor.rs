@@ -187,6 +187,7 @@ pub async fn confirm_enrolment(
     };
     super::attempt_succeeded(db, &key).await?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
+    // Not a step on a review: an account's second factor belongs to no review.
     let txn = db.begin().await?;
     let done = user::Entity::update_many()
         .col_expr(user::Column::TotpSecret, sea_orm::sea_query::Expr::value(Some(pending.clone())))
@@ -253,6 +254,7 @@ async fn check_code(
     if spent.rows_affected != 1 {
         return Ok(None);
     }
+    // Not a step on a review: an account's second factor belongs to no review.
     let txn = db.begin().await?;
     super::accounts::account_log(&txn, Some(u.id), "use_recovery_code", u.id).await?;
     txn.commit().await?;
@@ -352,6 +354,7 @@ pub async fn reset(db: &DatabaseConnection, actor: &Caller, user_id: i32) -> Api
         return Err(ApiError::invalid("userId", "This person has no second factor to reset"));
     }
     let two_people = grants.iter().any(|g| Role::parse(&g.role).is_some_and(grant_needs_second_person));
+    // Not a step on a review: an account's second factor belongs to no review.
     let txn = db.begin().await?;
     if two_people && u.factor_reset_proposed_by.is_none_or(|p| p == actor.user.id) {
         if u.factor_reset_proposed_by == Some(actor.user.id) {
@@ -391,6 +394,7 @@ pub async fn set_board_rule(db: &DatabaseConnection, actor: &Caller, board_id: i
         return Err(ApiError::Forbidden("set this board's sign-in rule".into()));
     }
     board::Entity::find_by_id(board_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    // Not a step on a review: an account's second factor belongs to no review.
     let txn = db.begin().await?;
     board::ActiveModel { id: Set(board_id), second_factor_for_all: Set(for_all), ..Default::default() }
         .update(&txn)

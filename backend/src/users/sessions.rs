@@ -10,9 +10,6 @@
 //! limit however busy, when signed out, and when the account's session generation
 //! moves on (sign out everywhere, a password changed, deactivation).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
@@ -22,6 +19,7 @@ use super::links::{hash, new_token};
 use crate::auth::Tokens;
 use crate::entities::{refresh_token, sign_in_session, user};
 use crate::errors::{ApiError, ApiResult};
+pub use crate::session_rules::{Clock, SessionRules, cookie};
 
 /// How long after its use a refresh token presented again is only refused, not taken
 /// as stolen: two tabs renewing at once, or an answer lost on the way.
@@ -30,45 +28,6 @@ pub const REUSE_GRACE: Duration = Duration::seconds(10);
 /// The refresh token's cookie, and the only path it is sent to.
 pub const REFRESH_COOKIE: &str = "scr_refresh";
 pub const COOKIE_PATH: &str = "/api/session";
-
-/// The time sessions are judged by: the system's, moved on by tests.
-#[derive(Debug, Clone, Default)]
-pub struct Clock(Arc<AtomicI64>);
-
-impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + Duration::seconds(self.0.load(Ordering::Relaxed))
-    }
-
-    /// Moves this clock (and every copy of it) on by `by`.
-    pub fn advance(&self, by: Duration) {
-        self.0.fetch_add(by.num_seconds(), Ordering::Relaxed);
-    }
-}
-
-/// How long sessions last, and whether a second factor is asked for.
-#[derive(Debug, Clone)]
-pub struct SessionRules {
-    /// A session not renewed for this long has ended.
-    pub idle: Duration,
-    /// No session lasts longer than this.
-    pub absolute: Duration,
-    pub clock: Clock,
-    /// Accounts that read names in full (and everyone on a board that asks) sign in
-    /// with a second factor. Off only for the demonstration (`serve --dev`) and tests.
-    pub second_factor_required: bool,
-}
-
-impl Default for SessionRules {
-    fn default() -> Self {
-        Self {
-            idle: Duration::minutes(30),
-            absolute: Duration::hours(12),
-            clock: Clock::default(),
-            second_factor_required: true,
-        }
-    }
-}
 
 /// A session's credentials, as handed to its browser.
 #[derive(Debug, Clone)]
@@ -108,19 +67,6 @@ pub fn presented(headers: &axum::http::HeaderMap) -> Option<String> {
     cookie(headers, REFRESH_COOKIE).filter(|v| v.len() <= 128)
 }
 
-/// The value of the cookie `name` in a request's `Cookie` header, if set.
-pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 /// Starts a session for `user`, signed in by `method`.
 pub async fn start(
     db: &DatabaseConnection,
@@ -131,6 +77,7 @@ pub async fn start(
 ) -> ApiResult<Issued> {
     let now = rules.clock.now();
     tidy(db, &rules.clock).await?;
+    // Not a step on a review: a sign-in session belongs to no review.
     let txn = db.begin().await?;
     let session = sign_in_session::ActiveModel {
         user_id: Set(user.id),
@@ -246,6 +193,7 @@ pub async fn refresh(
         end(db, &rules.clock, session.id, "signed out everywhere").await?;
         return Err(ApiError::Unauthenticated);
     }
+    // Not a step on a review: a sign-in session belongs to no review.
     let txn = db.begin().await?;
     // Spent here, once: of two requests presenting it together, one wins and the other
     // is a reuse.

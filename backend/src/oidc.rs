@@ -303,7 +303,7 @@ pub async fn account_for(db: &sea_orm::DatabaseConnection, who: &Identity) -> Ap
 
 /// The flow cookie in a request's `Cookie` header.
 pub fn presented(headers: &axum::http::HeaderMap) -> Option<String> {
-    super::sessions::cookie(headers, FLOW_COOKIE)
+    crate::session_rules::cookie(headers, FLOW_COOKIE)
 }
 
 /// The `Set-Cookie` value that removes the flow cookie.
