@@ -295,13 +295,15 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_what_was_typed() {
             b.click_text("Refer a case").await;
             b.fill("#f-child-name", "Toby Marsh").await;
             b.fill("#f-circumstances", "Typed before the session ended.").await;
-            // The token stops being good (as when it expires): the server refuses it.
-            b.c.execute(
-                "const s = JSON.parse(sessionStorage.getItem('scr.session')); s.token = 'expired'; sessionStorage.setItem('scr.session', JSON.stringify(s));",
+            // The session ends on the server (as at its idle or absolute limit) while the
+            // tab still holds its token: the token is refused and cannot be renewed.
+            b.c.execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch('/api/session/sign-out', { method: 'POST', headers: { 'X-SCR-Session': '1' } }).then(() => done(true));",
                 vec![],
             )
             .await
-            .expect("spoil the token");
+            .expect("end the session on the server");
             b.wait_css("#f-normalResidenceBoardId").await.select_by_label("Stockport Safeguarding Children Board").await.expect("board");
             b.click_css("label[for='agency-1']").await;
             b.click_text("Send the referral").await;
