@@ -124,6 +124,9 @@ mod client {
         let assets = ServeDir::new(dir.join("assets")).precompressed_br().precompressed_gzip();
         let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
         Router::new()
+            // The icon is an asset named in `index.html`; an old-style request for
+            // `/favicon.ico` is told there is none rather than answered with the page.
+            .route("/favicon.ico", axum::routing::get(|| async { (axum::http::StatusCode::NOT_FOUND, "Not found") }))
             .nest_service(
                 "/assets",
                 tower::ServiceBuilder::new()
@@ -492,6 +495,13 @@ async fn administration_audit_csv(State(app): State<App>, headers: HeaderMap) ->
 }
 
 /// `GET /api/reviews/{id}/submission-package`: the package to Ofsted and the DfE as one
+/// The start of a downloaded file's name: the review's reference (`SCR-2026-0010`) in
+/// characters every file system takes, with `SCR-` in front only when it lacks it.
+fn download_stem(reference: &str) -> String {
+    let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    if safe.starts_with("SCR-") { safe } else { format!("SCR-{safe}") }
+}
+
 /// ZIP of PDFs, every document through the anonymisation gate (see `exports`).
 async fn submission_package(
     State(app): State<App>,
@@ -502,18 +512,18 @@ async fn submission_package(
         return export_error(crate::errors::ApiError::Unauthenticated);
     };
     match crate::exports::submission_package(&app.state.db, &caller, review_id).await {
-        Ok((reference, bytes)) => {
-            let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-            (
-                [
-                    (header::CONTENT_TYPE, "application/zip".to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"SCR-{safe}-submission.zip\"")),
-                    (header::CACHE_CONTROL, "no-store".to_owned()),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok((reference, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}-submission.zip\"", download_stem(&reference)),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
         Err(e) => export_error(e),
     }
 }
@@ -569,8 +579,7 @@ async fn export(
         Ok(Err(e)) => return export_error(e),
         Err(e) => return export_error(ApiError::internal(e)),
     };
-    let safe: String = reference.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
-    let file = format!("SCR-{safe}-{}.{}", kind.slug(), format.extension());
+    let file = format!("{}-{}.{}", download_stem(&reference), kind.slug(), format.extension());
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
@@ -649,9 +658,9 @@ async fn published(
     match crate::exports::public::summary(&app.state.db, &reference).await {
         Ok(p) => (
             [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
-                (header::CACHE_CONTROL, "public, max-age=300"),
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                (header::CONTENT_SECURITY_POLICY, crate::exports::public::content_security_policy()),
+                (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
             ],
             crate::exports::public::page(&p),
         )

@@ -198,18 +198,25 @@ pub fn clean_file_name(name: &str) -> String {
         .collect()
 }
 
+/// Whether a file of `len` bytes may be attached: checked by the browser before it
+/// sends anything, and by the server on what arrives.
+pub fn check_evidence_size(len: usize) -> Result<(), ValidationError> {
+    if len == 0 {
+        return Err(ValidationError::new("file", "The file is empty"));
+    }
+    if len > MAX_EVIDENCE_BYTES {
+        return Err(ValidationError::new("file", "The file is larger than 5 MB: attach a smaller one, or split it"));
+    }
+    Ok(())
+}
+
 pub fn check_evidence(name: &str, bytes: &[u8]) -> Result<EvidenceKind, ValidationError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\']) || name.chars().any(char::is_control)
     {
         return Err(ValidationError::new("name", "Give the file a plain name of up to 200 characters"));
     }
-    if bytes.is_empty() {
-        return Err(ValidationError::new("file", "The file is empty"));
-    }
-    if bytes.len() > MAX_EVIDENCE_BYTES {
-        return Err(ValidationError::new("file", "Files of up to 5 MB are accepted"));
-    }
+    check_evidence_size(bytes.len())?;
     let kind = if bytes.starts_with(b"%PDF-") {
         EvidenceKind::Pdf
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {

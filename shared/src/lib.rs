@@ -21,6 +21,7 @@ pub mod pseudonymise;
 pub mod report;
 pub mod role;
 pub mod stage;
+pub mod tasks;
 pub mod terms;
 pub mod value;
 

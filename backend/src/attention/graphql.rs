@@ -33,7 +33,7 @@ pub struct InboxMessage {
 /// Something that needs the caller's attention.
 #[derive(SimpleObject)]
 pub struct Notification {
-    /// "deadline", "imr", "imr_decision", "action", "closure_decision" or "appointment".
+    /// "deadline", "step", "imr", "imr_decision", "action" or "closure_decision".
     pub kind: String,
     pub review_id: i32,
     pub reference: String,

@@ -27,7 +27,7 @@ use crate::errors::ApiResult;
 /// One thing to attend to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// "deadline", "imr", "imr_decision", "action" or "closure_decision".
+    /// "deadline", "step", "imr", "imr_decision", "action" or "closure_decision".
     pub kind: &'static str,
     pub review_id: i32,
     pub reference: String,
@@ -58,7 +58,10 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
             } else {
                 format!("{kind}: due in {}", days(-late))
             },
-            path: format!("/reviews/{}", a.review.id),
+            path: match shared::tasks::TASKS.iter().find(|r| r.deadline.is_some_and(|k| k.as_str() == d.kind)) {
+                Some(r) => format!("/reviews/{}/tasks/{}", a.review.id, r.task.as_str()),
+                None => format!("/reviews/{}", a.review.id),
+            },
             due_on: Some(d.due_on),
             overdue: late > 0,
         });
@@ -70,9 +73,15 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
     let actions = action::Entity::find().filter(action::Column::ReviewId.is_in(ids)).all(db).await?;
     let agencies = agency::Entity::find().all(db).await?;
     let agency = |id: i32| agencies.iter().find(|a| a.id == id).map_or_else(String::new, |a| a.name.clone());
+    let deadlines = deadline::Entity::find()
+        .filter(deadline::Column::ReviewId.is_in(accesses.iter().map(|a| a.review.id)))
+        .filter(deadline::Column::MetOn.is_null())
+        .all(db)
+        .await?;
     for a in &accesses {
         let reference = a.review.reference.clone();
         let id = a.review.id;
+        out.extend(next_steps(a, &deadlines, today)?);
         for i in imrs.iter().filter(|i| i.review_id == id) {
             let status = crate::stored::value("IMR status", &i.status, ImrStatus::parse)?;
             let path = format!("/reviews/{id}/imrs/{}", i.id);
@@ -146,6 +155,40 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
         }
     }
     out.sort_by_key(|i| (!i.overdue, i.due_on.is_none(), i.due_on, i.review_id));
+    Ok(out)
+}
+
+/// The steps of the procedure the caller may take now on one review, each once, from
+/// the task list: "Decide whether a review is held", "Record the Ofsted notification".
+/// IMRs and actions are told of item by item instead, and the family's records are
+/// kept up throughout rather than done.
+fn next_steps(a: &ReviewAccess, deadlines: &[deadline::Model], today: NaiveDate) -> ApiResult<Vec<Item>> {
+    use shared::tasks::{TASKS, Task, TaskStatus};
+    let stage = a.stage()?;
+    let mut taken = Vec::new();
+    let mut out = Vec::new();
+    for rule in TASKS.iter().filter(|r| !matches!(r.task, Task::Imrs | Task::Family | Task::Referral)) {
+        let Some(op) = rule.operations.first().copied() else { continue };
+        if taken.contains(&op)
+            || !matches!(rule.status(stage), TaskStatus::NotStarted | TaskStatus::InProgress)
+            || !a.may(op)?
+        {
+            continue;
+        }
+        taken.push(op);
+        let due = rule.deadline.and_then(|k| {
+            deadlines.iter().find(|d| d.review_id == a.review.id && d.kind == k.as_str()).map(|d| d.due_on)
+        });
+        out.push(Item {
+            kind: "step",
+            review_id: a.review.id,
+            reference: a.review.reference.clone(),
+            message: op.title().to_owned(),
+            path: format!("/reviews/{}/tasks/{}", a.review.id, rule.task.as_str()),
+            due_on: due,
+            overdue: due.is_some_and(|d| d < today),
+        });
+    }
     Ok(out)
 }
 

@@ -145,6 +145,8 @@ pub struct SetupChecklistItem {
     pub item: ChecklistItemGql,
     /// For "records secured": the agency that confirms.
     pub agency_id: Option<i32>,
+    /// That agency's name.
+    pub agency_name: Option<String>,
     pub done: bool,
     pub done_on: Option<NaiveDate>,
     pub note: Option<String>,
@@ -361,6 +363,10 @@ impl DecisionOfReview {
                 id: i.id,
                 item: crate::stored::value("checklist item", &i.item, ChecklistItem::parse)?.into(),
                 agency_id: i.agency_id,
+                agency_name: match i.agency_id {
+                    Some(a) => by_id::<agency::Entity>(ctx, a).await?.map(|a| a.name),
+                    None => None,
+                },
                 done: i.done,
                 done_on: i.done_on,
                 note: match (&i.note, access) {

@@ -9,9 +9,12 @@ use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::records::{self, Doc};
 
-/// A published executive summary: the review's reference and its sections.
+/// A published executive summary: the review's reference, the board that publishes
+/// it, the day it was published and its sections.
 pub struct Published {
     pub reference: String,
+    pub board: String,
+    pub published_on: Option<chrono::NaiveDate>,
     pub sections: Vec<(String, String)>,
 }
 
@@ -36,7 +39,30 @@ pub async fn summary(db: &DatabaseConnection, reference: &str) -> ApiResult<Publ
         .enumerate()
         .map(|(i, s)| (s.title().to_owned(), latest.sections.get(i).to_owned()))
         .collect();
-    Ok(Published { reference: r.reference, sections })
+    let board = board::Entity::find_by_id(r.lead_board_id).one(db).await?.map(|b| b.name).unwrap_or_default();
+    let published_on = milestone::Entity::find()
+        .filter(milestone::Column::ReviewId.eq(r.id))
+        .filter(milestone::Column::Kind.eq(shared::completion::Milestone::Published.as_str()))
+        .one(db)
+        .await?
+        .map(|m| m.on_date);
+    Ok(Published { reference: r.reference, board, published_on, sections })
+}
+
+/// The page's own style sheet, inline so that the page stands alone; the page's CSP
+/// allows exactly this text by its hash and nothing else.
+pub const STYLE: &str = "body{font-family:arial,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5;color:#0b0c0c}\
+header{border-bottom:10px solid #1d70b8;margin-bottom:1.5em}h1{font-size:2em;line-height:1.2}h2{font-size:1.4em;margin-top:1.5em}\
+.meta{color:#505a5f}@media print{header{border-bottom-width:2px}}";
+
+/// The Content-Security-Policy of the public page: nothing but its own inline style.
+pub fn content_security_policy() -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(STYLE.as_bytes()));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
 }
 
 /// Text made safe to place inside HTML.
@@ -64,9 +90,11 @@ pub fn page(p: &Published) -> String {
             body.push_str(&format!("<p>{}</p>\n", escape(para).replace('\n', "<br>")));
         }
     }
+    let when = p.published_on.map(|d| format!("Published {}.", d.format("%-d %B %Y"))).unwrap_or_default();
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Serious Case Review {r}: executive summary</title>\n</head>\n<body style=\"font-family: arial, sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em; line-height: 1.5\">\n<main>\n<h1>Serious Case Review {r}: executive summary</h1>\n{body}</main>\n</body>\n</html>\n",
-        r = escape(&p.reference)
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Serious Case Review {r}: executive summary - {b}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<p class=\"meta\">{b}</p>\n</header>\n<main>\n<h1>Serious Case Review {r}: executive summary</h1>\n<p class=\"meta\">{when}</p>\n{body}</main>\n</body>\n</html>\n",
+        r = escape(&p.reference),
+        b = escape(&p.board),
     )
 }
 
@@ -80,8 +108,27 @@ mod tests {
             escape("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
-        let p = Published { reference: "SCR-1".into(), sections: vec![("Introduction".into(), "a <b>\n\nb".into())] };
+        let p = Published {
+            reference: "SCR-1".into(),
+            board: "Stockport <Board>".into(),
+            published_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 9),
+            sections: vec![("Introduction".into(), "a <b>\n\nb".into())],
+        };
         let html = page(&p);
         assert!(html.contains("<p>a &lt;b&gt;</p>") && html.contains("<p>b</p>"));
+        assert!(html.contains("Stockport &lt;Board&gt;") && html.contains("Published 9 March 2026."), "{html}");
+    }
+
+    #[test]
+    fn the_policy_allows_the_pages_own_style_and_nothing_else() {
+        use base64::Engine;
+        use sha2::Digest;
+        let html =
+            page(&Published { reference: "SCR-1".into(), board: String::new(), published_on: None, sections: vec![] });
+        let inline = html.split("<style>").nth(1).and_then(|s| s.split("</style>").next()).unwrap_or_default();
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inline.as_bytes()));
+        let csp = content_security_policy();
+        assert!(csp.contains(&format!("style-src 'sha256-{hash}'")), "{csp}");
+        assert!(csp.starts_with("default-src 'none'") && !csp.contains("unsafe"), "{csp}");
     }
 }

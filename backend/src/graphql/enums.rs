@@ -55,6 +55,16 @@ mirror! {
         RecentlyMovedToUk, UnauthorisedAbsence, ConcernsNotTakenSeriously, WiderProcedureFailings,
         ChildProtectionPlan, RangeOfAgencies, LocalProtocolsNeedChange, NationalImplications,
     }
+    TaskGql = "shared::tasks::Task" as "Task" {
+        Referral, Assessment, Recommendation, Decision, Notification, SetUp, Terms, Family, Imrs,
+        Chronology, Analysis, Report, Assurance, Submission, Evaluation, Actions, Publication, Conclusion,
+    }
+    TaskStatusGql = "shared::tasks::TaskStatus" as "TaskStatus" {
+        Completed, InProgress, NotStarted, CannotStartYet, NotNeeded,
+    }
+    PhaseGql = "shared::tasks::Phase" as "Phase" {
+        Decision, SetUp, Review, Completion,
+    }
     DeadlineKindGql = "shared::deadline::DeadlineKind" as "DeadlineKind" {
         PanelRecommendation, ChairDecision, TermsToOfsted, ImrSubmission, Completion,
     }

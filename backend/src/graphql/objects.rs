@@ -305,3 +305,22 @@ pub struct Problem {
     pub field: String,
     pub message: String,
 }
+
+/// A task of the procedure on one review (the review's task list).
+#[derive(async_graphql::SimpleObject)]
+pub struct ReviewTask {
+    pub task: TaskGql,
+    pub title: String,
+    pub phase: PhaseGql,
+    pub status: TaskStatusGql,
+    /// Who does it, by the names of their parts.
+    pub owners: Vec<String>,
+    /// Whether the caller is among those who do it.
+    pub mine: bool,
+    /// The steps of this task the caller may take now.
+    pub steps_now: Vec<OperationGql>,
+    /// When it is due, while a deadline for it runs.
+    pub due_on: Option<NaiveDate>,
+    /// Why it cannot start yet.
+    pub waits_for: Option<String>,
+}

@@ -140,6 +140,24 @@ impl ReviewRecord {
         Ok(out)
     }
 
+    /// The involved agencies for which you may take `operation` now (an agency manager
+    /// confirms the report, signs up to actions, for their own agencies only).
+    async fn agencies_for(&self, ctx: &Context<'_>, operation: OperationGql) -> GqlResult<Vec<Agency>> {
+        self.0.read(Field::ReviewSummary)?;
+        let op: Operation = operation.into();
+        let links = rows::<review_agency::Entity>(ctx, self.0.review.id).await?;
+        let mut ids = Vec::new();
+        for l in links.iter() {
+            if self.0.may_for_agency(op, l.agency_id)? {
+                ids.push(l.agency_id);
+            }
+        }
+        let found = loaders(ctx)?.load_many(ids.into_iter().map(ById::<agency::Entity>::of)).await?;
+        let mut out: Vec<Agency> = found.into_values().map(Agency).collect();
+        out.sort_by_key(|a| a.0.id);
+        Ok(out)
+    }
+
     /// The capacities in which you act on this review.
     async fn my_capacities(&self) -> Vec<CapacityGql> {
         self.0.capacities.iter().map(|c| (*c).into()).collect()
@@ -153,6 +171,37 @@ impl ReviewRecord {
     /// What you may do to this review now (role and stage both allowing).
     async fn allowed_operations(&self) -> GqlResult<Vec<OperationGql>> {
         Ok(self.0.allowed_operations()?.into_iter().map(Into::into).collect())
+    }
+
+    /// The procedure's tasks on this review, in order: each with its phase, its status
+    /// from the stage reached, who does it, its due date when a deadline runs and the
+    /// caller may read deadlines, and the steps of it the caller may take now.
+    async fn tasks(&self, ctx: &Context<'_>) -> GqlResult<Vec<ReviewTask>> {
+        let stage = self.0.stage()?;
+        let allowed = self.0.allowed_operations()?;
+        let deadlines = match self.0.read(Field::Deadlines) {
+            Ok(_) => rows::<deadline::Entity>(ctx, self.0.review.id).await?,
+            Err(_) => Default::default(),
+        };
+        let mut out = Vec::new();
+        for rule in &shared::tasks::TASKS {
+            let due = match rule.deadline {
+                Some(kind) => deadlines.iter().find(|d| d.kind == kind.as_str()).filter(|d| d.met_on.is_none()),
+                None => None,
+            };
+            out.push(ReviewTask {
+                task: rule.task.into(),
+                title: rule.task.title().to_owned(),
+                phase: rule.phase.into(),
+                status: rule.status(stage).into(),
+                owners: rule.owners.iter().map(|c| c.title().to_owned()).collect(),
+                mine: rule.belongs_to(&self.0.capacities),
+                steps_now: rule.operations.iter().filter(|o| allowed.contains(o)).map(|o| (*o).into()).collect(),
+                due_on: due.map(|d| d.due_on),
+                waits_for: rule.waits_for(stage),
+            });
+        }
+        Ok(out)
     }
 
     async fn deadlines(&self, ctx: &Context<'_>, as_of: Option<NaiveDate>) -> GqlResult<Vec<Deadline>> {

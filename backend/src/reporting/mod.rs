@@ -31,6 +31,30 @@ pub struct Timeliness {
     pub submitted_on_time: i32,
     /// Submitted by the date as extended with the Chair's consent.
     pub submitted_on_time_with_extensions: i32,
+    /// Decisions not made by the day judged, past their due date: late already.
+    pub decisions_overdue: i32,
+    /// Reviews not submitted by the day judged, past their (extended) due date.
+    pub submissions_overdue: i32,
+}
+
+/// Which deadlines the timeliness counts: those whose original due date falls in the
+/// period (every one when none is given), judged as they stood at the end of `as_of`.
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub as_of: NaiveDate,
+}
+
+impl Period {
+    /// Every deadline, judged today.
+    pub fn all(as_of: NaiveDate) -> Self {
+        Period { from: None, to: None, as_of }
+    }
+
+    fn holds(&self, due: NaiveDate) -> bool {
+        self.from.is_none_or(|f| due >= f) && self.to.is_none_or(|t| due <= t)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,7 +90,8 @@ fn age_bucket(created: NaiveDate, today: NaiveDate) -> &'static str {
 
 /// The report over every review the caller reads as a board officer; `FORBIDDEN` for
 /// anyone who is one on none.
-pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<Report> {
+pub async fn report(db: &DatabaseConnection, caller: &Caller, period: Period) -> ApiResult<Report> {
+    let today = period.as_of;
     let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
     let ids: Vec<i32> = access::for_reviews(db, caller, &reviews)
         .await?
@@ -108,15 +133,23 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) 
     let name = |id: i32| agencies.get(&id).cloned().unwrap_or_else(|| format!("Agency {id}"));
 
     let mut t = Timeliness::default();
-    for d in &deadlines {
-        let Some(met) = d.met_on else { continue };
+    for d in deadlines.iter().filter(|d| period.holds(d.original_due_on)) {
+        // A deadline met after the day judged was still open on it.
+        let met = d.met_on.filter(|m| *m <= today);
+        let late_already = met.is_none() && d.due_on < today;
         if d.kind == DeadlineKind::ChairDecision.as_str() {
-            t.decisions += 1;
-            t.decided_within_28_days += i32::from(met <= d.original_due_on);
+            if let Some(met) = met {
+                t.decisions += 1;
+                t.decided_within_28_days += i32::from(met <= d.original_due_on);
+            }
+            t.decisions_overdue += i32::from(late_already);
         } else if d.kind == DeadlineKind::Completion.as_str() {
-            t.submissions += 1;
-            t.submitted_on_time += i32::from(met <= d.original_due_on);
-            t.submitted_on_time_with_extensions += i32::from(met <= d.due_on);
+            if let Some(met) = met {
+                t.submissions += 1;
+                t.submitted_on_time += i32::from(met <= d.original_due_on);
+                t.submitted_on_time_with_extensions += i32::from(met <= d.due_on);
+            }
+            t.submissions_overdue += i32::from(late_already);
         }
     }
     let mut overdue_imrs: BTreeMap<String, i32> = BTreeMap::new();
