@@ -90,7 +90,8 @@ h_js=$(hash "$out/frontend.js"); cp "$out/frontend.js" "$dist.new/assets/fronten
 h_css=$(hash "$out/app.css"); cp "$out/app.css" "$dist.new/assets/app-$h_css.css"
 sed -e "s|@JS@|/assets/frontend-$h_js.js|" -e "s|@WASM@|/assets/frontend-$h_wasm.wasm|" frontend/static/boot.js > "$out/boot.js"
 h_boot=$(hash "$out/boot.js"); cp "$out/boot.js" "$dist.new/assets/boot-$h_boot.js"
-sed -e "s|@CSS@|/assets/app-$h_css.css|" -e "s|@BOOT@|/assets/boot-$h_boot.js|" frontend/static/index.html > "$dist.new/index.html"
+h_icon=$(hash frontend/static/favicon.svg); cp frontend/static/favicon.svg "$dist.new/assets/favicon-$h_icon.svg"
+sed -e "s|@CSS@|/assets/app-$h_css.css|" -e "s|@BOOT@|/assets/boot-$h_boot.js|" -e "s|@ICON@|/assets/favicon-$h_icon.svg|" frontend/static/index.html > "$dist.new/index.html"
 for f in "$dist.new"/assets/* "$dist.new/index.html"; do
   gzip -9 -k -n "$f"
   brotli -q 11 -k "$f"

@@ -47,12 +47,20 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
             b.click_text("Initial panel").await;
             b.wait_text("Initial panel: referrals to consider").await;
             b.axe("the Initial Panel's queue").await;
+            // The review's task list: the panel's task is offered, the Chair's cannot start yet.
             b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            assert_eq!(b.task_status("assessment").await, "Not started");
+            assert_eq!(b.task_status("decision").await, "Cannot start yet");
+            b.axe("the review's task list").await;
+            b.click_css("li[data-task='assessment'] a").await;
             b.settled().await;
             b.click_css("label[for='f-assessment-category-mandatory']").await;
             b.fill("#f-assessment-reasons", "The child was seriously injured and neglect is suspected.").await;
             b.click_text("Record the assessment").await;
             b.wait_text("The panel's assessment was recorded").await;
+            b.settled().await;
+            b.click_text("Next task: Initial Panel recommendation").await;
             b.settled().await;
             b.click_css("label[for='f-recommendation-conduct-yes']").await;
             b.fill("#f-recommendation-scope", "The two years before the injury.").await;
@@ -66,13 +74,14 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
             b.click_text("Board Chair").await;
             b.wait_text("Board Chair: decisions and approvals").await;
             b.axe("the Chair's queue").await;
-            b.goto(&format!("/reviews/{id}")).await;
+            b.goto(&format!("/reviews/{id}/tasks/decision")).await;
             b.settled().await;
             b.click_css("label[for='f-decision-conduct-yes']").await;
             b.fill("#f-decision-reasons", "I agree with the panel.").await;
-            b.click_text("Record the decision").await;
-            b.wait_text("Confirm that you understand the decision is final").await;
-            b.click_css("label[for='f-decision-confirm']").await;
+            // Check your answers, then record: no browser confirmation box.
+            b.click_text("Continue").await;
+            b.wait_text("Check your decision before you record it").await;
+            b.axe("checking the Chair's decision").await;
             b.click_text("Record the decision").await;
             b.wait_text("Your decision was recorded").await;
 
@@ -81,11 +90,17 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
             b.click_text("Business manager").await;
             b.wait_text("Business manager: notifications and set-up").await;
             b.axe("the business manager's queue").await;
-            b.goto(&format!("/reviews/{id}")).await;
+            b.goto(&format!("/reviews/{id}/tasks/notification")).await;
             b.settled().await;
             b.click_text("Record the notification").await;
             b.wait_text("The Ofsted notification was recorded").await;
             b.settled().await;
+            b.goto(&format!("/reviews/{id}/tasks/set-up")).await;
+            b.settled().await;
+            // "Complete set-up" is not offered while things are missing; they are listed.
+            let missing = b.wait_css("#setup-missing").await.text().await.expect("text");
+            assert!(missing.contains("Appoint the independent SCR Panel chair"), "{missing}");
+            assert!(b.c.find(Locator::XPath("//button[normalize-space(.)='Complete set-up']")).await.is_err());
             for (post, person) in [("panel_chair", "Alan Forbes"), ("overview_author", "Julia Stone")] {
                 b.click_css(&format!("label[for='f-appoint-assignment-{post}']")).await;
                 let select = b.wait_css("#f-appoint-userId").await;
@@ -120,7 +135,7 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
 
             // The panel agrees the terms of reference.
             b.sign_in("panel@scr.example").await;
-            b.goto(&format!("/reviews/{id}")).await;
+            b.goto(&format!("/reviews/{id}/tasks/terms")).await;
             b.settled().await;
             b.wait_css("#terms-editor").await;
             for i in 0..19 {
@@ -135,13 +150,12 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
 
             // The Chair approves them.
             b.sign_in("chair@scr.example").await;
-            b.goto(&format!("/reviews/{id}")).await;
+            b.goto(&format!("/reviews/{id}/tasks/terms")).await;
             b.settled().await;
             b.click_text("Approve version 1").await;
             b.wait_text("The terms of reference are approved").await;
-            // The page reloads the review after the step: wait for the tracker to move.
-            let moved =
-                "//li[contains(@class,'scr-tracker__step--current')][normalize-space(.)='Terms of reference agreed']";
+            b.click_text("Return to the task list").await;
+            let moved = "//li[contains(@class,'scr-tracker__step--current')][starts-with(normalize-space(.),'Terms of reference agreed')]";
             b.c.wait()
                 .at_most(WAIT)
                 .for_element(Locator::XPath(moved))
@@ -149,7 +163,9 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
                 .expect("the tracker shows the terms agreed");
             b.settled().await;
             let current = b.wait_css(".scr-tracker__step--current").await.text().await.expect("text");
-            assert_eq!(current, "Terms of reference agreed");
+            assert_eq!(current, "Terms of reference agreed (current stage)");
+            assert_eq!(b.task_status("terms").await, "Completed");
+            assert_eq!(b.task_status("imrs").await, "Not started");
         }
         .boxed()
     })
@@ -163,8 +179,12 @@ async fn a_partner_board_sees_the_label_and_never_the_childs_name() {
             b.sign_in("partner@scr.example").await;
             b.wait_text("Reviews you can see").await;
             b.axe("the partner board's reviews").await;
-            let first = b.wait_css("table.govuk-table a[href^='/reviews/']").await;
+            let first = b.wait_css("#review-table a[href^='/reviews/']").await;
             first.click().await.expect("open");
+            b.settled().await;
+            b.axe("a review's tasks seen by a partner board").await;
+            assert_no_names(b).await;
+            b.click_css("li[data-task='referral'] a").await;
             b.wait_text("Child A").await;
             b.wait_css("#circumstances").await;
             assert_no_names(b).await;
@@ -183,13 +203,20 @@ async fn a_partner_board_sees_the_label_and_never_the_childs_name() {
             // A review in its review phase: the genogram, the IMRs, the chronology and
             // the report, all with labels only.
             b.goto("/").await;
-            let href = open_review_at(b, "Overview report and executive summary").await;
+            let href = b.open_review_at("Overview report and executive summary").await;
+            // A partner board reads the tasks and does none of them.
+            assert_eq!(b.task_status("imrs").await, "Completed");
+            assert_eq!(b.task_status("report").await, "In progress");
+            assert_eq!(b.task_status("conclusion").await, "Cannot start yet");
+            b.goto(&format!("{href}/tasks/family")).await;
             let genogram =
                 b.wait_css(".scr-genogram svg").await.attr("aria-label").await.expect("label").unwrap_or_default();
             assert!(genogram.contains("Child A") && genogram.contains("Alleged perpetrator 1"), "{genogram}");
+            b.goto(&format!("{href}/tasks/imrs")).await;
             b.wait_css("#imr-table").await;
             assert_no_names(b).await;
-            b.click_text("Combined chronology").await;
+            b.goto(&format!("{href}/tasks/chronology")).await;
+            b.click_text("Open the combined chronology").await;
             b.wait_css("#combined-chronology").await;
             b.settled().await;
             assert_no_names(b).await;
@@ -256,7 +283,7 @@ async fn a_second_editor_sees_the_conflict_and_keeps_their_text() {
             b.wait_text("Reviews you can see").await;
             let links = b.c.find_all(Locator::XPath("//tr[.//strong[normalize-space(.)='Review set up']]//a")).await.expect("rows");
             let href = links.first().expect("a review at set-up").attr("href").await.expect("href").expect("href");
-            b.goto(&href).await;
+            b.goto(&format!("{href}/tasks/terms")).await;
             b.wait_css("#terms-editor").await;
             b.fill("#f-terms-answers-0", "My careful answer that must not be lost").await;
             // Meanwhile the Initial Panel saves a version through the API.
@@ -340,32 +367,17 @@ async fn assert_no_names(b: &Browser) {
     }
 }
 
-/// Opens the first review at `stage` (its title, as the tag shows it) from the home page.
-async fn open_review_at(b: &Browser, stage: &str) -> String {
-    b.wait_text("Reviews you can see").await;
-    let xpath = format!("//tr[.//strong[normalize-space(.)={}]]//a", xpath_literal(stage));
-    let link =
-        b.c.wait()
-            .at_most(WAIT)
-            .for_element(Locator::XPath(&xpath))
-            .await
-            .unwrap_or_else(|e| panic!("no review at {stage}: {e}"));
-    let href = link.attr("href").await.expect("href").expect("href");
-    b.goto(&href).await;
-    b.settled().await;
-    href
-}
-
-/// Clicks a button inside the element with id `within`.
 /// Opens the demo's review at the overview report and its report and summary
 /// workspace, waiting for `ready` (what the signed-in user is shown there).
 async fn open_report_workspace(b: &Browser, ready: &str) {
-    open_review_at(b, "Overview report and executive summary").await;
-    b.click_text("Overview report and executive summary").await;
+    let href = b.open_review_at("Overview report and executive summary").await;
+    b.goto(&format!("{href}/tasks/report")).await;
+    b.click_text("Open the overview report and executive summary").await;
     b.wait_css(ready).await;
     b.settled().await;
 }
 
+/// Clicks a button inside the element with id `within`.
 async fn click_in(b: &Browser, within: &str, text: &str) {
     let xpath = format!("//*[@id={}]//button[normalize-space(.)={}]", xpath_literal(within), xpath_literal(text));
     let e =
@@ -382,9 +394,10 @@ async fn imr_authors_declare_independence_write_and_submit_their_imrs() {
     journey("imr_author_writes_and_submits", |b| {
         async move {
             // Social care's author: a declaration of involvement is refused with the reason.
+            // Their home page leads to the IMR: the task is theirs.
             b.sign_in("social.author@scr.example").await;
-            open_review_at(b, "IMRs requested").await;
-            b.click_css("#imr-table a[href*='/imrs/']").await;
+            b.wait_css("#task-table").await;
+            b.click_css("#task-table tr[data-kind='imr'] a").await;
             b.wait_css("#declaration").await;
             b.settled().await;
             b.axe("the IMR author's declaration").await;
@@ -399,13 +412,26 @@ async fn imr_authors_declare_independence_write_and_submit_their_imrs() {
 
             // The police author finishes a half-written IMR and submits it.
             b.sign_in("imr.author@scr.example").await;
-            open_review_at(b, "IMRs requested").await;
+            let href = b.open_review_at("IMRs requested").await;
+            b.goto(&format!("{href}/tasks/imrs")).await;
             b.click_css("#imr-table a[href*='/imrs/']").await;
             b.wait_css("#imr-editor").await;
             b.settled().await;
             b.wait_css("#imr-missing").await;
             b.axe("the IMR author's workspace").await;
-            b.set_value("#f-entry-date", "2025-02-03").await;
+            // A refused submission: focus goes to the list of what is missing.
+            b.click_text("Save and submit to the panel").await;
+            b.wait_text("Check the IMR before you submit it").await;
+            b.axe("checking the IMR before submission").await;
+            b.click_text("Submit the IMR to the panel").await;
+            b.wait_focus_in("#imr-editor .govuk-error-summary").await;
+            let listed = b.wait_css("#imr-editor .govuk-error-summary").await.text().await.expect("text");
+            assert!(listed.contains("There is a problem") && listed.lines().count() > 2, "{listed}");
+            // The author answers a question, then adds a chronology entry: the answer stays.
+            b.fill("#f-imr-analysis-4", "Answered from the records (question 5).").await;
+            b.fill("#f-entry-date", "3").await;
+            b.fill("#f-entry-date-month", "2").await;
+            b.fill("#f-entry-date-year", "2025").await;
             b.fill("#f-entry-practitionerRole", "Police sergeant").await;
             b.fill("#f-entry-event", "Welfare check at the home after an anonymous call.").await;
             b.click_css("label[for='entry-childSeen']").await;
@@ -413,13 +439,16 @@ async fn imr_authors_declare_independence_write_and_submit_their_imrs() {
             b.wait_text("The entry was added to the chronology").await;
             b.settled().await;
             b.wait_text("Welfare check at the home").await;
-            for i in 4..12 {
+            let kept = b.wait_css("#f-imr-analysis-4").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(kept, "Answered from the records (question 5).", "adding an entry keeps the typed answer");
+            for i in 5..12 {
                 b.fill(&format!("#f-imr-analysis-{i}"), &format!("Answered from the records (question {}).", i + 1))
                     .await;
             }
             b.fill("#f-imr-staffSupport", "Officers were offered de-briefing.").await;
             b.click_text("Save and submit to the panel").await;
-            b.c.accept_alert().await.expect("confirm the submission");
+            b.wait_text("Check the IMR before you submit it").await;
+            b.click_text("Submit the IMR to the panel").await;
             b.wait_text("The IMR was submitted to the panel").await;
             b.settled().await;
             b.wait_css("#imr-sections").await;
@@ -436,13 +465,15 @@ async fn the_panel_reads_the_genogram_and_filters_the_combined_chronology() {
     journey("panel_filters_chronology", |b| {
         async move {
             b.sign_in("panel.member@scr.example").await;
-            open_review_at(b, "Overview report and executive summary").await;
+            let href = b.open_review_at("Overview report and executive summary").await;
+            b.goto(&format!("{href}/tasks/family")).await;
             let genogram =
                 b.wait_css(".scr-genogram svg").await.attr("aria-label").await.expect("label").unwrap_or_default();
             assert!(genogram.contains("Child A") && genogram.contains("Mother"), "{genogram}");
             b.c.execute("document.querySelector('.scr-genogram').scrollIntoView();", vec![]).await.expect("scroll");
             b.screenshot("genogram").await;
-            b.click_text("Combined chronology").await;
+            b.goto(&format!("{href}/tasks/chronology")).await;
+            b.click_text("Open the combined chronology").await;
             b.wait_css("#combined-chronology").await;
             b.settled().await;
             b.wait_text("Showing 10 of 10 entries").await;
@@ -665,7 +696,8 @@ async fn the_panel_tags_a_finding_and_the_reporting_analyst_sees_the_theme_count
     journey("finding_and_learning_themes", |b| {
         async move {
             b.sign_in("independent.chair@scr.example").await;
-            open_review_at(b, "Overview report and executive summary").await;
+            let href = b.open_review_at("Overview report and executive summary").await;
+            b.goto(&format!("{href}/tasks/analysis")).await;
             b.wait_text("Findings and learning themes").await;
             b.click_css("#finding-form summary").await;
             // Refused by field, nothing lost.
@@ -724,13 +756,15 @@ async fn the_sub_group_sees_an_overdue_action_and_publication_waits_for_the_tria
             b.axe("the board's reports").await;
 
             b.sign_in("manager@scr.example").await;
-            open_review_at(b, "Action planning and monitoring").await;
+            let href = b.open_review_at("Action planning and monitoring").await;
+            b.goto(&format!("{href}/tasks/publication")).await;
             b.wait_css("#publication-problems").await;
             let problems = b.wait_css("#publication-problems").await.text().await.expect("text");
             assert!(problems.contains("Criminal proceedings"), "{problems}");
             b.axe("the review in its completion phase").await;
-            click_in(b, "publish", "Publish").await;
-            b.c.accept_alert().await.expect("confirm");
+            click_in(b, "publish", "Continue").await;
+            b.wait_text("Check before you publish").await;
+            b.click_text("Publish").await;
             b.wait_text("Publication waits for Criminal proceedings to conclude").await;
             assert!(
                 b.c.find(Locator::XPath("//strong[normalize-space(.)='Published']")).await.is_err(),

@@ -62,6 +62,15 @@ async fn the_served_binary_signs_in_every_demo_user_and_stops_on_sigterm() {
     let css = client.get(format!("{base}{asset}")).header("accept-encoding", "gzip").send().await.expect("asset");
     assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(css.headers()["content-encoding"], "gzip");
+    // The page names its icon; the old `/favicon.ico` address is told there is none
+    // instead of being answered with the page.
+    let icon = html.split('"').find(|s| s.starts_with("/assets/favicon-")).expect("the icon link").to_owned();
+    let svg = client.get(format!("{base}{icon}")).send().await.expect("icon");
+    assert_eq!(svg.status(), 200);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    let ico = client.get(format!("{base}/favicon.ico")).send().await.expect("favicon.ico");
+    assert_eq!(ico.status(), 404);
+    assert!(!ico.text().await.expect("text").contains("<html"), "favicon.ico is not the page");
     assert!(server.terminate(), "scr did not exit cleanly on SIGTERM");
 }
 

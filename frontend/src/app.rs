@@ -78,9 +78,10 @@ pub fn App() -> impl IntoView {
         window_event_listener(leptos::ev::pointerdown, |_| session::touch()),
         window_event_listener(leptos::ev::input, |_| session::touch()),
     ];
+    let leaving = crate::drafts::guard_leaving();
     let ticker = set_interval_with_handle(move || session::tick(auth), std::time::Duration::from_secs(2)).ok();
     on_cleanup(move || {
-        for l in listeners {
+        for l in listeners.into_iter().chain(leaving) {
             l.remove();
         }
         if let Some(t) = ticker {
@@ -97,7 +98,12 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <Router>
-            <a href="#main-content" class="govuk-skip-link">"Skip to main content"</a>
+            <a href="#main-content" class="govuk-skip-link" on:click=|ev: leptos::ev::MouseEvent| {
+                // The router would treat the fragment as a navigation: move focus instead.
+                ev.prevent_default();
+                crate::page::focus("main-content");
+            }>"Skip to main content"</a>
+            <FocusOnNavigation/>
             <Header/>
             <div class="govuk-width-container">
                 <Show when=move || auth.idle_warning.get() && !auth.expired.get()>
@@ -129,7 +135,7 @@ pub fn App() -> impl IntoView {
                         </div>
                     </div>
                 </Show>
-                <main class="govuk-main-wrapper" id="main-content" role="main">
+                <main class="govuk-main-wrapper" id="main-content" role="main" tabindex="-1">
                     <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <SignedOut/> }>
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=home::Home/>
@@ -138,6 +144,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/chair") view=queues::ChairQueuePage/>
                             <Route path=path!("/manager") view=queues::ManagerQueuePage/>
                             <Route path=path!("/reviews/:id") view=review_page::ReviewPage/>
+                            <Route path=path!("/reviews/:id/tasks/:task") view=review_page::ReviewPage/>
                             <Route path=path!("/reviews/:id/imrs/:imr") view=imr::ImrPage/>
                             <Route path=path!("/reviews/:id/chronology") view=chronology::ChronologyPage/>
                             <Route path=path!("/reviews/:id/report") view=documents::DocumentsPage/>
@@ -173,6 +180,12 @@ fn Header() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     provide_context(crate::page::UnreadChanged(changed));
     let location = leptos_router::hooks::use_location();
+    let menu_open = RwSignal::new(false);
+    // Following a link closes the menu.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     // The unread count beside "Notifications", asked again on each page and after marking.
     let unread = LocalResource::new(move || {
         let signed_in = auth.session.with(Option::is_some);
@@ -217,7 +230,11 @@ fn Header() -> impl IntoView {
                         let links = workspaces(&s.roles);
                         view! {
                             <nav aria-label="Workspaces" class="govuk-service-navigation__wrapper">
-                                <ul class="govuk-service-navigation__list" id="navigation">
+                                // Under 641 pixels the links fold behind a menu button.
+                                <button type="button" class="govuk-service-navigation__toggle scr-menu-toggle" aria-controls="navigation"
+                                    aria-expanded=move || menu_open.get().to_string()
+                                    on:click=move |_| menu_open.update(|o| *o = !*o)>"Menu"</button>
+                                <ul class="govuk-service-navigation__list" class:scr-menu-closed=move || !menu_open.get() id="navigation">
                                     {links.into_iter().map(|(href, label)| view! {
                                         <li class="govuk-service-navigation__item">
                                             <A href=href attr:class="govuk-service-navigation__link">{label}{(href == "/notifications").then_some(badge)}</A>
@@ -248,10 +265,44 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// After each navigation inside the client: the page's title until the page names
+/// itself, and focus on the new page's main heading once it is drawn, as a page load
+/// would leave a screen reader at the top of the new page.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        crate::page::title(default_title(&path));
+        if previous.is_some_and(|p| p != path) {
+            crate::page::focus_heading_when_drawn();
+        }
+        path
+    });
+}
+
+/// The title of a page before it loads what it shows.
+fn default_title(path: &str) -> &'static str {
+    match path {
+        "/" => "Your reviews",
+        "/refer" => "Refer a case",
+        "/panel" => "Initial panel",
+        "/chair" => "Board Chair",
+        "/manager" => "Business manager",
+        "/actions" => "Actions",
+        "/reports" => "Reports",
+        "/notifications" => "Notifications",
+        "/account" => "Your account",
+        p if p.starts_with("/admin") => "Administration",
+        p if p.starts_with("/reviews/") => "Review",
+        _ => "Serious Case Reviews",
+    }
+}
+
 #[component]
 fn NotFound() -> impl IntoView {
     view! {
-        <h1 class="govuk-heading-l">"Page not found"</h1>
+        <h1 class="govuk-heading-l" tabindex="-1">"Page not found"</h1>
         <p class="govuk-body">"If you typed the web address, check it is correct."</p>
         <p class="govuk-body"><A href="/" attr:class="govuk-link">"Go to your reviews"</A></p>
     }

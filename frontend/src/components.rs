@@ -22,12 +22,20 @@ pub fn ErrorSummary(
     #[prop(into)] errors: Signal<Vec<(String, String)>>,
     #[prop(optional, into)] form: String,
 ) -> impl IntoView {
+    // Each new list of problems takes focus, so that the person sees and hears it
+    // wherever on the page they pressed the button.
+    let summary = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if !errors.with(Vec::is_empty) {
+            focus_after_render(summary);
+        }
+    });
     move || {
         let form = form.clone();
         let list = errors.get();
         (!list.is_empty()).then(|| {
             view! {
-                <div class="govuk-error-summary" data-module="govuk-error-summary" role="alert" tabindex="-1">
+                <div class="govuk-error-summary" data-module="govuk-error-summary" role="alert" tabindex="-1" node_ref=summary>
                     <h2 class="govuk-error-summary__title">"There is a problem"</h2>
                     <div class="govuk-error-summary__body">
                         <ul class="govuk-list govuk-error-summary__list">
@@ -44,6 +52,22 @@ pub fn ErrorSummary(
             }
         })
     }
+}
+
+/// Moves focus to `node` once the view holding it is drawn.
+pub fn focus_after_render<E>(node: NodeRef<E>)
+where
+    E: leptos::html::ElementType,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    request_animation_frame(move || {
+        if let Some(el) = node.get_untracked() {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
 }
 
 /// The message for `path` among `errors`.
@@ -111,16 +135,60 @@ pub fn TextArea(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] rows: Option<u32>,
     #[prop(optional, into)] form: String,
+    /// Keeps the unsaved text in the tab as it is typed (a long text), under this
+    /// prefix and the field's path; `drafts::saved(prefix)` forgets it after a save.
+    #[prop(optional, into)]
+    draft: Option<String>,
 ) -> impl IntoView {
+    let draft = draft.map(|prefix| format!("{prefix}{path}"));
     let id = form_field_id(&form, &path);
     let p = path.clone();
     let err = Memo::new(move |_| error_for(&errors.get(), &p));
     let err_id = format!("{id}-error");
+    let kept = draft.as_deref().and_then(crate::drafts::read).filter(|k| *k != value.get_untracked());
+    let offer = RwSignal::new(kept);
+    if let Some(key) = draft.clone() {
+        crate::drafts::mounted(&key);
+        on_cleanup(move || crate::drafts::forget(&key));
+    }
+    let key = StoredValue::new(draft);
+    let on_input = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        key.with_value(|k| {
+            if let Some(k) = k {
+                crate::drafts::write(k, &text);
+            }
+        });
+    };
+    let restore = move |_| {
+        if let Some(text) = offer.get_untracked() {
+            value.set(text);
+        }
+        offer.set(None);
+    };
+    let discard = move |_| {
+        key.with_value(|k| {
+            if let Some(k) = k {
+                crate::drafts::clear(k);
+            }
+        });
+        offer.set(None);
+    };
+    let offer_id = format!("{id}-draft");
     view! {
         <div class="govuk-form-group" class:govuk-form-group--error=move || err.get().is_some()>
             <label class="govuk-label" for=id.clone()>{label}</label>
             {hint.map(|h| view! { <div class="govuk-hint">{h}</div> })}
             {move || err.get().map(|m| view! { <p id=err_id.clone() class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> })}
+            {move || offer.get().map(|_| view! {
+                <div class="govuk-inset-text scr-draft" id=offer_id.clone()>
+                    <p class="govuk-body">"Text you typed here was not saved. It was kept in this browser tab."</p>
+                    <div class="govuk-button-group">
+                        <button type="button" class="govuk-button govuk-button--secondary scr-restore" on:click=restore>"Restore my text"</button>
+                        <button type="button" class="govuk-button govuk-button--warning" on:click=discard>"Discard it"</button>
+                    </div>
+                </div>
+            })}
             <textarea
                 class="govuk-textarea"
                 class:govuk-textarea--error=move || err.get().is_some()
@@ -128,6 +196,7 @@ pub fn TextArea(
                 name=id.clone()
                 rows=rows.unwrap_or(5)
                 bind:value=value
+                on:input=on_input
             ></textarea>
         </div>
     }
@@ -167,10 +236,16 @@ pub fn Failure(error: ApiError) -> impl IntoView {
 /// A notification banner after a step succeeded.
 #[component]
 pub fn Success(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    let banner = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if message.with(Option::is_some) {
+            focus_after_render(banner);
+        }
+    });
     move || {
         message.get().map(|m| {
             view! {
-                <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+                <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" tabindex="-1" id="success" node_ref=banner>
                     <div class="govuk-notification-banner__header">
                         <h2 class="govuk-notification-banner__title">"Success"</h2>
                     </div>
@@ -222,6 +297,145 @@ pub(crate) fn Radios(
                         }
                     }).collect_view()}
                 </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// The GOV.UK "check your answers" step before a step that cannot be undone: the
+/// form's button first shows what will be recorded, each answer with a way back to
+/// change it, and only the button there takes the step. The form stays on the page,
+/// hidden, so nothing typed is lost by going back; a refusal brings the form back with
+/// its errors.
+#[component]
+pub fn CheckStep(
+    checking: RwSignal<bool>,
+    #[prop(into)] heading: String,
+    #[prop(into)] rows: Signal<Vec<(String, String)>>,
+    #[prop(into)] warning: String,
+    #[prop(into)] confirm: String,
+    #[prop(into)] errors: Signal<Vec<(String, String)>>,
+    busy: RwSignal<bool>,
+    on_confirm: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let title = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if !errors.with(Vec::is_empty) {
+            checking.set(false);
+        }
+    });
+    Effect::new(move |_| {
+        if checking.get() {
+            focus_after_render(title);
+        }
+    });
+    view! {
+        <div hidden=move || checking.get()>{children()}</div>
+        <div class="scr-step scr-check" hidden=move || !checking.get()>
+            <h2 class="govuk-heading-m" tabindex="-1" node_ref=title>{heading}</h2>
+            <dl class="govuk-summary-list">
+                {move || rows.get().into_iter().map(|(k, v)| view! {
+                    <div class="govuk-summary-list__row">
+                        <dt class="govuk-summary-list__key">{k.clone()}</dt>
+                        <dd class="govuk-summary-list__value scr-prewrap">{v}</dd>
+                        <dd class="govuk-summary-list__actions">
+                            <button type="button" class="scr-link-button govuk-link" on:click=move |_| checking.set(false)>
+                                "Change"<span class="govuk-visually-hidden">{format!(" {}", k.to_lowercase())}</span>
+                            </button>
+                        </dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+            <div class="govuk-warning-text">
+                <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">"Warning"</span>{warning}</strong>
+            </div>
+            <div class="govuk-button-group">
+                <button type="button" class="govuk-button" data-module="govuk-button" disabled=move || busy.get()
+                    on:click=move |_| on_confirm.run(())>{confirm}</button>
+                <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| checking.set(false)>"Change your answers"</button>
+            </div>
+        </div>
+    }
+}
+
+/// A date as the GOV.UK date input pattern asks for it: day, month and year in three
+/// boxes, bound to `value` as `YYYY-MM-DD` once the three make a real date (and to what
+/// was typed otherwise, which the server refuses with a message beside the field).
+#[component]
+pub fn DateInput(
+    #[prop(into)] label: String,
+    #[prop(into)] path: String,
+    value: RwSignal<String>,
+    #[prop(into)] errors: Signal<Vec<(String, String)>>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] form: String,
+) -> impl IntoView {
+    let id = form_field_id(&form, &path);
+    let p = path.clone();
+    let err = Memo::new(move |_| error_for(&errors.get(), &p));
+    let start = value.get_untracked();
+    let mut parts = start.splitn(3, '-');
+    let (y0, m0, d0) = (
+        parts.next().unwrap_or_default().to_owned(),
+        parts.next().map(|m| m.trim_start_matches('0').to_owned()).unwrap_or_default(),
+        parts.next().map(|d| d.trim_start_matches('0').to_owned()).unwrap_or_default(),
+    );
+    let (day, month, year) = (RwSignal::new(d0), RwSignal::new(m0), RwSignal::new(y0));
+    let compose = move || {
+        let (d, m, y) = (day.get_untracked(), month.get_untracked(), year.get_untracked());
+        let (d, m, y) = (d.trim(), m.trim(), y.trim());
+        let joined = match (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>()) {
+            _ if d.is_empty() && m.is_empty() && y.is_empty() => String::new(),
+            (Ok(d), Ok(m), Ok(y)) if (1..=31).contains(&d) && (1..=12).contains(&m) && (1000..=9999).contains(&y) => {
+                format!("{y:04}-{m:02}-{d:02}")
+            }
+            _ => format!("{y}-{m}-{d}"),
+        };
+        value.set(joined);
+    };
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let has_hint = hint.is_some();
+    let described = {
+        let (h, e) = (hint_id.clone(), err_id.clone());
+        move || {
+            let mut d = Vec::new();
+            if has_hint {
+                d.push(h.clone());
+            }
+            if err.get().is_some() {
+                d.push(e.clone());
+            }
+            d.join(" ")
+        }
+    };
+    let part = move |suffix: &'static str, name: &'static str, sig: RwSignal<String>, width: &'static str| {
+        let input_id = if suffix == "day" { id.clone() } else { format!("{id}-{suffix}") };
+        view! {
+            <div class="govuk-date-input__item">
+                <div class="govuk-form-group">
+                    <label class="govuk-label govuk-date-input__label" for=input_id.clone()>{name}</label>
+                    <input class=format!("govuk-input govuk-date-input__input govuk-input--width-{width}")
+                        class:govuk-input--error=move || err.get().is_some()
+                        id=input_id.clone() name=input_id type="text" inputmode="numeric"
+                        prop:value=move || sig.get()
+                        on:input=move |ev| { sig.set(event_target_value(&ev)); compose(); }/>
+                </div>
+            </div>
+        }
+    };
+    let day_part = part("day", "Day", day, "2");
+    let month_part = part("month", "Month", month, "2");
+    let year_part = part("year", "Year", year, "4");
+    view! {
+        <div class="govuk-form-group" class:govuk-form-group--error=move || err.get().is_some()>
+            <fieldset class="govuk-fieldset" role="group" aria-describedby=described>
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{label}</legend>
+                {hint.map(|h| view! { <div id=hint_id.clone() class="govuk-hint">{h}</div> })}
+                {move || err.get().map(|m| view! { <p id=err_id.clone() class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> })}
+                <div class="govuk-date-input">{day_part}{month_part}{year_part}</div>
             </fieldset>
         </div>
     }

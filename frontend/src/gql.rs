@@ -34,6 +34,9 @@ type Milestone = shared::completion::Milestone;
 type NoticeBody = shared::completion::NoticeBody;
 type ActionStatus = shared::completion::ActionStatus;
 type Theme = shared::findings::Theme;
+type Task = shared::tasks::Task;
+type TaskStatus = shared::tasks::TaskStatus;
+type Phase = shared::tasks::Phase;
 
 macro_rules! operations {
     ($($name:ident),* $(,)?) => {$(
@@ -48,7 +51,7 @@ macro_rules! operations {
                 "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",
                 "NoReviewOutcome", "ChecklistItemKind", "Relationship", "ImrStatus", "DatePrecision", "Tie",
                 "ParallelProcessKind", "ProcessStatus", "ContributionMethod", "Milestone", "NoticeBody", "ActionStatus",
-                "Theme"
+                "Theme", "Task", "TaskStatus", "Phase"
             )
         )]
         pub struct $name;
@@ -56,6 +59,7 @@ macro_rules! operations {
 }
 
 operations!(
+    ReviewTasks,
     AdminOrganisations,
     AdminPeople,
     AdminPerson,

@@ -15,7 +15,11 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod drafts;
+#[cfg(target_arch = "wasm32")]
 mod page;
+#[cfg(target_arch = "wasm32")]
+mod responsive;
 #[cfg(target_arch = "wasm32")]
 mod routes;
 #[cfg(target_arch = "wasm32")]
@@ -27,6 +31,7 @@ mod session;
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    responsive::install();
     // The first render is done when mounting returns: mark it for the first-load benchmark.
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark("scr-first-render");

@@ -60,6 +60,38 @@ impl Ctx {
     }
 }
 
+/// The latest answer of a page's load, and its shape: what the page is built from. A
+/// page draws itself from the shape, so reloading after a step redraws it only when the
+/// shape changed (the stage moved on, the user may now do something else); otherwise
+/// the sections reload in place and every form keeps what was typed in it.
+#[allow(clippy::type_complexity)]
+pub(crate) fn keep<T, K>(
+    load: LocalResource<Result<T, ApiError>>,
+    shape: impl Fn(&T) -> K + Send + Sync + 'static,
+) -> (RwSignal<Option<Result<T, ApiError>>>, Memo<Option<Result<K, String>>>)
+where
+    T: Clone + Send + Sync + 'static,
+    K: Clone + PartialEq + Send + Sync + 'static,
+{
+    let latest = RwSignal::new(None::<Result<T, ApiError>>);
+    Effect::new(move |_| {
+        if let Some(r) = load.get() {
+            latest.set(Some(r));
+        }
+    });
+    let key =
+        Memo::new(move |_| latest.with(|r| r.as_ref().map(|r| r.as_ref().map(&shape).map_err(ApiError::message))));
+    (latest, key)
+}
+
+/// The error of a kept load, once its shape says it failed.
+pub(crate) fn kept_error<T: Clone + Send + Sync + 'static>(latest: RwSignal<Option<Result<T, ApiError>>>) -> ApiError {
+    latest.with_untracked(|r| match r {
+        Some(Err(e)) => e.clone(),
+        _ => ApiError::NotFound,
+    })
+}
+
 /// Sends a step and shows its errors next to the fields, or says it succeeded.
 pub(crate) fn send<Q>(
     ctx: Ctx,
@@ -72,6 +104,8 @@ pub(crate) fn send<Q>(
     Q::Variables: 'static,
 {
     busy.set(true);
+    // The banner of an earlier step is stale once another is taken.
+    ctx.done.set(None);
     leptos::task::spawn_local(async move {
         let _busy = Busy::start(ctx.loading);
         match api::call::<Q>(vars).await {
@@ -133,4 +167,46 @@ pub fn focus(id: &str) {
     {
         let _ = el.focus();
     }
+}
+
+/// Names the page in the browser's title bar and tab (and for screen readers).
+pub fn title(name: &str) {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        d.set_title(&format!("{name} - Serious Case Reviews"));
+    }
+}
+
+/// Moves focus to the main heading once the new page has drawn it (its data may take
+/// a moment): looked for on each frame for up to two seconds, and given up as soon as
+/// the person has put focus somewhere themselves.
+pub fn focus_heading_when_drawn() {
+    use wasm_bindgen::JsCast;
+    fn document() -> Option<web_sys::Document> {
+        web_sys::window().and_then(|w| w.document())
+    }
+    fn attempt(left: u32, start: Option<web_sys::Element>) {
+        let Some(doc) = document() else { return };
+        let active = doc.active_element();
+        let body: Option<web_sys::Element> = doc.body().map(Into::into);
+        let moved =
+            active.as_ref().is_some_and(|a| a.is_connected() && Some(a) != body.as_ref() && Some(a) != start.as_ref());
+        if moved {
+            return;
+        }
+        let heading =
+            doc.query_selector("main h1").ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        match heading {
+            Some(h) => {
+                if h.get_attribute("tabindex").is_none() {
+                    let _ = h.set_attribute("tabindex", "-1");
+                }
+                let _ = h.focus();
+            }
+            None if left > 0 => leptos::prelude::request_animation_frame(move || attempt(left - 1, start)),
+            None => {}
+        }
+    }
+    let start = document().and_then(|d| d.active_element());
+    // The next frame: the old page has gone by then.
+    leptos::prelude::request_animation_frame(move || attempt(120, start));
 }

@@ -139,6 +139,74 @@ impl Browser {
         e.click().await.unwrap_or_else(|e| panic!("click {text:?}: {e}"));
     }
 
+    /// Opens the first review at `stage` (its title, as the tag shows it) from the home
+    /// page's list of reviews; returns its address.
+    pub async fn open_review_at(&self, stage: &str) -> String {
+        self.goto("/").await;
+        self.wait_text("Reviews you can see").await;
+        let xpath =
+            format!("//table[@id='review-table']//tr[.//strong[normalize-space(.)={}]]//a", xpath_literal(stage));
+        let link = self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no review at {stage}: {e}"));
+        let href = link.attr("href").await.expect("href").expect("href");
+        self.goto(&href).await;
+        self.settled().await;
+        href
+    }
+
+    /// The status a review's task list shows for `task` (its address name).
+    pub async fn task_status(&self, task: &str) -> String {
+        self.wait_css(&format!("li[data-task='{task}'] .govuk-task-list__status"))
+            .await
+            .text()
+            .await
+            .expect("status")
+            .trim()
+            .to_owned()
+    }
+
+    /// Fails when the page is wider than the window (it would scroll sideways).
+    pub async fn fits(&self, what: &str) {
+        let overflow = self
+            .c
+            .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+            .await
+            .expect("measure");
+        assert!(overflow.as_i64().unwrap_or(1) <= 0, "{what} is wider than the screen by {overflow} px");
+    }
+
+    /// Waits until focus is inside the element `css` (after an action, on its outcome).
+    pub async fn wait_focus_in(&self, css: &str) {
+        let script = format!(
+            "return !!(document.activeElement && document.activeElement.closest({}));",
+            serde_json::to_string(css).unwrap_or_default()
+        );
+        let until = std::time::Instant::now() + WAIT;
+        loop {
+            let inside = self.c.execute(&script, vec![]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false);
+            if inside {
+                return;
+            }
+            if std::time::Instant::now() > until {
+                let at = self
+                    .c
+                    .execute(
+                        "return document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : 'nothing';",
+                        vec![],
+                    )
+                    .await
+                    .ok();
+                panic!("focus never moved into {css}; it is on {at:?}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until the review page has no load in flight.
     pub async fn settled(&self) {
         self.wait_css("#review[aria-busy='false']").await;
@@ -165,6 +233,10 @@ impl Browser {
         let either = "//input[@id='f-email'] | //button[normalize-space(.)='Sign out']";
         let found = self.c.wait().at_most(WAIT).for_element(Locator::XPath(either)).await.expect("the client starts");
         if found.tag_name().await.expect("tag") == "button" {
+            // On a narrow screen the navigation, "Sign out" with it, is behind "Menu".
+            if !found.is_displayed().await.expect("shown") {
+                self.click_text("Menu").await;
+            }
             found.click().await.expect("sign out");
         }
         self.fill("#f-email", email).await;

@@ -122,7 +122,7 @@ fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSigna
     };
     let shown = c.entries.len();
     view! {
-        <a class="govuk-back-link" href=format!("/reviews/{}", ctx.id)>{format!("Back to {}", d.review.reference)}</a>
+        <a class="govuk-back-link" href=format!("/reviews/{}/tasks/chronology", ctx.id)>{format!("Back to {}", d.review.reference)}</a>
         <span class="govuk-caption-l">{d.review.reference.clone()}</span>
         <h1 class="govuk-heading-l">"Combined chronology"</h1>
         <Success message=ctx.done/>
@@ -166,7 +166,16 @@ fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSigna
         {(!c.links.is_empty()).then(|| view! {
             <h2 class="govuk-heading-m">"Entries the panel linked"</h2>
             <ul class="govuk-list govuk-list--bullet">
-                {c.links.iter().map(|l| view! { <li>{format!("Entries {} and {}: {}", l.entry_a, l.entry_b, l.note)}</li> }).collect_view()}
+                {c.links.iter().map(|l| {
+                    // Each entry by its date, agency and first words, as the table shows it.
+                    let describe = |id: i64| {
+                        c.entries.iter().find(|e| e.id == id).map_or_else(
+                            || "an entry outside the current filters".to_owned(),
+                            |e| format!("{} ({}): \u{201c}{}\u{201d}", uk_date(&e.date), e.agency_name, e.event.chars().take(60).collect::<String>()),
+                        )
+                    };
+                    view! { <li>{format!("{} and {}. {}", describe(l.entry_a), describe(l.entry_b), l.note)}</li> }
+                }).collect_view()}
             </ul>
         })}
         {ctx.may(Operation::LinkChronologyEntries).then(|| view! { <LinkForm ctx=ctx entries=c.entries.clone() suggested=c.suggested_conflicts.iter().filter_map(|s| Some((*s.entry_ids.first()?, *s.entry_ids.get(1)?))).collect()/> })}
@@ -307,9 +316,8 @@ fn LinkForm(ctx: Ctx, entries: Vec<Entry>, suggested: Vec<(i64, i64)>) -> impl I
     let note = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
-    let option = |e: &Entry| {
-        format!("{}: {} {}, {}", e.id, uk_date(&e.date), e.agency_name, e.event.chars().take(60).collect::<String>())
-    };
+    let option =
+        |e: &Entry| format!("{} {}, {}", uk_date(&e.date), e.agency_name, e.event.chars().take(60).collect::<String>());
     let options: Vec<(i64, String)> = entries.iter().map(|e| (e.id, option(e))).collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -7,12 +7,15 @@ use leptos::prelude::*;
 use shared::completion::{ActionStatus, Milestone, NoticeBody};
 use shared::policy::{Field, Operation};
 use shared::stage::Stage;
+use shared::tasks::Task;
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id};
+use crate::components::{
+    CheckStep, DateInput, ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id,
+};
 use crate::format::uk_date;
 use crate::gql::*;
-use crate::page::{Busy, Ctx, confirmed, send, today};
+use crate::page::{Busy, Ctx, send, today};
 
 /// A small form: its fields, one submit button, errors at the top.
 macro_rules! step_form {
@@ -30,7 +33,8 @@ macro_rules! step_form {
 
 /// Milestones, amendments and the steps of stages 13 to 18 the caller may take.
 #[component]
-pub fn Completion(ctx: Ctx) -> impl IntoView {
+pub fn Completion(ctx: Ctx, task: Task) -> impl IntoView {
+    let on = |t: Task| t == task;
     let data = LocalResource::new(move || {
         ctx.refresh.get();
         async move {
@@ -81,16 +85,16 @@ pub fn Completion(ctx: Ctx) -> impl IntoView {
                 }.into_any(),
             })}
         </Transition>
-        {ctx.may(Operation::RecordQualityAssurance).then(|| view! { <QaForm ctx=ctx/> })}
-        {ctx.may(Operation::ApproveReport).then(|| view! { <ApproveForm ctx=ctx/> })}
-        {(ctx.may(Operation::ExportForOutside) && ctx.stage >= Stage::OverviewReport && ctx.stage != Stage::ClosedWithoutReview)
+        {(on(Task::Assurance) && ctx.may(Operation::RecordQualityAssurance)).then(|| view! { <QaForm ctx=ctx/> })}
+        {(on(Task::Submission) && ctx.may(Operation::ApproveReport)).then(|| view! { <ApproveForm ctx=ctx/> })}
+        {(on(Task::Submission) && ctx.may(Operation::ExportForOutside) && ctx.stage >= Stage::OverviewReport && ctx.stage != Stage::ClosedWithoutReview)
             .then(|| view! { <super::documents::PackageButton review=ctx.id/> })}
-        {ctx.may(Operation::SubmitReview).then(|| view! { <SubmitForm ctx=ctx/> })}
-        {(ctx.may(Operation::RecordOfstedLetter) && ctx.stage >= Stage::Decided && ctx.stage < Stage::Submitted && ctx.stage != Stage::ClosedWithoutReview).then(|| view! { <LetterForm ctx=ctx/> })}
-        {ctx.may(Operation::RecordEvaluation).then(|| view! { <EvaluationForm ctx=ctx/> })}
-        {(ctx.may(Operation::ManageActions)).then(|| view! { <MeetingForm ctx=ctx/> })}
-        {ctx.may(Operation::PlanPublication).then(|| view! { <PublicationForms ctx=ctx/> })}
-        {ctx.may(Operation::Conclude).then(|| view! { <ConcludeForm ctx=ctx/> })}
+        {(on(Task::Submission) && ctx.may(Operation::SubmitReview)).then(|| view! { <SubmitForm ctx=ctx/> })}
+        {(on(Task::Submission) && ctx.may(Operation::RecordOfstedLetter) && ctx.stage >= Stage::Decided && ctx.stage < Stage::Submitted && ctx.stage != Stage::ClosedWithoutReview).then(|| view! { <LetterForm ctx=ctx/> })}
+        {(on(Task::Evaluation) && ctx.may(Operation::RecordEvaluation)).then(|| view! { <EvaluationForm ctx=ctx/> })}
+        {(on(Task::Actions) && ctx.may(Operation::ManageActions)).then(|| view! { <MeetingForm ctx=ctx/> })}
+        {(on(Task::Publication) && ctx.may(Operation::PlanPublication)).then(|| view! { <PublicationForms ctx=ctx/> })}
+        {(on(Task::Conclusion) && ctx.may(Operation::Conclude)).then(|| view! { <ConcludeForm ctx=ctx/> })}
     }
 }
 
@@ -114,18 +118,23 @@ fn QaForm(ctx: Ctx) -> impl IntoView {
 fn ApproveForm(ctx: Ctx) -> impl IntoView {
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
-    let submit = move || {
-        if confirmed("Approve the overview report and executive summary for submission?") {
-            send::<ApproveReport>(
-                ctx,
-                approve_report::Variables { id: ctx.id },
-                errors,
-                busy,
-                "The report is approved",
-            );
-        }
-    };
-    step_form!("approve-report", "The Chair's approval", errors, busy, "Approve the report", submit,)
+    let checking = RwSignal::new(false);
+    let rows = Signal::derive(|| {
+        vec![
+            ("Overview report".to_owned(), "The newest saved version".to_owned()),
+            ("Executive summary".to_owned(), "The newest saved version".to_owned()),
+        ]
+    });
+    let approve = Callback::new(move |()| {
+        send::<ApproveReport>(ctx, approve_report::Variables { id: ctx.id }, errors, busy, "The report is approved");
+    });
+    view! {
+        <CheckStep checking=checking heading="Check what you are approving" rows=rows
+            warning="Approval sends these versions on for submission to Ofsted and the Department for Education."
+            confirm="Approve the report" errors=errors busy=busy on_confirm=approve>
+            {step_form!("approve-report", "The Chair's approval", errors, busy, "Continue", move || { errors.set(Vec::new()); checking.set(true) },)}
+        </CheckStep>
+    }
 }
 
 #[component]
@@ -133,19 +142,25 @@ fn SubmitForm(ctx: Ctx) -> impl IntoView {
     let on = RwSignal::new(today());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
-    let submit = move || {
-        if confirmed("Record the submission to Ofsted and the Department for Education?") {
-            send::<SubmitReview>(
-                ctx,
-                submit_review::Variables { id: ctx.id, sent_on: on.get_untracked() },
-                errors,
-                busy,
-                "The review was submitted",
-            );
-        }
-    };
-    step_form!("submit-review", "Submission to Ofsted and the DfE", errors, busy, "Record the submission", submit,
-        <TextField form="submit-review" label="Sent on" path="sentOn" value=on errors=errors input_type="date"/>)
+    let checking = RwSignal::new(false);
+    let rows = Signal::derive(move || vec![("Sent on".to_owned(), crate::format::uk_date(&on.get()))]);
+    let record = Callback::new(move |()| {
+        send::<SubmitReview>(
+            ctx,
+            submit_review::Variables { id: ctx.id, sent_on: on.get_untracked() },
+            errors,
+            busy,
+            "The review was submitted",
+        );
+    });
+    view! {
+        <CheckStep checking=checking heading="Check the submission before you record it" rows=rows
+            warning="The review moves on to Ofsted's evaluation: the report cannot be changed here afterwards."
+            confirm="Record the submission" errors=errors busy=busy on_confirm=record>
+            {step_form!("submit-review", "Submission to Ofsted and the DfE", errors, busy, "Continue", move || { errors.set(Vec::new()); checking.set(true) },
+                <DateInput form="submit-review" label="Sent on" path="sentOn" value=on errors=errors/>)}
+        </CheckStep>
+    }
 }
 
 #[component]
@@ -174,7 +189,7 @@ fn LetterForm(ctx: Ctx) -> impl IntoView {
                 <option value=Milestone::InterimReport.as_str()>{Milestone::InterimReport.title()}</option>
             </select>
         </div>
-        <TextField form="letter" label="Sent on" path="sentOn" value=on errors=errors input_type="date"/>
+        <DateInput form="letter" label="Sent on" path="sentOn" value=on errors=errors/>
         <TextArea form="letter" label="Reasons" path="reasons" value=reasons errors=errors rows=2/>
         <TextArea form="letter" label="Progress made" path="progress" value=progress errors=errors rows=2/>)
 }
@@ -202,7 +217,7 @@ fn EvaluationForm(ctx: Ctx) -> impl IntoView {
         send::<RecordEvaluation>(ctx, vars, errors, busy, "Ofsted's evaluation was recorded");
     };
     step_form!("evaluation", "Ofsted's evaluation letter", errors, busy, "Record the evaluation", submit,
-        <TextField form="evaluation" label="Received on" path="receivedOn" value=on errors=errors input_type="date"/>
+        <DateInput form="evaluation" label="Received on" path="receivedOn" value=on errors=errors/>
         <TextField form="evaluation" label="Judgement" path="judgement" value=judgement errors=errors/>
         <TextArea form="evaluation" label="Amendments required, one per line" path="amendments" value=amendments errors=errors rows=3/>)
 }
@@ -228,9 +243,9 @@ fn MeetingForm(ctx: Ctx) -> impl IntoView {
         send::<RecordPlanningMeeting>(ctx, vars, errors, busy, "The planning meeting was recorded");
     };
     step_form!("meeting", "Action-plan planning meeting", errors, busy, "Record the meeting", submit,
-        <TextField form="meeting" label="Held on" path="heldOn" value=held errors=errors input_type="date"/>
+        <DateInput form="meeting" label="Held on" path="heldOn" value=held errors=errors/>
         <TextArea form="meeting" label="Participants" path="participants" value=participants errors=errors rows=2/>
-        <TextField form="meeting" label="Owners' updates due" path="updatesDue" value=due errors=errors input_type="date"/>)
+        <DateInput form="meeting" label="Owners' updates due" path="updatesDue" value=due errors=errors/>)
 }
 
 #[component]
@@ -242,7 +257,7 @@ fn PublicationForms(ctx: Ctx) -> impl IntoView {
     let planned = RwSignal::new(String::new());
     let together = RwSignal::new(true);
     let reasons = RwSignal::new(String::new());
-    let body = RwSignal::new(NoticeBody::DepartmentForEducation.as_str().to_owned());
+    let bodies = RwSignal::new(Vec::<NoticeBody>::new());
     let sent = RwSignal::new(today());
     let override_reason = RwSignal::new(String::new());
     let (e1, e2, e3) = (RwSignal::new(Vec::new()), RwSignal::new(Vec::new()), RwSignal::new(Vec::new()));
@@ -260,26 +275,68 @@ fn PublicationForms(ctx: Ctx) -> impl IntoView {
         };
         send::<PlanPublication>(ctx, vars, e1, busy, "The publication plan was recorded");
     };
+    // Every body told on the same day goes in one submission; the choice stays as it
+    // was if one of them is refused.
     let notice = move || {
-        let vars = record_notice::Variables {
-            id: ctx.id,
-            body: NoticeBody::parse(&body.get_untracked()).unwrap_or(NoticeBody::Family),
-            sent_on: sent.get_untracked(),
-        };
-        send::<RecordNotice>(ctx, vars, e2, busy, "The notice was recorded");
-    };
-    let publish = move || {
-        if confirmed("Publish the anonymised executive summary?") {
-            let vars = publish::Variables {
-                id: ctx.id,
-                override_reason: Some(override_reason.get_untracked()).filter(|r| !r.trim().is_empty()),
-            };
-            send::<Publish>(ctx, vars, e3, busy, "The executive summary is published");
+        let chosen = bodies.get_untracked();
+        if chosen.is_empty() {
+            e2.set(vec![("body".into(), "Choose at least one body that was told".into())]);
+            return;
         }
+        let sent_on = sent.get_untracked();
+        busy.set(true);
+        ctx.done.set(None);
+        leptos::task::spawn_local(async move {
+            let _busy = Busy::start(ctx.loading);
+            let mut told = 0;
+            for b in chosen {
+                let vars = record_notice::Variables { id: ctx.id, body: b, sent_on: sent_on.clone() };
+                match api::call::<RecordNotice>(vars).await {
+                    Ok(_) => {
+                        told += 1;
+                        bodies.update(|l| l.retain(|x| *x != b));
+                    }
+                    Err(ApiError::Validation(list)) => {
+                        e2.set(list);
+                        break;
+                    }
+                    Err(e) => {
+                        e2.set(vec![(String::new(), format!("{}: {}", b.title(), e.message()))]);
+                        break;
+                    }
+                }
+            }
+            if told > 0 {
+                if e2.with_untracked(Vec::is_empty) {
+                    ctx.changed(&format!("{told} notice(s) recorded"));
+                } else {
+                    ctx.refresh.update(|n| *n += 1);
+                }
+            }
+            busy.set(false);
+        });
     };
+    let checking = RwSignal::new(false);
+    let publish = Callback::new(move |()| {
+        let vars = publish::Variables {
+            id: ctx.id,
+            override_reason: Some(override_reason.get_untracked()).filter(|r| !r.trim().is_empty()),
+        };
+        send::<Publish>(ctx, vars, e3, busy, "The executive summary is published");
+    });
+    let publish_rows = Signal::derive(move || {
+        let reason = override_reason.get();
+        vec![
+            ("What is published".to_owned(), "The anonymised executive summary, on the board's public page".to_owned()),
+            (
+                "Reason to publish before a parallel process concludes".to_owned(),
+                if reason.trim().is_empty() { "None given".to_owned() } else { reason },
+            ),
+        ]
+    });
     view! {
         {step_form!("plan", "Publication plan", e1, busy, "Record the plan", plan,
-            <TextField form="plan" label="Planned date" path="plannedOn" value=planned errors=e1 input_type="date"/>
+            <DateInput form="plan" label="Planned date" path="plannedOn" value=planned errors=e1/>
             <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4">
                 <div class="govuk-checkboxes__item">
                     <input class="govuk-checkboxes__input" type="checkbox" id="plan-together" bind:checked=together/>
@@ -287,14 +344,30 @@ fn PublicationForms(ctx: Ctx) -> impl IntoView {
                 </div>
             </div>
             <TextArea form="plan" label="If not together, the compelling reasons" path="apartReasons" value=reasons errors=e1 rows=2/>)}
-        {step_form!("notice", "Advance notice of publication", e2, busy, "Record the notice", notice,
-            <div class="govuk-form-group">
-                <label class="govuk-label" for=form_field_id("notice", "body")>"Told"</label>
-                <select class="govuk-select" id=form_field_id("notice", "body") bind:value=body>
-                    {NoticeBody::ALL.iter().map(|b| view! { <option value=b.as_str()>{b.title()}</option> }).collect_view()}
-                </select>
+        {step_form!("notice", "Advance notice of publication", e2, busy, "Record the notices", notice,
+            <div class="govuk-form-group" id=form_field_id("notice", "body")>
+                <fieldset class="govuk-fieldset">
+                    <legend class="govuk-fieldset__legend">"Who was told (choose every body told that day)"</legend>
+                    <div class="govuk-checkboxes govuk-checkboxes--small">
+                        {NoticeBody::ALL.iter().map(|b| {
+                            let b = *b;
+                            let id = format!("notice-body-{}", b.as_str());
+                            view! {
+                                <div class="govuk-checkboxes__item">
+                                    <input class="govuk-checkboxes__input" type="checkbox" id=id.clone()
+                                        prop:checked=move || bodies.with(|l| l.contains(&b))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            bodies.update(|l| { l.retain(|x| *x != b); if on { l.push(b); } });
+                                        }/>
+                                    <label class="govuk-label govuk-checkboxes__label" for=id>{b.title()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
             </div>
-            <TextField form="notice" label="Sent on" path="sentOn" value=sent errors=e2 input_type="date"/>)}
+            <DateInput form="notice" label="Sent on" path="sentOn" value=sent errors=e2/>)}
         <div class="scr-step" id="publication">
             <h3 class="govuk-heading-s">"Publication"</h3>
             <Transition fallback=|| view! { <Loading/> }>
@@ -309,8 +382,12 @@ fn PublicationForms(ctx: Ctx) -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
-            {step_form!("publish", "", e3, busy, "Publish", publish,
-                <TextArea form="publish" label="Reason to publish before a parallel process concludes (only if one is open)" path="overrideReason" value=override_reason errors=e3 rows=2/>)}
+            <CheckStep checking=checking heading="Check before you publish" rows=publish_rows
+                warning="Publishing puts the executive summary on the public page at once; it cannot be withdrawn here."
+                confirm="Publish" errors=e3 busy=busy on_confirm=publish>
+                {step_form!("publish", "Publish the executive summary", e3, busy, "Continue", move || { e3.set(Vec::new()); checking.set(true) },
+                    <TextArea form="publish" label="Reason to publish before a parallel process concludes (only if one is open)" path="overrideReason" value=override_reason errors=e3 rows=2/>)}
+            </CheckStep>
         </div>
     }
 }
@@ -320,19 +397,26 @@ fn ConcludeForm(ctx: Ctx) -> impl IntoView {
     let on = RwSignal::new(today());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
-    let submit = move || {
-        if confirmed("Conclude the review? Every action must be implemented.") {
-            send::<Conclude>(
-                ctx,
-                conclude::Variables { id: ctx.id, government_office_told_on: on.get_untracked() },
-                errors,
-                busy,
-                "The review is concluded",
-            );
-        }
-    };
-    step_form!("conclude", "Conclusion", errors, busy, "Conclude the review", submit,
-        <TextField form="conclude" label="Government Office told on" path="governmentOfficeToldOn" value=on errors=errors input_type="date"/>)
+    let checking = RwSignal::new(false);
+    let rows =
+        Signal::derive(move || vec![("Government Office told on".to_owned(), crate::format::uk_date(&on.get()))]);
+    let conclude = Callback::new(move |()| {
+        send::<Conclude>(
+            ctx,
+            conclude::Variables { id: ctx.id, government_office_told_on: on.get_untracked() },
+            errors,
+            busy,
+            "The review is concluded",
+        );
+    });
+    view! {
+        <CheckStep checking=checking heading="Check before you conclude the review" rows=rows
+            warning="Every action must be implemented; a concluded review takes no further steps."
+            confirm="Conclude the review" errors=errors busy=busy on_confirm=conclude>
+            {step_form!("conclude", "Conclusion", errors, busy, "Continue", move || { errors.set(Vec::new()); checking.set(true) },
+                <DateInput form="conclude" label="Government Office told on" path="governmentOfficeToldOn" value=on errors=errors/>)}
+        </CheckStep>
+    }
 }
 
 /// An action as either list shows it.
@@ -451,6 +535,11 @@ fn ActionCard(ctx: Ctx, a: ActionData) -> impl IntoView {
                         errors.set(vec![("file".into(), "Choose a file to attach".into())]);
                         return;
                     };
+                    // Refused before a byte is sent: the same rule the server applies.
+                    if let Err(e) = shared::completion::check_evidence_size(file.size() as usize) {
+                        errors.set(vec![(e.field, e.message)]);
+                        return;
+                    }
                     let url = format!("/api/actions/{id}/evidence?name={}", js_sys::encode_uri_component(&file.name()));
                     busy.set(true);
                     leptos::task::spawn_local(async move {
@@ -483,7 +572,7 @@ fn ActionCard(ctx: Ctx, a: ActionData) -> impl IntoView {
             })}
             {a.may_decide.then(|| view! {
                 <TextArea form=form.clone() label="Comment (required to refuse)" path="comment" value=comment errors=errors rows=2/>
-                <TextField form=form.clone() label="Re-audit on (optional)" path="reauditOn" value=reaudit errors=errors input_type="date"/>
+                <DateInput form=form.clone() label="Re-audit on (optional)" path="reauditOn" value=reaudit errors=errors/>
                 <div class="govuk-button-group">
                     <button type="button" class="govuk-button" disabled=move || busy.get() on:click=move |_| decide(true)>"Approve closure"</button>
                     <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get() on:click=move |_| decide(false)>"Refuse closure"</button>
@@ -584,7 +673,7 @@ fn AddActionForm(ctx: Ctx, agencies: Vec<(i64, String)>, owners: Vec<(i64, Strin
         <TextArea form="add-action" label="Action" path="recommendation" value=what errors=errors rows=2/>
         {select("agencyId", "Agency", agency, agencies)}
         {select("ownerId", "Owner", owner, owners)}
-        <TextField form="add-action" label="Due date" path="dueOn" value=due errors=errors input_type="date"/>
+        <DateInput form="add-action" label="Due date" path="dueOn" value=due errors=errors/>
         <TextField form="add-action" label="Intended outcome" path="intendedOutcome" value=outcome errors=errors/>
         <TextField form="add-action" label="How success will be measured" path="successMeasure" value=measure errors=errors/>)
 }

@@ -9,8 +9,8 @@ use shared::role::Assignment;
 use shared::stage::NoReviewOutcome;
 
 use crate::api::{self, ApiError};
-use crate::components::Radios;
-use crate::components::{ErrorSummary, Failure, Loading, TextArea, TextField, form_field_id};
+use crate::components::{CheckStep, DateInput, Radios};
+use crate::components::{ErrorSummary, Failure, Loading, TextArea, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
 use crate::page::{Busy, Ctx, section, send, today};
@@ -155,7 +155,7 @@ pub fn Checklist(ctx: Ctx) -> impl IntoView {
                 {list.into_iter().map(|i| {
                     let item_id = i.id;
                     let done = i.done;
-                    let label = match i.agency_id { Some(a) => format!("{} (agency {a})", i.item.title()), None => i.item.title().to_owned() };
+                    let label = match (i.agency_name, i.agency_id) { (Some(a), _) => format!("{}: {a}", i.item.title()), (None, Some(a)) => format!("{} (agency {a})", i.item.title()), (None, None) => i.item.title().to_owned() };
                     view! {
                         <li>
                             <strong class=if done { "govuk-tag govuk-tag--green" } else { "govuk-tag govuk-tag--grey" }>{if done { "Done" } else { "To do" }}</strong>
@@ -166,6 +166,7 @@ pub fn Checklist(ctx: Ctx) -> impl IntoView {
                                 <button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
                                     on:click=move |_| {
                                         let vars = update_setup_checklist_item::Variables { item_id, done: true, note: None };
+                                        ctx.done.set(None);
                                         leptos::task::spawn_local(async move {
                                             match api::call::<UpdateSetupChecklistItem>(vars).await {
                                                 Ok(_) => { error.set(None); ctx.changed("Checklist item marked as done") }
@@ -283,38 +284,53 @@ pub fn DecisionForm(ctx: Ctx) -> impl IntoView {
     let conduct = RwSignal::new(String::new());
     let outcome = RwSignal::new(String::new());
     let reasons = RwSignal::new(String::new());
-    let confirmed = RwSignal::new(false);
+    let checking = RwSignal::new(false);
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
+    let rows = Signal::derive(move || {
+        let held = conduct.get() == "yes";
+        let mut rows =
+            vec![("Will a Serious Case Review be held".to_owned(), if held { "Yes" } else { "No" }.to_owned())];
+        if !held {
+            let instead = NoReviewOutcome::parse(&outcome.get()).map_or("Not chosen", |o| o.title());
+            rows.push(("What instead".to_owned(), instead.to_owned()));
+        }
+        rows.push(("Reasons".to_owned(), reasons.get()));
+        rows
+    });
+    let record = Callback::new(move |()| {
+        let c = conduct.get_untracked() == "yes";
+        let vars = decide_review::Variables {
+            id: ctx.id,
+            conduct: c,
+            outcome: if c { None } else { NoReviewOutcome::parse(&outcome.get_untracked()) },
+            reasons: reasons.get_untracked(),
+        };
+        send::<DecideReview>(ctx, vars, errors, busy, "Your decision was recorded");
+    });
     view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let mut found = Vec::new();
-            let c = match conduct.get_untracked().as_str() { "yes" => Some(true), "no" => Some(false), _ => None };
-            if c.is_none() { found.push(("conduct".to_owned(), "Say whether a review will be held".to_owned())); }
-            if !confirmed.get_untracked() { found.push(("confirm".to_owned(), "Confirm that you understand the decision is final".to_owned())); }
-            if !found.is_empty() { errors.set(found); return; }
-            let c = c.unwrap_or(false);
-            let vars = decide_review::Variables { id: ctx.id, conduct: c, outcome: if c { None } else { NoReviewOutcome::parse(&outcome.get_untracked()) }, reasons: reasons.get_untracked() };
-            send::<DecideReview>(ctx, vars, errors, busy, "Your decision was recorded");
-        }>
-            <h2 class="govuk-heading-m">"Decide whether a review is held"</h2>
-            <ErrorSummary errors=errors form="decision"/>
-            <Radios form="decision" legend="Will a Serious Case Review be held?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
-            <Show when=move || conduct.get() == "no">
-                <Radios form="decision" legend="What instead (11.6.1)" name="outcome" value=outcome options=outcome_options()/>
-            </Show>
-            <TextArea form="decision" label="Reasons for your decision" path="reasons" value=reasons errors=errors/>
-            <div class="govuk-form-group">
-                <div class="govuk-checkboxes govuk-checkboxes--small">
-                    <div class="govuk-checkboxes__item">
-                        <input class="govuk-checkboxes__input" id=form_field_id("decision", "confirm") type="checkbox" bind:checked=confirmed/>
-                        <label class="govuk-label govuk-checkboxes__label" for=form_field_id("decision", "confirm")>"I understand the Chair's decision is final and Ofsted will be told of it"</label>
-                    </div>
-                </div>
-            </div>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the decision"</button>
-        </form>
+        <CheckStep checking=checking heading="Check your decision before you record it" rows=rows
+            warning="The Chair's decision is final: Ofsted will be told of it, and it cannot be changed here afterwards."
+            confirm="Record the decision" errors=errors busy=busy on_confirm=record>
+            <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let mut found = Vec::new();
+                if !matches!(conduct.get_untracked().as_str(), "yes" | "no") { found.push(("conduct".to_owned(), "Say whether a review will be held".to_owned())); }
+                if reasons.get_untracked().trim().is_empty() { found.push(("reasons".to_owned(), "Give the reasons for your decision".to_owned())); }
+                if !found.is_empty() { errors.set(found); return; }
+                errors.set(Vec::new());
+                checking.set(true);
+            }>
+                <h2 class="govuk-heading-m">"Decide whether a review is held"</h2>
+                <ErrorSummary errors=errors form="decision"/>
+                <Radios form="decision" legend="Will a Serious Case Review be held?" name="conduct" value=conduct options=vec![("yes", "Yes"), ("no", "No")]/>
+                <Show when=move || conduct.get() == "no">
+                    <Radios form="decision" legend="What instead (11.6.1)" name="outcome" value=outcome options=outcome_options()/>
+                </Show>
+                <TextArea form="decision" label="Reasons for your decision" path="reasons" value=reasons errors=errors/>
+                <button type="submit" class="govuk-button" disabled=move || busy.get()>"Continue"</button>
+            </form>
+        </CheckStep>
     }
 }
 
@@ -332,7 +348,7 @@ pub fn NotificationForm(ctx: Ctx) -> impl IntoView {
         }>
             <h2 class="govuk-heading-m">"Record the notification to Ofsted"</h2>
             <ErrorSummary errors=errors form="notification"/>
-            <TextField form="notification" label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
+            <DateInput form="notification" label="Date sent" path="sentOn" value=sent_on errors=errors/>
             <TextArea form="notification" label="Reasons given to Ofsted" path="reasons" value=reasons errors=errors hint="Required when no review is held"/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the notification"</button>
         </form>
@@ -397,16 +413,56 @@ pub fn AppointForm(ctx: Ctx) -> impl IntoView {
 pub fn CompleteSetUpForm(ctx: Ctx) -> impl IntoView {
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
+    // What still stands in the way, from the checklist and the appointments.
+    let missing = LocalResource::new(move || {
+        ctx.refresh.get();
+        async move {
+            let checklist = api::call::<ReviewChecklist>(review_checklist::Variables { id: ctx.id }).await?;
+            let appointed = api::call::<ReviewAppointments>(review_appointments::Variables { id: ctx.id }).await?;
+            let mut out: Vec<String> = checklist
+                .review
+                .setup_checklist
+                .into_iter()
+                .filter(|i| !i.done)
+                .map(|i| match i.agency_name {
+                    Some(a) => format!("{}: {a}", i.item.title()),
+                    None => i.item.title().to_owned(),
+                })
+                .collect();
+            for (post, title) in [
+                (Assignment::PanelChair, "Appoint the independent SCR Panel chair"),
+                (Assignment::OverviewAuthor, "Appoint the overview author"),
+            ] {
+                if !appointed.review.appointments.iter().any(|a| a.assignment == post) {
+                    out.push(title.to_owned());
+                }
+            }
+            Ok::<_, ApiError>(out)
+        }
+    });
     view! {
-        <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send::<CompleteSetUp>(ctx, complete_set_up::Variables { id: ctx.id }, errors, busy, "Set-up is complete");
-        }>
-            <h2 class="govuk-heading-m">"Complete set-up"</h2>
-            <p class="govuk-body">"Every checklist item must be done, and the independent panel chair and overview author appointed."</p>
-            <ErrorSummary errors=errors form="setup"/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Complete set-up"</button>
-        </form>
+        <h2 class="govuk-heading-m">"Complete set-up"</h2>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || missing.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(list) if !list.is_empty() => view! {
+                    <div class="govuk-inset-text" id="setup-missing">
+                        <p class="govuk-body">{format!("Set-up can be completed once these {} are done:", list.len())}</p>
+                        <ul class="govuk-list govuk-list--bullet">{list.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                Ok(_) => view! {
+                    <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        send::<CompleteSetUp>(ctx, complete_set_up::Variables { id: ctx.id }, errors, busy, "Set-up is complete");
+                    }>
+                        <p class="govuk-body">"Every checklist item is done and the independent panel chair and overview author are appointed."</p>
+                        <ErrorSummary errors=errors form="setup"/>
+                        <button type="submit" class="govuk-button" disabled=move || busy.get()>"Complete set-up"</button>
+                    </form>
+                }.into_any(),
+            })}
+        </Transition>
     }
 }
 
@@ -422,7 +478,7 @@ pub fn TermsSentForm(ctx: Ctx) -> impl IntoView {
         }>
             <h2 class="govuk-heading-m">"Record the terms of reference sent to Ofsted"</h2>
             <ErrorSummary errors=errors form="terms-sent"/>
-            <TextField form="terms-sent" label="Date sent" path="sentOn" value=sent_on errors=errors input_type="date"/>
+            <DateInput form="terms-sent" label="Date sent" path="sentOn" value=sent_on errors=errors/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record"</button>
         </form>
     }
@@ -534,11 +590,13 @@ pub fn TermsEditor(
         let vars =
             save_terms_of_reference::Variables { id: ctx.id, expected_version: expected.get_untracked(), answers };
         busy.set(true);
+        ctx.done.set(None);
         leptos::task::spawn_local(async move {
             match api::call::<SaveTermsOfReference>(vars).await {
                 Ok(_) => {
                     theirs.set(None);
                     errors.set(Vec::new());
+                    crate::drafts::saved(&format!("terms:{}:", ctx.id));
                     ctx.changed("The terms of reference were saved");
                 }
                 Err(ApiError::Conflict { message, current }) => {
@@ -571,7 +629,7 @@ pub fn TermsEditor(
                 let theirs_text = move || theirs.get().and_then(|t| t.get(i).cloned()).map(|(t, na)| if na { "Not applicable".to_owned() } else { t.unwrap_or_else(|| "(empty)".into()) });
                 view! {
                     <div class="scr-question">
-                        <TextArea form="terms" label=format!("{}. {q}", i + 1) path=path.clone() value=d.text errors=errors rows=3/>
+                        <TextArea form="terms" draft=format!("terms:{}:", ctx.id) label=format!("{}. {q}", i + 1) path=path.clone() value=d.text errors=errors rows=3/>
                         <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4">
                             <div class="govuk-checkboxes__item">
                                 <input class="govuk-checkboxes__input" id=na_id.clone() type="checkbox" bind:checked=d.not_applicable/>

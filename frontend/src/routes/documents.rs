@@ -11,7 +11,7 @@ use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, form_
 use crate::format::uk_date;
 use crate::gql::*;
 use crate::layout::{Piece, pieces, replace_at};
-use crate::page::{Busy, Ctx, send};
+use crate::page::{Busy, Ctx, keep, kept_error, send};
 
 /// Download buttons for one document: for use inside the board and, for those who may
 /// send documents out, for outside use (anonymised, through the gate).
@@ -108,51 +108,66 @@ pub fn DocumentsPage() -> impl IntoView {
             api::call::<ReviewDocuments>(review_documents::Variables { id }).await
         }
     });
+    // Saving the report reloads what shows it, but keeps both editors as typed: the page
+    // is rebuilt only when the stage or what the user may do changes.
+    let (latest, key) = keep(data, |d: &review_documents::ResponseData| {
+        (
+            d.review.id,
+            d.review.stage,
+            d.review.allowed_operations.clone(),
+            d.review.my_capacities.clone(),
+            d.review.overview_report.is_some(),
+        )
+    });
+    let version_line = move || {
+        latest.with(|r| match r {
+            Some(Ok(d)) => match &d.review.overview_report {
+                Some(r) => format!(
+                    "Version {}{}",
+                    r.version,
+                    r.saved_at.as_deref().map(|s| format!(", saved {}", uk_date(s))).unwrap_or_default()
+                ),
+                None => "No version has been saved yet.".to_owned(),
+            },
+            _ => String::new(),
+        })
+    };
+    let body = move || match key.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(_)) => {
+            view! { <h1 class="govuk-heading-l">"Overview report"</h1><Failure error=kept_error(latest)/> }.into_any()
+        }
+        Some(Ok((id, stage, ops, caps, _))) => {
+            let Some(Ok(d)) = latest.get_untracked() else { return view! { <Loading/> }.into_any() };
+            let ctx =
+                Ctx { id, loading, caps: StoredValue::new(caps), ops: StoredValue::new(ops), stage, refresh, done };
+            crate::page::title(&format!("{}: overview report and executive summary", d.review.reference));
+            view! {
+                <a class="govuk-back-link" href=format!("/reviews/{}/tasks/report", ctx.id)>{format!("Back to {}", d.review.reference)}</a>
+                <span class="govuk-caption-l">{d.review.reference.clone()}</span>
+                <h1 class="govuk-heading-l" tabindex="-1">"Overview report and executive summary"</h1>
+                <Success message=ctx.done/>
+                <h2 class="govuk-heading-m">"Overview report"</h2>
+                <p class="govuk-body-s" id="report-version">{version_line}</p>
+                {if ctx.may(Operation::EditOverviewReport) {
+                    let sections = d.review.overview_report.as_ref().map(|r| r.sections.iter().map(|s| (s.title.clone(), s.text.clone())).collect()).unwrap_or_else(|| ["Introduction", "The facts", "Analysis", "Conclusions and recommendations"].map(|t| (t.to_owned(), String::new())).to_vec());
+                    let version = d.review.overview_report.as_ref().map_or(0, |r| r.version);
+                    view! { <SectionsEditor ctx=ctx doc=Doc::Report sections=sections version=version/> }.into_any()
+                } else {
+                    view! { <SectionsView sections=d.review.overview_report.as_ref().map(|r| r.sections.iter().map(|s| (s.title.clone(), s.text.clone())).collect()).unwrap_or_default()/> }.into_any()
+                }}
+                {d.review.overview_report.is_some().then(|| view! {
+                    <ExportButtons doc="overview-report" base=format!("/api/reviews/{}/export/overview-report", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
+                    {ctx.may(Operation::ExportForOutside).then(|| view! { <OutsideGatePanel ctx=ctx document="overview-report"/> })}
+                })}
+                <Confirmations ctx=ctx/>
+                {ctx.can_read(Field::ExecutiveSummary).then(|| view! { <Summary ctx=ctx/> })}
+            }.into_any()
+        }
+    };
     view! {
         <div id="review" aria-busy=move || (loading.get() > 0).to_string()>
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <h1 class="govuk-heading-l">"Overview report"</h1><Failure error=e/> }.into_any(),
-                Ok(d) => {
-                    let ctx = Ctx {
-                        id: d.review.id,
-                        loading,
-                        caps: StoredValue::new(d.review.my_capacities.clone()),
-                        ops: StoredValue::new(d.review.allowed_operations.clone()),
-                        stage: d.review.stage,
-                        refresh,
-                        done,
-                    };
-                    let report = d.review.overview_report.clone();
-                    view! {
-                        <a class="govuk-back-link" href=format!("/reviews/{}", ctx.id)>{format!("Back to {}", d.review.reference)}</a>
-                        <span class="govuk-caption-l">{d.review.reference.clone()}</span>
-                        <h1 class="govuk-heading-l">"Overview report and executive summary"</h1>
-                        <Success message=ctx.done/>
-                        <h2 class="govuk-heading-m">"Overview report"</h2>
-                        {match report {
-                            Some(r) => view! {
-                                <p class="govuk-body-s">{format!("Version {}", r.version)}{r.saved_at.as_deref().map(|s| format!(", saved {}", uk_date(s)))}</p>
-                            }.into_any(),
-                            None => view! { <p class="govuk-body">"No version has been saved yet."</p> }.into_any(),
-                        }}
-                        {if ctx.may(Operation::EditOverviewReport) {
-                            let sections = d.review.overview_report.as_ref().map(|r| r.sections.iter().map(|s| (s.title.clone(), s.text.clone())).collect()).unwrap_or_else(|| ["Introduction", "The facts", "Analysis", "Conclusions and recommendations"].map(|t| (t.to_owned(), String::new())).to_vec());
-                            let version = d.review.overview_report.as_ref().map_or(0, |r| r.version);
-                            view! { <SectionsEditor ctx=ctx doc=Doc::Report sections=sections version=version/> }.into_any()
-                        } else {
-                            view! { <SectionsView sections=d.review.overview_report.as_ref().map(|r| r.sections.iter().map(|s| (s.title.clone(), s.text.clone())).collect()).unwrap_or_default()/> }.into_any()
-                        }}
-                        {d.review.overview_report.is_some().then(|| view! {
-                            <ExportButtons doc="overview-report" base=format!("/api/reviews/{}/export/overview-report", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
-                            {ctx.may(Operation::ExportForOutside).then(|| view! { <OutsideGatePanel ctx=ctx document="overview-report"/> })}
-                        })}
-                        <Confirmations ctx=ctx latest=d.review.overview_report.as_ref().map(|r| r.version) agencies=d.review.involved_agencies.iter().map(|a| (a.id, a.name.clone())).collect()/>
-                        {ctx.can_read(Field::ExecutiveSummary).then(|| view! { <Summary ctx=ctx/> })}
-                    }.into_any()
-                }
-            })}
-        </Transition>
+            {body}
         </div>
     }
 }
@@ -282,35 +297,42 @@ fn Summary(ctx: Ctx) -> impl IntoView {
             api::call::<ReviewSummary>(review_summary::Variables { id: ctx.id }).await
         }
     });
+    // Saving the report reloads the summary's data but keeps its editor as typed; a
+    // new version of the summary itself draws it again.
+    let (latest, key) = keep(data, |d: &review_summary::ResponseData| {
+        d.review.executive_summary.as_ref().map(|s| (s.prefilled, s.version))
+    });
+    let body = move || {
+        match key.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(_)) => view! { <Failure error=kept_error(latest)/> }.into_any(),
+        Some(Ok(None)) => view! { <p class="govuk-body">"The executive summary starts from the overview report: save the report first."</p> }.into_any(),
+        Some(Ok(Some(_))) => {
+            let Some(Ok(d)) = latest.get_untracked() else { return view! { <Loading/> }.into_any() };
+            let Some(s) = d.review.executive_summary else { return view! { <Loading/> }.into_any() };
+            let sections: Vec<(String, String)> = s.sections.iter().map(|x| (x.title.clone(), x.text.clone())).collect();
+            view! {
+                {if s.prefilled {
+                    view! { <p class="govuk-body-s">"A first draft, taken from the overview report. Edit it down and save it."</p> }.into_any()
+                } else {
+                    view! { <p class="govuk-body-s">{format!("Version {}", s.version)}</p> }.into_any()
+                }}
+                {if ctx.may(Operation::EditExecutiveSummary) {
+                    view! { <SectionsEditor ctx=ctx doc=Doc::Summary sections=sections version=s.version/> }.into_any()
+                } else {
+                    view! { <SectionsView sections=sections/> }.into_any()
+                }}
+                {(!s.prefilled).then(|| view! {
+                    <ExportButtons doc="executive-summary" base=format!("/api/reviews/{}/export/executive-summary", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
+                    {ctx.may(Operation::ExportForOutside).then(|| view! { <OutsideGatePanel ctx=ctx document="executive-summary"/> })}
+                })}
+            }.into_any()
+        }
+    }
+    };
     view! {
         <h2 class="govuk-heading-m" id="executive-summary">"Executive summary"</h2>
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <Failure error=e/> }.into_any(),
-                Ok(d) => match d.review.executive_summary {
-                    None => view! { <p class="govuk-body">"The executive summary starts from the overview report: save the report first."</p> }.into_any(),
-                    Some(s) => {
-                        let sections: Vec<(String, String)> = s.sections.iter().map(|x| (x.title.clone(), x.text.clone())).collect();
-                        view! {
-                            {if s.prefilled {
-                                view! { <p class="govuk-body-s">"A first draft, taken from the overview report. Edit it down and save it."</p> }.into_any()
-                            } else {
-                                view! { <p class="govuk-body-s">{format!("Version {}", s.version)}</p> }.into_any()
-                            }}
-                            {if ctx.may(Operation::EditExecutiveSummary) {
-                                view! { <SectionsEditor ctx=ctx doc=Doc::Summary sections=sections version=s.version/> }.into_any()
-                            } else {
-                                view! { <SectionsView sections=sections/> }.into_any()
-                            }}
-                            {(!s.prefilled).then(|| view! {
-                                <ExportButtons doc="executive-summary" base=format!("/api/reviews/{}/export/executive-summary", ctx.id) outside=ctx.may(Operation::ExportForOutside)/>
-                                {ctx.may(Operation::ExportForOutside).then(|| view! { <OutsideGatePanel ctx=ctx document="executive-summary"/> })}
-                            })}
-                        }.into_any()
-                    }
-                },
-            })}
-        </Transition>
+        {body}
     }
 }
 
@@ -406,6 +428,7 @@ fn SectionsEditor(ctx: Ctx, doc: Doc, sections: Vec<(String, String)>, version: 
         ev.prevent_default();
         let sections: Vec<String> = texts.with_value(|t| t.iter().map(|(_, s)| s.get_untracked()).collect());
         busy.set(true);
+        ctx.done.set(None);
         leptos::task::spawn_local(async move {
             let _busy = Busy::start(ctx.loading);
             let v = expected.get_untracked();
@@ -416,17 +439,20 @@ fn SectionsEditor(ctx: Ctx, doc: Doc, sections: Vec<(String, String)>, version: 
                     sections,
                 })
                 .await
-                .map(|_| ()),
+                .map(|d| d.save_overview_report.overview_report.map(|r| r.version)),
                 Doc::Summary => api::call::<SaveExecutiveSummary>(save_executive_summary::Variables {
                     id: ctx.id,
                     expected_version: v,
                     sections,
                 })
                 .await
-                .map(|_| ()),
+                .map(|d| d.save_executive_summary.executive_summary.map(|r| r.version)),
             };
             match res {
-                Ok(()) => {
+                Ok(saved) => {
+                    // The editor stays as typed, so it goes on from the version just saved.
+                    expected.set(saved.unwrap_or(v + 1));
+                    crate::drafts::saved(&format!("{form}:{}:", ctx.id));
                     errors.set(Vec::new());
                     ctx.changed(if doc == Doc::Report {
                         "The overview report was saved"
@@ -455,7 +481,7 @@ fn SectionsEditor(ctx: Ctx, doc: Doc, sections: Vec<(String, String)>, version: 
             {texts.get_value().into_iter().enumerate().map(|(i, (title, sig))| {
                 let path = format!("sections.{i}");
                 view! {
-                    <TextArea form=form label=title path=path value=sig errors=errors rows=6/>
+                    <TextArea form=form draft=format!("{form}:{}:", ctx.id) label=title path=path value=sig errors=errors rows=6/>
                     {move || {
                         let list = hits.get().get(i).cloned().unwrap_or_default();
                         (!list.is_empty()).then(|| {
@@ -511,7 +537,7 @@ fn SectionsEditor(ctx: Ctx, doc: Doc, sections: Vec<(String, String)>, version: 
 }
 
 #[component]
-fn Confirmations(ctx: Ctx, latest: Option<i64>, agencies: Vec<(i64, String)>) -> impl IntoView {
+fn Confirmations(ctx: Ctx) -> impl IntoView {
     let data = LocalResource::new(move || {
         ctx.refresh.get();
         async move { api::call::<ReviewConfirmations>(review_confirmations::Variables { id: ctx.id }).await }
@@ -520,9 +546,12 @@ fn Confirmations(ctx: Ctx, latest: Option<i64>, agencies: Vec<(i64, String)>) ->
     let comment = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
+    // The newest version of the report, as last loaded: what a confirmation is for.
+    let newest =
+        move || data.get_untracked().and_then(|r| r.ok()).and_then(|d| d.review.overview_report.map(|r| r.version));
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(v), Ok(a)) = (latest, agency.get_untracked().parse::<i64>()) else {
+        let (Some(v), Ok(a)) = (newest(), agency.get_untracked().parse::<i64>()) else {
             errors.set(vec![("agencyId".into(), "Choose the agency you confirm for".into())]);
             return;
         };
@@ -540,30 +569,52 @@ fn Confirmations(ctx: Ctx, latest: Option<i64>, agencies: Vec<(i64, String)>) ->
         <Transition fallback=|| view! { <Loading/> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <Failure error=e/> }.into_any(),
-                Ok(d) if d.review.report_confirmations.is_empty() => view! { <p class="govuk-body">"No agency has confirmed yet."</p> }.into_any(),
-                Ok(d) => view! {
-                    <ul class="govuk-list govuk-list--bullet">
-                        {d.review.report_confirmations.into_iter().map(|c| view! {
-                            <li>{format!("{} confirmed version {} on {}{}", c.agency.map(|a| a.name).unwrap_or_default(), c.report_version, uk_date(&c.confirmed_at), c.comment.map(|x| format!(": {x}")).unwrap_or_default())}</li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Ok(d) => {
+                    let latest = d.review.overview_report.as_ref().map(|r| r.version);
+                    let confirmations = d.review.report_confirmations;
+                    // Every involved agency, with where its confirmation of the newest version stands.
+                    let rows: Vec<(String, String)> = d.review.involved_agencies.iter().map(|a| {
+                        let theirs = confirmations.iter().filter(|c| c.agency.as_ref().is_some_and(|x| x.id == a.id)).max_by_key(|c| c.report_version);
+                        let state = match theirs {
+                            Some(c) if Some(c.report_version) == latest => format!("Confirmed version {} on {}{}", c.report_version, uk_date(&c.confirmed_at), c.comment.clone().map(|x| format!(": {x}")).unwrap_or_default()),
+                            Some(c) => format!("Confirmed version {} only: the newest is not confirmed yet", c.report_version),
+                            None => "Not confirmed yet".to_owned(),
+                        };
+                        (a.name.clone(), state)
+                    }).collect();
+                    let waiting = rows.iter().filter(|(_, s)| !s.starts_with("Confirmed version") || s.contains("only")).count();
+                    let mine: Vec<(i64, String)> = d.review.agencies_for.iter()
+                        .filter(|a| !confirmations.iter().any(|c| c.agency.as_ref().is_some_and(|x| x.id == a.id) && Some(c.report_version) == latest))
+                        .map(|a| (a.id, a.name.clone()))
+                        .collect();
+                    if let [(only, _)] = mine.as_slice() {
+                        agency.set(only.to_string());
+                    }
+                    view! {
+                        <p class="govuk-body">{match waiting { 0 => "Every involved agency has confirmed the newest version.".to_owned(), n => format!("{n} of {} agencies have yet to confirm the newest version.", rows.len()) }}</p>
+                        <dl class="govuk-summary-list" id="confirmations">
+                            {rows.into_iter().map(|(name, state)| view! {
+                                <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{name}</dt><dd class="govuk-summary-list__value">{state}</dd></div>
+                            }).collect_view()}
+                        </dl>
+                        {(ctx.may(Operation::ConfirmRepresentation) && latest.is_some() && !mine.is_empty()).then(|| view! {
+                            <form class="scr-step" on:submit=confirm>
+                                <h3 class="govuk-heading-s">{format!("Confirm version {} represents your agency fairly", latest.unwrap_or(0))}</h3>
+                                <ErrorSummary errors=errors form="confirm"/>
+                                <div class="govuk-form-group">
+                                    <label class="govuk-label" for=form_field_id("confirm", "agencyId")>"Your agency"</label>
+                                    <select class="govuk-select" id=form_field_id("confirm", "agencyId") bind:value=agency>
+                                        <option value="">"Choose the agency"</option>
+                                        {mine.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <TextArea form="confirm" label="Comment (optional)" path="comment" value=comment errors=errors rows=2/>
+                                <button type="submit" class="govuk-button" disabled=move || busy.get()>"Confirm"</button>
+                            </form>
+                        })}
+                    }.into_any()
+                }
             })}
         </Transition>
-        {(ctx.may(Operation::ConfirmRepresentation) && latest.is_some()).then(|| view! {
-            <form class="scr-step" on:submit=confirm>
-                <h3 class="govuk-heading-s">{format!("Confirm version {} represents your agency fairly", latest.unwrap_or(0))}</h3>
-                <ErrorSummary errors=errors form="confirm"/>
-                <div class="govuk-form-group">
-                    <label class="govuk-label" for=form_field_id("confirm", "agencyId")>"Your agency"</label>
-                    <select class="govuk-select" id=form_field_id("confirm", "agencyId") bind:value=agency>
-                        <option value="">"Choose the agency"</option>
-                        {agencies.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                    </select>
-                </div>
-                <TextArea form="confirm" label="Comment (optional)" path="comment" value=comment errors=errors rows=2/>
-                <button type="submit" class="govuk-button" disabled=move || busy.get()>"Confirm"</button>
-            </form>
-        })}
     }
 }

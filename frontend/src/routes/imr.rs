@@ -9,11 +9,11 @@ use shared::policy::Operation;
 
 use super::review::imr_tag;
 use crate::api::{self, ApiError};
-use crate::components::Radios;
+use crate::components::{CheckStep, DateInput, Radios};
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, error_for, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
-use crate::page::{Busy, Ctx, send};
+use crate::page::{Busy, Ctx, keep, kept_error, send};
 
 type Imr = imr_workspace::ImrWorkspaceReviewImrs;
 type Person = imr_workspace::ImrWorkspaceReviewPeople;
@@ -38,44 +38,68 @@ pub fn ImrPage() -> impl IntoView {
             api::call::<ImrWorkspace>(imr_workspace::Variables { id }).await
         }
     });
+    let find = move |d: &imr_workspace::ResponseData| {
+        let wanted = ids.get_untracked().map(|(_, i)| i);
+        d.review.imrs.iter().find(|i| Some(i.id) == wanted).cloned()
+    };
+    // The page is rebuilt only when where the IMR stands changes; adding an entry or
+    // saving a version reloads the lists in place and keeps the editor as typed.
+    let (latest, key) = keep(data, move |d| {
+        (d.review.id, find(d).map(|i| (i.id, i.status, i.is_mine)), d.review.allowed_operations.clone(), d.review.stage)
+    });
+    let body = move || match key.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(_)) => view! { <h1 class="govuk-heading-l">"IMR"</h1><Failure error=kept_error(latest)/> }.into_any(),
+        Some(Ok((_, None, _, _))) => {
+            view! { <h1 class="govuk-heading-l">"IMR"</h1><Failure error=ApiError::NotFound/> }.into_any()
+        }
+        Some(Ok((id, Some(_), ops, stage))) => {
+            let Some(Ok(d)) = latest.get_untracked() else { return view! { <Loading/> }.into_any() };
+            let Some(imr) = find(&d) else { return view! { <Loading/> }.into_any() };
+            let ctx = Ctx {
+                id,
+                loading,
+                caps: StoredValue::new(Vec::new()),
+                ops: StoredValue::new(ops),
+                stage,
+                refresh,
+                done,
+            };
+            let current = Signal::derive(move || {
+                latest.with(|r| match r {
+                    Some(Ok(d)) => find(d),
+                    _ => None,
+                })
+            });
+            crate::page::title(&format!("{}: IMR", d.review.reference));
+            view! { <ImrBody ctx=ctx reference=d.review.reference.clone() imr=imr current=current people=d.review.people.clone() agencies=d.review.involved_agencies.clone()/> }.into_any()
+        }
+    };
     view! {
         <div id="review" aria-busy=move || (loading.get() > 0).to_string()>
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || data.get().map(|r| {
-                let wanted = ids.get().map(|(_, i)| i);
-                match r.map(|d| (d.review.imrs.iter().find(|i| Some(i.id) == wanted).cloned(), d)) {
-                    Err(e) => view! { <h1 class="govuk-heading-l">"IMR"</h1><Failure error=e/> }.into_any(),
-                    Ok((None, _)) => view! { <h1 class="govuk-heading-l">"IMR"</h1><Failure error=ApiError::NotFound/> }.into_any(),
-                    Ok((Some(imr), d)) => {
-                        let ctx = Ctx {
-                            id: d.review.id,
-                            loading,
-                            caps: StoredValue::new(Vec::new()),
-                            ops: StoredValue::new(d.review.allowed_operations.clone()),
-                            stage: d.review.stage,
-                            refresh,
-                            done,
-                        };
-                        view! { <ImrBody ctx=ctx reference=d.review.reference.clone() imr=imr people=d.review.people.clone() agencies=d.review.involved_agencies.clone()/> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+            {body}
         </div>
     }
 }
 
 #[component]
-fn ImrBody(ctx: Ctx, reference: String, imr: Imr, people: Vec<Person>, agencies: Vec<Agency>) -> impl IntoView {
+fn ImrBody(
+    ctx: Ctx,
+    reference: String,
+    imr: Imr,
+    current: Signal<Option<Imr>>,
+    people: Vec<Person>,
+    agencies: Vec<Agency>,
+) -> impl IntoView {
     let agency = imr.agency.as_ref().map(|a| a.name.clone()).unwrap_or_default();
     let writing = imr.is_mine && imr.status.is_editable();
     let declaring = imr.is_mine && imr.status == ImrStatus::AuthorDesignated;
     let deciding = imr.status == ImrStatus::Submitted && ctx.may(Operation::DecideImr);
     let people = StoredValue::new(people);
     view! {
-        <a class="govuk-back-link" href=format!("/reviews/{}", ctx.id)>{format!("Back to {reference}")}</a>
+        <a class="govuk-back-link" href=format!("/reviews/{}/tasks/imrs", ctx.id)>{format!("Back to the IMRs of {reference}")}</a>
         <span class="govuk-caption-l">{format!("Individual Management Review, {reference}")}</span>
-        <h1 class="govuk-heading-l">{agency.clone()}" " {imr_tag(imr.status)}</h1>
+        <h1 class="govuk-heading-l" tabindex="-1">{agency.clone()}" " {imr_tag(imr.status)}</h1>
         <Success message=ctx.done/>
         <p class="govuk-body">"Due " {uk_date(&imr.due_on)} ". Author: " {imr.author_name.clone().unwrap_or_else(|| "not designated".into())} "."</p>
         {imr.panel_comments.clone().filter(|_| imr.status == ImrStatus::Returned).map(|c| view! {
@@ -85,14 +109,14 @@ fn ImrBody(ctx: Ctx, reference: String, imr: Imr, people: Vec<Person>, agencies:
         {declaring.then(|| view! { <Declaration ctx=ctx imr_id=imr.id/> })}
         {if writing {
             view! {
-                <Missing imr=imr.clone()/>
-                <Chronology ctx=ctx imr=imr.clone() people=people editable=true/>
+                <Missing imr=current/>
+                <Chronology ctx=ctx imr=current people=people editable=true/>
                 <AddEntry ctx=ctx imr_id=imr.id people=people/>
                 <Editor ctx=ctx imr=imr.clone() agencies=agencies.clone()/>
             }.into_any()
         } else {
             view! {
-                <Chronology ctx=ctx imr=imr.clone() people=people editable=false/>
+                <Chronology ctx=ctx imr=current people=people editable=false/>
                 <Sections imr=imr.clone() agencies=agencies.clone()/>
             }.into_any()
         }}
@@ -150,17 +174,20 @@ fn Declaration(ctx: Ctx, imr_id: i64) -> impl IntoView {
 }
 
 #[component]
-fn Missing(imr: Imr) -> impl IntoView {
-    (!imr.missing.is_empty()).then(|| {
-        view! {
-            <div class="govuk-inset-text" id="imr-missing">
-                <h2 class="govuk-heading-s">"Before you can submit"</h2>
-                <ul class="govuk-list govuk-list--bullet">
-                    {imr.missing.into_iter().map(|m| view! { <li>{m.message}</li> }).collect_view()}
-                </ul>
-            </div>
-        }
-    })
+fn Missing(imr: Signal<Option<Imr>>) -> impl IntoView {
+    move || {
+        let imr = imr.get()?;
+        (!imr.missing.is_empty()).then(|| {
+            view! {
+                <div class="govuk-inset-text" id="imr-missing">
+                    <h2 class="govuk-heading-s">"Before you can submit"</h2>
+                    <ul class="govuk-list govuk-list--bullet">
+                        {imr.missing.into_iter().map(|m| view! { <li>{m.message}</li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
 }
 
 fn yes(b: bool) -> &'static str {
@@ -168,7 +195,7 @@ fn yes(b: bool) -> &'static str {
 }
 
 #[component]
-fn Chronology(ctx: Ctx, imr: Imr, people: StoredValue<Vec<Person>>, editable: bool) -> impl IntoView {
+fn Chronology(ctx: Ctx, imr: Signal<Option<Imr>>, people: StoredValue<Vec<Person>>, editable: bool) -> impl IntoView {
     let label = move |ids: &[i64]| {
         people.with_value(|p| {
             ids.iter()
@@ -182,7 +209,7 @@ fn Chronology(ctx: Ctx, imr: Imr, people: StoredValue<Vec<Person>>, editable: bo
     view! {
         <h2 class="govuk-heading-m">"Chronology"</h2>
         <ErrorSummary errors=errors form="entries"/>
-        {if imr.chronology.is_empty() {
+        {move || { let entries = imr.get().map(|i| i.chronology).unwrap_or_default(); if entries.is_empty() {
             view! { <p class="govuk-body">"No entries yet."</p> }.into_any()
         } else {
             view! {
@@ -196,7 +223,7 @@ fn Chronology(ctx: Ctx, imr: Imr, people: StoredValue<Vec<Person>>, editable: bo
                         {editable.then(|| view! { <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Remove"</span></th> })}
                     </tr></thead>
                     <tbody class="govuk-table__body">
-                        {imr.chronology.into_iter().map(|e| {
+                        {entries.into_iter().map(|e| {
                             let (id, version) = (e.id, e.version);
                             let busy = RwSignal::new(false);
                             view! {
@@ -221,7 +248,7 @@ fn Chronology(ctx: Ctx, imr: Imr, people: StoredValue<Vec<Person>>, editable: bo
                     </tbody>
                 </table>
             }.into_any()
-        }}
+        }}}
     }
 }
 
@@ -292,7 +319,7 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
             <h2 class="govuk-heading-m">"Add to the chronology"</h2>
             <ErrorSummary errors=errors form="entry"/>
             <div class="scr-row">
-                <TextField form="entry" label="Date" path="date" value=date errors=errors input_type="date"/>
+                <DateInput form="entry" label="Date" path="date" value=date errors=errors/>
                 <TextField form="entry" label="Time (if known)" path="time" value=time errors=errors input_type="time"/>
                 <div class="govuk-form-group">
                     <label class="govuk-label" for=form_field_id("entry", "precision")>"How exact is the date"</label>
@@ -429,9 +456,11 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
         staff_support: support.get_untracked(),
     };
     let imr_id = imr.id;
+    let draft_key = format!("imr:{imr_id}:");
     // Saves, then (when asked) submits the version just saved.
     let save = move |and_submit: bool| {
         busy.set(true);
+        ctx.done.set(None);
         let vars = save_imr::Variables { imr_id, expected_version: expected.get_untracked(), content: content() };
         leptos::task::spawn_local(async move {
             let _busy = Busy::start(ctx.loading);
@@ -439,6 +468,7 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
                 Ok(_) => {
                     expected.update(|v| *v += 1);
                     errors.set(Vec::new());
+                    crate::drafts::saved(&format!("imr:{imr_id}:"));
                     true
                 }
                 Err(ApiError::Conflict { message, current }) => {
@@ -473,18 +503,35 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
             busy.set(false);
         });
     };
+    let checking = RwSignal::new(false);
+    let answered = move |t: String| if t.trim().is_empty() { "Not answered".to_owned() } else { t };
+    let rows = Signal::derive(move || {
+        let analysis = questions.with_value(|q| q.iter().filter(|(_, a)| !a.get().trim().is_empty()).count());
+        let total = questions.with_value(Vec::len);
+        vec![
+            ("Summary of decisions and services".to_owned(), answered(summary.get())),
+            ("Analysis of involvement".to_owned(), format!("{analysis} of {total} questions answered")),
+            ("Lessons learned".to_owned(), answered(lessons.get())),
+            ("Good practice".to_owned(), answered(good.get())),
+            ("Recommendations".to_owned(), recs.with(Vec::len).to_string()),
+            ("Staff support and de-briefing".to_owned(), answered(support.get())),
+        ]
+    });
     view! {
+        <CheckStep checking=checking heading="Check the IMR before you submit it" rows=rows
+            warning="Once submitted, the IMR goes to the panel and cannot be changed unless the panel returns it."
+            confirm="Submit the IMR to the panel" errors=errors busy=busy on_confirm=Callback::new(move |()| save(true))>
         <form class="scr-step" id="imr-editor" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save(false); }>
             <h2 class="govuk-heading-m">"The IMR"</h2>
             <p class="govuk-body-s">{move || format!("Editing from version {}", expected.get())}</p>
             <ErrorSummary errors=errors form="imr"/>
-            <TextArea form="imr" label="Summary of decisions and services" path="summary" value=summary errors=errors/>
+            <TextArea form="imr" draft=draft_key.clone() label="Summary of decisions and services" path="summary" value=summary errors=errors/>
             <h3 class="govuk-heading-s">"Analysis of involvement (11.13)"</h3>
             {questions.get_value().into_iter().enumerate().map(|(i, (q, a))| view! {
-                <TextArea form="imr" label=format!("{}. {q}", i + 1) path=format!("analysis.{i}") value=a errors=errors rows=3/>
+                <TextArea form="imr" draft=draft_key.clone() label=format!("{}. {q}", i + 1) path=format!("analysis.{i}") value=a errors=errors rows=3/>
             }).collect_view()}
-            <TextArea form="imr" label="Lessons learned" path="lessons" value=lessons errors=errors/>
-            <TextArea form="imr" label="Good practice" path="goodPractice" value=good errors=errors/>
+            <TextArea form="imr" draft=draft_key.clone() label="Lessons learned" path="lessons" value=lessons errors=errors/>
+            <TextArea form="imr" draft=draft_key.clone() label="Good practice" path="goodPractice" value=good errors=errors/>
             <h3 class="govuk-heading-s" id=form_field_id("imr", "recommendations")>"Recommendations"</h3>
             <p class="govuk-body-s">"Each must be SMART: the action, the agency that owns it, a due date, the outcome intended and how success will be measured."</p>
             {move || recs.get().into_iter().enumerate().map(|(i, r)| {
@@ -501,7 +548,7 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
                                 {agencies.get_value().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
                             </select>
                         </div>
-                        <TextField form="imr" label="Due date" path=format!("{base}.due") value=r.due errors=errors input_type="date"/>
+                        <DateInput form="imr" label="Due date" path=format!("{base}.due") value=r.due errors=errors/>
                         <TextField form="imr" label="Intended outcome" path=format!("{base}.intendedOutcome") value=r.outcome errors=errors/>
                         <TextField form="imr" label="How success will be measured" path=format!("{base}.successMeasure") value=r.measure errors=errors/>
                         <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| recs.update(|v| { v.remove(i); })>{format!("Remove recommendation {}", i + 1)}</button>
@@ -509,16 +556,14 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
                 }
             }).collect_view()}
             <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| recs.update(|v| v.push(Rec::new()))>"Add a recommendation"</button>
-            <TextArea form="imr" label="Staff support and de-briefing" path="staffSupport" value=support errors=errors/>
+            <TextArea form="imr" draft=draft_key.clone() label="Staff support and de-briefing" path="staffSupport" value=support errors=errors/>
             <div class="govuk-button-group">
                 <button type="submit" class="govuk-button" disabled=move || busy.get()>"Save draft"</button>
-                <button type="button" class="govuk-button govuk-button--warning" disabled=move || busy.get()
-                    on:click=move |_| {
-                        let sure = web_sys::window().and_then(|w| w.confirm_with_message("Submit the IMR to the panel? You cannot change it afterwards unless the panel returns it.").ok()).unwrap_or(false);
-                        if sure { save(true); }
-                    }>"Save and submit to the panel"</button>
+                <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get()
+                    on:click=move |_| { errors.set(Vec::new()); checking.set(true); }>"Save and submit to the panel"</button>
             </div>
         </form>
+        </CheckStep>
     }
 }
 

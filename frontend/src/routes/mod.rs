@@ -17,3 +17,4 @@ pub mod review;
 pub mod review_page;
 pub mod set_password;
 pub mod sign_in;
+pub mod tasks;

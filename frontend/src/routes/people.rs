@@ -191,7 +191,7 @@ pub fn PeopleForms(ctx: Ctx) -> impl IntoView {
                     {enum_select(form_field_id("person", "relationship"), "Relationship to the child", relationship, Relationship::ALL, Relationship::as_str, Relationship::title)}
                     <crate::components::TextField form="person" label="Full name" path="name" value=name errors=e1/>
                     <crate::components::TextField form="person" label="Other names and spellings (comma-separated)" path="aliases" value=aliases errors=e1/>
-                    <crate::components::TextField form="person" label="Date of birth (if known)" path="dateOfBirth" value=dob errors=e1 input_type="date"/>
+                    <crate::components::DateInput form="person" label="Date of birth (if known)" path="dateOfBirth" value=dob errors=e1/>
                     <crate::components::TextField form="person" label="Address (if known)" path="address" value=address errors=e1/>
                     {move || (relationship.get() == Relationship::Professional.as_str()).then(|| view! {
                         <div class="govuk-form-group">
@@ -319,7 +319,7 @@ pub fn Processes(ctx: Ctx) -> impl IntoView {
                     {enum_select(form_field_id("process", "kind"), "Process", kind, ParallelProcessKind::ALL, ParallelProcessKind::as_str, ParallelProcessKind::title)}
                     {enum_select(form_field_id("process", "status"), "Status", status, ProcessStatus::ALL, ProcessStatus::as_str, ProcessStatus::title)}
                     <crate::components::TextArea form="process" label="Description" path="description" value=description errors=errors rows=2/>
-                    <crate::components::TextField form="process" label="Expected end (if known)" path="expectedEnd" value=end errors=errors input_type="date"/>
+                    <crate::components::DateInput form="process" label="Expected end (if known)" path="expectedEnd" value=end errors=errors/>
                     <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Record the process"</button>
                 </form>
             </details>
@@ -391,7 +391,7 @@ pub fn Contributions(ctx: Ctx) -> impl IntoView {
                                             {d.review.people.iter().map(|p| view! { <option value=p.id.to_string()>{p.label.clone()}</option> }).collect_view()}
                                         </select>
                                     </div>
-                                    <crate::components::TextField form="contribution" label="Date" path="contributedOn" value=on errors=errors input_type="date"/>
+                                    <crate::components::DateInput form="contribution" label="Date" path="contributedOn" value=on errors=errors/>
                                     {enum_select(form_field_id("contribution", "method"), "How", method, ContributionMethod::ALL, ContributionMethod::as_str, ContributionMethod::title)}
                                     <crate::components::TextArea form="contribution" label="What they said" path="summary" value=summary errors=errors rows=3/>
                                     <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Record the contribution"</button>

@@ -8,7 +8,7 @@ use shared::stage::Relationship;
 use shared::value::{PersonName, Text};
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, Failure, Loading, TextArea, TextField, field_id};
+use crate::components::{DateInput, ErrorSummary, Failure, Loading, TextArea, TextField, field_id};
 use crate::gql::{Directory, SubmitReferral, directory, submit_referral};
 
 fn split_aliases(s: &str) -> Vec<String> {
@@ -185,7 +185,7 @@ pub fn Refer() -> impl IntoView {
                     <h2 class="govuk-heading-m">"The child"</h2>
                     <TextField label="Child's full name" path="child.name" value=child errors=errors/>
                     <TextField label="Other names or spellings (optional)" path="child.aliases.0" value=aliases errors=errors hint="Separate them with commas"/>
-                    <TextField label="Date of birth (optional)" path="child.dateOfBirth" value=dob errors=errors input_type="date"/>
+                    <DateInput label="Date of birth (optional)" path="child.dateOfBirth" value=dob errors=errors/>
                     <TextField label="Address (optional)" path="child.address" value=address errors=errors/>
                     <TextField label="Mother's full name (optional)" path="family.0.name" value=mother errors=errors/>
                     <TextArea label="What happened" path="circumstances" value=circumstances errors=errors hint="The circumstances that led to this referral, and what agencies knew"/>

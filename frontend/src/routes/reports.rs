@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{Failure, Loading};
+use crate::components::{DateInput, ErrorSummary, Failure, Loading};
 use crate::gql::*;
 
 /// Counts as CSV, with a header row; labels quoted.
@@ -33,11 +33,11 @@ fn save_csv(name: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// A bar chart (SVG, described for screen readers) and the same numbers as a table.
+/// A bar chart (HTML bars, so labels wrap rather than overlap, described for screen
+/// readers) and the same numbers as a table.
 #[component]
 fn Counts(#[prop(into)] title: String, #[prop(into)] slug: String, rows: Vec<(String, i64)>) -> impl IntoView {
     let max = rows.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1) as f64;
-    let height = 30.0 * rows.len().max(1) as f64 + 10.0;
     let description = format!(
         "{title}: {}",
         if rows.is_empty() {
@@ -55,19 +55,18 @@ fn Counts(#[prop(into)] title: String, #[prop(into)] slug: String, rows: Vec<(St
                 view! { <p class="govuk-body">"None."</p> }.into_any()
             } else {
                 view! {
-                    <svg role="img" aria-label=description viewBox=format!("0 0 640 {height:.0}") width="100%" class="scr-chart">
-                        {rows.iter().enumerate().map(|(i, (label, count))| {
-                            let y = 5.0 + 30.0 * i as f64;
-                            let w = 380.0 * (*count as f64) / max;
+                    <div class="scr-bars" role="img" aria-label=description>
+                        {rows.iter().map(|(label, count)| {
+                            // Set through the style object, which the page's CSP allows (a style attribute it refuses).
+                            let width = format!("{:.1}%", 85.0 * (*count as f64) / max);
                             view! {
-                                <g>
-                                    <text x="0" y=y + 17.0>{label.clone()}</text>
-                                    <rect x="220" y=y width=w.max(1.0) height="22"/>
-                                    <text x=228.0 + w y=y + 17.0>{count.to_string()}</text>
-                                </g>
+                                <div class="scr-bars__row">
+                                    <span class="scr-bars__label">{label.clone()}</span>
+                                    <span class="scr-bars__bar"><span class="scr-bars__fill" style:width=width></span>{count.to_string()}</span>
+                                </div>
                             }
                         }).collect_view()}
-                    </svg>
+                    </div>
                     <table class="govuk-table">
                         <thead class="govuk-table__head"><tr class="govuk-table__row">
                             <th scope="col" class="govuk-table__header">{title.clone()}</th>
@@ -90,14 +89,73 @@ fn share(part: i64, whole: i64) -> String {
     if whole == 0 { "none yet".to_owned() } else { format!("{} of {} ({}%)", part, whole, part * 100 / whole) }
 }
 
+/// How the timeliness reads: deadlines met in time out of those met plus those already
+/// missed without being met, so that a decision that is late and not yet made counts
+/// against the figure as it does on the review's own deadlines.
+fn timeliness_summary(t: &report::ReportReportTimeliness) -> String {
+    let decisions = share(t.decided_within28_days, t.decisions + t.decisions_overdue);
+    let submissions = share(t.submitted_on_time, t.submissions + t.submissions_overdue);
+    let extended = share(t.submitted_on_time_with_extensions, t.submissions + t.submissions_overdue);
+    let mut out = format!("Decisions within 28 days: {decisions}");
+    if t.decisions_overdue > 0 {
+        out.push_str(&format!(", with {} overdue and not yet made", t.decisions_overdue));
+    }
+    out.push_str(&format!(". Submissions within 6 months: {submissions}; with extensions: {extended}"));
+    if t.submissions_overdue > 0 {
+        out.push_str(&format!(", with {} overdue and not yet submitted", t.submissions_overdue));
+    }
+    out.push('.');
+    out
+}
+
 #[component]
 pub fn ReportsPage() -> impl IntoView {
-    let data = LocalResource::new(|| api::call::<Report>(report::Variables));
+    // The period and the day judged live in the address, so a view can be shared.
+    let query = leptos_router::hooks::use_query_map();
+    let param = move |k: &str| query.with(|q| q.get(k).filter(|v| !v.is_empty()));
+    let data = LocalResource::new(move || {
+        let vars = report::Variables { as_of: param("asOf"), from: param("from"), to: param("to") };
+        api::call::<Report>(vars)
+    });
+    let as_of = RwSignal::new(param("asOf").unwrap_or_default());
+    let from = RwSignal::new(param("from").unwrap_or_default());
+    let to = RwSignal::new(param("to").unwrap_or_default());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    Effect::new(move |_| {
+        if let Some(r) = data.get() {
+            errors.set(match r {
+                Err(crate::api::ApiError::Validation(list)) => list,
+                _ => Vec::new(),
+            });
+        }
+    });
+    let navigate = leptos_router::hooks::use_navigate();
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut parts = Vec::new();
+        for (k, v) in [("from", from.get_untracked()), ("to", to.get_untracked()), ("asOf", as_of.get_untracked())] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        navigate(&format!("/reports?{}", parts.join("&")), Default::default());
+    };
     view! {
         <div id="review" aria-busy=move || data.get().is_none().to_string()>
-            <h1 class="govuk-heading-l">"Reports"</h1>
+            <h1 class="govuk-heading-l" tabindex="-1">"Reports"</h1>
+            <form class="scr-filters" id="report-period" on:submit=apply>
+                <ErrorSummary errors=errors form="period"/>
+                <div class="scr-row">
+                    <DateInput form="period" label="Deadlines due from" path="from" value=from errors=errors/>
+                    <DateInput form="period" label="Deadlines due to" path="to" value=to errors=errors/>
+                    <DateInput form="period" label="As of" path="asOf" value=as_of errors=errors hint="Today when left empty"/>
+                </div>
+                <button type="submit" class="govuk-button govuk-button--secondary">"Show the report"</button>
+            </form>
             <Transition fallback=|| view! { <Loading/> }>
                 {move || data.get().map(|r| match r {
+                    // Shown beside the fields, by the effect above.
+                    Err(crate::api::ApiError::Validation(_)) => ().into_any(),
                     Err(e) => view! { <Failure error=e/> }.into_any(),
                     Ok(d) => {
                         let r = d.report;
@@ -105,10 +163,21 @@ pub fn ReportsPage() -> impl IntoView {
                         let timeliness = vec![
                             ("Decided within 28 days".to_owned(), t.decided_within28_days),
                             ("Decided later".to_owned(), t.decisions - t.decided_within28_days),
+                            ("Decision overdue, not yet made".to_owned(), t.decisions_overdue),
                             ("Submitted within 6 months".to_owned(), t.submitted_on_time),
                             ("Submitted within an extension".to_owned(), t.submitted_on_time_with_extensions - t.submitted_on_time),
                             ("Submitted late".to_owned(), t.submissions - t.submitted_on_time_with_extensions),
+                            ("Submission overdue, not yet made".to_owned(), t.submissions_overdue),
                         ];
+                        let judged = param("asOf").map(|d| crate::format::uk_date(&d)).unwrap_or_else(|| "today".to_owned());
+                        let period = match (param("from"), param("to")) {
+                            (None, None) => String::new(),
+                            (f, t) => format!(
+                                " Timeliness counts deadlines due {}{}.",
+                                f.map(|f| format!("from {}", crate::format::uk_date(&f))).unwrap_or_default(),
+                                t.map(|t| format!(" to {}", crate::format::uk_date(&t))).unwrap_or_default()
+                            ),
+                        };
                         let counts = |v: &[report::ReportReportOverdueImrsByAgency]| v.iter().map(|c| (c.label.clone(), c.count)).collect::<Vec<_>>();
                         let imrs = counts(&r.overdue_imrs_by_agency);
                         let overdue: Vec<(String, i64)> = r.overdue_actions_by_agency.iter().map(|c| (c.label.clone(), c.count)).collect();
@@ -117,8 +186,7 @@ pub fn ReportsPage() -> impl IntoView {
                         let category: Vec<(String, i64)> = r.reviews_by_category.iter().map(|c| (c.label.clone(), c.count)).collect();
                         let themes: Vec<(String, i64)> = r.themes.iter().map(|t| (t.theme.title().to_owned(), t.reviews)).collect();
                         view! {
-                            <p class="govuk-body" id="report-summary">{format!("Across {} reviews. Decisions within 28 days: {}. Submissions within 6 months: {}; with extensions: {}.",
-                                r.reviews, share(t.decided_within28_days, t.decisions), share(t.submitted_on_time, t.submissions), share(t.submitted_on_time_with_extensions, t.submissions))}</p>
+                            <p class="govuk-body" id="report-summary">{format!("Across {} reviews, as of {judged}.{period} {}", r.reviews, timeliness_summary(t))}</p>
                             <Counts title="Timeliness" slug="timeliness" rows=timeliness/>
                             <Counts title="Overdue IMRs by agency" slug="overdue-imrs" rows=imrs/>
                             <Counts title="Overdue actions by agency" slug="overdue-actions" rows=overdue/>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shared::imr::ImrStatus;
 use shared::policy::{Field, Operation};
 use shared::stage::Stage;
+use shared::tasks::Task;
 
 use crate::api;
 use crate::components::{ErrorSummary, Failure, Loading, form_field_id};
@@ -186,27 +187,32 @@ fn DesignateForm(ctx: Ctx, imr: review_imrs::ReviewImrsReviewImrs) -> impl IntoV
     }
 }
 
-/// Links to the workspaces the caller may use, and the panel's step to move on.
+/// The way into a task's workspace (the combined chronology, the report) and the
+/// panel's step that moves the review on from it.
 #[component]
-pub fn Workspaces(ctx: Ctx) -> impl IntoView {
-    let chronology = ctx.can_read(Field::CombinedChronology) && ctx.stage.number() >= Stage::ImrsRequested.number();
-    let documents = (ctx.can_read(Field::OverviewReport) || ctx.can_read(Field::ExecutiveSummary))
+pub fn Workspaces(ctx: Ctx, task: Task) -> impl IntoView {
+    let chronology = task == Task::Chronology
+        && ctx.can_read(Field::CombinedChronology)
+        && ctx.stage.number() >= Stage::ImrsRequested.number();
+    let documents = task == Task::Report
+        && (ctx.can_read(Field::OverviewReport) || ctx.can_read(Field::ExecutiveSummary))
         && ctx.stage.number() >= Stage::CombinedChronology.number();
-    let next = match ctx.stage {
-        Stage::ImrsSubmitted => Some(Stage::CombinedChronology),
-        Stage::CombinedChronology => Some(Stage::Analysis),
-        Stage::Analysis => Some(Stage::OverviewReport),
+    let next = match (task, ctx.stage) {
+        (Task::Chronology, Stage::ImrsSubmitted) => Some(Stage::CombinedChronology),
+        (Task::Chronology, Stage::CombinedChronology) => Some(Stage::Analysis),
+        (Task::Analysis, Stage::Analysis) => Some(Stage::OverviewReport),
         _ => None,
     }
     .filter(|_| ctx.may(Operation::AdvancePhase));
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
     (chronology || documents || next.is_some()).then(|| view! {
-        <h2 class="govuk-heading-m">"Review workspaces"</h2>
-        <ul class="govuk-list">
-            {chronology.then(|| view! { <li><a class="govuk-link" href=format!("/reviews/{}/chronology", ctx.id)>"Combined chronology"</a></li> })}
-            {documents.then(|| view! { <li><a class="govuk-link" href=format!("/reviews/{}/report", ctx.id)>"Overview report and executive summary"</a></li> })}
-        </ul>
+        {(chronology || documents).then(|| view! {
+            <ul class="govuk-list">
+                {chronology.then(|| view! { <li><a class="govuk-link govuk-!-font-weight-bold" href=format!("/reviews/{}/chronology", ctx.id)>"Open the combined chronology"</a></li> })}
+                {documents.then(|| view! { <li><a class="govuk-link govuk-!-font-weight-bold" href=format!("/reviews/{}/report", ctx.id)>"Open the overview report and executive summary"</a></li> })}
+            </ul>
+        })}
         {next.map(|to| view! {
             <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();

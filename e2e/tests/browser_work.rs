@@ -1,0 +1,309 @@
+//! A day's work in the browser: a review as a task list at each phase, typed text that
+//! survives other saves, reloads and links, focus on the outcome of every action, each
+//! person's own tasks first, and the pages at phone width and by keyboard alone.
+//! Headless Chromium against the real `scr` binary with the demo data; axe-core on
+//! every new page.
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
+mod support;
+
+use fantoccini::Locator;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use futures::FutureExt;
+use serde_json::json;
+use support::{Browser, journey};
+
+async fn press(b: &Browser, key: Key) {
+    let k: char = key.into();
+    let keys = KeyActions::new("keyboard".into()).then(KeyAction::Down { value: k }).then(KeyAction::Up { value: k });
+    b.c.perform_actions(keys).await.expect("press a key");
+}
+
+async fn focused_matches(b: &Browser, css: &str) -> bool {
+    b.c.execute("return !!(document.activeElement && document.activeElement.matches(arguments[0]));", vec![json!(css)])
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// Presses Tab until focus reaches `css`, as a keyboard user moves through a page.
+async fn tab_to(b: &Browser, css: &str) {
+    for _ in 0..80 {
+        if focused_matches(b, css).await {
+            return;
+        }
+        press(b, Key::Tab).await;
+    }
+    panic!("Tab never reached {css}");
+}
+
+/// Types into whatever has focus.
+async fn type_here(b: &Browser, text: &str) {
+    b.c.active_element().await.expect("focus").send_keys(text).await.expect("type");
+}
+
+async fn title(b: &Browser) -> String {
+    b.c.execute("return document.title;", vec![]).await.expect("title").as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_reviews_task_list_shows_each_phase_to_the_manager_and_a_partner_board() {
+    journey("task_lists_by_phase", |b| {
+        async move {
+            b.sign_in("manager@scr.example").await;
+            let phases = [
+                ("Review set up", [("set-up", "Completed"), ("terms", "In progress"), ("imrs", "Cannot start yet")]),
+                (
+                    "IMRs requested",
+                    [("terms", "Completed"), ("imrs", "In progress"), ("chronology", "Cannot start yet")],
+                ),
+                (
+                    "Overview report and executive summary",
+                    [("analysis", "Completed"), ("report", "In progress"), ("assurance", "Not started")],
+                ),
+                (
+                    "Action planning and monitoring",
+                    [("actions", "In progress"), ("publication", "Not started"), ("conclusion", "Cannot start yet")],
+                ),
+            ];
+            let mut acts = 0;
+            for (stage, expected) in phases {
+                b.open_review_at(stage).await;
+                for (task, status) in expected {
+                    assert_eq!(b.task_status(task).await, status, "{task} at {stage}");
+                }
+                acts +=
+                    b.c.find_all(Locator::XPath(
+                        "//div[contains(@class,'govuk-task-list__hint')][contains(.,'You can act on this now')]",
+                    ))
+                    .await
+                    .expect("hints")
+                    .len();
+                // A task that cannot start yet is not a link, and says what it waits for.
+                let waiting =
+                    b.c.find_all(Locator::XPath("//li[.//strong[normalize-space(.)='Cannot start yet']]//a"))
+                        .await
+                        .expect("links");
+                assert!(waiting.is_empty(), "a task that cannot start is offered as a link at {stage}");
+                b.wait_text("Starts when the review reaches").await;
+                assert!(title(b).await.starts_with("SCR-"), "the page is titled by its review");
+            }
+            assert!(acts > 0, "the business manager is told where to act");
+            b.axe("a review's task list at action planning").await;
+            // A task page shows its record and no form for a finished step.
+            let href = b.open_review_at("Action planning and monitoring").await;
+            b.goto(&format!("{href}/tasks/decision")).await;
+            b.settled().await;
+            b.wait_text("A Serious Case Review will be held").await;
+            assert!(b.c.find(Locator::Css("#f-decision-reasons")).await.is_err(), "no form for a decided review");
+            assert!(title(b).await.contains("Chair's decision"), "{}", title(b).await);
+            b.axe("a finished task's page").await;
+
+            // The partner board reads the statuses and is told of no task to do.
+            b.sign_in("partner@scr.example").await;
+            b.open_review_at("Overview report and executive summary").await;
+            assert_eq!(b.task_status("report").await, "In progress");
+            assert_eq!(b.task_status("imrs").await, "Completed");
+            assert!(!b.body_text().await.contains("You can act on this now"));
+            b.axe("a partner board's task list").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_author_keeps_every_word_through_another_save_a_reload_and_a_link() {
+    journey("drafts_survive", |b| {
+        async move {
+            b.sign_in("author@scr.example").await;
+            let href = b.open_review_at("Overview report and executive summary").await;
+            b.goto(&format!("{href}/report")).await;
+            b.wait_css("#summary-editor").await;
+            b.settled().await;
+            // Unsaved words in the summary, then the report saved on the same page.
+            b.fill("#f-summary-sections-2", "Words typed into the summary and not yet saved.").await;
+            b.fill("#f-report-sections-0", "A new introduction for the report.").await;
+            b.click_text("Save the report").await;
+            b.wait_text("The overview report was saved").await;
+            b.wait_focus_in("#success").await;
+            b.settled().await;
+            let kept =
+                b.wait_css("#f-summary-sections-2").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(
+                kept, "Words typed into the summary and not yet saved.",
+                "saving the report keeps the summary as typed"
+            );
+            // A second save of the report goes on from the version just saved.
+            b.fill("#f-report-sections-0", "A newer introduction for the report.").await;
+            b.click_text("Save the report").await;
+            b.wait_text("The overview report was saved").await;
+            b.settled().await;
+            assert!(!b.body_text().await.contains("changed by someone else"), "no conflict with oneself");
+
+            // A link inside the client asks before leaving unsaved text.
+            b.click_css(".govuk-back-link").await;
+            let question = b.c.get_alert_text().await.expect("a question before leaving");
+            assert!(question.contains("not saved"), "{question}");
+            b.c.dismiss_alert().await.expect("stay");
+            b.wait_css("#summary-editor").await;
+
+            // A reload: the text is offered back, and restored on request.
+            b.c.refresh().await.expect("reload");
+            b.wait_css("#summary-editor").await;
+            b.settled().await;
+            b.wait_css("#f-summary-sections-2-draft").await;
+            b.axe("a kept draft offered back").await;
+            b.click_css("#f-summary-sections-2-draft .scr-restore").await;
+            let restored =
+                b.wait_css("#f-summary-sections-2").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(restored, "Words typed into the summary and not yet saved.");
+            // Once saved, nothing is offered any more.
+            b.click_text("Save the summary").await;
+            b.wait_text("The executive summary was saved").await;
+            b.settled().await;
+            b.c.refresh().await.expect("reload");
+            b.wait_css("#summary-editor").await;
+            b.settled().await;
+            assert!(b.c.find(Locator::Css(".scr-draft")).await.is_err(), "a saved text is not offered back");
+            let saved =
+                b.wait_css("#f-summary-sections-2").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(saved, "Words typed into the summary and not yet saved.");
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_action_owner_sees_their_overdue_action_first_on_a_phone() {
+    journey("own_tasks_on_a_phone", |b| {
+        async move {
+            b.c.set_window_size(390, 844).await.expect("resize");
+            b.sign_in("imr.author@scr.example").await;
+            let first = b.wait_css("#task-table tbody tr").await;
+            assert_eq!(first.attr("data-kind").await.expect("kind").as_deref(), Some("action"));
+            let text = first.text().await.expect("text");
+            assert!(
+                text.contains("Overdue")
+                    && (text.contains("overdue by 10 days") || text.contains("overdue by 11 days")),
+                "{text}"
+            );
+            // The parts played on each review are named, not "Professional".
+            let parts = b.wait_css("#review-table").await.text().await.expect("text");
+            assert!(parts.contains("IMR author"), "{parts}");
+            b.fits("the home page").await;
+            b.axe("the home page on a phone").await;
+            // The navigation folds behind a menu button.
+            let nav = b.wait_css("#navigation").await;
+            assert!(!nav.is_displayed().await.expect("shown"), "the links are folded away");
+            b.click_text("Menu").await;
+            assert!(nav.is_displayed().await.expect("shown"));
+            b.click_css("#navigation a[href='/actions']").await;
+            b.wait_text("Add a referral prompt to the domestic abuse log").await;
+            assert!(
+                !b.wait_css("#navigation").await.is_displayed().await.expect("shown"),
+                "following a link folds the menu"
+            );
+            b.fits("the actions").await;
+            // A file over the limit is refused before a byte of it is sent.
+            let big = std::env::temp_dir().join(format!("evidence-too-big-{}.pdf", std::process::id()));
+            std::fs::write(&big, vec![b'%'; 6 * 1024 * 1024]).expect("write the file");
+            b.wait_css(".scr-action input[type='file']")
+                .await
+                .send_keys(&big.display().to_string())
+                .await
+                .expect("choose the file");
+            b.click_text("Attach the file").await;
+            b.wait_text("The file is larger than 5 MB").await;
+            b.wait_focus_in(".govuk-error-summary").await;
+            let _ = std::fs::remove_file(&big);
+            let href = b.open_review_at("IMRs requested").await;
+            b.fits("a review's task list").await;
+            b.goto(&format!("{href}/tasks/imrs")).await;
+            b.settled().await;
+            b.wait_css("#imr-table").await;
+            b.fits("the IMRs").await;
+            b.axe("the IMRs on a phone").await;
+            b.click_css("#imr-table a[href*='/imrs/']").await;
+            b.wait_css("#imr-chronology, #imr-editor").await;
+            b.settled().await;
+            b.fits("an IMR").await;
+            b.goto("/reports").await;
+            b.fits("the notifications page").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_keyboard_user_refers_a_case_and_the_panel_assesses_it() {
+    journey("keyboard_referral_and_assessment", |b| {
+        async move {
+            b.c.set_window_size(390, 844).await.expect("resize");
+            b.sign_in("professional@scr.example").await;
+            b.goto("/refer").await;
+            b.wait_css("#f-child-name").await;
+            assert_eq!(title(b).await, "Refer a case - Serious Case Reviews");
+            b.fits("the referral form").await;
+            // The first Tab reaches the skip link, which moves focus to the page's content.
+            b.c.execute("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);", vec![])
+                .await
+                .expect("reset");
+            press(b, Key::Tab).await;
+            assert!(focused_matches(b, ".govuk-skip-link").await, "the skip link comes first");
+            press(b, Key::Enter).await;
+            assert!(focused_matches(b, "#main-content").await, "the skip link moves focus to the content");
+            tab_to(b, "#f-child-name").await;
+            type_here(b, "Ada Pennington").await;
+            tab_to(b, "#f-circumstances").await;
+            type_here(b, "Ada was taken to hospital with injuries her nursery had noticed before.").await;
+            tab_to(b, "#fact-died").await;
+            press(b, Key::Space).await;
+            tab_to(b, "#fact-abuse").await;
+            type_here(b, "Suspected").await;
+            b.wait_text("Mandatory: a review must be held").await;
+            tab_to(b, "#f-normalResidenceBoardId").await;
+            type_here(b, "Stockport").await;
+            tab_to(b, "#agency-1").await;
+            press(b, Key::Space).await;
+            tab_to(b, "button[type='submit']").await;
+            press(b, Key::Enter).await;
+            b.wait_text("Referral received").await;
+            b.settled().await;
+            // Focus follows to the new page's heading.
+            b.wait_focus_in("main h1").await;
+            let url = b.c.current_url().await.expect("url").to_string();
+            let id = url.rsplit('/').next().unwrap_or_default().to_owned();
+            b.fits("the new review's task list").await;
+
+            // The panel records its assessment by keyboard; focus goes to the outcome.
+            b.sign_in("panel@scr.example").await;
+            b.goto(&format!("/reviews/{id}/tasks/assessment")).await;
+            b.settled().await;
+            b.wait_css("#f-assessment-reasons").await;
+            b.fits("the assessment task").await;
+            tab_to(b, "#f-assessment-reasons").await;
+            type_here(b, "Serious injury with neglect suspected.").await;
+            tab_to(b, "button[type='submit']").await;
+            press(b, Key::Enter).await;
+            // Nothing chosen: the error summary takes focus and names what to do.
+            b.wait_focus_in(".govuk-error-summary").await;
+            let problem = b.wait_css(".govuk-error-summary").await.text().await.expect("text");
+            assert!(problem.contains("There is a problem"), "{problem}");
+            tab_to(b, "#f-assessment-category-mandatory").await;
+            press(b, Key::Space).await;
+            tab_to(b, "button[type='submit']").await;
+            press(b, Key::Enter).await;
+            b.wait_text("The panel's assessment was recorded").await;
+            b.wait_focus_in("#success").await;
+            b.axe("a recorded assessment at phone width").await;
+        }
+        .boxed()
+    })
+    .await;
+}

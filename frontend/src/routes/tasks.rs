@@ -1,0 +1,146 @@
+//! A review as a task list (the GOV.UK task list pattern): the overview lists every
+//! task of the procedure by phase with its status, who does it and when it is due;
+//! each task has its own page with its records and, when the user may act now, its
+//! forms. Tasks that cannot start yet say what they wait for.
+
+use leptos::prelude::*;
+use shared::policy::Field;
+use shared::tasks::{Phase, Task, TaskStatus};
+
+use super::review_page::{AtAGlance, Deadlines, ReviewHeading, Tracker, task_sections};
+use crate::api;
+use crate::components::{Failure, Loading};
+use crate::format::uk_date;
+use crate::gql::*;
+use crate::page::{Busy, Ctx};
+
+type Header = review_header::ReviewHeaderReview;
+
+/// A task's status as the task list shows it: words always, a tag where it helps.
+pub fn task_status(s: TaskStatus) -> AnyView {
+    let class = match s {
+        TaskStatus::Completed => return view! { <span class="scr-task-done">{s.title()}</span> }.into_any(),
+        TaskStatus::InProgress => "govuk-tag govuk-tag--light-blue",
+        TaskStatus::NotStarted => "govuk-tag govuk-tag--blue",
+        TaskStatus::CannotStartYet | TaskStatus::NotNeeded => "govuk-tag govuk-tag--grey",
+    };
+    view! { <strong class=class>{s.title()}</strong> }.into_any()
+}
+
+/// The address of a task's page.
+pub fn task_href(review: i64, task: Task) -> String {
+    format!("/reviews/{review}/tasks/{}", task.as_str())
+}
+
+#[component]
+pub fn Overview(h: Header, ctx: Ctx) -> impl IntoView {
+    let stage = h.stage;
+    view! {
+        <ReviewHeading h=h.clone() ctx=ctx/>
+        <Tracker stage=stage/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds-from-desktop">
+                <TaskList ctx=ctx/>
+            </div>
+            <div class="govuk-grid-column-one-third-from-desktop">
+                <h2 class="govuk-heading-m">"About this review"</h2>
+                <AtAGlance h=h/>
+            </div>
+        </div>
+        {ctx.can_read(Field::Deadlines).then(|| view! { <Deadlines ctx=ctx/> })}
+    }
+}
+
+#[component]
+fn TaskList(ctx: Ctx) -> impl IntoView {
+    let data = LocalResource::new(move || {
+        ctx.refresh.get();
+        async move {
+            let _busy = Busy::start(ctx.loading);
+            api::call::<ReviewTasks>(review_tasks::Variables { id: ctx.id }).await
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(d) => {
+                    let tasks = d.review.tasks;
+                    let done = tasks.iter().filter(|t| t.status == TaskStatus::Completed).count();
+                    view! {
+                        <p class="govuk-body" id="task-progress">{format!("{done} of {} tasks completed.", tasks.len())}</p>
+                        {Phase::ALL.iter().map(|phase| {
+                            let mine: Vec<_> = tasks.iter().filter(|t| t.phase == *phase).cloned().collect();
+                            (!mine.is_empty()).then(|| view! {
+                                <h2 class="govuk-heading-m">{phase.title()}</h2>
+                                <ul class="govuk-task-list" id=format!("tasks-{}", phase.as_str())>
+                                    {mine.into_iter().map(|t| view! { <TaskRow ctx=ctx t=t/> }).collect_view()}
+                                </ul>
+                            })
+                        }).collect_view()}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TaskRow(ctx: Ctx, t: review_tasks::ReviewTasksReviewTasks) -> impl IntoView {
+    let status_id = format!("task-{}-status", t.task.as_str());
+    let hint_id = format!("task-{}-hint", t.task.as_str());
+    let mut hint = format!("By: {}", t.owners.join(", "));
+    if let Some(due) = &t.due_on {
+        hint.push_str(&format!(". Due {}", uk_date(due)));
+    }
+    if t.mine && !t.steps_now.is_empty() {
+        hint.push_str(". You can act on this now");
+    }
+    if let Some(w) = &t.waits_for {
+        hint = format!("{hint}. {w}");
+    }
+    let linked = !matches!(t.status, TaskStatus::CannotStartYet | TaskStatus::NotNeeded);
+    let described = format!("{hint_id} {status_id}");
+    view! {
+        <li class="govuk-task-list__item" class:govuk-task-list__item--with-link=linked data-task=t.task.as_str()>
+            <div class="govuk-task-list__name-and-hint">
+                {if linked {
+                    view! { <a class="govuk-link govuk-task-list__link" href=task_href(ctx.id, t.task) aria-describedby=described>{t.title.clone()}</a> }.into_any()
+                } else {
+                    view! { <div>{t.title.clone()}</div> }.into_any()
+                }}
+                <div id=hint_id class="govuk-task-list__hint">{hint}</div>
+            </div>
+            <div class="govuk-task-list__status" class:govuk-task-list__status--cannot-start-yet=!linked id=status_id>
+                {task_status(t.status)}
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn TaskPage(h: Header, ctx: Ctx, task: Task) -> impl IntoView {
+    let rule = task.rule();
+    let status = rule.status(ctx.stage);
+    let owners: Vec<&str> = rule.owners.iter().map(|c| c.title()).collect();
+    let next = Task::ALL.iter().position(|t| *t == task).and_then(|i| Task::ALL.get(i + 1)).copied();
+    view! {
+        <ReviewHeading h=h ctx=ctx task=task.title()/>
+        <p class="govuk-body">"Status: " {task_status(status)} <span class="govuk-body-s">{format!(" Done by: {}.", owners.join(", "))}</span></p>
+        {rule.waits_for(ctx.stage).map(|w| view! {
+            <div class="govuk-inset-text" id="task-waits">
+                <p class="govuk-body">{format!("This task cannot start yet. {w}")}</p>
+            </div>
+        })}
+        {(status == TaskStatus::NotNeeded).then(|| view! {
+            <div class="govuk-inset-text"><p class="govuk-body">"Not needed: the case was closed without a review."</p></div>
+        })}
+        <div id="task-body">{task_sections(ctx, task)}</div>
+        <nav class="govuk-!-margin-top-6" aria-label="Other tasks">
+            <p class="govuk-body">
+                <a class="govuk-link" href=format!("/reviews/{}", ctx.id)>"Return to the task list"</a>
+                {next.map(|n| view! { " · " <a class="govuk-link" href=task_href(ctx.id, n)>{format!("Next task: {}", n.title())}</a> })}
+            </p>
+        </nav>
+    }
+}
