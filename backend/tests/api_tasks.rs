@@ -122,6 +122,16 @@ async fn each_person_is_told_the_steps_they_may_take_now(b: Backend) {
     assert_eq!(keys.len(), all, "a step is listed once per review");
     let partner = app.login("partner@scr.example").await;
     assert!(steps(&app.ok(&partner, q, json!({})).await).is_empty(), "a partner board takes no step");
+    // Parts on a review are named with their agency.
+    let author = app.login("imr.author@scr.example").await;
+    let parts = app
+        .ok(
+            &author,
+            "query($id:Int!){review(id:$id){myParts myCapacities}}",
+            json!({"id": app.review_at("IMRS_REQUESTED").await}),
+        )
+        .await;
+    assert_eq!(parts["review"]["myParts"], json!(["IMR author, Greater Manchester Police"]), "{parts}");
     // Overdue work comes first.
     let items = app.ok(&manager, q, json!({})).await["notifications"].as_array().unwrap().clone();
     let first_not_overdue = items.iter().position(|i| i["overdue"] == false).unwrap_or(items.len());
@@ -212,9 +222,87 @@ async fn downloads_are_named_by_the_reference_once(b: Backend) {
     assert_eq!(disposition, format!("attachment; filename=\"{reference}-chronology.csv\""));
 }
 
+async fn lists_of_reviews_and_actions_come_a_page_at_a_time_with_their_total(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let chair = app.login("chair@scr.example").await;
+    let all: Vec<i64> = app.ok(&chair, "{reviews(first:200){id}}", json!({})).await["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert!(all.len() > 4, "the demo has reviews to page through");
+    // Pages of four cover the list once each, in the list's order, with its total.
+    let q = "query($o:Int!){reviewPage(first:4,offset:$o){total offset first reviews{id}}}";
+    let mut paged = Vec::new();
+    let mut offset = 0;
+    loop {
+        let p = app.ok(&chair, q, json!({"o": offset})).await["reviewPage"].clone();
+        assert_eq!(p["total"], all.len(), "{p}");
+        assert_eq!(p["first"], 4);
+        let ids: Vec<i64> = p["reviews"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        if ids.is_empty() {
+            break;
+        }
+        paged.extend(ids);
+        offset += 4;
+    }
+    assert_eq!(paged, all);
+    // Searching by part of the reference, and by stage.
+    let reference = app.ok(&chair, "query($id:Int!){review(id:$id){reference}}", json!({"id": all[0]})).await["review"]
+        ["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tail = &reference[reference.len() - 4..];
+    let found = app
+        .ok(
+            &chair,
+            "query($r:String){reviewPage(reference:$r){total reviews{reference}}}",
+            json!({"r": tail.to_lowercase()}),
+        )
+        .await;
+    assert!(found["reviewPage"]["total"].as_i64().unwrap() >= 1, "{found}");
+    assert!(
+        found["reviewPage"]["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["reference"].as_str().unwrap().contains(tail))
+    );
+    let at = app.ok(&chair, "{reviewPage(stage:IMRS_REQUESTED){total reviews{stage}}}", json!({})).await;
+    assert!(at["reviewPage"]["reviews"].as_array().unwrap().iter().all(|r| r["stage"] == "IMRS_REQUESTED"), "{at}");
+    // A partner board may not search by a name it cannot read.
+    let partner = app.login("partner@scr.example").await;
+    let refused = app.gql(Some(&partner), "{reviewPage(childName:\"a\"){total}}", json!({})).await;
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+
+    // The action tracker: pages of one, overdue first, with the total.
+    let subgroup = app.login("subgroup@scr.example").await;
+    let every: Vec<i64> = app.ok(&subgroup, "{actions{id}}", json!({})).await["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert!(every.len() > 1, "the demo has actions to page through");
+    let mut seen = Vec::new();
+    for o in 0..every.len() {
+        let p = app
+            .ok(&subgroup, "query($o:Int!){actionPage(first:1,offset:$o){total actions{id}}}", json!({"o": o}))
+            .await;
+        assert_eq!(p["actionPage"]["total"], every.len());
+        seen.push(p["actionPage"]["actions"][0]["id"].as_i64().unwrap());
+    }
+    assert_eq!(seen, every);
+    let overdue = app.ok(&subgroup, "{actionPage(filter:{overdueOnly:true}){total actions{overdue}}}", json!({})).await;
+    assert_eq!(overdue["actionPage"]["total"], 1, "{overdue}");
+}
+
 on_both_databases!(
     each_review_lists_its_tasks_with_statuses_from_its_stage,
     each_person_is_told_the_steps_they_may_take_now,
     the_report_counts_deadlines_as_the_reviews_show_them,
     downloads_are_named_by_the_reference_once,
+    lists_of_reviews_and_actions_come_a_page_at_a_time_with_their_total,
 );

@@ -272,8 +272,18 @@ pub async fn actions_across(ctx: &Context<'_>, filter: ActionFilterInput) -> Api
         .collect();
     let open = |x: &Action| x.row.status != ActionStatus::Implemented.as_str();
     list.sort_by_key(|x| (!(open(x) && x.row.due_on < today), !open(x), x.row.due_on, x.row.id));
-    prefetch(ctx, &list).await?;
     Ok(list)
+}
+
+/// One page of the actions across reviews, with how many match in all.
+#[derive(SimpleObject)]
+pub struct ActionPage {
+    /// How many actions match, on every page.
+    pub total: i32,
+    pub offset: i32,
+    /// The page size asked for.
+    pub first: i32,
+    pub actions: Vec<Action>,
 }
 
 /// An action of the plan: a SMART recommendation with its owner.
@@ -363,7 +373,24 @@ impl ActionsQuery {
     /// Actions across every review whose plan the caller may read: an action owner their
     /// own, the performance sub-group and the board every one. Overdue first.
     async fn actions(&self, ctx: &Context<'_>, filter: Option<ActionFilterInput>) -> GqlResult<Vec<Action>> {
-        Ok(actions_across(ctx, filter.unwrap_or_default()).await?)
+        let list = actions_across(ctx, filter.unwrap_or_default()).await?;
+        prefetch(ctx, &list).await?;
+        Ok(list)
+    }
+
+    /// A page of those actions, overdue first, with how many match in all.
+    async fn action_page(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActionFilterInput>,
+        #[graphql(default = 25, validator(minimum = 1, maximum = 200))] first: i32,
+        #[graphql(default = 0, validator(minimum = 0))] offset: i32,
+    ) -> GqlResult<ActionPage> {
+        let list = actions_across(ctx, filter.unwrap_or_default()).await?;
+        let total = i32::try_from(list.len()).unwrap_or(i32::MAX);
+        let page: Vec<Action> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        prefetch(ctx, &page).await?;
+        Ok(ActionPage { total, offset, first, actions: page })
     }
 }
 

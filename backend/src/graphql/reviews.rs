@@ -158,6 +158,45 @@ impl ReviewRecord {
         Ok(out)
     }
 
+    /// The parts you play on this review by their names, with the agency where the
+    /// part is an agency's ("IMR author, Greater Manchester Police").
+    async fn my_parts(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
+        use shared::role::Capacity;
+        let me = caller(ctx)?;
+        let name = |id: i32| async move {
+            Ok::<_, crate::errors::ApiError>(
+                by_id::<agency::Entity>(ctx, id).await?.map(|a| a.name).unwrap_or_default(),
+            )
+        };
+        let mut out = Vec::new();
+        for c in &self.0.capacities {
+            match c {
+                Capacity::ImrAuthor => {
+                    for i in rows::<imr::Entity>(ctx, self.0.review.id)
+                        .await?
+                        .iter()
+                        .filter(|i| i.author_id == Some(me.user.id))
+                    {
+                        out.push(format!("IMR author, {}", name(i.agency_id).await?));
+                    }
+                }
+                Capacity::AgencyManager => {
+                    let involved = rows::<review_agency::Entity>(ctx, self.0.review.id).await?;
+                    for l in involved.iter().filter(|l| {
+                        me.grants
+                            .iter()
+                            .any(|g| g.role == Role::AgencyManager && g.agency == Some(shared::AgencyId(l.agency_id)))
+                    }) {
+                        out.push(format!("Agency manager, {}", name(l.agency_id).await?));
+                    }
+                }
+                other => out.push(other.title().to_owned()),
+            }
+        }
+        out.dedup();
+        Ok(out)
+    }
+
     /// The capacities in which you act on this review.
     async fn my_capacities(&self) -> Vec<CapacityGql> {
         self.0.capacities.iter().map(|c| (*c).into()).collect()
@@ -320,6 +359,87 @@ pub(crate) fn wanted(sel: &async_graphql::Lookahead<'_>) -> crate::graphql::load
     }
 }
 
+/// The reviews the caller may see, filtered and sorted as asked: by stage, by part of
+/// the reference, by part of the child's name or an alias (only for a caller who reads
+/// names in full on every review in scope, or the order would leak them).
+async fn filtered(
+    ctx: &Context<'_>,
+    stage: Option<StageGql>,
+    reference: Option<String>,
+    child_name: Option<String>,
+    order_by: ReviewOrder,
+) -> GqlResult<Vec<Arc<ReviewAccess>>> {
+    let all = super::visible_reviews(ctx).await?;
+    if stage.is_some() {
+        require_on_all(&all, Field::ReviewSummary, false, "filtering by stage")?;
+    }
+    let needs_names = child_name.is_some() || order_by == ReviewOrder::ChildName;
+    if child_name.is_some() {
+        require_on_all(&all, Field::PersonName, true, "filtering by name")?;
+    }
+    if order_by == ReviewOrder::ChildName {
+        require_on_all(&all, Field::PersonName, true, "sorting by name")?;
+    }
+    let mut children: std::collections::HashMap<i32, person::Model> = std::collections::HashMap::new();
+    if needs_names {
+        let found = loaders(ctx)?.load_many(all.iter().map(|a| ByReview::<person::Entity>::of(a.review.id))).await?;
+        for (k, people) in found {
+            if let Some(ch) = people.iter().find(|p| p.relationship == Relationship::Child.as_str()) {
+                children.insert(k.0, ch.clone());
+            }
+        }
+    }
+    let needle = child_name.map(|n| n.trim().to_lowercase());
+    let aliases: std::collections::HashMap<i32, Vec<String>> =
+        children.iter().map(|(id, ch)| Ok((*id, crate::stored::aliases(ch)?))).collect::<ApiResult<_>>()?;
+    let mut at_stage: Vec<&Arc<ReviewAccess>> = Vec::new();
+    for a in all.iter() {
+        if let Some(s) = stage
+            && a.stage()? != shared::stage::Stage::from(s)
+        {
+            continue;
+        }
+        at_stage.push(a);
+    }
+    let mut list: Vec<Arc<ReviewAccess>> = at_stage
+        .into_iter()
+        .filter(|a| {
+            needle.as_ref().is_none_or(|n| {
+                children.get(&a.review.id).is_some_and(|ch| {
+                    ch.name.to_lowercase().contains(n)
+                        || aliases.get(&a.review.id).is_some_and(|l| l.iter().any(|x| x.to_lowercase().contains(n)))
+                })
+            })
+        })
+        .filter(|a| {
+            reference.as_ref().is_none_or(|r| a.review.reference.to_lowercase().contains(&r.trim().to_lowercase()))
+        })
+        .cloned()
+        .collect();
+    match order_by {
+        ReviewOrder::ReferredOnDesc => {
+            list.sort_by(|a, b| b.review.referred_on.cmp(&a.review.referred_on).then(b.review.id.cmp(&a.review.id)))
+        }
+        ReviewOrder::ReferredOnAsc => {
+            list.sort_by(|a, b| a.review.referred_on.cmp(&b.review.referred_on).then(a.review.id.cmp(&b.review.id)))
+        }
+        ReviewOrder::Reference => list.sort_by(|a, b| a.review.reference.cmp(&b.review.reference)),
+        ReviewOrder::ChildName => list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase())),
+    }
+    Ok(list)
+}
+
+/// One page of a list of reviews, with the size of the whole list.
+#[derive(async_graphql::SimpleObject)]
+pub struct ReviewPage {
+    /// How many reviews match, on every page.
+    pub total: i32,
+    pub offset: i32,
+    /// The page size asked for.
+    pub first: i32,
+    pub reviews: Vec<Review>,
+}
+
 #[derive(Default)]
 pub struct ReviewsQuery;
 
@@ -337,65 +457,35 @@ impl ReviewsQuery {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
         #[graphql(default = 0, validator(minimum = 0))] offset: i32,
     ) -> GqlResult<Vec<Review>> {
-        let all = super::visible_reviews(ctx).await?;
-        if stage.is_some() {
-            require_on_all(&all, Field::ReviewSummary, false, "filtering by stage")?;
-        }
-        let needs_names = child_name.is_some() || order_by == ReviewOrder::ChildName;
-        if child_name.is_some() {
-            require_on_all(&all, Field::PersonName, true, "filtering by name")?;
-        }
-        if order_by == ReviewOrder::ChildName {
-            require_on_all(&all, Field::PersonName, true, "sorting by name")?;
-        }
-        let mut children: std::collections::HashMap<i32, person::Model> = std::collections::HashMap::new();
-        if needs_names {
-            let found =
-                loaders(ctx)?.load_many(all.iter().map(|a| ByReview::<person::Entity>::of(a.review.id))).await?;
-            for (k, people) in found {
-                if let Some(ch) = people.iter().find(|p| p.relationship == Relationship::Child.as_str()) {
-                    children.insert(k.0, ch.clone());
-                }
-            }
-        }
-        let needle = child_name.map(|n| n.trim().to_lowercase());
-        let aliases: std::collections::HashMap<i32, Vec<String>> =
-            children.iter().map(|(id, ch)| Ok((*id, crate::stored::aliases(ch)?))).collect::<ApiResult<_>>()?;
-        let mut at_stage: Vec<&Arc<ReviewAccess>> = Vec::new();
-        for a in all.iter() {
-            if let Some(s) = stage
-                && a.stage()? != shared::stage::Stage::from(s)
-            {
-                continue;
-            }
-            at_stage.push(a);
-        }
-        let mut list: Vec<Arc<ReviewAccess>> = at_stage
-            .into_iter()
-            .filter(|a| {
-                needle.as_ref().is_none_or(|n| {
-                    children.get(&a.review.id).is_some_and(|ch| {
-                        ch.name.to_lowercase().contains(n)
-                            || aliases.get(&a.review.id).is_some_and(|l| l.iter().any(|x| x.to_lowercase().contains(n)))
-                    })
-                })
-            })
-            .cloned()
-            .collect();
-        match order_by {
-            ReviewOrder::ReferredOnDesc => {
-                list.sort_by(|a, b| b.review.referred_on.cmp(&a.review.referred_on).then(b.review.id.cmp(&a.review.id)))
-            }
-            ReviewOrder::ReferredOnAsc => {
-                list.sort_by(|a, b| a.review.referred_on.cmp(&b.review.referred_on).then(a.review.id.cmp(&b.review.id)))
-            }
-            ReviewOrder::Reference => list.sort_by(|a, b| a.review.reference.cmp(&b.review.reference)),
-            ReviewOrder::ChildName => list.sort_by_key(|a| children.get(&a.review.id).map(|c| c.name.to_lowercase())),
-        }
+        let list = filtered(ctx, stage, None, child_name, order_by).await?;
         let page: Vec<Arc<ReviewAccess>> = list.into_iter().skip(offset as usize).take(first as usize).collect();
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
         crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
         Ok(page.into_iter().map(Review::new).collect())
+    }
+
+    /// A page of the reviews you may see, with how many there are in all: searched by
+    /// part of the reference or (for those who read names in full) the child's name,
+    /// filtered by stage and sorted as asked.
+    #[allow(clippy::too_many_arguments)]
+    async fn review_page(
+        &self,
+        ctx: &Context<'_>,
+        stage: Option<StageGql>,
+        #[graphql(desc = "Part of the review's reference.")] reference: Option<String>,
+        #[graphql(desc = "Part of the child's name or an alias; needs full access to names.")] child_name: Option<
+            String,
+        >,
+        #[graphql(default)] order_by: ReviewOrder,
+        #[graphql(default = 25, validator(minimum = 1, maximum = 200))] first: i32,
+        #[graphql(default = 0, validator(minimum = 0))] offset: i32,
+    ) -> GqlResult<ReviewPage> {
+        let list = filtered(ctx, stage, reference, child_name, order_by).await?;
+        let total = i32::try_from(list.len()).unwrap_or(i32::MAX);
+        let page: Vec<Arc<ReviewAccess>> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
+        crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("reviews"))).await?;
+        Ok(ReviewPage { total, offset, first, reviews: page.into_iter().map(Review::new).collect() })
     }
 
     /// The Initial Panel's queue: referrals waiting for an assessment or a
