@@ -93,6 +93,7 @@ async fn a_reviews_task_list_shows_each_phase_to_the_manager_and_a_partner_board
             }
             assert!(acts > 0, "the business manager is told where to act");
             b.axe("a review's task list at action planning").await;
+            b.screenshot("task_list").await;
             // A task page shows its record and no form for a finished step.
             let href = b.open_review_at("Action planning and monitoring").await;
             b.goto(&format!("{href}/tasks/decision")).await;
@@ -197,6 +198,7 @@ async fn an_action_owner_sees_their_overdue_action_first_on_a_phone() {
             assert!(parts.contains("IMR author"), "{parts}");
             b.fits("the home page").await;
             b.axe("the home page on a phone").await;
+            b.screenshot("home_at_390px").await;
             // The navigation folds behind a menu button.
             let nav = b.wait_css("#navigation").await;
             assert!(!nav.is_displayed().await.expect("shown"), "the links are folded away");
@@ -228,6 +230,7 @@ async fn an_action_owner_sees_their_overdue_action_first_on_a_phone() {
             b.wait_css("#imr-table").await;
             b.fits("the IMRs").await;
             b.axe("the IMRs on a phone").await;
+            b.screenshot("imrs_at_390px").await;
             b.click_css("#imr-table a[href*='/imrs/']").await;
             b.wait_css("#imr-chronology, #imr-editor").await;
             b.settled().await;
@@ -302,6 +305,33 @@ async fn a_keyboard_user_refers_a_case_and_the_panel_assesses_it() {
             b.wait_text("The panel's assessment was recorded").await;
             b.wait_focus_in("#success").await;
             b.axe("a recorded assessment at phone width").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_reporting_analyst_meets_no_dead_ends() {
+    journey("analyst_no_dead_ends", |b| {
+        async move {
+            b.sign_in("analyst@scr.example").await;
+            let href = b.open_review_at("IMRs requested").await;
+            // The IMRs' records are closed to the analyst: the task is listed, not linked.
+            assert_eq!(b.task_status("imrs").await, "In progress");
+            assert!(
+                b.c.find(Locator::Css("li[data-task='imrs'] a")).await.is_err(),
+                "a task whose records the analyst cannot open is not offered as a link"
+            );
+            b.wait_text("Its records are not open to your part on this review").await;
+            // An address typed in says why, and leads back.
+            b.goto(&format!("{href}/imrs/1")).await;
+            b.wait_text("You do not have access to this").await;
+            b.click_text("Go to your work and reviews").await;
+            b.wait_text("Your tasks").await;
+            b.goto(&format!("{href}/tasks/imrs")).await;
+            b.wait_text("The records of this task are not open to your part on this review").await;
+            b.axe("a task closed to the analyst").await;
         }
         .boxed()
     })

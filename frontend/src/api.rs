@@ -1,7 +1,7 @@
 //! Every network call of the client: one GraphQL POST per operation, with the bearer
 //! token, and the server's error codes turned into `ApiError`.
 
-use graphql_client::{GraphQLQuery, Response};
+use graphql_client::GraphQLQuery;
 use std::collections::HashMap;
 
 use crate::session;
@@ -57,11 +57,6 @@ impl ApiError {
             ApiError::Failed(m) => m.clone(),
         }
     }
-}
-
-fn from_graphql(e: &graphql_client::Error) -> ApiError {
-    let ext: HashMap<String, serde_json::Value> = e.extensions.clone().unwrap_or_default();
-    from_code(&e.message, &ext)
 }
 
 fn from_code(message: &str, ext: &HashMap<String, serde_json::Value>) -> ApiError {
@@ -188,7 +183,7 @@ async fn fresh_token() -> Option<String> {
 async fn send<Q: GraphQLQuery>(
     body: &graphql_client::QueryBody<Q::Variables>,
     token: Option<String>,
-) -> Result<Response<Q::ResponseData>, ApiError> {
+) -> Result<serde_json::Value, ApiError> {
     let mut req = gloo_net::http::Request::post("/graphql");
     if let Some(t) = token {
         req = req.header("Authorization", &format!("Bearer {t}"));
@@ -208,6 +203,17 @@ async fn send<Q: GraphQLQuery>(
     sent.json().await.map_err(|_| ApiError::Failed("The server's answer could not be read.".into()))
 }
 
+/// The first error of an answer, as the API's error. An answer with an error is read
+/// by its error alone: the data beside it may be partial (a field refused is null), and
+/// the refusal is what the person needs to see.
+fn first_error(answer: &serde_json::Value) -> Option<ApiError> {
+    let first = answer.get("errors")?.as_array()?.first()?;
+    let message = first.get("message").and_then(|m| m.as_str()).unwrap_or("The request failed");
+    let ext: HashMap<String, serde_json::Value> =
+        first.get("extensions").cloned().and_then(|e| serde_json::from_value(e).ok()).unwrap_or_default();
+    Some(from_code(message, &ext))
+}
+
 /// Sends one operation. A token refused as expired is renewed and the operation sent
 /// once more; a session that cannot be renewed is marked expired, leaving the page
 /// (and whatever was typed on it) where it is.
@@ -215,14 +221,11 @@ pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::Respons
     let body = Q::build_query(variables);
     let signed_in = session::load().is_some();
     let mut res = send::<Q>(&body, fresh_token().await).await?;
-    let refused = |r: &Response<Q::ResponseData>| {
-        r.errors.as_ref().and_then(|e| e.first()).is_some_and(|e| from_graphql(e) == ApiError::Unauthenticated)
-    };
+    let refused = |r: &serde_json::Value| first_error(r) == Some(ApiError::Unauthenticated);
     if signed_in && refused(&res) && session::renew().await {
         res = send::<Q>(&body, session::load().map(|s| s.token)).await?;
     }
-    if let Some(first) = res.errors.as_ref().and_then(|e| e.first()) {
-        let err = from_graphql(first);
+    if let Some(err) = first_error(&res) {
         if err == ApiError::Unauthenticated {
             if let Some(auth) = session::installed() {
                 if auth.session.get_untracked().is_some() {
@@ -232,7 +235,12 @@ pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::Respons
         }
         return Err(err);
     }
-    res.data.ok_or_else(|| ApiError::Failed("The server sent no data.".into()))
+    match res.get_mut("data").map(serde_json::Value::take) {
+        Some(data) if !data.is_null() => {
+            serde_json::from_value(data).map_err(|_| ApiError::Failed("The server's answer could not be read.".into()))
+        }
+        _ => Err(ApiError::Failed("The server sent no data.".into())),
+    }
 }
 
 use leptos::prelude::{GetUntracked, Set};

@@ -8,7 +8,7 @@ use shared::policy::{Operation, may_globally};
 use shared::role::Role;
 
 use crate::routes::{
-    account, admin, chronology, completion, documents, home, imr, queues, refer, reports, review_page, set_password,
+    account, actions, admin, chronology, documents, home, imr, queues, refer, reports, review_page, set_password,
     sign_in,
 };
 use crate::session::{self, Auth};
@@ -148,7 +148,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/reviews/:id/imrs/:imr") view=imr::ImrPage/>
                             <Route path=path!("/reviews/:id/chronology") view=chronology::ChronologyPage/>
                             <Route path=path!("/reviews/:id/report") view=documents::DocumentsPage/>
-                            <Route path=path!("/actions") view=completion::ActionsPage/>
+                            <Route path=path!("/actions") view=actions::ActionsPage/>
                             <Route path=path!("/reports") view=reports::ReportsPage/>
                             <Route path=path!("/notifications") view=reports::NotificationsPage/>
                             <Route path=path!("/admin") view=admin::Admin/>

@@ -223,12 +223,14 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="govuk-body" role="status">"Loading…"</p> }
 }
 
-/// A failed load, with its reason.
+/// A failed load, with its reason and, when the person may not see it, the way back.
 #[component]
 pub fn Failure(error: ApiError) -> impl IntoView {
+    let refused = matches!(error, ApiError::Forbidden(_) | ApiError::NotFound);
     view! {
         <div class="govuk-inset-text" role="alert">
             <p class="govuk-body">{error.message()}</p>
+            {refused.then(|| view! { <p class="govuk-body"><a class="govuk-link" href="/">"Go to your work and reviews"</a></p> })}
         </div>
     }
 }

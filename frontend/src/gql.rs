@@ -60,6 +60,7 @@ macro_rules! operations {
 
 operations!(
     ReviewTasks,
+    ReviewList,
     AdminOrganisations,
     AdminPeople,
     AdminPerson,
@@ -158,7 +159,7 @@ operations!(
     ReviewCompletion,
     PublicationProblems,
     ReviewActions,
-    Actions,
+    ActionPage,
     RecordQualityAssurance,
     ApproveReport,
     SubmitReview,

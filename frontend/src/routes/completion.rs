@@ -10,9 +10,7 @@ use shared::stage::Stage;
 use shared::tasks::Task;
 
 use crate::api::{self, ApiError};
-use crate::components::{
-    CheckStep, DateInput, ErrorSummary, Failure, Loading, Success, TextArea, TextField, form_field_id,
-};
+use crate::components::{CheckStep, DateInput, ErrorSummary, Failure, Loading, TextArea, TextField, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
 use crate::page::{Busy, Ctx, send, today};
@@ -422,24 +420,24 @@ fn ConcludeForm(ctx: Ctx) -> impl IntoView {
 /// An action as either list shows it.
 #[derive(Clone)]
 pub struct ActionData {
-    id: i64,
-    review: Option<(i64, String)>,
-    recommendation: String,
-    agency: String,
-    owner: String,
-    mine: bool,
-    due_on: String,
-    overdue: bool,
-    outcome: String,
-    measure: String,
-    status: ActionStatus,
-    comment: Option<String>,
-    version: i64,
-    updates: Vec<(String, String)>,
+    pub(crate) id: i64,
+    pub(crate) review: Option<(i64, String)>,
+    pub(crate) recommendation: String,
+    pub(crate) agency: String,
+    pub(crate) owner: String,
+    pub(crate) mine: bool,
+    pub(crate) due_on: String,
+    pub(crate) overdue: bool,
+    pub(crate) outcome: String,
+    pub(crate) measure: String,
+    pub(crate) status: ActionStatus,
+    pub(crate) comment: Option<String>,
+    pub(crate) version: i64,
+    pub(crate) updates: Vec<(String, String)>,
     /// (id, file name, kind, size in bytes)
-    evidence: Vec<(i64, String, String, i64)>,
-    may_update: bool,
-    may_decide: bool,
+    pub(crate) evidence: Vec<(i64, String, String, i64)>,
+    pub(crate) may_update: bool,
+    pub(crate) may_decide: bool,
 }
 
 fn status_tag(a: &ActionData) -> impl IntoView + use<> {
@@ -453,7 +451,7 @@ fn status_tag(a: &ActionData) -> impl IntoView + use<> {
 }
 
 #[component]
-fn ActionCard(ctx: Ctx, a: ActionData) -> impl IntoView {
+pub(crate) fn ActionCard(ctx: Ctx, a: ActionData) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let reaudit = RwSignal::new(String::new());
@@ -704,87 +702,6 @@ fn SignUpForm(ctx: Ctx, agencies: Vec<(i64, String)>) -> impl IntoView {
                 {agencies.into_iter().map(|(i, n)| view! { <option value=i.to_string()>{n}</option> }).collect_view()}
             </select>
         </div>)
-}
-
-/// `/actions`: the caller's actions and, for the board and the sub-group, every action
-/// across reviews, overdue first.
-#[component]
-pub fn ActionsPage() -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let done = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(0i32);
-    let mine_only = RwSignal::new(false);
-    let overdue_only = RwSignal::new(false);
-    let data = LocalResource::new(move || {
-        refresh.get();
-        let filter = actions::ActionFilterInput {
-            status: None,
-            agency_id: None,
-            overdue_only: overdue_only.get(),
-            mine: mine_only.get(),
-        };
-        async move {
-            let _busy = Busy::start(loading);
-            api::call::<Actions>(actions::Variables { filter: Some(filter) }).await
-        }
-    });
-    view! {
-        <div id="review" aria-busy=move || (loading.get() > 0).to_string()>
-            <h1 class="govuk-heading-l">"Actions"</h1>
-            <Success message=done/>
-            <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4">
-                <div class="govuk-checkboxes__item">
-                    <input class="govuk-checkboxes__input" type="checkbox" id="actions-mine" bind:checked=mine_only/>
-                    <label class="govuk-label govuk-checkboxes__label" for="actions-mine">"Only my actions"</label>
-                </div>
-                <div class="govuk-checkboxes__item">
-                    <input class="govuk-checkboxes__input" type="checkbox" id="actions-overdue" bind:checked=overdue_only/>
-                    <label class="govuk-label govuk-checkboxes__label" for="actions-overdue">"Only overdue actions"</label>
-                </div>
-            </div>
-            <Transition fallback=|| view! { <Loading/> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <Failure error=e/> }.into_any(),
-                    Ok(d) if d.actions.is_empty() => view! { <p class="govuk-body" id="no-actions">"No actions to show."</p> }.into_any(),
-                    Ok(d) => view! {
-                        <p class="govuk-body" role="status">{format!("{} action(s)", d.actions.len())}</p>
-                        {d.actions.into_iter().map(|x| {
-                            let ops = x.review.allowed_operations.clone();
-                            let ctx = Ctx {
-                                id: x.review.id,
-                                loading,
-                                caps: StoredValue::new(Vec::new()),
-                                ops: StoredValue::new(ops.clone()),
-                                stage: Stage::ActionPlanning,
-                                refresh,
-                                done,
-                            };
-                            let a = ActionData {
-                                id: x.id,
-                                review: Some((x.review.id, x.review.reference.clone())),
-                                recommendation: x.recommendation,
-                                agency: x.agency.map(|a| a.name).unwrap_or_default(),
-                                owner: x.owner_name.unwrap_or_default(),
-                                mine: x.is_mine,
-                                due_on: x.due_on,
-                                overdue: x.overdue,
-                                outcome: x.intended_outcome,
-                                measure: x.success_measure,
-                                status: x.status,
-                                comment: x.closure_comment,
-                                version: x.version,
-                                updates: x.updates.into_iter().map(|u| (u.note, u.recorded_at)).collect(),
-                                evidence: x.evidence.into_iter().map(|e| (e.id, e.file_name, e.kind, e.size)).collect(),
-                                may_update: x.is_mine && x.status == ActionStatus::Open && ops.contains(&Operation::UpdateAction),
-                                may_decide: !x.is_mine && x.status == ActionStatus::ClosureRequested && ops.contains(&Operation::DecideClosure),
-                            };
-                            view! { <ActionCard ctx=ctx a=a/> }
-                        }).collect_view()}
-                    }.into_any(),
-                })}
-            </Transition>
-        </div>
-    }
 }
 
 /// Whether the review page shows the completion sections.

@@ -1,6 +1,7 @@
 //! One module per route area.
 
 pub mod account;
+pub mod actions;
 pub mod admin;
 pub mod chronology;
 pub mod completion;

@@ -127,7 +127,7 @@ pub fn ReviewPage() -> impl IntoView {
 /// The review's heading, shared by its overview and its task pages.
 #[component]
 pub fn ReviewHeading(h: Header, ctx: Ctx, #[prop(optional, into)] task: Option<String>) -> impl IntoView {
-    let caps: Vec<&str> = h.my_capacities.iter().map(|c| c.title()).collect();
+    let caps = h.my_parts.clone();
     let title = match &task {
         Some(t) => format!("{}: {t}", h.reference),
         None => h.reference.clone(),
@@ -191,6 +191,30 @@ pub fn AtAGlance(h: Header) -> impl IntoView {
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Agencies involved"</dt><dd class="govuk-summary-list__value">{h.involved_agencies.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")}</dd></div>
         </dl>
     }
+}
+
+/// Whether the caller sees anything of a task: one of its records, or a step of it
+/// they may take now. A task they see nothing of is listed but not linked.
+pub fn task_readable(ctx: &Ctx, task: Task) -> bool {
+    let fields: &[Field] = match task {
+        Task::Referral => &[Field::PersonLabel, Field::ReferralCircumstances, Field::ReferralFacts],
+        Task::Assessment => &[Field::CriteriaAssessment, Field::ReferralFacts],
+        Task::Recommendation => &[Field::Recommendation, Field::CriteriaAssessment],
+        Task::Decision => &[Field::ChairDecision, Field::Recommendation],
+        Task::Notification => &[Field::OfstedNotification],
+        Task::SetUp => &[Field::SetupChecklist, Field::Appointments],
+        Task::Terms => &[Field::TermsOfReference],
+        Task::Family => &[Field::PersonLabel, Field::ParallelProcesses, Field::FamilyContributions],
+        Task::Imrs => &[Field::Imrs],
+        Task::Chronology => &[Field::CombinedChronology],
+        Task::Analysis => &[Field::Findings],
+        Task::Report => &[Field::OverviewReport, Field::ExecutiveSummary],
+        Task::Assurance | Task::Submission | Task::Evaluation | Task::Publication | Task::Conclusion => {
+            &[Field::Completion]
+        }
+        Task::Actions => &[Field::Completion, Field::ActionPlan],
+    };
+    fields.iter().any(|f| ctx.can_read(*f)) || task.rule().operations.iter().any(|o| ctx.may(*o))
 }
 
 /// The records and forms of one task.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::policy::Field;
 use shared::tasks::{Phase, Task, TaskStatus};
 
-use super::review_page::{AtAGlance, Deadlines, ReviewHeading, Tracker, task_sections};
+use super::review_page::{AtAGlance, Deadlines, ReviewHeading, Tracker, task_readable, task_sections};
 use crate::api;
 use crate::components::{Failure, Loading};
 use crate::format::uk_date;
@@ -67,7 +67,19 @@ fn TaskList(ctx: Ctx) -> impl IntoView {
                 Ok(d) => {
                     let tasks = d.review.tasks;
                     let done = tasks.iter().filter(|t| t.status == TaskStatus::Completed).count();
+                    let now: Vec<_> = tasks.iter().filter(|t| t.mine && !t.steps_now.is_empty()).cloned().collect();
                     view! {
+                        {(!now.is_empty()).then(|| view! {
+                            <div class="govuk-inset-text" id="act-now">
+                                <h2 class="govuk-heading-s">"You can act on this review now"</h2>
+                                <ul class="govuk-list">
+                                    {now.into_iter().map(|t| view! {
+                                        <li><a class="govuk-link" href=task_href(ctx.id, t.task)>{t.title.clone()}</a>
+                                            {t.due_on.as_deref().map(|d| format!(" (due {})", uk_date(d)))}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </div>
+                        })}
                         <p class="govuk-body" id="task-progress">{format!("{done} of {} tasks completed.", tasks.len())}</p>
                         {Phase::ALL.iter().map(|phase| {
                             let mine: Vec<_> = tasks.iter().filter(|t| t.phase == *phase).cloned().collect();
@@ -99,7 +111,11 @@ fn TaskRow(ctx: Ctx, t: review_tasks::ReviewTasksReviewTasks) -> impl IntoView {
     if let Some(w) = &t.waits_for {
         hint = format!("{hint}. {w}");
     }
-    let linked = !matches!(t.status, TaskStatus::CannotStartYet | TaskStatus::NotNeeded);
+    let readable = task_readable(&ctx, t.task);
+    if !readable {
+        hint.push_str(". Its records are not open to your part on this review");
+    }
+    let linked = readable && !matches!(t.status, TaskStatus::CannotStartYet | TaskStatus::NotNeeded);
     let described = format!("{hint_id} {status_id}");
     view! {
         <li class="govuk-task-list__item" class:govuk-task-list__item--with-link=linked data-task=t.task.as_str()>
@@ -135,7 +151,15 @@ pub fn TaskPage(h: Header, ctx: Ctx, task: Task) -> impl IntoView {
         {(status == TaskStatus::NotNeeded).then(|| view! {
             <div class="govuk-inset-text"><p class="govuk-body">"Not needed: the case was closed without a review."</p></div>
         })}
-        <div id="task-body">{task_sections(ctx, task)}</div>
+        {if task_readable(&ctx, task) {
+            view! { <div id="task-body">{task_sections(ctx, task)}</div> }.into_any()
+        } else {
+            view! {
+                <div class="govuk-inset-text" id="task-body">
+                    <p class="govuk-body">"The records of this task are not open to your part on this review."</p>
+                </div>
+            }.into_any()
+        }}
         <nav class="govuk-!-margin-top-6" aria-label="Other tasks">
             <p class="govuk-body">
                 <a class="govuk-link" href=format!("/reviews/{}", ctx.id)>"Return to the task list"</a>
