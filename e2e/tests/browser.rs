@@ -441,6 +441,19 @@ async fn imr_authors_declare_independence_write_and_submit_their_imrs() {
             b.wait_text("Welfare check at the home").await;
             let kept = b.wait_css("#f-imr-analysis-4").await.prop("value").await.expect("value").unwrap_or_default();
             assert_eq!(kept, "Answered from the records (question 5).", "adding an entry keeps the typed answer");
+            // An entry is changed in place, not removed and typed again.
+            let change = "//tr[.//td[contains(., 'Welfare check at the home')]]//button[starts-with(normalize-space(.), 'Change')]";
+            b.c.find(Locator::XPath(change)).await.expect("the entry's Change button").click().await.expect("change");
+            b.wait_text("Change the entry").await;
+            let loaded = b.wait_css("#f-entry-event").await.prop("value").await.expect("value").unwrap_or_default();
+            assert_eq!(loaded, "Welfare check at the home after an anonymous call.");
+            assert_eq!(b.wait_css("#f-entry-date-year").await.prop("value").await.expect("value").as_deref(), Some("2025"));
+            b.fill("#f-entry-event", "Welfare check at the home after a neighbour's call.").await;
+            b.click_text("Save the change").await;
+            b.wait_text("The entry was changed").await;
+            b.settled().await;
+            b.wait_text("after a neighbour's call").await;
+            assert!(!b.body_text().await.contains("after an anonymous call"), "the entry was changed, not added");
             for i in 5..12 {
                 b.fill(&format!("#f-imr-analysis-{i}"), &format!("Answered from the records (question {}).", i + 1))
                     .await;

@@ -397,6 +397,24 @@ pub fn DateInput(
         };
         value.set(joined);
     };
+    // A value set from elsewhere (an entry loaded to be changed) shows in the boxes.
+    Effect::new(move |_| {
+        let v = value.get();
+        let shown = {
+            let (d, m, y) = (day.get_untracked(), month.get_untracked(), year.get_untracked());
+            match (d.trim().parse::<u32>(), m.trim().parse::<u32>(), y.trim().parse::<i32>()) {
+                (Ok(d), Ok(m), Ok(y)) => format!("{y:04}-{m:02}-{d:02}"),
+                _ if d.is_empty() && m.is_empty() && y.is_empty() => String::new(),
+                _ => format!("{}-{}-{}", y.trim(), m.trim(), d.trim()),
+            }
+        };
+        if v != shown {
+            let mut parts = v.splitn(3, '-');
+            year.set(parts.next().unwrap_or_default().to_owned());
+            month.set(parts.next().map(|m| m.trim_start_matches('0').to_owned()).unwrap_or_default());
+            day.set(parts.next().map(|d| d.trim_start_matches('0').to_owned()).unwrap_or_default());
+        }
+    });
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let has_hint = hint.is_some();

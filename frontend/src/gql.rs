@@ -60,6 +60,7 @@ macro_rules! operations {
 
 operations!(
     ReviewTasks,
+    UpdateChronologyEntry,
     ReviewList,
     AdminOrganisations,
     AdminPeople,

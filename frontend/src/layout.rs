@@ -36,6 +36,94 @@ pub enum LineKind {
 pub struct Line {
     pub points: Vec<(f64, f64)>,
     pub kind: LineKind,
+    /// The people the line joins (for a parent line: the parents, then the children).
+    pub joins: Vec<i64>,
+}
+
+/// The parent lines, one per sibship: the children who have the same recorded parents
+/// hang from one bar of their own, joined to those parents (through the point between
+/// them when there are two or more), each sibship at its own height. One parent's line
+/// thus never runs along another's child: a half-sibling is drawn as the child of
+/// their own parents only.
+fn sibships(nodes: &[Node], ties: &[(i64, i64, Tie)]) -> Vec<Line> {
+    let node = |id: i64| nodes.iter().find(|n| n.id == id);
+    let mut groups: Vec<(Vec<i64>, Vec<i64>)> = Vec::new();
+    for child in nodes {
+        let mut parents: Vec<i64> = ties
+            .iter()
+            .filter(|(from, to, tie)| *tie == Tie::ParentOf && *to == child.id && node(*from).is_some())
+            .map(|(from, _, _)| *from)
+            .collect();
+        if parents.is_empty() {
+            continue;
+        }
+        parents.sort_unstable();
+        parents.dedup();
+        match groups.iter_mut().find(|(p, _)| *p == parents) {
+            Some((_, children)) => children.push(child.id),
+            None => groups.push((parents, vec![child.id])),
+        }
+    }
+    // Couples' sibships higher up, so that a single parent's bar, lower down, never
+    // meets the line between a couple.
+    groups.sort_by_key(|(parents, children)| (std::cmp::Reverse(parents.len()), children.first().copied()));
+    let count = groups.len() as f64;
+    let mut lines = Vec::new();
+    for (k, (parents, children)) in groups.iter().enumerate() {
+        let ps: Vec<&Node> = parents.iter().filter_map(|id| node(*id)).collect();
+        let cs: Vec<&Node> = children.iter().filter_map(|id| node(*id)).collect();
+        // From below the parents' labels to above the children's shapes.
+        let top = ps.iter().map(|p| p.y).fold(f64::MIN, f64::max) + R + 24.0;
+        let bottom = cs.iter().map(|c| c.y).fold(f64::MAX, f64::min) - R;
+        let step = (bottom - top) / (2.0 * count + 1.0);
+        let join = top + step * (2.0 * k as f64 + 1.0);
+        let bar = top + step * (2.0 * k as f64 + 2.0);
+        let mut points = Vec::new();
+        let drop_x = ps.iter().map(|p| p.x).sum::<f64>() / ps.len().max(1) as f64;
+        if ps.len() > 1 {
+            // Each parent down to the join, the join across, then down from between them.
+            let left = ps.iter().map(|p| p.x).fold(f64::MAX, f64::min);
+            let right = ps.iter().map(|p| p.x).fold(f64::MIN, f64::max);
+            for p in &ps {
+                lines.push(Line {
+                    points: vec![(p.x, top), (p.x, join)],
+                    kind: LineKind::Parent,
+                    joins: joined(parents, children),
+                });
+            }
+            lines.push(Line {
+                points: vec![(left, join), (right, join)],
+                kind: LineKind::Parent,
+                joins: joined(parents, children),
+            });
+            points.push((drop_x, join));
+        } else {
+            points.push((drop_x, top));
+        }
+        points.push((drop_x, bar));
+        lines.push(Line { points, kind: LineKind::Parent, joins: joined(parents, children) });
+        let left = cs.iter().map(|c| c.x).fold(drop_x, f64::min);
+        let right = cs.iter().map(|c| c.x).fold(drop_x, f64::max);
+        if right > left {
+            lines.push(Line {
+                points: vec![(left, bar), (right, bar)],
+                kind: LineKind::Parent,
+                joins: joined(parents, children),
+            });
+        }
+        for c in &cs {
+            lines.push(Line {
+                points: vec![(c.x, bar), (c.x, c.y - R)],
+                kind: LineKind::Parent,
+                joins: joined(parents, children),
+            });
+        }
+    }
+    lines
+}
+
+fn joined(parents: &[i64], children: &[i64]) -> Vec<i64> {
+    parents.iter().chain(children).copied().collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +203,17 @@ pub fn genogram(
     let mut nodes = Vec::new();
     let widest = rows.iter().map(Vec::len).max().unwrap_or(1);
     for (g, row) in rows.iter_mut().enumerate() {
-        row.sort_by_key(|i| (household_of(family[*i].0), family[*i].1, family[*i].0));
+        // Below the first row, children sit under their parents (already placed), those
+        // with the same parents together; the rest by household.
+        let under = |i: usize| -> i64 {
+            let xs: Vec<f64> = ties
+                .iter()
+                .filter(|(_, to, tie)| *tie == Tie::ParentOf && *to == family[i].0)
+                .filter_map(|(from, _, _)| nodes.iter().find(|n: &&Node| n.id == *from).map(|n| n.x))
+                .collect();
+            if xs.is_empty() { i64::MAX } else { (xs.iter().sum::<f64>() / xs.len() as f64).round() as i64 }
+        };
+        row.sort_by_key(|i| (under(*i), household_of(family[*i].0), family[*i].1, family[*i].0));
         // Partners next to each other.
         let mut ordered: Vec<usize> = Vec::new();
         for i in row.iter().copied() {
@@ -155,26 +253,22 @@ pub fn genogram(
     }
     let node = |id: i64| nodes.iter().find(|n| n.id == id);
     let mut lines = Vec::new();
+    lines.extend(sibships(&nodes, ties));
     for (a, b, tie) in ties {
         let (Some(p), Some(q)) = (node(*a), node(*b)) else { continue };
         match tie {
-            Tie::PartnerOf => {
-                lines.push(Line { points: vec![(p.x + R, p.y), (q.x - R, q.y)], kind: LineKind::Partner })
-            }
-            Tie::ParentOf => {
-                // From below the parent's label, so the line never crosses it.
-                let from = p.y + R + 24.0;
-                let mid = (from + q.y - R) / 2.0;
-                lines.push(Line {
-                    points: vec![(p.x, from), (p.x, mid), (q.x, mid), (q.x, q.y - R)],
-                    kind: LineKind::Parent,
-                });
-            }
+            Tie::PartnerOf => lines.push(Line {
+                points: vec![(p.x + R, p.y), (q.x - R, q.y)],
+                kind: LineKind::Partner,
+                joins: vec![*a, *b],
+            }),
+            Tie::ParentOf => {}
             Tie::SiblingOf => {
                 let over = p.y.min(q.y) - R - 14.0;
                 lines.push(Line {
                     points: vec![(p.x, p.y - R), (p.x, over), (q.x, over), (q.x, q.y - R)],
                     kind: LineKind::Sibling,
+                    joins: vec![*a, *b],
                 });
             }
         }
@@ -298,7 +392,61 @@ mod tests {
         let shapes: Vec<Shape> = g.nodes.iter().map(|n| n.shape).collect();
         assert!(shapes.contains(&Shape::Circle) && shapes.contains(&Shape::Square));
         assert!(g.nodes.iter().find(|n| n.id == 1).unwrap().index);
-        assert_eq!(g.lines.iter().filter(|l| l.kind == LineKind::Parent).count(), 2);
+        // Both parents join above the child: every parent line joins the two and the child.
+        let parent_lines: Vec<&Line> = g.lines.iter().filter(|l| l.kind == LineKind::Parent).collect();
+        assert!(!parent_lines.is_empty());
+        assert!(parent_lines.iter().all(|l| l.joins == vec![2, 3, 1]), "{parent_lines:?}");
+    }
+
+    #[test]
+    fn a_half_sibling_hangs_from_their_own_parent_only() {
+        // The child has a mother and a father; the sibling the mother only.
+        let ties = [(2, 1, Tie::ParentOf), (3, 1, Tie::ParentOf), (2, 4, Tie::ParentOf), (2, 3, Tie::PartnerOf)];
+        let g = genogram(&family(), &ties, &[]);
+        let x = |id| g.nodes.iter().find(|n| n.id == id).unwrap().x;
+        let y = |id| g.nodes.iter().find(|n| n.id == id).unwrap().y;
+        let fathers: Vec<&Line> =
+            g.lines.iter().filter(|l| l.kind == LineKind::Parent && l.joins.contains(&3)).collect();
+        // No line of the father's comes down to the sibling...
+        assert!(
+            !fathers
+                .iter()
+                .any(|l| l.points.iter().any(|p| (p.0 - x(4)).abs() < 1.0 && (p.1 - (y(4) - R)).abs() < 1.0)),
+            "a line of the father's reaches the sibling"
+        );
+        // ...and the bar the father's children hang from does not pass over the sibling.
+        let bar = fathers
+            .iter()
+            .find(|l| {
+                l.points.len() == 2 && (l.points[0].0 - x(1)).abs() < 1.0 && (l.points[1].1 - (y(1) - R)).abs() < 1.0
+            })
+            .map(|l| l.points[0].1)
+            .expect("the child's line");
+        for l in &fathers {
+            for w in l.points.windows(2) {
+                if (w[0].1 - bar).abs() < 1e-6 && (w[1].1 - bar).abs() < 1e-6 {
+                    let (lo, hi) = (w[0].0.min(w[1].0), w[0].0.max(w[1].0));
+                    assert!(!(lo - 1.0..=hi + 1.0).contains(&x(4)), "the father's bar {l:?} runs over the sibling");
+                }
+            }
+        }
+        // The sibling's own line comes from the mother.
+        assert!(g.lines.iter().any(|l| l.kind == LineKind::Parent && l.joins == vec![2, 4]));
+        // Each sibship's bar at a height of its own.
+        let bars: Vec<f64> = g
+            .lines
+            .iter()
+            .filter(|l| {
+                l.kind == LineKind::Parent
+                    && l.points.len() == 2
+                    && (l.points[0].1 - l.points[1].1).abs() < f64::EPSILON
+            })
+            .map(|l| l.points[0].1)
+            .collect();
+        let mut distinct = bars.clone();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        assert_eq!(bars.len(), distinct.len(), "no two horizontal parent lines share a height: {bars:?}");
     }
 
     #[test]

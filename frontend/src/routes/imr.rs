@@ -18,6 +18,7 @@ use crate::page::{Busy, Ctx, keep, kept_error, send};
 type Imr = imr_workspace::ImrWorkspaceReviewImrs;
 type Person = imr_workspace::ImrWorkspaceReviewPeople;
 type Agency = imr_workspace::ImrWorkspaceReviewInvolvedAgencies;
+type Entry = imr_workspace::ImrWorkspaceReviewImrsChronology;
 
 #[component]
 pub fn ImrPage() -> impl IntoView {
@@ -96,6 +97,8 @@ fn ImrBody(
     let declaring = imr.is_mine && imr.status == ImrStatus::AuthorDesignated;
     let deciding = imr.status == ImrStatus::Submitted && ctx.may(Operation::DecideImr);
     let people = StoredValue::new(people);
+    // The entry being changed in the entry form, if any.
+    let editing = RwSignal::new(None::<Entry>);
     view! {
         <a class="govuk-back-link" href=format!("/reviews/{}/tasks/imrs", ctx.id)>{format!("Back to the IMRs of {reference}")}</a>
         <span class="govuk-caption-l">{format!("Individual Management Review, {reference}")}</span>
@@ -110,13 +113,13 @@ fn ImrBody(
         {if writing {
             view! {
                 <Missing imr=current/>
-                <Chronology ctx=ctx imr=current people=people editable=true/>
-                <AddEntry ctx=ctx imr_id=imr.id people=people/>
+                <Chronology ctx=ctx imr=current people=people editable=Some(editing)/>
+                <AddEntry ctx=ctx imr_id=imr.id people=people editing=editing/>
                 <Editor ctx=ctx imr=imr.clone() agencies=agencies.clone()/>
             }.into_any()
         } else {
             view! {
-                <Chronology ctx=ctx imr=current people=people editable=false/>
+                <Chronology ctx=ctx imr=current people=people editable=None/>
                 <Sections imr=imr.clone() agencies=agencies.clone()/>
             }.into_any()
         }}
@@ -195,7 +198,12 @@ fn yes(b: bool) -> &'static str {
 }
 
 #[component]
-fn Chronology(ctx: Ctx, imr: Signal<Option<Imr>>, people: StoredValue<Vec<Person>>, editable: bool) -> impl IntoView {
+fn Chronology(
+    ctx: Ctx,
+    imr: Signal<Option<Imr>>,
+    people: StoredValue<Vec<Person>>,
+    editable: Option<RwSignal<Option<Entry>>>,
+) -> impl IntoView {
     let label = move |ids: &[i64]| {
         people.with_value(|p| {
             ids.iter()
@@ -220,12 +228,13 @@ fn Chronology(ctx: Ctx, imr: Signal<Option<Imr>>, people: StoredValue<Vec<Person
                         <th scope="col" class="govuk-table__header">"Event, decision or action"</th>
                         <th scope="col" class="govuk-table__header">"Seen / alone / wishes / perpetrator"</th>
                         <th scope="col" class="govuk-table__header">"People"</th>
-                        {editable.then(|| view! { <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Remove"</span></th> })}
+                        {editable.is_some().then(|| view! { <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Change or remove"</span></th> })}
                     </tr></thead>
                     <tbody class="govuk-table__body">
                         {entries.into_iter().map(|e| {
                             let (id, version) = (e.id, e.version);
                             let busy = RwSignal::new(false);
+                            let whole = e.clone();
                             view! {
                                 <tr class="govuk-table__row">
                                     <td class="govuk-table__cell">{uk_date(&e.date)}{e.time.map(|t| format!(" {t}"))}</td>
@@ -233,14 +242,19 @@ fn Chronology(ctx: Ctx, imr: Signal<Option<Imr>>, people: StoredValue<Vec<Person
                                     <td class="govuk-table__cell scr-prewrap">{e.event}{(!e.decision_or_action.is_empty()).then(|| format!("\n→ {}", e.decision_or_action))}</td>
                                     <td class="govuk-table__cell">{format!("{} / {} / {} / {}", yes(e.child_seen), yes(e.seen_alone), yes(e.wishes_sought), yes(e.perpetrator_contact))}</td>
                                     <td class="govuk-table__cell">{label(&e.person_ids)}</td>
-                                    {editable.then(|| view! { <td class="govuk-table__cell">
+                                    {editable.map(|editing| view! { <td class="govuk-table__cell">
+                                        <div class="govuk-button-group govuk-!-margin-bottom-0">
+                                        <button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                                            on:click=move |_| { editing.set(Some(whole.clone())); crate::page::focus("add-entry-heading"); }>
+                                            "Change"<span class="govuk-visually-hidden">" this entry"</span></button>
                                         <button type="button" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" disabled=move || busy.get()
                                             on:click=move |_| {
                                                 let sure = web_sys::window().and_then(|w| w.confirm_with_message("Remove this entry from the chronology?").ok()).unwrap_or(false);
                                                 if sure {
                                                     send::<DeleteChronologyEntry>(ctx, delete_chronology_entry::Variables { entry_id: id, expected_version: version }, errors, busy, "The entry was removed");
                                                 }
-                                            }>"Remove"</button>
+                                            }>"Remove"<span class="govuk-visually-hidden">" this entry"</span></button>
+                                        </div>
                                     </td> })}
                                 </tr>
                             }
@@ -253,7 +267,12 @@ fn Chronology(ctx: Ctx, imr: Signal<Option<Imr>>, people: StoredValue<Vec<Person
 }
 
 #[component]
-fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl IntoView {
+fn AddEntry(
+    ctx: Ctx,
+    imr_id: i64,
+    people: StoredValue<Vec<Person>>,
+    editing: RwSignal<Option<Entry>>,
+) -> impl IntoView {
     let date = RwSignal::new(String::new());
     let time = RwSignal::new(String::new());
     let precision = RwSignal::new("EXACT".to_owned());
@@ -271,6 +290,39 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
     let chosen = RwSignal::new(Vec::<i64>::new());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
+    // "Change" on an entry fills the form with it; saving or cancelling empties it.
+    Effect::new(move |_| {
+        if let Some(e) = editing.get() {
+            date.set(e.date.clone());
+            time.set(e.time.clone().unwrap_or_default());
+            precision.set(
+                match e.precision {
+                    shared::chronology::Precision::Month => "MONTH",
+                    shared::chronology::Precision::Year => "YEAR",
+                    _ => "EXACT",
+                }
+                .to_owned(),
+            );
+            sequence.set(e.sequence.to_string());
+            role.set(e.practitioner_role.clone());
+            event.set(e.event.clone());
+            action.set(e.decision_or_action.clone());
+            source.set(e.source.clone());
+            for (sig, on) in
+                flags.iter().map(|f| f.0).zip([e.child_seen, e.seen_alone, e.wishes_sought, e.perpetrator_contact])
+            {
+                sig.set(on);
+            }
+            chosen.set(e.person_ids.clone());
+            errors.set(Vec::new());
+        }
+    });
+    let clear = move || {
+        for s in [event, action, source] {
+            s.set(String::new());
+        }
+        editing.set(None);
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if date.get_untracked().is_empty() {
@@ -282,31 +334,52 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
             "YEAR" => shared::chronology::Precision::Year,
             _ => shared::chronology::Precision::Exact,
         };
-        let entry = add_chronology_entry::ChronologyEntryInput {
-            date: date.get_untracked(),
-            time: Some(time.get_untracked()).filter(|t| !t.is_empty()),
-            precision,
-            sequence: sequence.get_untracked().trim().parse().unwrap_or(-1),
-            practitioner_role: role.get_untracked(),
-            event: event.get_untracked(),
-            decision_or_action: action.get_untracked(),
-            child_seen: flags[0].0.get_untracked(),
-            seen_alone: flags[1].0.get_untracked(),
-            wishes_sought: flags[2].0.get_untracked(),
-            perpetrator_contact: flags[3].0.get_untracked(),
-            source: source.get_untracked(),
-            person_ids: chosen.get_untracked(),
-        };
+        // The same fields for a new entry and a changed one.
+        macro_rules! entry {
+            ($module:ident) => {
+                $module::ChronologyEntryInput {
+                    date: date.get_untracked(),
+                    time: Some(time.get_untracked()).filter(|t| !t.is_empty()),
+                    precision,
+                    sequence: sequence.get_untracked().trim().parse().unwrap_or(-1),
+                    practitioner_role: role.get_untracked(),
+                    event: event.get_untracked(),
+                    decision_or_action: action.get_untracked(),
+                    child_seen: flags[0].0.get_untracked(),
+                    seen_alone: flags[1].0.get_untracked(),
+                    wishes_sought: flags[2].0.get_untracked(),
+                    perpetrator_contact: flags[3].0.get_untracked(),
+                    source: source.get_untracked(),
+                    person_ids: chosen.get_untracked(),
+                }
+            };
+        }
+        let changing = editing.get_untracked().map(|e| (e.id, e.version));
+        let add = entry!(add_chronology_entry);
+        let update = entry!(update_chronology_entry);
         busy.set(true);
+        ctx.done.set(None);
         leptos::task::spawn_local(async move {
             let _busy = Busy::start(ctx.loading);
-            match api::call::<AddChronologyEntry>(add_chronology_entry::Variables { imr_id, entry }).await {
-                Ok(_) => {
+            let sent = match changing {
+                Some((entry_id, expected_version)) => {
+                    api::call::<UpdateChronologyEntry>(update_chronology_entry::Variables {
+                        entry_id,
+                        expected_version,
+                        entry: update,
+                    })
+                    .await
+                    .map(|_| "The entry was changed")
+                }
+                None => api::call::<AddChronologyEntry>(add_chronology_entry::Variables { imr_id, entry: add })
+                    .await
+                    .map(|_| "The entry was added to the chronology"),
+            };
+            match sent {
+                Ok(message) => {
                     errors.set(Vec::new());
-                    for s in [event, action, source] {
-                        s.set(String::new());
-                    }
-                    ctx.changed("The entry was added to the chronology");
+                    clear();
+                    ctx.changed(message);
                 }
                 Err(ApiError::Validation(list)) => errors.set(list),
                 Err(e) => errors.set(vec![(String::new(), e.message())]),
@@ -316,7 +389,9 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
     };
     view! {
         <form class="scr-step" on:submit=submit id="add-entry">
-            <h2 class="govuk-heading-m">"Add to the chronology"</h2>
+            <h2 class="govuk-heading-m" id="add-entry-heading" tabindex="-1">
+                {move || if editing.with(Option::is_some) { "Change the entry" } else { "Add to the chronology" }}
+            </h2>
             <ErrorSummary errors=errors form="entry"/>
             <div class="scr-row">
                 <DateInput form="entry" label="Date" path="date" value=date errors=errors/>
@@ -362,6 +437,7 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
                             view! {
                                 <div class="govuk-checkboxes__item">
                                     <input class="govuk-checkboxes__input" type="checkbox" id=id.clone()
+                                        prop:checked=move || chosen.with(|c| c.contains(&pid))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             chosen.update(|c| { c.retain(|x| *x != pid); if on { c.push(pid); } });
@@ -374,7 +450,14 @@ fn AddEntry(ctx: Ctx, imr_id: i64, people: StoredValue<Vec<Person>>) -> impl Int
                 </fieldset>
             </div>
             <TextField form="entry" label="Source record" path="source" value=source errors=errors hint="Where the entry comes from, for example: Visit record 12/3"/>
-            <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Add the entry"</button>
+            <div class="govuk-button-group">
+                <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>
+                    {move || if editing.with(Option::is_some) { "Save the change" } else { "Add the entry" }}
+                </button>
+                {move || editing.with(Option::is_some).then(|| view! {
+                    <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| clear()>"Cancel the change"</button>
+                })}
+            </div>
         </form>
     }
 }
