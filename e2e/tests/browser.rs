@@ -9,7 +9,7 @@ mod support;
 use fantoccini::Locator;
 use futures::FutureExt;
 use serde_json::json;
-use support::{Browser, WAIT, journey, xpath_literal};
+use support::{Browser, WAIT, api, journey, xpath_literal};
 
 fn review_id_from(url: &str) -> String {
     url.rsplit('/').next().unwrap_or_default().to_owned()
@@ -787,16 +787,6 @@ async fn the_sub_group_sees_an_overdue_action_and_publication_waits_for_the_tria
         .boxed()
     })
     .await;
-}
-
-/// A GraphQL request to the server under test, outside the browser.
-async fn api(base: &str, token: Option<&str>, query: &str, variables: serde_json::Value) -> serde_json::Value {
-    let mut req =
-        reqwest::Client::new().post(format!("{base}/graphql")).json(&json!({"query": query, "variables": variables}));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    req.send().await.expect("request").json().await.expect("json")
 }
 
 #[tokio::test]

@@ -23,6 +23,12 @@ async fn an_administrator_finds_a_person_gives_a_role_and_deactivates_a_leaver()
             b.fill("#people-text", "BROOKS").await;
             b.click_css("#people-search").await;
             b.wait_text("Showing 1 to 1 of 1").await;
+            // The search is kept in the address: a reload (or a shared link) shows the same list.
+            let url = b.c.current_url().await.expect("url").to_string();
+            assert!(url.ends_with("/admin/people?q=BROOKS"), "{url}");
+            b.c.refresh().await.expect("reload");
+            b.wait_text("Showing 1 to 1 of 1").await;
+            assert_eq!(b.wait_css("#people-text").await.prop("value").await.expect("value").as_deref(), Some("BROOKS"));
             b.click_text("Hannah Brooks").await;
             b.wait_text("Give a role").await;
             b.axe("a person's page").await;

@@ -13,7 +13,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use futures::FutureExt;
 use serde_json::json;
-use support::{Browser, journey};
+use support::{Browser, api, journey};
 
 async fn press(b: &Browser, key: Key) {
     let k: char = key.into();
@@ -92,6 +92,16 @@ async fn a_reviews_task_list_shows_each_phase_to_the_manager_and_a_partner_board
                 assert!(title(b).await.starts_with("SCR-"), "the page is titled by its review");
             }
             assert!(acts > 0, "the business manager is told where to act");
+            // The list of reviews: filtered by stage, the choice kept in the address.
+            b.goto("/").await;
+            b.wait_css("#find-stage").await.select_by_value("imrs_requested").await.expect("stage");
+            b.click_text("Show reviews").await;
+            b.wait_text("Showing 1 to ").await;
+            let url = b.c.current_url().await.expect("url").to_string();
+            assert!(url.contains("stage=imrs_requested"), "{url}");
+            b.c.refresh().await.expect("reload");
+            let rows = b.wait_css("#review-table").await.text().await.expect("rows");
+            assert!(rows.contains("IMRs requested") && !rows.contains("Action planning"), "{rows}");
             b.axe("a review's task list at action planning").await;
             b.screenshot("task_list").await;
             // A task page shows its record and no form for a finished step.
@@ -332,6 +342,63 @@ async fn the_reporting_analyst_meets_no_dead_ends() {
             b.goto(&format!("{href}/tasks/imrs")).await;
             b.wait_text("The records of this task are not open to your part on this review").await;
             b.axe("a task closed to the analyst").await;
+        }
+        .boxed()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_reports_count_what_the_reviews_deadlines_show() {
+    journey("reports_agree_with_deadlines", |b| {
+        async move {
+            // What the reviews' own deadlines say, read through the API as the Chair.
+            let login = api(
+                &b.base,
+                None,
+                "mutation{login(email:\"chair@scr.example\",password:\"scr-demo-password\"){token}}",
+                json!({}),
+            )
+            .await;
+            let token = login["data"]["login"]["token"].as_str().expect("token").to_owned();
+            let ids = api(&b.base, Some(&token), "{reviews(first:200){id}}", json!({})).await;
+            let mut late = 0;
+            for r in ids["data"]["reviews"].as_array().expect("reviews") {
+                let d = api(
+                    &b.base,
+                    Some(&token),
+                    "query($id:Int!){review(id:$id){deadlines{kind status}}}",
+                    json!({"id": r["id"]}),
+                )
+                .await;
+                late += d["data"]["review"]["deadlines"]
+                    .as_array()
+                    .expect("deadlines")
+                    .iter()
+                    .filter(|x| x["kind"] == "CHAIR_DECISION" && x["status"] == "OVERDUE")
+                    .count();
+            }
+            assert!(late > 0, "the demo has decisions overdue");
+            // The report says the same.
+            b.sign_in("chair@scr.example").await;
+            b.goto("/reports").await;
+            let summary = b.wait_css("#report-summary").await.text().await.expect("summary");
+            assert!(summary.contains(&format!("with {late} overdue and not yet made")), "{summary}");
+            let table = b.wait_css("#report-timeliness table").await.text().await.expect("table");
+            assert!(table.contains(&format!("Decision overdue, not yet made {late}")), "{table}");
+            // A period in the past counts no deadline, and stays in the address.
+            b.fill("#f-period-from", "1").await;
+            b.fill("#f-period-from-month", "1").await;
+            b.fill("#f-period-from-year", "1990").await;
+            b.fill("#f-period-to", "31").await;
+            b.fill("#f-period-to-month", "12").await;
+            b.fill("#f-period-to-year", "1990").await;
+            b.click_text("Show the report").await;
+            b.wait_text("Timeliness counts deadlines due from 1 January 1990 to 31 December 1990").await;
+            assert!(b.c.current_url().await.expect("url").as_str().contains("from=1990-01-01"));
+            b.axe("the report for a period").await;
+            b.c.set_window_size(390, 844).await.expect("resize");
+            b.fits("the reports").await;
         }
         .boxed()
     })

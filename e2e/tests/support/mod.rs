@@ -310,6 +310,16 @@ impl Browser {
     }
 }
 
+/// A GraphQL request to the server under test, outside the browser.
+pub async fn api(base: &str, token: Option<&str>, query: &str, variables: serde_json::Value) -> serde_json::Value {
+    let mut req =
+        reqwest::Client::new().post(format!("{base}/graphql")).json(&json!({"query": query, "variables": variables}));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("request").json().await.expect("json")
+}
+
 pub fn xpath_literal(s: &str) -> String {
     if !s.contains('\'') { format!("'{s}'") } else { format!("concat('{}')", s.replace('\'', "', \"'\", '")) }
 }

@@ -18,16 +18,18 @@ pub fn PeoplePage() -> impl IntoView {
     let orgs = LocalResource::new(|| async {
         api::call::<AdminOrganisations>(admin_organisations::Variables).await.map(Orgs::from)
     });
-    // What is typed stays typed; the search runs on "Search" (or Enter).
-    let text = RwSignal::new(String::new());
-    let agency = RwSignal::new(String::new());
-    let role = RwSignal::new(String::new());
-    let state = RwSignal::new("active".to_owned());
-    let applied = RwSignal::new((String::new(), String::new(), String::new(), "active".to_owned()));
-    let offset = RwSignal::new(0i64);
+    // The search, the filters and the page live in the address, so that a list can be
+    // bookmarked, shared and gone back to; what is typed stays typed until "Search".
+    let query = leptos_router::hooks::use_query_map();
+    let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
+    let text = RwSignal::new(param("q"));
+    let agency = RwSignal::new(param("agency"));
+    let role = RwSignal::new(param("role"));
+    let state = RwSignal::new(query.with_untracked(|q| q.get("state")).unwrap_or_else(|| "active".to_owned()));
     let data = LocalResource::new(move || {
-        let (t, a, r, s) = applied.get();
-        let o = offset.get();
+        let (t, a, r) = (param("q"), param("agency"), param("role"));
+        let s = query.with(|q| q.get("state")).unwrap_or_else(|| "active".to_owned());
+        let o = query.with(|q| q.get("from").and_then(|o| o.parse::<i64>().ok())).unwrap_or(0).max(0);
         async move {
             let filter = admin_people::PeopleFilter {
                 text: Some(t).filter(|t| !t.trim().is_empty()),
@@ -42,11 +44,32 @@ pub fn PeoplePage() -> impl IntoView {
             api::call::<AdminPeople>(admin_people::Variables { filter, offset: o, limit: PAGE }).await
         }
     });
-    let search = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        offset.set(0);
-        applied.set((text.get_untracked(), agency.get_untracked(), role.get_untracked(), state.get_untracked()));
+    let address = move |from: i64| {
+        let mut parts = Vec::new();
+        for (k, v) in [("q", text.get_untracked()), ("agency", agency.get_untracked()), ("role", role.get_untracked())]
+        {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", js_sys::encode_uri_component(v.trim())));
+            }
+        }
+        let s = state.get_untracked();
+        if s != "active" {
+            parts.push(format!("state={s}"));
+        }
+        if from > 0 {
+            parts.push(format!("from={from}"));
+        }
+        if parts.is_empty() { "/admin/people".to_owned() } else { format!("/admin/people?{}", parts.join("&")) }
     };
+    let navigate = leptos_router::hooks::use_navigate();
+    let search = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            navigate(&address(0), Default::default());
+        }
+    };
+    let go = Callback::new(move |from: i64| navigate(&address(from), Default::default()));
     view! {
         <h1 class="govuk-heading-l">"People"</h1>
         <AdminNav current="/admin/people"/>
@@ -58,11 +81,12 @@ pub fn PeoplePage() -> impl IntoView {
             </div>
             <div class="govuk-form-group">
                 <label class="govuk-label" for="people-agency">"Agency"</label>
-                <select class="govuk-select" id="people-agency" on:change:target=move |ev| agency.set(ev.target().value())>
+                <select class="govuk-select" id="people-agency" prop:value=move || agency.get() on:change:target=move |ev| agency.set(ev.target().value())>
                     <option value="">"Any agency"</option>
                     {move || orgs.get().and_then(Result::ok).map(|o| o.agencies.into_iter().map(|a| {
                         let label = if a.3 { a.1.clone() } else { format!("{} (closed)", a.1) };
-                        view! { <option value=a.0.to_string()>{label}</option> }
+                        let id = a.0.to_string();
+                        view! { <option value=id.clone() selected=agency.get_untracked() == id>{label}</option> }
                     }).collect_view())}
                 </select>
             </div>
@@ -70,15 +94,15 @@ pub fn PeoplePage() -> impl IntoView {
                 <label class="govuk-label" for="people-role">"Role"</label>
                 <select class="govuk-select" id="people-role" on:change:target=move |ev| role.set(ev.target().value())>
                     <option value="">"Any role"</option>
-                    {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.title()}</option> }).collect_view()}
+                    {Role::ALL.iter().map(|r| view! { <option value=r.as_str() selected=role.get_untracked() == r.as_str()>{r.title()}</option> }).collect_view()}
                 </select>
             </div>
             <div class="govuk-form-group">
                 <label class="govuk-label" for="people-state">"Accounts"</label>
                 <select class="govuk-select" id="people-state" on:change:target=move |ev| state.set(ev.target().value())>
-                    <option value="active" selected>"Active"</option>
-                    <option value="inactive">"Deactivated"</option>
-                    <option value="all">"All"</option>
+                    <option value="active" selected=state.get_untracked() == "active">"Active"</option>
+                    <option value="inactive" selected=state.get_untracked() == "inactive">"Deactivated"</option>
+                    <option value="all" selected=state.get_untracked() == "all">"All"</option>
                 </select>
             </div>
             <button type="submit" class="govuk-button" id="people-search">"Search"</button>
@@ -129,12 +153,12 @@ pub fn PeoplePage() -> impl IntoView {
                         <nav class="govuk-pagination" aria-label="Pages of people">
                             {(from > 0).then(|| view! {
                                 <div class="govuk-pagination__prev">
-                                    <button type="button" class="govuk-link govuk-pagination__link scr-link-button" on:click=move |_| offset.set((from - PAGE).max(0))>"Previous"</button>
+                                    <button type="button" class="govuk-link govuk-pagination__link scr-link-button" on:click=move |_| go.run((from - PAGE).max(0))>"Previous"</button>
                                 </div>
                             })}
                             {(to < total).then(|| view! {
                                 <div class="govuk-pagination__next">
-                                    <button type="button" class="govuk-link govuk-pagination__link scr-link-button" id="people-next" on:click=move |_| offset.set(to)>"Next"</button>
+                                    <button type="button" class="govuk-link govuk-pagination__link scr-link-button" id="people-next" on:click=move |_| go.run(to)>"Next"</button>
                                 </div>
                             })}
                         </nav>
