@@ -279,7 +279,23 @@ impl Browser {
     }
 
     /// Runs axe-core on the page; fails on any serious or critical violation.
+    /// Checks the page with axe-core at the window's width and, when that is wider,
+    /// again at 390 pixels (a phone), where it must also not scroll sideways; the
+    /// window is then set back.
     pub async fn axe(&self, what: &str) {
+        self.axe_here(what).await;
+        let size = self.c.get_window_size().await.expect("window size");
+        if size.0 > 390 {
+            self.c.set_window_size(390, 844).await.expect("narrow the window");
+            // Let the page lay itself out again before measuring.
+            let _ = self.c.execute_async("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));", vec![]).await;
+            self.fits(&format!("{what} at 390 px")).await;
+            self.axe_here(&format!("{what} at 390 px")).await;
+            self.c.set_window_size(size.0 as u32, size.1 as u32).await.expect("widen the window again");
+        }
+    }
+
+    async fn axe_here(&self, what: &str) {
         let axe = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../frontend/node_modules/axe-core/axe.min.js"
