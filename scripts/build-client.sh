@@ -36,16 +36,18 @@ wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |
 #    Leptos's `erase_components` gives every component a type-erased view: one copy of
 #    the rendering code instead of one per view type (a sixth off the module).
 erase="--cfg erase_components"
+# The splitting step (5) needs the linker's relocations to follow each function's uses.
+relocs="-Clink-args=--emit-relocs"
 if rustup target list --installed 2>/dev/null | grep -q "^$target$" \
    || timeout 30 rustup target add "$target" >/dev/null 2>&1; then
-  RUSTFLAGS="$erase" cargo build -p frontend --lib --profile "$profile" --target "$target" --target-dir target/client
+  RUSTFLAGS="$erase $relocs" cargo build -p frontend --lib --profile "$profile" --target "$target" --target-dir target/client
 else
   echo "rustup cannot provide $target here: using Debian's rustc-web with build-std"
   if [ ! -x /usr/bin/rustc ] || ! /usr/bin/rustc --version | grep -q . || [ ! -d /usr/lib/rustlib/src/rust ] || ! command -v lld-22 >/dev/null; then
     apt_install rustc-web cargo-web rust-web-src lld-22
   fi
   # Building std here also lets panics abort without their formatting code (smaller module).
-  PATH=/usr/bin:$PATH RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $erase" \
+  PATH=/usr/bin:$PATH RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $erase $relocs" \
     /usr/bin/cargo build -p frontend --lib \
     --profile "$profile" --target "$target" --target-dir target/client \
     -Z build-std=std,panic_abort
@@ -64,13 +66,34 @@ if [ ! -d frontend/node_modules/govuk-frontend ] || [ ! -d frontend/node_modules
 fi
 command -v brotli >/dev/null || apt_install brotli
 
+# 2b. The splitter (the library cargo-leptos uses, as its command-line tool): cuts the
+#     module at each `#[lazy]` page into a main module (the shell, sign-in and home) and
+#     one module per page, with shared parts in modules of their own, and writes the
+#     loader that fetches them the first time a page is opened.
+split_version=0.2.3
+if ! wasm-split-cli --help >/dev/null 2>&1 || [ "$(cat "$HOME/.cargo/.wasm-split-cli-version" 2>/dev/null)" != "$split_version" ]; then
+  echo "installing wasm-split-cli $split_version"
+  cargo install --locked wasm_split_cli_support --features build-binary --version "$split_version"
+  echo "$split_version" > "$HOME/.cargo/.wasm-split-cli-version"
+fi
+
 out=$(mktemp -d)
-wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-  --out-dir "$out" --out-name frontend "$wasm"
-frontend/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-  "$out/frontend_bg.wasm" -o "$out/frontend_bg.opt.wasm"
-mv "$out/frontend_bg.opt.wasm" "$out/frontend_bg.wasm"
+app="$out/app"
+split=$(mktemp -d)
+mkdir -p "$app"
+wasm-split-cli --target web --out-name frontend "$wasm" "$split"
+# The bindings keep the exports the page modules link against.
+wasm-bindgen --target web --no-typescript --keep-lld-exports --remove-name-section --remove-producers-section \
+  --out-dir "$app" --out-name frontend "$split/frontend.wasm"
+rm "$split/frontend.wasm"
+cp "$split"/* "$app/"
+rm -rf "$split"
+for m in "$app"/*.wasm; do
+  frontend/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+    "$m" -o "$m.opt" 2>/dev/null
+  mv "$m.opt" "$m"
+done
 
 # 4. Styles: GOV.UK Frontend without its fonts (those are for GOV.UK only), then ours.
 python3 - "$out/app.css" <<'PY'
@@ -85,19 +108,21 @@ PY
 # 5. Content-hashed names, index.html pointing at them, compressed copies.
 hash() { sha256sum "$1" | cut -c1-16; }
 rm -rf "$dist.new" && mkdir -p "$dist.new/assets"
-h_wasm=$(hash "$out/frontend_bg.wasm"); cp "$out/frontend_bg.wasm" "$dist.new/assets/frontend-$h_wasm.wasm"
-h_js=$(hash "$out/frontend.js"); cp "$out/frontend.js" "$dist.new/assets/frontend-$h_js.js"
+# The main module, its bindings, the loader and the page modules find each other by
+# their plain names: they go together into one folder named by the hash of them all.
+h_app=$(cd "$app" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+cp -r "$app" "$dist.new/assets/client-$h_app"
 h_css=$(hash "$out/app.css"); cp "$out/app.css" "$dist.new/assets/app-$h_css.css"
-sed -e "s|@JS@|/assets/frontend-$h_js.js|" -e "s|@WASM@|/assets/frontend-$h_wasm.wasm|" frontend/static/boot.js > "$out/boot.js"
+sed -e "s|@JS@|/assets/client-$h_app/frontend.js|" -e "s|@WASM@|/assets/client-$h_app/frontend_bg.wasm|" frontend/static/boot.js > "$out/boot.js"
 h_boot=$(hash "$out/boot.js"); cp "$out/boot.js" "$dist.new/assets/boot-$h_boot.js"
 h_icon=$(hash frontend/static/favicon.svg); cp frontend/static/favicon.svg "$dist.new/assets/favicon-$h_icon.svg"
 sed -e "s|@CSS@|/assets/app-$h_css.css|" -e "s|@BOOT@|/assets/boot-$h_boot.js|" -e "s|@ICON@|/assets/favicon-$h_icon.svg|" frontend/static/index.html > "$dist.new/index.html"
-for f in "$dist.new"/assets/* "$dist.new/index.html"; do
+for f in $(find "$dist.new/assets" -type f) "$dist.new/index.html"; do
   gzip -9 -k -n "$f"
   brotli -q 11 -k "$f"
 done
 rm -rf "$dist" && mv "$dist.new" "$dist"
 mv "$started" "$stamp"
 rm -rf "$out"
-echo "client built into dist/:"
-ls -l "$dist/assets" | awk 'NR>1 {print "  " $5 "\t" $9}'
+echo "client built into dist/ (bytes, brotli):"
+find "$dist/assets" -type f -name "*.br" -printf "  %s\t%P\n" | sort -k2

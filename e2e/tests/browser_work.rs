@@ -54,6 +54,11 @@ async fn a_reviews_task_list_shows_each_phase_to_the_manager_and_a_partner_board
     journey("task_lists_by_phase", |b| {
         async move {
             b.sign_in("manager@scr.example").await;
+            // The home page needs no page module; a review's pages load theirs when opened.
+            let modules = "return performance.getEntriesByType('resource').map(r => r.name).filter(n => n.includes('/split_')).map(n => n.split('/').pop());";
+            b.wait_css("#your-tasks").await;
+            let loaded = b.c.execute(modules, vec![]).await.expect("resources");
+            assert_eq!(loaded, json!([]), "the home page loaded a page module");
             let phases = [
                 ("Review set up", [("set-up", "Completed"), ("terms", "In progress"), ("imrs", "Cannot start yet")]),
                 (
@@ -72,6 +77,8 @@ async fn a_reviews_task_list_shows_each_phase_to_the_manager_and_a_partner_board
             let mut acts = 0;
             for (stage, expected) in phases {
                 b.open_review_at(stage).await;
+                let loaded = b.c.execute(modules, vec![]).await.expect("resources").to_string();
+                assert!(loaded.contains("split_review_pages"), "{loaded}");
                 for (task, status) in expected {
                     assert_eq!(b.task_status(task).await, status, "{task} at {stage}");
                 }

@@ -7,10 +7,7 @@ use leptos_router::path;
 use shared::policy::{Operation, may_globally};
 use shared::role::Role;
 
-use crate::routes::{
-    account, actions, admin, chronology, documents, home, imr, queues, refer, reports, review_page, set_password,
-    sign_in,
-};
+use crate::routes::{account, home, set_password, sign_in};
 use crate::session::{self, Auth};
 
 /// Which workspaces the navigation offers to `roles`. The server refuses the rest
@@ -50,6 +47,52 @@ pub fn workspaces(roles: &[Role]) -> Vec<(&'static str, &'static str)> {
     }
     out.push(("/account", "Your account"));
     out
+}
+
+/// The pages beyond the sign-in page and the home page, each loaded from a module of
+/// its own the first time it is opened (`#[lazy]`; `scripts/build-client.sh` splits the
+/// module after linking), so that the first load carries the shell, sign-in and home.
+mod lazy {
+    use leptos::prelude::*;
+
+    #[allow(unused_imports)]
+    use crate::routes::*;
+
+    macro_rules! page {
+        ($name:ident, $($view:ident)::+) => {
+            #[leptos::lazy]
+            pub fn $name() -> AnyView {
+                $($view)::+().into_any()
+            }
+        };
+    }
+
+    page!(refer_page, refer::Refer);
+    page!(panel_queue_page, queues::PanelQueuePage);
+    page!(chair_queue_page, queues::ChairQueuePage);
+    page!(manager_queue_page, queues::ManagerQueuePage);
+    page!(review_pages, review_page::ReviewPage);
+    page!(imr_page, imr::ImrPage);
+    page!(chronology_page, chronology::ChronologyPage);
+    page!(documents_page, documents::DocumentsPage);
+    page!(actions_page, actions::ActionsPage);
+    page!(reports_page, reports::ReportsPage);
+    page!(notifications_page, reports::NotificationsPage);
+    page!(admin_page, admin::Admin);
+    page!(people_page, admin::people::PeoplePage);
+    page!(person_page, admin::person::PersonPage);
+    page!(invite_page, admin::invite::InvitePage);
+    page!(organisations_page, admin::organisations::OrganisationsPage);
+    page!(approvals_page, admin::approvals::ApprovalsPage);
+    page!(audit_page, admin::approvals::AuditPage);
+}
+
+/// A page from its own module, with "Loading…" while the module arrives.
+fn later(page: impl std::future::Future<Output = AnyView> + 'static) -> impl IntoView {
+    let page = send_wrapper::SendWrapper::new(page);
+    // A transition, not a suspense: it shows "Loading…" only until the module arrives,
+    // never again when the page reloads its data (which would redraw the page).
+    view! { <Transition fallback=|| view! { <crate::components::Loading/> }>{Suspend::new(page)}</Transition> }
 }
 
 /// What a visitor who is not signed in sees: the page that sets a password from a
@@ -139,25 +182,25 @@ pub fn App() -> impl IntoView {
                     <Show when=move || auth.session.with(Option::is_some) fallback=|| view! { <SignedOut/> }>
                         <Routes fallback=|| view! { <NotFound/> }>
                             <Route path=path!("/") view=home::Home/>
-                            <Route path=path!("/refer") view=refer::Refer/>
-                            <Route path=path!("/panel") view=queues::PanelQueuePage/>
-                            <Route path=path!("/chair") view=queues::ChairQueuePage/>
-                            <Route path=path!("/manager") view=queues::ManagerQueuePage/>
-                            <Route path=path!("/reviews/:id") view=review_page::ReviewPage/>
-                            <Route path=path!("/reviews/:id/tasks/:task") view=review_page::ReviewPage/>
-                            <Route path=path!("/reviews/:id/imrs/:imr") view=imr::ImrPage/>
-                            <Route path=path!("/reviews/:id/chronology") view=chronology::ChronologyPage/>
-                            <Route path=path!("/reviews/:id/report") view=documents::DocumentsPage/>
-                            <Route path=path!("/actions") view=actions::ActionsPage/>
-                            <Route path=path!("/reports") view=reports::ReportsPage/>
-                            <Route path=path!("/notifications") view=reports::NotificationsPage/>
-                            <Route path=path!("/admin") view=admin::Admin/>
-                            <Route path=path!("/admin/people") view=admin::people::PeoplePage/>
-                            <Route path=path!("/admin/people/:id") view=admin::person::PersonPage/>
-                            <Route path=path!("/admin/invite") view=admin::invite::InvitePage/>
-                            <Route path=path!("/admin/organisations") view=admin::organisations::OrganisationsPage/>
-                            <Route path=path!("/admin/approvals") view=admin::approvals::ApprovalsPage/>
-                            <Route path=path!("/admin/audit") view=admin::approvals::AuditPage/>
+                            <Route path=path!("/refer") view=|| later(lazy::refer_page())/>
+                            <Route path=path!("/panel") view=|| later(lazy::panel_queue_page())/>
+                            <Route path=path!("/chair") view=|| later(lazy::chair_queue_page())/>
+                            <Route path=path!("/manager") view=|| later(lazy::manager_queue_page())/>
+                            <Route path=path!("/reviews/:id") view=|| later(lazy::review_pages())/>
+                            <Route path=path!("/reviews/:id/tasks/:task") view=|| later(lazy::review_pages())/>
+                            <Route path=path!("/reviews/:id/imrs/:imr") view=|| later(lazy::imr_page())/>
+                            <Route path=path!("/reviews/:id/chronology") view=|| later(lazy::chronology_page())/>
+                            <Route path=path!("/reviews/:id/report") view=|| later(lazy::documents_page())/>
+                            <Route path=path!("/actions") view=|| later(lazy::actions_page())/>
+                            <Route path=path!("/reports") view=|| later(lazy::reports_page())/>
+                            <Route path=path!("/notifications") view=|| later(lazy::notifications_page())/>
+                            <Route path=path!("/admin") view=|| later(lazy::admin_page())/>
+                            <Route path=path!("/admin/people") view=|| later(lazy::people_page())/>
+                            <Route path=path!("/admin/people/:id") view=|| later(lazy::person_page())/>
+                            <Route path=path!("/admin/invite") view=|| later(lazy::invite_page())/>
+                            <Route path=path!("/admin/organisations") view=|| later(lazy::organisations_page())/>
+                            <Route path=path!("/admin/approvals") view=|| later(lazy::approvals_page())/>
+                            <Route path=path!("/admin/audit") view=|| later(lazy::audit_page())/>
                             <Route path=path!("/account") view=account::AccountPage/>
                         </Routes>
                     </Show>
