@@ -295,6 +295,30 @@ async fn lists_of_reviews_and_actions_come_a_page_at_a_time_with_their_total(b: 
         seen.push(p["actionPage"]["actions"][0]["id"].as_i64().unwrap());
     }
     assert_eq!(seen, every);
+    // A work queue, a page at a time and searched by reference; refused to other roles.
+    let manager = app.login("manager@scr.example").await;
+    let whole: Vec<i64> = app.ok(&manager, "{managerQueue{id}}", json!({})).await["managerQueue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert!(!whole.is_empty());
+    let first =
+        app.ok(&manager, "{queuePage(queue:MANAGER,first:1){total first reviews{id reference}}}", json!({})).await;
+    assert_eq!(first["queuePage"]["total"], whole.len());
+    assert_eq!(first["queuePage"]["reviews"][0]["id"], whole[0]);
+    let r = first["queuePage"]["reviews"][0]["reference"].as_str().unwrap().to_owned();
+    let found = app
+        .ok(
+            &manager,
+            "query($r:String){queuePage(queue:MANAGER,reference:$r){total reviews{reference}}}",
+            json!({"r": r}),
+        )
+        .await;
+    assert_eq!(found["queuePage"]["total"], 1, "{found}");
+    let refused = app.gql(Some(&subgroup), "{queuePage(queue:CHAIR){total}}", json!({})).await;
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
     let overdue = app.ok(&subgroup, "{actionPage(filter:{overdueOnly:true}){total actions{overdue}}}", json!({})).await;
     assert_eq!(overdue["actionPage"]["total"], 1, "{overdue}");
 }

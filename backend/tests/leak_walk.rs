@@ -179,8 +179,17 @@ async fn no_query_answers_a_label_only_reader_with_a_real_identity(b: Backend) {
     assert_eq!(
         skipped,
         // openAssignments and person: administrators only, answering references,
-        // appointments and an account, never case content.
-        ["anonymisationCheck", "appointableUsers", "criteriaProposal", "openAssignments", "outsideGate", "person"],
+        // appointments and an account, never case content; queuePage: the three
+        // queues, each walked under its own name (panelQueue, chairQueue, managerQueue).
+        [
+            "anonymisationCheck",
+            "appointableUsers",
+            "criteriaProposal",
+            "openAssignments",
+            "outsideGate",
+            "person",
+            "queuePage"
+        ],
         "root fields the walk cannot call on its own: give each a case here when one is added"
     );
     assert!(requests.len() > 300, "{} requests", requests.len());

@@ -281,8 +281,14 @@ async fn a_second_editor_sees_the_conflict_and_keeps_their_text() {
             // The review at set-up; the panel member opens the editor first.
             b.sign_in("panel.member@scr.example").await;
             b.wait_text("Reviews you can see").await;
-            let links = b.c.find_all(Locator::XPath("//tr[.//strong[normalize-space(.)='Review set up']]//a")).await.expect("rows");
-            let href = links.first().expect("a review at set-up").attr("href").await.expect("href").expect("href");
+            let link = b
+                .c
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::XPath("//table[@id='review-table']//tr[.//strong[normalize-space(.)='Review set up']]//a"))
+                .await
+                .expect("a review at set-up");
+            let href = link.attr("href").await.expect("href").expect("href");
             b.goto(&format!("{href}/tasks/terms")).await;
             b.wait_css("#terms-editor").await;
             b.fill("#f-terms-answers-0", "My careful answer that must not be lost").await;

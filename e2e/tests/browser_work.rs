@@ -109,6 +109,16 @@ async fn a_reviews_task_list_shows_each_phase_to_the_manager_and_a_partner_board
             b.c.refresh().await.expect("reload");
             let rows = b.wait_css("#review-table").await.text().await.expect("rows");
             assert!(rows.contains("IMRs requested") && !rows.contains("Action planning"), "{rows}");
+            // The manager's queue, searched by a reference, the search kept in the address.
+            b.goto("/manager").await;
+            let first = b.wait_css("table.govuk-table tbody tr a").await.text().await.expect("reference");
+            let waiting = b.wait_css("#queue-results").await.text().await.expect("count");
+            b.fill("#queue-reference", &first).await;
+            b.click_text("Search").await;
+            b.wait_text("1 waiting").await;
+            assert!(b.c.current_url().await.expect("url").as_str().contains(&format!("reference={first}")));
+            assert!(waiting.starts_with(|c: char| c.is_ascii_digit()), "{waiting}");
+            b.axe("a searched queue").await;
             b.axe("a review's task list at action planning").await;
             b.screenshot("task_list").await;
             // A task page shows its record and no form for a finished step.

@@ -60,6 +60,7 @@ macro_rules! operations {
 
 operations!(
     ReviewTasks,
+    QueuePage,
     UpdateChronologyEntry,
     ReviewList,
     AdminOrganisations,
@@ -123,9 +124,6 @@ operations!(
     SaveTermsOfReference,
     ApproveTermsOfReference,
     RecordTermsSentToOfsted,
-    PanelQueue,
-    ChairQueue,
-    ManagerQueue,
     ReviewImrs,
     ReviewGenogram,
     ImrWorkspace,

@@ -320,6 +320,38 @@ pub(crate) fn require_on_all(all: &[Arc<ReviewAccess>], field: Field, full: bool
 /// The reviews on which the caller may take one of `ops` now, for a workspace that
 /// only holders of `role` have (others are refused, not shown an empty queue).
 pub(crate) async fn queue(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<Vec<Review>> {
+    let list = queued(ctx, role, ops).await?;
+    let ids: Vec<i32> = list.iter().map(|a| a.review.id).collect();
+    crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
+    Ok(list.into_iter().map(|a| Review::new(Arc::new(a))).collect())
+}
+
+/// A work queue: whose it is and the steps that put a review on it.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Queue {
+    /// The Initial Panel's referrals to assess and recommend on.
+    Panel,
+    /// The Board Chair's decisions and terms of reference to approve.
+    Chair,
+    /// The Business Manager's notifications, set-up and terms to send.
+    Manager,
+}
+
+impl Queue {
+    fn rule(self) -> (Role, &'static [Operation]) {
+        match self {
+            Queue::Panel => (Role::InitialPanelMember, &[Operation::RecordAssessment, Operation::RecordRecommendation]),
+            Queue::Chair => (Role::BoardChair, &[Operation::DecideReview, Operation::ApproveTermsOfReference]),
+            Queue::Manager => (
+                Role::BusinessManager,
+                &[Operation::RecordOfstedNotification, Operation::UpdateSetupChecklist, Operation::RecordTermsSent],
+            ),
+        }
+    }
+}
+
+/// The reviews on a role's queue, oldest referral first; `FORBIDDEN` without the role.
+async fn queued(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<Vec<ReviewAccess>> {
     let c = caller(ctx)?;
     if !c.has_role(role) {
         return Err(ApiError::Forbidden(format!("the {} workspace", role.title())).into());
@@ -333,9 +365,7 @@ pub(crate) async fn queue(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> G
             list.push(a);
         }
     }
-    let ids: Vec<i32> = list.iter().map(|a| a.review.id).collect();
-    crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
-    Ok(list.into_iter().map(|a| Review::new(Arc::new(a))).collect())
+    Ok(list)
 }
 
 /// Which relations of the reviews a selection asks for.
@@ -492,6 +522,29 @@ impl ReviewsQuery {
     /// recommendation. Only Initial Panel members have it.
     async fn panel_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
         queue(ctx, Role::InitialPanelMember, &[Operation::RecordAssessment, Operation::RecordRecommendation]).await
+    }
+
+    /// A page of a work queue, searched by part of the reference, with its total.
+    async fn queue_page(
+        &self,
+        ctx: &Context<'_>,
+        queue: Queue,
+        #[graphql(desc = "Part of the review's reference.")] reference: Option<String>,
+        #[graphql(default = 25, validator(minimum = 1, maximum = 200))] first: i32,
+        #[graphql(default = 0, validator(minimum = 0))] offset: i32,
+    ) -> GqlResult<ReviewPage> {
+        let (role, ops) = queue.rule();
+        let needle = reference.map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty());
+        let list: Vec<ReviewAccess> = queued(ctx, role, ops)
+            .await?
+            .into_iter()
+            .filter(|a| needle.as_ref().is_none_or(|n| a.review.reference.to_lowercase().contains(n)))
+            .collect();
+        let total = i32::try_from(list.len()).unwrap_or(i32::MAX);
+        let page: Vec<ReviewAccess> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
+        crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("reviews"))).await?;
+        Ok(ReviewPage { total, offset, first, reviews: page.into_iter().map(|a| Review::new(Arc::new(a))).collect() })
     }
 
     /// The Board Chair's queue: decisions and terms of reference awaiting approval.

@@ -1,5 +1,6 @@
-//! The work queues of the Initial Panel, the Board Chair and the Business Manager.
-//! The server refuses each queue to anyone without the role.
+//! The work queues of the Initial Panel, the Board Chair and the Business Manager:
+//! searched by reference and paged on the server, both kept in the address. The server
+//! refuses each queue to anyone without the role.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,7 +10,7 @@ use shared::stage::Stage;
 use crate::api;
 use crate::components::{Failure, Loading, stage_tag};
 use crate::format::{days_left, status_tag, uk_date};
-use crate::gql::{ChairQueue, ManagerQueue, PanelQueue, chair_queue, manager_queue, panel_queue};
+use crate::gql::{QueuePage, queue_page};
 
 /// One row of a queue, whichever queue it came from.
 #[derive(Debug, Clone)]
@@ -82,53 +83,110 @@ fn QueueTable(items: Vec<Item>, #[prop(into)] empty: String) -> impl IntoView {
     .into_any()
 }
 
+/// How many reviews a page of a queue shows.
+const PAGE: i64 = 25;
+
+/// A queue: searched by reference and paged on the server, both kept in the address.
+#[component]
+fn Queue(
+    queue: queue_page::Queue,
+    #[prop(into)] path: String,
+    #[prop(into)] title: String,
+    #[prop(into)] intro: String,
+    #[prop(into)] empty: String,
+) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let reference = move || query.with(|q| q.get("reference").filter(|r| !r.trim().is_empty()));
+    let page =
+        move || query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1).unwrap_or(1));
+    let data = LocalResource::new(move || {
+        let vars = queue_page::Variables {
+            queue: queue.clone(),
+            reference: reference(),
+            first: Some(PAGE),
+            offset: Some((page() - 1) * PAGE),
+        };
+        async move { api::call::<QueuePage>(vars).await.map(|d| d.queue_page) }
+    });
+    let typed = RwSignal::new(reference().unwrap_or_default());
+    let path = StoredValue::new(path);
+    let address = move |page: i64| {
+        let mut parts = Vec::new();
+        let r = typed.get_untracked();
+        if !r.trim().is_empty() {
+            parts.push(format!("reference={}", js_sys::encode_uri_component(r.trim())));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        let base = path.get_value();
+        if parts.is_empty() { base } else { format!("{base}?{}", parts.join("&")) }
+    };
+    let navigate = leptos_router::hooks::use_navigate();
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        navigate(&address(1), Default::default());
+    };
+    let empty = StoredValue::new(empty);
+    view! {
+        <h1 class="govuk-heading-l" tabindex="-1">{title}</h1>
+        <p class="govuk-body">{intro}</p>
+        <form class="scr-filter" role="search" aria-label="Find in the queue" on:submit=search>
+            <div class="govuk-form-group">
+                <label class="govuk-label" for="queue-reference">"Reference"</label>
+                <input class="govuk-input govuk-input--width-10" id="queue-reference" type="search" bind:value=typed/>
+            </div>
+            <button type="submit" class="govuk-button govuk-button--secondary">"Search"</button>
+        </form>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <Failure error=e/> }.into_any(),
+                Ok(p) => {
+                    let pages = (p.total + p.first - 1) / p.first;
+                    let current = p.offset / p.first + 1;
+                    let items = to_items!(p.reviews);
+                    let shown = if reference().is_some() && items.is_empty() { "No review in the queue matches that reference.".to_owned() } else { empty.get_value() };
+                    view! {
+                        {(p.total > 0).then(|| view! {
+                            <p class="govuk-body" id="queue-results" role="status">{format!("{} waiting{}", p.total, if pages > 1 { format!(": page {current} of {pages}, {} a page", p.first) } else { String::new() })}</p>
+                        })}
+                        <QueueTable items=items empty=shown/>
+                        {(pages > 1).then(|| view! {
+                            <nav class="govuk-pagination" aria-label="Pages of the queue">
+                                {(current > 1).then(|| view! { <div class="govuk-pagination__prev"><A href=address(current - 1) attr:class="govuk-link govuk-pagination__link" attr:rel="prev">"Previous page"</A></div> })}
+                                {(current < pages).then(|| view! { <div class="govuk-pagination__next"><A href=address(current + 1) attr:class="govuk-link govuk-pagination__link" attr:rel="next">"Next page"</A></div> })}
+                            </nav>
+                        })}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn PanelQueuePage() -> impl IntoView {
-    let data = LocalResource::new(|| async {
-        api::call::<PanelQueue>(panel_queue::Variables).await.map(|d| to_items!(d.panel_queue))
-    });
     view! {
-        <h1 class="govuk-heading-l">"Initial panel: referrals to consider"</h1>
-        <p class="govuk-body">"Referrals waiting for the panel's criteria assessment or recommendation, within 28 days of referral."</p>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || data.get().map(|r| match r {
-                Ok(items) => view! { <QueueTable items=items empty="No referrals are waiting for the panel."/> }.into_any(),
-                Err(e) => view! { <Failure error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <Queue queue=queue_page::Queue::PANEL path="/panel" title="Initial panel: referrals to consider"
+            intro="Referrals waiting for the panel's criteria assessment or recommendation, within 28 days of referral."
+            empty="No referrals are waiting for the panel."/>
     }
 }
 
 #[component]
 pub fn ChairQueuePage() -> impl IntoView {
-    let data = LocalResource::new(|| async {
-        api::call::<ChairQueue>(chair_queue::Variables).await.map(|d| to_items!(d.chair_queue))
-    });
     view! {
-        <h1 class="govuk-heading-l">"Board Chair: decisions and approvals"</h1>
-        <p class="govuk-body">"Panel recommendations awaiting your decision, and terms of reference awaiting approval."</p>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || data.get().map(|r| match r {
-                Ok(items) => view! { <QueueTable items=items empty="Nothing is waiting for you."/> }.into_any(),
-                Err(e) => view! { <Failure error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <Queue queue=queue_page::Queue::CHAIR path="/chair" title="Board Chair: decisions and approvals"
+            intro="Panel recommendations awaiting your decision, and terms of reference awaiting approval."
+            empty="Nothing is waiting for you."/>
     }
 }
 
 #[component]
 pub fn ManagerQueuePage() -> impl IntoView {
-    let data = LocalResource::new(|| async {
-        api::call::<ManagerQueue>(manager_queue::Variables).await.map(|d| to_items!(d.manager_queue))
-    });
     view! {
-        <h1 class="govuk-heading-l">"Business manager: notifications and set-up"</h1>
-        <p class="govuk-body">"Decisions to notify to Ofsted, reviews to set up, terms of reference to send."</p>
-        <Suspense fallback=|| view! { <Loading/> }>
-            {move || data.get().map(|r| match r {
-                Ok(items) => view! { <QueueTable items=items empty="Nothing is waiting for you."/> }.into_any(),
-                Err(e) => view! { <Failure error=e/> }.into_any(),
-            })}
-        </Suspense>
+        <Queue queue=queue_page::Queue::MANAGER path="/manager" title="Business manager: notifications and set-up"
+            intro="Decisions to notify to Ofsted, reviews to set up, terms of reference to send."
+            empty="Nothing is waiting for you."/>
     }
 }
