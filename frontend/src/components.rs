@@ -70,6 +70,17 @@ where
     });
 }
 
+/// A field's `aria-describedby`: its hint, if it has one, and its error while it has one.
+fn described_by(hint: Option<String>, error: String, err: Memo<Option<String>>) -> impl Fn() -> String + Clone {
+    move || {
+        let mut d: Vec<String> = hint.iter().cloned().collect();
+        if err.with(Option::is_some) {
+            d.push(error.clone());
+        }
+        d.join(" ")
+    }
+}
+
 /// The message for `path` among `errors`.
 pub fn error_for(errors: &[(String, String)], path: &str) -> Option<String> {
     errors.iter().find(|(f, _)| f == path).map(|(_, m)| m.clone())
@@ -92,20 +103,7 @@ pub fn TextField(
     let err = Memo::new(move |_| error_for(&errors.get(), &p));
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let described = {
-        let (h, e) = (hint_id.clone(), err_id.clone());
-        let has_hint = hint.is_some();
-        move || {
-            let mut d = Vec::new();
-            if has_hint {
-                d.push(h.clone());
-            }
-            if err.get().is_some() {
-                d.push(e.clone());
-            }
-            d.join(" ")
-        }
-    };
+    let described = described_by(hint.is_some().then(|| hint_id.clone()), err_id.clone(), err);
     view! {
         <div class="govuk-form-group" class:govuk-form-group--error=move || err.get().is_some()>
             <label class="govuk-label" for=id.clone()>{label}</label>
@@ -377,60 +375,24 @@ pub fn DateInput(
     let id = form_field_id(&form, &path);
     let p = path.clone();
     let err = Memo::new(move |_| error_for(&errors.get(), &p));
-    let start = value.get_untracked();
-    let mut parts = start.splitn(3, '-');
-    let (y0, m0, d0) = (
-        parts.next().unwrap_or_default().to_owned(),
-        parts.next().map(|m| m.trim_start_matches('0').to_owned()).unwrap_or_default(),
-        parts.next().map(|d| d.trim_start_matches('0').to_owned()).unwrap_or_default(),
-    );
+    let (d0, m0, y0) = crate::format::date_parts(&value.get_untracked());
     let (day, month, year) = (RwSignal::new(d0), RwSignal::new(m0), RwSignal::new(y0));
-    let compose = move || {
-        let (d, m, y) = (day.get_untracked(), month.get_untracked(), year.get_untracked());
-        let (d, m, y) = (d.trim(), m.trim(), y.trim());
-        let joined = match (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>()) {
-            _ if d.is_empty() && m.is_empty() && y.is_empty() => String::new(),
-            (Ok(d), Ok(m), Ok(y)) if (1..=31).contains(&d) && (1..=12).contains(&m) && (1000..=9999).contains(&y) => {
-                format!("{y:04}-{m:02}-{d:02}")
-            }
-            _ => format!("{y}-{m}-{d}"),
-        };
-        value.set(joined);
-    };
+    let shown =
+        move || crate::format::date_of_parts(&day.get_untracked(), &month.get_untracked(), &year.get_untracked());
+    let compose = move || value.set(shown());
     // A value set from elsewhere (an entry loaded to be changed) shows in the boxes.
     Effect::new(move |_| {
         let v = value.get();
-        let shown = {
-            let (d, m, y) = (day.get_untracked(), month.get_untracked(), year.get_untracked());
-            match (d.trim().parse::<u32>(), m.trim().parse::<u32>(), y.trim().parse::<i32>()) {
-                (Ok(d), Ok(m), Ok(y)) => format!("{y:04}-{m:02}-{d:02}"),
-                _ if d.is_empty() && m.is_empty() && y.is_empty() => String::new(),
-                _ => format!("{}-{}-{}", y.trim(), m.trim(), d.trim()),
-            }
-        };
-        if v != shown {
-            let mut parts = v.splitn(3, '-');
-            year.set(parts.next().unwrap_or_default().to_owned());
-            month.set(parts.next().map(|m| m.trim_start_matches('0').to_owned()).unwrap_or_default());
-            day.set(parts.next().map(|d| d.trim_start_matches('0').to_owned()).unwrap_or_default());
+        if v != shown() {
+            let (d, m, y) = crate::format::date_parts(&v);
+            day.set(d);
+            month.set(m);
+            year.set(y);
         }
     });
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let has_hint = hint.is_some();
-    let described = {
-        let (h, e) = (hint_id.clone(), err_id.clone());
-        move || {
-            let mut d = Vec::new();
-            if has_hint {
-                d.push(h.clone());
-            }
-            if err.get().is_some() {
-                d.push(e.clone());
-            }
-            d.join(" ")
-        }
-    };
+    let described = described_by(hint.is_some().then(|| hint_id.clone()), err_id.clone(), err);
     let part = move |suffix: &'static str, name: &'static str, sig: RwSignal<String>, width: &'static str| {
         let input_id = if suffix == "day" { id.clone() } else { format!("{id}-{suffix}") };
         view! {

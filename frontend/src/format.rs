@@ -72,9 +72,45 @@ pub fn status_tag(s: DeadlineStatus) -> &'static str {
     }
 }
 
+/// The day, month and year boxes of a `YYYY-MM-DD` date (leading zeros dropped, as
+/// people type them); empty boxes for an empty date.
+pub fn date_parts(iso: &str) -> (String, String, String) {
+    let mut parts = iso.splitn(3, '-');
+    let y = parts.next().unwrap_or_default().to_owned();
+    let m = parts.next().map(|m| m.trim_start_matches('0').to_owned()).unwrap_or_default();
+    let d = parts.next().map(|d| d.trim_start_matches('0').to_owned()).unwrap_or_default();
+    (d, m, y)
+}
+
+/// The date the three boxes make: `YYYY-MM-DD` when they make a real-looking date, empty
+/// when all are empty, and otherwise what was typed (which the server refuses with a
+/// message beside the field).
+pub fn date_of_parts(d: &str, m: &str, y: &str) -> String {
+    let (d, m, y) = (d.trim(), m.trim(), y.trim());
+    match (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>()) {
+        _ if d.is_empty() && m.is_empty() && y.is_empty() => String::new(),
+        (Ok(dd), Ok(mm), Ok(yy)) if (1..=31).contains(&dd) && (1..=12).contains(&mm) && (1000..=9999).contains(&yy) => {
+            format!("{yy:04}-{mm:02}-{dd:02}")
+        }
+        _ => format!("{y}-{m}-{d}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_boxes_and_dates_go_both_ways() {
+        assert_eq!(date_parts("2025-02-03"), ("3".into(), "2".into(), "2025".into()));
+        assert_eq!(date_of_parts("3", "2", "2025"), "2025-02-03");
+        assert_eq!(date_of_parts(" 3 ", "02", "2025"), "2025-02-03");
+        assert_eq!(date_of_parts("", "", ""), "");
+        assert_eq!(date_of_parts("31", "13", "2025"), "2025-13-31", "kept as typed for the server to refuse");
+        assert_eq!(date_parts(""), (String::new(), String::new(), String::new()));
+        let (d, m, y) = date_parts("1999-12-31");
+        assert_eq!(date_of_parts(&d, &m, &y), "1999-12-31");
+    }
 
     #[test]
     fn dates_are_shown_the_uk_way() {
