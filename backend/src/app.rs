@@ -459,13 +459,23 @@ fn export_error(e: crate::errors::ApiError) -> axum::response::Response {
     (status, axum::Json(serde_json::json!({ "message": message, "extensions": extensions }))).into_response()
 }
 
-/// `GET /api/administration-audit.csv`: the administration audit (changes to accounts
-/// and organisations) as CSV, for whoever may read it on screen.
-async fn administration_audit_csv(State(app): State<App>, headers: HeaderMap) -> axum::response::Response {
+/// `GET /api/administration-audit.csv?q=&about=&from=&to=`: the administration audit
+/// (changes to accounts and organisations) as CSV, for whoever may read it on screen,
+/// found as on screen (`q` the text, `about` accounts, proposals or organisations,
+/// `from` and `to` days as YYYY-MM-DD), newest first.
+async fn administration_audit_csv(
+    State(app): State<App>,
+    headers: HeaderMap,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
     let Some(caller) = caller(&app, &headers).await else {
         return export_error(crate::errors::ApiError::Unauthenticated);
     };
-    let changes = match crate::users::administration::changes(&app.state.db, &caller).await {
+    let filter = match audit_filter(&params) {
+        Ok(f) => f,
+        Err(e) => return export_error(e),
+    };
+    let changes = match crate::users::administration::download(&app.state.db, &caller, &filter).await {
         Ok(c) => c,
         Err(e) => return export_error(e),
     };
@@ -492,6 +502,29 @@ async fn administration_audit_csv(State(app): State<App>, headers: HeaderMap) ->
             .into_response(),
         Err(e) => export_error(e),
     }
+}
+
+/// The administration audit's filter from a download's address.
+fn audit_filter(
+    params: &std::collections::HashMap<String, String>,
+) -> crate::errors::ApiResult<crate::users::administration::Filter> {
+    use crate::errors::ApiError;
+    use crate::users::administration::{About, Filter};
+    let given = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let day = |k: &'static str| -> crate::errors::ApiResult<Option<chrono::NaiveDate>> {
+        given(k)
+            .map(|v| {
+                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| ApiError::invalid(k, "Give the day as YYYY-MM-DD"))
+            })
+            .transpose()
+    };
+    let about = given("about")
+        .map(|a| {
+            About::parse(a).ok_or_else(|| ApiError::invalid("about", "Choose accounts, proposals or organisations"))
+        })
+        .transpose()?;
+    Ok(Filter { text: given("q").map(str::to_owned), about, from: day("from")?, to: day("to")? })
 }
 
 /// `GET /api/reviews/{id}/submission-package`: the package to Ofsted and the DfE as one

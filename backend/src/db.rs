@@ -37,3 +37,16 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()
 }
+
+/// What a search box asks of a text column: `column` contains `typed`, in any case,
+/// LIKE's own wildcards in what was typed matching themselves.
+pub fn contains(column: sea_orm::sea_query::Expr, typed: &str) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
+    sea_orm::sea_query::Expr::expr(Func::lower(column))
+        .like(LikeExpr::new(format!("%{}%", escape_like(typed))).escape('\\'))
+}
+
+/// `typed` in lower case with `\`, `%` and `_` escaped for a LIKE pattern.
+pub fn escape_like(typed: &str) -> String {
+    typed.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

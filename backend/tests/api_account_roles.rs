@@ -59,7 +59,7 @@ async fn every_role_meets_only_the_account_operations_the_table_gives_it(b: Back
                 admin || board_manager,
             ),
             ("grantProposals", "{grantProposals{id}}".into(), json!({}), admin || officer),
-            ("administrationAudit", "{administrationAudit{operation}}".into(), json!({}), admin || officer),
+            ("administrationAudit", "{administrationAudit{total}}".into(), json!({}), admin || officer),
             ("allAgencies", "{allAgencies{id}}".into(), json!({}), true),
             ("createBoard", format!("mutation{{createBoard(name:\"Board {i}\"){{id}}}}"), json!({}), organiser),
             ("addArea", format!("mutation{{addArea(boardId:1,name:\"Area {i}\"){{id}}}}"), json!({}), organiser),

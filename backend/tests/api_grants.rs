@@ -96,13 +96,17 @@ async fn a_board_chair_grant_waits_for_a_second_person(b: Backend) {
     let own = set_own_password(&app, "new.chair@scr.example").await;
     assert!(reviews_seen(&app, &own).await > 0, "in effect once approved, on the Chair's own password");
 
-    let audit = app.ok(&chair, "{administrationAudit{operation recordType recordId}}", json!({})).await;
-    let ops: Vec<&str> =
-        audit["administrationAudit"].as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap()).collect();
+    let audit = app.ok(&chair, "{administrationAudit{entries{operation recordType recordId}}}", json!({})).await;
+    let ops: Vec<&str> = audit["administrationAudit"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
     assert!(ops.contains(&"propose_grant") && ops.contains(&"approve_grant"), "{ops:?}");
-    assert_eq!(code(&app.gql(Some(&analyst), "{administrationAudit{operation}}", json!({})).await), "FORBIDDEN");
-    let audit = app.ok(&chair, "{administrationAudit{operation actor subject}}", json!({})).await;
-    let approval = audit["administrationAudit"]
+    assert_eq!(code(&app.gql(Some(&analyst), "{administrationAudit{total}}", json!({})).await), "FORBIDDEN");
+    let audit = app.ok(&chair, "{administrationAudit{entries{operation actor subject}}}", json!({})).await;
+    let approval = audit["administrationAudit"]["entries"]
         .as_array()
         .unwrap()
         .iter()
@@ -303,7 +307,110 @@ async fn an_approval_is_emailed_with_the_link_for_the_persons_own_password(b: Ba
     assert!(reviews_seen(&app, own).await > 0);
 }
 
+const AUDIT: &str = "query($f:AdministrationFilter!,$o:Int!,$l:Int!){administrationAudit(filter:$f,offset:$o,limit:$l){total offset entries{at operation recordType recordId actor subject}}}";
+
+/// The administration audit is found and paged in the database: by a person's or an
+/// organisation's name, by an operation as it reads, by what it was about and by day;
+/// what is typed matches itself (no wildcards); the CSV download finds the same.
+async fn the_administration_audit_is_searched_filtered_and_paged(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let admin = app.login("admin@scr.example").await;
+    let chair = app.login("chair@scr.example").await;
+    app.ok(&admin, "mutation{createBoard(name:\"Wessex Safeguarding Board\"){id}}", json!({})).await;
+    app.ok(
+        &admin,
+        CREATE,
+        json!({"e": "zebedee.quill@scr.example", "r": [{"role": "REPORTING_ANALYST", "boardId": 1}]}),
+    )
+    .await;
+    let audit = |f: Value, o: i64, l: i64| {
+        let (app, chair) = (&app, chair.clone());
+        async move { app.ok(&chair, AUDIT, json!({"f": f, "o": o, "l": l})).await["administrationAudit"].clone() }
+    };
+    let entries = |v: &Value| v["entries"].as_array().unwrap().clone();
+
+    // Pages of two, newest first, together the same as one page of four.
+    let all = audit(json!({}), 0, 4).await;
+    let total = all["total"].as_u64().unwrap();
+    assert!(total >= 4, "{all}");
+    let (first, second) = (audit(json!({}), 0, 2).await, audit(json!({}), 2, 2).await);
+    assert_eq!((first["total"].as_u64(), second["offset"].as_u64()), (Some(total), Some(2)));
+    assert_eq!([entries(&first), entries(&second)].concat(), entries(&all));
+    let newest_first = entries(&all);
+    let times: Vec<&str> = newest_first.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {times:?}");
+
+    // By a person's name, any case: the account created, as its subject.
+    let found = audit(json!({"text": "ZEBEDEE"}), 0, 50).await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert!(entries(&found).iter().all(|e| e["subject"] == "New Person <zebedee.quill@scr.example>"), "{found}");
+    // By who made the change: everything the administrator did, and nothing else.
+    let by_admin = audit(json!({"text": "admin@scr.example"}), 0, 100).await;
+    assert!(by_admin["total"].as_u64().unwrap() >= 1);
+    assert!(
+        entries(&by_admin).iter().all(|e| e["actor"].as_str().unwrap().contains("admin@scr.example")
+            || e["subject"].as_str().unwrap().contains("admin@scr.example")),
+        "{by_admin}"
+    );
+    // By the operation as it reads on screen.
+    let managed = audit(json!({"text": "manage users"}), 0, 100).await;
+    assert!(entries(&managed).iter().any(|e| e["subject"] == "New Person <zebedee.quill@scr.example>"), "{managed}");
+    assert!(entries(&managed).iter().all(|e| e["operation"] == "manage_users"), "{managed}");
+    // What is typed is not a wildcard.
+    assert_eq!(audit(json!({"text": "%"}), 0, 10).await["total"], 0);
+    assert_eq!(audit(json!({"text": "zebedee_quill"}), 0, 10).await["total"], 0);
+
+    // By what it was about.
+    for (about, types) in [
+        ("accounts", &["user"][..]),
+        ("proposals", &["grant_proposal"][..]),
+        ("organisations", &["board", "agency", "local_authority_area", "area"][..]),
+    ] {
+        let v = audit(json!({"about": about}), 0, 100).await;
+        assert!(entries(&v).iter().all(|e| types.contains(&e["recordType"].as_str().unwrap())), "{about}: {v}");
+    }
+    let accounts = audit(json!({"about": "accounts"}), 0, 1).await["total"].as_u64().unwrap();
+    let organisations = audit(json!({"about": "organisations"}), 0, 1).await["total"].as_u64().unwrap();
+    assert!(accounts > 0 && accounts < total, "{accounts} of {total}");
+    assert!(organisations > 0 && organisations < total, "{organisations} of {total}");
+    let board = audit(json!({"text": "wessex"}), 0, 10).await;
+    assert_eq!(
+        (board["total"].as_u64(), board["entries"][0]["recordType"].as_str()),
+        (Some(1), Some("board")),
+        "{board}"
+    );
+
+    // By day (UTC), both days included.
+    let today = chrono::Utc::now().date_naive();
+    let tomorrow = today.succ_opt().unwrap().to_string();
+    assert_eq!(
+        audit(json!({"text": "zebedee", "from": today.to_string(), "to": today.to_string()}), 0, 10).await["total"],
+        1
+    );
+    assert_eq!(audit(json!({"from": tomorrow}), 0, 10).await["total"], 0);
+
+    // Refusals name the field.
+    let refused = |f: Value, l: i64| {
+        let (app, chair) = (&app, chair.clone());
+        async move { field(&app.gql(Some(&chair), AUDIT, json!({"f": f, "o": 0, "l": l})).await) }
+    };
+    assert_eq!(refused(json!({"from": tomorrow, "to": today.to_string()}), 10).await, "to");
+    assert_eq!(refused(json!({"about": "reviews"}), 10).await, "about");
+    assert_eq!(refused(json!({}), 101).await, "limit");
+    assert_eq!(refused(json!({"text": "x".repeat(201)}), 10).await, "text");
+
+    // The download finds what the screen finds.
+    let (status, _, body) = app.get(Some(&chair), "/api/administration-audit.csv?q=zebedee&about=accounts").await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let csv = String::from_utf8(body).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.lines().skip(1).all(|l| l.contains("zebedee.quill@scr.example")), "{csv}");
+    let (status, _, body) = app.get(Some(&chair), "/api/administration-audit.csv?from=yesterday").await;
+    assert_eq!(status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", String::from_utf8_lossy(&body));
+}
+
 on_both_databases!(
+    the_administration_audit_is_searched_filtered_and_paged,
     no_administrator_knows_the_password_of_an_account_that_reads_names,
     an_approval_is_emailed_with_the_link_for_the_persons_own_password,
     a_board_chair_grant_waits_for_a_second_person,

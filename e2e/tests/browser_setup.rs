@@ -171,6 +171,47 @@ async fn a_board_is_set_up_and_staffed_from_an_empty_database_in_the_browser() {
                 assert!(audit.contains(done), "{done} in the audit: {audit}");
             }
             assert!(!b.body_text().await.contains("Kai Brook"));
+
+            // Found by what happened, the search kept in the address through a reload.
+            b.fill("#audit-text", "approve grant").await;
+            b.click_css("#audit-search").await;
+            let shown = || async {
+                let cells = b.c.find_all(Locator::Css("#audit-table tbody td:nth-child(3)")).await.expect("cells");
+                let mut ops = Vec::new();
+                for c in cells {
+                    ops.push(c.text().await.unwrap_or_default());
+                }
+                (b.c.current_url().await.expect("address").to_string(), ops)
+            };
+            let until = std::time::Instant::now() + WAIT;
+            loop {
+                let (address, ops) = shown().await;
+                if address.contains("q=approve%20grant") && !ops.is_empty() && ops.iter().all(|o| o == "approve grant")
+                {
+                    break;
+                }
+                assert!(std::time::Instant::now() < until, "{address}: {ops:?}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            b.c.refresh().await.expect("reload");
+            b.wait_css("#audit-table").await;
+            let typed = b.wait_css("#audit-text").await.prop("value").await.expect("value");
+            assert_eq!(typed.as_deref(), Some("approve grant"));
+            let (_, ops) = shown().await;
+            assert!(!ops.is_empty() && ops.iter().all(|o| o == "approve grant"), "{ops:?}");
+            b.axe("the administration audit, searched").await;
+            // Days the wrong way round are refused beside the field, nothing lost.
+            for (css, v) in [("#f-audit-from", "2"), ("#f-audit-from-month", "1"), ("#f-audit-from-year", "2026")] {
+                b.fill(css, v).await;
+            }
+            for (css, v) in [("#f-audit-to", "1"), ("#f-audit-to-month", "1"), ("#f-audit-to-year", "2026")] {
+                b.fill(css, v).await;
+            }
+            b.click_css("#audit-search").await;
+            b.wait_focus_in(".govuk-error-summary").await;
+            b.wait_text("The last day must be the same as or after the first day").await;
+            let typed = b.wait_css("#audit-text").await.prop("value").await.expect("value");
+            assert_eq!(typed.as_deref(), Some("approve grant"));
             b.goto("/").await;
             b.wait_text("Signed in as").await;
             assert!(!b.body_text().await.contains("Kai Brook"), "the administrator reads no case content");

@@ -84,7 +84,7 @@ mod lazy {
     page!(invite_page, admin::invite::InvitePage);
     page!(organisations_page, admin::organisations::OrganisationsPage);
     page!(approvals_page, admin::approvals::ApprovalsPage);
-    page!(audit_page, admin::approvals::AuditPage);
+    page!(audit_page, admin::audit::AuditPage);
 }
 
 /// A page from its own module, with "Loading…" while the module arrives.

@@ -152,6 +152,23 @@ pub(crate) use section;
 #[derive(Clone, Copy)]
 pub struct UnreadChanged(pub RwSignal<u32>);
 
+/// The fields a search's answer refused, kept in step with `data`: a form of search
+/// filters shows them beside its fields and in its error summary.
+pub fn refused_fields<T: 'static>(data: LocalResource<Result<T, ApiError>>) -> RwSignal<Vec<(String, String)>> {
+    let errors = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        data.with(|r| {
+            if let Some(r) = r {
+                errors.set(match r {
+                    Err(ApiError::Validation(list)) => list.clone(),
+                    _ => Vec::new(),
+                });
+            }
+        })
+    });
+    errors
+}
+
 /// Asks the browser's confirmation before an irreversible step.
 pub fn confirmed(question: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)

@@ -1,7 +1,7 @@
 //! Finding people among the accounts (administrators): by name or e-mail, agency,
 //! role and whether the account is active; sorted by name and paged in the database.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -42,13 +42,7 @@ pub async fn find(
         if text.chars().count() > 200 {
             return Err(ApiError::invalid("text", "Search for 200 characters or fewer"));
         }
-        // LIKE's own wildcards in what was typed match themselves.
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        let like = |col: user::Column| {
-            Expr::expr(Func::lower(Expr::col((user::Entity, col))))
-                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
-        };
+        let like = |col: user::Column| crate::db::contains(Expr::col((user::Entity, col)), text);
         cond = cond.add(Condition::any().add(like(user::Column::Name)).add(like(user::Column::Email)));
     }
     if let Some(a) = filter.agency_id {

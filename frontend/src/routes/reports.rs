@@ -120,15 +120,7 @@ pub fn ReportsPage() -> impl IntoView {
     let as_of = RwSignal::new(param("asOf").unwrap_or_default());
     let from = RwSignal::new(param("from").unwrap_or_default());
     let to = RwSignal::new(param("to").unwrap_or_default());
-    let errors = RwSignal::new(Vec::<(String, String)>::new());
-    Effect::new(move |_| {
-        if let Some(r) = data.get() {
-            errors.set(match r {
-                Err(crate::api::ApiError::Validation(list)) => list,
-                _ => Vec::new(),
-            });
-        }
-    });
+    let errors = crate::page::refused_fields(data);
     let navigate = leptos_router::hooks::use_navigate();
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

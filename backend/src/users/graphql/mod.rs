@@ -2,7 +2,7 @@
 //! (boards, agencies, users) and creating accounts.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::policy::Grant;
 
@@ -566,13 +566,60 @@ impl GrantsQuery {
         Ok(rows.into_iter().map(GrantProposal::try_from).collect::<ApiResult<Vec<_>>>()?)
     }
 
-    /// Every change to accounts and organisations (no review's), newest first, at most
-    /// 1,000, with who made it and what it was about: for the Board Chair and business
-    /// manager, and administrators. As CSV: `GET /api/administration-audit.csv`.
-    async fn administration_audit(&self, ctx: &Context<'_>) -> GqlResult<Vec<AdministrationEntry>> {
-        let rows = crate::users::administration::changes(&state(ctx)?.db, caller(ctx)?).await?;
-        Ok(rows.into_iter().map(AdministrationEntry::from).collect())
+    /// Changes to accounts and organisations (no review's), newest first, with who made
+    /// them and what they were about: for the Board Chair and business manager, and
+    /// administrators. Found by part of a name, e-mail address or operation, by what they
+    /// were about and by day, a page at a time (at most 100). As CSV, with the same
+    /// filter: `GET /api/administration-audit.csv?q=&about=&from=&to=`.
+    async fn administration_audit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: AdministrationFilter,
+        #[graphql(default = 0)] offset: u64,
+        #[graphql(default = 50)] limit: u64,
+    ) -> GqlResult<AdministrationPage> {
+        let filter = filter.into_filter()?;
+        let (total, rows) =
+            crate::users::administration::find(&state(ctx)?.db, caller(ctx)?, &filter, offset, limit).await?;
+        Ok(AdministrationPage { total, offset, entries: rows.into_iter().map(AdministrationEntry::from).collect() })
     }
+}
+
+/// What to look for in the administration audit; every part optional.
+#[derive(InputObject, Default)]
+pub struct AdministrationFilter {
+    /// Part of who made the change or what it was about (a name, an e-mail address, a
+    /// board, agency or area), or of the operation ("approve grant"), any case.
+    pub text: Option<String>,
+    /// What the changes were about: `accounts`, `proposals` (roles proposed and
+    /// decided) or `organisations` (boards, agencies and areas).
+    pub about: Option<String>,
+    /// The first day (UTC) of the changes, included.
+    pub from: Option<NaiveDate>,
+    /// The last day (UTC) of the changes, included.
+    pub to: Option<NaiveDate>,
+}
+
+impl AdministrationFilter {
+    fn into_filter(self) -> ApiResult<crate::users::administration::Filter> {
+        let about = match self.about.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(a) => Some(
+                crate::users::administration::About::parse(a)
+                    .ok_or_else(|| ApiError::invalid("about", "Choose accounts, proposals or organisations"))?,
+            ),
+        };
+        Ok(crate::users::administration::Filter { text: self.text, about, from: self.from, to: self.to })
+    }
+}
+
+/// A page of the administration audit.
+#[derive(SimpleObject)]
+pub struct AdministrationPage {
+    /// How many changes were found in all.
+    pub total: u64,
+    pub offset: u64,
+    pub entries: Vec<AdministrationEntry>,
 }
 
 /// A change to an account or an organisation.

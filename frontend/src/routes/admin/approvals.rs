@@ -1,6 +1,5 @@
 //! `/admin/approvals`: roles that read names, waiting for a second person (approve, or
-//! refuse with a reason); `/admin/audit`: every change to accounts and organisations,
-//! also downloadable as CSV.
+//! refuse with a reason).
 
 use leptos::prelude::*;
 
@@ -9,8 +8,8 @@ use crate::api::{self, ApiError};
 use crate::components::{Failure, Loading, Refusal, Success};
 use crate::format::date_time;
 use crate::gql::{
-    AdminOrganisations, AdministrationAudit, ApproveGrant, GrantProposals, RefuseGrant, admin_organisations,
-    administration_audit, approve_grant, grant_proposals, refuse_grant,
+    AdminOrganisations, ApproveGrant, GrantProposals, RefuseGrant, admin_organisations, approve_grant, grant_proposals,
+    refuse_grant,
 };
 use crate::page::{confirmed, focus};
 
@@ -120,53 +119,6 @@ pub fn ApprovalsPage() -> impl IntoView {
                         </ul>
                     }.into_any()
                 }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-pub fn AuditPage() -> impl IntoView {
-    let data = LocalResource::new(|| api::call::<AdministrationAudit>(administration_audit::Variables));
-    let status = RwSignal::new(None::<Result<String, ApiError>>);
-    let download = move |_| {
-        leptos::task::spawn_local(async move {
-            status.set(Some(api::download("/api/administration-audit.csv").await));
-        });
-    };
-    view! {
-        <h1 class="govuk-heading-l">"Administration audit"</h1>
-        <AdminNav current="/admin/audit"/>
-        <p class="govuk-body">"Every change to accounts and organisations, newest first (the latest 1,000)."</p>
-        <button type="button" class="govuk-button govuk-button--secondary" id="audit-csv" on:click=download>"Download as CSV"</button>
-        {move || status.get().map(|r| match r {
-            Ok(name) => view! { <p class="govuk-body" role="status">{format!("Downloaded {name}.")}</p> }.into_any(),
-            Err(e) => view! { <p class="govuk-error-message">{e.message()}</p> }.into_any(),
-        })}
-        <Transition fallback=|| view! { <Loading/> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <Failure error=e/> }.into_any(),
-                Ok(d) if d.administration_audit.is_empty() => view! { <p class="govuk-body">"Nothing has changed yet."</p> }.into_any(),
-                Ok(d) => view! {
-                    <table class="govuk-table" id="audit-table">
-                        <thead class="govuk-table__head"><tr class="govuk-table__row">
-                            <th scope="col" class="govuk-table__header">"When"</th>
-                            <th scope="col" class="govuk-table__header">"Who"</th>
-                            <th scope="col" class="govuk-table__header">"What"</th>
-                            <th scope="col" class="govuk-table__header">"About"</th>
-                        </tr></thead>
-                        <tbody class="govuk-table__body">
-                            {d.administration_audit.into_iter().map(|e| view! {
-                                <tr class="govuk-table__row">
-                                    <td class="govuk-table__cell">{date_time(&e.at)}</td>
-                                    <td class="govuk-table__cell scr-break-words">{e.actor}</td>
-                                    <td class="govuk-table__cell">{e.operation.replace('_', " ")}</td>
-                                    <td class="govuk-table__cell scr-break-words">{e.subject}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
             })}
         </Transition>
     }

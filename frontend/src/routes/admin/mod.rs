@@ -5,6 +5,7 @@
 //! and read the audit); the server refuses the rest whatever is shown.
 
 pub mod approvals;
+pub mod audit;
 pub mod invite;
 pub mod organisations;
 pub mod people;
