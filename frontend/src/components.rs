@@ -422,3 +422,42 @@ pub fn DateInput(
         </div>
     }
 }
+
+/// GOV.UK pagination for a list paged on the server whose page lives in the address:
+/// "Previous", the page numbers ([`crate::format::page_numbers`]) and "Next", each a
+/// link to `href(n)`; nothing when everything fits on one page.
+#[component]
+pub fn Pages(
+    /// What the pages are of ("Pages of reviews"), for screen readers.
+    #[prop(into)]
+    label: String,
+    current: i64,
+    pages: i64,
+    #[prop(into)] href: Callback<i64, String>,
+) -> impl IntoView {
+    use leptos_router::components::A;
+    (pages > 1).then(|| {
+        view! {
+            <nav class="govuk-pagination" aria-label=label>
+                {(current > 1).then(|| view! {
+                    <div class="govuk-pagination__prev"><A href=href.run(current - 1) attr:class="govuk-link govuk-pagination__link" attr:rel="prev">
+                        <span class="govuk-pagination__link-title">"Previous"<span class="govuk-visually-hidden">" page"</span></span></A></div>
+                })}
+                <ul class="govuk-pagination__list">
+                    {crate::format::page_numbers(current, pages).into_iter().map(|n| match n {
+                        None => view! { <li class="govuk-pagination__item govuk-pagination__item--ellipses">"⋯"</li> }.into_any(),
+                        Some(n) => view! {
+                            <li class="govuk-pagination__item" class:govuk-pagination__item--current=n == current>
+                                <A href=href.run(n) attr:class="govuk-link govuk-pagination__link" attr:aria-label=format!("Page {n}") attr:aria-current=(n == current).then_some("page")>{n.to_string()}</A>
+                            </li>
+                        }.into_any(),
+                    }).collect_view()}
+                </ul>
+                {(current < pages).then(|| view! {
+                    <div class="govuk-pagination__next"><A href=href.run(current + 1) attr:class="govuk-link govuk-pagination__link" attr:rel="next">
+                        <span class="govuk-pagination__link-title">"Next"<span class="govuk-visually-hidden">" page"</span></span></A></div>
+                })}
+            </nav>
+        }
+    })
+}

@@ -1,5 +1,5 @@
-//! Presentation rules shared by every page: UK dates, day counts, tag colours.
-//! Pure functions, tested on the host.
+//! Presentation rules shared by every page: UK dates, day counts, tag colours, the
+//! page numbers a list offers. Pure functions, tested on the host.
 
 use shared::deadline::DeadlineStatus;
 
@@ -96,9 +96,34 @@ pub fn date_of_parts(d: &str, m: &str, y: &str) -> String {
     }
 }
 
+/// The page numbers a list of `pages` pages offers from page `current` (both from 1),
+/// as GOV.UK pagination shows them: the first, the last, the current and its
+/// neighbours, with `None` for each gap ("⋯").
+pub fn page_numbers(current: i64, pages: i64) -> Vec<Option<i64>> {
+    let mut out = Vec::new();
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(current) <= 1 {
+            out.push(Some(n));
+        } else if out.last() != Some(&None) {
+            out.push(None);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lists_offer_the_ends_and_the_pages_around_the_current_one() {
+        assert_eq!(page_numbers(1, 1), vec![Some(1)]);
+        assert_eq!(page_numbers(2, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(page_numbers(1, 40), vec![Some(1), Some(2), None, Some(40)]);
+        assert_eq!(page_numbers(20, 40), vec![Some(1), None, Some(19), Some(20), Some(21), None, Some(40)]);
+        assert_eq!(page_numbers(40, 40), vec![Some(1), None, Some(39), Some(40)]);
+        assert_eq!(page_numbers(3, 5), vec![Some(1), Some(2), Some(3), Some(4), Some(5)]);
+    }
 
     #[test]
     fn date_boxes_and_dates_go_both_ways() {

@@ -3,14 +3,13 @@
 //! the address so that a view can be bookmarked or shared.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::completion::ActionStatus;
 use shared::policy::Operation;
 use shared::stage::Stage;
 
 use super::completion::{ActionCard, ActionData};
 use crate::api;
-use crate::components::{Failure, Loading, Success};
+use crate::components::{Failure, Loading, Pages, Success};
 use crate::gql::{ActionPage, action_page};
 use crate::page::{Busy, Ctx};
 
@@ -123,16 +122,7 @@ pub fn ActionsPage() -> impl IntoView {
                                 };
                                 view! { <ActionCard ctx=ctx a=a/> }
                             }).collect_view()}
-                            {(pages > 1).then(|| view! {
-                                <nav class="govuk-pagination" aria-label="Pages of actions">
-                                    {(current > 1).then(|| view! {
-                                        <div class="govuk-pagination__prev"><A href=address(mine, overdue, current - 1) attr:class="govuk-link govuk-pagination__link" attr:rel="prev">"Previous page"</A></div>
-                                    })}
-                                    {(current < pages).then(|| view! {
-                                        <div class="govuk-pagination__next"><A href=address(mine, overdue, current + 1) attr:class="govuk-link govuk-pagination__link" attr:rel="next">"Next page"</A></div>
-                                    })}
-                                </nav>
-                            })}
+                            <Pages label="Pages of actions" current=current pages=pages href=move |n| address(mine, overdue, n)/>
                         }.into_any()
                     }
                 })}

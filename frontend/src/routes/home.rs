@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::{Failure, Loading, stage_tag};
+use crate::components::{Failure, Loading, Pages, stage_tag};
 use crate::format::uk_date;
 use crate::gql::{Dashboard, ReviewList, dashboard, review_list};
 
@@ -203,25 +203,7 @@ fn Reviews() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        {(pages > 1).then(|| view! {
-                            <nav class="govuk-pagination" aria-label="Pages of reviews">
-                                {(current > 1).then(|| view! {
-                                    <div class="govuk-pagination__prev"><A href=address(current - 1) attr:class="govuk-link govuk-pagination__link" attr:rel="prev">
-                                        <span class="govuk-pagination__link-title">"Previous"<span class="govuk-visually-hidden">" page"</span></span></A></div>
-                                })}
-                                <ul class="govuk-pagination__list">
-                                    {(1..=pages).map(|n| view! {
-                                        <li class="govuk-pagination__item" class:govuk-pagination__item--current=n == current>
-                                            <A href=address(n) attr:class="govuk-link govuk-pagination__link" attr:aria-label=format!("Page {n}") attr:aria-current=(n == current).then_some("page")>{n.to_string()}</A>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                                {(current < pages).then(|| view! {
-                                    <div class="govuk-pagination__next"><A href=address(current + 1) attr:class="govuk-link govuk-pagination__link" attr:rel="next">
-                                        <span class="govuk-pagination__link-title">"Next"<span class="govuk-visually-hidden">" page"</span></span></A></div>
-                                })}
-                            </nav>
-                        })}
+                        <Pages label="Pages of reviews" current=current pages=pages href=address/>
                     }.into_any()
                 }
             })}

@@ -8,7 +8,7 @@ use shared::deadline::DeadlineStatus;
 use shared::stage::Stage;
 
 use crate::api;
-use crate::components::{Failure, Loading, stage_tag};
+use crate::components::{Failure, Loading, Pages, stage_tag};
 use crate::format::{days_left, status_tag, uk_date};
 use crate::gql::{QueuePage, queue_page};
 
@@ -151,12 +151,7 @@ fn Queue(
                             <p class="govuk-body" id="queue-results" role="status">{format!("{} waiting{}", p.total, if pages > 1 { format!(": page {current} of {pages}, {} a page", p.first) } else { String::new() })}</p>
                         })}
                         <QueueTable items=items empty=shown/>
-                        {(pages > 1).then(|| view! {
-                            <nav class="govuk-pagination" aria-label="Pages of the queue">
-                                {(current > 1).then(|| view! { <div class="govuk-pagination__prev"><A href=address(current - 1) attr:class="govuk-link govuk-pagination__link" attr:rel="prev">"Previous page"</A></div> })}
-                                {(current < pages).then(|| view! { <div class="govuk-pagination__next"><A href=address(current + 1) attr:class="govuk-link govuk-pagination__link" attr:rel="next">"Next page"</A></div> })}
-                            </nav>
-                        })}
+                        <Pages label="Pages of the queue" current=current pages=pages href=address/>
                     }.into_any()
                 }
             })}
