@@ -4,14 +4,15 @@
 //! caller acts on it (`policy::capacities`); a review with none is out of scope and
 //! answers `NOT_FOUND`. Field policy: `ReviewAccess::read` returns how much of a
 //! field the caller may see, or `FORBIDDEN`. Operations: `ReviewAccess::require`.
-//! `candidates` is only an SQL pre-filter for lists; the policy function decides.
+//! `in_scope` and `holding` are the same rules as one SQL condition, so that lists
+//! page in the database; the policy function still decides every row answered.
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
 use shared::policy::{self, Access, Field, Operation, ReviewScope, ScopeReason, Viewer};
-use shared::role::{Assignment, Capacity, Role};
+use shared::role::{Assignment, Capacity};
 use shared::stage::Stage;
 use shared::{AgencyId, BoardId, UserId};
 
@@ -112,46 +113,92 @@ impl ReviewAccess {
     }
 }
 
-/// An SQL condition that every review in the caller's scope satisfies (a superset).
-pub fn candidates(caller: &Caller) -> Condition {
+/// The reviews in the caller's scope, as a condition on `review`: exactly those on
+/// which `policy::capacities` finds a capacity. Lists filter, sort and page with it in
+/// the database, then work out access for the page's reviews only.
+pub fn in_scope(caller: &Caller) -> Condition {
+    holding(caller, |_| true)
+}
+
+/// The reviews on which the caller acts in at least one capacity that `wanted` accepts,
+/// as a condition on `review`, built from the same rules as `policy::capacities`
+/// (`policy::SCOPE_RULES`, the caller's assignments, the referrer): a grant acts
+/// through the first rule of its role that reaches the review, so a later rule holds
+/// only where no earlier one of the same role does.
+pub fn holding(caller: &Caller, wanted: impl Fn(Capacity) -> bool) -> Condition {
     let me = caller.user.id;
-    let boards = caller.boards();
-    let agencies = caller.managed_agencies();
-    let mut c = Condition::any().add(review::Column::ReferredBy.eq(me)).add(
-        review::Column::Id.in_subquery(
-            Query::select()
-                .column(review_assignment::Column::ReviewId)
-                .from(review_assignment::Entity)
-                .and_where(review_assignment::Column::UserId.eq(me))
-                .to_owned(),
-        ),
-    );
-    if !boards.is_empty() {
-        c = c.add(
+    // Never true: the start of a disjunction that may gain no term.
+    let mut any = Condition::any().add(Expr::val(1).eq(0));
+    let mut grants: Vec<&policy::Grant> = caller.grants.iter().collect();
+    grants.sort_by_key(|g| (g.role, g.board, g.agency));
+    grants.dedup();
+    for g in grants {
+        let rules: Vec<&policy::ScopeRule> = policy::SCOPE_RULES.iter().filter(|r| r.role == g.role).collect();
+        for (k, rule) in rules.iter().enumerate() {
+            if !wanted(rule.capacity()) {
+                continue;
+            }
+            let Some(this) = reach(rule.reach, g) else { continue };
+            let mut holds = Condition::all().add(this);
+            for earlier in &rules[..k] {
+                if let Some(e) = reach(earlier.reach, g) {
+                    holds = holds.add(e.not());
+                }
+            }
+            any = any.add(holds);
+        }
+    }
+    let assignments: Vec<&str> =
+        Assignment::ALL.iter().filter(|a| wanted(Capacity::from(**a))).map(|a| a.as_str()).collect();
+    if !assignments.is_empty() {
+        any = any.add(
             review::Column::Id.in_subquery(
                 Query::select()
-                    .column(review_board::Column::ReviewId)
-                    .from(review_board::Entity)
-                    .and_where(review_board::Column::BoardId.is_in(boards))
+                    .column(review_assignment::Column::ReviewId)
+                    .from(review_assignment::Entity)
+                    .and_where(review_assignment::Column::UserId.eq(me))
+                    .and_where(review_assignment::Column::Assignment.is_in(assignments))
                     .to_owned(),
             ),
         );
     }
-    if !agencies.is_empty() {
-        c = c.add(
+    if wanted(Capacity::Referrer) {
+        any = any.add(review::Column::ReferredBy.eq(me));
+    }
+    any
+}
+
+/// Where `grant` reaches a review through `reach`, as a condition on `review`; `None`
+/// when it reaches none (a board's rule on a grant without a board).
+fn reach(reach: policy::Reach, grant: &policy::Grant) -> Option<Condition> {
+    use policy::Reach;
+    let c = match reach {
+        Reach::LeadBoard => Condition::all().add(review::Column::LeadBoardId.eq(grant.board?.0)),
+        Reach::ReviewBoard => {
+            let b = grant.board?.0;
+            Condition::any().add(review::Column::LeadBoardId.eq(b)).add(
+                review::Column::Id.in_subquery(
+                    Query::select()
+                        .column(review_board::Column::ReviewId)
+                        .from(review_board::Entity)
+                        .and_where(review_board::Column::BoardId.eq(b))
+                        .and_where(review_board::Column::IsLead.eq(false))
+                        .to_owned(),
+                ),
+            )
+        }
+        Reach::InvolvedAgency => Condition::all().add(
             review::Column::Id.in_subquery(
                 Query::select()
                     .column(review_agency::Column::ReviewId)
                     .from(review_agency::Entity)
-                    .and_where(review_agency::Column::AgencyId.is_in(agencies))
+                    .and_where(review_agency::Column::AgencyId.eq(grant.agency?.0))
                     .to_owned(),
             ),
-        );
-    }
-    if caller.has_role(Role::Inspector) {
-        c = c.add(review::Column::NotifiedToOfsted.eq(true));
-    }
-    c
+        ),
+        Reach::NotifiedToOfsted => Condition::all().add(review::Column::NotifiedToOfsted.eq(true)),
+    };
+    Some(c)
 }
 
 /// The caller's access to each of `reviews` that is in scope, in three statements
@@ -182,14 +229,7 @@ pub async fn for_reviews_with_links(
         return Ok((Vec::new(), Links::default()));
     }
     let ids: Vec<i32> = reviews.iter().map(|r| r.id).collect();
-    let boards = review_board::Entity::find().filter(review_board::Column::ReviewId.is_in(ids.clone())).all(db).await?;
-    let agencies =
-        review_agency::Entity::find().filter(review_agency::Column::ReviewId.is_in(ids.clone())).all(db).await?;
-    let assignments = review_assignment::Entity::find()
-        .filter(review_assignment::Column::ReviewId.is_in(ids))
-        .filter(review_assignment::Column::UserId.eq(caller.user.id))
-        .all(db)
-        .await?;
+    let (boards, agencies, assignments) = links_of(db, caller, &ids).await?;
     let mut partners: HashMap<i32, Vec<BoardId>> = HashMap::new();
     for b in boards.iter().filter(|b| !b.is_lead) {
         partners.entry(b.review_id).or_default().push(BoardId(b.board_id));
@@ -240,6 +280,97 @@ pub async fn for_reviews_with_links(
         })
         .collect();
     Ok((access, Links { boards, agencies }))
+}
+
+/// An assignment the caller holds on a review, as working out access reads it.
+struct Held {
+    review_id: i32,
+    assignment: String,
+    agency_id: Option<i32>,
+}
+
+/// The boards and agencies of `ids` and the caller's assignments on them, in one
+/// statement (three selects joined by `UNION ALL`, told apart by their first column).
+async fn links_of(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    ids: &[i32],
+) -> ApiResult<(Vec<review_board::Model>, Vec<review_agency::Model>, Vec<Held>)> {
+    use sea_orm::sea_query::{Alias, UnionType};
+    use sea_orm::{ConnectionTrait, QueryResult};
+    const BOARD: i32 = 1;
+    const AGENCY: i32 = 2;
+    const ASSIGNMENT: i32 = 3;
+    // Literal kinds and typed NULLs (no parameters), so that both databases agree on
+    // the union's column types.
+    let kind = |k: i32| Expr::cust(k.to_string());
+    let no_text = || Expr::cust("CAST(NULL AS TEXT)");
+    let no_int = || Expr::cust("CAST(NULL AS INTEGER)");
+    let columns = ["kind", "id", "review_id", "ref_id", "flag", "assignment", "agency_id"];
+    let select = |exprs: [Expr; 7]| {
+        let mut q = Query::select();
+        for (e, name) in exprs.into_iter().zip(columns) {
+            q.expr_as(e, Alias::new(name));
+        }
+        q
+    };
+    let col = |t: &str, c: &str| Expr::col((Alias::new(t), Alias::new(c)));
+    let mut q = select([
+        kind(BOARD),
+        col("review_boards", "id"),
+        col("review_boards", "review_id"),
+        col("review_boards", "board_id"),
+        Expr::cust("CASE WHEN review_boards.is_lead THEN 1 ELSE 0 END"),
+        no_text(),
+        no_int(),
+    ])
+    .from(review_board::Entity)
+    .and_where(review_board::Column::ReviewId.is_in(ids.iter().copied()))
+    .to_owned();
+    let agencies = select([
+        kind(AGENCY),
+        col("review_agencies", "id"),
+        col("review_agencies", "review_id"),
+        col("review_agencies", "agency_id"),
+        Expr::cust("0"),
+        no_text(),
+        no_int(),
+    ])
+    .from(review_agency::Entity)
+    .and_where(review_agency::Column::ReviewId.is_in(ids.iter().copied()))
+    .to_owned();
+    let assignments = select([
+        kind(ASSIGNMENT),
+        col("review_assignments", "id"),
+        col("review_assignments", "review_id"),
+        col("review_assignments", "user_id"),
+        Expr::cust("0"),
+        col("review_assignments", "assignment"),
+        col("review_assignments", "agency_id"),
+    ])
+    .from(review_assignment::Entity)
+    .and_where(review_assignment::Column::ReviewId.is_in(ids.iter().copied()))
+    .and_where(review_assignment::Column::UserId.eq(caller.user.id))
+    .to_owned();
+    q.union(UnionType::All, agencies).union(UnionType::All, assignments);
+    let rows: Vec<QueryResult> = db.query_all(&q).await?;
+    let (mut boards, mut involved, mut mine) = (Vec::new(), Vec::new(), Vec::new());
+    let int = |r: &QueryResult, c: &str| r.try_get::<i32>("", c);
+    for r in &rows {
+        let (id, review_id, ref_id) = (int(r, "id")?, int(r, "review_id")?, int(r, "ref_id")?);
+        match int(r, "kind")? {
+            BOARD => {
+                boards.push(review_board::Model { id, review_id, board_id: ref_id, is_lead: int(r, "flag")? == 1 })
+            }
+            AGENCY => involved.push(review_agency::Model { id, review_id, agency_id: ref_id }),
+            _ => mine.push(Held {
+                review_id,
+                assignment: r.try_get("", "assignment")?,
+                agency_id: r.try_get("", "agency_id")?,
+            }),
+        }
+    }
+    Ok((boards, involved, mine))
 }
 
 /// The caller's access to one review; `NOT_FOUND` when it does not exist or is out

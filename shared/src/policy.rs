@@ -378,41 +378,81 @@ str_enum! {
     }
 }
 
+/// Where a role granted for a board or an agency reaches a review (SPEC 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The grant's board leads the review.
+    LeadBoard,
+    /// The grant's board leads the review or is one of its partner boards.
+    ReviewBoard,
+    /// The grant's agency is involved in the review.
+    InvolvedAgency,
+    /// The review has been notified to Ofsted (whatever the grant's board).
+    NotifiedToOfsted,
+}
+
+/// One rule of row scope: a role that reaches a review, and the capacity it then acts
+/// in (`None`: the role's own, [`global_capacity`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ScopeRule {
+    pub role: Role,
+    pub reach: Reach,
+    pub capacity: Option<Capacity>,
+    pub reason: ScopeReason,
+}
+
+const fn rule(role: Role, reach: Reach, capacity: Option<Capacity>, reason: ScopeReason) -> ScopeRule {
+    ScopeRule { role, reach, capacity, reason }
+}
+
+/// Row scope by role, in order: a grant acts through the first rule of its role that
+/// reaches the review, and through no later one. Besides these, everyone acts on a
+/// review in the capacity of each assignment they hold on it, and as the referrer of
+/// the reviews they referred. [`capacities`] decides with this table in Rust; the
+/// server builds the same rules into one condition of its queries, and a property test
+/// on both databases proves the two agree.
+pub const SCOPE_RULES: &[ScopeRule] = &[
+    rule(Role::BoardChair, Reach::LeadBoard, None, ScopeReason::BoardRole),
+    rule(Role::BusinessManager, Reach::LeadBoard, None, ScopeReason::BoardRole),
+    rule(Role::InitialPanelMember, Reach::LeadBoard, None, ScopeReason::BoardRole),
+    rule(Role::PerformanceSubGroup, Reach::LeadBoard, None, ScopeReason::BoardRole),
+    rule(Role::ReportingAnalyst, Reach::LeadBoard, None, ScopeReason::BoardRole),
+    // A board officer whose board is only a partner sees what a partner board sees.
+    rule(Role::BoardChair, Reach::ReviewBoard, Some(Capacity::PartnerBoard), ScopeReason::PartnerBoard),
+    rule(Role::BusinessManager, Reach::ReviewBoard, Some(Capacity::PartnerBoard), ScopeReason::PartnerBoard),
+    rule(Role::InitialPanelMember, Reach::ReviewBoard, Some(Capacity::PartnerBoard), ScopeReason::PartnerBoard),
+    rule(Role::PerformanceSubGroup, Reach::ReviewBoard, Some(Capacity::PartnerBoard), ScopeReason::PartnerBoard),
+    rule(Role::PartnerBoard, Reach::ReviewBoard, Some(Capacity::PartnerBoard), ScopeReason::PartnerBoard),
+    rule(Role::AgencyManager, Reach::InvolvedAgency, None, ScopeReason::InvolvedAgencyManager),
+    rule(Role::Inspector, Reach::NotifiedToOfsted, None, ScopeReason::NotifiedToOfsted),
+];
+
+impl ScopeRule {
+    /// The capacity a grant acts in through this rule.
+    pub fn capacity(&self) -> Capacity {
+        self.capacity.unwrap_or_else(|| global_capacity(self.role))
+    }
+
+    /// Whether `grant` reaches `review` through this rule.
+    pub fn reaches(&self, grant: &Grant, review: &ReviewScope<'_>) -> bool {
+        match self.reach {
+            Reach::LeadBoard => grant.board == Some(review.lead_board),
+            Reach::ReviewBoard => {
+                grant.board.is_some_and(|b| b == review.lead_board || review.partner_boards.contains(&b))
+            }
+            Reach::InvolvedAgency => grant.agency.is_some_and(|a| review.involved_agencies.contains(&a)),
+            Reach::NotifiedToOfsted => review.notified_to_ofsted,
+        }
+    }
+}
+
 /// Every capacity in which `viewer` acts on the review, each with its reason.
 /// Empty means the review is out of scope: the server answers `NOT_FOUND`.
 pub fn capacities(viewer: &Viewer<'_>, review: &ReviewScope<'_>) -> Vec<(Capacity, ScopeReason)> {
     let mut out: Vec<(Capacity, ScopeReason)> = Vec::new();
-    let on_review_board =
-        |b: Option<BoardId>| b.is_some_and(|b| b == review.lead_board || review.partner_boards.contains(&b));
     for g in viewer.grants {
-        let lead = g.board == Some(review.lead_board);
-        let found = match g.role {
-            Role::BoardChair
-            | Role::BusinessManager
-            | Role::InitialPanelMember
-            | Role::PerformanceSubGroup
-            | Role::ReportingAnalyst
-                if lead =>
-            {
-                Some((global_capacity(g.role), ScopeReason::BoardRole))
-            }
-            // A board officer whose board is only a partner sees what a partner board sees.
-            Role::BoardChair
-            | Role::BusinessManager
-            | Role::InitialPanelMember
-            | Role::PerformanceSubGroup
-            | Role::PartnerBoard
-                if on_review_board(g.board) =>
-            {
-                Some((Capacity::PartnerBoard, ScopeReason::PartnerBoard))
-            }
-            Role::AgencyManager if g.agency.is_some_and(|a| review.involved_agencies.contains(&a)) => {
-                Some((Capacity::AgencyManager, ScopeReason::InvolvedAgencyManager))
-            }
-            Role::Inspector if review.notified_to_ofsted => Some((Capacity::Inspector, ScopeReason::NotifiedToOfsted)),
-            _ => None,
-        };
-        out.extend(found);
+        let first = SCOPE_RULES.iter().find(|r| r.role == g.role && r.reaches(g, review));
+        out.extend(first.map(|r| (r.capacity(), r.reason)));
     }
     out.extend(viewer.assignments.iter().map(|a| (Capacity::from(*a), ScopeReason::Assignment)));
     if viewer.user == review.referred_by {

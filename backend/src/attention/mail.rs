@@ -21,7 +21,7 @@ async fn roll_up(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> 
     if managed.is_empty() {
         return Ok(Vec::new());
     }
-    let reviews = review::Entity::find().filter(crate::access::candidates(caller)).all(db).await?;
+    let reviews = review::Entity::find().filter(crate::access::in_scope(caller)).all(db).await?;
     let scope = crate::access::for_reviews(db, caller, &reviews).await?;
     let ids: Vec<i32> = scope.iter().map(|a| a.review.id).collect();
     let imrs = imr::Entity::find()

@@ -66,7 +66,7 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
             overdue: late > 0,
         });
     }
-    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let reviews = review::Entity::find().filter(access::in_scope(caller)).all(db).await?;
     let accesses = access::for_reviews(db, caller, &reviews).await?;
     let ids: Vec<i32> = accesses.iter().map(|a| a.review.id).collect();
     let imrs = imr::Entity::find().filter(imr::Column::ReviewId.is_in(ids.clone())).all(db).await?;
@@ -197,7 +197,7 @@ fn next_steps(a: &ReviewAccess, deadlines: &[deadline::Model], today: NaiveDate)
 pub async fn calendar(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -> ApiResult<String> {
     let mut cal = Calendar::new();
     cal.name("Serious Case Reviews");
-    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let reviews = review::Entity::find().filter(access::in_scope(caller)).all(db).await?;
     let accesses = access::for_reviews(db, caller, &reviews).await?;
     let readable: Vec<i32> =
         accesses.iter().filter(|a| a.read(Field::Deadlines).is_ok()).map(|a| a.review.id).collect();
@@ -276,7 +276,7 @@ pub async fn alerts(
     caller: &Caller,
     today: NaiveDate,
 ) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
-    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let reviews = review::Entity::find().filter(access::in_scope(caller)).all(db).await?;
     let visible: Vec<std::sync::Arc<ReviewAccess>> =
         access::for_reviews(db, caller, &reviews).await?.into_iter().map(std::sync::Arc::new).collect();
     alerts_among(db, &visible, today).await

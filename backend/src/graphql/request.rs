@@ -49,7 +49,7 @@ pub(crate) async fn visible_reviews(ctx: &Context<'_>) -> ApiResult<Arc<Vec<Arc<
         let c = caller(ctx)?;
         let db = &state(ctx)?.db;
         let candidates =
-            review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::Id).all(db).await?;
+            review::Entity::find().filter(access::in_scope(c)).order_by_asc(review::Column::Id).all(db).await?;
         let (all, links) = access::for_reviews_with_links(db, c, &candidates).await?;
         let seen: Vec<&review::Model> = all.iter().map(|a| &a.review).collect();
         crate::graphql::loaders::remember(loaders(ctx)?, &seen, links).await;

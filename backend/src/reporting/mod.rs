@@ -92,7 +92,7 @@ fn age_bucket(created: NaiveDate, today: NaiveDate) -> &'static str {
 /// anyone who is one on none.
 pub async fn report(db: &DatabaseConnection, caller: &Caller, period: Period) -> ApiResult<Report> {
     let today = period.as_of;
-    let reviews = review::Entity::find().filter(access::candidates(caller)).all(db).await?;
+    let reviews = review::Entity::find().filter(access::in_scope(caller)).all(db).await?;
     let ids: Vec<i32> = access::for_reviews(db, caller, &reviews)
         .await?
         .into_iter()
