@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::policy::Field;
 
 use crate::access::ReviewAccess;
@@ -233,46 +232,30 @@ pub struct ActionFilterInput {
 }
 
 /// Actions across every review the caller may read the plan of, overdue first, then by
-/// due date.
-pub async fn actions_across(ctx: &Context<'_>, filter: ActionFilterInput) -> ApiResult<Vec<Action>> {
-    let db = &loaders(ctx)?.loader().db;
-    let caller = crate::graphql::caller(ctx)?;
-    let accesses: Vec<Arc<ReviewAccess>> = crate::graphql::request::visible_reviews(ctx)
-        .await?
-        .iter()
-        .filter(|a| a.read(Field::ActionPlan).is_ok())
-        .cloned()
-        .collect();
-    let ids: Vec<i32> = accesses.iter().map(|a| a.review.id).collect();
-    let by_review: std::collections::HashMap<i32, &Arc<ReviewAccess>> =
-        accesses.iter().map(|a| (a.review.id, a)).collect();
-    let mut q = action::Entity::find().filter(action::Column::ReviewId.is_in(ids));
-    if filter.mine {
-        q = q.filter(action::Column::OwnerId.eq(caller.user.id));
-    }
-    if let Some(s) = filter.status {
-        q = q.filter(action::Column::Status.eq(ActionStatus::from(s).as_str()));
-    }
-    if let Some(ag) = filter.agency_id {
-        q = q.filter(action::Column::AgencyId.eq(ag));
-    }
-    let today = Utc::now().date_naive();
-    let mut list: Vec<Action> = q
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|row| {
-            let a = by_review.get(&row.review_id)?;
-            action_visible(&a.capacities, caller.id(), shared::UserId(row.owner_id))
-                .then(|| Action { row, access: Arc::clone(a) })
-        })
-        .filter(|x| {
-            !filter.overdue_only || (x.row.due_on < today && x.row.status != ActionStatus::Implemented.as_str())
-        })
-        .collect();
-    let open = |x: &Action| x.row.status != ActionStatus::Implemented.as_str();
-    list.sort_by_key(|x| (!(open(x) && x.row.due_on < today), !open(x), x.row.due_on, x.row.id));
-    Ok(list)
+/// due date: how many match (when `counted`), and a page of them (or all).
+pub async fn actions_across(
+    ctx: &Context<'_>,
+    filter: ActionFilterInput,
+    offset: u64,
+    limit: Option<u64>,
+    counted: bool,
+) -> ApiResult<(u64, Vec<Action>)> {
+    let filter = crate::completion::tracker::ActionFilter {
+        status: filter.status.map(ActionStatus::from),
+        agency_id: filter.agency_id,
+        overdue_only: filter.overdue_only,
+        mine: filter.mine,
+    };
+    let (total, rows) = crate::completion::tracker::actions_across(
+        &state(ctx)?.db,
+        crate::graphql::caller(ctx)?,
+        &filter,
+        offset,
+        limit,
+        counted,
+    )
+    .await?;
+    Ok((total, rows.into_iter().map(|(row, access)| Action { row, access }).collect()))
 }
 
 /// One page of the actions across reviews, with how many match in all.
@@ -373,7 +356,7 @@ impl ActionsQuery {
     /// Actions across every review whose plan the caller may read: an action owner their
     /// own, the performance sub-group and the board every one. Overdue first.
     async fn actions(&self, ctx: &Context<'_>, filter: Option<ActionFilterInput>) -> GqlResult<Vec<Action>> {
-        let list = actions_across(ctx, filter.unwrap_or_default()).await?;
+        let (_, list) = actions_across(ctx, filter.unwrap_or_default(), 0, None, false).await?;
         prefetch(ctx, &list).await?;
         Ok(list)
     }
@@ -386,9 +369,9 @@ impl ActionsQuery {
         #[graphql(default = 25, validator(minimum = 1, maximum = 200))] first: i32,
         #[graphql(default = 0, validator(minimum = 0))] offset: i32,
     ) -> GqlResult<ActionPage> {
-        let list = actions_across(ctx, filter.unwrap_or_default()).await?;
-        let total = i32::try_from(list.len()).unwrap_or(i32::MAX);
-        let page: Vec<Action> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let (total, page) =
+            actions_across(ctx, filter.unwrap_or_default(), offset as u64, Some(first as u64), true).await?;
+        let total = i32::try_from(total).unwrap_or(i32::MAX);
         prefetch(ctx, &page).await?;
         Ok(ActionPage { total, offset, first, actions: page })
     }

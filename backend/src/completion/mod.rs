@@ -3,11 +3,13 @@
 //! amendments, the action plan carried to closure, publication and conclusion. Each
 //! step checks the caller through the policy, validates with `shared` and writes its
 //! change through a `Step` (one transaction with its audit entry): `assurance.rs`,
-//! `actions.rs`, `publication.rs`; the milestones they record are kept here.
+//! `actions.rs`, `publication.rs`; the milestones they record are kept here. The action
+//! tracker across reviews is `tracker.rs`.
 
 mod actions;
 mod assurance;
 mod publication;
+pub mod tracker;
 
 pub use actions::*;
 pub use assurance::*;

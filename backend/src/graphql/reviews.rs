@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, Object};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::policy::{Field, Operation};
 use shared::role::Role;
 
@@ -357,10 +357,40 @@ async fn queued(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<V
         return Err(ApiError::Forbidden(format!("the {} workspace", role.title())).into());
     }
     let db = &state(ctx)?.db;
-    let candidates =
-        review::Entity::find().filter(access::candidates(c)).order_by_asc(review::Column::ReferredOn).all(db).await?;
+    let candidates = review::Entity::find()
+        .filter(on_queue(c, ops))
+        .order_by_asc(review::Column::ReferredOn)
+        .order_by_asc(review::Column::Id)
+        .all(db)
+        .await?;
+    decide_queue(db, c, ops, &candidates).await
+}
+
+/// The reviews on which the caller may take one of `ops` now, as a condition on
+/// `review`: a capacity that may take the step (`access::holding`) at a stage the step
+/// is taken in.
+fn on_queue(c: &crate::context::Caller, ops: &[Operation]) -> sea_orm::Condition {
+    let mut any = sea_orm::Condition::any();
+    for op in ops {
+        let mut this = sea_orm::Condition::all().add(access::holding(c, |cap| shared::policy::may(cap, *op)));
+        if let Some(stages) = op.stages() {
+            this = this.add(review::Column::Stage.is_in(stages.iter().map(|s| s.as_str())));
+        }
+        any = any.add(this);
+    }
+    any
+}
+
+/// Of `rows`, those on which the policy lets the caller take one of `ops` now: the
+/// decider for every review a queue answers.
+async fn decide_queue(
+    db: &sea_orm::DatabaseConnection,
+    c: &crate::context::Caller,
+    ops: &[Operation],
+    rows: &[review::Model],
+) -> GqlResult<Vec<ReviewAccess>> {
     let mut list: Vec<ReviewAccess> = Vec::new();
-    for a in access::for_reviews(db, c, &candidates).await? {
+    for a in access::for_reviews(db, c, rows).await? {
         if a.allowed_operations()?.iter().any(|op| ops.contains(op)) {
             list.push(a);
         }
@@ -387,6 +417,68 @@ pub(crate) fn wanted(sel: &async_graphql::Lookahead<'_>) -> crate::graphql::load
         agencies: has("involvedAgencies"),
         findings: has("findings"),
     }
+}
+
+/// Refuses, as `require_on_all`, in one statement: whether a review in scope lacks
+/// the capacity to read `field` (in full, with `full`) is asked of the database.
+async fn require_everywhere(ctx: &Context<'_>, field: Field, full: bool, what: &str) -> ApiResult<()> {
+    let c = caller(ctx)?;
+    let reads = |cap: shared::role::Capacity| {
+        let a = shared::policy::field_access(cap, field);
+        if full { a == shared::policy::Access::Full } else { a > shared::policy::Access::Hidden }
+    };
+    let lacking = review::Entity::find()
+        .filter(access::in_scope(c))
+        .filter(access::holding(c, reads).not())
+        .count(&state(ctx)?.db)
+        .await?;
+    if lacking == 0 {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "{what}: you cannot read {} on every review you see",
+            field.title().to_lowercase()
+        )))
+    }
+}
+
+/// A page of the reviews the caller may see, filtered, sorted and paged in the
+/// database (`access::in_scope`), with how many match in all; access is then worked
+/// out for the page's reviews only; the total is counted only when `counted`. Not for
+/// a search or sort by the child's name, which `filtered` answers.
+async fn page_in_database(
+    ctx: &Context<'_>,
+    stage: Option<StageGql>,
+    reference: Option<String>,
+    order_by: ReviewOrder,
+    first: i32,
+    offset: i32,
+    counted: bool,
+) -> GqlResult<(i32, Vec<Arc<ReviewAccess>>)> {
+    let c = caller(ctx)?;
+    let db = &state(ctx)?.db;
+    let mut q = review::Entity::find().filter(access::in_scope(c));
+    if let Some(s) = stage {
+        require_everywhere(ctx, Field::ReviewSummary, false, "filtering by stage").await?;
+        q = q.filter(review::Column::Stage.eq(shared::stage::Stage::from(s).as_str()));
+    }
+    if let Some(r) = reference.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        q = q
+            .filter(crate::db::contains(sea_orm::sea_query::Expr::col((review::Entity, review::Column::Reference)), r));
+    }
+    q = match order_by {
+        ReviewOrder::ReferredOnDesc => q.order_by_desc(review::Column::ReferredOn).order_by_desc(review::Column::Id),
+        ReviewOrder::ReferredOnAsc => q.order_by_asc(review::Column::ReferredOn).order_by_asc(review::Column::Id),
+        ReviewOrder::Reference | ReviewOrder::ChildName => {
+            q.order_by_asc(review::Column::Reference).order_by_asc(review::Column::Id)
+        }
+    };
+    let total = if counted { q.clone().count(db).await? } else { 0 };
+    let rows = q.offset(offset as u64).limit(first as u64).all(db).await?;
+    let (page, links) = access::for_reviews_with_links(db, c, &rows).await?;
+    let seen: Vec<&review::Model> = page.iter().map(|a| &a.review).collect();
+    crate::graphql::loaders::remember(loaders(ctx)?, &seen, links).await;
+    Ok((i32::try_from(total).unwrap_or(i32::MAX), page.into_iter().map(Arc::new).collect()))
 }
 
 /// The reviews the caller may see, filtered and sorted as asked: by stage, by part of
@@ -487,8 +579,12 @@ impl ReviewsQuery {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
         #[graphql(default = 0, validator(minimum = 0))] offset: i32,
     ) -> GqlResult<Vec<Review>> {
-        let list = filtered(ctx, stage, None, child_name, order_by).await?;
-        let page: Vec<Arc<ReviewAccess>> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let page: Vec<Arc<ReviewAccess>> = if child_name.is_some() || order_by == ReviewOrder::ChildName {
+            let list = filtered(ctx, stage, None, child_name, order_by).await?;
+            list.into_iter().skip(offset as usize).take(first as usize).collect()
+        } else {
+            page_in_database(ctx, stage, None, order_by, first, offset, false).await?.1
+        };
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
         crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead())).await?;
         Ok(page.into_iter().map(Review::new).collect())
@@ -510,9 +606,13 @@ impl ReviewsQuery {
         #[graphql(default = 25, validator(minimum = 1, maximum = 200))] first: i32,
         #[graphql(default = 0, validator(minimum = 0))] offset: i32,
     ) -> GqlResult<ReviewPage> {
-        let list = filtered(ctx, stage, reference, child_name, order_by).await?;
-        let total = i32::try_from(list.len()).unwrap_or(i32::MAX);
-        let page: Vec<Arc<ReviewAccess>> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let (total, page) = if child_name.is_some() || order_by == ReviewOrder::ChildName {
+            let list = filtered(ctx, stage, reference, child_name, order_by).await?;
+            let total = i32::try_from(list.len()).unwrap_or(i32::MAX);
+            (total, list.into_iter().skip(offset as usize).take(first as usize).collect())
+        } else {
+            page_in_database(ctx, stage, reference, order_by, first, offset, true).await?
+        };
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
         crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("reviews"))).await?;
         Ok(ReviewPage { total, offset, first, reviews: page.into_iter().map(Review::new).collect() })
@@ -534,14 +634,22 @@ impl ReviewsQuery {
         #[graphql(default = 0, validator(minimum = 0))] offset: i32,
     ) -> GqlResult<ReviewPage> {
         let (role, ops) = queue.rule();
-        let needle = reference.map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty());
-        let list: Vec<ReviewAccess> = queued(ctx, role, ops)
-            .await?
-            .into_iter()
-            .filter(|a| needle.as_ref().is_none_or(|n| a.review.reference.to_lowercase().contains(n)))
-            .collect();
-        let total = i32::try_from(list.len()).unwrap_or(i32::MAX);
-        let page: Vec<ReviewAccess> = list.into_iter().skip(offset as usize).take(first as usize).collect();
+        let c = caller(ctx)?;
+        if !c.has_role(role) {
+            return Err(ApiError::Forbidden(format!("the {} workspace", role.title())).into());
+        }
+        let db = &state(ctx)?.db;
+        let mut q = review::Entity::find().filter(on_queue(c, ops));
+        if let Some(r) = reference.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            q = q.filter(crate::db::contains(
+                sea_orm::sea_query::Expr::col((review::Entity, review::Column::Reference)),
+                r,
+            ));
+        }
+        let q = q.order_by_asc(review::Column::ReferredOn).order_by_asc(review::Column::Id);
+        let total = i32::try_from(q.clone().count(db).await?).unwrap_or(i32::MAX);
+        let rows = q.offset(offset as u64).limit(first as u64).all(db).await?;
+        let page = decide_queue(db, c, ops, &rows).await?;
         let ids: Vec<i32> = page.iter().map(|a| a.review.id).collect();
         crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("reviews"))).await?;
         Ok(ReviewPage { total, offset, first, reviews: page.into_iter().map(|a| Review::new(Arc::new(a))).collect() })
