@@ -249,9 +249,11 @@ impl Loader<EvidenceOf> for Loaders {
 
 pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
 
-/// The loader of one request, with its own cache.
+/// The loader of one request, with its own cache. It waits on no timer: what a
+/// selection asks for is prefetched, and the keys its resolvers ask for together in
+/// one turn of the runtime still go in one batch.
 pub fn request_loaders(db: DatabaseConnection) -> RequestLoader {
-    DataLoader::with_cache(Loaders { db }, tokio::spawn, HashMapCache::default())
+    DataLoader::with_cache(Loaders { db }, tokio::spawn, HashMapCache::default()).delay(std::time::Duration::ZERO)
 }
 
 /// Empties the request's cache: a mutation's answer must show what it changed.
