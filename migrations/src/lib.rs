@@ -26,6 +26,7 @@ mod m20261129_000018_private_passwords;
 mod m20261129_000019_key_the_audit_log;
 mod m20261129_000020_bind_external_identities;
 mod m20261130_000021_sessions_and_second_factor;
+mod m20261130_000022_index_scope_and_sort;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_key_the_audit_log::Migration),
             Box::new(m20261129_000020_bind_external_identities::Migration),
             Box::new(m20261130_000021_sessions_and_second_factor::Migration),
+            Box::new(m20261130_000022_index_scope_and_sort::Migration),
         ]
     }
 }
