@@ -88,15 +88,14 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --remove-name-secti
 rm "$split/frontend.wasm"
 cp "$split"/* "$app/"
 rm -rf "$split"
-# Some two hundred modules: those over 4 KiB (about thirty, nearly all the bytes) are
-# optimised, on every core at once; the rest gain too little to pay for a process each.
+# Some two hundred modules: optimised on every core at once, each in its own process.
 optimise() {
   frontend/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types \
     "$1" -o "$1.opt" 2>/dev/null && mv "$1.opt" "$1"
 }
 export -f optimise
-find "$app" -name '*.wasm' -size +4k -print0 | xargs -0 -n 1 -P "$(nproc)" bash -c 'optimise "$0"'
+find "$app" -name '*.wasm' -print0 | xargs -0 -n 1 -P "$(nproc)" bash -c 'optimise "$0"'
 if ls "$app"/*.opt >/dev/null 2>&1; then
   echo "wasm-opt failed on a module" >&2
   exit 1
