@@ -306,6 +306,8 @@ async fn the_busiest_lists_cost_the_same_statements_whatever_the_data(b: Backend
     let actions =
         "{ actions { id recommendation ownerName isMine agency { name } review { reference allowedOperations }
         updates { note recordedAt } evidence { fileName size } } }";
+    let action_page = "{ actionPage(first: 50) { total actions { id recommendation ownerName isMine agency { name }
+        review { reference allowedOperations } updates { note recordedAt } evidence { fileName size } } } }";
     let cost = |q: &'static str| {
         let (app, chair) = (&app, &chair);
         async move {
@@ -314,14 +316,62 @@ async fn the_busiest_lists_cost_the_same_statements_whatever_the_data(b: Backend
             (app.statements() - before, d)
         }
     };
+    // One review with its decision-phase records, and a page of the combined
+    // chronology, as the client asks for them.
+    let review = "query($id:Int!){ review(id:$id) { reference stage leadBoard { name } partnerBoards { name }
+        involvedAgencies { name } deadlines { kind dueOn status } people { label }
+        referral { circumstances } criteriaAssessments { category } recommendation { scope } decision { conduct }
+        ofstedNotification { sentOn } myCapacities allowedOperations } }";
+    let chronology = "query($id:Int!){ review(id:$id) { id reference allowedOperations people { id label }
+        involvedAgencies { id name } combinedChronology(first: 50) { total filtered next
+        entries { id agencyName date event personIds } gaps { days } suggestedConflicts { entryIds }
+        links { note } agencies { name } } } }";
+    let cost_of = |q: &'static str, id: i32| {
+        let (app, chair) = (&app, &chair);
+        async move {
+            let before = app.statements();
+            let d = app.ok(chair, q, json!({ "id": id })).await;
+            (app.statements() - before, d)
+        }
+    };
+    // The newest synthetic review whose IMRs are accepted: its chronology has entries.
+    let latest_with_entries = || async {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        backend::entities::imr::Entity::find()
+            .filter(backend::entities::imr::Column::Status.eq("accepted"))
+            .order_by_desc(backend::entities::imr::Column::ReviewId)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .review_id
+    };
     backend::seed::synthetic::seed(&app.db, 18, 2, || {}).await.unwrap();
     let (dash_small, _) = cost(dashboard).await;
     let (act_small, d) = cost(actions).await;
     let small_n = d["actions"].as_array().unwrap().len();
-    backend::seed::synthetic::seed(&app.db, 36, 2, || {}).await.unwrap();
+    let (page_small, _) = cost(action_page).await;
+    let small_review = latest_with_entries().await;
+    let (one_small, _) = cost_of(review, small_review).await;
+    let (chron_small, d) = cost_of(chronology, small_review).await;
+    let small_entries = d["review"]["combinedChronology"]["filtered"].as_i64().unwrap();
+    backend::seed::synthetic::seed(&app.db, 36, 12, || {}).await.unwrap();
     let (dash_large, _) = cost(dashboard).await;
     let (act_large, d) = cost(actions).await;
     let large_n = d["actions"].as_array().unwrap().len();
+    let (page_large, _) = cost(action_page).await;
+    // The page prefetches what its actions select, as the whole list does: one
+    // statement a table, never one an action.
+    assert_eq!(page_small, page_large, "the action tracker page's statements grew with the actions");
+    assert!(page_small <= act_small + 1, "action page {page_small}, whole list {act_small} statements");
+    let large_review = latest_with_entries().await;
+    let (one_large, _) = cost_of(review, large_review).await;
+    let (chron_large, d) = cost_of(chronology, large_review).await;
+    let large_entries = d["review"]["combinedChronology"]["filtered"].as_i64().unwrap();
+    assert!(large_entries >= small_entries * 5, "{small_entries} then {large_entries} entries");
+    assert_eq!(one_small, one_large, "one review's statements grew with the data");
+    assert_eq!(chron_small, chron_large, "the chronology's statements grew with its entries");
+    eprintln!("statements: one review {one_small}, combined chronology {chron_small}");
     assert!(large_n >= small_n + 10, "{small_n} then {large_n} actions");
     assert_eq!(dash_small, dash_large, "the dashboard's statements grew with the reviews");
     assert_eq!(

@@ -56,14 +56,12 @@ impl DeadlinesQuery {
         #[graphql(desc = "The day to judge by; today when left out.")] as_of: Option<NaiveDate>,
     ) -> GqlResult<Vec<DeadlineAlert>> {
         let today = as_of.unwrap_or_else(|| Utc::now().date_naive());
-        let found = crate::attention::alerts_among(
-            &state(ctx)?.db,
-            &crate::graphql::request::visible_reviews(ctx).await?,
-            today,
-        )
-        .await?;
-        let mut ids: Vec<i32> = found.iter().map(|(a, _, _)| a.review.id).collect();
-        ids.dedup();
+        let (found, links) = crate::attention::alerts_with_links(&state(ctx)?.db, caller(ctx)?, today).await?;
+        let mut seen: Vec<&crate::entities::review::Model> = found.iter().map(|(a, _, _)| &a.review).collect();
+        seen.sort_by_key(|r| r.id);
+        seen.dedup_by_key(|r| r.id);
+        let ids: Vec<i32> = seen.iter().map(|r| r.id).collect();
+        crate::graphql::loaders::remember(loaders(ctx)?, &seen, links).await;
         crate::graphql::loaders::prefetch(loaders(ctx)?, &ids, wanted(&ctx.look_ahead().field("review"))).await?;
         Ok(found
             .into_iter()

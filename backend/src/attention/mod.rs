@@ -270,36 +270,61 @@ pub async fn mark_read(db: &DatabaseConnection, caller: &Caller, ids: Option<Vec
     Ok(q.exec(db).await?.rows_affected)
 }
 
-/// Deadlines at risk or overdue on the reviews the caller may see, soonest first.
+/// Deadlines at risk or overdue on the reviews where the caller reads deadlines, soonest
+/// first. The database finds the open deadlines due within the widest at-risk window of
+/// any board on reviews where the caller holds a capacity that reads them; access is then
+/// worked out for those reviews only, and the policy decides each one.
 pub async fn alerts(
     db: &DatabaseConnection,
     caller: &Caller,
     today: NaiveDate,
 ) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
-    let reviews = review::Entity::find().filter(access::in_scope(caller)).all(db).await?;
-    let visible: Vec<std::sync::Arc<ReviewAccess>> =
-        access::for_reviews(db, caller, &reviews).await?.into_iter().map(std::sync::Arc::new).collect();
-    alerts_among(db, &visible, today).await
+    Ok(alerts_with_links(db, caller, today).await?.0)
 }
 
-/// As `alerts`, among reviews whose access is already known.
-pub async fn alerts_among(
+/// As `alerts`, with the boards and agencies of their reviews read on the way.
+pub async fn alerts_with_links(
     db: &DatabaseConnection,
-    visible: &[std::sync::Arc<ReviewAccess>],
+    caller: &Caller,
     today: NaiveDate,
-) -> ApiResult<Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>> {
-    let visible: Vec<&std::sync::Arc<ReviewAccess>> =
-        visible.iter().filter(|a| a.read(shared::policy::Field::Deadlines).is_ok()).collect();
-    let ids: Vec<i32> = visible.iter().map(|a| a.review.id).collect();
+) -> ApiResult<(Vec<(std::sync::Arc<ReviewAccess>, deadline::Model, u32)>, access::Links)> {
     let boards = board::Entity::find().all(db).await?;
+    let mut widest = 0;
+    for b in &boards {
+        widest = widest.max(crate::stored::profile(b)?.at_risk_days);
+    }
+    let reads =
+        |c: shared::role::Capacity| shared::policy::field_access(c, Field::Deadlines) > shared::policy::Access::Hidden;
     let rows = deadline::Entity::find()
-        .filter(deadline::Column::ReviewId.is_in(ids))
         .filter(deadline::Column::MetOn.is_null())
+        .filter(deadline::Column::DueOn.lte(today + Duration::days(i64::from(widest))))
+        .filter(
+            deadline::Column::ReviewId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(review::Column::Id)
+                    .from(review::Entity)
+                    .cond_where(access::holding(caller, reads))
+                    .to_owned(),
+            ),
+        )
         .order_by_asc(deadline::Column::DueOn)
+        .order_by_asc(deadline::Column::Id)
         .all(db)
         .await?;
-    let by_id: std::collections::HashMap<i32, std::sync::Arc<ReviewAccess>> =
-        visible.into_iter().map(|a| (a.review.id, a.clone())).collect();
+    let mut ids: Vec<i32> = rows.iter().map(|d| d.review_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let reviews = if ids.is_empty() {
+        Vec::new()
+    } else {
+        review::Entity::find().filter(review::Column::Id.is_in(ids)).all(db).await?
+    };
+    let (found, links) = access::for_reviews_with_links(db, caller, &reviews).await?;
+    let by_id: std::collections::HashMap<i32, std::sync::Arc<ReviewAccess>> = found
+        .into_iter()
+        .filter(|a| a.read(Field::Deadlines).is_ok())
+        .map(|a| (a.review.id, std::sync::Arc::new(a)))
+        .collect();
     let mut out = Vec::new();
     for d in rows {
         let Some(a) = by_id.get(&d.review_id) else {
@@ -315,5 +340,5 @@ pub async fn alerts_among(
             out.push((a.clone(), d, at_risk));
         }
     }
-    Ok(out)
+    Ok((out, links))
 }

@@ -198,14 +198,13 @@ pub async fn actions(ctx: &Context<'_>, a: &Arc<ReviewAccess>) -> GqlResult<Vec<
         .filter(|x| action_visible(&a.capacities, me, shared::UserId(x.owner_id)))
         .map(|x| Action { row: x.clone(), access: a.clone() })
         .collect();
-    prefetch(ctx, &list).await?;
+    prefetch(ctx, ctx.look_ahead(), &list).await?;
     Ok(list)
 }
 
-/// Loads what the selection asks of `list` in one statement per table, so that a list
-/// of actions costs the same number of statements however long it is.
-async fn prefetch(ctx: &Context<'_>, list: &[Action]) -> ApiResult<()> {
-    let look = ctx.look_ahead();
+/// Loads what `look` (the selection on each action) asks of `list` in one statement per
+/// table, so that a list of actions costs the same number of statements however long it is.
+async fn prefetch(ctx: &Context<'_>, look: async_graphql::Lookahead<'_>, list: &[Action]) -> ApiResult<()> {
     let wanted = crate::graphql::loaders::ActionsWanted {
         updates: look.field("updates").exists(),
         evidence: look.field("evidence").exists(),
@@ -357,7 +356,7 @@ impl ActionsQuery {
     /// own, the performance sub-group and the board every one. Overdue first.
     async fn actions(&self, ctx: &Context<'_>, filter: Option<ActionFilterInput>) -> GqlResult<Vec<Action>> {
         let (_, list) = actions_across(ctx, filter.unwrap_or_default(), 0, None, false).await?;
-        prefetch(ctx, &list).await?;
+        prefetch(ctx, ctx.look_ahead(), &list).await?;
         Ok(list)
     }
 
@@ -372,7 +371,8 @@ impl ActionsQuery {
         let (total, page) =
             actions_across(ctx, filter.unwrap_or_default(), offset as u64, Some(first as u64), true).await?;
         let total = i32::try_from(total).unwrap_or(i32::MAX);
-        prefetch(ctx, &page).await?;
+        // What the page's `actions` select, not the page itself.
+        prefetch(ctx, ctx.look_ahead().field("actions"), &page).await?;
         Ok(ActionPage { total, offset, first, actions: page })
     }
 }

@@ -404,7 +404,9 @@ where
 }
 
 /// Loads, in one statement per table, every relation `w` names for `ids`, so the
-/// cost of a list does not depend on its length or on batching windows.
+/// cost of a list does not depend on its length or on batching windows. The tables
+/// that depend on nothing else are read at once, each on a connection of its own, so a
+/// request waits for the slowest of them rather than for their sum.
 pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), Arc<DbErr>> {
     macro_rules! all {
         ($m:ident) => {{
@@ -412,37 +414,59 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
             fill(l, keys).await?
         }};
     }
-    if w.people {
-        all!(person);
+    // Each on the heap: eleven reads side by side would make one very large future.
+    macro_rules! when {
+        ($wanted:expr, $m:ident) => {
+            Box::pin(async {
+                if $wanted {
+                    all!($m);
+                }
+                Ok::<(), Arc<DbErr>>(())
+            })
+        };
     }
-    if w.referral {
-        all!(referral);
-    }
-    if w.assessments {
-        all!(criteria_assessment);
-    }
-    if w.recommendation {
-        all!(recommendation);
-    }
-    if w.decision {
-        all!(decision);
-    }
-    if w.notification {
-        all!(notification);
-    }
-    if w.checklist {
-        all!(setup_checklist_item);
-    }
-    if w.terms {
-        all!(terms_of_reference);
-    }
-    if w.findings {
-        let found = all!(finding);
-        fill(l, found.values().flat_map(|f| f.iter().map(|x| ThemesOf(x.id))).collect()).await?;
-    }
+    let findings = Box::pin(async {
+        if w.findings {
+            let found = all!(finding);
+            fill(l, found.values().flat_map(|f| f.iter().map(|x| ThemesOf(x.id))).collect()).await?;
+        }
+        Ok::<(), Arc<DbErr>>(())
+    });
+    let deadlines = Box::pin(async {
+        if w.deadlines {
+            let found = all!(deadline);
+            if w.extensions {
+                let keys: Vec<ExtensionsOf> =
+                    found.values().flat_map(|d| d.iter().map(|x| ExtensionsOf(x.id))).collect();
+                fill(l, keys).await?;
+            }
+        }
+        Ok::<(), Arc<DbErr>>(())
+    });
+    let appointed = Box::pin(async {
+        let mut users: Vec<i32> = Vec::new();
+        if w.appointments {
+            for links in all!(review_assignment).values() {
+                users.extend(links.iter().map(|x| x.user_id));
+            }
+        }
+        Ok::<Vec<i32>, Arc<DbErr>>(users)
+    });
+    let (.., mut user_ids) = tokio::try_join!(
+        when!(w.people, person),
+        when!(w.referral, referral),
+        when!(w.assessments, criteria_assessment),
+        when!(w.recommendation, recommendation),
+        when!(w.decision, decision),
+        when!(w.notification, notification),
+        when!(w.checklist, setup_checklist_item),
+        when!(w.terms, terms_of_reference),
+        findings,
+        deadlines,
+        appointed,
+    )?;
     let mut board_ids: Vec<i32> = Vec::new();
     let mut agency_ids: Vec<i32> = Vec::new();
-    let mut user_ids: Vec<i32> = Vec::new();
     // Working out access has usually put the boards, agencies and reviews in the
     // cache already (`remember`): those are taken from it.
     macro_rules! cached {
@@ -461,18 +485,6 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
             agency_ids.extend(links.iter().map(|x| x.agency_id));
         }
     }
-    if w.appointments {
-        for links in all!(review_assignment).values() {
-            user_ids.extend(links.iter().map(|x| x.user_id));
-        }
-    }
-    if w.deadlines {
-        let found = all!(deadline);
-        if w.extensions {
-            let keys: Vec<ExtensionsOf> = found.values().flat_map(|d| d.iter().map(|x| ExtensionsOf(x.id))).collect();
-            fill(l, keys).await?;
-        }
-    }
     if w.deadlines || w.boards {
         board_ids.extend(cached!(ById<review::Entity>).values().map(|r| r.lead_board_id));
     }
@@ -484,10 +496,12 @@ pub async fn prefetch(l: &RequestLoader, ids: &[i32], w: Wanted) -> Result<(), A
     }
     board_ids.sort();
     board_ids.dedup();
-    fill(l, board_ids.iter().map(|i| ById::<board::Entity>::of(*i)).collect()).await?;
     agency_ids.sort();
     agency_ids.dedup();
-    fill(l, agency_ids.iter().map(|i| ById::<agency::Entity>::of(*i)).collect()).await?;
+    tokio::try_join!(
+        Box::pin(fill(l, board_ids.iter().map(|i| ById::<board::Entity>::of(*i)).collect())),
+        Box::pin(fill(l, agency_ids.iter().map(|i| ById::<agency::Entity>::of(*i)).collect())),
+    )?;
     Ok(())
 }
 
