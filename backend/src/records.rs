@@ -77,14 +77,6 @@ pub async fn imr_versions(db: &impl ConnectionTrait, imr_id: i32) -> ApiResult<V
         .collect())
 }
 
-/// The combined chronology: every submitted IMR's entries merged in time order, with
-/// the gaps longer than `gap_days` and the suggested conflicts (SPEC 4).
-pub struct Combined {
-    pub entries: Vec<chronology::Entry>,
-    pub gaps: Vec<chronology::Gap>,
-    pub suggested: Vec<chronology::Suggestion>,
-}
-
 /// The entries of every submitted or accepted IMR of the review, in time order.
 pub async fn combined_entries(db: &impl ConnectionTrait, review_id: i32) -> ApiResult<Vec<chronology::Entry>> {
     let imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await?;
@@ -107,15 +99,6 @@ pub fn merge_submitted(imrs: &[imr::Model], entries: &[chronology_entry::Model])
         .map(entry_of)
         .collect::<ApiResult<Vec<chronology::Entry>>>()?;
     Ok(chronology::merge(chosen))
-}
-
-/// Merges, filters and marks the chronology. Gaps and suggestions are computed over the
-/// filtered entries, so "no contact by health for 90 days" is one filter away.
-pub fn combine(merged: Vec<chronology::Entry>, filter: &chronology::Filter, gap_days: i64) -> Combined {
-    let entries: Vec<chronology::Entry> = merged.into_iter().filter(|e| filter.matches(e)).collect();
-    let gaps = chronology::gaps(&entries, gap_days);
-    let suggested = chronology::suggested_conflicts(&entries);
-    Combined { entries, gaps, suggested }
 }
 
 /// Which of the two sectioned documents of the review.

@@ -246,6 +246,12 @@ async fn authors_see_only_their_own_agencys_imr_and_the_panel_no_drafts(b: Backe
     assert!(text.contains("Child A") && text.contains("SUBMITTED"), "{text}");
 }
 
+/// The gaps of the whole combined chronology, read in one page.
+async fn whole_gaps(app: &TestApp, who: &str, id: i32) -> Value {
+    let q = "query($id:Int!){review(id:$id){combinedChronology{gaps{from to days}}}}";
+    app.ok(who, q, json!({"id": id})).await["review"]["combinedChronology"]["gaps"].clone()
+}
+
 async fn the_combined_chronology_merges_filters_marks_links_and_exports(b: Backend) {
     let app = TestApp::spawn(b).await;
     let id = app.review_at("OVERVIEW_REPORT").await;
@@ -286,6 +292,39 @@ async fn the_combined_chronology_merges_filters_marks_links_and_exports(b: Backe
     assert!(e.iter().all(|x| x["seenAlone"] == true));
     let v = app.gql(Some(&chair), q, json!({"id": id, "g": 0})).await;
     assert_eq!(v["errors"][0]["extensions"]["field"], "gapDays");
+
+    // Paged: four entries a page, each page starting after the last one read; gaps and
+    // suggestions are those of the whole chronology on every page.
+    let paged = "query($id:Int!,$n:Int,$after:String){review(id:$id){combinedChronology(first:$n,after:$after){
+        total filtered next entries{id} gaps{from to days} suggestedConflicts{entryIds}}}}";
+    let all_ids: Vec<&Value> = entries.iter().map(|e| &e["id"]).collect();
+    let (mut read, mut after, mut pages) = (Vec::new(), Value::Null, 0);
+    loop {
+        let d = app.ok(&chair, paged, json!({"id": id, "n": 4, "after": after})).await;
+        let c = &d["review"]["combinedChronology"];
+        assert_eq!((c["total"].as_i64(), c["filtered"].as_i64()), (Some(10), Some(10)), "{c}");
+        assert_eq!(c["gaps"], whole_gaps(&app, &chair, id).await, "gaps differ on page {pages}");
+        assert_eq!(c["suggestedConflicts"].as_array().map(Vec::len), Some(2), "{c}");
+        let page = c["entries"].as_array().unwrap();
+        assert!(page.len() <= 4 && !page.is_empty(), "{c}");
+        read.extend(page.iter().map(|e| e["id"].clone()));
+        pages += 1;
+        match &c["next"] {
+            Value::Null => break,
+            n => after = n.clone(),
+        }
+    }
+    assert_eq!(pages, 3, "10 entries at 4 a page");
+    assert_eq!(read.iter().collect::<Vec<_>>(), all_ids, "every entry once, in order");
+    for (vars, field) in [
+        (json!({"id": id, "n": 0}), "first"),
+        (json!({"id": id, "n": 5001}), "first"),
+        (json!({"id": id, "after": "not a cursor"}), "after"),
+        (json!({"id": id, "after": "2147483647"}), "after"),
+    ] {
+        let v = app.gql(Some(&chair), paged, vars).await;
+        assert_eq!(v["errors"][0]["extensions"]["field"], field, "{v}");
+    }
 
     // The panel links two entries; twice is refused, as is an entry from elsewhere.
     let pair = json!({"entryA": c["suggestedConflicts"][0]["entryIds"][0], "entryB": c["suggestedConflicts"][0]["entryIds"][1]});

@@ -523,6 +523,25 @@ async fn the_panel_reads_the_genogram_and_filters_the_combined_chronology() {
                 .expect("scroll");
             b.screenshot("chronology_timeline").await;
             b.axe("the chronology timeline").await;
+            // A page at a time: each "Show the next" adds the following entries under the
+            // ones read, and focus moves to the first of them.
+            b.goto(&format!("{href}/chronology?per-page=4")).await;
+            b.wait_text("Showing 4 of 10 entries").await;
+            b.click_text("Show the next 4 of 6 entries").await;
+            b.wait_text("Showing 8 of 10 entries").await;
+            b.wait_focus_in("#combined-chronology tbody").await;
+            b.click_text("Show the next 2 of 2 entries").await;
+            b.wait_text("Showing 10 of 10 entries").await;
+            assert!(b.c.find(Locator::Css("#chronology-more")).await.is_err(), "nothing more to show");
+            let rows = b.c.find_all(Locator::Css("#combined-chronology tbody tr")).await.expect("rows");
+            let mut ids = Vec::new();
+            for r in rows {
+                ids.push(r.attr("id").await.expect("id").unwrap_or_default());
+            }
+            let mut distinct = ids.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!((ids.len(), distinct.len()), (10, 10), "every entry once: {ids:?}");
         }
         .boxed()
     })

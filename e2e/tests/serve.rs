@@ -295,7 +295,7 @@ async fn sigterm_lets_every_request_in_flight_finish_before_the_server_stops() {
         .filter_map(|r| r["id"].as_i64())
         .collect();
     assert!(heavy.len() >= 3, "{list}");
-    let query = "query($id:Int!){review(id:$id){combinedChronology{entries{event agencyName}}}}";
+    let query = "query($id:Int!){review(id:$id){combinedChronology(first: 5000){entries{event agencyName}}}}";
     let requests: Vec<_> = heavy
         .iter()
         .cycle()

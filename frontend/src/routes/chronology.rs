@@ -3,7 +3,7 @@
 //! per agency; gaps and possible conflicts marked, and linked by the panel.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::policy::Operation;
 
 use super::documents::ExportButtons;
@@ -15,6 +15,10 @@ use crate::layout::TimeScale;
 use crate::page::{Busy, Ctx, send};
 
 type Data = combined_chronology::ResponseData;
+type Variables = combined_chronology::Variables;
+
+/// Entries a page: 500, or fewer when the address asks (`?per-page=N`).
+const PAGE: i64 = 500;
 type Entry = combined_chronology::CombinedChronologyReviewCombinedChronologyEntries;
 
 /// "Any", "Yes" or "No" for a flag filter.
@@ -40,7 +44,11 @@ struct Filters {
 #[component]
 pub fn ChronologyPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let per_page = Memo::new(move |_| {
+        query.read().get("per-page").and_then(|s| s.parse::<i64>().ok()).map_or(PAGE, |n| n.clamp(1, PAGE))
+    });
     let refresh = RwSignal::new(0u32);
     let done = RwSignal::new(None::<String>);
     let loading = RwSignal::new(0i32);
@@ -55,8 +63,8 @@ pub fn ChronologyPage() -> impl IntoView {
     };
     // The filters applied: changed by "Apply", not on every keystroke.
     let applied = RwSignal::new(0u32);
-    let data = LocalResource::new(move || {
-        let id = id.get();
+    // The variables of the first page, as applied; a later page adds its cursor.
+    let variables = Memo::new(move |_| {
         refresh.get();
         applied.get();
         let filter = combined_chronology::ChronologyFilterInput {
@@ -68,10 +76,15 @@ pub fn ChronologyPage() -> impl IntoView {
             perpetrator_contact: flag(&f.perpetrator.get_untracked()),
         };
         let gap_days = f.gap_days.get_untracked().trim().parse().ok();
+        id.get()
+            .map(|id| Vars(Variables { id, filter: Some(filter), gap_days, first: Some(per_page.get()), after: None }))
+    });
+    let data = LocalResource::new(move || {
+        let vars = variables.get();
         async move {
             let _busy = Busy::start(loading);
-            let Some(id) = id else { return Err(ApiError::NotFound) };
-            api::call::<CombinedChronology>(combined_chronology::Variables { id, filter: Some(filter), gap_days }).await
+            let Some(Vars(vars)) = vars else { return Err(ApiError::NotFound) };
+            api::call::<CombinedChronology>(vars).await
         }
     });
     let timeline = RwSignal::new(false);
@@ -90,7 +103,7 @@ pub fn ChronologyPage() -> impl IntoView {
                         refresh,
                         done,
                     };
-                    view! { <Body ctx=ctx d=d f=f applied=applied timeline=timeline/> }.into_any()
+                    view! { <Body ctx=ctx d=d f=f applied=applied timeline=timeline variables=variables/> }.into_any()
                 }
             })}
         </Transition>
@@ -98,9 +111,54 @@ pub fn ChronologyPage() -> impl IntoView {
     }
 }
 
+/// The first page's variables, compared by value so that a memo of them changes only
+/// when they do.
+#[derive(Clone)]
+struct Vars(Variables);
+
+impl PartialEq for Vars {
+    fn eq(&self, o: &Self) -> bool {
+        serde_json::to_value(&self.0).ok() == serde_json::to_value(&o.0).ok()
+    }
+}
+
 #[component]
-fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSignal<bool>) -> impl IntoView {
+fn Body(
+    ctx: Ctx,
+    d: Data,
+    f: Filters,
+    applied: RwSignal<u32>,
+    timeline: RwSignal<bool>,
+    variables: Memo<Option<Vars>>,
+) -> impl IntoView {
     let c = d.review.combined_chronology.clone();
+    // Every page read so far, in order: the first, then each "Show more".
+    let entries = RwSignal::new(c.entries.clone());
+    let next = RwSignal::new(c.next.clone());
+    let more_busy = RwSignal::new(false);
+    let more_error = RwSignal::new(None::<ApiError>);
+    let more = move |_| {
+        let (Some(Vars(mut vars)), Some(after)) = (variables.get_untracked(), next.get_untracked()) else { return };
+        vars.after = Some(after);
+        more_busy.set(true);
+        more_error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::call::<CombinedChronology>(vars).await {
+                Ok(d) => {
+                    let page = d.review.combined_chronology;
+                    let first_new = page.entries.first().map(|e| e.id);
+                    entries.update(|e| e.extend(page.entries));
+                    next.set(page.next);
+                    // Focus the first entry of the new page, where reading continues.
+                    if let Some(id) = first_new {
+                        request_animation_frame(move || crate::page::focus(&format!("entry-{id}")));
+                    }
+                }
+                Err(e) => more_error.set(Some(e)),
+            }
+            more_busy.set(false);
+        });
+    };
     let people = d.review.people.clone();
     let label = move |ids: &[i64]| {
         ids.iter()
@@ -120,14 +178,18 @@ fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSigna
         }
         m
     };
-    let shown = c.entries.len();
+    let (filtered, total) = (c.filtered, c.total);
     view! {
         <a class="govuk-back-link" href=format!("/reviews/{}/tasks/chronology", ctx.id)>{format!("Back to {}", d.review.reference)}</a>
         <span class="govuk-caption-l">{d.review.reference.clone()}</span>
         <h1 class="govuk-heading-l">"Combined chronology"</h1>
         <Success message=ctx.done/>
         <FilterForm f=f applied=applied agencies=d.review.involved_agencies.iter().map(|a| (a.id, a.name.clone())).collect() people=d.review.people.iter().map(|p| (p.id, p.label.clone())).collect()/>
-        <p class="govuk-body" role="status" id="chronology-count">{format!("Showing {shown} of {} entries from the submitted IMRs.", c.total)}</p>
+        <p class="govuk-body" role="status" id="chronology-count">{move || if filtered == total {
+            format!("Showing {} of {total} entries from the submitted IMRs.", entries.with(Vec::len))
+        } else {
+            format!("Showing {} of {total} entries from the submitted IMRs ({filtered} match the filters).", entries.with(Vec::len))
+        }}</p>
         {(!c.gaps.is_empty()).then(|| view! {
             <div class="govuk-inset-text" id="chronology-gaps">
                 <p class="govuk-body govuk-!-font-weight-bold">"Periods with no agency contact"</p>
@@ -143,7 +205,9 @@ fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSigna
         {
             let c2 = c.clone();
             move || if timeline.get() {
-                view! { <Timeline c=c2.clone()/> }.into_any()
+                let mut whole = c2.clone();
+                whole.entries = entries.get();
+                view! { <Timeline c=whole/> }.into_any()
             } else {
                 view! {
                     <table class="govuk-table scr-chronology" id="combined-chronology">
@@ -157,19 +221,28 @@ fn Body(ctx: Ctx, d: Data, f: Filters, applied: RwSignal<u32>, timeline: RwSigna
                             <th scope="col" class="govuk-table__header">"People"</th>
                         </tr></thead>
                         <tbody class="govuk-table__body">
-                            {c2.entries.iter().map(|e| row(e, &label(&e.person_ids), &marks(e.id))).collect_view()}
+                            {entries.get().iter().map(|e| row(e, &label(&e.person_ids), &marks(e.id))).collect_view()}
                         </tbody>
                     </table>
                 }.into_any()
             }
         }
+        {move || more_error.get().map(|e| view! { <Failure error=e/> })}
+        {move || next.get().is_some().then(|| view! {
+            <button type="button" class="govuk-button govuk-button--secondary" id="chronology-more" disabled=move || more_busy.get() on:click=more>
+                {move || if more_busy.get() { "Loading the next entries\u{2026}".to_owned() } else {
+                    let left = filtered as usize - entries.with(Vec::len);
+                    format!("Show the next {} of {left} entries", left.min(variables.get_untracked().and_then(|v| v.0.first).unwrap_or(PAGE) as usize))
+                }}
+            </button>
+        })}
         {(!c.links.is_empty()).then(|| view! {
             <h2 class="govuk-heading-m">"Entries the panel linked"</h2>
             <ul class="govuk-list govuk-list--bullet">
                 {c.links.iter().map(|l| {
                     // Each entry by its date, agency and first words, as the table shows it.
                     let describe = |id: i64| {
-                        c.entries.iter().find(|e| e.id == id).map_or_else(
+                        entries.read_untracked().iter().find(|e| e.id == id).map_or_else(
                             || "an entry outside the current filters".to_owned(),
                             |e| format!("{} ({}): \u{201c}{}\u{201d}", uk_date(&e.date), e.agency_name, e.event.chars().take(60).collect::<String>()),
                         )
@@ -189,7 +262,7 @@ fn yes(b: bool) -> &'static str {
 
 fn row(e: &Entry, people: &str, marks: &[&str]) -> impl IntoView + use<> {
     view! {
-        <tr class="govuk-table__row" id=format!("entry-{}", e.id)>
+        <tr class="govuk-table__row" id=format!("entry-{}", e.id) tabindex="-1">
             <td class="govuk-table__cell">{uk_date(&e.date)}{e.time.clone().map(|t| format!(" {t}"))}
                 {marks.iter().map(|m| view! { <br/><strong class="govuk-tag govuk-tag--orange">{m.to_string()}</strong> }).collect_view()}</td>
             <td class="govuk-table__cell">{e.agency_name.clone()}</td>

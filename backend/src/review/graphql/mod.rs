@@ -328,69 +328,141 @@ pub struct ChronologyLink {
     pub note: String,
 }
 
-/// Every submitted IMR's entries merged in time order, with gaps and conflicts marked.
-#[derive(SimpleObject)]
+/// The most entries one page of the combined chronology holds, and how many when the
+/// page size is left out.
+pub const CHRONOLOGY_PAGE_MAX: i32 = 5_000;
+pub const CHRONOLOGY_PAGE_DEFAULT: i32 = 500;
+
+/// Every submitted IMR's entries merged in time order and filtered, a page at a time.
+/// What is worked out over the whole filtered chronology (gaps, suggested conflicts, the
+/// agencies' lanes) and the links are worked out only when asked for.
 pub struct CombinedChronology {
-    pub entries: Vec<ChronologyEntry>,
+    access: Arc<ReviewAccess>,
+    /// Every entry that matches the filter, in time order.
+    filtered: Vec<chronology::Entry>,
+    /// The page: `filtered[start..end]`.
+    start: usize,
+    end: usize,
+    total: i32,
+    gap_days: i64,
+}
+
+#[Object]
+impl CombinedChronology {
+    /// The page's entries, in time order.
+    async fn entries(&self, ctx: &Context<'_>) -> GqlResult<Vec<ChronologyEntry>> {
+        let a = &self.access;
+        let page = &self.filtered[self.start..self.end];
+        let versions: std::collections::HashMap<i32, i32> =
+            rows::<chronology_entry::Entity>(ctx, a.review.id).await?.iter().map(|e| (e.id, e.version)).collect();
+        // The page's agencies in one statement, before each entry asks for its own.
+        let mut agencies: Vec<i32> = page.iter().map(|e| e.agency.0).collect();
+        agencies.sort_unstable();
+        agencies.dedup();
+        loaders(ctx)?.load_many(agencies.into_iter().map(crate::graphql::loaders::ById::<agency::Entity>::of)).await?;
+        let mut out = Vec::with_capacity(page.len());
+        for e in page {
+            let v = versions.get(&e.id).copied().unwrap_or(1);
+            out.push(ChronologyEntry::build(ctx, a, Field::CombinedChronology, e.clone(), v).await?);
+        }
+        Ok(out)
+    }
+
     /// The number of entries before filtering.
-    pub total: i32,
-    pub gaps: Vec<ChronologyGap>,
-    /// Same people, same day, different agencies: worth the panel's look.
-    pub suggested_conflicts: Vec<ConflictSuggestion>,
-    pub links: Vec<ChronologyLink>,
-    /// One lane per agency with entries, in the order of their first entry.
-    pub agencies: Vec<Agency>,
+    async fn total(&self) -> i32 {
+        self.total
+    }
+
+    /// The number of entries the filter keeps, on every page.
+    async fn filtered(&self) -> i32 {
+        i32::try_from(self.filtered.len()).unwrap_or(i32::MAX)
+    }
+
+    /// Where the next page starts (give it as `after`); none on the last page.
+    async fn next(&self) -> Option<String> {
+        (self.end < self.filtered.len()).then(|| self.filtered[self.end - 1].id.to_string())
+    }
+
+    /// Quiet periods longer than `gapDays` between the filtered entries, over every page.
+    async fn gaps(&self) -> Vec<ChronologyGap> {
+        chronology::gaps(&self.filtered, self.gap_days)
+            .into_iter()
+            .map(|g| ChronologyGap { from: g.from, to: g.to, days: g.days as i32 })
+            .collect()
+    }
+
+    /// Same people, same day, different agencies, over every page: worth the panel's look.
+    async fn suggested_conflicts(&self) -> Vec<ConflictSuggestion> {
+        chronology::suggested_conflicts(&self.filtered)
+            .into_iter()
+            .map(|s| ConflictSuggestion { date: s.date, person_ids: s.people, entry_ids: s.entries })
+            .collect()
+    }
+
+    /// The links the panel made between the review's entries.
+    async fn links(&self, ctx: &Context<'_>) -> GqlResult<Vec<ChronologyLink>> {
+        let a = &self.access;
+        let mut links = Vec::new();
+        for l in rows::<chronology_link::Entity>(ctx, a.review.id).await?.iter() {
+            links.push(ChronologyLink {
+                id: l.id,
+                entry_a: l.entry_a,
+                entry_b: l.entry_b,
+                note: text(ctx, a, Field::CombinedChronology, &l.note).await?,
+            });
+        }
+        Ok(links)
+    }
+
+    /// One lane per agency with filtered entries, in the order of their first entry.
+    async fn agencies(&self, ctx: &Context<'_>) -> GqlResult<Vec<Agency>> {
+        let mut lanes: Vec<i32> = Vec::new();
+        for e in &self.filtered {
+            if !lanes.contains(&e.agency.0) {
+                lanes.push(e.agency.0);
+            }
+        }
+        let found = loaders(ctx)?
+            .load_many(lanes.iter().map(|id| crate::graphql::loaders::ById::<agency::Entity>::of(*id)))
+            .await?;
+        Ok(lanes
+            .iter()
+            .filter_map(|id| found.get(&crate::graphql::loaders::ById::<agency::Entity>::of(*id)).cloned().map(Agency))
+            .collect())
+    }
 }
 
 pub async fn combined(
     ctx: &Context<'_>,
-    a: &ReviewAccess,
+    a: &Arc<ReviewAccess>,
     filter: ChronologyFilterInput,
     gap_days: i32,
+    first: Option<i32>,
+    after: Option<String>,
 ) -> GqlResult<CombinedChronology> {
     a.read(Field::CombinedChronology)?;
     if gap_days < 1 {
         return Err(ApiError::invalid("gapDays", "Give a number of days from 1").into());
     }
+    let first = first.unwrap_or(CHRONOLOGY_PAGE_DEFAULT);
+    if !(1..=CHRONOLOGY_PAGE_MAX).contains(&first) {
+        return Err(ApiError::invalid("first", format!("Give a page size from 1 to {CHRONOLOGY_PAGE_MAX}")).into());
+    }
     let merged = combined_rows(ctx, a.review.id).await?;
-    let total = merged.len() as i32;
-    let versions: std::collections::HashMap<i32, i32> =
-        rows::<chronology_entry::Entity>(ctx, a.review.id).await?.iter().map(|e| (e.id, e.version)).collect();
-    let c = records::combine(merged, &filter.into(), i64::from(gap_days));
-    let mut lanes: Vec<i32> = Vec::new();
-    let mut entries = Vec::with_capacity(c.entries.len());
-    for e in c.entries {
-        if !lanes.contains(&e.agency.0) {
-            lanes.push(e.agency.0);
+    let total = i32::try_from(merged.len()).unwrap_or(i32::MAX);
+    let filter: Filter = filter.into();
+    let filtered: Vec<chronology::Entry> = merged.into_iter().filter(|e| filter.matches(e)).collect();
+    let start = match after {
+        None => 0,
+        Some(cursor) => {
+            let gone =
+                || ApiError::invalid("after", "That page has changed since it was read: start from the first page");
+            let id: i32 = cursor.trim().parse().map_err(|_| gone())?;
+            filtered.iter().position(|e| e.id == id).ok_or_else(gone)? + 1
         }
-        let v = versions.get(&e.id).copied().unwrap_or(1);
-        entries.push(ChronologyEntry::build(ctx, a, Field::CombinedChronology, e, v).await?);
-    }
-    let mut agencies = Vec::new();
-    for id in lanes {
-        agencies.extend(by_id::<agency::Entity>(ctx, id).await?.map(Agency));
-    }
-    let mut links = Vec::new();
-    for l in rows::<chronology_link::Entity>(ctx, a.review.id).await?.iter() {
-        links.push(ChronologyLink {
-            id: l.id,
-            entry_a: l.entry_a,
-            entry_b: l.entry_b,
-            note: text(ctx, a, Field::CombinedChronology, &l.note).await?,
-        });
-    }
-    Ok(CombinedChronology {
-        entries,
-        total,
-        gaps: c.gaps.into_iter().map(|g| ChronologyGap { from: g.from, to: g.to, days: g.days as i32 }).collect(),
-        suggested_conflicts: c
-            .suggested
-            .into_iter()
-            .map(|s| ConflictSuggestion { date: s.date, person_ids: s.people, entry_ids: s.entries })
-            .collect(),
-        links,
-        agencies,
-    })
+    };
+    let end = filtered.len().min(start + first as usize);
+    Ok(CombinedChronology { access: a.clone(), filtered, start, end, total, gap_days: i64::from(gap_days) })
 }
 
 /// The combined chronology's rows, from the request's loaders: entries of submitted
@@ -535,8 +607,10 @@ impl ReviewPhaseOfReview {
         ctx: &Context<'_>,
         filter: Option<ChronologyFilterInput>,
         #[graphql(desc = "Longest quiet period not marked as a gap; 28 days when left out")] gap_days: Option<i32>,
+        #[graphql(desc = "Entries a page, from 1 to 5,000; 500 when left out")] first: Option<i32>,
+        #[graphql(desc = "The `next` of the page before; the first page when left out")] after: Option<String>,
     ) -> GqlResult<CombinedChronology> {
-        combined(ctx, &self.0, filter.unwrap_or_default(), gap_days.unwrap_or(28)).await
+        combined(ctx, &self.0, filter.unwrap_or_default(), gap_days.unwrap_or(28), first, after).await
     }
 
     /// The overview report (11.14): the latest version, or the one asked for.
