@@ -1,115 +1,258 @@
-//! The five operations the client sends most (who am I, the unread count in the
-//! header, the dashboard, a review's header on every review tab, the action tracker)
-//! through GraphQL, the real router with its token check, against reading the rows each
-//! answer holds straight through sea-orm; at two sizes of database, so that the number
-//! of SQL statements a request takes can be seen not to grow with the data. Prints;
-//! asserts nothing about time.
+//! The operations the client sends most, through GraphQL, against the fair direct
+//! baseline: the same rows read straight through sea-orm **with the same access rules
+//! applied in SQL** (the caller read, `access::in_scope` on every review read, the
+//! action tracker's own visibility). At 100, 1,000 and 10,000 synthetic reviews, so
+//! that time and statements can be seen not to grow with the board. Prints; asserts
+//! nothing about time.
 //!
-//! `cargo bench -p backend --bench busiest_operations` runs 100 and 1,000 synthetic
-//! reviews on a fresh SQLite file, or on the empty database named by
-//! `SCR_BENCH_DATABASE_URL`. Under `cargo test` it runs a small size.
+//! For each operation and size: GraphQL p50 / p95 through the real router in this
+//! process (token check included), the baseline's p50 / p95, their ratio, SQL statements
+//! per request of each; and, when a release `scr` binary is there (`cargo build
+//! --release -p backend --bin scr`, or `SCR_BENCH_SERVER=PATH`), one client's p50 and
+//! the requests a second of 16 concurrent clients over real HTTP against it.
+//!
+//! `cargo bench -p backend --bench busiest_operations` runs on a fresh SQLite file, or
+//! on the empty database named by `SCR_BENCH_DATABASE_URL`. `SCR_BENCH_SIZES=100,1000`
+//! picks the sizes, `SCR_BENCH_ONLY=DashboardPage` one operation, `SCR_BENCH_SHOW_SQL=1`
+//! prints each request's statements. Under `cargo test` it runs a small size.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
+use backend::access::in_scope;
 use backend::app::{AppState, app};
-use backend::auth::Tokens;
+use backend::auth::{Subject, Tokens};
+use backend::context::Caller;
 use backend::entities::*;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use tower::ServiceExt;
 
-/// The client's own operations (`frontend/graphql/operations.graphql`).
+/// The token secret of both the router in this process and the served binary.
+const SECRET: &str = "busiest-operations-benchmark-token-secret-0123456789";
+
+/// The client's own operations (`frontend/graphql/operations.graphql`), and one review
+/// with its decision-phase records as the decision pages read them.
 const ME: &str = "{ me { id email name jobTitle roles { role boardId agencyId } } }";
 const UNREAD: &str = "{ unreadNotificationCount }";
-const DASHBOARD: &str = "{ myDeadlines { review { id reference } deadline { kind dueOn status daysLeft } }
-  reviews(first: 200) { id reference stage stageNumber referredOn child { label name } myCapacities allowedOperations } }";
 const REVIEW_HEADER: &str = "query($id: Int!) { review(id: $id) { id reference stage stageNumber version referredOn
   decidedOn notifiedToOfsted leadBoard { name } partnerBoards { name } involvedAgencies { id name } myCapacities
   allowedOperations } }";
-const ACTIONS: &str = "{ actions { id recommendation ownerName isMine dueOn overdue intendedOutcome successMeasure
-  status closureComment version agency { id name } review { id reference allowedOperations } updates { note recordedAt }
-  evidence { id fileName kind size } } }";
+const REVIEW: &str = "query($id: Int!) { review(id: $id) { reference stage referredOn decidedOn leadBoard { name }
+  partnerBoards { name } involvedAgencies { name } deadlines { kind dueOn status } people { label relationship }
+  referral { circumstances facts { childDied } proposal { category } } criteriaAssessments { category reasons }
+  recommendation { reasons scope } decision { conduct reasons } ofstedNotification { sentOn }
+  setupChecklist { item done note } appointments { assignment name } termsOfReference { version } } }";
+const DASHBOARD_PAGE: &str = "{ reviewPage(first: 50) { total offset first
+  reviews { id reference stage referredOn child { label } myParts deadlines { kind dueOn status } } } }";
+const ACTIONS_PAGE: &str = "{ actionPage(first: 50) { total offset first actions { id recommendation ownerName isMine
+  dueOn overdue intendedOutcome successMeasure status closureComment version agency { id name }
+  review { id reference allowedOperations } updates { note recordedAt } evidence { id fileName kind size } } } }";
+const CHRONOLOGY: &str = "query($chronology: Int!) { review(id: $chronology) { id reference allowedOperations
+  people { id label } involvedAgencies { id name } combinedChronology { total filtered next
+  entries { id agencyId agencyName date time precision practitionerRole event decisionOrAction childSeen seenAlone
+  wishesSought perpetratorContact source personIds } gaps { from to days } suggestedConflicts { date entryIds }
+  links { entryA entryB note } agencies { id name } } } }";
 
-/// Who asks: what every authenticated request, GraphQL or not, must read.
-async fn caller_rows(db: &DatabaseConnection, user_id: i32) -> usize {
-    let u = user::Entity::find_by_id(user_id).one(db).await.unwrap();
-    let g = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(user_id)).all(db).await.unwrap();
-    usize::from(u.is_some()) + g.len()
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Me,
+    Unread,
+    ReviewHeader,
+    Review,
+    DashboardPage,
+    ActionsPage,
+    Chronology,
 }
 
-async fn board_review_ids(db: &DatabaseConnection, board: i32) -> Vec<i32> {
-    review_board::Entity::find()
-        .filter(review_board::Column::BoardId.eq(board))
-        .all(db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|l| l.review_id)
-        .collect()
+impl Op {
+    const ALL: [Op; 7] =
+        [Op::Me, Op::Unread, Op::ReviewHeader, Op::Review, Op::DashboardPage, Op::ActionsPage, Op::Chronology];
+
+    fn name(self) -> &'static str {
+        match self {
+            Op::Me => "Me",
+            Op::Unread => "UnreadCount",
+            Op::ReviewHeader => "ReviewHeader",
+            Op::Review => "Review",
+            Op::DashboardPage => "DashboardPage",
+            Op::ActionsPage => "ActionsPage",
+            Op::Chronology => "Chronology",
+        }
+    }
+
+    fn body(self, t: &Targets) -> String {
+        let query = match self {
+            Op::Me => ME,
+            Op::Unread => UNREAD,
+            Op::ReviewHeader => REVIEW_HEADER,
+            Op::Review => REVIEW,
+            Op::DashboardPage => DASHBOARD_PAGE,
+            Op::ActionsPage => ACTIONS_PAGE,
+            Op::Chronology => CHRONOLOGY,
+        };
+        let vars = match self {
+            Op::ReviewHeader | Op::Review => serde_json::json!({ "id": t.review }),
+            Op::Chronology => serde_json::json!({ "chronology": t.chronology }),
+            _ => serde_json::json!({}),
+        };
+        serde_json::json!({ "query": query, "variables": vars }).to_string()
+    }
 }
 
-/// The rows of each operation's answer, read directly.
-async fn direct(op: Op, db: &DatabaseConnection, user_id: i32, board: i32, review_id: i32) -> usize {
+/// What the operations are asked about.
+#[derive(Clone, Copy)]
+struct Targets {
+    chair: i32,
+    /// A review in the middle of the procedure, with decision-phase records.
+    review: i32,
+    /// A review whose combined chronology holds some 300 entries.
+    chronology: i32,
+}
+
+/// The review `id` if the caller may see it: the baseline's row scope.
+async fn scoped(db: &DatabaseConnection, caller: &Caller, id: i32) -> review::Model {
+    review::Entity::find_by_id(id).filter(in_scope(caller)).one(db).await.unwrap().expect("a review in scope")
+}
+
+/// The boards of a review, in one statement.
+async fn boards_of(db: &DatabaseConnection, review: i32) -> Vec<board::Model> {
+    let links = review_board::Entity::find()
+        .select_only()
+        .column(review_board::Column::BoardId)
+        .filter(review_board::Column::ReviewId.eq(review))
+        .into_query();
+    board::Entity::find().filter(board::Column::Id.in_subquery(links)).all(db).await.unwrap()
+}
+
+/// The agencies involved in a review, in one statement.
+async fn agencies_of(db: &DatabaseConnection, review: i32) -> Vec<agency::Model> {
+    let links = review_agency::Entity::find()
+        .select_only()
+        .column(review_agency::Column::AgencyId)
+        .filter(review_agency::Column::ReviewId.eq(review))
+        .into_query();
+    agency::Entity::find().filter(agency::Column::Id.in_subquery(links)).all(db).await.unwrap()
+}
+
+/// The rows of each operation's answer, read directly, deciding what the caller may
+/// see in SQL as GraphQL does: the caller, then their reviews by `access::in_scope`.
+async fn direct(op: Op, db: &DatabaseConnection, t: Targets) -> usize {
+    let caller = Caller::load(db, &Subject::User(t.chair)).await.unwrap();
     match op {
-        Op::Me => caller_rows(db, user_id).await,
+        Op::Me => caller.grants.len(),
         Op::Unread => user_notification::Entity::find()
-            .filter(user_notification::Column::UserId.eq(user_id))
+            .filter(user_notification::Column::UserId.eq(t.chair))
             .filter(user_notification::Column::ReadAt.is_null())
             .count(db)
             .await
             .unwrap() as usize,
-        Op::Dashboard => {
-            let ids = board_review_ids(db, board).await;
-            let page = review::Entity::find()
-                .filter(review::Column::Id.is_in(ids.clone()))
-                .order_by_desc(review::Column::ReferredOn)
-                .limit(200)
+        Op::ReviewHeader => {
+            let r = scoped(db, &caller, t.review).await;
+            let boards = boards_of(db, r.id).await;
+            let agencies = agencies_of(db, r.id).await;
+            1 + boards.len() + agencies.len()
+        }
+        Op::Review => {
+            let r = scoped(db, &caller, t.review).await;
+            let id = r.id;
+            let boards = boards_of(db, id).await;
+            let agencies = agencies_of(db, id).await;
+            let deadlines = deadline::Entity::find().filter(deadline::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let people = person::Entity::find().filter(person::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let referral = referral::Entity::find().filter(referral::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let assessments = criteria_assessment::Entity::find()
+                .filter(criteria_assessment::Column::ReviewId.eq(id))
                 .all(db)
                 .await
                 .unwrap();
+            let rec =
+                recommendation::Entity::find().filter(recommendation::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let dec = decision::Entity::find().filter(decision::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let notes =
+                notification::Entity::find().filter(notification::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let items = setup_checklist_item::Entity::find()
+                .filter(setup_checklist_item::Column::ReviewId.eq(id))
+                .all(db)
+                .await
+                .unwrap();
+            let appointed = user::Entity::find()
+                .filter(
+                    user::Column::Id.in_subquery(
+                        review_assignment::Entity::find()
+                            .select_only()
+                            .column(review_assignment::Column::UserId)
+                            .filter(review_assignment::Column::ReviewId.eq(id))
+                            .into_query(),
+                    ),
+                )
+                .all(db)
+                .await
+                .unwrap();
+            let terms = terms_of_reference::Entity::find()
+                .filter(terms_of_reference::Column::ReviewId.eq(id))
+                .all(db)
+                .await
+                .unwrap();
+            1 + boards.len()
+                + agencies.len()
+                + deadlines.len()
+                + people.len()
+                + referral.len()
+                + assessments.len()
+                + rec.len()
+                + dec.len()
+                + notes.len()
+                + items.len()
+                + appointed.len()
+                + terms.len()
+        }
+        Op::DashboardPage => {
+            let scope = review::Entity::find().filter(in_scope(&caller));
+            let total = scope.clone().count(db).await.unwrap();
+            let page = scope
+                .order_by_desc(review::Column::ReferredOn)
+                .order_by_desc(review::Column::Id)
+                .limit(50)
+                .all(db)
+                .await
+                .unwrap();
+            let ids: Vec<i32> = page.iter().map(|r| r.id).collect();
             let children = person::Entity::find()
-                .filter(person::Column::ReviewId.is_in(page.iter().map(|r| r.id)))
+                .filter(person::Column::ReviewId.is_in(ids.clone()))
                 .filter(person::Column::Relationship.eq("child"))
                 .all(db)
                 .await
                 .unwrap();
             let deadlines =
                 deadline::Entity::find().filter(deadline::Column::ReviewId.is_in(ids)).all(db).await.unwrap();
-            page.len() + children.len() + deadlines.len()
-        }
-        Op::ReviewHeader => {
-            let r = review::Entity::find_by_id(review_id).one(db).await.unwrap();
-            let links = review_board::Entity::find()
-                .filter(review_board::Column::ReviewId.eq(review_id))
-                .all(db)
-                .await
-                .unwrap();
             let boards = board::Entity::find()
-                .filter(board::Column::Id.is_in(links.iter().map(|l| l.board_id)))
+                .filter(board::Column::Id.is_in(page.iter().map(|r| r.lead_board_id)))
                 .all(db)
                 .await
                 .unwrap();
-            let ra = review_agency::Entity::find()
-                .filter(review_agency::Column::ReviewId.eq(review_id))
-                .all(db)
-                .await
-                .unwrap();
-            let agencies = agency::Entity::find()
-                .filter(agency::Column::Id.is_in(ra.iter().map(|l| l.agency_id)))
-                .all(db)
-                .await
-                .unwrap();
-            usize::from(r.is_some()) + boards.len() + agencies.len()
+            total as usize + page.len() + children.len() + deadlines.len() + boards.len()
         }
-        Op::Actions => {
-            let ids = board_review_ids(db, board).await;
-            let actions = action::Entity::find().filter(action::Column::ReviewId.is_in(ids)).all(db).await.unwrap();
+        Op::ActionsPage => {
+            let (total, page) = backend::completion::tracker::actions_across(
+                db,
+                &caller,
+                &backend::completion::tracker::ActionFilter::default(),
+                0,
+                Some(50),
+                true,
+            )
+            .await
+            .unwrap();
+            let actions: Vec<&action::Model> = page.iter().map(|(a, _)| a).collect();
             let agencies = agency::Entity::find()
                 .filter(agency::Column::Id.is_in(actions.iter().map(|a| a.agency_id)))
                 .all(db)
@@ -117,11 +260,6 @@ async fn direct(op: Op, db: &DatabaseConnection, user_id: i32, board: i32, revie
                 .unwrap();
             let owners = user::Entity::find()
                 .filter(user::Column::Id.is_in(actions.iter().map(|a| a.owner_id)))
-                .all(db)
-                .await
-                .unwrap();
-            let reviews = review::Entity::find()
-                .filter(review::Column::Id.is_in(actions.iter().map(|a| a.review_id)))
                 .all(db)
                 .await
                 .unwrap();
@@ -135,42 +273,23 @@ async fn direct(op: Op, db: &DatabaseConnection, user_id: i32, board: i32, revie
                 .all(db)
                 .await
                 .unwrap();
-            actions.len() + agencies.len() + owners.len() + reviews.len() + updates.len() + evidence.len()
+            total as usize + actions.len() + agencies.len() + owners.len() + updates.len() + evidence.len()
         }
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Op {
-    Me,
-    Unread,
-    Dashboard,
-    ReviewHeader,
-    Actions,
-}
-
-impl Op {
-    const ALL: [Op; 5] = [Op::Me, Op::Unread, Op::Dashboard, Op::ReviewHeader, Op::Actions];
-
-    fn name(self) -> &'static str {
-        match self {
-            Op::Me => "Me",
-            Op::Unread => "UnreadCount",
-            Op::Dashboard => "Dashboard",
-            Op::ReviewHeader => "ReviewHeader",
-            Op::Actions => "Actions",
+        Op::Chronology => {
+            let r = scoped(db, &caller, t.chronology).await;
+            let id = r.id;
+            let imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let entries = chronology_entry::Entity::find()
+                .filter(chronology_entry::Column::ReviewId.eq(id))
+                .all(db)
+                .await
+                .unwrap();
+            let links =
+                chronology_link::Entity::find().filter(chronology_link::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let people = person::Entity::find().filter(person::Column::ReviewId.eq(id)).all(db).await.unwrap();
+            let agencies = agencies_of(db, id).await;
+            1 + imrs.len() + entries.len() + links.len() + people.len() + agencies.len()
         }
-    }
-
-    fn body(self, review_id: i32) -> String {
-        let query = match self {
-            Op::Me => ME,
-            Op::Unread => UNREAD,
-            Op::Dashboard => DASHBOARD,
-            Op::ReviewHeader => REVIEW_HEADER,
-            Op::Actions => ACTIONS,
-        };
-        serde_json::json!({ "query": query, "variables": { "id": review_id } }).to_string()
     }
 }
 
@@ -187,9 +306,108 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// The release `scr` serving the benchmark's database over HTTP, stopped when dropped.
+struct Served {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(url: &str) -> Option<Served> {
+    let binary = std::env::var_os("SCR_BENCH_SERVER")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/scr")));
+    if !binary.exists() {
+        eprintln!("({} is missing: no HTTP figures; `cargo build --release -p backend --bin scr`)", binary.display());
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(&binary)
+        .args(["serve", "--dev", "--bind", &format!("127.0.0.1:{port}"), "--client-dir", "/nonexistent"])
+        .env("DATABASE_URL", url)
+        .env("SCR_JWT_SECRET", SECRET)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..300 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(Served { child, base });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("{} did not start listening", binary.display());
+}
+
+/// One client's latencies over HTTP, then the requests a second of `clients` clients
+/// sending for `for_`.
+async fn over_http(base: &str, token: &str, body: &str, n: usize, clients: usize, for_: Duration) -> (Duration, f64) {
+    let client = reqwest::Client::new();
+    let (url, token, body) = (format!("{base}/graphql"), token.to_owned(), body.to_owned());
+    let one = move |client: reqwest::Client| {
+        let (url, token, body) = (url.clone(), token.clone(), body.clone());
+        async move {
+            let res = client
+                .post(&url)
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_success(), "HTTP {}", res.status());
+            let bytes = res.bytes().await.unwrap();
+            assert!(!bytes.starts_with(b"{\"errors\""), "{}", String::from_utf8_lossy(&bytes));
+        }
+    };
+    for _ in 0..n / 10 + 1 {
+        one(client.clone()).await;
+    }
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        one(client.clone()).await;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let done = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let until = started + for_;
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, done, one) = (reqwest::Client::new(), done.clone(), one.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < until {
+                one(client.clone()).await;
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    (percentile(&times, 0.5), done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
-    let (sizes, iterations): (&[usize], usize) = if full { (&[100, 1_000], 200) } else { (&[3, 6], 3) };
+    let sizes: Vec<usize> = match std::env::var("SCR_BENCH_SIZES") {
+        Ok(s) => s.split(',').map(|n| n.trim().parse().expect("SCR_BENCH_SIZES: numbers")).collect(),
+        Err(_) if full => vec![100, 1_000, 10_000],
+        Err(_) => vec![32, 36],
+    };
+    // Entries in each IMR of the first synthetic reviews (the chronology's) and the rest.
+    let (chronology_entries, entries, iterations, seconds) = if full { (100, 10, 200, 3) } else { (4, 2, 3, 0) };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async move {
         let path = std::env::temp_dir().join(format!("scr_bench_busiest_{}.db", std::process::id()));
@@ -199,49 +417,72 @@ fn main() {
         backend::db::migrate(&db).await.unwrap();
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        // `SCR_BENCH_SHOW_SQL=1` prints every statement: to see where a request's go.
         let show = std::env::var_os("SCR_BENCH_SHOW_SQL").is_some();
-        let showing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let showing = Arc::new(AtomicBool::new(false));
         let printing = showing.clone();
         db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
-            if printing.load(Ordering::SeqCst) {
-                eprintln!("  sql: {}", info.statement.sql.chars().take(160).collect::<String>());
+            if printing.load(Ordering::SeqCst) || std::env::var_os("SCR_BENCH_SHOW_ALL_SQL").is_some() {
+                eprintln!("  sql: {}", info.statement.sql.chars().take(200).collect::<String>());
             }
         });
-        let tokens = Tokens::new(vec![9; 48], chrono::Duration::minutes(15), None).unwrap();
-        let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default(), oidc: Default::default() });
+        let tokens = Tokens::new(SECRET.as_bytes().to_vec(), chrono::Duration::minutes(60), None).unwrap();
+        let router = app(AppState {
+            db: db.clone(),
+            tokens: tokens.clone(),
+            mail: None,
+            edge: backend::edge::Edge::unlimited(),
+            sessions: backend::users::sessions::SessionRules::default(),
+            oidc: Default::default(),
+        });
+        let database = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
         println!(
-            "busiest_operations: as the board chair, on {}, {iterations} requests of each, the two paths interleaved",
-            if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+            "busiest_operations on {database}, as the board chair: {iterations} requests of each path, interleaved; \
+             over HTTP, one client's p50 and 16 clients for {seconds} s"
         );
         println!(
-            "| operation | reviews | GraphQL p50 / p95 | sea-orm p50 / p95 | ratio (p50) | \
-             sea-orm with the caller (p50) | ratio (p50) | statements GraphQL / sea-orm |"
+            "| operation | reviews | GraphQL p50 / p95 | baseline p50 / p95 | ratio (p50) | statements GraphQL / baseline \
+             | HTTP p50, one client | HTTP requests/s, 16 clients |"
         );
         println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-        let mut seeded = 0;
-        for &size in sizes {
+        // The demo first, then the reviews whose chronologies are read, then the rest.
+        backend::seed::seed_demo(&db).await.unwrap();
+        let demo = review::Entity::find().count(&db).await.unwrap() as usize;
+        backend::seed::synthetic::seed(&db, 20, chronology_entries, || {}).await.unwrap();
+        let only = std::env::var("SCR_BENCH_ONLY").ok();
+        for &size in &sizes {
+            let have = review::Entity::find().count(&db).await.unwrap() as usize;
             let started = Instant::now();
-            backend::seed::synthetic::seed(&db, size - seeded, 10, || {}).await.unwrap();
-            seeded = size;
+            if size > have {
+                backend::seed::synthetic::seed(&db, size - have, entries, || {}).await.unwrap();
+            }
             let seeding = started.elapsed();
             let chair =
                 user::Entity::find().filter(user::Column::Email.eq("chair@scr.example")).one(&db).await.unwrap().unwrap();
-            let board = board::Entity::find().all(&db).await.unwrap()[0].id;
-            // The review whose header is fetched: one in the middle of the procedure.
-            let review_id = review::Entity::find()
-                .filter(review::Column::Stage.eq("action_planning"))
+            let first_synthetic =
+                review::Entity::find().order_by_asc(review::Column::Id).offset(demo as u64).one(&db).await.unwrap().unwrap().id;
+            let review = review::Entity::find()
+                .filter(review::Column::Stage.eq("terms_agreed"))
+                .order_by_asc(review::Column::Id)
                 .one(&db)
                 .await
                 .unwrap()
                 .unwrap()
                 .id;
+            let chronology = imr::Entity::find()
+                .filter(imr::Column::Status.eq("accepted"))
+                .filter(imr::Column::ReviewId.gte(first_synthetic))
+                .order_by_asc(imr::Column::ReviewId)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .review_id;
+            let t = Targets { chair: chair.id, review, chronology };
             let token = tokens.issue(chair.id, chair.session_generation).unwrap();
-            // `SCR_BENCH_ONLY=Dashboard` measures one operation (for a profiler).
-            let only = std::env::var("SCR_BENCH_ONLY").ok();
+            let served = if seconds > 0 { serve(&url) } else { None };
             for op in Op::ALL.into_iter().filter(|op| only.as_deref().is_none_or(|o| o == op.name())) {
-                let body = op.body(review_id);
+                let body = op.body(&t);
                 if show {
                     eprintln!("{}:", op.name());
                 }
@@ -252,54 +493,54 @@ fn main() {
                 assert!(v.get("errors").is_none(), "{}: {v}", op.name());
                 let gql_statements = statements.load(Ordering::SeqCst) - before;
                 let before = statements.load(Ordering::SeqCst);
-                let rows = direct(op, &db, chair.id, board, review_id).await;
+                let rows = direct(op, &db, t).await;
+                let direct_statements = statements.load(Ordering::SeqCst) - before;
                 match op {
                     Op::Unread => assert_eq!(v["data"]["unreadNotificationCount"].as_u64(), Some(rows as u64), "{v}"),
+                    Op::Chronology => assert!(
+                        v["data"]["review"]["combinedChronology"]["total"].as_u64().is_some_and(|n| n >= 3 * chronology_entries as u64),
+                        "{v}"
+                    ),
                     _ => assert!(rows > 0, "{}: no rows", op.name()),
                 }
-                let direct_statements = statements.load(Ordering::SeqCst) - before;
                 if show {
                     continue;
                 }
-                let (mut g, mut d, mut dc) = (Vec::new(), Vec::new(), Vec::new());
+                let (mut g, mut d) = (Vec::new(), Vec::new());
                 for _ in 0..iterations / 10 + 1 {
                     send(&router, &token, &body).await;
-                    direct(op, &db, chair.id, board, review_id).await;
+                    direct(op, &db, t).await;
                 }
                 for _ in 0..iterations {
-                    let t = Instant::now();
+                    let s = Instant::now();
                     std::hint::black_box(send(&router, &token, &body).await);
-                    g.push(t.elapsed());
-                    let t = Instant::now();
-                    std::hint::black_box(direct(op, &db, chair.id, board, review_id).await);
-                    d.push(t.elapsed());
-                    // Who asks is read once: for `Me` that is the whole answer.
-                    let t = Instant::now();
-                    if !matches!(op, Op::Me) {
-                        std::hint::black_box(caller_rows(&db, chair.id).await);
-                    }
-                    std::hint::black_box(direct(op, &db, chair.id, board, review_id).await);
-                    dc.push(t.elapsed());
+                    g.push(s.elapsed());
+                    let s = Instant::now();
+                    std::hint::black_box(direct(op, &db, t).await);
+                    d.push(s.elapsed());
                 }
                 g.sort();
                 d.sort();
-                dc.sort();
-                let ratio = |a: &[Duration], b: &[Duration]| {
-                    percentile(a, 0.5).as_secs_f64() / percentile(b, 0.5).as_secs_f64()
+                let http = match &served {
+                    Some(s) => {
+                        let (p50, rate) =
+                            over_http(&s.base, &token, &body, iterations, 16, Duration::from_secs(seconds)).await;
+                        format!("{p50:.2?} | {rate:.0}")
+                    }
+                    None => "- | -".to_owned(),
                 };
                 println!(
-                    "| {} | {size} | {:.2?} / {:.2?} | {:.2?} / {:.2?} | {:.2}x | {:.2?} | {:.2}x | {gql_statements} / {direct_statements} |",
+                    "| {} | {size} | {:.2?} / {:.2?} | {:.2?} / {:.2?} | {:.2}x | {gql_statements} / {direct_statements} | {http} |",
                     op.name(),
                     percentile(&g, 0.5),
                     percentile(&g, 0.95),
                     percentile(&d, 0.5),
                     percentile(&d, 0.95),
-                    ratio(&g, &d),
-                    percentile(&dc, 0.5),
-                    ratio(&g, &dc),
+                    percentile(&g, 0.5).as_secs_f64() / percentile(&d, 0.5).as_secs_f64(),
                 );
             }
-            eprintln!("({size} reviews seeded in {seeding:.1?})");
+            drop(served);
+            eprintln!("({size} reviews; {} seeded in {seeding:.1?})", size.saturating_sub(have));
         }
         drop(router);
         drop(db);

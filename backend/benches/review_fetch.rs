@@ -1,10 +1,12 @@
-//! Fetching one review with its decision-phase records through GraphQL (the real
-//! router, token check included) against reading the same rows straight through
-//! sea-orm, with 1,000 reviews in the database. Prints; asserts nothing about time.
+//! Fetching one review with its decision-phase records, the people's names asked for in
+//! full, through GraphQL (the real router, token check included) against the fair
+//! direct baseline: the caller read, the review read only if `access::in_scope` finds
+//! it, then the same rows straight through sea-orm. At 100, 1,000 and 10,000 reviews
+//! in the database. Prints; asserts nothing about time.
 //!
-//! `cargo bench -p backend --bench review_fetch` runs the full size. Under
-//! `cargo test` (no `--bench` argument) it runs a small size, so the benchmark
-//! itself stays working.
+//! `cargo bench -p backend --bench review_fetch` runs the full sizes
+//! (`SCR_BENCH_SIZES=100,1000` picks others). Under `cargo test` (no `--bench`
+//! argument) it runs a small size, so the benchmark itself stays working.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -17,10 +19,8 @@ use axum::http::Request;
 use backend::app::{AppState, app};
 use backend::auth::{Subject, Tokens};
 use backend::context::Caller;
-use backend::decision::NewReferral;
 use backend::entities::*;
-use backend::register::NewPerson;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use tower::ServiceExt;
 
 const QUERY: &str =
@@ -30,9 +30,11 @@ const QUERY: &str =
   recommendation{reasons scope} decision{conduct reasons} ofstedNotification{sentOn} setupChecklist{item done note}
   appointments{assignment name} termsOfReference{version answers{text notApplicable}} }}";
 
-/// The same rows as the query, read directly.
-async fn direct(db: &DatabaseConnection, id: i32) -> usize {
-    let r = review::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+/// The same rows as the query, read directly, with the same row scope: who asks, and
+/// the review only if it is in their scope.
+async fn direct(db: &DatabaseConnection, chair: i32, id: i32) -> usize {
+    let caller = Caller::load(db, &Subject::User(chair)).await.unwrap();
+    let r = review::Entity::find_by_id(id).filter(backend::access::in_scope(&caller)).one(db).await.unwrap().unwrap();
     let links = review_board::Entity::find().filter(review_board::Column::ReviewId.eq(id)).all(db).await.unwrap();
     let boards =
         board::Entity::find().filter(board::Column::Id.is_in(links.iter().map(|l| l.board_id))).all(db).await.unwrap();
@@ -79,7 +81,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
-    let (reviews, iterations) = if full { (1_000, 400) } else { (20, 5) };
+    let sizes: Vec<usize> = match std::env::var("SCR_BENCH_SIZES") {
+        Ok(s) => s.split(',').map(|n| n.trim().parse().expect("SCR_BENCH_SIZES: numbers")).collect(),
+        Err(_) if full => vec![100, 1_000, 10_000],
+        Err(_) => vec![20],
+    };
+    let iterations = if full { 400 } else { 5 };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async move {
         let path = std::env::temp_dir().join(format!("scr_bench_{}.db", std::process::id()));
@@ -88,59 +95,11 @@ fn main() {
         let mut db = backend::db::connect(&url).await.unwrap();
         backend::db::migrate(&db).await.unwrap();
         backend::seed::seed_demo(&db).await.unwrap();
-        let professional = user::Entity::find()
-            .filter(user::Column::Email.eq("professional@scr.example"))
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
-        let referrer = Caller::load(&db, &Subject::User(professional.id)).await.unwrap();
-        let board_id = board::Entity::find().all(&db).await.unwrap()[0].id;
-        let agency_ids: Vec<i32> =
-            agency::Entity::find().all(&db).await.unwrap().iter().take(3).map(|a| a.id).collect();
-        let seeded = Instant::now();
-        for i in 8..reviews {
-            backend::decision::submit_referral(
-                &db,
-                &referrer,
-                NewReferral {
-                    child: NewPerson {
-                        relationship: shared::stage::Relationship::Child,
-                        label: None,
-                        name: format!("Bench Child{i}"),
-                        aliases: vec![],
-                        date_of_birth: None,
-                        address: None,
-                        agency_id: None,
-                    },
-                    family: vec![NewPerson {
-                        relationship: shared::stage::Relationship::Mother,
-                        label: None,
-                        name: format!("Bench Mother{i}"),
-                        aliases: vec![],
-                        date_of_birth: None,
-                        address: None,
-                        agency_id: None,
-                    }],
-                    circumstances: format!("Bench Child{i} was seen by Bench Mother{i}'s GP."),
-                    facts: Default::default(),
-                    normal_residence_board_id: board_id,
-                    looked_after_by_board_id: None,
-                    other_involved_board_ids: vec![],
-                    involved_agency_ids: agency_ids.clone(),
-                },
-            )
-            .await
-            .unwrap();
-        }
-        let seeding = seeded.elapsed();
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let target =
-            review::Entity::find().filter(review::Column::Stage.eq("terms_agreed")).one(&db).await.unwrap().unwrap().id;
         let chair =
             user::Entity::find().filter(user::Column::Email.eq("chair@scr.example")).one(&db).await.unwrap().unwrap();
         let tokens = Tokens::new(vec![9; 48], chrono::Duration::minutes(15), None).unwrap();
@@ -153,68 +112,69 @@ fn main() {
             sessions: backend::users::sessions::SessionRules::default(),
             oidc: Default::default(),
         });
-        let body = serde_json::json!({"query": QUERY, "variables": {"id": target}}).to_string();
-        let request = || {
-            Request::post("/graphql")
-                .header("content-type", "application/json")
-                .header("authorization", format!("Bearer {token}"))
-                .body(Body::from(body.clone()))
-                .unwrap()
-        };
-        // Check the answer once, and count its statements.
-        let before = statements.load(Ordering::SeqCst);
-        let res = router.clone().oneshot(request()).await.unwrap();
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        assert!(v.get("errors").is_none(), "{v}");
-        let gql_statements = statements.load(Ordering::SeqCst) - before;
-        let before = statements.load(Ordering::SeqCst);
-        direct(&db, target).await;
-        let direct_statements = statements.load(Ordering::SeqCst) - before;
-
-        let mut g = Vec::with_capacity(iterations);
-        let mut d = Vec::with_capacity(iterations);
-        for _ in 0..iterations / 10 + 1 {
-            router.clone().oneshot(request()).await.unwrap();
-            direct(&db, target).await;
-        }
-        // Interleave the two so both see the same machine.
-        for _ in 0..iterations {
-            let t = Instant::now();
-            let res = router.clone().oneshot(request()).await.unwrap();
-            axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-            g.push(t.elapsed());
-            let t = Instant::now();
-            std::hint::black_box(direct(&db, target).await);
-            d.push(t.elapsed());
-        }
-        g.sort();
-        d.sort();
-        let mean = |x: &[Duration]| x.iter().sum::<Duration>() / x.len() as u32;
         println!(
-            "review_fetch: {reviews} reviews on {} (seeded in {:.1?}), {iterations} fetches each",
-            if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" },
-            seeding
+            "review_fetch on {}: {iterations} fetches of each path, interleaved",
+            if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
         );
-        println!("| path | p50 | p95 | mean | SQL statements |");
+        println!("| reviews | GraphQL p50 / p95 | baseline p50 / p95 | ratio (p50) | statements GraphQL / baseline |");
         println!("| --- | --- | --- | --- | --- |");
-        println!(
-            "| GraphQL (token, caller, access, fields) | {:.2?} | {:.2?} | {:.2?} | {gql_statements} |",
-            percentile(&g, 0.5),
-            percentile(&g, 0.95),
-            mean(&g)
-        );
-        println!(
-            "| sea-orm, same rows | {:.2?} | {:.2?} | {:.2?} | {direct_statements} |",
-            percentile(&d, 0.5),
-            percentile(&d, 0.95),
-            mean(&d)
-        );
-        println!(
-            "ratio GraphQL / direct: p50 {:.2}x, mean {:.2}x",
-            percentile(&g, 0.5).as_secs_f64() / percentile(&d, 0.5).as_secs_f64(),
-            mean(&g).as_secs_f64() / mean(&d).as_secs_f64()
-        );
+        for size in sizes {
+            let have = review::Entity::find().count(&db).await.unwrap() as usize;
+            if size > have {
+                backend::seed::synthetic::seed(&db, size - have, 10, || {}).await.unwrap();
+            }
+            let target = review::Entity::find()
+                .filter(review::Column::Stage.eq("terms_agreed"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            let body = serde_json::json!({"query": QUERY, "variables": {"id": target}}).to_string();
+            let request = || {
+                Request::post("/graphql")
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(Body::from(body.clone()))
+                    .unwrap()
+            };
+            // Check the answer once, and count its statements.
+            let before = statements.load(Ordering::SeqCst);
+            let res = router.clone().oneshot(request()).await.unwrap();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert!(v.get("errors").is_none(), "{v}");
+            let gql_statements = statements.load(Ordering::SeqCst) - before;
+            let before = statements.load(Ordering::SeqCst);
+            direct(&db, chair.id, target).await;
+            let direct_statements = statements.load(Ordering::SeqCst) - before;
+            let mut g = Vec::with_capacity(iterations);
+            let mut d = Vec::with_capacity(iterations);
+            for _ in 0..iterations / 10 + 1 {
+                router.clone().oneshot(request()).await.unwrap();
+                direct(&db, chair.id, target).await;
+            }
+            // Interleave the two so both see the same machine.
+            for _ in 0..iterations {
+                let t = Instant::now();
+                let res = router.clone().oneshot(request()).await.unwrap();
+                axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+                g.push(t.elapsed());
+                let t = Instant::now();
+                std::hint::black_box(direct(&db, chair.id, target).await);
+                d.push(t.elapsed());
+            }
+            g.sort();
+            d.sort();
+            println!(
+                "| {size} | {:.2?} / {:.2?} | {:.2?} / {:.2?} | {:.2}x | {gql_statements} / {direct_statements} |",
+                percentile(&g, 0.5),
+                percentile(&g, 0.95),
+                percentile(&d, 0.5),
+                percentile(&d, 0.95),
+                percentile(&g, 0.5).as_secs_f64() / percentile(&d, 0.5).as_secs_f64(),
+            );
+        }
         drop(router);
         drop(db);
         for suffix in ["", "-wal", "-shm"] {
