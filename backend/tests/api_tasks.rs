@@ -286,6 +286,26 @@ async fn lists_of_reviews_and_actions_come_a_page_at_a_time_with_their_total(b: 
         .map(|a| a["id"].as_i64().unwrap())
         .collect();
     assert!(every.len() > 1, "the demo has actions to page through");
+    // In the tracker's order: overdue, then open, then implemented, each by due date.
+    let listed = app.ok(&subgroup, "{actions{id dueOn overdue status}}", json!({})).await;
+    let keys: Vec<(u8, String, i64)> = listed["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let rank = if a["overdue"] == true {
+                0
+            } else if a["status"] != "IMPLEMENTED" {
+                1
+            } else {
+                2
+            };
+            (rank, a["dueOn"].as_str().unwrap_or_default().to_owned(), a["id"].as_i64().unwrap())
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "the tracker's order");
     let mut seen = Vec::new();
     for o in 0..every.len() {
         let p = app

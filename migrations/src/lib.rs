@@ -27,6 +27,7 @@ mod m20261129_000019_key_the_audit_log;
 mod m20261129_000020_bind_external_identities;
 mod m20261130_000021_sessions_and_second_factor;
 mod m20261130_000022_index_scope_and_sort;
+mod m20261130_000023_index_action_order;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000020_bind_external_identities::Migration),
             Box::new(m20261130_000021_sessions_and_second_factor::Migration),
             Box::new(m20261130_000022_index_scope_and_sort::Migration),
+            Box::new(m20261130_000023_index_action_order::Migration),
         ]
     }
 }
