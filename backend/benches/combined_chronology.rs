@@ -25,7 +25,8 @@ use tower::ServiceExt;
 
 const IMRS: usize = 8;
 
-const QUERY: &str = "query($id:Int!){review(id:$id){combinedChronology{ total
+const QUERY: &str =
+    "query($id:Int!,$after:String){review(id:$id){combinedChronology(first:5000,after:$after){ total next
     entries{id agencyId agencyName date time precision practitionerRole event decisionOrAction
             childSeen seenAlone wishesSought perpetratorContact source personIds}
     gaps{from to days} suggestedConflicts{date personIds entryIds} links{entryA entryB note} agencies{name} }}}";
@@ -134,18 +135,33 @@ fn main() {
         let chair = token_of("chair@scr.example").await;
         let partner = token_of("partner@scr.example").await;
         let router = app(AppState { db: db.clone(), tokens: tokens.clone(), mail: None, edge: backend::edge::Edge::unlimited(), sessions: backend::users::sessions::SessionRules::default(), oidc: Default::default() });
-        let body = serde_json::json!({"query": QUERY, "variables": {"id": r.id}}).to_string();
+        // The whole chronology, a page of 5,000 entries at a time: every page's answer.
         let fetch = |token: String| {
             let router = router.clone();
-            let body = body.clone();
+            let id = r.id;
             async move {
-                let req = Request::post("/graphql")
-                    .header("content-type", "application/json")
-                    .header("authorization", format!("Bearer {token}"))
-                    .body(Body::from(body))
-                    .unwrap();
-                let res = router.oneshot(req).await.unwrap();
-                axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()
+                let mut pages = Vec::new();
+                let mut after: Option<String> = None;
+                loop {
+                    let body = serde_json::json!({"query": QUERY, "variables": {"id": id, "after": after}}).to_string();
+                    let req = Request::post("/graphql")
+                        .header("content-type", "application/json")
+                        .header("authorization", format!("Bearer {token}"))
+                        .body(Body::from(body))
+                        .unwrap();
+                    let res = router.clone().oneshot(req).await.unwrap();
+                    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+                    // The next page's cursor, found without parsing the whole answer.
+                    let text = String::from_utf8_lossy(&bytes);
+                    after = text
+                        .split_once("\"next\":\"")
+                        .and_then(|(_, rest)| rest.split_once('"'))
+                        .map(|(cursor, _)| cursor.to_owned());
+                    pages.push(bytes);
+                    if after.is_none() {
+                        break pages;
+                    }
+                }
             }
         };
 
@@ -164,15 +180,26 @@ fn main() {
             let seeding = seeded.elapsed();
             // Check the answers once: every entry there, names only for the board.
             let before = statements.load(Ordering::SeqCst);
-            let bytes = fetch(chair.clone()).await;
+            let pages = fetch(chair.clone()).await;
             let gql_statements = statements.load(Ordering::SeqCst) - before;
-            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&pages[0]).unwrap();
             assert!(v.get("errors").is_none(), "{}", &v.to_string()[..400.min(v.to_string().len())]);
             let total = v["data"]["review"]["combinedChronology"]["total"].as_u64().unwrap() as usize;
             assert_eq!(total, per_imr * IMRS);
-            let size = bytes.len();
+            let entries: usize = pages
+                .iter()
+                .map(|b| {
+                    let v: serde_json::Value = serde_json::from_slice(b).unwrap();
+                    v["data"]["review"]["combinedChronology"]["entries"].as_array().map_or(0, Vec::len)
+                })
+                .sum();
+            assert_eq!(entries, total, "every entry, over {} pages", pages.len());
+            let size: usize = pages.iter().map(|b| b.len()).sum();
             let seen = fetch(partner.clone()).await;
-            assert!(!String::from_utf8_lossy(&seen).contains(&first), "a partner board received the child's name");
+            assert!(
+                seen.iter().all(|b| !String::from_utf8_lossy(b).contains(&first)),
+                "a partner board received the child's name"
+            );
             let before = statements.load(Ordering::SeqCst);
             assert_eq!(direct(&db, r.id).await, total + IMRS);
             let direct_statements = statements.load(Ordering::SeqCst) - before;
