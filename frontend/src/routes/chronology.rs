@@ -231,7 +231,7 @@ fn Body(
         {move || next.get().is_some().then(|| view! {
             <button type="button" class="govuk-button govuk-button--secondary" id="chronology-more" disabled=move || more_busy.get() on:click=more>
                 {move || if more_busy.get() { "Loading the next entries\u{2026}".to_owned() } else {
-                    let left = filtered as usize - entries.with(Vec::len);
+                    let left = usize::try_from(filtered).unwrap_or(0).saturating_sub(entries.with(Vec::len));
                     format!("Show the next {} of {left} entries", left.min(variables.get_untracked().and_then(|v| v.0.first).unwrap_or(PAGE) as usize))
                 }}
             </button>
