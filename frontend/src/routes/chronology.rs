@@ -16,10 +16,10 @@ use crate::page::{Busy, Ctx, send};
 
 type Data = combined_chronology::ResponseData;
 type Variables = combined_chronology::Variables;
+type Entry = combined_chronology::CombinedChronologyReviewCombinedChronologyEntries;
 
 /// Entries a page: 500, or fewer when the address asks (`?per-page=N`).
 const PAGE: i64 = 500;
-type Entry = combined_chronology::CombinedChronologyReviewCombinedChronologyEntries;
 
 /// "Any", "Yes" or "No" for a flag filter.
 fn flag(s: &str) -> Option<bool> {
