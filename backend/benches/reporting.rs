@@ -98,6 +98,8 @@ fn main() {
                     looked_after_by_board_id: None,
                     other_involved_board_ids: vec![],
                     involved_agency_ids: agencies.clone(),
+                    left_out_boards: vec![],
+                    received_on: None,
                 },
             )
             .await

@@ -30,6 +30,9 @@ entity!(board, "boards", {
     pub created_at: DateTimeUtc,
     /// Everyone on the board signs in with a second factor, not only those who read names.
     pub second_factor_for_all: bool,
+    /// The board's own closure days, a JSON list of dates: skipped with weekends and
+    /// bank holidays when working days are counted.
+    pub closure_days: String,
 });
 
 entity!(agency, "agencies", {
@@ -170,6 +173,9 @@ entity!(referral, "referrals", {
     pub looked_after_by_board_id: Option<i32>,
     pub normal_residence_board_id: i32,
     pub lead_board_reason: String,
+    /// Boards an involved agency would have made partners that were left out, each
+    /// with its reason: a JSON list of `shared::lead_board::LeftOut`.
+    pub boards_left_out: String,
 });
 
 entity!(review_board, "review_boards", {
@@ -209,7 +215,9 @@ entity!(criteria_assessment, "criteria_assessments", {
     pub engine_category: String,
     pub reasons: String,
     pub assessed_by: i32,
+    /// When it was recorded; `assessed_on` is when the panel assessed.
     pub assessed_at: DateTimeUtc,
+    pub assessed_on: Option<Date>,
 });
 
 entity!(recommendation, "recommendations", {
@@ -219,7 +227,9 @@ entity!(recommendation, "recommendations", {
     pub scope: Option<String>,
     pub reasons: String,
     pub recommended_by: i32,
+    /// When it was recorded; `recommended_on` is when the panel recommended.
     pub recommended_at: DateTimeUtc,
+    pub recommended_on: Option<Date>,
 });
 
 entity!(decision, "decisions", {

@@ -449,6 +449,9 @@ async fn serve(args: ServeArgs) -> CliResult {
     if !second_factor_required {
         tracing::warn!("no second factor is asked for (SCR_SECOND_FACTOR=off or --dev): for a demonstration only");
     }
+    if let Some(w) = shared::calendar::coverage_warning(chrono::Utc::now().date_naive()) {
+        tracing::warn!("{w}");
+    }
     let oidc = backend::oidc::Providers::new(backend::oidc::ProviderSettings::from_env()?, &args.public_url)?;
     for (id, name) in oidc.offered() {
         tracing::info!(%id, %name, "single sign-on offered");

@@ -156,6 +156,24 @@ pub(crate) fn not_in_future(field: &str, d: NaiveDate) -> Result<(), ValidationE
     Ok(())
 }
 
+/// The date an event happened, as given (today when not given): never in the future,
+/// never before `after`, the day of the step it follows, named in the message.
+pub(crate) fn event_date(
+    field: &str,
+    given: Option<NaiveDate>,
+    after: Option<(NaiveDate, &str)>,
+    problems: &mut Problems,
+) -> NaiveDate {
+    let on = given.unwrap_or_else(today);
+    problems.check(not_in_future(field, on));
+    if let Some((earliest, what)) = after
+        && on < earliest
+    {
+        problems.push(field, format!("The date must be on or after {what} ({})", earliest.format("%-d %B %Y")));
+    }
+    on
+}
+
 /// Collects every validation error instead of stopping at the first, so a form can
 /// show them all at once.
 #[derive(Default)]

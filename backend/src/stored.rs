@@ -41,6 +41,13 @@ pub fn profile(b: &board::Model) -> ApiResult<ProcedureProfile> {
     json("board procedure profile", &b.procedure_profile)
 }
 
+/// The days a board does not work: weekends, the bank holidays of England and Wales
+/// and the board's own closure days.
+pub fn calendar(b: &board::Model) -> ApiResult<shared::calendar::Calendar> {
+    let closed: Vec<chrono::NaiveDate> = json("board closure days", &b.closure_days)?;
+    Ok(shared::calendar::Calendar::england_and_wales().with_closures(closed))
+}
+
 /// A role grant as the policy sees it.
 pub fn grant(g: &role_grant::Model) -> ApiResult<shared::policy::Grant> {
     Ok(shared::policy::Grant {

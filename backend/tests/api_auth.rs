@@ -280,6 +280,8 @@ async fn a_list_of_reviews_costs_the_same_statements_whatever_its_length(b: Back
                 looked_after_by_board_id: None,
                 other_involved_board_ids: vec![],
                 involved_agency_ids: vec![agency],
+                left_out_boards: vec![],
+                received_on: None,
             },
         )
         .await

@@ -36,10 +36,19 @@ async fn a_case_goes_from_referral_to_approved_terms_in_the_browser() {
                 .expect("board");
             b.click_css("label[for='agency-1']").await;
             b.click_css("label[for='agency-2']").await;
+            // 11.3: the form shows which board leads and why.
+            b.wait_text("Boards taking part (11.3)").await;
+            b.wait_text("The board for the area where the child is normally resident leads (11.3).").await;
+            // The referral came in three days ago: its clock runs from then, not from today.
+            let received = chrono::Utc::now().date_naive() - chrono::Duration::days(3);
+            b.fill("#f-receivedOn", &received.format("%-d").to_string()).await;
+            b.fill("#f-receivedOn-month", &received.format("%-m").to_string()).await;
+            b.fill("#f-receivedOn-year", &received.format("%Y").to_string()).await;
             b.click_text("Send the referral").await;
             b.wait_text("Referral received").await;
             let url = b.c.current_url().await.expect("url").to_string();
             let id = review_id_from(&url);
+            b.wait_text(&received.format("%-d %B %Y").to_string()).await;
             b.axe("the review page").await;
 
             // The Initial Panel assesses and recommends.

@@ -99,7 +99,16 @@ str_enum! {
         Mandatory => "mandatory", "Mandatory: a review must be held (11.2)";
         Discretionary => "discretionary", "Discretionary: the board should consider a review (11.2.1)";
         Indicators => "indicators", "Indicators: a review could yield useful lessons (11.5)";
+        NotYetKnown => "not_yet_known", "Not yet known: a fact that decides the criteria has not been recorded";
         NotMet => "not_met", "Criteria not met";
+    }
+}
+
+impl Category {
+    /// The views the Initial Panel may record: "not yet known" is the engine's answer
+    /// while a deciding fact is unrecorded, never a panel's conclusion.
+    pub fn panel_views() -> impl Iterator<Item = Category> {
+        Self::ALL.iter().copied().filter(|c| *c != Category::NotYetKnown)
     }
 }
 
@@ -188,10 +197,34 @@ pub fn assess(f: &ReferralFacts) -> Proposal {
         add_indicator_reasons(f, &mut reasons);
         return Proposal { category: Category::Indicators, reasons, missing };
     }
-    if missing.is_empty() {
-        missing.push("No fact of 11.2, 11.2.1 or 11.5 has been recorded.".to_owned());
+    // Nothing is met: say what was absent, and whether a fact that could still decide
+    // it is unrecorded, in which case the answer is "not yet known", not "not met".
+    if !f.child_died && f.harm.is_empty() {
+        missing.push("No death or serious harm has been recorded (11.2, 11.2.1).".to_owned());
+        match f.abuse_or_neglect {
+            Some(AbuseOrNeglect::NotSuspected) => {
+                missing.push("Abuse or neglect is not known or suspected (11.2, 11.2.1).".to_owned())
+            }
+            None => missing.push("Whether abuse or neglect is known or suspected has not been recorded.".to_owned()),
+            Some(_) => {}
+        }
     }
-    Proposal { category: Category::NotMet, reasons, missing }
+    missing.push("No question of 11.5 has been answered yes.".to_owned());
+    let category = if deciding_fact_unrecorded(f) { Category::NotYetKnown } else { Category::NotMet };
+    Proposal { category, reasons, missing }
+}
+
+/// Whether a fact that would change the answer has not been recorded: abuse or neglect
+/// after a death (outside custody) or beside a life-threatening injury, or the
+/// inter-agency concern beside a situation of serious harm.
+fn deciding_fact_unrecorded(f: &ReferralFacts) -> bool {
+    let abuse_unknown = f.abuse_or_neglect.is_none();
+    let died_outside_custody = f.child_died && f.custody.is_none() && !f.detained_under_mental_health_law;
+    let injury = f.harm.contains(&HarmCategory::LifeThreateningInjury);
+    let harm_counts_without_abuse_fact = f.harm.iter().any(|h| *h != HarmCategory::LifeThreateningInjury);
+    let abuse = f.abuse_or_neglect.is_some_and(AbuseOrNeglect::known_or_suspected);
+    (abuse_unknown && (died_outside_custody || injury))
+        || (f.inter_agency_concern.is_none() && (harm_counts_without_abuse_fact || (injury && abuse)))
 }
 
 /// The 11.2.1 situations that count: a life-threatening injury counts only when
@@ -203,10 +236,13 @@ fn qualifying_harms(f: &ReferralFacts, abuse: bool, missing: &mut Vec<String>) -
             continue;
         }
         if *h == HarmCategory::LifeThreateningInjury && !abuse {
-            missing.push(
+            missing.push(if f.abuse_or_neglect.is_none() {
+                "A life-threatening injury or permanent impairment counts under 11.2.1 only through abuse or neglect, and whether there was abuse or neglect has not been recorded."
+                    .to_owned()
+            } else {
                 "A life-threatening injury or permanent impairment counts under 11.2.1 only through abuse or neglect, which is not known or suspected."
-                    .to_owned(),
-            );
+                    .to_owned()
+            });
             continue;
         }
         out.push(*h);
@@ -265,9 +301,9 @@ mod tests {
     }
 
     #[test]
-    fn a_death_with_abuse_not_yet_recorded_asks_for_it() {
+    fn a_death_with_abuse_not_yet_recorded_is_not_yet_known_and_asks_for_it() {
         let p = assess(&died(None));
-        assert_eq!(p.category, Category::NotMet);
+        assert_eq!(p.category, Category::NotYetKnown);
         assert!(p.missing.iter().any(|m| m.contains("has not been recorded")));
     }
 
@@ -348,9 +384,10 @@ mod tests {
     }
 
     #[test]
-    fn serious_harm_with_inter_agency_concern_unknown_asks_for_it() {
+    fn serious_harm_with_inter_agency_concern_unknown_is_not_yet_known_and_asks_for_it() {
         let f = ReferralFacts { harm: vec![HarmCategory::ViolentAssault], ..Default::default() };
         let p = assess(&f);
+        assert_eq!(p.category, Category::NotYetKnown);
         assert!(p.missing.iter().any(|m| m.contains("inter-agency working has not been recorded")));
     }
 
@@ -378,11 +415,67 @@ mod tests {
     }
 
     #[test]
-    fn no_facts_at_all_is_not_met_and_says_why() {
+    fn no_facts_at_all_lists_each_absent_ground() {
         let p = assess(&ReferralFacts::default());
+        // Nothing could decide it: no death or harm, so abuse alone decides nothing.
         assert_eq!(p.category, Category::NotMet);
         assert!(p.reasons.is_empty());
-        assert_eq!(p.missing.len(), 1);
+        assert_eq!(
+            p.missing,
+            vec![
+                "No death or serious harm has been recorded (11.2, 11.2.1).",
+                "Whether abuse or neglect is known or suspected has not been recorded.",
+                "No question of 11.5 has been answered yes.",
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_met_with_every_fact_recorded_is_not_met_and_names_what_was_absent() {
+        let f = ReferralFacts {
+            abuse_or_neglect: Some(AbuseOrNeglect::NotSuspected),
+            inter_agency_concern: Some(false),
+            ..Default::default()
+        };
+        let p = assess(&f);
+        assert_eq!(p.category, Category::NotMet);
+        assert_eq!(
+            p.missing,
+            vec![
+                "No death or serious harm has been recorded (11.2, 11.2.1).",
+                "Abuse or neglect is not known or suspected (11.2, 11.2.1).",
+                "No question of 11.5 has been answered yes.",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_injury_with_abuse_unrecorded_is_not_yet_known() {
+        let f = ReferralFacts {
+            harm: vec![HarmCategory::LifeThreateningInjury],
+            inter_agency_concern: Some(true),
+            ..Default::default()
+        };
+        let p = assess(&f);
+        assert_eq!(p.category, Category::NotYetKnown);
+        assert!(p.missing.iter().any(|m| m.contains("has not been recorded")), "{:?}", p.missing);
+        // Once recorded, the same facts decide.
+        let known = ReferralFacts { abuse_or_neglect: Some(AbuseOrNeglect::Known), ..f.clone() };
+        assert_eq!(assess(&known).category, Category::Discretionary);
+        let not = ReferralFacts { abuse_or_neglect: Some(AbuseOrNeglect::NotSuspected), ..f };
+        assert_eq!(assess(&not).category, Category::NotMet);
+    }
+
+    #[test]
+    fn a_death_in_custody_needs_no_abuse_fact_so_is_never_not_yet_known() {
+        let f = ReferralFacts { custody: Some(CustodySetting::PoliceCustody), ..died(None) };
+        assert_eq!(assess(&f).category, Category::Mandatory);
+    }
+
+    #[test]
+    fn the_panel_cannot_record_not_yet_known() {
+        assert!(Category::panel_views().all(|c| c != Category::NotYetKnown));
+        assert_eq!(Category::panel_views().count(), Category::ALL.len() - 1);
     }
 
     #[test]
@@ -425,10 +518,30 @@ mod tests {
         #[test]
         fn every_category_but_not_met_comes_with_a_reason(f in arb_facts()) {
             let p = assess(&f);
-            if p.category != Category::NotMet {
-                prop_assert!(!p.reasons.is_empty());
-            } else {
+            if matches!(p.category, Category::NotMet | Category::NotYetKnown) {
                 prop_assert!(!p.missing.is_empty());
+                prop_assert!(p.missing.iter().any(|m| m.contains("11.5")));
+            } else {
+                prop_assert!(!p.reasons.is_empty());
+            }
+        }
+
+        #[test]
+        fn with_both_deciding_facts_recorded_the_answer_is_never_not_yet_known(
+            mut f in arb_facts(),
+            a in proptest::sample::select(AbuseOrNeglect::ALL),
+            c in any::<bool>(),
+        ) {
+            f.abuse_or_neglect = Some(a);
+            f.inter_agency_concern = Some(c);
+            prop_assert_ne!(assess(&f).category, Category::NotYetKnown);
+        }
+
+        #[test]
+        fn not_yet_known_always_names_an_unrecorded_fact(f in arb_facts()) {
+            let p = assess(&f);
+            if p.category == Category::NotYetKnown {
+                prop_assert!(p.missing.iter().any(|m| m.contains("not been recorded")), "{:?}", p.missing);
             }
         }
 

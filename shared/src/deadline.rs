@@ -2,10 +2,11 @@
 //! what each runs from and for how long; a `Deadline` knows its due date, whether it
 //! is on track, at risk, overdue or met, and keeps the history of every extension.
 
-use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::ValidationError;
+use crate::calendar::Calendar;
 use crate::role::str_enum;
 
 str_enum! {
@@ -31,32 +32,23 @@ str_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Period {
     Days(u32),
-    /// Monday to Friday; bank holidays are not modelled.
+    /// Working days of the board's calendar: not weekends, bank holidays of England and
+    /// Wales or the board's closure days.
     WorkingDays(u32),
     Weeks(u32),
     Months(u32),
 }
 
 impl Period {
-    /// The date this period ends when it starts on `from`. Saturates at the calendar's
-    /// end rather than panicking.
-    pub fn after(self, from: NaiveDate) -> NaiveDate {
+    /// The date this period ends when it starts on `from`, working days counted on
+    /// `cal`. Saturates at the calendar's end rather than panicking.
+    pub fn after(self, from: NaiveDate, cal: &Calendar) -> NaiveDate {
         let add_days = |d: NaiveDate, n: u64| d.checked_add_days(Days::new(n)).unwrap_or(NaiveDate::MAX);
         match self {
             Period::Days(n) => add_days(from, u64::from(n)),
             Period::Weeks(n) => add_days(from, u64::from(n) * 7),
             Period::Months(n) => from.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX),
-            Period::WorkingDays(n) => {
-                let mut d = from;
-                let mut left = n;
-                while left > 0 && d < NaiveDate::MAX {
-                    d = add_days(d, 1);
-                    if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-                        left -= 1;
-                    }
-                }
-                d
-            }
+            Period::WorkingDays(n) => cal.add_working_days(from, n),
         }
     }
 }
@@ -109,11 +101,11 @@ impl ProcedureProfile {
     }
 
     /// The deadlines that start when `anchor` happens on `on`.
-    pub fn deadlines_from(&self, anchor: Anchor, on: NaiveDate) -> Vec<Deadline> {
+    pub fn deadlines_from(&self, anchor: Anchor, on: NaiveDate, cal: &Calendar) -> Vec<Deadline> {
         self.rules
             .iter()
             .filter(|r| r.anchor == anchor)
-            .map(|r| Deadline::new(r.kind, on, r.period.after(on)))
+            .map(|r| Deadline::new(r.kind, on, r.period.after(on, cal)))
             .collect()
     }
 }
@@ -201,12 +193,12 @@ mod tests {
     #[test]
     fn the_default_profile_has_the_five_deadlines_of_the_procedure() {
         let p = ProcedureProfile::working_together_2010();
-        let from_referral = p.deadlines_from(Anchor::Referral, d(2026, 1, 1));
+        let from_referral = p.deadlines_from(Anchor::Referral, d(2026, 1, 1), &Calendar::default());
         assert_eq!(
             from_referral.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>(),
             vec![(DeadlineKind::PanelRecommendation, d(2026, 1, 29)), (DeadlineKind::ChairDecision, d(2026, 1, 29)),]
         );
-        let from_decision = p.deadlines_from(Anchor::Decision, d(2026, 1, 31));
+        let from_decision = p.deadlines_from(Anchor::Decision, d(2026, 1, 31), &Calendar::default());
         assert_eq!(
             from_decision.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>(),
             vec![
@@ -221,15 +213,16 @@ mod tests {
 
     #[test]
     fn six_months_from_the_end_of_august_is_the_end_of_february() {
-        assert_eq!(Period::Months(6).after(d(2025, 8, 31)), d(2026, 2, 28));
+        assert_eq!(Period::Months(6).after(d(2025, 8, 31), &Calendar::default()), d(2026, 2, 28));
     }
 
     #[test]
     fn fifteen_working_days_skip_weekends() {
         // Friday 2 January 2026 + 15 working days = Friday 23 January.
-        assert_eq!(Period::WorkingDays(15).after(d(2026, 1, 2)), d(2026, 1, 23));
+        let cal = Calendar::england_and_wales();
+        assert_eq!(Period::WorkingDays(15).after(d(2026, 1, 2), &cal), d(2026, 1, 23));
         let p = ProcedureProfile::rapid_review();
-        assert_eq!(p.deadlines_from(Anchor::Referral, d(2026, 1, 2))[1].due, d(2026, 1, 23));
+        assert_eq!(p.deadlines_from(Anchor::Referral, d(2026, 1, 2), &cal)[1].due, d(2026, 1, 23));
     }
 
     #[test]
@@ -284,7 +277,7 @@ mod tests {
     proptest! {
         #[test]
         fn a_due_date_is_always_after_its_start(from in arb_date(), p in arb_period()) {
-            prop_assert!(p.after(from) > from);
+            prop_assert!(p.after(from, &Calendar::england_and_wales()) > from);
         }
 
         #[test]
@@ -298,7 +291,7 @@ mod tests {
         fn extensions_only_move_later_and_the_original_due_date_survives(
             start in arb_date(), p in arb_period(), steps in proptest::collection::vec(-30i64..90, 1..6)
         ) {
-            let mut dl = Deadline::new(DeadlineKind::Completion, start, p.after(start));
+            let mut dl = Deadline::new(DeadlineKind::Completion, start, p.after(start, &Calendar::default()));
             let original = dl.due;
             for s in steps {
                 let before = dl.due;

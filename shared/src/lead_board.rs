@@ -1,10 +1,13 @@
 //! Which board leads a review (11.3): the board of the local authority looking after
 //! the child; otherwise the board where the child normally lives. Every other board
-//! with an interest or involvement becomes a partner.
+//! with an interest or involvement becomes a partner: the board where the child lives,
+//! the boards the referrer names, and the board of every involved agency. A board
+//! proposed only because one of its agencies is involved may be left out, with the
+//! reason recorded; no other proposed board may.
 
 use serde::{Deserialize, Serialize};
 
-use crate::BoardId;
+use crate::{BoardId, ValidationError};
 
 /// Where the child lives and which boards have had contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,8 +16,52 @@ pub struct ResidenceFacts {
     pub looked_after_by: Option<BoardId>,
     /// The board for the area where the child is or was normally resident.
     pub normal_residence: BoardId,
-    /// Other boards whose partner agencies knew or had contact with the child.
+    /// Other boards whose partner agencies knew or had contact with the child, as named.
     pub other_involved: Vec<BoardId>,
+    /// The board of each agency known to be involved.
+    pub agency_boards: Vec<BoardId>,
+}
+
+/// Why a board is proposed as a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PartnerGround {
+    /// The child normally lives in its area and another board leads.
+    Residence,
+    /// The referrer named it.
+    Named,
+    /// One of its agencies is involved.
+    AgencyInvolved,
+}
+
+impl PartnerGround {
+    pub fn sentence(self) -> &'static str {
+        match self {
+            PartnerGround::Residence => "The child normally lives in this board's area (11.3).",
+            PartnerGround::Named => "Named as a board with an interest (11.3).",
+            PartnerGround::AgencyInvolved => "An agency of this board is involved with the child (11.3).",
+        }
+    }
+}
+
+/// A board proposed as a partner, with every ground it was proposed on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposed {
+    pub board: BoardId,
+    pub grounds: Vec<PartnerGround>,
+}
+
+impl Proposed {
+    /// Whether it may be left out: only a board proposed for its agencies alone.
+    pub fn may_be_left_out(&self) -> bool {
+        self.grounds == [PartnerGround::AgencyInvolved]
+    }
+}
+
+/// A proposed board left out of the review, with the reason recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    pub board: BoardId,
+    pub reason: String,
 }
 
 /// The outcome of 11.3.
@@ -25,8 +72,11 @@ pub struct LeadBoard {
     pub partners: Vec<BoardId>,
     /// Why this board leads, in the procedure's words.
     pub reason: String,
+    /// Every partner proposed, with its grounds, sorted by board.
+    pub proposed: Vec<Proposed>,
 }
 
+/// The lead and partner boards, every board with an interest proposed as a partner.
 pub fn lead_board(f: &ResidenceFacts) -> LeadBoard {
     let (lead, reason) = match f.looked_after_by {
         Some(b) => {
@@ -34,11 +84,57 @@ pub fn lead_board(f: &ResidenceFacts) -> LeadBoard {
         }
         None => (f.normal_residence, "The board for the area where the child is normally resident leads (11.3)."),
     };
-    let mut partners: Vec<BoardId> =
-        std::iter::once(f.normal_residence).chain(f.other_involved.iter().copied()).filter(|b| *b != lead).collect();
-    partners.sort();
-    partners.dedup();
-    LeadBoard { lead, partners, reason: reason.to_owned() }
+    let mut proposed: Vec<Proposed> = Vec::new();
+    let grounds = std::iter::once((f.normal_residence, PartnerGround::Residence))
+        .chain(f.other_involved.iter().map(|b| (*b, PartnerGround::Named)))
+        .chain(f.agency_boards.iter().map(|b| (*b, PartnerGround::AgencyInvolved)));
+    for (board, ground) in grounds.filter(|(b, _)| *b != lead) {
+        match proposed.iter_mut().find(|p| p.board == board) {
+            Some(p) if !p.grounds.contains(&ground) => p.grounds.push(ground),
+            Some(_) => {}
+            None => proposed.push(Proposed { board, grounds: vec![ground] }),
+        }
+    }
+    proposed.sort_by_key(|p| p.board);
+    for p in &mut proposed {
+        p.grounds.sort();
+    }
+    let partners = proposed.iter().map(|p| p.board).collect();
+    LeadBoard { lead, partners, reason: reason.to_owned(), proposed }
+}
+
+/// The boards as settled: the proposal less the boards left out. Each board left out
+/// must have been proposed for its agencies alone and needs a reason; every problem
+/// names its entry (`leftOutBoards.N.boardId` or `.reason`).
+pub fn settle(f: &ResidenceFacts, left_out: &[LeftOut]) -> Result<LeadBoard, Vec<ValidationError>> {
+    let mut r = lead_board(f);
+    let mut problems = Vec::new();
+    for (i, l) in left_out.iter().enumerate() {
+        let field = |f: &str| format!("leftOutBoards.{i}.{f}");
+        match r.proposed.iter().find(|p| p.board == l.board) {
+            _ if l.board == r.lead => {
+                problems.push(ValidationError::new(field("boardId"), "The lead board cannot be left out"))
+            }
+            None => problems.push(ValidationError::new(field("boardId"), "This board was not proposed as a partner")),
+            Some(p) if !p.may_be_left_out() => problems.push(ValidationError::new(
+                field("boardId"),
+                "Only a board proposed because one of its agencies is involved may be left out",
+            )),
+            Some(_) if left_out[..i].iter().any(|x| x.board == l.board) => {
+                problems.push(ValidationError::new(field("boardId"), "This board is already left out"))
+            }
+            Some(_) if l.reason.trim().is_empty() => problems.push(ValidationError::new(
+                field("reason"),
+                "Give the reason this board, whose agency is involved, is not a partner",
+            )),
+            Some(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    r.partners.retain(|b| !left_out.iter().any(|l| l.board == *b));
+    Ok(r)
 }
 
 #[cfg(test)]
@@ -52,6 +148,7 @@ mod tests {
             looked_after_by: Some(BoardId(2)),
             normal_residence: BoardId(1),
             other_involved: vec![],
+            agency_boards: vec![],
         });
         assert_eq!(r.lead, BoardId(2));
         assert_eq!(r.partners, vec![BoardId(1)]);
@@ -64,6 +161,7 @@ mod tests {
             looked_after_by: None,
             normal_residence: BoardId(1),
             other_involved: vec![BoardId(3), BoardId(1), BoardId(3)],
+            agency_boards: vec![],
         });
         assert_eq!(r.lead, BoardId(1));
         assert_eq!(r.partners, vec![BoardId(3)]);
@@ -75,9 +173,45 @@ mod tests {
             looked_after_by: Some(BoardId(1)),
             normal_residence: BoardId(1),
             other_involved: vec![],
+            agency_boards: vec![],
         });
         assert_eq!(r.lead, BoardId(1));
         assert!(r.partners.is_empty());
+    }
+
+    #[test]
+    fn an_involved_agencys_board_becomes_a_partner_and_says_why() {
+        let f = ResidenceFacts {
+            looked_after_by: None,
+            normal_residence: BoardId(1),
+            other_involved: vec![],
+            agency_boards: vec![BoardId(1), BoardId(4), BoardId(4)],
+        };
+        let r = lead_board(&f);
+        assert_eq!(r.lead, BoardId(1));
+        assert_eq!(r.partners, vec![BoardId(4)]);
+        assert_eq!(r.proposed, vec![Proposed { board: BoardId(4), grounds: vec![PartnerGround::AgencyInvolved] }]);
+        assert!(r.proposed[0].may_be_left_out());
+    }
+
+    #[test]
+    fn leaving_out_an_agencys_board_needs_a_reason_and_only_such_a_board_may_be_left_out() {
+        let f = ResidenceFacts {
+            looked_after_by: Some(BoardId(2)),
+            normal_residence: BoardId(1),
+            other_involved: vec![BoardId(3)],
+            agency_boards: vec![BoardId(4), BoardId(3)],
+        };
+        let no_reason = settle(&f, &[LeftOut { board: BoardId(4), reason: "  ".into() }]).unwrap_err();
+        assert_eq!(no_reason[0].field, "leftOutBoards.0.reason");
+        let ok =
+            settle(&f, &[LeftOut { board: BoardId(4), reason: "One health visit, records shared".into() }]).unwrap();
+        assert_eq!(ok.partners, vec![BoardId(1), BoardId(3)]);
+        // The home board, a named board and the lead are never left out.
+        for (b, why) in [(1, "not proposed for its agencies alone"), (3, "named"), (2, "lead"), (9, "not proposed")] {
+            let e = settle(&f, &[LeftOut { board: BoardId(b), reason: "because".into() }]).unwrap_err();
+            assert_eq!(e[0].field, "leftOutBoards.0.boardId", "{why}");
+        }
     }
 
     proptest! {
@@ -85,11 +219,34 @@ mod tests {
         fn the_lead_is_never_a_partner_and_every_involved_board_takes_part(
             la in proptest::option::of(0..5i32), home in 0..5i32, others in proptest::collection::vec(0..5i32, 0..6)
         ) {
-            let f = ResidenceFacts { looked_after_by: la.map(BoardId), normal_residence: BoardId(home), other_involved: others.iter().copied().map(BoardId).collect() };
+            let f = ResidenceFacts { looked_after_by: la.map(BoardId), normal_residence: BoardId(home), other_involved: others.iter().copied().map(BoardId).collect(), agency_boards: vec![] };
             let r = lead_board(&f);
             prop_assert!(!r.partners.contains(&r.lead));
             for b in std::iter::once(home).chain(others) {
                 prop_assert!(r.lead == BoardId(b) || r.partners.contains(&BoardId(b)));
+            }
+        }
+
+        #[test]
+        fn every_involved_agencys_board_is_a_partner_unless_left_out_with_a_reason(
+            home in 0..5i32, agencies in proptest::collection::vec(0..5i32, 0..6), leave in proptest::collection::vec(0..5i32, 0..3)
+        ) {
+            let f = ResidenceFacts { looked_after_by: None, normal_residence: BoardId(home), other_involved: vec![], agency_boards: agencies.iter().copied().map(BoardId).collect() };
+            let left: Vec<LeftOut> = leave.iter().map(|b| LeftOut { board: BoardId(*b), reason: "their agency saw the child once".into() }).collect();
+            match settle(&f, &left) {
+                Ok(r) => {
+                    for b in &agencies {
+                        let out = left.iter().any(|l| l.board.0 == *b);
+                        prop_assert!(r.lead.0 == *b || out || r.partners.contains(&BoardId(*b)));
+                        prop_assert!(!(out && r.partners.contains(&BoardId(*b))));
+                    }
+                }
+                Err(e) => prop_assert!(!e.is_empty() && e.iter().all(|x| x.field.starts_with("leftOutBoards."))),
+            }
+            // Without reasons, nothing can be left out.
+            let bare: Vec<LeftOut> = left.iter().map(|l| LeftOut { board: l.board, reason: " ".into() }).collect();
+            if !bare.is_empty() {
+                prop_assert!(settle(&f, &bare).is_err());
             }
         }
     }

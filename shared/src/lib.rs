@@ -4,6 +4,7 @@
 //! procedure (Stockport Safeguarding Children Board, chapter 11) live here as
 //! functions so that the server enforces exactly what the client previews.
 
+pub mod calendar;
 pub mod chronology;
 pub mod completion;
 pub mod criteria;

@@ -58,6 +58,27 @@ impl Referral {
         self.access.read(Field::ReferralFacts)?;
         Ok(self.row.looked_after_by_board_id)
     }
+    /// Boards an involved agency would have made partners that were left out, each
+    /// with the reason recorded (11.3).
+    async fn boards_left_out(&self) -> GqlResult<Vec<LeftOutBoard>> {
+        self.access.read(Field::ReviewSummary)?;
+        let list: Vec<shared::lead_board::LeftOut> = crate::stored::json("boards left out", &self.row.boards_left_out)?;
+        Ok(list.into_iter().map(|l| LeftOutBoard { board_id: l.board.0, reason: l.reason }).collect())
+    }
+}
+
+/// A board left out of a review although one of its agencies is involved.
+#[derive(SimpleObject)]
+pub struct LeftOutBoard {
+    pub board_id: i32,
+    pub reason: String,
+}
+
+/// A board to leave out of the review's partners, with the reason.
+#[derive(InputObject)]
+pub struct LeftOutBoardInput {
+    pub board_id: i32,
+    pub reason: String,
 }
 
 /// The facts of a referral that the criteria turn on.
@@ -111,7 +132,10 @@ pub struct CriteriaAssessment {
     /// What the engine proposed when the panel recorded its view.
     pub engine_category: CategoryGql,
     pub reasons: String,
+    /// When it was recorded.
     pub assessed_at: DateTime<Utc>,
+    /// When the panel assessed.
+    pub assessed_on: NaiveDate,
 }
 
 #[derive(SimpleObject)]
@@ -120,7 +144,10 @@ pub struct Recommendation {
     pub alternative: Option<NoReviewOutcomeGql>,
     pub scope: Option<String>,
     pub reasons: String,
+    /// When it was recorded.
     pub recommended_at: DateTime<Utc>,
+    /// When the panel recommended.
+    pub recommended_on: NaiveDate,
 }
 
 #[derive(SimpleObject)]
@@ -233,8 +260,13 @@ pub struct ReferralInput {
     /// Other boards whose agencies knew the child.
     #[graphql(default)]
     pub other_involved_board_ids: Vec<i32>,
-    /// Agencies known to be involved.
+    /// Agencies known to be involved. The board of each becomes a partner unless left out.
     pub involved_agency_ids: Vec<i32>,
+    /// Boards proposed only because an agency of theirs is involved, left out with a reason.
+    #[graphql(default)]
+    pub left_out_boards: Vec<LeftOutBoardInput>,
+    /// When the referral was received; today when not given. Never in the future.
+    pub received_on: Option<NaiveDate>,
 }
 
 impl From<ReferralInput> for NewReferral {
@@ -248,6 +280,12 @@ impl From<ReferralInput> for NewReferral {
             looked_after_by_board_id: r.looked_after_by_board_id,
             other_involved_board_ids: r.other_involved_board_ids,
             involved_agency_ids: r.involved_agency_ids,
+            left_out_boards: r
+                .left_out_boards
+                .into_iter()
+                .map(|l| shared::lead_board::LeftOut { board: shared::BoardId(l.board_id), reason: l.reason })
+                .collect(),
+            received_on: r.received_on,
         }
     }
 }
@@ -300,6 +338,7 @@ impl DecisionOfReview {
                 .into(),
                 reasons: text(ctx, &self.0, Field::CriteriaAssessment, &a.reasons).await?,
                 assessed_at: a.assessed_at,
+                assessed_on: a.assessed_on.unwrap_or_else(|| a.assessed_at.date_naive()),
             });
         }
         Ok(out)
@@ -322,6 +361,7 @@ impl DecisionOfReview {
             scope: opt_text(ctx, &self.0, Field::Recommendation, r.scope.as_deref()).await?,
             reasons: text(ctx, &self.0, Field::Recommendation, &r.reasons).await?,
             recommended_at: r.recommended_at,
+            recommended_on: r.recommended_on.unwrap_or_else(|| r.recommended_at.date_naive()),
         }))
     }
 
@@ -505,12 +545,22 @@ impl DecisionMutation {
         review_id: i32,
         category: CategoryGql,
         reasons: String,
+        #[graphql(desc = "When the panel assessed; today when not given")] assessed_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
-        crate::decision::record_assessment(&state(ctx)?.db, caller(ctx)?, review_id, category.into(), &reasons).await?;
+        crate::decision::record_assessment(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            category.into(),
+            &reasons,
+            assessed_on,
+        )
+        .await?;
         reload(ctx, review_id).await
     }
 
     /// Stage 3: the Initial Panel's recommendation.
+    #[allow(clippy::too_many_arguments)] // each is a field of the recommendation's form
     async fn record_recommendation(
         &self,
         ctx: &Context<'_>,
@@ -519,6 +569,7 @@ impl DecisionMutation {
         alternative: Option<NoReviewOutcomeGql>,
         scope: Option<String>,
         reasons: String,
+        #[graphql(desc = "When the panel recommended; today when not given")] recommended_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
         crate::decision::record_recommendation(
             &state(ctx)?.db,
@@ -528,6 +579,7 @@ impl DecisionMutation {
             alternative.map(Into::into),
             scope.as_deref(),
             &reasons,
+            recommended_on,
         )
         .await?;
         reload(ctx, review_id).await
@@ -541,9 +593,18 @@ impl DecisionMutation {
         conduct: bool,
         outcome: Option<NoReviewOutcomeGql>,
         reasons: String,
+        #[graphql(desc = "When the Chair decided; today when not given")] decided_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
-        crate::decision::decide(&state(ctx)?.db, caller(ctx)?, review_id, conduct, outcome.map(Into::into), &reasons)
-            .await?;
+        crate::decision::decide(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            conduct,
+            outcome.map(Into::into),
+            &reasons,
+            decided_on,
+        )
+        .await?;
         reload(ctx, review_id).await
     }
 

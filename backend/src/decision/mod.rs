@@ -24,7 +24,7 @@ use sea_orm::{
 use shared::criteria::{self, Category, ReferralFacts};
 use shared::deadline::{Anchor, DeadlineKind, ProcedureProfile};
 use shared::independence::{Candidate, Post, independence_failures};
-use shared::lead_board::{ResidenceFacts, lead_board};
+use shared::lead_board::{LeftOut, ResidenceFacts, settle};
 use shared::policy::{self, Operation};
 use shared::role::{Assignment, Role};
 use shared::stage::{ChecklistItem, NoReviewOutcome, Relationship, Stage};
@@ -37,7 +37,7 @@ use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::records::StoredAnswer;
 use crate::register::{NewPerson, label_gate, parse_person, unique_label};
-use crate::step::{Problems, Step, log, mark_met, not_in_future, on_duplicate, today};
+use crate::step::{Problems, Step, event_date, log, mark_met, not_in_future, on_duplicate, today};
 
 /// Extends a deadline with the Chair's consent and a reason; the history is kept.
 pub async fn extend_deadline(

@@ -15,11 +15,19 @@ pub struct NewReferral {
     pub looked_after_by_board_id: Option<i32>,
     pub other_involved_board_ids: Vec<i32>,
     pub involved_agency_ids: Vec<i32>,
+    /// Boards an involved agency would make partners, left out with a reason.
+    pub left_out_boards: Vec<LeftOut>,
+    /// When the referral was received; today when not given.
+    pub received_on: Option<NaiveDate>,
 }
 
-pub(super) async fn profile_for(txn: &impl sea_orm::ConnectionTrait, board_id: i32) -> ApiResult<ProcedureProfile> {
+/// The lead board's procedure profile and its working calendar.
+pub(super) async fn timetable_for(
+    txn: &impl sea_orm::ConnectionTrait,
+    board_id: i32,
+) -> ApiResult<(ProcedureProfile, shared::calendar::Calendar)> {
     let b = board::Entity::find_by_id(board_id).one(txn).await?.ok_or(ApiError::NotFound)?;
-    crate::stored::profile(&b)
+    Ok((crate::stored::profile(&b)?, crate::stored::calendar(&b)?))
 }
 
 pub(super) async fn create_deadlines(
@@ -29,7 +37,8 @@ pub(super) async fn create_deadlines(
     anchor: Anchor,
     on: NaiveDate,
 ) -> ApiResult<()> {
-    for d in profile_for(txn, board_id).await?.deadlines_from(anchor, on) {
+    let (profile, calendar) = timetable_for(txn, board_id).await?;
+    for d in profile.deadlines_from(anchor, on, &calendar) {
         deadline::ActiveModel {
             review_id: Set(review_id),
             kind: Set(d.kind.as_str().to_owned()),
@@ -90,6 +99,21 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     if known_agencies.iter().any(|a| !a.active) {
         problems.push("involvedAgencyIds", "One of the agencies named is closed");
     }
+    let on = event_date("receivedOn", input.received_on, None, &mut problems);
+    // 11.3: the lead, and every board with an interest (its agencies' included) a partner.
+    let facts = ResidenceFacts {
+        looked_after_by: input.looked_after_by_board_id.map(BoardId),
+        normal_residence: BoardId(input.normal_residence_board_id),
+        other_involved: input.other_involved_board_ids.iter().copied().map(BoardId).collect(),
+        agency_boards: known_agencies.iter().map(|a| BoardId(a.board_id)).collect(),
+    };
+    let lead = match settle(&facts, &input.left_out_boards) {
+        Ok(l) => Some(l),
+        Err(es) => {
+            es.into_iter().for_each(|e| problems.push(e.field, e.message));
+            None
+        }
+    };
 
     // A label stands in for a name outside the review: it must not hold one, nor an address.
     let everyone: Vec<&NewPerson> = std::iter::once(&input.child).chain(&input.family).collect();
@@ -103,16 +127,11 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     }
     let mut labels: Vec<String> = Vec::new();
     problems.finish()?;
-    let (Some(child), Some(circumstances)) = (child, circumstances) else {
+    let (Some(child), Some(circumstances), Some(lead)) = (child, circumstances, lead) else {
         return Err(ApiError::invalid("child", "The child's details are incomplete"));
     };
-
-    let lead = lead_board(&ResidenceFacts {
-        looked_after_by: input.looked_after_by_board_id.map(BoardId),
-        normal_residence: BoardId(input.normal_residence_board_id),
-        other_involved: input.other_involved_board_ids.iter().copied().map(BoardId).collect(),
-    });
-    let on = today();
+    let left_out: Vec<LeftOut> =
+        input.left_out_boards.iter().map(|l| LeftOut { board: l.board, reason: l.reason.trim().to_owned() }).collect();
     // Not a step on a review: the review is created here.
     let txn = db.begin().await?;
     let now = Utc::now();
@@ -141,6 +160,7 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
         looked_after_by_board_id: Set(input.looked_after_by_board_id),
         normal_residence_board_id: Set(input.normal_residence_board_id),
         lead_board_reason: Set(lead.reason.clone()),
+        boards_left_out: Set(serde_json::to_string(&left_out).map_err(ApiError::internal)?),
         ..Default::default()
     }
     .insert(&txn)
@@ -195,6 +215,20 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     Ok(r.id)
 }
 
+/// The day of the panel's latest criteria assessment, or of the referral when there is
+/// none: what a recommendation follows.
+async fn latest_assessment_on(db: &DatabaseConnection, r: &review::Model) -> ApiResult<(NaiveDate, &'static str)> {
+    let latest = criteria_assessment::Entity::find()
+        .filter(criteria_assessment::Column::ReviewId.eq(r.id))
+        .order_by_desc(criteria_assessment::Column::Id)
+        .one(db)
+        .await?;
+    Ok(match latest {
+        Some(c) => (c.assessed_on.unwrap_or_else(|| c.assessed_at.date_naive()), "the criteria assessment"),
+        None => (r.referred_on, "the referral"),
+    })
+}
+
 /// Stage 2: the Initial Panel records its view of the criteria beside the engine's.
 pub async fn record_assessment(
     db: &DatabaseConnection,
@@ -202,10 +236,21 @@ pub async fn record_assessment(
     review_id: i32,
     category: Category,
     reasons: &str,
+    assessed_on: Option<NaiveDate>,
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordAssessment)?;
-    let reasons = Text::parse("reasons", reasons)?;
+    if category == Category::NotYetKnown {
+        return Err(ApiError::invalid(
+            "category",
+            "Record the panel's view: met in one of the three ways, or not met. \"Not yet known\" is the engine's answer while a fact is unrecorded",
+        ));
+    }
+    let mut problems = Problems::default();
+    let reasons = problems.check(Text::parse("reasons", reasons));
+    let on = event_date("assessedOn", assessed_on, Some((a.review.referred_on, "the referral")), &mut problems);
+    problems.finish()?;
+    let reasons = reasons.map(Text::into_inner).unwrap_or_default();
     let facts: ReferralFacts =
         match referral::Entity::find().filter(referral::Column::ReviewId.eq(review_id)).one(db).await? {
             Some(r) => crate::stored::json("referral facts", &r.facts)?,
@@ -217,9 +262,10 @@ pub async fn record_assessment(
         review_id: Set(review_id),
         category: Set(category.as_str().to_owned()),
         engine_category: Set(engine.as_str().to_owned()),
-        reasons: Set(reasons.into_inner()),
+        reasons: Set(reasons),
         assessed_by: Set(caller.user.id),
         assessed_at: Set(Utc::now()),
+        assessed_on: Set(Some(on)),
         ..Default::default()
     }
     .insert(step.txn())
@@ -229,6 +275,7 @@ pub async fn record_assessment(
 }
 
 /// Stage 3: the panel recommends a review (with its scope) or not (with what instead).
+#[allow(clippy::too_many_arguments)] // each is a field of the recommendation's form
 pub async fn record_recommendation(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -237,10 +284,13 @@ pub async fn record_recommendation(
     alternative: Option<NoReviewOutcome>,
     scope: Option<&str>,
     reasons: &str,
+    recommended_on: Option<NaiveDate>,
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordRecommendation)?;
+    let assessed = latest_assessment_on(db, &a.review).await?;
     let mut problems = Problems::default();
+    let on = event_date("recommendedOn", recommended_on, Some(assessed), &mut problems);
     let reasons = problems.check(Text::parse("reasons", reasons));
     let scope = problems.check(Text::parse_optional("scope", scope.unwrap_or(""))).flatten();
     match (conduct, alternative, &scope) {
@@ -265,12 +315,13 @@ pub async fn record_recommendation(
         reasons: Set(reasons),
         recommended_by: Set(caller.user.id),
         recommended_at: Set(Utc::now()),
+        recommended_on: Set(Some(on)),
         ..Default::default()
     }
     .insert(step.txn())
     .await
     .map_err(|e| on_duplicate(e, || ApiError::Conflict { current: a.review.version + 1 }))?;
-    mark_met(step.txn(), review_id, DeadlineKind::PanelRecommendation, today()).await?;
+    mark_met(step.txn(), review_id, DeadlineKind::PanelRecommendation, on).await?;
     step.move_to(Stage::Recommended).await?;
     step.done("recommendation", row.id).await.map(|_| ())
 }
@@ -284,10 +335,18 @@ pub async fn decide(
     conduct: bool,
     outcome: Option<NoReviewOutcome>,
     reasons: &str,
+    decided_on: Option<NaiveDate>,
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::DecideReview)?;
+    let recommended = recommendation::Entity::find()
+        .filter(recommendation::Column::ReviewId.eq(review_id))
+        .one(db)
+        .await?
+        .and_then(|r| r.recommended_on)
+        .map_or((a.review.referred_on, "the referral"), |d| (d, "the panel's recommendation"));
     let mut problems = Problems::default();
+    let on = event_date("decidedOn", decided_on, Some(recommended), &mut problems);
     let reasons = problems.check(Text::parse("reasons", reasons));
     match (conduct, outcome) {
         (true, Some(_)) => problems.push("outcome", "An outcome is recorded only when no review is held"),
@@ -295,7 +354,6 @@ pub async fn decide(
         _ => {}
     }
     problems.finish()?;
-    let on = today();
     let mut step = Step::begin(db, caller, &a, Operation::DecideReview).await?;
     let row = decision::ActiveModel {
         review_id: Set(review_id),

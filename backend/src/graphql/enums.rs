@@ -39,7 +39,7 @@ mirror! {
         Child, Sibling, Mother, Father, Carer, AllegedPerpetrator, HouseholdMember, Professional,
     }
     CategoryGql = "shared::criteria::Category" as "CriteriaCategory" {
-        Mandatory, Discretionary, Indicators, NotMet,
+        Mandatory, Discretionary, Indicators, NotYetKnown, NotMet,
     }
     AbuseOrNeglectGql = "shared::criteria::AbuseOrNeglect" as "AbuseOrNeglect" {
         Known, Suspected, NotSuspected,

@@ -92,6 +92,11 @@ impl Board {
     async fn procedure_profile(&self) -> GqlResult<String> {
         Ok(crate::stored::profile(&self.0)?.name)
     }
+    /// The board's own closure days, skipped with weekends and bank holidays when
+    /// working days are counted.
+    async fn closure_days(&self) -> GqlResult<Vec<chrono::NaiveDate>> {
+        Ok(crate::stored::json("board closure days", &self.0.closure_days)?)
+    }
 }
 
 pub struct Agency(pub agency::Model);

@@ -60,6 +60,18 @@ impl OrganisationsMutation {
         Ok(Board(crate::organisations::rename_board(&state(ctx)?.db, caller(ctx)?, board_id, &name).await?))
     }
 
+    /// The board's own closure days, replacing those set before: skipped, with weekends
+    /// and the bank holidays of England and Wales, when working days are counted for
+    /// deadlines set from now on.
+    async fn set_board_closure_days(
+        &self,
+        ctx: &Context<'_>,
+        board_id: i32,
+        days: Vec<chrono::NaiveDate>,
+    ) -> GqlResult<Board> {
+        Ok(Board(crate::organisations::set_closure_days(&state(ctx)?.db, caller(ctx)?, board_id, days).await?))
+    }
+
     /// A local authority area, covered by `boardId`.
     async fn add_area(&self, ctx: &Context<'_>, board_id: i32, name: String) -> GqlResult<Area> {
         Ok(crate::organisations::add_area(&state(ctx)?.db, caller(ctx)?, board_id, &name).await?.into())

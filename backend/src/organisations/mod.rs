@@ -112,6 +112,31 @@ pub async fn rename_board(
     Ok(b)
 }
 
+/// Sets a board's own closure days (a Christmas shutdown, a local holiday), skipped
+/// with weekends and the bank holidays of England and Wales when working days are
+/// counted for its reviews from now on; deadlines already set keep their dates.
+pub async fn set_closure_days(
+    db: &DatabaseConnection,
+    actor: &Caller,
+    board_id: i32,
+    mut days: Vec<chrono::NaiveDate>,
+) -> ApiResult<board::Model> {
+    require(actor)?;
+    days.sort();
+    days.dedup();
+    if days.len() > 366 {
+        return Err(ApiError::invalid("days", "A board can close on at most 366 days"));
+    }
+    let b = board::Entity::find_by_id(board_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let raw = serde_json::to_string(&days).map_err(ApiError::internal)?;
+    // Not a step on a review: a board belongs to no review.
+    let txn = db.begin().await?;
+    let b = board::ActiveModel { id: Set(b.id), closure_days: Set(raw), ..Default::default() }.update(&txn).await?;
+    log(&txn, Some(actor.user.id), "set_closure_days", "board", b.id).await?;
+    txn.commit().await?;
+    Ok(b)
+}
+
 pub(crate) async fn insert_area(
     txn: &impl ConnectionTrait,
     board_id: i32,

@@ -181,29 +181,6 @@ fn person(
     }
 }
 
-/// Moves a case's dates `days` into the past, so the demo shows deadlines at risk and overdue.
-async fn backdate(db: &DatabaseConnection, review_id: i32, days: i64) -> ApiResult<()> {
-    let r = review::Entity::find_by_id(review_id).one(db).await?.ok_or(ApiError::NotFound)?;
-    let mut am: review::ActiveModel = r.clone().into();
-    am.referred_on = Set(r.referred_on - Duration::days(days));
-    am.decided_on = Set(r.decided_on.map(|d| d - Duration::days(days)));
-    am.update(db).await?;
-    for d in deadline::Entity::find().filter(deadline::Column::ReviewId.eq(review_id)).all(db).await? {
-        let mut am: deadline::ActiveModel = d.clone().into();
-        am.starts_on = Set(d.starts_on - Duration::days(days));
-        am.due_on = Set(d.due_on - Duration::days(days));
-        am.original_due_on = Set(d.original_due_on - Duration::days(days));
-        am.met_on = Set(d.met_on.map(|m| m - Duration::days(days)));
-        am.update(db).await?;
-    }
-    for d in decision::Entity::find().filter(decision::Column::ReviewId.eq(review_id)).all(db).await? {
-        let mut am: decision::ActiveModel = d.clone().into();
-        am.decided_on = Set(d.decided_on - Duration::days(days));
-        am.update(db).await?;
-    }
-    Ok(())
-}
-
 /// Seeds the demo. Returns false (and changes nothing) when demo data is already there.
 pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     if user::Entity::find().filter(user::Column::Email.eq(DEMO_USERS[0].0)).one(db).await?.is_some() {
@@ -310,6 +287,22 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ("Mia Sutton", &["Mimi"][..], "Kelly Sutton", (2019, 10, 21), "7 Elm Grove, Stockport SK2 5KK"),
         ("Leo Grant", &[][..], "Donna Grant", (2018, 8, 14), "31 Vale Road, Stockport SK4 6LL"),
     ];
+    // Cases entered with their real history, each step on the day it happened: the
+    // referral, the assessment, the recommendation, the decision and Ofsted's
+    // notification. Cases 0 to 3 happened on one day each, spread so the demo shows
+    // every deadline status; case 4 started last month, entered after the event.
+    let today = Utc::now().date_naive();
+    let history = |i: usize| -> Option<[chrono::NaiveDate; 5]> {
+        let ago = |days: i64| today - Duration::days(days);
+        match i {
+            0 => Some([ago(24); 5]),
+            1 => Some([ago(35); 5]),
+            2 => Some([ago(10); 5]),
+            3 => Some([ago(20); 5]),
+            4 => Some([ago(19), ago(15), ago(10), ago(6), ago(5)]),
+            _ => None,
+        }
+    };
     let mut ids = Vec::new();
     for (i, (child, aliases, mother, dob, address)) in cases.iter().enumerate() {
         let facts = if i == 7 {
@@ -353,6 +346,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 looked_after_by_board_id: None,
                 other_involved_board_ids: if i % 3 == 0 { vec![partner.id] } else { vec![] },
                 involved_agency_ids: vec![police, health, social, school],
+                left_out_boards: vec![],
+                received_on: history(i).map(|h| h[0]),
             },
         )
         .await?;
@@ -367,7 +362,6 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 if i == 8 { (None, true) } else { (Some(format!("Agreed by the panel (question {}).", i + 1)), false) }
             })
             .collect();
-    let today = Utc::now().date_naive();
     // Cases 0 to 6 stop after step i; cases 8 and 9 go on into the review phase.
     let walked: Vec<(usize, i32)> =
         ids.iter().copied().enumerate().filter(|(i, _)| *i != 7).map(|(i, id)| (i.min(6), id)).collect();
@@ -379,6 +373,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 id,
                 Category::Mandatory,
                 "The child died and neglect is suspected; the criteria of 11.2 are met.",
+                history(i).map(|h| h[1]),
             )
             .await?;
         }
@@ -391,6 +386,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 None,
                 Some("Agency involvement over the two years before the incident."),
                 "A Serious Case Review is required.",
+                history(i).map(|h| h[2]),
             )
             .await?;
         }
@@ -402,11 +398,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 true,
                 None,
                 "I agree with the panel: a Serious Case Review will be held.",
+                history(i).map(|h| h[3]),
             )
             .await?;
         }
         if i >= 4 {
-            crate::decision::record_ofsted_notification(db, &manager, id, today, None).await?;
+            let sent = history(i).map_or(today, |h| h[4]);
+            crate::decision::record_ofsted_notification(db, &manager, id, sent, None).await?;
         }
         if i >= 5 {
             let pc = caller(db, "independent.chair@scr.example").await?.user.id;
@@ -443,6 +441,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         last,
         Category::Indicators,
         "Lessons possible, but no serious harm.",
+        None,
     )
     .await?;
     crate::decision::record_recommendation(
@@ -453,6 +452,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         Some(NoReviewOutcome::SmallScaleAudit),
         None,
         "A small-scale audit will capture the learning.",
+        None,
     )
     .await?;
     crate::decision::decide(
@@ -462,6 +462,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         false,
         Some(NoReviewOutcome::SmallScaleAudit),
         "Criteria not met; a small-scale audit instead.",
+        None,
     )
     .await?;
     crate::decision::record_ofsted_notification(
@@ -472,9 +473,5 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         Some("The criteria of 11.2 and 11.2.1 are not met; a small-scale audit will be carried out."),
     )
     .await?;
-    // Spread the dates so the demo shows every deadline status.
-    for (id, days) in [(ids[0], 24), (ids[1], 35), (ids[2], 10), (ids[3], 20)] {
-        backdate(db, id, days).await?;
-    }
     Ok(true)
 }

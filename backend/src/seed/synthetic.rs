@@ -70,6 +70,8 @@ pub async fn seed(
                 looked_after_by_board_id: None,
                 other_involved_board_ids: vec![],
                 involved_agency_ids: agencies.clone(),
+                left_out_boards: vec![],
+                received_on: None,
             },
         )
         .await?;

@@ -42,9 +42,15 @@ pub fn Facts(ctx: Ctx) -> impl IntoView {
             {r.map(|r| view! {
                 <p class="govuk-body">"The engine proposes: " <strong class="govuk-tag">{r.proposal.category.title()}</strong></p>
                 <ul class="govuk-list govuk-list--bullet">{r.proposal.reasons.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
-                {(!r.proposal.missing.is_empty()).then(|| view! {
-                    <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">"Facts not shown"</span></summary>
-                    <div class="govuk-details__text"><ul class="govuk-list govuk-list--bullet">{r.proposal.missing.clone().into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul></div></details>
+                {(!r.proposal.missing.is_empty()).then(|| {
+                    let items = r.proposal.missing.clone().into_iter().map(|x| view! { <li>{x}</li> }).collect_view();
+                    // When nothing is met, what was absent is the answer itself, so it is shown.
+                    if matches!(r.proposal.category, shared::criteria::Category::NotMet | shared::criteria::Category::NotYetKnown) {
+                        view! { <div id="criteria-absent"><h3 class="govuk-heading-s">"What was absent or not yet known"</h3><ul class="govuk-list govuk-list--bullet">{items}</ul></div> }.into_any()
+                    } else {
+                        view! { <details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">"Facts not shown"</span></summary>
+                        <div class="govuk-details__text"><ul class="govuk-list govuk-list--bullet">{items}</ul></div></details> }.into_any()
+                    }
                 })}
             })}
         }
@@ -218,10 +224,11 @@ pub fn outcome_options() -> Vec<(&'static str, &'static str)> {
 pub fn AssessmentForm(ctx: Ctx) -> impl IntoView {
     let category = RwSignal::new(String::new());
     let reasons = RwSignal::new(String::new());
+    let on = RwSignal::new(today());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
     let options: Vec<(&'static str, &'static str)> =
-        shared::criteria::Category::ALL.iter().map(|c| (c.as_str(), c.title())).collect();
+        shared::criteria::Category::panel_views().map(|c| (c.as_str(), c.title())).collect();
     view! {
         <form class="scr-step" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -229,12 +236,13 @@ pub fn AssessmentForm(ctx: Ctx) -> impl IntoView {
                 errors.set(vec![("category".into(), "Choose the panel's view of the criteria".into())]);
                 return;
             };
-            send::<RecordCriteriaAssessment>(ctx, record_criteria_assessment::Variables { id: ctx.id, category: c, reasons: reasons.get_untracked() }, errors, busy, "The panel's assessment was recorded");
+            send::<RecordCriteriaAssessment>(ctx, record_criteria_assessment::Variables { id: ctx.id, category: c, reasons: reasons.get_untracked(), on: Some(on.get_untracked()) }, errors, busy, "The panel's assessment was recorded");
         }>
             <h2 class="govuk-heading-m">"Record the panel's criteria assessment"</h2>
             <ErrorSummary errors=errors form="assessment"/>
             <Radios form="assessment" legend="The panel's view" name="category" value=category options=options/>
             <TextArea form="assessment" label="Reasons" path="reasons" value=reasons errors=errors/>
+            <DateInput form="assessment" label="Date the panel assessed" path="assessedOn" value=on errors=errors hint="The day it happened, if not today"/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the assessment"</button>
         </form>
     }
@@ -246,6 +254,7 @@ pub fn RecommendationForm(ctx: Ctx) -> impl IntoView {
     let alternative = RwSignal::new(String::new());
     let scope = RwSignal::new(String::new());
     let reasons = RwSignal::new(String::new());
+    let on = RwSignal::new(today());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
     view! {
@@ -261,6 +270,7 @@ pub fn RecommendationForm(ctx: Ctx) -> impl IntoView {
                 alternative: if c { None } else { NoReviewOutcome::parse(&alternative.get_untracked()) },
                 scope: Some(scope.get_untracked()).filter(|s| !s.trim().is_empty()),
                 reasons: reasons.get_untracked(),
+                on: Some(on.get_untracked()),
             };
             send::<RecordRecommendation>(ctx, vars, errors, busy, "The panel's recommendation was recorded");
         }>
@@ -274,6 +284,7 @@ pub fn RecommendationForm(ctx: Ctx) -> impl IntoView {
                 <TextArea form="recommendation" label="Scope of the review" path="scope" value=scope errors=errors hint="The period and the agencies the review will cover"/>
             </Show>
             <TextArea form="recommendation" label="Reasons" path="reasons" value=reasons errors=errors/>
+            <DateInput form="recommendation" label="Date the panel recommended" path="recommendedOn" value=on errors=errors hint="The day it happened, if not today"/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the recommendation"</button>
         </form>
     }
@@ -284,6 +295,7 @@ pub fn DecisionForm(ctx: Ctx) -> impl IntoView {
     let conduct = RwSignal::new(String::new());
     let outcome = RwSignal::new(String::new());
     let reasons = RwSignal::new(String::new());
+    let on = RwSignal::new(today());
     let checking = RwSignal::new(false);
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
@@ -296,6 +308,7 @@ pub fn DecisionForm(ctx: Ctx) -> impl IntoView {
             rows.push(("What instead".to_owned(), instead.to_owned()));
         }
         rows.push(("Reasons".to_owned(), reasons.get()));
+        rows.push(("Date of the decision".to_owned(), uk_date(&on.get())));
         rows
     });
     let record = Callback::new(move |()| {
@@ -305,6 +318,7 @@ pub fn DecisionForm(ctx: Ctx) -> impl IntoView {
             conduct: c,
             outcome: if c { None } else { NoReviewOutcome::parse(&outcome.get_untracked()) },
             reasons: reasons.get_untracked(),
+            on: Some(on.get_untracked()),
         };
         send::<DecideReview>(ctx, vars, errors, busy, "Your decision was recorded");
     });
@@ -328,6 +342,7 @@ pub fn DecisionForm(ctx: Ctx) -> impl IntoView {
                     <Radios form="decision" legend="What instead (11.6.1)" name="outcome" value=outcome options=outcome_options()/>
                 </Show>
                 <TextArea form="decision" label="Reasons for your decision" path="reasons" value=reasons errors=errors/>
+                <DateInput form="decision" label="Date of the decision" path="decidedOn" value=on errors=errors hint="The day you decided, if not today"/>
                 <button type="submit" class="govuk-button" disabled=move || busy.get()>"Continue"</button>
             </form>
         </CheckStep>

@@ -10,6 +10,8 @@ use shared::value::{PersonName, Text};
 use crate::api::{self, ApiError};
 use crate::components::{DateInput, ErrorSummary, Failure, Loading, TextArea, TextField, field_id};
 use crate::gql::{Directory, SubmitReferral, directory, submit_referral};
+use shared::BoardId;
+use shared::lead_board::{ResidenceFacts, lead_board};
 
 fn split_aliases(s: &str) -> Vec<String> {
     s.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect()
@@ -66,6 +68,20 @@ pub fn Refer() -> impl IntoView {
     let board = RwSignal::new(String::new());
     let looked_after = RwSignal::new(String::new());
     let agencies = RwSignal::new(Vec::<i64>::new());
+    let received = RwSignal::new(crate::page::today());
+    // Boards proposed for their agencies alone that the referrer leaves out, and the
+    // reason typed for each board, kept even while the box is unticked.
+    let leaving = RwSignal::new(Vec::<i64>::new());
+    let why_out = StoredValue::new(std::collections::BTreeMap::<i64, RwSignal<String>>::new());
+    let reason_for = move |b: i64| {
+        why_out.with_value(|m| m.get(&b).copied()).unwrap_or_else(|| {
+            let s = RwSignal::new(String::new());
+            why_out.update_value(|m| {
+                m.insert(b, s);
+            });
+            s
+        })
+    };
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
@@ -142,6 +158,12 @@ pub fn Refer() -> impl IntoView {
                 looked_after_by_board_id: looked_after.get_untracked().parse().ok(),
                 other_involved_board_ids: vec![],
                 involved_agency_ids: agencies.get_untracked(),
+                left_out_boards: leaving
+                    .get_untracked()
+                    .into_iter()
+                    .map(|b| submit_referral::LeftOutBoardInput { board_id: b, reason: reason_for(b).get_untracked() })
+                    .collect(),
+                received_on: Some(received.get_untracked()),
             },
         };
         busy.set(true);
@@ -189,6 +211,7 @@ pub fn Refer() -> impl IntoView {
                     <TextField label="Address (optional)" path="child.address" value=address errors=errors/>
                     <TextField label="Mother's full name (optional)" path="family.0.name" value=mother errors=errors/>
                     <TextArea label="What happened" path="circumstances" value=circumstances errors=errors hint="The circumstances that led to this referral, and what agencies knew"/>
+                    <DateInput label="Date the referral was received" path="receivedOn" value=received errors=errors hint="The deadlines run from this day: give the real day if it came in earlier"/>
 
                     <h2 class="govuk-heading-m">"The facts the criteria turn on"</h2>
                     <div class="govuk-form-group">
@@ -258,6 +281,8 @@ pub fn Refer() -> impl IntoView {
                             Ok(d) => {
                                 let boards = d.boards.clone();
                                 let boards2 = d.boards.clone();
+                                let agency_boards: Vec<(i64, Option<i64>)> =
+                                    d.agencies.iter().map(|a| (a.id, a.board.as_ref().map(|b| b.id))).collect();
                                 let board_err = move || errors.with(|e| crate::components::error_for(e, "normalResidenceBoardId"));
                                 let agency_err = move || errors.with(|e| crate::components::error_for(e, "involvedAgencyIds"));
                                 view! {
@@ -296,6 +321,7 @@ pub fn Refer() -> impl IntoView {
                                             </div>
                                         </fieldset>
                                     </div>
+                                    {partner_boards(d.boards.clone(), agency_boards, board, looked_after, agencies, leaving, reason_for, errors)}
                                 }.into_any()
                             }
                         })}
@@ -322,6 +348,94 @@ pub fn Refer() -> impl IntoView {
                     <p class="govuk-body-s">"The Initial Panel decides; this only proposes."</p>
                 </aside>
             </div>
+        </div>
+    }
+}
+
+/// The lead and partner boards as 11.3 proposes them from what the form holds: the
+/// board where the child lives, the looking-after authority's and every involved
+/// agency's. A board proposed for its agencies alone may be left out, with a reason.
+#[allow(clippy::too_many_arguments)]
+fn partner_boards(
+    boards: Vec<directory::DirectoryBoards>,
+    agency_boards: Vec<(i64, Option<i64>)>,
+    board: RwSignal<String>,
+    looked_after: RwSignal<String>,
+    agencies: RwSignal<Vec<i64>>,
+    leaving: RwSignal<Vec<i64>>,
+    reason_for: impl Fn(i64) -> RwSignal<String> + Copy + Send + Sync + 'static,
+    errors: RwSignal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let name = move |id: i64| boards.iter().find(|b| b.id == id).map(|b| b.name.clone()).unwrap_or_default();
+    let proposal = move || {
+        let home = board.get().parse::<i32>().ok()?;
+        let picked = agencies.get();
+        Some(lead_board(&ResidenceFacts {
+            looked_after_by: looked_after.get().parse::<i32>().ok().map(BoardId),
+            normal_residence: BoardId(home),
+            other_involved: vec![],
+            agency_boards: agency_boards
+                .iter()
+                .filter(|(a, _)| picked.contains(a))
+                .filter_map(|(_, b)| *b)
+                .map(|b| BoardId(b as i32))
+                .collect(),
+        }))
+    };
+    // A board no longer proposed (its agency unticked) is no longer left out; the reason
+    // typed for it stays, should it come back.
+    let current = proposal.clone();
+    Effect::new(move |_| {
+        if let Some(p) = current() {
+            let may: Vec<i64> =
+                p.proposed.iter().filter(|x| x.may_be_left_out()).map(|x| i64::from(x.board.0)).collect();
+            if leaving.with_untracked(|v| v.iter().any(|b| !may.contains(b))) {
+                leaving.update(|v| v.retain(|b| may.contains(b)));
+            }
+        }
+    });
+    view! {
+        <div class="govuk-inset-text" id="partner-boards" aria-live="polite">
+            {move || match proposal() {
+                None => view! { <p class="govuk-body">"Choose where the child lives to see which boards take part."</p> }.into_any(),
+                Some(p) => {
+                    let name = name.clone();
+                    let lead = name(i64::from(p.lead.0));
+                    view! {
+                        <h3 class="govuk-heading-s">"Boards taking part (11.3)"</h3>
+                        <p class="govuk-body"><strong>{lead}</strong>" leads. "{p.reason.clone()}</p>
+                        {if p.proposed.is_empty() {
+                            view! { <p class="govuk-body">"No other board has an interest."</p> }.into_any()
+                        } else {
+                            view! { <ul class="govuk-list">{p.proposed.into_iter().map(|x| {
+                                let id = i64::from(x.board.0);
+                                let grounds = x.grounds.iter().map(|g| g.sentence()).collect::<Vec<_>>().join(" ");
+                                let may = x.may_be_left_out();
+                                let out = move || leaving.with(|v| v.contains(&id));
+                                let check_id = format!("leave-out-{id}");
+                                view! {
+                                    <li class="scr-partner">
+                                        <p class="govuk-body"><strong>{name(id)}</strong>" is a partner. "{grounds}</p>
+                                        {may.then(|| view! {
+                                            <div class="govuk-checkboxes govuk-checkboxes--small"><div class="govuk-checkboxes__item">
+                                                <input class="govuk-checkboxes__input" id=check_id.clone() type="checkbox" prop:checked=out
+                                                    on:change=move |_| leaving.update(|v| if let Some(i) = v.iter().position(|b| *b == id) { v.remove(i); } else { v.push(id); })/>
+                                                <label class="govuk-label govuk-checkboxes__label" for=check_id>"Leave this board out"</label>
+                                            </div></div>
+                                            <Show when=out>
+                                                {move || {
+                                                    let i = leaving.with(|v| v.iter().position(|b| *b == id)).unwrap_or_default();
+                                                    view! { <TextArea label="Why this board is not a partner" path=format!("leftOutBoards.{i}.reason") value=reason_for(id) errors=errors rows=2/> }
+                                                }}
+                                            </Show>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}</ul> }.into_any()
+                        }}
+                    }.into_any()
+                }
+            }}
         </div>
     }
 }
