@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
 use shared::policy::{self, Access, Field, Operation, ReviewScope, ScopeReason, Viewer};
+use shared::profile::{Profile, ProfileKind};
 use shared::role::{Assignment, Capacity};
 use shared::stage::Stage;
 use shared::{AgencyId, BoardId, UserId};
@@ -30,11 +31,38 @@ pub struct ReviewAccess {
     pub own_agencies: Vec<AgencyId>,
 }
 
+/// The procedure a review runs under.
+pub fn profile_of(r: &review::Model) -> ApiResult<&'static Profile> {
+    Ok(Profile::of(crate::stored::value("review procedure", &r.profile, ProfileKind::parse)?))
+}
+
+/// The reviews at a stage where `op` may be taken, under whichever procedure each runs:
+/// a condition on `review`.
+pub fn at_stage_for(op: Operation) -> sea_orm::Condition {
+    let mut any = sea_orm::Condition::any();
+    for p in shared::profile::PROFILES {
+        let mut this = sea_orm::Condition::all().add(review::Column::Profile.eq(p.kind.as_str()));
+        match p.allowed_in(op) {
+            _ if !p.has(op) => continue,
+            Some(stages) => this = this.add(review::Column::Stage.is_in(stages.iter().map(|s| s.as_str()))),
+            None => {}
+        }
+        any = any.add(this);
+    }
+    any
+}
+
 impl ReviewAccess {
     /// The review's stage. A stage this build does not know is a corrupt row
     /// (`INTERNAL`), never mistaken for another stage.
     pub fn stage(&self) -> ApiResult<Stage> {
         crate::stored::value("review stage", &self.review.stage, Stage::parse)
+    }
+
+    /// The procedure the review runs under. One this build does not know is a corrupt
+    /// row (`INTERNAL`).
+    pub fn profile(&self) -> ApiResult<&'static Profile> {
+        profile_of(&self.review)
     }
 
     /// How much of `field` the caller may read; `FORBIDDEN` when hidden.
@@ -55,11 +83,9 @@ impl ReviewAccess {
         if !policy::may_any(&self.capacities, op) {
             return Err(ApiError::Forbidden(op.title().to_lowercase()));
         }
-        if let Some(stages) = op.stages() {
-            let stage = self.stage()?;
-            if !stages.contains(&stage) {
-                return Err(ApiError::WrongStage(stage));
-            }
+        let stage = self.stage()?;
+        if !self.profile()?.allows(op, stage) {
+            return Err(ApiError::WrongStage(stage));
         }
         Ok(())
     }

@@ -164,6 +164,9 @@ entity!(review, "reviews", {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The procedure the review started under (`shared::profile::ProfileKind`), kept
+    /// whatever its board runs later.
+    pub profile: String,
 });
 
 entity!(referral, "referrals", {
@@ -528,4 +531,36 @@ entity!(gate_override, "gate_overrides", {
     pub reason: String,
     pub overridden_by: i32,
     pub overridden_at: DateTimeUtc,
+});
+
+entity!(rapid_review, "rapid_reviews", {
+    pub review_id: i32,
+    /// When the National Panel was notified of the serious incident.
+    pub notified_on: Date,
+    pub notified_by: i32,
+    pub information_requested_on: Option<Date>,
+    pub meeting_on: Option<Date>,
+    pub meeting_notes: Option<String>,
+    /// Whether the partners decided to commission a local review.
+    pub commission: Option<bool>,
+    pub reasons: Option<String>,
+    pub decided_on: Option<Date>,
+    pub decided_by: Option<i32>,
+    /// When the rapid review was sent to the National Panel.
+    pub sent_on: Option<Date>,
+    pub panel_response: Option<String>,
+    pub panel_responded_on: Option<Date>,
+    /// The learning recorded when no local review follows.
+    pub learning: Option<String>,
+    pub closed_on: Option<Date>,
+    pub commissioned_on: Option<Date>,
+});
+
+entity!(rapid_review_information, "rapid_review_information", {
+    pub review_id: i32,
+    pub agency_id: i32,
+    pub requested_on: Date,
+    pub returned_on: Option<Date>,
+    pub summary: Option<String>,
+    pub returned_by: Option<i32>,
 });

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod findings;
 pub mod organisations;
 pub mod people;
+pub mod rapid_review;
 pub mod reporting;
 pub mod review;
 pub mod seed;

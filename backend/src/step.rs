@@ -1,6 +1,6 @@
 //! One way to change a review. A step of the procedure checks its operation through
 //! the access policy (role, then stage), opens the transaction, lets the step change
-//! rows, moves the stage when the step moves it (only to a stage the policy's table
+//! rows, moves the stage when the step moves it (only to a stage the review's procedure
 //! names for the operation, compare-and-set on the stage as read), writes the audit
 //! entry and commits, all or nothing. No other code begins a transaction on case data
 //! (a test reads the source to keep it so).
@@ -87,7 +87,7 @@ impl<'a> Step<'a> {
         if unchanged {
             update = update.filter(review::Column::Version.eq(review.version));
         }
-        if let Some(stages) = op.stages() {
+        if let Some(stages) = access.profile()?.allowed_in(op) {
             update = update.filter(review::Column::Stage.is_in(stages.iter().map(|s| s.as_str())));
         }
         let res = update.exec(&txn).await?;
@@ -111,12 +111,14 @@ impl<'a> Step<'a> {
         self.review
     }
 
-    /// Moves the review to `to`, which must be a stage the policy's table names for the
-    /// operation (`Operation::moves_to`) and never an earlier one. Compare-and-set on the
-    /// stage as read: if someone else moved the review meanwhile, `CONFLICT`.
+    /// Moves the review to `to`, which must be a stage the review's procedure names for
+    /// the operation (`Profile::moves_to`) and never an earlier one in its order.
+    /// Compare-and-set on the stage as read: if someone else moved the review meanwhile,
+    /// `CONFLICT`.
     pub(crate) async fn move_to(&mut self, to: Stage) -> ApiResult<i32> {
         let from = crate::stored::value("review stage", &self.review.stage, Stage::parse)?;
-        if !self.op.moves_to().contains(&to) || (to < from && to != Stage::ClosedWithoutReview) {
+        let profile = crate::access::profile_of(self.review)?;
+        if !profile.moves_to(self.op).contains(&to) || !profile.reached(to, from) {
             return Err(ApiError::Internal(
                 format!("{} may not move a review from {} to {}", self.op.as_str(), from.as_str(), to.as_str()).into(),
             ));

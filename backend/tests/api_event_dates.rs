@@ -221,8 +221,15 @@ async fn working_days_skip_bank_holidays_and_the_boards_closure_days(b: Backend)
     let chair = app.login("chair@scr.example").await;
     let professional = app.login("professional@scr.example").await;
     let (home, _, agency) = directory(&app, &professional).await;
-    // The board runs the rapid-review timetable: the decision within 15 working days.
-    let profile = serde_json::to_string(&shared::deadline::ProcedureProfile::rapid_review()).unwrap();
+    // The board's Chair decides within 15 working days of a referral (a timetable the
+    // board holds in place of the procedure's 28 days).
+    let mut timetable = shared::deadline::ProcedureProfile::working_together_2010();
+    for r in &mut timetable.rules {
+        if r.kind == shared::deadline::DeadlineKind::ChairDecision {
+            r.period = shared::deadline::Period::WorkingDays(15);
+        }
+    }
+    let profile = serde_json::to_string(&timetable).unwrap();
     backend::entities::board::ActiveModel {
         id: Set(home as i32),
         procedure_profile: Set(profile),

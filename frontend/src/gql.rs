@@ -37,6 +37,7 @@ type Theme = shared::findings::Theme;
 type Task = shared::tasks::Task;
 type TaskStatus = shared::tasks::TaskStatus;
 type Phase = shared::tasks::Phase;
+type Procedure = shared::profile::ProfileKind;
 
 macro_rules! operations {
     ($($name:ident),* $(,)?) => {$(
@@ -51,7 +52,7 @@ macro_rules! operations {
                 "CriteriaCategory", "AbuseOrNeglect", "CustodySetting", "HarmCategory", "Indicator",
                 "NoReviewOutcome", "ChecklistItemKind", "Relationship", "ImrStatus", "DatePrecision", "Tie",
                 "ParallelProcessKind", "ProcessStatus", "ContributionMethod", "Milestone", "NoticeBody", "ActionStatus",
-                "Theme", "Task", "TaskStatus", "Phase"
+                "Theme", "Task", "TaskStatus", "Phase", "Procedure"
             )
         )]
         pub struct $name;
@@ -59,6 +60,16 @@ macro_rules! operations {
 }
 
 operations!(
+    RapidReviewRecord,
+    NotifyNationalPanel,
+    RequestRapidReviewInformation,
+    ReturnRapidReviewInformation,
+    RecordRapidReviewMeeting,
+    DecideRapidReview,
+    SendRapidReview,
+    RecordPanelResponse,
+    RecordLearning,
+    CommissionReview,
     ReviewTasks,
     QueuePage,
     UpdateChronologyEntry,

@@ -42,6 +42,8 @@ pub(crate) struct Ctx {
     pub(crate) caps: StoredValue<Vec<Capacity>>,
     pub(crate) ops: StoredValue<Vec<Operation>>,
     pub(crate) stage: Stage,
+    /// The procedure the review runs under.
+    pub(crate) profile: shared::profile::ProfileKind,
     pub(crate) refresh: RwSignal<u32>,
     pub(crate) done: RwSignal<Option<String>>,
 }
@@ -49,6 +51,10 @@ pub(crate) struct Ctx {
 impl Ctx {
     pub(crate) fn can_read(&self, f: Field) -> bool {
         self.caps.with_value(|c| best_access(c, f) != Access::Hidden)
+    }
+    /// The review's procedure as data: its stages, their order and names.
+    pub(crate) fn procedure(&self) -> &'static shared::profile::Profile {
+        shared::profile::Profile::of(self.profile)
     }
     pub(crate) fn may(&self, op: Operation) -> bool {
         self.ops.with_value(|o| o.contains(&op))

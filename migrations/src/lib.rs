@@ -29,6 +29,7 @@ mod m20261130_000021_sessions_and_second_factor;
 mod m20261130_000022_index_scope_and_sort;
 mod m20261130_000023_index_action_order;
 mod m20261130_000024_event_dates_and_calendars;
+mod m20261130_000025_procedure_profiles;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000022_index_scope_and_sort::Migration),
             Box::new(m20261130_000023_index_action_order::Migration),
             Box::new(m20261130_000024_event_dates_and_calendars::Migration),
+            Box::new(m20261130_000025_procedure_profiles::Migration),
         ]
     }
 }

@@ -41,10 +41,15 @@ str_enum! {
     }
 }
 
-/// The bodies that must be told before publication: all of 11.20 and the family, plus
-/// the Youth Justice Board and the Prisons and Probation Ombudsman when the child died
-/// in custody.
-pub fn required_notices(died_in_custody: bool) -> Vec<NoticeBody> {
+/// The bodies that must be told before publication under the 2010 procedure: all of
+/// 11.20 and the family, plus the Youth Justice Board and the Prisons and Probation
+/// Ombudsman when the child died in custody. A local review of the 2023 route tells the
+/// family; its report has gone to the National Panel and the Secretary of State when it
+/// was sent to them.
+pub fn required_notices(kind: crate::profile::ProfileKind, died_in_custody: bool) -> Vec<NoticeBody> {
+    if kind == crate::profile::ProfileKind::PracticeReview2023 {
+        return vec![NoticeBody::Family];
+    }
     NoticeBody::ALL
         .iter()
         .copied()
@@ -154,10 +159,12 @@ mod tests {
 
     #[test]
     fn custody_adds_the_youth_justice_board_and_the_ombudsman() {
-        assert!(!required_notices(false).contains(&NoticeBody::YouthJusticeBoard));
-        assert!(required_notices(true).contains(&NoticeBody::PrisonsOmbudsman));
-        assert!(required_notices(false).contains(&NoticeBody::Family));
-        assert_eq!(required_notices(true).len(), NoticeBody::ALL.len());
+        use crate::profile::ProfileKind::{PracticeReview2023, SeriousCaseReview2010};
+        assert!(!required_notices(SeriousCaseReview2010, false).contains(&NoticeBody::YouthJusticeBoard));
+        assert!(required_notices(SeriousCaseReview2010, true).contains(&NoticeBody::PrisonsOmbudsman));
+        assert!(required_notices(SeriousCaseReview2010, false).contains(&NoticeBody::Family));
+        assert_eq!(required_notices(SeriousCaseReview2010, true).len(), NoticeBody::ALL.len());
+        assert_eq!(required_notices(PracticeReview2023, true), [NoticeBody::Family]);
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ValidationError;
 use crate::calendar::Calendar;
+use crate::profile::{Profile, ProfileKind};
 use crate::role::str_enum;
 
 str_enum! {
@@ -17,6 +18,9 @@ str_enum! {
         TermsToOfsted => "terms_to_ofsted", "Terms of reference sent to Ofsted";
         ImrSubmission => "imr_submission", "IMRs submitted";
         Completion => "completion", "Review completed and submitted";
+        IncidentNotification => "incident_notification", "Serious incident notified to the National Panel";
+        RapidReview => "rapid_review", "Rapid review sent to the National Panel";
+        LocalReviewPublication => "local_review_publication", "Local review published";
     }
 }
 
@@ -25,6 +29,8 @@ str_enum! {
     pub enum Anchor {
         Referral => "referral", "the referral";
         Decision => "decision", "the Chair's decision";
+        Notification => "notification", "the notification to the National Panel";
+        Commissioning => "commissioning", "the decision to commission the local review";
     }
 }
 
@@ -61,9 +67,13 @@ pub struct DeadlineRule {
     pub period: Period,
 }
 
-/// A board's timetable. The default is this procedure's; a board may hold another.
+/// A board's timetable: the deadlines of the procedure it runs (`kind`, see
+/// `crate::profile`), which a board may lengthen or shorten.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedureProfile {
+    /// The procedure; timetables stored before there were two are the 2010 one.
+    #[serde(default)]
+    pub kind: ProfileKind,
     pub name: String,
     pub rules: Vec<DeadlineRule>,
     /// A deadline is at risk this many days before it is due.
@@ -71,33 +81,19 @@ pub struct ProcedureProfile {
 }
 
 impl ProcedureProfile {
-    /// Working Together 2010, chapter 8, as Stockport's chapter 11 applies it.
-    pub fn working_together_2010() -> Self {
-        use Anchor::*;
-        use DeadlineKind::*;
-        Self {
-            name: "Working Together 2010 (chapter 8)".to_owned(),
-            rules: vec![
-                DeadlineRule { kind: PanelRecommendation, anchor: Referral, period: Period::Days(28) },
-                DeadlineRule { kind: ChairDecision, anchor: Referral, period: Period::Days(28) },
-                DeadlineRule { kind: TermsToOfsted, anchor: Decision, period: Period::Days(14) },
-                DeadlineRule { kind: ImrSubmission, anchor: Decision, period: Period::Weeks(6) },
-                DeadlineRule { kind: Completion, anchor: Decision, period: Period::Months(6) },
-            ],
-            at_risk_days: 7,
-        }
+    /// The timetable of a procedure, as its profile sets it.
+    pub fn of(kind: ProfileKind) -> Self {
+        Self { kind, name: kind.title().to_owned(), rules: Profile::of(kind).deadlines.to_vec(), at_risk_days: 7 }
     }
 
-    /// A rapid-review timetable of later guidance: the decision within 15 working days.
-    pub fn rapid_review() -> Self {
-        let mut p = Self::working_together_2010();
-        p.name = "Rapid review (15 working days)".to_owned();
-        for r in &mut p.rules {
-            if matches!(r.kind, DeadlineKind::PanelRecommendation | DeadlineKind::ChairDecision) {
-                r.period = Period::WorkingDays(15);
-            }
-        }
-        p
+    /// Working Together 2010, chapter 8, as Stockport's chapter 11 applies it.
+    pub fn working_together_2010() -> Self {
+        Self::of(ProfileKind::SeriousCaseReview2010)
+    }
+
+    /// Today's route in England: rapid review and local child safeguarding practice review.
+    pub fn practice_review_2023() -> Self {
+        Self::of(ProfileKind::PracticeReview2023)
     }
 
     /// The deadlines that start when `anchor` happens on `on`.
@@ -193,6 +189,7 @@ mod tests {
     #[test]
     fn the_default_profile_has_the_five_deadlines_of_the_procedure() {
         let p = ProcedureProfile::working_together_2010();
+        assert_eq!(p.name, "Serious Case Review (Working Together 2010, chapter 8)");
         let from_referral = p.deadlines_from(Anchor::Referral, d(2026, 1, 1), &Calendar::default());
         assert_eq!(
             from_referral.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>(),
@@ -217,12 +214,28 @@ mod tests {
     }
 
     #[test]
-    fn fifteen_working_days_skip_weekends() {
-        // Friday 2 January 2026 + 15 working days = Friday 23 January.
+    fn the_2023_route_counts_its_clocks_in_working_days() {
         let cal = Calendar::england_and_wales();
+        // Friday 2 January 2026 + 15 working days = Friday 23 January.
         assert_eq!(Period::WorkingDays(15).after(d(2026, 1, 2), &cal), d(2026, 1, 23));
-        let p = ProcedureProfile::rapid_review();
-        assert_eq!(p.deadlines_from(Anchor::Referral, d(2026, 1, 2), &cal)[1].due, d(2026, 1, 23));
+        let p = ProcedureProfile::practice_review_2023();
+        // Aware on Thursday 24 December 2026: notify within 5 working days, past
+        // Christmas, the Boxing Day substitute (28th) and New Year's Day: Tuesday 5 January 2027.
+        let aware = p.deadlines_from(Anchor::Referral, d(2026, 12, 24), &cal);
+        assert_eq!(
+            aware.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>(),
+            [(DeadlineKind::IncidentNotification, d(2027, 1, 5))]
+        );
+        // Notified on a bank holiday (Easter Monday 6 April 2026): 15 working days run
+        // from the next working day, to Monday 27 April.
+        let notified = p.deadlines_from(Anchor::Notification, d(2026, 4, 6), &cal);
+        assert_eq!(
+            notified.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>(),
+            [(DeadlineKind::RapidReview, d(2026, 4, 27))]
+        );
+        let commissioned = p.deadlines_from(Anchor::Commissioning, d(2026, 8, 31), &cal);
+        assert_eq!(commissioned[0].kind, DeadlineKind::LocalReviewPublication);
+        assert_eq!(commissioned[0].due, d(2027, 2, 28));
     }
 
     #[test]

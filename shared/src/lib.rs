@@ -18,6 +18,7 @@ pub mod imr;
 pub mod independence;
 pub mod lead_board;
 pub mod policy;
+pub mod profile;
 pub mod pseudonymise;
 pub mod report;
 pub mod role;

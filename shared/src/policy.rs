@@ -61,6 +61,8 @@ str_enum! {
         Completion => "completion", "Approval, submission, evaluation and publication";
         Findings => "findings", "Findings and their learning themes";
         AuditTrail => "audit_trail", "Audit trail of the review";
+        RapidReview => "rapid_review",
+            "Rapid review: notification, agencies' information, meeting, decision, the National Panel's response";
     }
 }
 
@@ -108,6 +110,18 @@ str_enum! {
         RecordFinding => "record_finding", "Record the panel's findings and their learning themes";
         OverrideGateWarning => "override_gate_warning", "Override a warning of the anonymisation gate, with a reason";
         ManageOrganisations => "manage_organisations", "Set up boards, their areas and agencies";
+        NotifyNationalPanel => "notify_national_panel", "Notify the National Panel of a serious incident";
+        RequestRapidReviewInformation => "request_rapid_review_information",
+            "Ask the involved agencies for their information for the rapid review";
+        ReturnRapidReviewInformation => "return_rapid_review_information",
+            "Return the agency's information for the rapid review";
+        RecordRapidReviewMeeting => "record_rapid_review_meeting", "Record the rapid review meeting";
+        DecideRapidReview => "decide_rapid_review",
+            "Record the partners' decision whether to commission a local review";
+        SendRapidReview => "send_rapid_review", "Send the rapid review to the National Panel";
+        RecordPanelResponse => "record_panel_response", "Record the National Panel's response";
+        RecordLearning => "record_learning", "Close with no further review, recording the learning";
+        CommissionReview => "commission_review", "Commission the local child safeguarding practice review";
     }
 }
 
@@ -117,107 +131,16 @@ impl Operation {
         matches!(self, Operation::SubmitReferral | Operation::ManageUsers | Operation::ManageOrganisations)
     }
 
-    /// The stages the operation moves the review to: the stage machine. Where there are
-    /// several, the step's outcome chooses (a decision not to review closes the case;
-    /// the last IMR accepted moves the review on, an earlier one leaves it; "move on"
-    /// takes the next of the review phase's stages). Empty: the stage stays.
-    pub fn moves_to(self) -> &'static [Stage] {
-        use Stage::*;
-        match self {
-            Operation::SubmitReferral => &[Referred],
-            Operation::RecordAssessment => &[CriteriaAssessed],
-            Operation::RecordRecommendation => &[Recommended],
-            Operation::DecideReview => &[Decided],
-            Operation::RecordOfstedNotification => &[OfstedNotified, ClosedWithoutReview],
-            Operation::UpdateSetupChecklist => &[SetUp],
-            Operation::ApproveTermsOfReference => &[TermsAgreed],
-            Operation::RequestImr => &[ImrsRequested],
-            Operation::DecideImr => &[ImrsSubmitted],
-            Operation::AdvancePhase => &[CombinedChronology, Analysis, OverviewReport],
-            Operation::RecordQualityAssurance => &[QualityAssured],
-            Operation::SubmitReview => &[Submitted],
-            Operation::RecordEvaluation => &[Evaluated],
-            Operation::ManageActions => &[ActionPlanning],
-            Operation::Publish => &[Published],
-            Operation::Conclude => &[Concluded],
-            _ => &[],
-        }
+    /// The stage machine of the 2010 procedure for this operation: the stages it may be
+    /// taken in (`None`: any). Each profile holds its own (`crate::profile`); a review
+    /// answers to the profile it started under.
+    pub fn stages(self) -> Option<&'static [Stage]> {
+        crate::profile::SERIOUS_CASE_REVIEW_2010.allowed_in(self)
     }
 
-    /// The stages in which the operation may be taken; `None` when stage does not matter.
-    pub fn stages(self) -> Option<&'static [Stage]> {
-        use Stage::*;
-        Some(match self {
-            Operation::SubmitReferral
-            | Operation::ManageUsers
-            | Operation::ManageOrganisations
-            | Operation::ExtendDeadline
-            | Operation::ExportForOutside
-            | Operation::OverrideGateWarning
-            | Operation::RecordOfstedLetter => {
-                return None;
-            }
-            Operation::RecordAssessment => &[Referred, CriteriaAssessed],
-            Operation::RecordRecommendation => &[CriteriaAssessed],
-            Operation::DecideReview => &[Recommended],
-            Operation::RecordOfstedNotification => &[Decided],
-            Operation::UpdateSetupChecklist | Operation::ConfirmRecordsSecured | Operation::Appoint => {
-                &[OfstedNotified, SetUp, TermsAgreed]
-            }
-            Operation::EditTermsOfReference => &[Recommended, Decided, OfstedNotified, SetUp],
-            Operation::ApproveTermsOfReference => &[SetUp],
-            Operation::RecordTermsSent => &[TermsAgreed],
-            Operation::RecordQualityAssurance => &[OverviewReport],
-            Operation::ApproveReport | Operation::SubmitReview => &[QualityAssured],
-            Operation::RecordEvaluation => &[Submitted],
-            Operation::ManageActions => &[Evaluated, ActionPlanning],
-            Operation::SignUpActions | Operation::UpdateAction => &[Evaluated, ActionPlanning, Published],
-            Operation::DecideClosure => &[ActionPlanning, Published],
-            Operation::PlanPublication | Operation::Publish => &[ActionPlanning],
-            Operation::Conclude => &[Published],
-            Operation::RecordFinding => &[CombinedChronology, Analysis, OverviewReport, QualityAssured],
-            Operation::RequestImr => &[TermsAgreed, ImrsRequested],
-            Operation::DesignateImrAuthor | Operation::WriteImr | Operation::DecideImr => &[ImrsRequested],
-            Operation::LinkChronologyEntries => &[ImrsSubmitted, CombinedChronology, Analysis, OverviewReport],
-            Operation::AdvancePhase => &[ImrsSubmitted, CombinedChronology, Analysis],
-            Operation::EditOverviewReport => &[CombinedChronology, Analysis, OverviewReport],
-            Operation::ConfirmRepresentation => &[OverviewReport],
-            Operation::EditExecutiveSummary => &[Analysis, OverviewReport],
-            // A trial or an inquest can start, and bear on publication, at any time.
-            Operation::RecordParallelProcess => &[
-                Referred,
-                CriteriaAssessed,
-                Recommended,
-                Decided,
-                OfstedNotified,
-                SetUp,
-                TermsAgreed,
-                ImrsRequested,
-                ImrsSubmitted,
-                CombinedChronology,
-                Analysis,
-                OverviewReport,
-                QualityAssured,
-                Submitted,
-                Evaluated,
-                ActionPlanning,
-                Published,
-            ],
-            Operation::RecordPeople | Operation::RecordFamilyContribution => &[
-                Referred,
-                CriteriaAssessed,
-                Recommended,
-                Decided,
-                OfstedNotified,
-                SetUp,
-                TermsAgreed,
-                ImrsRequested,
-                ImrsSubmitted,
-                CombinedChronology,
-                Analysis,
-                OverviewReport,
-            ],
-        })
+    /// The stages the operation moves a 2010 review to.
+    pub fn moves_to(self) -> &'static [Stage] {
+        crate::profile::SERIOUS_CASE_REVIEW_2010.moves_to(self)
     }
 }
 
@@ -228,25 +151,25 @@ use Access::{Full as F, Hidden as H, Pseudonymised as P};
 /// assessment, recommendation, decision, notification, checklist, appointments,
 /// terms of reference, parallel processes, family contributions, IMRs, combined
 /// chronology, overview report, executive summary, action plan, completion, findings,
-/// audit trail.
+/// audit trail, rapid review.
 #[rustfmt::skip]
-const FIELD_TABLE: [(Capacity, [Access; 25]); 16] = [
-    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
-    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, H]),
-    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, F, H, F, H, H, H, H, H]),
-    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, F, H]),
-    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, F, H, F, H, F, F, F, H]),
-    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
-    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H, H, H, P, P, P, P, H]),
-    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, P, P, P, H]),
-    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, P, P, P, H]),
-    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, H]),
-    (Capacity::ReportingAnalyst,        [F, F, F, P, H, H, H, F, P, P, P, P, H, H, H, P, H, H, H, H, P, P, P, P, H]),
-    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+const FIELD_TABLE: [(Capacity, [Access; 26]); 16] = [
+    (Capacity::BoardChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::BusinessManager,         [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F]),
+    (Capacity::InitialPanelMember,      [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, H, F]),
+    (Capacity::PanelChair,              [F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, H, F]),
+    (Capacity::PanelMember,             [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, F, H, F]),
+    (Capacity::OverviewAuthor,          [F, F, F, F, F, F, F, F, F, F, F, H, H, F, F, F, F, F, F, F, F, F, F, F, H, F]),
+    (Capacity::ImrAuthor,               [F, F, F, F, F, F, F, H, H, H, H, H, H, F, F, F, H, F, H, F, H, H, H, H, H, H]),
+    (Capacity::DesignatedProfessional,  [F, F, F, F, F, F, F, F, F, F, F, H, F, F, F, F, F, F, F, F, F, F, F, F, H, H]),
+    (Capacity::AgencyManager,           [F, F, F, F, F, H, F, H, H, H, F, H, F, F, F, F, H, F, H, F, H, F, F, F, H, F]),
+    (Capacity::Referrer,                [F, F, F, F, F, F, F, F, H, H, F, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
+    (Capacity::ActionOwner,             [F, F, F, P, H, H, P, H, H, P, P, H, H, P, P, P, H, H, H, H, P, P, P, P, H, H]),
+    (Capacity::PerformanceSubGroup,     [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, H, H, H, P, P, P, P, P, H, P]),
+    (Capacity::Inspector,               [F, F, F, P, H, H, P, F, P, P, P, P, H, P, P, P, P, P, P, P, P, P, P, P, H, H]),
+    (Capacity::PartnerBoard,            [F, F, F, P, H, H, P, F, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, H, P]),
+    (Capacity::ReportingAnalyst,        [F, F, F, P, H, H, H, F, P, P, P, P, H, H, H, P, H, H, H, H, P, P, P, P, H, P]),
+    (Capacity::SystemAdministrator,     [H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H]),
 ];
 
 const fn yes(b: u8) -> bool {
@@ -262,25 +185,27 @@ const fn yes(b: u8) -> bool {
 /// evaluation, manage actions, sign up, update action, decide closure, plan
 /// publication, publish, conclude, extend deadline, manage users, record finding,
 /// override a gate warning (a second person: never the text's writer, checked apart),
-/// manage organisations.
+/// manage organisations; then the 2023 route: notify the National Panel, request the
+/// rapid review's information, return it, record the meeting, decide, send to the
+/// National Panel, record its response, record the learning, commission the review.
 #[rustfmt::skip]
-const OPERATION_TABLE: [(Capacity, [u8; 41]); 16] = [
-    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0]),
-    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0]),
-    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
-    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
-    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
-    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::ReportingAnalyst,        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1]),
+const OPERATION_TABLE: [(Capacity, [u8; 50]); 16] = [
+    (Capacity::BoardChair,              [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1]),
+    (Capacity::BusinessManager,         [1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0]),
+    (Capacity::InitialPanelMember,      [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PanelChair,              [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PanelMember,             [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::OverviewAuthor,          [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ImrAuthor,               [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::DesignatedProfessional,  [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::AgencyManager,           [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Referrer,                [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ActionOwner,             [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PerformanceSubGroup,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::Inspector,               [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::PartnerBoard,            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::ReportingAnalyst,        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    (Capacity::SystemAdministrator,     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
 ];
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> usize {
@@ -545,24 +470,34 @@ pub fn render_markdown() -> String {
         }
         s.push('\n');
     }
-    s.push_str("\n## Operations\n\n| operation | stages | moves to |");
+    s.push_str("\n## Operations\n\n| operation |");
     for (c, _) in OPERATION_TABLE.iter() {
         s.push_str(&format!(" {} |", c.title()));
     }
-    s.push_str("\n| --- | --- | --- |");
+    s.push_str("\n| --- |");
     s.push_str(&" :-: |".repeat(OPERATION_TABLE.len()));
     s.push('\n');
     for op in Operation::ALL {
-        let stages = op
-            .stages()
-            .map_or_else(|| "any".to_owned(), |st| st.iter().map(|x| x.title()).collect::<Vec<_>>().join(", "));
-        let moves = op.moves_to().iter().map(|x| x.title()).collect::<Vec<_>>().join(" or ");
-        let moves = if moves.is_empty() { "-".to_owned() } else { moves };
-        s.push_str(&format!("| {} | {} | {} |", op.title(), stages, moves));
+        s.push_str(&format!("| {} |", op.title()));
         for (c, _) in OPERATION_TABLE.iter() {
             s.push_str(if may(*c, *op) { " yes |" } else { " - |" });
         }
         s.push('\n');
+    }
+    for p in crate::profile::PROFILES {
+        s.push_str(&format!(
+            "\n## Stages: {}\n\nA review keeps the procedure it started under. Stages in order: {}.\n\n| operation | may be taken at | moves the review to |\n| --- | --- | --- |\n",
+            p.kind.title(),
+            p.stages.iter().map(|x| p.title(*x)).collect::<Vec<_>>().join("; ")
+        ));
+        for op in p.operations() {
+            let stages = p
+                .allowed_in(op)
+                .map_or_else(|| "any".to_owned(), |st| st.iter().map(|x| p.title(*x)).collect::<Vec<_>>().join(", "));
+            let moves = p.moves_to(op).iter().map(|x| p.title(*x)).collect::<Vec<_>>().join(" or ");
+            let moves = if moves.is_empty() { "-".to_owned() } else { moves };
+            s.push_str(&format!("| {} | {} | {} |\n", op.title(), stages, moves));
+        }
     }
     s.push_str(
         "\n## Row scope\n\nA user sees a review only through one of these reasons, each giving the capacity named:\n\n",

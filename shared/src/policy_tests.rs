@@ -247,16 +247,41 @@ fn global_operations_need_a_global_role() {
 
 #[test]
 fn every_stage_move_goes_forward_from_where_the_operation_starts() {
-    for op in Operation::ALL {
-        let earliest = op.stages().and_then(|s| s.iter().min());
-        for to in op.moves_to() {
-            assert!(earliest.is_none_or(|from| from <= to), "{op:?} moves back from {earliest:?} to {to:?}");
+    for p in crate::profile::PROFILES {
+        for op in p.operations() {
+            let earliest = p.allowed_in(op).and_then(|s| s.iter().filter_map(|x| p.position(*x)).min());
+            for to in p.moves_to(op) {
+                let to_at = p.position(*to).unwrap();
+                assert!(earliest.is_none_or(|from| from <= to_at), "{:?}: {op:?} moves back to {to:?}", p.kind);
+            }
+        }
+        // Each stage but the first is reached by an operation that names it.
+        for stage in &p.stages[1..] {
+            assert!(
+                p.operations().any(|op| p.moves_to(op).contains(stage)),
+                "{:?}: nothing moves to {stage:?}",
+                p.kind
+            );
         }
     }
-    // Each stage but the first is reached by exactly the operations that name it.
-    for stage in Stage::ALL.iter().filter(|s| **s != Stage::Referred) {
-        assert!(Operation::ALL.iter().any(|op| op.moves_to().contains(stage)), "nothing moves a review to {stage:?}");
+}
+
+#[test]
+fn every_operation_belongs_to_a_procedure_and_the_new_route_to_no_2010_stage() {
+    use crate::profile::{PRACTICE_REVIEW_2023, SERIOUS_CASE_REVIEW_2010};
+    for op in Operation::ALL {
+        assert!(crate::profile::PROFILES.iter().any(|p| p.has(*op)), "{op:?} belongs to no procedure");
     }
+    for op in [Operation::NotifyNationalPanel, Operation::DecideRapidReview, Operation::CommissionReview] {
+        assert!(PRACTICE_REVIEW_2023.has(op) && !SERIOUS_CASE_REVIEW_2010.has(op));
+    }
+    // Only the business manager notifies the National Panel; only the Chair decides for the partners.
+    assert!(may(Capacity::BusinessManager, Operation::NotifyNationalPanel));
+    assert!(!may(Capacity::BoardChair, Operation::NotifyNationalPanel));
+    assert!(may(Capacity::BoardChair, Operation::DecideRapidReview));
+    assert!(may(Capacity::AgencyManager, Operation::ReturnRapidReviewInformation));
+    assert_eq!(field_access(Capacity::PartnerBoard, Field::RapidReview), Access::Pseudonymised);
+    assert_eq!(field_access(Capacity::Referrer, Field::RapidReview), Access::Hidden);
 }
 
 #[test]

@@ -25,12 +25,22 @@ str_enum! {
         Published => "published", "Published";
         Concluded => "concluded", "Concluded";
         ClosedWithoutReview => "closed_without_review", "Closed without a review";
+        // The rapid review and local child safeguarding practice review route (2023).
+        IncidentNotified => "incident_notified", "Serious incident notified to the National Panel";
+        InformationRequested => "information_requested", "Agencies' information requested for the rapid review";
+        RapidReviewMeeting => "rapid_review_meeting", "Rapid review meeting held";
+        RapidReviewDecided => "rapid_review_decided", "Rapid review decision made";
+        SentToNationalPanel => "sent_to_national_panel", "Rapid review sent to the National Panel";
+        NationalPanelResponded => "national_panel_responded", "National Panel's response recorded";
+        ClosedWithLearning => "closed_with_learning", "No further review: learning recorded";
+        ReviewCommissioned => "review_commissioned", "Local child safeguarding practice review commissioned";
     }
 }
 
 impl Stage {
-    /// The procedure's stage number (SPEC 2); the closed-without-review end counts as 5,
-    /// where Ofsted is told of the decision.
+    /// The 2010 procedure's stage number (SPEC 2); the closed-without-review end counts
+    /// as 5, where Ofsted is told of the decision. A stage of another profile is
+    /// numbered by that profile (`Profile::number`).
     pub fn number(self) -> u8 {
         match self {
             Stage::ClosedWithoutReview => 5,
@@ -38,9 +48,25 @@ impl Stage {
         }
     }
 
-    /// Whether the decision phase (stages 1 to 7) is over.
+    /// Whether the decision phase is over: the terms of reference agreed, under either
+    /// profile.
     pub fn is_past_decision_phase(self) -> bool {
-        self != Stage::ClosedWithoutReview && self.number() >= Stage::TermsAgreed.number()
+        use Stage::*;
+        matches!(
+            self,
+            TermsAgreed
+                | ImrsRequested
+                | ImrsSubmitted
+                | CombinedChronology
+                | Analysis
+                | OverviewReport
+                | QualityAssured
+                | Submitted
+                | Evaluated
+                | ActionPlanning
+                | Published
+                | Concluded
+        )
     }
 }
 

@@ -58,7 +58,10 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
             } else {
                 format!("{kind}: due in {}", days(-late))
             },
-            path: match shared::tasks::TASKS.iter().find(|r| r.deadline.is_some_and(|k| k.as_str() == d.kind)) {
+            path: match shared::tasks::tasks_of(a.profile()?.kind)
+                .iter()
+                .find(|r| r.deadline.is_some_and(|k| k.as_str() == d.kind))
+            {
                 Some(r) => format!("/reviews/{}/tasks/{}", a.review.id, r.task.as_str()),
                 None => format!("/reviews/{}", a.review.id),
             },
@@ -163,14 +166,15 @@ pub async fn items(db: &DatabaseConnection, caller: &Caller, today: NaiveDate) -
 /// IMRs and actions are told of item by item instead, and the family's records are
 /// kept up throughout rather than done.
 fn next_steps(a: &ReviewAccess, deadlines: &[deadline::Model], today: NaiveDate) -> ApiResult<Vec<Item>> {
-    use shared::tasks::{TASKS, Task, TaskStatus};
-    let stage = a.stage()?;
+    use shared::tasks::{Task, TaskStatus, tasks_of};
+    let (stage, profile) = (a.stage()?, a.profile()?);
     let mut taken = Vec::new();
     let mut out = Vec::new();
-    for rule in TASKS.iter().filter(|r| !matches!(r.task, Task::Imrs | Task::Family | Task::Referral)) {
+    for rule in tasks_of(profile.kind).iter().filter(|r| !matches!(r.task, Task::Imrs | Task::Family | Task::Referral))
+    {
         let Some(op) = rule.operations.first().copied() else { continue };
         if taken.contains(&op)
-            || !matches!(rule.status(stage), TaskStatus::NotStarted | TaskStatus::InProgress)
+            || !matches!(rule.status(profile, stage), TaskStatus::NotStarted | TaskStatus::InProgress)
             || !a.may(op)?
         {
             continue;

@@ -132,7 +132,9 @@ pub async fn record_planning_meeting(
         updates_due.format("%d/%m/%Y")
     );
     let mut step = Step::begin(db, caller, &a, Operation::ManageActions).await?;
-    if a.stage()? == Stage::Evaluated {
+    // The first meeting starts the action plan (after Ofsted's evaluation, or straight
+    // after a local review is sent to the National Panel).
+    if a.stage()? != Stage::ActionPlanning {
         step.move_to(Stage::ActionPlanning).await?;
     }
     let id = add_milestone(step.txn(), caller, review_id, Milestone::PlanningMeeting, "", held_on, details).await?;

@@ -80,7 +80,7 @@ pub async fn publication_facts(
             None => shared::criteria::ReferralFacts::default(),
         };
     let told: Vec<String> = milestones(db, review_id, Milestone::Notice).await?.into_iter().map(|m| m.body).collect();
-    let notices_missing = required_notices(facts.child_died && facts.custody.is_some())
+    let notices_missing = required_notices(a.profile()?.kind, facts.child_died && facts.custody.is_some())
         .into_iter()
         .filter(|b| !told.iter().any(|t| t == b.as_str()))
         .collect();
@@ -124,6 +124,9 @@ pub async fn publish(
         format!("Published before {} concluded: {reason}", facts.open_processes.join(", "))
     };
     let mut step = Step::begin(db, caller, &a, Operation::Publish).await?;
+    // A local review's clock of six months stops when it is published.
+    crate::step::mark_met(step.txn(), review_id, shared::deadline::DeadlineKind::LocalReviewPublication, today())
+        .await?;
     step.move_to(Stage::Published).await?;
     let id = add_milestone(step.txn(), caller, review_id, Milestone::Published, "", today(), details).await?;
     step.done("milestone", id).await?;

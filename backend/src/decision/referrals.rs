@@ -30,17 +30,22 @@ pub(super) async fn timetable_for(
     Ok((crate::stored::profile(&b)?, crate::stored::calendar(&b)?))
 }
 
-pub(super) async fn create_deadlines(
+/// Writes the deadlines that start when `anchor` happens on `on`: the lead board's
+/// timetable when it is for the procedure the review runs under (a board may have
+/// lengthened or shortened one), that procedure's own otherwise (the board has changed
+/// procedure since the review started), counted on the lead board's calendar.
+pub(crate) async fn create_deadlines(
     txn: &DatabaseTransaction,
-    review_id: i32,
-    board_id: i32,
+    r: &review::Model,
     anchor: Anchor,
     on: NaiveDate,
 ) -> ApiResult<()> {
-    let (profile, calendar) = timetable_for(txn, board_id).await?;
-    for d in profile.deadlines_from(anchor, on, &calendar) {
+    let kind = crate::access::profile_of(r)?.kind;
+    let (board_timetable, calendar) = timetable_for(txn, r.lead_board_id).await?;
+    let timetable = if board_timetable.kind == kind { board_timetable } else { ProcedureProfile::of(kind) };
+    for d in timetable.deadlines_from(anchor, on, &calendar) {
         deadline::ActiveModel {
-            review_id: Set(review_id),
+            review_id: Set(r.id),
             kind: Set(d.kind.as_str().to_owned()),
             starts_on: Set(d.starts),
             due_on: Set(d.due),
@@ -132,6 +137,8 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     };
     let left_out: Vec<LeftOut> =
         input.left_out_boards.iter().map(|l| LeftOut { board: l.board, reason: l.reason.trim().to_owned() }).collect();
+    // The review runs under the procedure its lead board runs now, and keeps it.
+    let (timetable, _) = timetable_for(db, lead.lead.0).await?;
     // Not a step on a review: the review is created here.
     let txn = db.begin().await?;
     let now = Utc::now();
@@ -143,6 +150,7 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
         referred_on: Set(on),
         decided_on: Set(None),
         notified_to_ofsted: Set(false),
+        profile: Set(timetable.kind.as_str().to_owned()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -151,8 +159,12 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     .insert(&txn)
     .await?;
     let mut am: review::ActiveModel = r.clone().into();
-    am.reference = Set(format!("SCR-{}-{:04}", on.format("%Y"), r.id));
-    am.update(&txn).await?;
+    let prefix = match timetable.kind {
+        shared::profile::ProfileKind::SeriousCaseReview2010 => "SCR",
+        shared::profile::ProfileKind::PracticeReview2023 => "CSPR",
+    };
+    am.reference = Set(format!("{prefix}-{}-{:04}", on.format("%Y"), r.id));
+    let r = am.update(&txn).await?;
     referral::ActiveModel {
         review_id: Set(r.id),
         circumstances: Set(circumstances.into_inner()),
@@ -209,7 +221,7 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
         .insert(&txn)
         .await?;
     }
-    create_deadlines(&txn, r.id, lead.lead.0, Anchor::Referral, on).await?;
+    create_deadlines(&txn, &r, Anchor::Referral, on).await?;
     log(&txn, caller, Operation::SubmitReferral, "review", r.id, r.id, Some(1)).await?;
     txn.commit().await?;
     Ok(r.id)
@@ -371,7 +383,7 @@ pub async fn decide(
     // Without a recommendation the panel's deadline is moot once the Chair has decided.
     mark_met(step.txn(), review_id, DeadlineKind::PanelRecommendation, on).await?;
     if conduct {
-        create_deadlines(step.txn(), review_id, step.review().lead_board_id, Anchor::Decision, on).await?;
+        create_deadlines(step.txn(), step.review(), Anchor::Decision, on).await?;
     }
     review::Entity::update_many()
         .col_expr(review::Column::DecidedOn, Expr::value(on))

@@ -28,6 +28,11 @@ mirror! {
         Referred, CriteriaAssessed, Recommended, Decided, OfstedNotified, SetUp, TermsAgreed,
         ImrsRequested, ImrsSubmitted, CombinedChronology, Analysis, OverviewReport, QualityAssured,
         Submitted, Evaluated, ActionPlanning, Published, Concluded, ClosedWithoutReview,
+        IncidentNotified, InformationRequested, RapidReviewMeeting, RapidReviewDecided,
+        SentToNationalPanel, NationalPanelResponded, ClosedWithLearning, ReviewCommissioned,
+    }
+    ProfileKindGql = "shared::profile::ProfileKind" as "Procedure" {
+        SeriousCaseReview2010, PracticeReview2023,
     }
     NoReviewOutcomeGql = "shared::stage::NoReviewOutcome" as "NoReviewOutcome" {
         ImrsOnly, SmallScaleAudit, NoFurtherAction,
@@ -58,6 +63,7 @@ mirror! {
     TaskGql = "shared::tasks::Task" as "Task" {
         Referral, Assessment, Recommendation, Decision, Notification, SetUp, Terms, Family, Imrs,
         Chronology, Analysis, Report, Assurance, Submission, Evaluation, Actions, Publication, Conclusion,
+        Incident, RapidReview, PanelResponse, Commissioning,
     }
     TaskStatusGql = "shared::tasks::TaskStatus" as "TaskStatus" {
         Completed, InProgress, NotStarted, CannotStartYet, NotNeeded,
@@ -67,6 +73,7 @@ mirror! {
     }
     DeadlineKindGql = "shared::deadline::DeadlineKind" as "DeadlineKind" {
         PanelRecommendation, ChairDecision, TermsToOfsted, ImrSubmission, Completion,
+        IncidentNotification, RapidReview, LocalReviewPublication,
     }
     DeadlineStatusGql = "shared::deadline::DeadlineStatus" as "DeadlineStatus" {
         OnTrack, AtRisk, Overdue, Met, MetLate,
@@ -80,7 +87,9 @@ mirror! {
         EditExecutiveSummary, ExportForOutside, RecordQualityAssurance, ApproveReport, SubmitReview,
         RecordOfstedLetter, RecordEvaluation, ManageActions, SignUpActions, UpdateAction, DecideClosure,
         PlanPublication, Publish, Conclude, ExtendDeadline, ManageUsers, RecordFinding,
-        OverrideGateWarning, ManageOrganisations,
+        OverrideGateWarning, ManageOrganisations, NotifyNationalPanel, RequestRapidReviewInformation,
+        ReturnRapidReviewInformation, RecordRapidReviewMeeting, DecideRapidReview, SendRapidReview,
+        RecordPanelResponse, RecordLearning, CommissionReview,
     }
     ThemeGql = "shared::findings::Theme" as "Theme" {
         InformationSharing, RiskAssessment, VoiceOfTheChild, Neglect, DomesticAbuse, ParentalMentalHealth,

@@ -71,6 +71,8 @@ review_child!(
     amendment,
     action,
     finding,
+    rapid_review,
+    rapid_review_information,
 );
 
 /// Key: all rows of `E` for one review, in id order.

@@ -40,6 +40,7 @@ pub struct Query(
 pub struct Mutation(
     crate::users::graphql::SignIn,
     crate::decision::graphql::DecisionMutation,
+    crate::rapid_review::graphql::RapidReviewMutation,
     crate::people::graphql::PeopleMutation,
     crate::findings::graphql::FindingsMutation,
     crate::attention::graphql::NotificationsMutation,

@@ -92,6 +92,10 @@ impl Board {
     async fn procedure_profile(&self) -> GqlResult<String> {
         Ok(crate::stored::profile(&self.0)?.name)
     }
+    /// The procedure this board runs new reviews by.
+    async fn procedure(&self) -> GqlResult<crate::graphql::enums::ProfileKindGql> {
+        Ok(crate::stored::profile(&self.0)?.kind.into())
+    }
     /// The board's own closure days, skipped with weekends and bank holidays when
     /// working days are counted.
     async fn closure_days(&self) -> GqlResult<Vec<chrono::NaiveDate>> {
@@ -309,6 +313,16 @@ pub struct AppointableUser {
 pub struct Problem {
     pub field: String,
     pub message: String,
+}
+
+/// A document the review's procedure expects.
+#[derive(async_graphql::SimpleObject)]
+pub struct ExpectedDocument {
+    pub document: String,
+    /// The stage it is expected by, as the procedure calls it.
+    pub by_stage: String,
+    /// Whether the review has reached that stage.
+    pub reached: bool,
 }
 
 /// A task of the procedure on one review (the review's task list).

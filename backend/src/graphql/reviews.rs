@@ -26,6 +26,7 @@ use crate::people::graphql::PeopleOfReview;
 use crate::review::graphql::ReviewPhaseOfReview;
 use async_graphql::MergedObject;
 use shared::deadline::ProcedureProfile;
+use shared::profile::ProfileKind;
 use shared::stage::Relationship;
 
 // A case, from its referral onwards.
@@ -38,6 +39,7 @@ pub struct Review(
     DecisionOfReview,
     ReviewPhaseOfReview,
     CompletionOfReview,
+    crate::rapid_review::graphql::RapidReviewOfReview,
     ReviewTrail,
 );
 
@@ -50,6 +52,7 @@ impl Review {
             DecisionOfReview(a.clone()),
             ReviewPhaseOfReview(a.clone()),
             CompletionOfReview(a.clone()),
+            crate::rapid_review::graphql::RapidReviewOfReview(a.clone()),
             ReviewTrail(a),
         )
     }
@@ -90,10 +93,44 @@ impl ReviewRecord {
         Ok(self.0.stage()?.into())
     }
 
-    /// The procedure's stage number, 1 to 18.
+    /// The stage's number in the review's procedure (1 to 18 under the 2010 one; the
+    /// closed-without-review end counts as 5 there, where Ofsted is told).
     async fn stage_number(&self) -> GqlResult<i32> {
         self.0.read(Field::ReviewSummary)?;
-        Ok(i32::from(self.0.stage()?.number()))
+        let (stage, profile) = (self.0.stage()?, self.0.profile()?);
+        Ok(i32::from(match profile.kind {
+            ProfileKind::SeriousCaseReview2010 => stage.number(),
+            _ => profile.number(stage),
+        }))
+    }
+
+    /// What the stage is called in the review's procedure.
+    async fn stage_title(&self) -> GqlResult<&'static str> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(self.0.profile()?.title(self.0.stage()?))
+    }
+
+    /// The procedure the review runs under, kept from when it started.
+    async fn procedure(&self) -> GqlResult<ProfileKindGql> {
+        self.0.read(Field::ReviewSummary)?;
+        Ok(self.0.profile()?.kind.into())
+    }
+
+    /// The documents the procedure expects, each with the stage it is due by and
+    /// whether the review has reached that stage.
+    async fn documents_expected(&self) -> GqlResult<Vec<ExpectedDocument>> {
+        self.0.read(Field::ReviewSummary)?;
+        let (stage, profile) = (self.0.stage()?, self.0.profile()?);
+        Ok(profile
+            .documents
+            .iter()
+            .filter(|(by, _)| !profile.ends_early(stage) || profile.reached(stage, *by))
+            .map(|(by, what)| ExpectedDocument {
+                document: (*what).to_owned(),
+                by_stage: profile.title(*by).to_owned(),
+                reached: profile.reached(stage, *by),
+            })
+            .collect())
     }
 
     /// Optimistic-concurrency version of the review's own record.
@@ -216,14 +253,14 @@ impl ReviewRecord {
     /// from the stage reached, who does it, its due date when a deadline runs and the
     /// caller may read deadlines, and the steps of it the caller may take now.
     async fn tasks(&self, ctx: &Context<'_>) -> GqlResult<Vec<ReviewTask>> {
-        let stage = self.0.stage()?;
+        let (stage, profile) = (self.0.stage()?, self.0.profile()?);
         let allowed = self.0.allowed_operations()?;
         let deadlines = match self.0.read(Field::Deadlines) {
             Ok(_) => rows::<deadline::Entity>(ctx, self.0.review.id).await?,
             Err(_) => Default::default(),
         };
         let mut out = Vec::new();
-        for rule in &shared::tasks::TASKS {
+        for rule in shared::tasks::tasks_of(profile.kind) {
             let due = match rule.deadline {
                 Some(kind) => deadlines.iter().find(|d| d.kind == kind.as_str()).filter(|d| d.met_on.is_none()),
                 None => None,
@@ -232,12 +269,12 @@ impl ReviewRecord {
                 task: rule.task.into(),
                 title: rule.task.title().to_owned(),
                 phase: rule.phase.into(),
-                status: rule.status(stage).into(),
+                status: rule.status(profile, stage).into(),
                 owners: rule.owners.iter().map(|c| c.title().to_owned()).collect(),
                 mine: rule.belongs_to(&self.0.capacities),
                 steps_now: rule.operations.iter().filter(|o| allowed.contains(o)).map(|o| (*o).into()).collect(),
                 due_on: due.map(|d| d.due_on),
-                waits_for: rule.waits_for(stage),
+                waits_for: rule.waits_for(profile, stage),
             });
         }
         Ok(out)
@@ -372,11 +409,11 @@ async fn queued(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> GqlResult<V
 fn on_queue(c: &crate::context::Caller, ops: &[Operation]) -> sea_orm::Condition {
     let mut any = sea_orm::Condition::any();
     for op in ops {
-        let mut this = sea_orm::Condition::all().add(access::holding(c, |cap| shared::policy::may(cap, *op)));
-        if let Some(stages) = op.stages() {
-            this = this.add(review::Column::Stage.is_in(stages.iter().map(|s| s.as_str())));
-        }
-        any = any.add(this);
+        any = any.add(
+            sea_orm::Condition::all()
+                .add(access::holding(c, |cap| shared::policy::may(cap, *op)))
+                .add(access::at_stage_for(*op)),
+        );
     }
     any
 }

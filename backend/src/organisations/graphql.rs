@@ -72,6 +72,16 @@ impl OrganisationsMutation {
         Ok(Board(crate::organisations::set_closure_days(&state(ctx)?.db, caller(ctx)?, board_id, days).await?))
     }
 
+    /// The procedure the board runs new reviews by; reviews under way keep theirs.
+    async fn set_board_procedure(
+        &self,
+        ctx: &Context<'_>,
+        board_id: i32,
+        procedure: crate::graphql::enums::ProfileKindGql,
+    ) -> GqlResult<Board> {
+        Ok(Board(crate::organisations::set_procedure(&state(ctx)?.db, caller(ctx)?, board_id, procedure.into()).await?))
+    }
+
     /// A local authority area, covered by `boardId`.
     async fn add_area(&self, ctx: &Context<'_>, board_id: i32, name: String) -> GqlResult<Area> {
         Ok(crate::organisations::add_area(&state(ctx)?.db, caller(ctx)?, board_id, &name).await?.into())

@@ -137,6 +137,26 @@ pub async fn set_closure_days(
     Ok(b)
 }
 
+/// Sets the procedure a board runs reviews by from now on, with that procedure's
+/// timetable. Reviews already under way keep the procedure they started under.
+pub async fn set_procedure(
+    db: &DatabaseConnection,
+    actor: &Caller,
+    board_id: i32,
+    kind: shared::profile::ProfileKind,
+) -> ApiResult<board::Model> {
+    require(actor)?;
+    let b = board::Entity::find_by_id(board_id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let raw = serde_json::to_string(&ProcedureProfile::of(kind)).map_err(ApiError::internal)?;
+    // Not a step on a review: a board belongs to no review.
+    let txn = db.begin().await?;
+    let b =
+        board::ActiveModel { id: Set(b.id), procedure_profile: Set(raw), ..Default::default() }.update(&txn).await?;
+    log(&txn, Some(actor.user.id), "set_procedure", "board", b.id).await?;
+    txn.commit().await?;
+    Ok(b)
+}
+
 pub(crate) async fn insert_area(
     txn: &impl ConnectionTrait,
     board_id: i32,

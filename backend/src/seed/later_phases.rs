@@ -330,6 +330,16 @@ pub async fn overview_report(db: &DatabaseConnection, review_id: i32, agencies: 
     report_written(db, review_id, agencies, "Sutton", true).await
 }
 
+/// A final report ready to assure: every contribution accepted, the report and a
+/// summary free of names, every agency confirming it is fairly represented.
+pub async fn final_report(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
+    report_written(db, review_id, agencies, "Grant", false).await?;
+    for (k, (manager, _)) in AUTHORS.iter().enumerate().skip(1) {
+        crate::review::confirm_representation(db, &caller(db, manager).await?, review_id, agencies[k], 1, None).await?;
+    }
+    Ok(())
+}
+
 /// Every IMR accepted, the report v1 and the summary v1 saved; when `leak`, the
 /// summary still names the child's mother.
 async fn report_written(
@@ -392,10 +402,7 @@ async fn report_written(
 /// approved, and a criminal trial is still open, so publication must wait.
 pub async fn action_planning(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
     use crate::completion::{self, NewAction};
-    report_written(db, review_id, agencies, "Grant", false).await?;
-    for (k, (manager, _)) in AUTHORS.iter().enumerate().skip(1) {
-        crate::review::confirm_representation(db, &caller(db, manager).await?, review_id, agencies[k], 1, None).await?;
-    }
+    final_report(db, review_id, agencies).await?;
     let today = Utc::now().date_naive();
     completion::record_quality_assurance(db, &caller(db, "panel@scr.example").await?, review_id, Some("Meets 11.14."))
         .await?;

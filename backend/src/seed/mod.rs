@@ -4,7 +4,7 @@
 //! the system really does. `later_phases.rs` carries cases into the review and
 //! completion phases; `synthetic.rs` writes data at scale.
 
-pub(crate) mod later_phases;
+pub mod later_phases;
 pub mod synthetic;
 
 use chrono::{Duration, Utc};

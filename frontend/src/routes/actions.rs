@@ -98,6 +98,7 @@ pub fn ActionsPage() -> impl IntoView {
                                     caps: StoredValue::new(Vec::new()),
                                     ops: StoredValue::new(ops.clone()),
                                     stage: Stage::ActionPlanning,
+                                    profile: x.review.procedure,
                                     refresh,
                                     done,
                                 };

@@ -100,6 +100,7 @@ pub fn ChronologyPage() -> impl IntoView {
                         caps: StoredValue::new(Vec::new()),
                         ops: StoredValue::new(d.review.allowed_operations.clone()),
                         stage: shared::stage::Stage::CombinedChronology,
+                        profile: d.review.procedure,
                         refresh,
                         done,
                     };

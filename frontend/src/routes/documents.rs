@@ -113,7 +113,7 @@ pub fn DocumentsPage() -> impl IntoView {
     let (latest, key) = keep(data, |d: &review_documents::ResponseData| {
         (
             d.review.id,
-            d.review.stage,
+            (d.review.stage, d.review.procedure),
             d.review.allowed_operations.clone(),
             d.review.my_capacities.clone(),
             d.review.overview_report.is_some(),
@@ -137,10 +137,18 @@ pub fn DocumentsPage() -> impl IntoView {
         Some(Err(_)) => {
             view! { <h1 class="govuk-heading-l">"Overview report"</h1><Failure error=kept_error(latest)/> }.into_any()
         }
-        Some(Ok((id, stage, ops, caps, _))) => {
+        Some(Ok((id, (stage, profile), ops, caps, _))) => {
             let Some(Ok(d)) = latest.get_untracked() else { return view! { <Loading/> }.into_any() };
-            let ctx =
-                Ctx { id, loading, caps: StoredValue::new(caps), ops: StoredValue::new(ops), stage, refresh, done };
+            let ctx = Ctx {
+                id,
+                loading,
+                caps: StoredValue::new(caps),
+                ops: StoredValue::new(ops),
+                stage,
+                profile,
+                refresh,
+                done,
+            };
             crate::page::title(&format!("{}: overview report and executive summary", d.review.reference));
             view! {
                 <a class="govuk-back-link" href=format!("/reviews/{}/tasks/report", ctx.id)>{format!("Back to {}", d.review.reference)}</a>

@@ -46,7 +46,12 @@ pub fn ImrPage() -> impl IntoView {
     // The page is rebuilt only when where the IMR stands changes; adding an entry or
     // saving a version reloads the lists in place and keeps the editor as typed.
     let (latest, key) = keep(data, move |d| {
-        (d.review.id, find(d).map(|i| (i.id, i.status, i.is_mine)), d.review.allowed_operations.clone(), d.review.stage)
+        (
+            d.review.id,
+            find(d).map(|i| (i.id, i.status, i.is_mine)),
+            d.review.allowed_operations.clone(),
+            (d.review.stage, d.review.procedure),
+        )
     });
     let body = move || match key.get() {
         None => view! { <Loading/> }.into_any(),
@@ -54,7 +59,7 @@ pub fn ImrPage() -> impl IntoView {
         Some(Ok((_, None, _, _))) => {
             view! { <h1 class="govuk-heading-l">"IMR"</h1><Failure error=ApiError::NotFound/> }.into_any()
         }
-        Some(Ok((id, Some(_), ops, stage))) => {
+        Some(Ok((id, Some(_), ops, (stage, profile)))) => {
             let Some(Ok(d)) = latest.get_untracked() else { return view! { <Loading/> }.into_any() };
             let Some(imr) = find(&d) else { return view! { <Loading/> }.into_any() };
             let ctx = Ctx {
@@ -63,6 +68,7 @@ pub fn ImrPage() -> impl IntoView {
                 caps: StoredValue::new(Vec::new()),
                 ops: StoredValue::new(ops),
                 stage,
+                profile,
                 refresh,
                 done,
             };

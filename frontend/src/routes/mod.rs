@@ -12,6 +12,7 @@ pub mod home;
 pub mod imr;
 pub mod people;
 pub mod queues;
+pub mod rapid_review;
 pub mod refer;
 pub mod reports;
 pub mod review;

@@ -191,12 +191,12 @@ fn DesignateForm(ctx: Ctx, imr: review_imrs::ReviewImrsReviewImrs) -> impl IntoV
 /// panel's step that moves the review on from it.
 #[component]
 pub fn Workspaces(ctx: Ctx, task: Task) -> impl IntoView {
-    let chronology = task == Task::Chronology
-        && ctx.can_read(Field::CombinedChronology)
-        && ctx.stage.number() >= Stage::ImrsRequested.number();
+    let reached = |s: Stage| ctx.procedure().reached(ctx.stage, s);
+    let chronology =
+        task == Task::Chronology && ctx.can_read(Field::CombinedChronology) && reached(Stage::ImrsRequested);
     let documents = task == Task::Report
         && (ctx.can_read(Field::OverviewReport) || ctx.can_read(Field::ExecutiveSummary))
-        && ctx.stage.number() >= Stage::CombinedChronology.number();
+        && reached(Stage::CombinedChronology);
     let next = match (task, ctx.stage) {
         (Task::Chronology, Stage::ImrsSubmitted) => Some(Stage::CombinedChronology),
         (Task::Chronology, Stage::CombinedChronology) => Some(Stage::Analysis),

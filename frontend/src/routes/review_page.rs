@@ -13,10 +13,50 @@ use shared::tasks::Task;
 
 use super::decision::*;
 use crate::api::{self, ApiError};
-use crate::components::{Failure, Loading, Success, stage_tag};
+use crate::components::{Failure, Loading, Success, stage_tag_titled};
 use crate::format::{days_left, status_tag, uk_date};
 use crate::gql::*;
 use crate::page::{Busy, Ctx, keep, kept_error, section};
+
+/// The rapid review's stages (2023 procedure), for the tracker.
+const RAPID_TRACK: [Stage; 7] = [
+    Stage::Referred,
+    Stage::IncidentNotified,
+    Stage::InformationRequested,
+    Stage::RapidReviewMeeting,
+    Stage::RapidReviewDecided,
+    Stage::SentToNationalPanel,
+    Stage::NationalPanelResponded,
+];
+
+/// A local review's stages (2023 procedure), once commissioned.
+const LOCAL_TRACK: [Stage; 7] = [
+    Stage::ReviewCommissioned,
+    Stage::TermsAgreed,
+    Stage::ImrsRequested,
+    Stage::ImrsSubmitted,
+    Stage::CombinedChronology,
+    Stage::Analysis,
+    Stage::OverviewReport,
+];
+
+/// A local review's completion (2023 procedure): no Ofsted evaluation.
+const LOCAL_COMPLETION_TRACK: [Stage; 6] = [
+    Stage::OverviewReport,
+    Stage::QualityAssured,
+    Stage::Submitted,
+    Stage::ActionPlanning,
+    Stage::Published,
+    Stage::Concluded,
+];
+
+/// What a review of this procedure is called.
+pub fn review_kind(p: shared::profile::ProfileKind) -> &'static str {
+    match p {
+        shared::profile::ProfileKind::SeriousCaseReview2010 => "Serious Case Review",
+        shared::profile::ProfileKind::PracticeReview2023 => "Child safeguarding practice review",
+    }
+}
 
 /// The review phase's stages, for the tracker once the terms are agreed.
 const REVIEW_TRACK: [Stage; 6] = [
@@ -57,6 +97,7 @@ type Header = review_header::ReviewHeaderReview;
 struct Shape {
     id: i64,
     stage: Stage,
+    profile: shared::profile::ProfileKind,
     ops: Vec<Operation>,
     caps: Vec<shared::role::Capacity>,
 }
@@ -84,6 +125,7 @@ pub fn ReviewPage() -> impl IntoView {
     let (latest, shape) = keep(header, |h: &Header| Shape {
         id: h.id,
         stage: h.stage,
+        profile: h.procedure,
         ops: h.allowed_operations.clone(),
         caps: h.my_capacities.clone(),
     });
@@ -103,6 +145,7 @@ pub fn ReviewPage() -> impl IntoView {
                     caps: StoredValue::new(s.caps),
                     ops: StoredValue::new(s.ops),
                     stage: s.stage,
+                    profile: s.profile,
                     refresh,
                     done,
                 };
@@ -137,9 +180,9 @@ pub fn ReviewHeading(h: Header, ctx: Ctx, #[prop(optional, into)] task: Option<S
         {task.is_some().then(|| view! {
             <a class="govuk-back-link" href=format!("/reviews/{}", ctx.id)>"Back to the review's tasks"</a>
         })}
-        <span class="govuk-caption-l">{match &task { Some(_) => h.reference.clone(), None => "Serious Case Review".to_owned() }}</span>
+        <span class="govuk-caption-l">{match &task { Some(_) => h.reference.clone(), None => review_kind(ctx.profile).to_owned() }}</span>
         <h1 class="govuk-heading-l" tabindex="-1">
-            {task.clone().unwrap_or_else(|| h.reference.clone())}" " {stage_tag(h.stage)}
+            {task.clone().unwrap_or_else(|| h.reference.clone())}" " {stage_tag_titled(h.stage, &h.stage_title)}
         </h1>
         <Success message=ctx.done/>
         <p class="govuk-body-s">"You see this review as: " {caps.join(", ")}</p>
@@ -148,8 +191,20 @@ pub fn ReviewHeading(h: Header, ctx: Ctx, #[prop(optional, into)] task: Option<S
 
 /// Where the review stands on its phase's stages, in words as well as colour.
 #[component]
-pub fn Tracker(stage: Stage) -> impl IntoView {
-    let (track, phase): (&[Stage], &str) = if COMPLETION_TRACK.contains(&stage) && stage != Stage::OverviewReport {
+pub fn Tracker(stage: Stage, profile: shared::profile::ProfileKind) -> impl IntoView {
+    let procedure = shared::profile::Profile::of(profile);
+    let learning = [&RAPID_TRACK[..], &[Stage::ClosedWithLearning]].concat();
+    let (track, phase): (&[Stage], &str) = if profile == shared::profile::ProfileKind::PracticeReview2023 {
+        if stage == Stage::ClosedWithLearning {
+            (&learning, "Stages of the rapid review")
+        } else if LOCAL_COMPLETION_TRACK.contains(&stage) && stage != Stage::OverviewReport {
+            (&LOCAL_COMPLETION_TRACK, "Stages of completing the local review")
+        } else if LOCAL_TRACK.contains(&stage) {
+            (&LOCAL_TRACK, "Stages of the local review")
+        } else {
+            (&RAPID_TRACK, "Stages of the rapid review")
+        }
+    } else if COMPLETION_TRACK.contains(&stage) && stage != Stage::OverviewReport {
         (&COMPLETION_TRACK, "Stages of the completion phase")
     } else if REVIEW_TRACK.contains(&stage) && stage != Stage::TermsAgreed {
         (&REVIEW_TRACK, "Stages of the review phase")
@@ -167,7 +222,7 @@ pub fn Tracker(stage: Stage) -> impl IntoView {
                 };
                 view! {
                     <li class=format!("scr-tracker__step scr-tracker__step--{state}") aria-current=(state == "current").then_some("step")>
-                        {s.title()}<span class="scr-tracker__state">{format!(" ({words})")}</span>
+                        {procedure.title(*s)}<span class="scr-tracker__state">{format!(" ({words})")}</span>
                     </li>
                 }
             }).collect_view()}
@@ -184,6 +239,7 @@ pub fn AtAGlance(h: Header) -> impl IntoView {
         })}
         <dl class="govuk-summary-list">
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Child"</dt><dd class="govuk-summary-list__value" id="child">{h.child.map(|c| c.name).unwrap_or_default()}</dd></div>
+            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Procedure"</dt><dd class="govuk-summary-list__value" id="procedure">{h.procedure.title()}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Referred"</dt><dd class="govuk-summary-list__value">{uk_date(&h.referred_on)}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Decided"</dt><dd class="govuk-summary-list__value">{h.decided_on.as_deref().map(uk_date).unwrap_or_else(|| "Not yet".into())}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Lead board"</dt><dd class="govuk-summary-list__value">{h.lead_board.map(|b| b.name).unwrap_or_default()}</dd></div>
@@ -213,8 +269,10 @@ pub fn task_readable(ctx: &Ctx, task: Task) -> bool {
             &[Field::Completion]
         }
         Task::Actions => &[Field::Completion, Field::ActionPlan],
+        Task::Incident | Task::RapidReview | Task::PanelResponse | Task::Commissioning => &[Field::RapidReview],
     };
-    fields.iter().any(|f| ctx.can_read(*f)) || task.rule().operations.iter().any(|o| ctx.may(*o))
+    fields.iter().any(|f| ctx.can_read(*f))
+        || task.rule_in(ctx.profile).is_some_and(|r| r.operations.iter().any(|o| ctx.may(*o)))
 }
 
 /// The records and forms of one task.
@@ -280,6 +338,9 @@ pub fn task_sections(ctx: Ctx, task: Task) -> impl IntoView {
         Task::Assurance | Task::Submission | Task::Evaluation | Task::Publication | Task::Conclusion => {
             let (completion, _) = super::completion::shows(&ctx);
             view! { {completion.then(|| view! { <super::completion::Completion ctx=ctx task=task/> })} }.into_any()
+        }
+        Task::Incident | Task::RapidReview | Task::PanelResponse | Task::Commissioning => {
+            view! { <super::rapid_review::RapidReviewTask ctx=ctx task=task/> }.into_any()
         }
         Task::Actions => {
             let (completion, plan) = super::completion::shows(&ctx);

@@ -37,7 +37,7 @@ pub fn Overview(h: Header, ctx: Ctx) -> impl IntoView {
     let stage = h.stage;
     view! {
         <ReviewHeading h=h.clone() ctx=ctx/>
-        <Tracker stage=stage/>
+        <Tracker stage=stage profile=ctx.profile/>
         <div class="govuk-grid-row">
             <div class="govuk-grid-column-two-thirds-from-desktop">
                 <TaskList ctx=ctx/>
@@ -136,20 +136,34 @@ fn TaskRow(ctx: Ctx, t: review_tasks::ReviewTasksReviewTasks) -> impl IntoView {
 
 #[component]
 pub fn TaskPage(h: Header, ctx: Ctx, task: Task) -> impl IntoView {
-    let rule = task.rule();
-    let status = rule.status(ctx.stage);
+    let Some(rule) = task.rule_in(ctx.profile) else {
+        return view! {
+            <ReviewHeading h=h ctx=ctx task=task.title()/>
+            <div class="govuk-inset-text" id="task-body">
+                <p class="govuk-body">{format!("This review runs under the {} procedure, which has no such task.", ctx.profile.title())}</p>
+            </div>
+            <p class="govuk-body"><a class="govuk-link" href=format!("/reviews/{}", ctx.id)>"Go to the review's tasks"</a></p>
+        }
+        .into_any();
+    };
+    let procedure = ctx.procedure();
+    let status = rule.status(procedure, ctx.stage);
     let owners: Vec<&str> = rule.owners.iter().map(|c| c.title()).collect();
-    let next = Task::ALL.iter().position(|t| *t == task).and_then(|i| Task::ALL.get(i + 1)).copied();
+    let next = task.next_in(ctx.profile);
     view! {
         <ReviewHeading h=h ctx=ctx task=task.title()/>
         <p class="govuk-body">"Status: " {task_status(status)} <span class="govuk-body-s">{format!(" Done by: {}.", owners.join(", "))}</span></p>
-        {rule.waits_for(ctx.stage).map(|w| view! {
+        {rule.waits_for(procedure, ctx.stage).map(|w| view! {
             <div class="govuk-inset-text" id="task-waits">
                 <p class="govuk-body">{format!("This task cannot start yet. {w}")}</p>
             </div>
         })}
         {(status == TaskStatus::NotNeeded).then(|| view! {
-            <div class="govuk-inset-text"><p class="govuk-body">"Not needed: the case was closed without a review."</p></div>
+            <div class="govuk-inset-text"><p class="govuk-body">{if ctx.stage == shared::stage::Stage::ClosedWithLearning {
+                "Not needed: no further review was held, and the learning was recorded."
+            } else {
+                "Not needed: the case was closed without a review."
+            }}</p></div>
         })}
         {if task_readable(&ctx, task) {
             view! { <div id="task-body">{task_sections(ctx, task)}</div> }.into_any()
@@ -167,4 +181,5 @@ pub fn TaskPage(h: Header, ctx: Ctx, task: Task) -> impl IntoView {
             </p>
         </nav>
     }
+    .into_any()
 }
