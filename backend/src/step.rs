@@ -19,7 +19,7 @@ use sea_orm::{
     SqlErr, TransactionTrait,
 };
 use shared::ValidationError;
-use shared::deadline::DeadlineKind;
+use shared::deadline::{Anchor, DeadlineKind, ProcedureProfile};
 use shared::policy::Operation;
 use shared::role::Role;
 use shared::stage::Stage;
@@ -246,6 +246,44 @@ pub(crate) async fn mark_met(
         .exec(txn)
         .await
         .map(|_| ())
+}
+
+/// The lead board's procedure profile and its working calendar.
+pub(crate) async fn timetable_for(
+    txn: &impl sea_orm::ConnectionTrait,
+    board_id: i32,
+) -> ApiResult<(ProcedureProfile, shared::calendar::Calendar)> {
+    let b = board::Entity::find_by_id(board_id).one(txn).await?.ok_or(ApiError::NotFound)?;
+    Ok((crate::stored::profile(&b)?, crate::stored::calendar(&b)?))
+}
+
+/// Writes the deadlines that start when `anchor` happens on `on`: the lead board's
+/// timetable when it is for the procedure the review runs under (a board may have
+/// lengthened or shortened one), that procedure's own otherwise (the board has changed
+/// procedure since the review started), counted on the lead board's calendar.
+pub(crate) async fn create_deadlines(
+    txn: &DatabaseTransaction,
+    r: &review::Model,
+    anchor: Anchor,
+    on: NaiveDate,
+) -> ApiResult<()> {
+    let kind = crate::access::profile_of(r)?.kind;
+    let (board_timetable, calendar) = timetable_for(txn, r.lead_board_id).await?;
+    let timetable = if board_timetable.kind == kind { board_timetable } else { ProcedureProfile::of(kind) };
+    for d in timetable.deadlines_from(anchor, on, &calendar) {
+        deadline::ActiveModel {
+            review_id: Set(r.id),
+            kind: Set(d.kind.as_str().to_owned()),
+            starts_on: Set(d.starts),
+            due_on: Set(d.due),
+            original_due_on: Set(d.due),
+            met_on: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Keeps a notification for `user_id` (an appointment, a return, an approval) in the

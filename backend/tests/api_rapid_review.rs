@@ -240,6 +240,23 @@ async fn a_rapid_review_decided_with_no_further_review(b: Backend) {
     assert_eq!(rr["notifiedOn"], ago(10));
     assert_eq!(rr["information"].as_array().unwrap().len(), 3);
     assert!(rr["learning"].as_str().unwrap().contains("health visiting"));
+    // The board's report counts both procedures, and the 2023 clocks as they went.
+    let report = app
+        .ok(&r.chair, "{report{reviewsByProcedure{label count} clocks{kind met metOnTime overdue}}}", json!({}))
+        .await;
+    let by = report["report"]["reviewsByProcedure"].as_array().unwrap();
+    let count =
+        |p: &str| by.iter().find(|c| c["label"].as_str().unwrap().starts_with(p)).map(|c| c["count"].as_i64().unwrap());
+    assert_eq!(count("Rapid review and local"), Some(1), "{report}");
+    assert!(count("Serious Case Review").unwrap() > 1, "{report}");
+    let clocks = report["report"]["clocks"].as_array().unwrap();
+    let clock = |k: &str| clocks.iter().find(|c| c["kind"] == k).unwrap().clone();
+    assert_eq!(
+        clock("INCIDENT_NOTIFICATION"),
+        json!({"kind": "INCIDENT_NOTIFICATION", "met": 1, "metOnTime": 1, "overdue": 0})
+    );
+    assert_eq!(clock("RAPID_REVIEW"), json!({"kind": "RAPID_REVIEW", "met": 1, "metOnTime": 1, "overdue": 0}));
+    assert_eq!(clock("LOCAL_REVIEW_PUBLICATION")["met"], 0);
     // Closed: nothing further can be commissioned.
     let v =
         app.gql(Some(&r.chair), "mutation($id:Int!){commissionReview(reviewId:$id){stage}}", json!({"id": id})).await;
@@ -301,7 +318,11 @@ async fn a_rapid_review_becomes_a_local_review_through_to_publication(b: Backend
     let panel = app.login("panel@scr.example").await;
     app.ok(&panel, "mutation($id:Int!){recordQualityAssurance(reviewId:$id,notes:\"Clear.\"){id}}", json!({"id": id}))
         .await;
-    app.ok(&r.chair, "mutation($id:Int!){approveReport(reviewId:$id){id}}", json!({"id": id})).await;
+    // An approval cannot come before the assurance it follows.
+    let approve = "mutation($id:Int!,$d:NaiveDate){approveReport(reviewId:$id,approvedOn:$d){id}}";
+    let v = app.gql(Some(&r.chair), approve, json!({"id": id, "d": ago(1)})).await;
+    assert_eq!(field(&v), "approvedOn", "{v}");
+    app.ok(&r.chair, approve, json!({"id": id, "d": ago(0)})).await;
     let v = app
         .ok(
             &r.manager,
@@ -353,7 +374,10 @@ async fn a_rapid_review_becomes_a_local_review_through_to_publication(b: Backend
         json!({"id": id, "d": ago(0)}),
     )
     .await;
-    let v = app.gql(Some(&r.manager), "mutation($id:Int!){publish(reviewId:$id){stage}}", json!({"id": id})).await;
+    let publish = "mutation($id:Int!,$d:NaiveDate){publish(reviewId:$id,publishedOn:$d){stage}}";
+    let v = app.gql(Some(&r.manager), publish, json!({"id": id, "d": ago(-1)})).await;
+    assert_eq!(field(&v), "publishedOn", "not tomorrow: {v}");
+    let v = app.gql(Some(&r.manager), publish, json!({"id": id, "d": ago(0)})).await;
     assert!(v.get("errors").is_none(), "publication refused: {v} (problems before notices: {problems})");
     let s = r.state().await;
     assert_eq!(s["stage"], "PUBLISHED");

@@ -421,3 +421,122 @@ async fn the_reports_count_what_the_reviews_deadlines_show() {
     })
     .await;
 }
+
+/// Today's statutory route in the browser: the administrator moves the board to the
+/// 2023 procedure, a serious incident is reported, and the rapid review runs through
+/// notification, the agencies' information, the meeting, the partners' decision, the
+/// National Panel and its response, to no further review with the learning recorded.
+#[tokio::test]
+async fn a_rapid_review_runs_from_notification_to_the_learning_recorded() {
+    journey("rapid_review", |b| {
+        async move {
+            b.sign_in("admin@scr.example").await;
+            b.goto("/admin/organisations").await;
+            b.wait_css("#procedure-1-form").await;
+            b.click_css("label[for='f-procedure-1-procedure-practice_review_2023']").await;
+            b.click_css("#procedure-1-form button").await;
+            b.c.accept_alert().await.expect("confirm the change of procedure");
+            b.wait_text("New reviews will run under").await;
+
+            // A serious incident is reported as any referral is.
+            b.sign_in("professional@scr.example").await;
+            b.click_text("Refer a case").await;
+            b.wait_text("What the criteria suggest").await;
+            b.fill("#f-child-name", "Rosie Calder").await;
+            b.fill("#f-circumstances", "Rosie was admitted with a fractured arm; the explanation did not fit.").await;
+            b.wait_css("#f-normalResidenceBoardId")
+                .await
+                .select_by_label("Stockport Safeguarding Children Board")
+                .await
+                .expect("board");
+            b.click_css("label[for='agency-1']").await;
+            b.click_css("label[for='agency-2']").await;
+            b.click_text("Send the referral").await;
+            b.wait_text("Serious incident reported").await;
+            let url = b.c.current_url().await.expect("url").to_string();
+            let id = url.rsplit('/').next().unwrap_or_default().to_owned();
+            b.wait_text("Rapid review and local child safeguarding practice review").await;
+
+            // The business manager notifies the National Panel and asks the agencies.
+            b.sign_in("manager@scr.example").await;
+            b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            assert_eq!(b.task_status("incident").await, "Not started");
+            assert_eq!(b.task_status("rapid-review").await, "Cannot start yet");
+            b.goto(&format!("/reviews/{id}/tasks/incident")).await;
+            b.settled().await;
+            b.axe("the notification to the National Panel").await;
+            b.click_text("Record the notification").await;
+            b.wait_text("The notification to the National Panel was recorded").await;
+            b.goto(&format!("/reviews/{id}/tasks/rapid-review")).await;
+            b.settled().await;
+            b.click_text("Ask every involved agency").await;
+            b.wait_text("Each involved agency was asked for its information").await;
+            b.wait_css("#rapid-review-information").await;
+            // The meeting waits for every agency's information.
+            b.fill("#f-meeting-notes", "Premature.").await;
+            b.click_text("Record the meeting").await;
+            b.wait_text("Still waiting for the information of").await;
+
+            // Each agency returns its own information.
+            for (email, agency) in [
+                ("agency.manager@scr.example", "Greater Manchester Police"),
+                ("health.manager@scr.example", "Stockport NHS Foundation Trust"),
+            ] {
+                b.sign_in(email).await;
+                b.goto(&format!("/reviews/{id}/tasks/rapid-review")).await;
+                b.settled().await;
+                b.wait_css("#f-return-information-agencyId").await.select_by_label(agency).await.expect("agency");
+                b.fill("#f-return-information-summary", &format!("{agency}: one contact in the month before.")).await;
+                b.click_text("Return the information").await;
+                b.wait_text("The agency's information was returned").await;
+            }
+
+            b.sign_in("manager@scr.example").await;
+            b.goto(&format!("/reviews/{id}/tasks/rapid-review")).await;
+            b.settled().await;
+            b.axe("the rapid review").await;
+            b.fill("#f-meeting-notes", "Both agencies attended; the facts were agreed and no child is at risk now.")
+                .await;
+            b.click_text("Record the meeting").await;
+            b.wait_text("The rapid review meeting was recorded").await;
+
+            // The Chair records the partners' decision, checked before it is recorded.
+            b.sign_in("chair@scr.example").await;
+            b.goto(&format!("/reviews/{id}/tasks/rapid-review")).await;
+            b.settled().await;
+            b.click_css("label[for='f-rapid-decision-commission-no']").await;
+            b.fill("#f-rapid-decision-reasons", "The learning is clear from the rapid review.").await;
+            b.click_text("Continue").await;
+            b.wait_text("Check the partners' decision before you record it").await;
+            b.click_text("Record the decision").await;
+            b.wait_text("The partners' decision was recorded").await;
+
+            b.sign_in("manager@scr.example").await;
+            b.goto(&format!("/reviews/{id}/tasks/rapid-review")).await;
+            b.settled().await;
+            b.click_text("Record it as sent").await;
+            b.wait_text("The rapid review was recorded as sent to the National Panel").await;
+            b.goto(&format!("/reviews/{id}/tasks/panel-response")).await;
+            b.settled().await;
+            b.fill("#f-response-response", "The National Panel agrees with the partners.").await;
+            b.click_text("Record the response").await;
+            b.wait_text("The National Panel's response was recorded").await;
+
+            b.sign_in("chair@scr.example").await;
+            b.goto(&format!("/reviews/{id}/tasks/commissioning")).await;
+            b.settled().await;
+            b.axe("the choice after the National Panel's response").await;
+            b.fill("#f-learning-learning", "Fractures in a baby are always referred to children's social care.").await;
+            b.click_text("Close with the learning recorded").await;
+            b.wait_text("The case was closed with its learning recorded").await;
+            b.goto(&format!("/reviews/{id}")).await;
+            b.settled().await;
+            b.wait_text("No further review: learning recorded").await;
+            assert_eq!(b.task_status("imrs").await, "Not needed");
+            assert_eq!(b.task_status("rapid-review").await, "Completed");
+        }
+        .boxed()
+    })
+    .await;
+}

@@ -60,6 +60,8 @@ macro_rules! operations {
 }
 
 operations!(
+    SetBoardClosureDays,
+    SetBoardProcedure,
     RapidReviewRecord,
     NotifyNationalPanel,
     RequestRapidReviewInformation,

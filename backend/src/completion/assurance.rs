@@ -35,11 +35,14 @@ pub async fn record_quality_assurance(
     caller: &Caller,
     review_id: i32,
     notes: Option<&str>,
+    assured_on: Option<NaiveDate>,
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RecordQualityAssurance)?;
     let notes = optional_text("notes", notes)?;
     let mut problems = Problems::default();
+    let decided = a.review.decided_on.map(|d| (d, "the decision to hold the review"));
+    let on = event_date("assuredOn", assured_on, decided, &mut problems);
     let (hits, report, summary) = gate_hits(db, &a).await?;
     if !report {
         problems.push("overviewReport", "The overview report has not been written");
@@ -66,20 +69,30 @@ pub async fn record_quality_assurance(
     problems.finish()?;
     let mut step = Step::begin(db, caller, &a, Operation::RecordQualityAssurance).await?;
     step.move_to(Stage::QualityAssured).await?;
-    let id = add_milestone(step.txn(), caller, review_id, Milestone::QualityAssured, "", today(), notes).await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::QualityAssured, "", on, notes).await?;
     step.done("milestone", id).await?;
     Ok(())
 }
 
-/// Stage 13: the Board Chair approves the assured report.
-pub async fn approve_report(db: &DatabaseConnection, caller: &Caller, review_id: i32) -> ApiResult<()> {
+/// Stage 13: the Board Chair approves the assured report, on the day given (today when
+/// not given), never before its quality assurance.
+pub async fn approve_report(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    approved_on: Option<NaiveDate>,
+) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::ApproveReport)?;
     if !milestones(db, review_id, Milestone::Approved).await?.is_empty() {
         return Err(ApiError::invalid("review", "The report is already approved"));
     }
+    let assured = last_on(db, review_id, Milestone::QualityAssured).await?.map(|d| (d, "the quality assurance"));
+    let mut problems = Problems::default();
+    let on = event_date("approvedOn", approved_on, assured, &mut problems);
+    problems.finish()?;
     let step = Step::begin(db, caller, &a, Operation::ApproveReport).await?;
-    let id = add_milestone(step.txn(), caller, review_id, Milestone::Approved, "", today(), String::new()).await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::Approved, "", on, String::new()).await?;
     let authors = review_assignment::Entity::find()
         .filter(review_assignment::Column::ReviewId.eq(review_id))
         .filter(review_assignment::Column::Assignment.eq(Assignment::OverviewAuthor.as_str()))
@@ -108,10 +121,12 @@ pub async fn submit_review(
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::SubmitReview)?;
-    not_in_future("sentOn", sent_on)?;
-    if milestones(db, review_id, Milestone::Approved).await?.is_empty() {
+    let Some(approved) = last_on(db, review_id, Milestone::Approved).await? else {
         return Err(ApiError::invalid("review", "The Board Chair has not approved the report"));
-    }
+    };
+    let mut problems = Problems::default();
+    event_date("sentOn", Some(sent_on), Some((approved, "the Chair's approval")), &mut problems);
+    problems.finish()?;
     if let Some(refusal) =
         crate::anonymise::written_refusal(db, &a.review, &[Doc::OverviewReport, Doc::ExecutiveSummary]).await?
     {

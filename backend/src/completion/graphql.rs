@@ -388,14 +388,27 @@ impl CompletionMutation {
         ctx: &Context<'_>,
         review_id: i32,
         notes: Option<String>,
+        #[graphql(desc = "When the report was assured; today when not given")] assured_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
-        crate::completion::record_quality_assurance(&state(ctx)?.db, caller(ctx)?, review_id, notes.as_deref()).await?;
+        crate::completion::record_quality_assurance(
+            &state(ctx)?.db,
+            caller(ctx)?,
+            review_id,
+            notes.as_deref(),
+            assured_on,
+        )
+        .await?;
         reload(ctx, review_id).await
     }
 
     /// Stage 13: the Board Chair approves the report.
-    async fn approve_report(&self, ctx: &Context<'_>, review_id: i32) -> GqlResult<Review> {
-        crate::completion::approve_report(&state(ctx)?.db, caller(ctx)?, review_id).await?;
+    async fn approve_report(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        #[graphql(desc = "When the Chair approved it; today when not given")] approved_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        crate::completion::approve_report(&state(ctx)?.db, caller(ctx)?, review_id, approved_on).await?;
         reload(ctx, review_id).await
     }
 
@@ -543,8 +556,15 @@ impl CompletionMutation {
     }
 
     /// Stage 17: publish; refused with every reason until it may go ahead.
-    async fn publish(&self, ctx: &Context<'_>, review_id: i32, override_reason: Option<String>) -> GqlResult<Review> {
-        crate::completion::publish(&state(ctx)?.db, caller(ctx)?, review_id, override_reason.as_deref()).await?;
+    async fn publish(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        override_reason: Option<String>,
+        #[graphql(desc = "When it was published; today when not given")] published_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        crate::completion::publish(&state(ctx)?.db, caller(ctx)?, review_id, override_reason.as_deref(), published_on)
+            .await?;
         reload(ctx, review_id).await
     }
 

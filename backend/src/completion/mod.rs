@@ -36,7 +36,7 @@ use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::records::{self, Doc};
-use crate::step::{Problems, Step, log, mark_met, not_in_future, today};
+use crate::step::{Problems, Step, event_date, log, mark_met, not_in_future, today};
 
 async fn milestones(db: &impl ConnectionTrait, review_id: i32, kind: Milestone) -> ApiResult<Vec<milestone::Model>> {
     Ok(milestone::Entity::find()
@@ -44,6 +44,11 @@ async fn milestones(db: &impl ConnectionTrait, review_id: i32, kind: Milestone) 
         .filter(milestone::Column::Kind.eq(kind.as_str()))
         .all(db)
         .await?)
+}
+
+/// The day the latest milestone of `kind` happened, for the step that follows it.
+async fn last_on(db: &impl ConnectionTrait, review_id: i32, kind: Milestone) -> ApiResult<Option<NaiveDate>> {
+    Ok(milestones(db, review_id, kind).await?.iter().map(|m| m.on_date).max())
 }
 
 async fn add_milestone(

@@ -109,12 +109,19 @@ pub async fn publish(
     caller: &Caller,
     review_id: i32,
     override_reason: Option<&str>,
+    published_on: Option<NaiveDate>,
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::Publish)?;
     let reason = optional_text("overrideReason", override_reason)?;
     let facts = publication_facts(db, &a, Some(reason.as_str()).filter(|r| !r.is_empty())).await?;
-    let problems: Vec<ValidationError> = publication_problems(&facts);
+    let mut problems: Vec<ValidationError> = publication_problems(&facts);
+    let submitted = last_on(db, review_id, Milestone::Submitted).await?.map(|d| (d, "the submission"));
+    let mut dated = Problems::default();
+    let on = event_date("publishedOn", published_on, submitted, &mut dated);
+    if let Err(ApiError::Validation(more)) = dated.finish() {
+        problems.extend(more);
+    }
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
@@ -125,10 +132,9 @@ pub async fn publish(
     };
     let mut step = Step::begin(db, caller, &a, Operation::Publish).await?;
     // A local review's clock of six months stops when it is published.
-    crate::step::mark_met(step.txn(), review_id, shared::deadline::DeadlineKind::LocalReviewPublication, today())
-        .await?;
+    crate::step::mark_met(step.txn(), review_id, shared::deadline::DeadlineKind::LocalReviewPublication, on).await?;
     step.move_to(Stage::Published).await?;
-    let id = add_milestone(step.txn(), caller, review_id, Milestone::Published, "", today(), details).await?;
+    let id = add_milestone(step.txn(), caller, review_id, Milestone::Published, "", on, details).await?;
     step.done("milestone", id).await?;
     Ok(())
 }

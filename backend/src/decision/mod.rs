@@ -18,11 +18,10 @@ pub mod graphql;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use shared::criteria::{self, Category, ReferralFacts};
-use shared::deadline::{Anchor, DeadlineKind, ProcedureProfile};
+use shared::deadline::{Anchor, DeadlineKind};
 use shared::independence::{Candidate, Post, independence_failures};
 use shared::lead_board::{LeftOut, ResidenceFacts, settle};
 use shared::policy::{self, Operation};
@@ -37,7 +36,9 @@ use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::records::StoredAnswer;
 use crate::register::{NewPerson, label_gate, parse_person, unique_label};
-use crate::step::{Problems, Step, event_date, log, mark_met, not_in_future, on_duplicate, today};
+use crate::step::{
+    Problems, Step, create_deadlines, event_date, log, mark_met, not_in_future, on_duplicate, timetable_for, today,
+};
 
 /// Extends a deadline with the Chair's consent and a reason; the history is kept.
 pub async fn extend_deadline(

@@ -64,7 +64,7 @@ pub async fn notify_national_panel(
     .insert(step.txn())
     .await?;
     mark_met(step.txn(), review_id, DeadlineKind::IncidentNotification, on).await?;
-    crate::decision::create_deadlines(step.txn(), &a.review, Anchor::Notification, on).await?;
+    crate::step::create_deadlines(step.txn(), &a.review, Anchor::Notification, on).await?;
     step.move_to(Stage::IncidentNotified).await?;
     step.done("rapid_review", row.id).await.map(|_| ())
 }
@@ -334,7 +334,7 @@ pub async fn commission(
         .filter(review::Column::Id.eq(review_id))
         .exec(step.txn())
         .await?;
-    crate::decision::create_deadlines(step.txn(), &a.review, Anchor::Commissioning, on).await?;
+    crate::step::create_deadlines(step.txn(), &a.review, Anchor::Commissioning, on).await?;
     step.move_to(Stage::ReviewCommissioned).await?;
     step.done("rapid_review", rr.id).await.map(|_| ())
 }

@@ -39,11 +39,28 @@ pub struct TimelinessView {
     pub submissions_overdue: i32,
 }
 
+/// One clock of the 2023 route across the reviews counted.
+#[derive(SimpleObject)]
+pub struct ClockView {
+    pub kind: DeadlineKindGql,
+    /// Met by the day judged.
+    pub met: i32,
+    /// Met by the original due date.
+    pub met_on_time: i32,
+    /// Unmet and past the due date on the day judged.
+    pub overdue: i32,
+}
+
 #[derive(SimpleObject)]
 pub struct ReportView {
     /// The reviews counted.
     pub reviews: i32,
+    /// The reviews counted under each procedure (label: the procedure's name).
+    pub reviews_by_procedure: Vec<Count>,
     pub timeliness: TimelinessView,
+    /// The 2023 route's clocks: notifications to the National Panel within 5 working
+    /// days, rapid reviews within 15, local reviews published within six months.
+    pub clocks: Vec<ClockView>,
     pub overdue_imrs_by_agency: Vec<Count>,
     pub overdue_actions_by_agency: Vec<Count>,
     pub actions_by_status: Vec<Count>,
@@ -86,6 +103,16 @@ impl ReportQuery {
         let counts = |v: Vec<(String, i32)>| v.into_iter().map(|(label, count)| Count { label, count }).collect();
         Ok(ReportView {
             reviews: r.reviews,
+            reviews_by_procedure: r
+                .reviews_by_procedure
+                .into_iter()
+                .map(|(k, count)| Count { label: k.title().to_owned(), count })
+                .collect(),
+            clocks: r
+                .clocks
+                .into_iter()
+                .map(|c| ClockView { kind: c.kind.into(), met: c.met, met_on_time: c.met_on_time, overdue: c.overdue })
+                .collect(),
             timeliness: TimelinessView {
                 decisions: r.timeliness.decisions,
                 decided_within_28_days: r.timeliness.decided_within_28_days,

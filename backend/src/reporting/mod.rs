@@ -57,10 +57,29 @@ impl Period {
     }
 }
 
+/// How one clock of a procedure has gone: met, met by its original date, and past its
+/// date unmet on the day judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub kind: DeadlineKind,
+    pub met: i32,
+    pub met_on_time: i32,
+    pub overdue: i32,
+}
+
+/// The clocks of the 2023 route the report counts: notifications to the National Panel,
+/// rapid reviews, local reviews' publication.
+pub const PRACTICE_REVIEW_CLOCKS: [DeadlineKind; 3] =
+    [DeadlineKind::IncidentNotification, DeadlineKind::RapidReview, DeadlineKind::LocalReviewPublication];
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     pub reviews: i32,
+    /// The reviews counted under each procedure.
+    pub reviews_by_procedure: Vec<(shared::profile::ProfileKind, i32)>,
     pub timeliness: Timeliness,
+    /// The 2023 route's clocks, each counted as the 2010 ones are.
+    pub clocks: Vec<Clock>,
     pub overdue_imrs_by_agency: Vec<(String, i32)>,
     pub overdue_actions_by_agency: Vec<(String, i32)>,
     pub actions_by_status: Vec<(ActionStatus, i32)>,
@@ -132,10 +151,21 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, period: Period) ->
         agency::Entity::find().all(db).await?.into_iter().map(|a| (a.id, a.name)).collect();
     let name = |id: i32| agencies.get(&id).cloned().unwrap_or_else(|| format!("Agency {id}"));
 
+    let mut by_procedure: BTreeMap<shared::profile::ProfileKind, i32> = BTreeMap::new();
+    for r in reviews.iter().filter(|r| ids.contains(&r.id)) {
+        *by_procedure.entry(access::profile_of(r)?.kind).or_default() += 1;
+    }
+    let mut clocks: Vec<Clock> =
+        PRACTICE_REVIEW_CLOCKS.iter().map(|k| Clock { kind: *k, met: 0, met_on_time: 0, overdue: 0 }).collect();
     let mut t = Timeliness::default();
     for d in deadlines.iter().filter(|d| period.holds(d.original_due_on)) {
         // A deadline met after the day judged was still open on it.
         let met = d.met_on.filter(|m| *m <= today);
+        if let Some(c) = clocks.iter_mut().find(|c| c.kind.as_str() == d.kind) {
+            c.met += i32::from(met.is_some());
+            c.met_on_time += i32::from(met.is_some_and(|m| m <= d.original_due_on));
+            c.overdue += i32::from(met.is_none() && d.due_on < today);
+        }
         let late_already = met.is_none() && d.due_on < today;
         if d.kind == DeadlineKind::ChairDecision.as_str() {
             if let Some(met) = met {
@@ -211,7 +241,9 @@ pub async fn report(db: &DatabaseConnection, caller: &Caller, period: Period) ->
     themes.sort_by_key(|t| (-t.reviews, -t.findings, t.theme));
     Ok(Report {
         reviews: ids.len() as i32,
+        reviews_by_procedure: by_procedure.into_iter().collect(),
         timeliness: t,
+        clocks,
         overdue_imrs_by_agency: overdue_imrs.into_iter().collect(),
         overdue_actions_by_agency: overdue_actions.into_iter().collect(),
         actions_by_status: by_status.into_iter().collect(),

@@ -404,9 +404,15 @@ pub async fn action_planning(db: &DatabaseConnection, review_id: i32, agencies: 
     use crate::completion::{self, NewAction};
     final_report(db, review_id, agencies).await?;
     let today = Utc::now().date_naive();
-    completion::record_quality_assurance(db, &caller(db, "panel@scr.example").await?, review_id, Some("Meets 11.14."))
-        .await?;
-    completion::approve_report(db, &caller(db, "chair@scr.example").await?, review_id).await?;
+    completion::record_quality_assurance(
+        db,
+        &caller(db, "panel@scr.example").await?,
+        review_id,
+        Some("Meets 11.14."),
+        None,
+    )
+    .await?;
+    completion::approve_report(db, &caller(db, "chair@scr.example").await?, review_id, None).await?;
     let manager = caller(db, "manager@scr.example").await?;
     completion::submit_review(db, &manager, review_id, today).await?;
     completion::record_evaluation(

@@ -177,9 +177,21 @@ pub fn ReportsPage() -> impl IntoView {
                         let age: Vec<(String, i64)> = r.open_actions_by_age.iter().map(|c| (c.label.clone(), c.count)).collect();
                         let category: Vec<(String, i64)> = r.reviews_by_category.iter().map(|c| (c.label.clone(), c.count)).collect();
                         let themes: Vec<(String, i64)> = r.themes.iter().map(|t| (t.theme.title().to_owned(), t.reviews)).collect();
+                        let procedures: Vec<(String, i64)> = r.reviews_by_procedure.iter().map(|c| (c.label.clone(), c.count)).collect();
+                        // The 2023 route's clocks: on time, late, and overdue not yet done.
+                        let clocks: Vec<(String, i64)> = r.clocks.iter().flat_map(|c| {
+                            let what = c.kind.title();
+                            [
+                                (format!("{what}: on time"), c.met_on_time),
+                                (format!("{what}: late"), c.met - c.met_on_time),
+                                (format!("{what}: overdue, not yet done"), c.overdue),
+                            ]
+                        }).collect();
                         view! {
                             <p class="govuk-body" id="report-summary">{format!("Across {} reviews, as of {judged}.{period} {}", r.reviews, timeliness_summary(t))}</p>
+                            <Counts title="Reviews by procedure" slug="reviews-by-procedure" rows=procedures/>
                             <Counts title="Timeliness" slug="timeliness" rows=timeliness/>
+                            <Counts title="Timeliness of notifications, rapid reviews and local reviews" slug="practice-review-timeliness" rows=clocks/>
                             <Counts title="Overdue IMRs by agency" slug="overdue-imrs" rows=imrs/>
                             <Counts title="Overdue actions by agency" slug="overdue-actions" rows=overdue/>
                             <Counts title="Actions by status" slug="actions-by-status" rows=status/>

@@ -26,11 +26,17 @@ pub struct Orgs {
     pub areas: Vec<(i64, String, i64)>,
     /// Id, name, kind, open, board.
     pub agencies: Vec<(i64, String, String, bool, Option<i64>)>,
+    /// The procedure each board runs new reviews by.
+    pub procedures: Vec<(i64, shared::profile::ProfileKind)>,
+    /// Each board's own closure days (ISO dates), skipped in working-day clocks.
+    pub closures: Vec<(i64, Vec<String>)>,
 }
 
 impl Orgs {
     pub fn from(d: admin_organisations::ResponseData) -> Self {
         Orgs {
+            procedures: d.boards.iter().map(|b| (b.id, b.procedure)).collect(),
+            closures: d.boards.iter().map(|b| (b.id, b.closure_days.clone())).collect(),
             boards: d.boards.into_iter().map(|b| (b.id, b.name)).collect(),
             areas: d.areas.into_iter().map(|a| (a.id, a.name, a.board_id)).collect(),
             agencies: d

@@ -6,11 +6,11 @@ use leptos::prelude::*;
 
 use super::{AdminNav, Orgs};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, Failure, Loading, Success, TextField};
+use crate::components::{DateInput, ErrorSummary, Failure, Loading, Radios, Success, TextField};
 use crate::gql::{
     AddArea, AdminOrganisations, CloseAgency, CreateAgency, CreateBoard, RenameAgency, RenameBoard, ReopenAgency,
-    add_area, admin_organisations, close_agency, create_agency, create_board, rename_agency, rename_board,
-    reopen_agency,
+    SetBoardClosureDays, SetBoardProcedure, add_area, admin_organisations, close_agency, create_agency, create_board,
+    rename_agency, rename_board, reopen_agency, set_board_closure_days, set_board_procedure,
 };
 use crate::page::confirmed;
 use crate::page::focus;
@@ -110,6 +110,8 @@ pub fn OrganisationsPage() -> impl IntoView {
                                             let message = format!("{name} was added.");
                                             (Box::pin(async move { api::call::<AddArea>(add_area::Variables { board_id, name }).await.map(|_| ()) }) as Sent, message)
                                         }/>
+                                    <ClosureDays board_id=board_id days=orgs.closures.iter().find(|c| c.0 == board_id).map(|c| c.1.clone()).unwrap_or_default() done refresh/>
+                                    <ProcedureForm board_id=board_id current=orgs.procedures.iter().find(|p| p.0 == board_id).map(|p| p.1).unwrap_or_default() done refresh/>
                                     <NameForm form=format!("board-name-{board_id}") label="Rename the board".to_owned() button="Rename" initial=name.clone() done refresh
                                         send=move |name: String| {
                                             let message = format!("The board is now called {name}.");
@@ -187,6 +189,132 @@ pub fn OrganisationsPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// A board's own closure days: listed, each removable, and one added at a time. Working
+/// days skip them (with weekends and bank holidays) in deadlines set from now on.
+#[component]
+fn ClosureDays(
+    board_id: i64,
+    days: Vec<String>,
+    done: RwSignal<Option<String>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let adding = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let busy = RwSignal::new(false);
+    let form = format!("closure-{board_id}");
+    let save = move |days: Vec<String>, message: String| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::call::<SetBoardClosureDays>(set_board_closure_days::Variables { board_id, days }).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    adding.set(String::new());
+                    done.set(Some(message));
+                    refresh.update(|n| *n += 1);
+                    focus("organisations-outcome");
+                }
+                Err(ApiError::Validation(list)) => errors.set(list),
+                Err(e) => errors.set(vec![("days".to_owned(), e.message())]),
+            }
+            busy.set(false);
+        });
+    };
+    let current = days.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let day = adding.get_untracked();
+        if crate::format::date_parts(&day).2.len() != 4 || day.len() != 10 {
+            errors.set(vec![("days".to_owned(), "Give the day, month and year of the closure day".to_owned())]);
+            return;
+        }
+        let mut next = current.clone();
+        next.push(day.clone());
+        save(next, format!("The board is closed on {}.", crate::format::uk_date(&day)));
+    };
+    view! {
+        <div class="govuk-!-margin-bottom-4" id=format!("{form}-list")>
+            <h4 class="govuk-heading-s">"Closure days"</h4>
+            {if days.is_empty() {
+                view! { <p class="govuk-body">"None besides weekends and bank holidays."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="govuk-list">
+                        {days.iter().map(|d| {
+                            let rest: Vec<String> = days.iter().filter(|x| *x != d).cloned().collect();
+                            let shown = crate::format::uk_date(d);
+                            let message = format!("{shown} is no longer a closure day.");
+                            view! {
+                                <li>{shown.clone()}" "
+                                    <button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                                        disabled=move || busy.get() on:click=move |_| save(rest.clone(), message.clone())>
+                                        "Remove"<span class="govuk-visually-hidden">{format!(" {shown}")}</span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form id=format!("{form}-form") class="scr-inline-form" on:submit=submit novalidate>
+                <ErrorSummary errors=errors form=form.clone()/>
+                <DateInput form=form label="Add a closure day" path="days" value=adding errors=errors/>
+                <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Add the closure day"</button>
+            </form>
+        </div>
+    }
+}
+
+/// The procedure a board runs new reviews by; reviews under way keep theirs.
+#[component]
+fn ProcedureForm(
+    board_id: i64,
+    current: shared::profile::ProfileKind,
+    done: RwSignal<Option<String>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    use shared::profile::ProfileKind;
+    let chosen = RwSignal::new(current.as_str().to_owned());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let busy = RwSignal::new(false);
+    let form = format!("procedure-{board_id}");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(procedure) = ProfileKind::parse(&chosen.get_untracked()) else { return };
+        if procedure == current {
+            errors.set(vec![("procedure".to_owned(), "The board already runs this procedure".to_owned())]);
+            return;
+        }
+        if !confirmed(&format!(
+            "Run new reviews of this board under \"{}\"? Reviews under way keep the procedure they started under.",
+            procedure.title()
+        )) {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::call::<SetBoardProcedure>(set_board_procedure::Variables { board_id, procedure }).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    done.set(Some(format!("New reviews will run under \"{}\".", procedure.title())));
+                    refresh.update(|n| *n += 1);
+                    focus("organisations-outcome");
+                }
+                Err(ApiError::Validation(list)) => errors.set(list),
+                Err(e) => errors.set(vec![("procedure".to_owned(), e.message())]),
+            }
+            busy.set(false);
+        });
+    };
+    let options: Vec<(&'static str, &'static str)> = ProfileKind::ALL.iter().map(|k| (k.as_str(), k.title())).collect();
+    view! {
+        <form id=format!("{form}-form") class="scr-inline-form" on:submit=submit novalidate>
+            <ErrorSummary errors=errors form=form.clone()/>
+            <Radios form=form legend="Procedure for new reviews" name="procedure" value=chosen options=options/>
+            <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Change the procedure"</button>
+        </form>
     }
 }
 
