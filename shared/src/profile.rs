@@ -27,9 +27,13 @@ use crate::stage::Stage;
 
 str_enum! {
     /// The procedures a board may run reviews by.
+    /// Named in GraphQL as `SERIOUS_CASE_REVIEW_2010` and `PRACTICE_REVIEW_2023`; serde
+    /// would join the year to the word before it, so each says its name.
     pub enum ProfileKind {
+        #[serde(rename = "SERIOUS_CASE_REVIEW_2010")]
         SeriousCaseReview2010 => "serious_case_review_2010",
             "Serious Case Review (Working Together 2010, chapter 8)";
+        #[serde(rename = "PRACTICE_REVIEW_2023")]
         PracticeReview2023 => "practice_review_2023",
             "Rapid review and local child safeguarding practice review (Working Together 2023, chapter 5)";
     }
@@ -512,6 +516,17 @@ mod tests {
             stages.dedup();
             assert_eq!(stages.len(), p.stages.len(), "{:?} lists a stage twice", p.kind);
             assert_eq!(p.stages.last(), Some(&Stage::Concluded));
+        }
+    }
+
+    #[test]
+    fn a_procedure_reads_and_writes_by_the_name_the_schema_gives_it() {
+        for (k, name) in [
+            (ProfileKind::SeriousCaseReview2010, "\"SERIOUS_CASE_REVIEW_2010\""),
+            (ProfileKind::PracticeReview2023, "\"PRACTICE_REVIEW_2023\""),
+        ] {
+            assert_eq!(serde_json::to_string(&k).unwrap(), name);
+            assert_eq!(serde_json::from_str::<ProfileKind>(name).unwrap(), k);
         }
     }
 

@@ -8,10 +8,11 @@ use leptos::prelude::*;
 use shared::policy::Operation;
 use shared::tasks::Task;
 
-use crate::components::{CheckStep, DateInput, ErrorSummary, Radios, TextArea, form_field_id};
+use crate::api;
+use crate::components::{CheckStep, DateInput, ErrorSummary, Failure, Loading, Radios, TextArea, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
-use crate::page::{Ctx, section, send, today};
+use crate::page::{Busy, Ctx, section, send, today};
 
 type Errors = RwSignal<Vec<(String, String)>>;
 

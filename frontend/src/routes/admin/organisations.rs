@@ -205,6 +205,8 @@ fn ClosureDays(
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
     let form = format!("closure-{board_id}");
+    let form_id = format!("{form}-form");
+    let list_id = format!("{form}-list");
     let save = move |days: Vec<String>, message: String| {
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -235,7 +237,7 @@ fn ClosureDays(
         save(next, format!("The board is closed on {}.", crate::format::uk_date(&day)));
     };
     view! {
-        <div class="govuk-!-margin-bottom-4" id=format!("{form}-list")>
+        <div class="govuk-!-margin-bottom-4" id=list_id>
             <h4 class="govuk-heading-s">"Closure days"</h4>
             {if days.is_empty() {
                 view! { <p class="govuk-body">"None besides weekends and bank holidays."</p> }.into_any()
@@ -258,7 +260,7 @@ fn ClosureDays(
                     </ul>
                 }.into_any()
             }}
-            <form id=format!("{form}-form") class="scr-inline-form" on:submit=submit novalidate>
+            <form id=form_id class="scr-inline-form" on:submit=submit novalidate>
                 <ErrorSummary errors=errors form=form.clone()/>
                 <DateInput form=form label="Add a closure day" path="days" value=adding errors=errors/>
                 <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Add the closure day"</button>
@@ -280,6 +282,7 @@ fn ProcedureForm(
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
     let form = format!("procedure-{board_id}");
+    let form_id = format!("{form}-form");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(procedure) = ProfileKind::parse(&chosen.get_untracked()) else { return };
@@ -310,7 +313,7 @@ fn ProcedureForm(
     };
     let options: Vec<(&'static str, &'static str)> = ProfileKind::ALL.iter().map(|k| (k.as_str(), k.title())).collect();
     view! {
-        <form id=format!("{form}-form") class="scr-inline-form" on:submit=submit novalidate>
+        <form id=form_id class="scr-inline-form" on:submit=submit novalidate>
             <ErrorSummary errors=errors form=form.clone()/>
             <Radios form=form legend="Procedure for new reviews" name="procedure" value=chosen options=options/>
             <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Change the procedure"</button>
