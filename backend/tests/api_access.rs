@@ -66,6 +66,12 @@ async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
         .await
         .unwrap();
     }
+    // A board left out with a reason that names the child.
+    for r in referral::Entity::find().filter(referral::Column::ReviewId.eq(id)).all(db).await.unwrap() {
+        let mut m: referral::ActiveModel = r.into();
+        m.boards_left_out = Set(format!("[{{\"board\":9,\"reason\":\"Saw {child} once.\"}}]"));
+        m.update(db).await.unwrap();
+    }
     // A rapid review's record, as a review under the 2023 procedure holds: the field's
     // access is the same whatever the procedure.
     rapid_review::ActiveModel {
@@ -449,7 +455,7 @@ const WALKERS: [(Capacity, &str); 16] = [
 
 fn probe(field: Field) -> &'static str {
     match field {
-        Field::ReviewSummary => "reference stage",
+        Field::ReviewSummary => "reference stage referral { boardsLeftOut { reason } }",
         Field::Deadlines => "deadlines { kind dueOn extensions { reason } }",
         Field::PersonLabel => "people { label }",
         Field::PersonName => "people { name aliases }",

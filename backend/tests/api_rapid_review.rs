@@ -267,14 +267,6 @@ async fn a_rapid_review_becomes_a_local_review_through_to_publication(b: Backend
     let r = reported(b).await;
     to_the_panels_response(&r, true).await;
     let (app, id) = (&r.app, r.id);
-    let v = app
-        .gql(
-            Some(&r.chair),
-            "mutation($id:Int!){recordLearning(reviewId:$id,learning:\"Done.\"){stage}}",
-            json!({"id": id}),
-        )
-        .await;
-    assert_eq!(field(&v), "learning", "the partners decided on a local review: {v}");
     app.ok(
         &r.chair,
         "mutation($id:Int!,$d:NaiveDate){commissionReview(reviewId:$id,commissionedOn:$d){stage}}",

@@ -451,8 +451,12 @@ async fn a_rapid_review_runs_from_notification_to_the_learning_recorded() {
                 .expect("board");
             b.click_css("label[for='agency-1']").await;
             b.click_css("label[for='agency-2']").await;
+            // The referrer names another board with an interest: it becomes a partner, and says why.
+            b.click_css("label[for='other-board-2']").await;
+            b.wait_text("Named as a board with an interest (11.3).").await;
             b.click_text("Send the referral").await;
             b.wait_text("Serious incident reported").await;
+            b.wait_text("Manchester Safeguarding Children Board").await;
             let url = b.c.current_url().await.expect("url").to_string();
             let id = url.rsplit('/').next().unwrap_or_default().to_owned();
             b.wait_text("Rapid review and local child safeguarding practice review").await;

@@ -30,7 +30,10 @@ enum Added {
 /// The recorded day of each earlier row, written for each database.
 fn backfill(backend: sea_orm::DatabaseBackend, table: &str, on: &str, at: &str) -> String {
     match backend {
-        sea_orm::DatabaseBackend::Postgres => format!("UPDATE {table} SET {on} = CAST({at} AS DATE)"),
+        // The day in UTC, as the code reads a recorded time.
+        sea_orm::DatabaseBackend::Postgres => {
+            format!("UPDATE {table} SET {on} = CAST(({at} AT TIME ZONE 'UTC') AS DATE)")
+        }
         _ => format!("UPDATE {table} SET {on} = substr({at}, 1, 10)"),
     }
 }

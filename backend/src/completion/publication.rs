@@ -116,7 +116,26 @@ pub async fn publish(
     let reason = optional_text("overrideReason", override_reason)?;
     let facts = publication_facts(db, &a, Some(reason.as_str()).filter(|r| !r.is_empty())).await?;
     let mut problems: Vec<ValidationError> = publication_problems(&facts);
-    let submitted = last_on(db, review_id, Milestone::Submitted).await?.map(|d| (d, "the submission"));
+    // Never before anything that happened on the way to it: the submission, the
+    // evaluation, the notices, the planning meeting.
+    let recorded = milestone::Entity::find()
+        .filter(milestone::Column::ReviewId.eq(review_id))
+        // The plan holds the day publication is planned for, not a day something happened.
+        .filter(milestone::Column::Kind.is_not_in([
+            Milestone::Published.as_str(),
+            Milestone::PublicationPlan.as_str(),
+            Milestone::GovernmentOfficeNotice.as_str(),
+        ]))
+        .all(db)
+        .await?;
+    let latest = recorded.iter().max_by_key(|m| m.on_date);
+    let submitted = match latest {
+        Some(m) => {
+            let what = crate::stored::value("milestone", &m.kind, Milestone::parse)?;
+            Some((m.on_date, what.title()))
+        }
+        None => None,
+    };
     let mut dated = Problems::default();
     let on = event_date("publishedOn", published_on, submitted, &mut dated);
     if let Err(ApiError::Validation(more)) = dated.finish() {

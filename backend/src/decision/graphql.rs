@@ -60,10 +60,16 @@ impl Referral {
     }
     /// Boards an involved agency would have made partners that were left out, each
     /// with the reason recorded (11.3).
-    async fn boards_left_out(&self) -> GqlResult<Vec<LeftOutBoard>> {
+    async fn boards_left_out(&self, ctx: &Context<'_>) -> GqlResult<Vec<LeftOutBoard>> {
         self.access.read(Field::ReviewSummary)?;
         let list: Vec<shared::lead_board::LeftOut> = crate::stored::json("boards left out", &self.row.boards_left_out)?;
-        Ok(list.into_iter().map(|l| LeftOutBoard { board_id: l.board.0, reason: l.reason }).collect())
+        let mut out = Vec::new();
+        for l in list {
+            // Free text the referrer typed: names in it are masked for label-only readers.
+            let reason = text(ctx, &self.access, Field::ReviewSummary, &l.reason).await?;
+            out.push(LeftOutBoard { board_id: l.board.0, reason });
+        }
+        Ok(out)
     }
 }
 

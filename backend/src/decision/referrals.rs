@@ -97,8 +97,12 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
     let (Some(child), Some(circumstances), Some(lead)) = (child, circumstances, lead) else {
         return Err(ApiError::invalid("child", "The child's details are incomplete"));
     };
-    let left_out: Vec<LeftOut> =
-        input.left_out_boards.iter().map(|l| LeftOut { board: l.board, reason: l.reason.trim().to_owned() }).collect();
+    // Each reason is free text like any other: parsed, and masked for label-only readers.
+    let mut left_out: Vec<LeftOut> = Vec::new();
+    for (i, l) in input.left_out_boards.iter().enumerate() {
+        let reason = Text::parse(&format!("leftOutBoards.{i}.reason"), &l.reason)?;
+        left_out.push(LeftOut { board: l.board, reason: reason.into_inner() });
+    }
     // The review runs under the procedure its lead board runs now, and keeps it.
     let (timetable, _) = timetable_for(db, lead.lead.0).await?;
     // Not a step on a review: the review is created here.
@@ -192,13 +196,11 @@ pub async fn submit_referral(db: &DatabaseConnection, caller: &Caller, input: Ne
 /// The day of the panel's latest criteria assessment, or of the referral when there is
 /// none: what a recommendation follows.
 async fn latest_assessment_on(db: &DatabaseConnection, r: &review::Model) -> ApiResult<(NaiveDate, &'static str)> {
-    let latest = criteria_assessment::Entity::find()
-        .filter(criteria_assessment::Column::ReviewId.eq(r.id))
-        .order_by_desc(criteria_assessment::Column::Id)
-        .one(db)
-        .await?;
+    let all =
+        criteria_assessment::Entity::find().filter(criteria_assessment::Column::ReviewId.eq(r.id)).all(db).await?;
+    let latest = all.iter().map(|c| c.assessed_on.unwrap_or_else(|| c.assessed_at.date_naive())).max();
     Ok(match latest {
-        Some(c) => (c.assessed_on.unwrap_or_else(|| c.assessed_at.date_naive()), "the criteria assessment"),
+        Some(d) => (d, "the criteria assessment"),
         None => (r.referred_on, "the referral"),
     })
 }

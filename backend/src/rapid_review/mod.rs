@@ -269,7 +269,8 @@ pub async fn record_response(
 }
 
 /// No further review: the case closes with the learning the rapid review identified.
-/// Only where the partners decided not to commission a local review.
+/// The partners may close so after the National Panel's response even where the rapid
+/// review first decided to commission a local review; the decision stays on record.
 pub async fn record_learning(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -281,12 +282,6 @@ pub async fn record_learning(
     a.require(Operation::RecordLearning)?;
     let rr = current(db, &a).await?;
     let mut problems = Problems::default();
-    if rr.commission == Some(true) {
-        problems.push(
-            "learning",
-            "The partners decided to commission a local review: commission it, or record a new decision first",
-        );
-    }
     let learning = text("learning", learning, &mut problems);
     let responded = rr.panel_responded_on.unwrap_or(rr.notified_on);
     let on = event_date("closedOn", closed_on, Some((responded, "the National Panel's response")), &mut problems);

@@ -50,8 +50,14 @@ pub async fn seed(
         .map(|a| a.id)
         .collect();
     let first = review::Entity::find().all(db).await?.len();
-    // Every stage a review can be at, in order, so that N reviews cover them all.
-    let stages: Vec<Stage> = Stage::ALL.iter().copied().filter(|s| *s != Stage::ClosedWithoutReview).collect();
+    // Every stage a review of the 2010 procedure can be at, in order, so that N reviews
+    // cover them all (the board runs the 2010 procedure).
+    let stages: Vec<Stage> = shared::profile::SERIOUS_CASE_REVIEW_2010
+        .stages
+        .iter()
+        .copied()
+        .filter(|s| *s != Stage::ClosedWithoutReview)
+        .collect();
     let today = Utc::now().date_naive();
     let mut w = Written::default();
     for i in first..first + reviews {

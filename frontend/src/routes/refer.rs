@@ -69,6 +69,8 @@ pub fn Refer() -> impl IntoView {
     let looked_after = RwSignal::new(String::new());
     let agencies = RwSignal::new(Vec::<i64>::new());
     let received = RwSignal::new(crate::page::today());
+    // Other boards the referrer names as having an interest (11.3).
+    let others = RwSignal::new(Vec::<i64>::new());
     // Boards proposed for their agencies alone that the referrer leaves out, and the
     // reason typed for each board, kept even while the box is unticked.
     let leaving = RwSignal::new(Vec::<i64>::new());
@@ -156,7 +158,7 @@ pub fn Refer() -> impl IntoView {
                 },
                 normal_residence_board_id: board.get_untracked().parse().unwrap_or_default(),
                 looked_after_by_board_id: looked_after.get_untracked().parse().ok(),
-                other_involved_board_ids: vec![],
+                other_involved_board_ids: others.get_untracked(),
                 involved_agency_ids: agencies.get_untracked(),
                 left_out_boards: leaving
                     .get_untracked()
@@ -321,7 +323,7 @@ pub fn Refer() -> impl IntoView {
                                             </div>
                                         </fieldset>
                                     </div>
-                                    {partner_boards(d.boards.clone(), agency_boards, board, looked_after, agencies, leaving, reason_for, errors)}
+                                    {partner_boards(d.boards.clone(), agency_boards, board, looked_after, agencies, others, leaving, reason_for, errors)}
                                 }.into_any()
                             }
                         })}
@@ -362,10 +364,12 @@ fn partner_boards(
     board: RwSignal<String>,
     looked_after: RwSignal<String>,
     agencies: RwSignal<Vec<i64>>,
+    others: RwSignal<Vec<i64>>,
     leaving: RwSignal<Vec<i64>>,
     reason_for: impl Fn(i64) -> RwSignal<String> + Copy + Send + Sync + 'static,
     errors: RwSignal<Vec<(String, String)>>,
 ) -> impl IntoView {
+    let all: Vec<(i64, String)> = boards.iter().map(|b| (b.id, b.name.clone())).collect();
     let name = move |id: i64| boards.iter().find(|b| b.id == id).map(|b| b.name.clone()).unwrap_or_default();
     let proposal = move || {
         let home = board.get().parse::<i32>().ok()?;
@@ -373,7 +377,7 @@ fn partner_boards(
         Some(lead_board(&ResidenceFacts {
             looked_after_by: looked_after.get().parse::<i32>().ok().map(BoardId),
             normal_residence: BoardId(home),
-            other_involved: vec![],
+            other_involved: others.get().into_iter().map(|b| BoardId(b as i32)).collect(),
             agency_boards: agency_boards
                 .iter()
                 .filter(|(a, _)| picked.contains(a))
@@ -436,6 +440,25 @@ fn partner_boards(
                     }.into_any()
                 }
             }}
+        </div>
+        <div class="govuk-form-group">
+            <fieldset class="govuk-fieldset" id="f-otherInvolvedBoardIds">
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">"Other boards with an interest (optional)"</legend>
+                <div class="govuk-hint">"Boards whose agencies knew the child, besides those above"</div>
+                <div class="govuk-checkboxes govuk-checkboxes--small">
+                    {all.into_iter().map(|(id, n)| {
+                        let check = format!("other-board-{id}");
+                        view! {
+                            <div class="govuk-checkboxes__item">
+                                <input class="govuk-checkboxes__input" id=check.clone() type="checkbox"
+                                    prop:checked=move || others.with(|v| v.contains(&id))
+                                    on:change=move |_| others.update(|v| if let Some(i) = v.iter().position(|b| *b == id) { v.remove(i); } else { v.push(id); })/>
+                                <label class="govuk-label govuk-checkboxes__label" for=check>{n}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
         </div>
     }
 }
