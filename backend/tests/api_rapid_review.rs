@@ -119,6 +119,11 @@ async fn reported(b: Backend) -> Route {
     assert_eq!(notify["dueOn"], cal.add_working_days(day(12), 5).to_string());
     assert_eq!(s["deadlines"].as_array().unwrap().len(), 1, "no 2010 deadline: {s}");
     assert_eq!(task(&s, "INCIDENT"), "NOT_STARTED");
+    // It waits on the business manager's queue for the notification, not on the Chair's.
+    let queue = "query($q:Queue!){queuePage(queue:$q){reviews{id}}}";
+    let on = |v: &Value, id: i64| v["queuePage"]["reviews"].as_array().unwrap().iter().any(|r| r["id"] == id);
+    assert!(on(&route.app.ok(&route.manager, queue, json!({"q": "MANAGER"})).await, route.id));
+    assert!(!on(&route.app.ok(&route.chair, queue, json!({"q": "CHAIR"})).await, route.id));
     route
 }
 
@@ -188,6 +193,9 @@ async fn to_the_panels_response(r: &Route, commission: bool) {
         json!({"id": id, "n": "All three agencies attended; the facts were agreed.", "d": ago(4)}),
     )
     .await;
+    // Now the partners' decision waits on the Chair's queue.
+    let v = app.ok(&r.chair, "query{queuePage(queue:CHAIR){reviews{id}}}", json!({})).await;
+    assert!(v["queuePage"]["reviews"].as_array().unwrap().iter().any(|x| x["id"] == id), "{v}");
 
     let decide = "mutation($id:Int!,$c:Boolean!,$r:String!,$d:NaiveDate){decideRapidReview(reviewId:$id,commission:$c,reasons:$r,decidedOn:$d){stage}}";
     let reasons = if commission {

@@ -368,21 +368,41 @@ pub(crate) async fn queue(ctx: &Context<'_>, role: Role, ops: &[Operation]) -> G
 pub enum Queue {
     /// The Initial Panel's referrals to assess and recommend on.
     Panel,
-    /// The Board Chair's decisions and terms of reference to approve.
+    /// The Board Chair's decisions and terms of reference to approve, and the rapid
+    /// review's decision and what follows the National Panel's response.
     Chair,
-    /// The Business Manager's notifications, set-up and terms to send.
+    /// The Business Manager's notifications, set-up and terms to send, and the rapid
+    /// review's notification, requests, meeting, sending and response.
     Manager,
 }
+
+/// The steps that put a review on the Board Chair's queue, under either procedure.
+const CHAIR_STEPS: &[Operation] = &[
+    Operation::DecideReview,
+    Operation::ApproveTermsOfReference,
+    Operation::DecideRapidReview,
+    Operation::CommissionReview,
+    Operation::RecordLearning,
+];
+
+/// The steps that put a review on the Business Manager's queue, under either procedure.
+const MANAGER_STEPS: &[Operation] = &[
+    Operation::RecordOfstedNotification,
+    Operation::UpdateSetupChecklist,
+    Operation::RecordTermsSent,
+    Operation::NotifyNationalPanel,
+    Operation::RequestRapidReviewInformation,
+    Operation::RecordRapidReviewMeeting,
+    Operation::SendRapidReview,
+    Operation::RecordPanelResponse,
+];
 
 impl Queue {
     fn rule(self) -> (Role, &'static [Operation]) {
         match self {
             Queue::Panel => (Role::InitialPanelMember, &[Operation::RecordAssessment, Operation::RecordRecommendation]),
-            Queue::Chair => (Role::BoardChair, &[Operation::DecideReview, Operation::ApproveTermsOfReference]),
-            Queue::Manager => (
-                Role::BusinessManager,
-                &[Operation::RecordOfstedNotification, Operation::UpdateSetupChecklist, Operation::RecordTermsSent],
-            ),
+            Queue::Chair => (Role::BoardChair, CHAIR_STEPS),
+            Queue::Manager => (Role::BusinessManager, MANAGER_STEPS),
         }
     }
 }
@@ -694,17 +714,12 @@ impl ReviewsQuery {
 
     /// The Board Chair's queue: decisions and terms of reference awaiting approval.
     async fn chair_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
-        queue(ctx, Role::BoardChair, &[Operation::DecideReview, Operation::ApproveTermsOfReference]).await
+        queue(ctx, Role::BoardChair, CHAIR_STEPS).await
     }
 
     /// The Business Manager's queue: notifications, set-up and appointments to do.
     async fn manager_queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<Review>> {
-        queue(
-            ctx,
-            Role::BusinessManager,
-            &[Operation::RecordOfstedNotification, Operation::UpdateSetupChecklist, Operation::RecordTermsSent],
-        )
-        .await
+        queue(ctx, Role::BusinessManager, MANAGER_STEPS).await
     }
 
     /// One review; `NOT_FOUND` when it does not exist or you may not see it.

@@ -172,7 +172,7 @@ pub fn PanelQueuePage() -> impl IntoView {
 pub fn ChairQueuePage() -> impl IntoView {
     view! {
         <Queue queue=queue_page::Queue::CHAIR path="/chair" title="Board Chair: decisions and approvals"
-            intro="Panel recommendations awaiting your decision, and terms of reference awaiting approval."
+            intro="Panel recommendations awaiting your decision, terms of reference awaiting approval, and rapid reviews awaiting the partners' decision or what follows the National Panel's response."
             empty="Nothing is waiting for you."/>
     }
 }
@@ -181,7 +181,7 @@ pub fn ChairQueuePage() -> impl IntoView {
 pub fn ManagerQueuePage() -> impl IntoView {
     view! {
         <Queue queue=queue_page::Queue::MANAGER path="/manager" title="Business manager: notifications and set-up"
-            intro="Decisions to notify to Ofsted, reviews to set up, terms of reference to send."
+            intro="Decisions to notify to Ofsted, reviews to set up, terms of reference to send, and serious incidents to notify to the National Panel and take through the rapid review."
             empty="Nothing is waiting for you."/>
     }
 }
