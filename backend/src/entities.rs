@@ -272,7 +272,9 @@ entity!(terms_of_reference, "terms_of_reference", {
     pub saved_by: i32,
     pub saved_at: DateTimeUtc,
     pub approved_by: Option<i32>,
+    /// When the approval was recorded; `approved_on` is the day the Chair approved.
     pub approved_at: Option<DateTimeUtc>,
+    pub approved_on: Option<Date>,
 });
 
 entity!(deadline, "deadlines", {

@@ -305,8 +305,15 @@ async fn a_rapid_review_becomes_a_local_review_through_to_publication(b: Backend
     let save = "mutation($id:Int!,$v:Int!,$a:[TermsAnswerInput!]!){saveTermsOfReference(reviewId:$id,expectedVersion:$v,answers:$a){id}}";
     let panel_member = app.login("panel.member@scr.example").await;
     app.ok(&panel_member, save, json!({"id": id, "v": 0, "a": answers})).await;
-    app.ok(&r.chair, "mutation($id:Int!){approveTermsOfReference(reviewId:$id,version:1){stage}}", json!({"id": id}))
-        .await;
+    // The Chair approved the terms the day the review was commissioned, not before.
+    let approve_terms =
+        "mutation($id:Int!,$d:NaiveDate){approveTermsOfReference(reviewId:$id,version:1,approvedOn:$d){stage}}";
+    let v = app.gql(Some(&r.chair), approve_terms, json!({"id": id, "d": ago(1)})).await;
+    assert_eq!(field(&v), "approvedOn", "before the commissioning: {v}");
+    app.ok(&r.chair, approve_terms, json!({"id": id, "d": ago(0)})).await;
+    let terms =
+        app.ok(&r.chair, "query($id:Int!){review(id:$id){termsOfReference{approvedOn}}}", json!({"id": id})).await;
+    assert_eq!(terms["review"]["termsOfReference"]["approvedOn"], ago(0));
     let s = r.state().await;
     assert_eq!(s["stage"], "TERMS_AGREED");
 

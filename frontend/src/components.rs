@@ -258,17 +258,6 @@ pub fn Success(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// A stage as a tag.
-pub fn stage_tag(s: shared::stage::Stage) -> impl IntoView {
-    use shared::stage::Stage;
-    let class = match s {
-        Stage::ClosedWithoutReview | Stage::Concluded => "govuk-tag govuk-tag--grey",
-        Stage::TermsAgreed => "govuk-tag govuk-tag--green",
-        _ => "govuk-tag govuk-tag--blue",
-    };
-    view! { <strong class=class>{s.title()}</strong> }
-}
-
 /// A stage's tag under the name the review's procedure gives it.
 pub fn stage_tag_titled(s: shared::stage::Stage, title: &str) -> impl IntoView {
     use shared::stage::Stage;
@@ -277,7 +266,7 @@ pub fn stage_tag_titled(s: shared::stage::Stage, title: &str) -> impl IntoView {
         Stage::TermsAgreed => "govuk-tag govuk-tag--green",
         _ => "govuk-tag govuk-tag--blue",
     };
-    view! { <strong class=class id="stage-tag">{title.to_owned()}</strong> }
+    view! { <strong class=class>{title.to_owned()}</strong> }
 }
 
 #[component]

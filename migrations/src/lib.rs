@@ -30,6 +30,7 @@ mod m20261130_000022_index_scope_and_sort;
 mod m20261130_000023_index_action_order;
 mod m20261130_000024_event_dates_and_calendars;
 mod m20261130_000025_procedure_profiles;
+mod m20261130_000026_terms_approved_on;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000023_index_action_order::Migration),
             Box::new(m20261130_000024_event_dates_and_calendars::Migration),
             Box::new(m20261130_000025_procedure_profiles::Migration),
+            Box::new(m20261130_000026_terms_approved_on::Migration),
         ]
     }
 }

@@ -205,7 +205,10 @@ pub struct TermsOfReference {
     pub answers: Vec<TermsAnswer>,
     pub saved_at: DateTime<Utc>,
     pub approved: bool,
+    /// When the approval was recorded.
     pub approved_at: Option<DateTime<Utc>>,
+    /// The day the Chair approved.
+    pub approved_on: Option<NaiveDate>,
 }
 
 #[derive(SimpleObject)]
@@ -481,6 +484,7 @@ impl DecisionOfReview {
             saved_at: t.saved_at,
             approved: t.approved_at.is_some(),
             approved_at: t.approved_at,
+            approved_on: t.approved_on.or(t.approved_at.map(|x| x.date_naive())),
         }))
     }
 
@@ -688,8 +692,14 @@ impl DecisionMutation {
     }
 
     /// Stage 7 complete: the Chair approves a version of the terms of reference.
-    async fn approve_terms_of_reference(&self, ctx: &Context<'_>, review_id: i32, version: i32) -> GqlResult<Review> {
-        crate::decision::approve_terms(&state(ctx)?.db, caller(ctx)?, review_id, version).await?;
+    async fn approve_terms_of_reference(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        version: i32,
+        #[graphql(desc = "The day the Chair approved; today when not given")] approved_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        crate::decision::approve_terms(&state(ctx)?.db, caller(ctx)?, review_id, version, approved_on).await?;
         reload(ctx, review_id).await
     }
 

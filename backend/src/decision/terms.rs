@@ -62,10 +62,24 @@ pub async fn save_terms(
 }
 
 /// Stage 7 complete: the Chair approves the latest version, which must answer or mark
-/// not applicable every question.
-pub async fn approve_terms(db: &DatabaseConnection, caller: &Caller, review_id: i32, version: i32) -> ApiResult<()> {
+/// not applicable every question, on the day given (today when not given), never before
+/// the decision to hold the review (or the referral, before one).
+pub async fn approve_terms(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    version: i32,
+    approved_on: Option<NaiveDate>,
+) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::ApproveTermsOfReference)?;
+    let after = match a.review.decided_on {
+        Some(d) => (d, "the decision to hold the review"),
+        None => (a.review.referred_on, "the referral"),
+    };
+    let mut problems = Problems::default();
+    let on = event_date("approvedOn", approved_on, Some(after), &mut problems);
+    problems.finish()?;
     let latest = terms_of_reference::Entity::find()
         .filter(terms_of_reference::Column::ReviewId.eq(review_id))
         .order_by_desc(terms_of_reference::Column::Version)
@@ -89,6 +103,7 @@ pub async fn approve_terms(db: &DatabaseConnection, caller: &Caller, review_id: 
     let mut am: terms_of_reference::ActiveModel = latest.into();
     am.approved_by = Set(Some(caller.user.id));
     am.approved_at = Set(Some(Utc::now()));
+    am.approved_on = Set(Some(on));
     let saved = am.update(step.txn()).await?;
     step.move_to(Stage::TermsAgreed).await?;
     step.done("terms_of_reference", saved.id).await.map(|_| ())
@@ -120,8 +135,7 @@ pub async fn record_terms_sent(
         .filter(terms_of_reference::Column::ApprovedAt.is_not_null())
         .one(db)
         .await?
-        .and_then(|t| t.approved_at)
-        .map(|t| t.date_naive());
+        .and_then(|t| t.approved_on.or(t.approved_at.map(|x| x.date_naive())));
     if sent_on < n.sent_on || approved_on.is_some_and(|d| sent_on < d) {
         return Err(ApiError::invalid("sentOn", "The terms are sent on or after their approval"));
     }

@@ -427,7 +427,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             crate::decision::save_terms(db, &panel, id, 0, &yes_answers).await.ok();
             let pm = caller(db, "panel.member@scr.example").await?;
             crate::decision::save_terms(db, &pm, id, 1, &yes_answers).await?;
-            crate::decision::approve_terms(db, &chair, id, 2).await?;
+            crate::decision::approve_terms(db, &chair, id, 2, None).await?;
         }
     }
     crate::seed::later_phases::imrs_requested(db, ids[8], [police, health, social]).await?;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::{Failure, Loading, Pages, stage_tag};
+use crate::components::{Failure, Loading, Pages, stage_tag_titled};
 use crate::format::uk_date;
 use crate::gql::{Dashboard, ReviewList, dashboard, review_list};
 
@@ -196,7 +196,7 @@ fn Reviews() -> impl IntoView {
                                             <td class="govuk-table__cell"><A href=format!("/reviews/{}", r.id) attr:class="govuk-link">{r.reference.clone()}</A></td>
                                             <td class="govuk-table__cell">{r.child.map(|c| c.name).unwrap_or_default()}</td>
                                             <td class="govuk-table__cell">{uk_date(&r.referred_on)}</td>
-                                            <td class="govuk-table__cell">{stage_tag(r.stage)}</td>
+                                            <td class="govuk-table__cell">{stage_tag_titled(r.stage, &r.stage_title)}</td>
                                             <td class="govuk-table__cell">{parts.join(", ")}</td>
                                         </tr>
                                     }

@@ -8,7 +8,7 @@ use shared::deadline::DeadlineStatus;
 use shared::stage::Stage;
 
 use crate::api;
-use crate::components::{Failure, Loading, Pages, stage_tag};
+use crate::components::{Failure, Loading, Pages, stage_tag_titled};
 use crate::format::{days_left, status_tag, uk_date};
 use crate::gql::{QueuePage, queue_page};
 
@@ -18,6 +18,8 @@ struct Item {
     id: i64,
     reference: String,
     stage: Stage,
+    /// The stage under the name the review's procedure gives it.
+    stage_title: String,
     referred_on: String,
     child: String,
     next: Option<(String, String, i64, DeadlineStatus)>,
@@ -40,6 +42,7 @@ macro_rules! to_items {
                 id: r.id,
                 reference: r.reference,
                 stage: r.stage,
+                stage_title: r.stage_title,
                 referred_on: r.referred_on,
                 child: r.child.map(|c| c.name).unwrap_or_default(),
                 next: next_deadline(
@@ -71,7 +74,7 @@ fn QueueTable(items: Vec<Item>, #[prop(into)] empty: String) -> impl IntoView {
                             <br/><span class="govuk-body-s">"Referred "{uk_date(&i.referred_on)}</span>
                         </td>
                         <td class="govuk-table__cell">{i.child.clone()}</td>
-                        <td class="govuk-table__cell">{stage_tag(i.stage)}</td>
+                        <td class="govuk-table__cell">{stage_tag_titled(i.stage, &i.stage_title)}</td>
                         <td class="govuk-table__cell">{i.next.clone().map(|(k, due, days, s)| view! {
                             {k}": "{uk_date(&due)}" " <strong class=status_tag(s)>{days_left(days)}</strong>
                         })}</td>
