@@ -783,7 +783,9 @@ async fn every_capacity_may_take_exactly_the_operations_of_its_policy_row(b: Bac
             } else if may(cap, *op) {
                 // Allowed by role: refused for the stage exactly when the table's stages
                 // leave out the review's (terms agreed), else it reaches validation.
-                let in_stage = op.stages().is_none_or(|s| s.contains(&shared::stage::Stage::TermsAgreed));
+                let in_stage = shared::profile::SERIOUS_CASE_REVIEW_2010
+                    .allowed_in(*op)
+                    .is_none_or(|s| s.contains(&shared::stage::Stage::TermsAgreed));
                 let want = if in_stage { "VALIDATION" } else { "WRONG_STAGE" };
                 assert_eq!(c, want, "{cap:?} may {op:?}: {v}");
             } else {

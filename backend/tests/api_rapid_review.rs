@@ -248,6 +248,16 @@ async fn a_rapid_review_decided_with_no_further_review(b: Backend) {
     assert_eq!(rr["notifiedOn"], ago(10));
     assert_eq!(rr["information"].as_array().unwrap().len(), 3);
     assert!(rr["learning"].as_str().unwrap().contains("health visiting"));
+    // The documents the procedure expects, as far as this case went: the final report
+    // of a local review is not expected of a case closed with its learning.
+    let docs = app
+        .ok(&r.chair, "query($id:Int!){review(id:$id){documentsExpected{document byStage reached}}}", json!({"id": id}))
+        .await;
+    let docs = docs["review"]["documentsExpected"].as_array().unwrap().clone();
+    let expected = |d: &str| docs.iter().find(|x| x["document"] == d).map(|x| x["reached"].clone());
+    assert_eq!(expected("The National Panel's response"), Some(json!(true)), "{docs:?}");
+    assert_eq!(expected("The learning identified by the rapid review"), Some(json!(true)), "{docs:?}");
+    assert_eq!(expected("The final report"), None, "{docs:?}");
     // The board's report counts both procedures, and the 2023 clocks as they went.
     let report = app
         .ok(&r.chair, "{report{reviewsByProcedure{label count} clocks{kind met metOnTime overdue}}}", json!({}))

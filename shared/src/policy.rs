@@ -9,7 +9,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::role::{Assignment, Capacity, Role, str_enum};
-use crate::stage::Stage;
 use crate::{AgencyId, BoardId, UserId};
 
 /// How much of a field a capacity may read.
@@ -129,18 +128,6 @@ impl Operation {
     /// Operations taken outside any review: allowed by a global role alone.
     pub fn is_global(self) -> bool {
         matches!(self, Operation::SubmitReferral | Operation::ManageUsers | Operation::ManageOrganisations)
-    }
-
-    /// The stage machine of the 2010 procedure for this operation: the stages it may be
-    /// taken in (`None`: any). Each profile holds its own (`crate::profile`); a review
-    /// answers to the profile it started under.
-    pub fn stages(self) -> Option<&'static [Stage]> {
-        crate::profile::SERIOUS_CASE_REVIEW_2010.allowed_in(self)
-    }
-
-    /// The stages the operation moves a 2010 review to.
-    pub fn moves_to(self) -> &'static [Stage] {
-        crate::profile::SERIOUS_CASE_REVIEW_2010.moves_to(self)
     }
 }
 

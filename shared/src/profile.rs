@@ -66,7 +66,8 @@ pub struct Profile {
     pub stages: &'static [Stage],
     /// The stages a review ends at.
     pub ends: &'static [Stage],
-    steps: &'static [StepRule],
+    /// Its steps, in groups: those every procedure shares and its own.
+    steps: &'static [&'static [StepRule]],
     /// What a stage is called under this profile, where it differs from its own title.
     titles: &'static [(Stage, &'static str)],
     /// The documents expected by the time a review reaches a stage.
@@ -83,8 +84,12 @@ impl Profile {
         }
     }
 
+    fn all_steps(&self) -> impl Iterator<Item = &StepRule> + '_ {
+        self.steps.iter().flat_map(|g| g.iter())
+    }
+
     fn step(&self, op: Operation) -> Option<&StepRule> {
-        self.steps.iter().find(|s| s.op == op)
+        self.all_steps().find(|s| s.op == op)
     }
 
     /// Whether the profile has the operation at all.
@@ -150,7 +155,7 @@ impl Profile {
 
     /// Every operation the profile has.
     pub fn operations(&self) -> impl Iterator<Item = Operation> + '_ {
-        self.steps.iter().map(|s| s.op)
+        self.all_steps().map(|s| s.op)
     }
 
     /// The deadlines that start when `anchor` happens.
@@ -187,36 +192,19 @@ const SCR_OPEN_TO_REPORT: &[Stage] = &[
     OverviewReport,
 ];
 
-const SCR_STEPS: &[StepRule] = &[
+/// Steps every procedure has, taken at any stage.
+const ANYWHERE_STEPS: &[StepRule] = &[
     StepRule { op: O::SubmitReferral, allowed_in: None, moves_to: &[Referred] },
     anywhere(O::ManageUsers),
     anywhere(O::ManageOrganisations),
     anywhere(O::ExtendDeadline),
     anywhere(O::ExportForOutside),
     anywhere(O::OverrideGateWarning),
-    anywhere(O::RecordOfstedLetter),
-    step(O::RecordAssessment, &[Referred, CriteriaAssessed], &[CriteriaAssessed]),
-    step(O::RecordRecommendation, &[CriteriaAssessed], &[Recommended]),
-    step(O::DecideReview, &[Recommended], &[Decided]),
-    step(O::RecordOfstedNotification, &[Decided], &[OfstedNotified, ClosedWithoutReview]),
-    step(O::UpdateSetupChecklist, &[OfstedNotified, SetUp, TermsAgreed], &[SetUp]),
-    step(O::ConfirmRecordsSecured, &[OfstedNotified, SetUp, TermsAgreed], &[]),
-    step(O::Appoint, &[OfstedNotified, SetUp, TermsAgreed], &[]),
-    step(O::EditTermsOfReference, &[Recommended, Decided, OfstedNotified, SetUp], &[]),
-    step(O::ApproveTermsOfReference, &[SetUp], &[TermsAgreed]),
-    step(O::RecordTermsSent, &[TermsAgreed], &[]),
-    step(O::RecordQualityAssurance, &[OverviewReport], &[QualityAssured]),
-    step(O::ApproveReport, &[QualityAssured], &[]),
-    step(O::SubmitReview, &[QualityAssured], &[Submitted]),
-    step(O::RecordEvaluation, &[Submitted], &[Evaluated]),
-    step(O::ManageActions, &[Evaluated, ActionPlanning], &[ActionPlanning]),
-    step(O::SignUpActions, &[Evaluated, ActionPlanning, Published], &[]),
-    step(O::UpdateAction, &[Evaluated, ActionPlanning, Published], &[]),
-    step(O::DecideClosure, &[ActionPlanning, Published], &[]),
-    step(O::PlanPublication, &[ActionPlanning], &[]),
-    step(O::Publish, &[ActionPlanning], &[Published]),
-    step(O::Conclude, &[Published], &[Concluded]),
-    step(O::RecordFinding, &[CombinedChronology, Analysis, OverviewReport, QualityAssured], &[]),
+];
+
+/// The steps of a review once its terms are agreed, the same under every procedure:
+/// contributions, the chronology, the report, its approval and publication.
+const REVIEW_STEPS: &[StepRule] = &[
     step(O::RequestImr, &[TermsAgreed, ImrsRequested], &[ImrsRequested]),
     step(O::DesignateImrAuthor, &[ImrsRequested], &[]),
     step(O::WriteImr, &[ImrsRequested], &[]),
@@ -230,6 +218,32 @@ const SCR_STEPS: &[StepRule] = &[
     step(O::EditOverviewReport, &[CombinedChronology, Analysis, OverviewReport], &[]),
     step(O::ConfirmRepresentation, &[OverviewReport], &[]),
     step(O::EditExecutiveSummary, &[Analysis, OverviewReport], &[]),
+    step(O::RecordFinding, &[CombinedChronology, Analysis, OverviewReport, QualityAssured], &[]),
+    step(O::RecordQualityAssurance, &[OverviewReport], &[QualityAssured]),
+    step(O::ApproveReport, &[QualityAssured], &[]),
+    step(O::SubmitReview, &[QualityAssured], &[Submitted]),
+    step(O::DecideClosure, &[ActionPlanning, Published], &[]),
+    step(O::PlanPublication, &[ActionPlanning], &[]),
+    step(O::Publish, &[ActionPlanning], &[Published]),
+    step(O::Conclude, &[Published], &[Concluded]),
+];
+
+const SCR_STEPS: &[StepRule] = &[
+    anywhere(O::RecordOfstedLetter),
+    step(O::RecordAssessment, &[Referred, CriteriaAssessed], &[CriteriaAssessed]),
+    step(O::RecordRecommendation, &[CriteriaAssessed], &[Recommended]),
+    step(O::DecideReview, &[Recommended], &[Decided]),
+    step(O::RecordOfstedNotification, &[Decided], &[OfstedNotified, ClosedWithoutReview]),
+    step(O::UpdateSetupChecklist, &[OfstedNotified, SetUp, TermsAgreed], &[SetUp]),
+    step(O::ConfirmRecordsSecured, &[OfstedNotified, SetUp, TermsAgreed], &[]),
+    step(O::Appoint, &[OfstedNotified, SetUp, TermsAgreed], &[]),
+    step(O::EditTermsOfReference, &[Recommended, Decided, OfstedNotified, SetUp], &[]),
+    step(O::ApproveTermsOfReference, &[SetUp], &[TermsAgreed]),
+    step(O::RecordTermsSent, &[TermsAgreed], &[]),
+    step(O::RecordEvaluation, &[Submitted], &[Evaluated]),
+    step(O::ManageActions, &[Evaluated, ActionPlanning], &[ActionPlanning]),
+    step(O::SignUpActions, &[Evaluated, ActionPlanning, Published], &[]),
+    step(O::UpdateAction, &[Evaluated, ActionPlanning, Published], &[]),
     // A trial or an inquest can start, and bear on publication, at any time.
     step(
         O::RecordParallelProcess,
@@ -283,7 +297,7 @@ pub static SERIOUS_CASE_REVIEW_2010: Profile = Profile {
         Concluded,
     ],
     ends: &[ClosedWithoutReview, Concluded],
-    steps: SCR_STEPS,
+    steps: &[ANYWHERE_STEPS, SCR_STEPS, REVIEW_STEPS],
     titles: &[],
     documents: &[
         (Recommended, "The scope of the review and draft terms of reference"),
@@ -322,12 +336,6 @@ const LCSPR_OPEN_TO_REPORT: &[Stage] = &[
 ];
 
 const LCSPR_STEPS: &[StepRule] = &[
-    StepRule { op: O::SubmitReferral, allowed_in: None, moves_to: &[Referred] },
-    anywhere(O::ManageUsers),
-    anywhere(O::ManageOrganisations),
-    anywhere(O::ExtendDeadline),
-    anywhere(O::ExportForOutside),
-    anywhere(O::OverrideGateWarning),
     step(O::NotifyNationalPanel, &[Referred], &[IncidentNotified]),
     step(O::RequestRapidReviewInformation, &[IncidentNotified], &[InformationRequested]),
     step(O::ReturnRapidReviewInformation, &[InformationRequested], &[]),
@@ -344,30 +352,9 @@ const LCSPR_STEPS: &[StepRule] = &[
         &[],
     ),
     step(O::ApproveTermsOfReference, &[ReviewCommissioned], &[TermsAgreed]),
-    step(O::RequestImr, &[TermsAgreed, ImrsRequested], &[ImrsRequested]),
-    step(O::DesignateImrAuthor, &[ImrsRequested], &[]),
-    step(O::WriteImr, &[ImrsRequested], &[]),
-    step(O::DecideImr, &[ImrsRequested], &[ImrsSubmitted]),
-    step(O::LinkChronologyEntries, &[ImrsSubmitted, CombinedChronology, Analysis, OverviewReport], &[]),
-    step(
-        O::AdvancePhase,
-        &[ImrsSubmitted, CombinedChronology, Analysis],
-        &[CombinedChronology, Analysis, OverviewReport],
-    ),
-    step(O::EditOverviewReport, &[CombinedChronology, Analysis, OverviewReport], &[]),
-    step(O::ConfirmRepresentation, &[OverviewReport], &[]),
-    step(O::EditExecutiveSummary, &[Analysis, OverviewReport], &[]),
-    step(O::RecordFinding, &[CombinedChronology, Analysis, OverviewReport, QualityAssured], &[]),
-    step(O::RecordQualityAssurance, &[OverviewReport], &[QualityAssured]),
-    step(O::ApproveReport, &[QualityAssured], &[]),
-    step(O::SubmitReview, &[QualityAssured], &[Submitted]),
     step(O::ManageActions, &[Submitted, ActionPlanning], &[ActionPlanning]),
     step(O::SignUpActions, &[Submitted, ActionPlanning, Published], &[]),
     step(O::UpdateAction, &[Submitted, ActionPlanning, Published], &[]),
-    step(O::DecideClosure, &[ActionPlanning, Published], &[]),
-    step(O::PlanPublication, &[ActionPlanning], &[]),
-    step(O::Publish, &[ActionPlanning], &[Published]),
-    step(O::Conclude, &[Published], &[Concluded]),
     step(
         O::RecordParallelProcess,
         &[
@@ -423,7 +410,7 @@ pub static PRACTICE_REVIEW_2023: Profile = Profile {
         Concluded,
     ],
     ends: &[ClosedWithLearning, Concluded],
-    steps: LCSPR_STEPS,
+    steps: &[ANYWHERE_STEPS, LCSPR_STEPS, REVIEW_STEPS],
     titles: &[
         (Referred, "Serious incident reported"),
         (TermsAgreed, "Terms of reference agreed"),
@@ -505,11 +492,11 @@ mod tests {
     #[test]
     fn moves_stay_within_the_profile_and_steps_are_listed_once() {
         for p in PROFILES {
-            for r in p.steps {
+            for r in p.all_steps() {
                 for s in r.allowed_in.unwrap_or_default().iter().chain(r.moves_to) {
                     assert!(p.position(*s).is_some(), "{:?}: {:?} names {s:?}", p.kind, r.op);
                 }
-                assert_eq!(p.steps.iter().filter(|x| x.op == r.op).count(), 1, "{:?}: {:?}", p.kind, r.op);
+                assert_eq!(p.all_steps().filter(|x| x.op == r.op).count(), 1, "{:?}: {:?}", p.kind, r.op);
             }
             let mut stages = p.stages.to_vec();
             stages.sort();

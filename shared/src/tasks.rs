@@ -81,18 +81,87 @@ pub struct TaskRule {
 use Capacity as C;
 use Operation as O;
 
+/// Tasks both procedures have, the same in each.
+const REFERRAL_TASK: TaskRule = TaskRule {
+    task: Task::Referral,
+    phase: Phase::Decision,
+    starts: Stage::Referred,
+    completed_at: Stage::Referred,
+    operations: &[],
+    owners: &[C::Referrer],
+    deadline: None,
+    before_closure: true,
+};
+
+const FAMILY_TASK: TaskRule = TaskRule {
+    task: Task::Family,
+    phase: Phase::SetUp,
+    starts: Stage::Referred,
+    completed_at: Stage::QualityAssured,
+    operations: &[O::RecordPeople, O::RecordParallelProcess, O::RecordFamilyContribution],
+    owners: &[C::BusinessManager, C::PanelChair],
+    deadline: None,
+    before_closure: false,
+};
+
+const CHRONOLOGY_TASK: TaskRule = TaskRule {
+    task: Task::Chronology,
+    phase: Phase::Review,
+    starts: Stage::ImrsSubmitted,
+    completed_at: Stage::Analysis,
+    operations: &[O::AdvancePhase, O::LinkChronologyEntries],
+    owners: &[C::PanelChair, C::PanelMember],
+    deadline: None,
+    before_closure: false,
+};
+
+const ANALYSIS_TASK: TaskRule = TaskRule {
+    task: Task::Analysis,
+    phase: Phase::Review,
+    starts: Stage::CombinedChronology,
+    completed_at: Stage::OverviewReport,
+    operations: &[O::AdvancePhase, O::RecordFinding],
+    owners: &[C::PanelChair, C::PanelMember],
+    deadline: None,
+    before_closure: false,
+};
+
+const REPORT_TASK: TaskRule = TaskRule {
+    task: Task::Report,
+    phase: Phase::Review,
+    starts: Stage::CombinedChronology,
+    completed_at: Stage::QualityAssured,
+    operations: &[O::EditOverviewReport, O::EditExecutiveSummary, O::ConfirmRepresentation],
+    owners: &[C::OverviewAuthor, C::AgencyManager],
+    deadline: None,
+    before_closure: false,
+};
+
+const ASSURANCE_TASK: TaskRule = TaskRule {
+    task: Task::Assurance,
+    phase: Phase::Completion,
+    starts: Stage::OverviewReport,
+    completed_at: Stage::QualityAssured,
+    operations: &[O::RecordQualityAssurance],
+    owners: &[C::BusinessManager, C::PanelChair],
+    deadline: None,
+    before_closure: false,
+};
+
+const CONCLUSION_TASK: TaskRule = TaskRule {
+    task: Task::Conclusion,
+    phase: Phase::Completion,
+    starts: Stage::Published,
+    completed_at: Stage::Concluded,
+    operations: &[O::Conclude],
+    owners: &[C::BoardChair, C::BusinessManager],
+    deadline: None,
+    before_closure: false,
+};
+
 /// The task table of the Serious Case Review procedure (chapter 11), in order.
 pub const TASKS: &[TaskRule] = &[
-    TaskRule {
-        task: Task::Referral,
-        phase: Phase::Decision,
-        starts: Stage::Referred,
-        completed_at: Stage::Referred,
-        operations: &[],
-        owners: &[C::Referrer],
-        deadline: None,
-        before_closure: true,
-    },
+    REFERRAL_TASK,
     TaskRule {
         task: Task::Assessment,
         phase: Phase::Decision,
@@ -153,16 +222,7 @@ pub const TASKS: &[TaskRule] = &[
         deadline: Some(DeadlineKind::TermsToOfsted),
         before_closure: false,
     },
-    TaskRule {
-        task: Task::Family,
-        phase: Phase::SetUp,
-        starts: Stage::Referred,
-        completed_at: Stage::QualityAssured,
-        operations: &[O::RecordPeople, O::RecordParallelProcess, O::RecordFamilyContribution],
-        owners: &[C::BusinessManager, C::PanelChair],
-        deadline: None,
-        before_closure: false,
-    },
+    FAMILY_TASK,
     TaskRule {
         task: Task::Imrs,
         phase: Phase::Review,
@@ -173,46 +233,10 @@ pub const TASKS: &[TaskRule] = &[
         deadline: Some(DeadlineKind::ImrSubmission),
         before_closure: false,
     },
-    TaskRule {
-        task: Task::Chronology,
-        phase: Phase::Review,
-        starts: Stage::ImrsSubmitted,
-        completed_at: Stage::Analysis,
-        operations: &[O::AdvancePhase, O::LinkChronologyEntries],
-        owners: &[C::PanelChair, C::PanelMember],
-        deadline: None,
-        before_closure: false,
-    },
-    TaskRule {
-        task: Task::Analysis,
-        phase: Phase::Review,
-        starts: Stage::CombinedChronology,
-        completed_at: Stage::OverviewReport,
-        operations: &[O::AdvancePhase, O::RecordFinding],
-        owners: &[C::PanelChair, C::PanelMember],
-        deadline: None,
-        before_closure: false,
-    },
-    TaskRule {
-        task: Task::Report,
-        phase: Phase::Review,
-        starts: Stage::CombinedChronology,
-        completed_at: Stage::QualityAssured,
-        operations: &[O::EditOverviewReport, O::EditExecutiveSummary, O::ConfirmRepresentation],
-        owners: &[C::OverviewAuthor, C::AgencyManager],
-        deadline: None,
-        before_closure: false,
-    },
-    TaskRule {
-        task: Task::Assurance,
-        phase: Phase::Completion,
-        starts: Stage::OverviewReport,
-        completed_at: Stage::QualityAssured,
-        operations: &[O::RecordQualityAssurance],
-        owners: &[C::BusinessManager, C::PanelChair],
-        deadline: None,
-        before_closure: false,
-    },
+    CHRONOLOGY_TASK,
+    ANALYSIS_TASK,
+    REPORT_TASK,
+    ASSURANCE_TASK,
     TaskRule {
         task: Task::Submission,
         phase: Phase::Completion,
@@ -253,31 +277,13 @@ pub const TASKS: &[TaskRule] = &[
         deadline: None,
         before_closure: false,
     },
-    TaskRule {
-        task: Task::Conclusion,
-        phase: Phase::Completion,
-        starts: Stage::Published,
-        completed_at: Stage::Concluded,
-        operations: &[O::Conclude],
-        owners: &[C::BoardChair, C::BusinessManager],
-        deadline: None,
-        before_closure: false,
-    },
+    CONCLUSION_TASK,
 ];
 
 /// The task table of the rapid review and local child safeguarding practice review
 /// route (Working Together 2023, chapter 5), in order.
 pub const PRACTICE_REVIEW_TASKS: &[TaskRule] = &[
-    TaskRule {
-        task: Task::Referral,
-        phase: Phase::Decision,
-        starts: Stage::Referred,
-        completed_at: Stage::Referred,
-        operations: &[],
-        owners: &[C::Referrer],
-        deadline: None,
-        before_closure: true,
-    },
+    REFERRAL_TASK,
     TaskRule {
         task: Task::Incident,
         phase: Phase::Decision,
@@ -334,16 +340,7 @@ pub const PRACTICE_REVIEW_TASKS: &[TaskRule] = &[
         deadline: None,
         before_closure: false,
     },
-    TaskRule {
-        task: Task::Family,
-        phase: Phase::SetUp,
-        starts: Stage::Referred,
-        completed_at: Stage::QualityAssured,
-        operations: &[O::RecordPeople, O::RecordParallelProcess, O::RecordFamilyContribution],
-        owners: &[C::BusinessManager, C::PanelChair],
-        deadline: None,
-        before_closure: false,
-    },
+    FAMILY_TASK,
     TaskRule {
         task: Task::Imrs,
         phase: Phase::Review,
@@ -354,46 +351,10 @@ pub const PRACTICE_REVIEW_TASKS: &[TaskRule] = &[
         deadline: None,
         before_closure: false,
     },
-    TaskRule {
-        task: Task::Chronology,
-        phase: Phase::Review,
-        starts: Stage::ImrsSubmitted,
-        completed_at: Stage::Analysis,
-        operations: &[O::AdvancePhase, O::LinkChronologyEntries],
-        owners: &[C::PanelChair, C::PanelMember],
-        deadline: None,
-        before_closure: false,
-    },
-    TaskRule {
-        task: Task::Analysis,
-        phase: Phase::Review,
-        starts: Stage::CombinedChronology,
-        completed_at: Stage::OverviewReport,
-        operations: &[O::AdvancePhase, O::RecordFinding],
-        owners: &[C::PanelChair, C::PanelMember],
-        deadline: None,
-        before_closure: false,
-    },
-    TaskRule {
-        task: Task::Report,
-        phase: Phase::Review,
-        starts: Stage::CombinedChronology,
-        completed_at: Stage::QualityAssured,
-        operations: &[O::EditOverviewReport, O::EditExecutiveSummary, O::ConfirmRepresentation],
-        owners: &[C::OverviewAuthor, C::AgencyManager],
-        deadline: None,
-        before_closure: false,
-    },
-    TaskRule {
-        task: Task::Assurance,
-        phase: Phase::Completion,
-        starts: Stage::OverviewReport,
-        completed_at: Stage::QualityAssured,
-        operations: &[O::RecordQualityAssurance],
-        owners: &[C::BusinessManager, C::PanelChair],
-        deadline: None,
-        before_closure: false,
-    },
+    CHRONOLOGY_TASK,
+    ANALYSIS_TASK,
+    REPORT_TASK,
+    ASSURANCE_TASK,
     TaskRule {
         task: Task::Submission,
         phase: Phase::Completion,
@@ -424,16 +385,7 @@ pub const PRACTICE_REVIEW_TASKS: &[TaskRule] = &[
         deadline: Some(DeadlineKind::LocalReviewPublication),
         before_closure: false,
     },
-    TaskRule {
-        task: Task::Conclusion,
-        phase: Phase::Completion,
-        starts: Stage::Published,
-        completed_at: Stage::Concluded,
-        operations: &[O::Conclude],
-        owners: &[C::BoardChair, C::BusinessManager],
-        deadline: None,
-        before_closure: false,
-    },
+    CONCLUSION_TASK,
 ];
 
 /// The task table of a procedure.

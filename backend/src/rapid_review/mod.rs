@@ -13,7 +13,7 @@
 pub mod graphql;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use shared::deadline::{Anchor, DeadlineKind};
 use shared::policy::Operation;
@@ -33,6 +33,23 @@ async fn current(db: &DatabaseConnection, a: &ReviewAccess) -> ApiResult<rapid_r
         .one(db)
         .await?
         .ok_or(ApiError::WrongStage(a.stage()?))
+}
+
+/// Ends a step of the rapid review: its row takes `cols`, the review moves to `to`, and
+/// the step is recorded, all in the step's transaction.
+async fn record(
+    mut step: Step<'_>,
+    id: i32,
+    cols: Vec<(rapid_review::Column, SimpleExpr)>,
+    to: Stage,
+) -> ApiResult<()> {
+    let mut update = rapid_review::Entity::update_many().filter(rapid_review::Column::Id.eq(id));
+    for (c, v) in cols {
+        update = update.col_expr(c, v);
+    }
+    update.exec(step.txn()).await?;
+    step.move_to(to).await?;
+    step.done("rapid_review", id).await.map(|_| ())
 }
 
 fn text(field: &str, raw: &str, problems: &mut Problems) -> String {
@@ -88,7 +105,7 @@ pub async fn request_information(
     );
     problems.finish()?;
     let agencies = review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(review_id)).all(db).await?;
-    let mut step = Step::begin(db, caller, &a, Operation::RequestRapidReviewInformation).await?;
+    let step = Step::begin(db, caller, &a, Operation::RequestRapidReviewInformation).await?;
     for ag in &agencies {
         rapid_review_information::ActiveModel {
             review_id: Set(review_id),
@@ -99,13 +116,13 @@ pub async fn request_information(
         .insert(step.txn())
         .await?;
     }
-    rapid_review::Entity::update_many()
-        .col_expr(rapid_review::Column::InformationRequestedOn, Expr::value(on))
-        .filter(rapid_review::Column::Id.eq(rr.id))
-        .exec(step.txn())
-        .await?;
-    step.move_to(Stage::InformationRequested).await?;
-    step.done("rapid_review", rr.id).await.map(|_| ())
+    record(
+        step,
+        rr.id,
+        vec![(rapid_review::Column::InformationRequestedOn, Expr::value(on))],
+        Stage::InformationRequested,
+    )
+    .await
 }
 
 /// An agency returns its information: a summary of its involvement with the child and
@@ -173,15 +190,17 @@ pub async fn record_meeting(
     let on = event_date("heldOn", held_on, Some(after), &mut problems);
     let notes = text("notes", notes, &mut problems);
     problems.finish()?;
-    let mut step = Step::begin(db, caller, &a, Operation::RecordRapidReviewMeeting).await?;
-    rapid_review::Entity::update_many()
-        .col_expr(rapid_review::Column::MeetingOn, Expr::value(on))
-        .col_expr(rapid_review::Column::MeetingNotes, Expr::value(notes))
-        .filter(rapid_review::Column::Id.eq(rr.id))
-        .exec(step.txn())
-        .await?;
-    step.move_to(Stage::RapidReviewMeeting).await?;
-    step.done("rapid_review", rr.id).await.map(|_| ())
+    let step = Step::begin(db, caller, &a, Operation::RecordRapidReviewMeeting).await?;
+    record(
+        step,
+        rr.id,
+        vec![
+            (rapid_review::Column::MeetingOn, Expr::value(on)),
+            (rapid_review::Column::MeetingNotes, Expr::value(notes)),
+        ],
+        Stage::RapidReviewMeeting,
+    )
+    .await
 }
 
 /// The safeguarding partners decide whether to commission a local child safeguarding
@@ -202,17 +221,19 @@ pub async fn decide(
     let met = rr.meeting_on.unwrap_or(rr.notified_on);
     let on = event_date("decidedOn", decided_on, Some((met, "the rapid review meeting")), &mut problems);
     problems.finish()?;
-    let mut step = Step::begin(db, caller, &a, Operation::DecideRapidReview).await?;
-    rapid_review::Entity::update_many()
-        .col_expr(rapid_review::Column::Commission, Expr::value(commission))
-        .col_expr(rapid_review::Column::Reasons, Expr::value(reasons))
-        .col_expr(rapid_review::Column::DecidedOn, Expr::value(on))
-        .col_expr(rapid_review::Column::DecidedBy, Expr::value(caller.user.id))
-        .filter(rapid_review::Column::Id.eq(rr.id))
-        .exec(step.txn())
-        .await?;
-    step.move_to(Stage::RapidReviewDecided).await?;
-    step.done("rapid_review", rr.id).await.map(|_| ())
+    let step = Step::begin(db, caller, &a, Operation::DecideRapidReview).await?;
+    record(
+        step,
+        rr.id,
+        vec![
+            (rapid_review::Column::Commission, Expr::value(commission)),
+            (rapid_review::Column::Reasons, Expr::value(reasons)),
+            (rapid_review::Column::DecidedOn, Expr::value(on)),
+            (rapid_review::Column::DecidedBy, Expr::value(caller.user.id)),
+        ],
+        Stage::RapidReviewDecided,
+    )
+    .await
 }
 
 /// The rapid review, with the decision and its reasons, is sent to the National Panel:
@@ -230,15 +251,9 @@ pub async fn send(
     let decided = rr.decided_on.unwrap_or(rr.notified_on);
     let on = event_date("sentOn", sent_on, Some((decided, "the partners' decision")), &mut problems);
     problems.finish()?;
-    let mut step = Step::begin(db, caller, &a, Operation::SendRapidReview).await?;
-    rapid_review::Entity::update_many()
-        .col_expr(rapid_review::Column::SentOn, Expr::value(on))
-        .filter(rapid_review::Column::Id.eq(rr.id))
-        .exec(step.txn())
-        .await?;
+    let step = Step::begin(db, caller, &a, Operation::SendRapidReview).await?;
     mark_met(step.txn(), review_id, DeadlineKind::RapidReview, on).await?;
-    step.move_to(Stage::SentToNationalPanel).await?;
-    step.done("rapid_review", rr.id).await.map(|_| ())
+    record(step, rr.id, vec![(rapid_review::Column::SentOn, Expr::value(on))], Stage::SentToNationalPanel).await
 }
 
 /// The National Panel's response, as received.
@@ -257,15 +272,17 @@ pub async fn record_response(
     let sent = rr.sent_on.unwrap_or(rr.notified_on);
     let on = event_date("receivedOn", received_on, Some((sent, "the rapid review was sent")), &mut problems);
     problems.finish()?;
-    let mut step = Step::begin(db, caller, &a, Operation::RecordPanelResponse).await?;
-    rapid_review::Entity::update_many()
-        .col_expr(rapid_review::Column::PanelResponse, Expr::value(response))
-        .col_expr(rapid_review::Column::PanelRespondedOn, Expr::value(on))
-        .filter(rapid_review::Column::Id.eq(rr.id))
-        .exec(step.txn())
-        .await?;
-    step.move_to(Stage::NationalPanelResponded).await?;
-    step.done("rapid_review", rr.id).await.map(|_| ())
+    let step = Step::begin(db, caller, &a, Operation::RecordPanelResponse).await?;
+    record(
+        step,
+        rr.id,
+        vec![
+            (rapid_review::Column::PanelResponse, Expr::value(response)),
+            (rapid_review::Column::PanelRespondedOn, Expr::value(on)),
+        ],
+        Stage::NationalPanelResponded,
+    )
+    .await
 }
 
 /// No further review: the case closes with the learning the rapid review identified.
@@ -286,15 +303,17 @@ pub async fn record_learning(
     let responded = rr.panel_responded_on.unwrap_or(rr.notified_on);
     let on = event_date("closedOn", closed_on, Some((responded, "the National Panel's response")), &mut problems);
     problems.finish()?;
-    let mut step = Step::begin(db, caller, &a, Operation::RecordLearning).await?;
-    rapid_review::Entity::update_many()
-        .col_expr(rapid_review::Column::Learning, Expr::value(learning))
-        .col_expr(rapid_review::Column::ClosedOn, Expr::value(on))
-        .filter(rapid_review::Column::Id.eq(rr.id))
-        .exec(step.txn())
-        .await?;
-    step.move_to(Stage::ClosedWithLearning).await?;
-    step.done("rapid_review", rr.id).await.map(|_| ())
+    let step = Step::begin(db, caller, &a, Operation::RecordLearning).await?;
+    record(
+        step,
+        rr.id,
+        vec![
+            (rapid_review::Column::Learning, Expr::value(learning)),
+            (rapid_review::Column::ClosedOn, Expr::value(on)),
+        ],
+        Stage::ClosedWithLearning,
+    )
+    .await
 }
 
 /// The local child safeguarding practice review is commissioned: its publication clock
@@ -318,18 +337,12 @@ pub async fn commission(
         &mut problems,
     );
     problems.finish()?;
-    let mut step = Step::begin(db, caller, &a, Operation::CommissionReview).await?;
-    rapid_review::Entity::update_many()
-        .col_expr(rapid_review::Column::CommissionedOn, Expr::value(on))
-        .filter(rapid_review::Column::Id.eq(rr.id))
-        .exec(step.txn())
-        .await?;
+    let step = Step::begin(db, caller, &a, Operation::CommissionReview).await?;
     review::Entity::update_many()
         .col_expr(review::Column::DecidedOn, Expr::value(on))
         .filter(review::Column::Id.eq(review_id))
         .exec(step.txn())
         .await?;
     crate::step::create_deadlines(step.txn(), &a.review, Anchor::Commissioning, on).await?;
-    step.move_to(Stage::ReviewCommissioned).await?;
-    step.done("rapid_review", rr.id).await.map(|_| ())
+    record(step, rr.id, vec![(rapid_review::Column::CommissionedOn, Expr::value(on))], Stage::ReviewCommissioned).await
 }

@@ -41,16 +41,34 @@ pub fn RapidReviewTask(ctx: Ctx, task: Task) -> impl IntoView {
     let return_busy = RwSignal::new(false);
     view! {
         {match task {
-            Task::Incident => view! { {may(Operation::NotifyNationalPanel).then(|| view! { <NotifyForm ctx=ctx/> })} }.into_any(),
+            Task::Incident => view! { {may(Operation::NotifyNationalPanel).then(|| view! {
+                <DatedStep form="notify" heading="Notify the National Panel"
+                    intro="The local authority notifies the Child Safeguarding Practice Review Panel within 5 working days of becoming aware of a serious incident."
+                    label="Date the National Panel was notified" path="sentOn" button="Record the notification"
+                    send={move |on: String, errors: Errors, busy: RwSignal<bool>| { send::<NotifyNationalPanel>(ctx, notify_national_panel::Variables { id: ctx.id, on: Some(on) }, errors, busy, "The notification to the National Panel was recorded"); }}/>
+            })} }.into_any(),
             Task::RapidReview => view! {
-                {may(Operation::RequestRapidReviewInformation).then(|| view! { <RequestForm ctx=ctx/> })}
+                {may(Operation::RequestRapidReviewInformation).then(|| view! {
+                    <DatedStep form="request-information" heading="Ask the agencies for their information"
+                        label="Date the agencies were asked" path="requestedOn" button="Ask every involved agency"
+                        send={move |on: String, errors: Errors, busy: RwSignal<bool>| { send::<RequestRapidReviewInformation>(ctx, request_rapid_review_information::Variables { id: ctx.id, on: Some(on) }, errors, busy, "Each involved agency was asked for its information"); }}/>
+                })}
                 {may(Operation::RecordRapidReviewMeeting).then(|| view! { <MeetingForm ctx=ctx/> })}
                 {may(Operation::DecideRapidReview).then(|| view! { <DecideForm ctx=ctx/> })}
-                {may(Operation::SendRapidReview).then(|| view! { <SendForm ctx=ctx/> })}
+                {may(Operation::SendRapidReview).then(|| view! {
+                    <DatedStep form="send" heading="Send the rapid review to the National Panel"
+                        label="Date sent" path="sentOn" button="Record it as sent"
+                        send={move |on: String, errors: Errors, busy: RwSignal<bool>| { send::<SendRapidReview>(ctx, send_rapid_review::Variables { id: ctx.id, on: Some(on) }, errors, busy, "The rapid review was recorded as sent to the National Panel"); }}/>
+                })}
             }.into_any(),
             Task::PanelResponse => view! { {may(Operation::RecordPanelResponse).then(|| view! { <ResponseForm ctx=ctx/> })} }.into_any(),
             _ => view! {
-                {may(Operation::CommissionReview).then(|| view! { <CommissionForm ctx=ctx/> })}
+                {may(Operation::CommissionReview).then(|| view! {
+                    <DatedStep form="commission" heading="Commission the local child safeguarding practice review"
+                        intro="Its final report is due for publication within six months of this date."
+                        label="Date commissioned" path="commissionedOn" button="Commission the review"
+                        send={move |on: String, errors: Errors, busy: RwSignal<bool>| { send::<CommissionReview>(ctx, commission_review::Variables { id: ctx.id, on: Some(on) }, errors, busy, "The local review was commissioned"); }}/>
+                })}
                 {may(Operation::RecordLearning).then(|| view! { <LearningForm ctx=ctx/> })}
             }.into_any(),
         }}
@@ -102,43 +120,6 @@ pub fn RapidReviewTask(ctx: Ctx, task: Task) -> impl IntoView {
                 }
             }
         })}
-    }
-}
-
-#[component]
-fn NotifyForm(ctx: Ctx) -> impl IntoView {
-    let on = RwSignal::new(today());
-    let errors: Errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send::<NotifyNationalPanel>(ctx, notify_national_panel::Variables { id: ctx.id, on: Some(on.get_untracked()) }, errors, busy, "The notification to the National Panel was recorded");
-        }>
-            <h2 class="govuk-heading-m">"Notify the National Panel"</h2>
-            <p class="govuk-body">"The local authority notifies the Child Safeguarding Practice Review Panel within 5 working days of becoming aware of a serious incident."</p>
-            <ErrorSummary errors=errors form="notify"/>
-            <DateInput form="notify" label="Date the National Panel was notified" path="sentOn" value=on errors=errors/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record the notification"</button>
-        </form>
-    }
-}
-
-#[component]
-fn RequestForm(ctx: Ctx) -> impl IntoView {
-    let on = RwSignal::new(today());
-    let errors: Errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send::<RequestRapidReviewInformation>(ctx, request_rapid_review_information::Variables { id: ctx.id, on: Some(on.get_untracked()) }, errors, busy, "Each involved agency was asked for its information");
-        }>
-            <h2 class="govuk-heading-m">"Ask the agencies for their information"</h2>
-            <ErrorSummary errors=errors form="request-information"/>
-            <DateInput form="request-information" label="Date the agencies were asked" path="requestedOn" value=on errors=errors/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Ask every involved agency"</button>
-        </form>
     }
 }
 
@@ -253,24 +234,6 @@ fn DecideForm(ctx: Ctx) -> impl IntoView {
 }
 
 #[component]
-fn SendForm(ctx: Ctx) -> impl IntoView {
-    let on = RwSignal::new(today());
-    let errors: Errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send::<SendRapidReview>(ctx, send_rapid_review::Variables { id: ctx.id, on: Some(on.get_untracked()) }, errors, busy, "The rapid review was recorded as sent to the National Panel");
-        }>
-            <h2 class="govuk-heading-m">"Send the rapid review to the National Panel"</h2>
-            <ErrorSummary errors=errors form="send"/>
-            <DateInput form="send" label="Date sent" path="sentOn" value=on errors=errors/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Record it as sent"</button>
-        </form>
-    }
-}
-
-#[component]
 fn ResponseForm(ctx: Ctx) -> impl IntoView {
     let on = RwSignal::new(today());
     let response = RwSignal::new(String::new());
@@ -291,25 +254,6 @@ fn ResponseForm(ctx: Ctx) -> impl IntoView {
 }
 
 #[component]
-fn CommissionForm(ctx: Ctx) -> impl IntoView {
-    let on = RwSignal::new(today());
-    let errors: Errors = RwSignal::new(Vec::new());
-    let busy = RwSignal::new(false);
-    view! {
-        <form class="scr-step" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send::<CommissionReview>(ctx, commission_review::Variables { id: ctx.id, on: Some(on.get_untracked()) }, errors, busy, "The local review was commissioned");
-        }>
-            <h2 class="govuk-heading-m">"Commission the local child safeguarding practice review"</h2>
-            <p class="govuk-body">"Its final report is due for publication within six months of this date."</p>
-            <ErrorSummary errors=errors form="commission"/>
-            <DateInput form="commission" label="Date commissioned" path="commissionedOn" value=on errors=errors/>
-            <button type="submit" class="govuk-button" disabled=move || busy.get()>"Commission the review"</button>
-        </form>
-    }
-}
-
-#[component]
 fn LearningForm(ctx: Ctx) -> impl IntoView {
     let on = RwSignal::new(today());
     let learning = RwSignal::new(String::new());
@@ -325,6 +269,38 @@ fn LearningForm(ctx: Ctx) -> impl IntoView {
             <TextArea form="learning" label="The learning the rapid review identified" path="learning" value=learning errors=errors/>
             <DateInput form="learning" label="Date closed" path="closedOn" value=on errors=errors/>
             <button type="submit" class="govuk-button govuk-button--secondary" disabled=move || busy.get()>"Close with the learning recorded"</button>
+        </form>
+    }
+}
+
+/// A step that is only a date: the day it happened (today unless changed), and the
+/// button that records it.
+#[component]
+fn DatedStep<F>(
+    #[prop(into)] form: String,
+    heading: &'static str,
+    #[prop(optional)] intro: Option<&'static str>,
+    label: &'static str,
+    path: &'static str,
+    button: &'static str,
+    send: F,
+) -> impl IntoView
+where
+    F: Fn(String, Errors, RwSignal<bool>) + 'static,
+{
+    let on = RwSignal::new(today());
+    let errors: Errors = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(false);
+    view! {
+        <form class="scr-step" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            send(on.get_untracked(), errors, busy);
+        }>
+            <h2 class="govuk-heading-m">{heading}</h2>
+            {intro.map(|t| view! { <p class="govuk-body">{t}</p> })}
+            <ErrorSummary errors=errors form=form.clone()/>
+            <DateInput form=form label=label path=path value=on errors=errors/>
+            <button type="submit" class="govuk-button" disabled=move || busy.get()>{button}</button>
         </form>
     }
 }
