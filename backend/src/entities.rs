@@ -179,6 +179,9 @@ entity!(referral, "referrals", {
     /// Boards an involved agency would have made partners that were left out, each
     /// with its reason: a JSON list of `shared::lead_board::LeftOut`.
     pub boards_left_out: String,
+    /// Boards added as partners after the referral, each with its reason: a JSON list
+    /// of `shared::lead_board::Added`.
+    pub boards_added: String,
 });
 
 entity!(review_board, "review_boards", {
@@ -199,6 +202,8 @@ entity!(review_assignment, "review_assignments", {
     pub agency_id: Option<i32>,
     pub appointed_by: i32,
     pub appointed_at: DateTimeUtc,
+    /// The day the appointment was made; when it was recorded is `appointed_at`.
+    pub appointed_on: Option<Date>,
 });
 
 entity!(person, "people", {
@@ -369,6 +374,11 @@ entity!(imr, "imrs", {
     pub decided_by: Option<i32>,
     pub decided_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+    /// The days the IMR was requested, submitted and accepted or returned; when each
+    /// was recorded is the matching `_at`.
+    pub requested_on: Option<Date>,
+    pub submitted_on: Option<Date>,
+    pub decided_on: Option<Date>,
 });
 
 entity!(imr_version, "imr_versions", {

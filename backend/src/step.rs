@@ -176,6 +176,15 @@ pub(crate) fn event_date(
     on
 }
 
+/// What the review's own steps follow: the decision to hold it (a local review's
+/// commissioning), or the referral before one.
+pub(crate) fn since_decision(r: &review::Model) -> (NaiveDate, &'static str) {
+    match r.decided_on {
+        Some(d) => (d, "the decision to hold the review"),
+        None => (r.referred_on, "the referral"),
+    }
+}
+
 /// Collects every validation error instead of stopping at the first, so a form can
 /// show them all at once.
 #[derive(Default)]

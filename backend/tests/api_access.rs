@@ -70,6 +70,8 @@ async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
     for r in referral::Entity::find().filter(referral::Column::ReviewId.eq(id)).all(db).await.unwrap() {
         let mut m: referral::ActiveModel = r.into();
         m.boards_left_out = Set(format!("[{{\"board\":9,\"reason\":\"Saw {child} once.\"}}]"));
+        m.boards_added =
+            Set(format!("[{{\"board\":8,\"reason\":\"Its school taught {child}.\",\"on\":\"2026-01-05\"}}]"));
         m.update(db).await.unwrap();
     }
     // A rapid review's record, as a review under the 2023 procedure holds: the field's
@@ -455,7 +457,7 @@ const WALKERS: [(Capacity, &str); 16] = [
 
 fn probe(field: Field) -> &'static str {
     match field {
-        Field::ReviewSummary => "reference stage referral { boardsLeftOut { reason } }",
+        Field::ReviewSummary => "reference stage referral { boardsLeftOut { reason } boardsAdded { reason } }",
         Field::Deadlines => "deadlines { kind dueOn extensions { reason } }",
         Field::PersonLabel => "people { label }",
         Field::PersonName => "people { name aliases }",
@@ -731,6 +733,9 @@ fn attempt(op: Operation, id: i32, items: &(i64, i64, i64), imr: i32, action: i3
             "mutation($id:Int!,$d:NaiveDate){commissionReview(reviewId:$id,commissionedOn:$d){id}}",
             json!({"id": id, "d": far}),
         ),
+        Operation::AddPartnerBoard => {
+            ("mutation($id:Int!){addPartnerBoard(reviewId:$id,boardId:1,reason:\" \"){id}}", json!({"id": id}))
+        }
     };
     (q.to_owned(), vars)
 }

@@ -135,6 +135,84 @@ async fn a_review_under_way_is_entered_with_its_real_dates(b: Backend) {
     assert!(decided["at"].as_str().unwrap().starts_with(&ago(0)), "{decided}");
     assert_eq!(decided["actorId"], app.user_id("chair@scr.example").await);
     assert_eq!(entries.len(), 5, "{entries:?}");
+
+    // A panel member appointed two days after the decision; not before it, not tomorrow.
+    let member = app.user_id("panel.member@scr.example").await;
+    let appoint = "mutation($id:Int!,$u:Int!,$on:NaiveDate){appoint(reviewId:$id,userId:$u,assignment:PANEL_MEMBER,appointedOn:$on){appointments{appointedOn appointedAt}}}";
+    for bad in [ago(16), ago(-1)] {
+        let v = app.gql(Some(&manager), appoint, json!({"id": id, "u": member, "on": bad})).await;
+        assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "appointedOn".to_owned()), "{bad}: {v}");
+    }
+    let v = app.gql(Some(&manager), appoint, json!({"id": id, "u": member, "on": ago(16)})).await;
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("the decision to hold the review"), "{v}");
+    let a = app.ok(&manager, appoint, json!({"id": id, "u": member, "on": ago(13)})).await;
+    let a = &a["appoint"]["appointments"][0];
+    assert_eq!(a["appointedOn"], ago(13));
+    assert!(a["appointedAt"].as_str().unwrap().starts_with(&ago(0)), "{a}");
+}
+
+/// The demo's case that started last month, entered after the event: its appointments,
+/// terms and IMRs carry the days they happened; the panel's decision on an IMR takes
+/// its day too, never before the submission, and a late request never before the terms.
+async fn the_demos_case_from_last_month_carries_its_imrs_real_dates(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let chair = app.login("chair@scr.example").await;
+    let d = app.ok(&chair, "{reviews(stage:IMRS_REQUESTED){id referredOn decidedOn}}", json!({})).await;
+    let r = d["reviews"].as_array().unwrap().iter().find(|r| r["referredOn"] == ago(45)).expect("last month's case");
+    assert_eq!(r["decidedOn"], ago(38));
+    let id = r["id"].as_i64().unwrap();
+    let q = "query($id:Int!){review(id:$id){appointments{assignment appointedOn} imrs{id agency{id name} status requestedOn submittedOn decidedOn} involvedAgencies{id} deadlines{kind status}}}";
+    let r = app.ok(&chair, q, json!({"id": id})).await;
+    let r = &r["review"];
+    // The panel's appointments were made last month; the IMR authors designated since.
+    let panel = r["appointments"].as_array().unwrap().iter().filter(|a| a["assignment"] != "IMR_AUTHOR");
+    assert_eq!(panel.clone().count(), 3, "{r}");
+    assert!(panel.into_iter().all(|a| a["appointedOn"] == ago(33)), "{r}");
+    let imrs = r["imrs"].as_array().unwrap();
+    assert!(imrs.iter().all(|i| i["requestedOn"] == ago(28)), "{imrs:?}");
+    let health = imrs.iter().find(|i| i["status"] == "SUBMITTED").expect("health's IMR");
+    assert_eq!(health["submittedOn"], ago(4));
+    // Sent to Ofsted on the day the terms were agreed, so that clock is met.
+    assert_eq!(deadline(r, "TERMS_TO_OFSTED")["status"], "MET");
+
+    let panel_chair = app.login("independent.chair@scr.example").await;
+    let decide = "mutation($i:Int!,$on:NaiveDate){decideImr(imrId:$i,accept:true,decidedOn:$on){id}}";
+    let imr = health["id"].as_i64().unwrap();
+    for bad in [ago(5), ago(-1)] {
+        let v = app.gql(Some(&panel_chair), decide, json!({"i": imr, "on": bad})).await;
+        assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "decidedOn".to_owned()), "{bad}: {v}");
+    }
+    let v = app.gql(Some(&panel_chair), decide, json!({"i": imr, "on": ago(5)})).await;
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("the IMR was submitted"), "{v}");
+    app.ok(&panel_chair, decide, json!({"i": imr, "on": ago(2)})).await;
+    let r = app.ok(&chair, q, json!({"id": id})).await;
+    let health = r["review"]["imrs"].as_array().unwrap().iter().find(|i| i["id"] == imr).unwrap().clone();
+    assert_eq!((health["status"].clone(), health["decidedOn"].clone()), (json!("ACCEPTED"), json!(ago(2))));
+
+    // The agency not yet asked is asked now, dated after the terms were agreed.
+    let asked: Vec<&Value> = imrs.iter().map(|i| &i["agency"]["id"]).collect();
+    let other =
+        r["review"]["involvedAgencies"].as_array().unwrap().iter().find(|a| !asked.contains(&&a["id"])).unwrap()["id"]
+            .clone();
+    let manager = app.login("manager@scr.example").await;
+    let request = "mutation($id:Int!,$a:[Int!]!,$on:NaiveDate){requestImrs(reviewId:$id,agencyIds:$a,requestedOn:$on){imrs{agency{id} requestedOn}}}";
+    let v = app.gql(Some(&manager), request, json!({"id": id, "a": [other], "on": ago(31)})).await;
+    assert_eq!(field(&v), "requestedOn", "{v}");
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("the terms of reference"), "{v}");
+    // A submission cannot predate the request: named beside the sections still missing.
+    let author = app.login("imr.author@scr.example").await;
+    let mine = app.ok(&author, "query($id:Int!){review(id:$id){imrs{id isMine version}}}", json!({"id": id})).await;
+    let police = mine["review"]["imrs"].as_array().unwrap().iter().find(|i| i["isMine"] == true).unwrap().clone();
+    let submit = "mutation($i:Int!,$v:Int!,$on:NaiveDate){submitImr(imrId:$i,expectedVersion:$v,submittedOn:$on){id}}";
+    let v = app.gql(Some(&author), submit, json!({"i": police["id"], "v": police["version"], "on": ago(30)})).await;
+    let errors = v["errors"][0]["extensions"]["fields"].as_array().cloned().unwrap_or_default();
+    let dated = errors.iter().find(|e| e["field"] == "submittedOn").unwrap_or_else(|| panic!("{v}"));
+    assert!(dated["message"].as_str().unwrap().contains("the IMR was requested"), "{v}");
+    assert!(errors.len() > 1, "the missing sections are named too: {v}");
+    let v = app.ok(&manager, request, json!({"id": id, "a": [other], "on": ago(29)})).await;
+    let asked =
+        v["requestImrs"]["imrs"].as_array().unwrap().iter().find(|i| i["agency"]["id"] == other).unwrap().clone();
+    assert_eq!(asked["requestedOn"], ago(29));
 }
 
 async fn an_involved_agencys_board_becomes_a_partner_unless_left_out_with_a_reason(b: Backend) {
@@ -188,6 +266,47 @@ async fn an_involved_agencys_board_becomes_a_partner_unless_left_out_with_a_reas
     );
     let v = app.gql(Some(&partner_officer), seen, json!({"id": id})).await;
     assert_eq!(code(&v), "NOT_FOUND", "{v}");
+
+    // Later the business manager finds the board has an interest after all and adds it,
+    // with the reason; never the lead, never without a reason, never dated tomorrow, and
+    // never by someone the policy does not let add boards.
+    let manager = app.login("manager@scr.example").await;
+    let add = "mutation($id:Int!,$b:Int!,$r:String!,$on:NaiveDate){addPartnerBoard(reviewId:$id,boardId:$b,reason:$r,addedOn:$on){partnerBoards{id}}}";
+    let why = "Its health visitors saw the child weekly in the last month.";
+    for (board, reason, on, expected) in [
+        (partner, "  ", None, "reason"),
+        (home, why, None, "boardId"),
+        (partner, why, Some(ago(-1)), "addedOn"),
+        (partner, why, Some(ago(400)), "addedOn"),
+    ] {
+        let v = app.gql(Some(&manager), add, json!({"id": id, "b": board, "r": reason, "on": on})).await;
+        assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), expected.to_owned()), "{v}");
+    }
+    for someone in [&professional, &chair, &partner_officer] {
+        let v = app.gql(Some(someone), add, json!({"id": id, "b": partner, "r": why})).await;
+        assert!(matches!(code(&v).as_str(), "FORBIDDEN" | "NOT_FOUND"), "{v}");
+    }
+    let v = app.gql(Some(&partner_officer), seen, json!({"id": id})).await;
+    assert_eq!(code(&v), "NOT_FOUND", "nothing was added by a refusal: {v}");
+    let d = app.ok(&manager, add, json!({"id": id, "b": partner, "r": why, "on": ago(0)})).await;
+    assert_eq!(d["addPartnerBoard"]["partnerBoards"], json!([{"id": partner}]));
+    let v = app.gql(Some(&manager), add, json!({"id": id, "b": partner, "r": why})).await;
+    assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "boardId".to_owned()), "added once: {v}");
+    // The reason and the day are kept, it is no longer listed as left out, its officer
+    // now sees the review and was told.
+    let q = "query($id:Int!){review(id:$id){referral{boardsLeftOut{boardId} boardsAdded{boardId reason addedOn}}}}";
+    let v = app.ok(&chair, q, json!({"id": id})).await;
+    assert_eq!(v["review"]["referral"]["boardsLeftOut"], json!([]));
+    assert_eq!(v["review"]["referral"]["boardsAdded"], json!([{"boardId": partner, "reason": why, "addedOn": ago(0)}]));
+    let v = app.ok(&partner_officer, seen, json!({"id": id})).await;
+    let reference = v["review"]["reference"].as_str().unwrap().to_owned();
+    let inbox = app.ok(&partner_officer, "{inbox{message}}", json!({})).await;
+    let told = format!("{reference}: ");
+    assert!(
+        inbox["inbox"].as_array().unwrap().iter().any(|m| m["message"].as_str().unwrap().starts_with(&told)
+            && m["message"].as_str().unwrap().contains("is now a partner")),
+        "{inbox}"
+    );
 }
 
 async fn the_engine_says_not_yet_known_and_the_panel_cannot_record_it(b: Backend) {
@@ -284,4 +403,5 @@ on_both_databases!(
     the_engine_says_not_yet_known_and_the_panel_cannot_record_it,
     working_days_skip_bank_holidays_and_the_boards_closure_days,
     the_demo_holds_a_review_entered_after_the_event,
+    the_demos_case_from_last_month_carries_its_imrs_real_dates,
 );

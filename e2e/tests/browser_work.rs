@@ -544,3 +544,49 @@ async fn a_rapid_review_runs_from_notification_to_the_learning_recorded() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_business_manager_adds_a_board_with_an_interest_after_the_referral() {
+    journey("partner_board_added", |b| {
+        async move {
+            b.sign_in("manager@scr.example").await;
+            // The case at "Ofsted notified" was referred with no other board.
+            let href = b.open_review_at("Ofsted notified").await;
+            b.wait_css("#add-partner-board summary").await.click().await.expect("open");
+            let reason = "Its health visitors saw the child weekly in the month before the incident.";
+            // No board chosen: the error sits beside the field and the summary takes focus.
+            b.fill("#f-partner-reason", reason).await;
+            b.click_text("Add the board as a partner").await;
+            b.wait_focus_in(".govuk-error-summary").await;
+            b.wait_text("Choose the board to add").await;
+            // The reason is still as typed; the board is chosen and the date left as today.
+            let kept = b.wait_css("#f-partner-reason").await.prop("value").await.expect("value");
+            assert_eq!(kept.as_deref(), Some(reason));
+            b.wait_css("#f-partner-boardId")
+                .await
+                .select_by_label("Manchester Safeguarding Children Board")
+                .await
+                .expect("board");
+            b.axe("adding a board with an interest").await;
+            b.click_text("Add the board as a partner").await;
+            b.wait_focus_in("#success").await;
+            b.wait_text("The board was added as a partner").await;
+            b.settled().await;
+            let glance = b.body_text().await;
+            assert!(glance.contains("Manchester Safeguarding Children Board"), "{glance}");
+            // The referral keeps why and when.
+            b.goto(&format!("{href}/tasks/referral")).await;
+            b.settled().await;
+            let added = b.wait_css("#boards-added").await.text().await.expect("added");
+            assert!(added.contains("Manchester Safeguarding Children Board") && added.contains(reason), "{added}");
+
+            // The partner board's officer now sees the review.
+            b.sign_in("partner@scr.example").await;
+            b.goto(&href).await;
+            b.settled().await;
+            b.wait_text("Ofsted notified").await;
+        }
+        .boxed()
+    })
+    .await;
+}

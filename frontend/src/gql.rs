@@ -117,6 +117,7 @@ operations!(
     ReviewPeople,
     ReviewPeopleDetails,
     ReviewReferral,
+    AddPartnerBoard,
     ReviewFacts,
     ReviewAssessments,
     ReviewRecommendation,

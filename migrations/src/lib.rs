@@ -31,6 +31,7 @@ mod m20261130_000023_index_action_order;
 mod m20261130_000024_event_dates_and_calendars;
 mod m20261130_000025_procedure_profiles;
 mod m20261130_000026_terms_approved_on;
+mod m20261130_000027_appointment_and_imr_dates;
 
 /// Runs the migrations in order.
 #[derive(Debug)]
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000024_event_dates_and_calendars::Migration),
             Box::new(m20261130_000025_procedure_profiles::Migration),
             Box::new(m20261130_000026_terms_approved_on::Migration),
+            Box::new(m20261130_000027_appointment_and_imr_dates::Migration),
         ]
     }
 }

@@ -28,7 +28,7 @@ enum Added {
 }
 
 /// The recorded day of each earlier row, written for each database.
-fn backfill(backend: sea_orm::DatabaseBackend, table: &str, on: &str, at: &str) -> String {
+pub(crate) fn backfill(backend: sea_orm::DatabaseBackend, table: &str, on: &str, at: &str) -> String {
     match backend {
         // The day in UTC, as the code reads a recorded time.
         sea_orm::DatabaseBackend::Postgres => {

@@ -3,8 +3,10 @@
 //! with an interest or involvement becomes a partner: the board where the child lives,
 //! the boards the referrer names, and the board of every involved agency. A board
 //! proposed only because one of its agencies is involved may be left out, with the
-//! reason recorded; no other proposed board may.
+//! reason recorded; no other proposed board may. A board with an interest found later
+//! is added as a partner, with the reason recorded.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{BoardId, ValidationError};
@@ -62,6 +64,30 @@ impl Proposed {
 pub struct LeftOut {
     pub board: BoardId,
     pub reason: String,
+}
+
+/// A board added as a partner after the referral: why, and on what day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Added {
+    pub board: BoardId,
+    pub reason: String,
+    pub on: NaiveDate,
+}
+
+/// Whether `board` may be added as a partner to a review `lead` leads with `partners`:
+/// never the lead or a partner already, and only with a reason. Each problem names its
+/// field (`boardId`, `reason`).
+pub fn may_add(lead: BoardId, partners: &[BoardId], board: BoardId, reason: &str) -> Vec<ValidationError> {
+    let mut problems = Vec::new();
+    if board == lead {
+        problems.push(ValidationError::new("boardId", "This board leads the review"));
+    } else if partners.contains(&board) {
+        problems.push(ValidationError::new("boardId", "This board is already a partner"));
+    }
+    if reason.trim().is_empty() {
+        problems.push(ValidationError::new("reason", "Say why this board has an interest in the review (11.3)"));
+    }
+    problems
 }
 
 /// The outcome of 11.3.
@@ -192,6 +218,19 @@ mod tests {
         assert_eq!(r.partners, vec![BoardId(4)]);
         assert_eq!(r.proposed, vec![Proposed { board: BoardId(4), grounds: vec![PartnerGround::AgencyInvolved] }]);
         assert!(r.proposed[0].may_be_left_out());
+    }
+
+    #[test]
+    fn a_board_is_added_once_never_the_lead_and_only_with_a_reason() {
+        let (lead, partners) = (BoardId(1), [BoardId(2)]);
+        let fields = |b: i32, reason: &str| -> Vec<String> {
+            may_add(lead, &partners, BoardId(b), reason).into_iter().map(|e| e.field).collect()
+        };
+        assert!(fields(3, "Its health visitors saw the child.").is_empty());
+        assert_eq!(fields(1, "Leads."), ["boardId"]);
+        assert_eq!(fields(2, "Again."), ["boardId"]);
+        assert_eq!(fields(3, "  "), ["reason"]);
+        assert_eq!(fields(2, ""), ["boardId", "reason"]);
     }
 
     #[test]

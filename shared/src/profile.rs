@@ -175,8 +175,8 @@ const fn anywhere(op: Operation) -> StepRule {
     StepRule { op, allowed_in: None, moves_to: &[] }
 }
 
-/// Every stage of 2010 but the ends, where people, parallel processes and family
-/// contributions are recorded.
+/// Every stage of 2010 until the report is written, where people, parallel processes
+/// and family contributions are recorded and a board with an interest may be added.
 const SCR_OPEN_TO_REPORT: &[Stage] = &[
     Referred,
     CriteriaAssessed,
@@ -269,6 +269,7 @@ const SCR_STEPS: &[StepRule] = &[
         &[],
     ),
     step(O::RecordPeople, SCR_OPEN_TO_REPORT, &[]),
+    step(O::AddPartnerBoard, SCR_OPEN_TO_REPORT, &[]),
     step(O::RecordFamilyContribution, SCR_OPEN_TO_REPORT, &[]),
 ];
 
@@ -317,7 +318,7 @@ pub static SERIOUS_CASE_REVIEW_2010: Profile = Profile {
 };
 
 /// The stages of a local review in which people, parallel processes and family
-/// contributions are recorded.
+/// contributions are recorded and a board with an interest may be added.
 const LCSPR_OPEN_TO_REPORT: &[Stage] = &[
     Referred,
     IncidentNotified,
@@ -380,6 +381,7 @@ const LCSPR_STEPS: &[StepRule] = &[
         &[],
     ),
     step(O::RecordPeople, LCSPR_OPEN_TO_REPORT, &[]),
+    step(O::AddPartnerBoard, LCSPR_OPEN_TO_REPORT, &[]),
     step(O::RecordFamilyContribution, LCSPR_OPEN_TO_REPORT, &[]),
 ];
 

@@ -473,7 +473,8 @@ mod tests {
 
     #[test]
     fn every_step_of_a_procedure_on_a_review_belongs_to_one_of_its_tasks() {
-        let outside = [O::ExtendDeadline, O::ExportForOutside, O::OverrideGateWarning, O::RecordOfstedLetter];
+        let outside =
+            [O::ExtendDeadline, O::ExportForOutside, O::OverrideGateWarning, O::RecordOfstedLetter, O::AddPartnerBoard];
         for p in PROFILES {
             for op in p.operations().filter(|o| !o.is_global() && !outside.contains(o)) {
                 assert!(Task::of_operation(p.kind, op).is_some(), "{:?}: {op:?} has no task", p.kind);

@@ -96,6 +96,7 @@ pub async fn add_action(db: &DatabaseConnection, caller: &Caller, review_id: i32
             agency_id: Set(Some(n.agency_id)),
             appointed_by: Set(caller.user.id),
             appointed_at: Set(Utc::now()),
+            appointed_on: Set(Some(today())),
             ..Default::default()
         }
         .insert(step.txn())

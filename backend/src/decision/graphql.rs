@@ -67,16 +67,45 @@ impl Referral {
         for l in list {
             // Free text the referrer typed: names in it are masked for label-only readers.
             let reason = text(ctx, &self.access, Field::ReviewSummary, &l.reason).await?;
-            out.push(LeftOutBoard { board_id: l.board.0, reason });
+            let board_name = board_name(ctx, l.board.0).await?;
+            out.push(LeftOutBoard { board_id: l.board.0, board_name, reason });
         }
         Ok(out)
     }
+    /// Boards added as partners after the referral, each with its reason and day (11.3).
+    async fn boards_added(&self, ctx: &Context<'_>) -> GqlResult<Vec<AddedBoard>> {
+        self.access.read(Field::ReviewSummary)?;
+        let list: Vec<shared::lead_board::Added> = crate::stored::json("boards added", &self.row.boards_added)?;
+        let mut out = Vec::new();
+        for l in list {
+            // Free text like the reasons for leaving a board out: masked the same way.
+            let reason = text(ctx, &self.access, Field::ReviewSummary, &l.reason).await?;
+            let board_name = board_name(ctx, l.board.0).await?;
+            out.push(AddedBoard { board_id: l.board.0, board_name, reason, added_on: l.on });
+        }
+        Ok(out)
+    }
+}
+
+/// A board's name as the boards left out and added name it.
+async fn board_name(ctx: &Context<'_>, id: i32) -> GqlResult<String> {
+    Ok(by_id::<board::Entity>(ctx, id).await?.map(|b| b.name).unwrap_or_default())
+}
+
+/// A board added as a partner after the referral.
+#[derive(SimpleObject)]
+pub struct AddedBoard {
+    pub board_id: i32,
+    pub board_name: String,
+    pub reason: String,
+    pub added_on: NaiveDate,
 }
 
 /// A board left out of a review although one of its agencies is involved.
 #[derive(SimpleObject)]
 pub struct LeftOutBoard {
     pub board_id: i32,
+    pub board_name: String,
     pub reason: String,
 }
 
@@ -194,7 +223,10 @@ pub struct Appointment {
     pub name: Option<String>,
     pub job_title: Option<String>,
     pub agency: Option<String>,
+    /// When the appointment was recorded.
     pub appointed_at: DateTime<Utc>,
+    /// The day of the appointment.
+    pub appointed_on: NaiveDate,
 }
 
 #[derive(SimpleObject)]
@@ -451,6 +483,7 @@ impl DecisionOfReview {
                 job_title,
                 agency,
                 appointed_at: a.appointed_at,
+                appointed_on: a.appointed_on.unwrap_or_else(|| a.appointed_at.date_naive()),
             });
         }
         Ok(out)
@@ -546,6 +579,21 @@ impl DecisionMutation {
     async fn submit_referral(&self, ctx: &Context<'_>, input: ReferralInput) -> GqlResult<Review> {
         let id = crate::decision::submit_referral(&state(ctx)?.db, caller(ctx)?, input.into()).await?;
         reload(ctx, id).await
+    }
+
+    /// A board with an interest found after the referral becomes a partner (11.3), with
+    /// the reason; refused for the lead board, a partner already, or without a reason.
+    async fn add_partner_board(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        board_id: i32,
+        reason: String,
+        #[graphql(desc = "The day the board was added; today when not given.")] added_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        crate::decision::add_partner_board(&state(ctx)?.db, caller(ctx)?, review_id, board_id, &reason, added_on)
+            .await?;
+        reload(ctx, review_id).await
     }
 
     /// Stage 2: the Initial Panel's view of the criteria.
@@ -666,8 +714,10 @@ impl DecisionMutation {
         review_id: i32,
         user_id: i32,
         assignment: AssignmentGql,
+        #[graphql(desc = "The day of the appointment; today when not given.")] appointed_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
-        crate::decision::appoint(&state(ctx)?.db, caller(ctx)?, review_id, user_id, assignment.into()).await?;
+        crate::decision::appoint(&state(ctx)?.db, caller(ctx)?, review_id, user_id, assignment.into(), appointed_on)
+            .await?;
         reload(ctx, review_id).await
     }
 

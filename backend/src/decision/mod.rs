@@ -37,7 +37,8 @@ use crate::errors::{ApiError, ApiResult};
 use crate::records::StoredAnswer;
 use crate::register::{NewPerson, label_gate, parse_person, unique_label};
 use crate::step::{
-    Problems, Step, create_deadlines, event_date, log, mark_met, not_in_future, on_duplicate, timetable_for, today,
+    Problems, Step, create_deadlines, event_date, log, mark_met, not_in_future, on_duplicate, since_decision,
+    timetable_for, today,
 };
 
 /// Extends a deadline with the Chair's consent and a reason; the history is kept.

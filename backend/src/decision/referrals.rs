@@ -430,3 +430,79 @@ pub async fn record_ofsted_notification(
     step.move_to(to).await?;
     step.done("notification", row.id).await.map(|_| ())
 }
+
+/// A board with an interest found after the referral (11.3): the business manager adds
+/// it as a partner on the day given (today when not given, never before the referral),
+/// with the reason, which is kept on the referral beside the boards left out. A board
+/// left out at the referral may be added this way; it is then no longer listed as left
+/// out. The board's chair, business managers and partner-board officers are told.
+pub async fn add_partner_board(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    review_id: i32,
+    board_id: i32,
+    reason: &str,
+    added_on: Option<NaiveDate>,
+) -> ApiResult<()> {
+    let a = access::for_review(db, caller, review_id).await?;
+    a.require(Operation::AddPartnerBoard)?;
+    let mut problems = Problems::default();
+    let on = event_date("addedOn", added_on, Some((a.review.referred_on, "the referral")), &mut problems);
+    let board = board::Entity::find_by_id(board_id).one(db).await?;
+    if board.is_none() {
+        problems.push("boardId", "No board has that id");
+    }
+    let boards = review_board::Entity::find().filter(review_board::Column::ReviewId.eq(review_id)).all(db).await?;
+    let partners: Vec<BoardId> = boards.iter().filter(|b| !b.is_lead).map(|b| BoardId(b.board_id)).collect();
+    for e in shared::lead_board::may_add(BoardId(a.review.lead_board_id), &partners, BoardId(board_id), reason) {
+        problems.push(e.field, e.message);
+    }
+    let parsed = match reason.trim() {
+        "" => None,
+        r => problems.check(Text::parse("reason", r)),
+    };
+    problems.finish()?;
+    let (Some(reason), Some(board)) = (parsed, board) else {
+        return Err(ApiError::invalid("reason", "Say why this board has an interest in the review (11.3)"));
+    };
+    let r = referral::Entity::find()
+        .filter(referral::Column::ReviewId.eq(review_id))
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut added: Vec<shared::lead_board::Added> = crate::stored::json("boards added", &r.boards_added)?;
+    added.push(shared::lead_board::Added { board: BoardId(board_id), reason: reason.into_inner(), on });
+    let mut left_out: Vec<LeftOut> = crate::stored::json("boards left out", &r.boards_left_out)?;
+    left_out.retain(|l| l.board.0 != board_id);
+    let step = Step::begin(db, caller, &a, Operation::AddPartnerBoard).await?;
+    let row = review_board::ActiveModel {
+        review_id: Set(review_id),
+        board_id: Set(board_id),
+        is_lead: Set(false),
+        ..Default::default()
+    }
+    .insert(step.txn())
+    .await
+    .map_err(|e| on_duplicate(e, || ApiError::invalid("boardId", "This board is already a partner")))?;
+    let mut am: referral::ActiveModel = r.into();
+    am.boards_added = Set(serde_json::to_string(&added).map_err(ApiError::internal)?);
+    am.boards_left_out = Set(serde_json::to_string(&left_out).map_err(ApiError::internal)?);
+    am.update(step.txn()).await?;
+    let told = role_grant::Entity::find()
+        .filter(role_grant::Column::BoardId.eq(board_id))
+        .filter(
+            role_grant::Column::Role
+                .is_in([Role::BoardChair, Role::BusinessManager, Role::PartnerBoard].map(Role::as_str)),
+        )
+        .all(step.txn())
+        .await?;
+    let mut users: Vec<i32> = told.iter().map(|g| g.user_id).collect();
+    users.sort();
+    users.dedup();
+    for u in users {
+        let message = format!("{} is now a partner in this review", board.name);
+        crate::step::tell(step.txn(), u, step.review(), "partner", message, format!("/reviews/{review_id}")).await?;
+    }
+    step.done("review_board", row.id).await?;
+    Ok(())
+}

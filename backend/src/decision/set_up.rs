@@ -117,17 +117,22 @@ pub(super) async fn candidate_facts(
     })
 }
 
-/// Stage 6: appoints someone to the review. The independent panel chair and the
-/// overview author are refused, with every reason, when independence fails.
+/// Stage 6: appoints someone to the review on the day given (today when not given),
+/// never before the decision to hold it. The independent panel chair and the overview
+/// author are refused, with every reason, when independence fails.
 pub async fn appoint(
     db: &DatabaseConnection,
     caller: &Caller,
     review_id: i32,
     user_id: i32,
     assignment: Assignment,
+    appointed_on: Option<NaiveDate>,
 ) -> ApiResult<review_assignment::Model> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::Appoint)?;
+    let mut dated = Problems::default();
+    let on = event_date("appointedOn", appointed_on, Some(since_decision(&a.review)), &mut dated);
+    dated.finish()?;
     let post = match assignment {
         Assignment::PanelChair => Some(Post::IndependentPanelChair),
         Assignment::OverviewAuthor => Some(Post::OverviewAuthor),
@@ -180,6 +185,7 @@ pub async fn appoint(
         agency_id: Set(u.agency_id),
         appointed_by: Set(caller.user.id),
         appointed_at: Set(Utc::now()),
+        appointed_on: Set(Some(on)),
         ..Default::default()
     }
     .insert(step.txn())

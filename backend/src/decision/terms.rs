@@ -73,12 +73,8 @@ pub async fn approve_terms(
 ) -> ApiResult<()> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::ApproveTermsOfReference)?;
-    let after = match a.review.decided_on {
-        Some(d) => (d, "the decision to hold the review"),
-        None => (a.review.referred_on, "the referral"),
-    };
     let mut problems = Problems::default();
-    let on = event_date("approvedOn", approved_on, Some(after), &mut problems);
+    let on = event_date("approvedOn", approved_on, Some(since_decision(&a.review)), &mut problems);
     problems.finish()?;
     let latest = terms_of_reference::Entity::find()
         .filter(terms_of_reference::Column::ReviewId.eq(review_id))

@@ -89,7 +89,7 @@ mirror! {
         PlanPublication, Publish, Conclude, ExtendDeadline, ManageUsers, RecordFinding,
         OverrideGateWarning, ManageOrganisations, NotifyNationalPanel, RequestRapidReviewInformation,
         ReturnRapidReviewInformation, RecordRapidReviewMeeting, DecideRapidReview, SendRapidReview,
-        RecordPanelResponse, RecordLearning, CommissionReview,
+        RecordPanelResponse, RecordLearning, CommissionReview, AddPartnerBoard,
     }
     ThemeGql = "shared::findings::Theme" as "Theme" {
         InformationSharing, RiskAssessment, VoiceOfTheChild, Neglect, DomesticAbuse, ParentalMentalHealth,

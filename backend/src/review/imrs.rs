@@ -41,13 +41,27 @@ pub(super) async fn authored_imr(
     Ok((i, a))
 }
 
-/// Stage 8: the business manager asks each of `agency_ids` for an IMR, due when the
+/// The day the terms of reference were agreed, which IMRs are requested after; the
+/// decision to hold the review before they are.
+async fn terms_agreed_on(db: &DatabaseConnection, r: &review::Model) -> ApiResult<(NaiveDate, &'static str)> {
+    let approved = terms_of_reference::Entity::find()
+        .filter(terms_of_reference::Column::ReviewId.eq(r.id))
+        .filter(terms_of_reference::Column::ApprovedBy.is_not_null())
+        .all(db)
+        .await?;
+    let latest = approved.iter().filter_map(|t| t.approved_on.or(t.approved_at.map(|x| x.date_naive()))).max();
+    Ok(latest.map_or_else(|| since_decision(r), |d| (d, "the terms of reference's approval")))
+}
+
+/// Stage 8: the business manager asks each of `agency_ids` for an IMR on the day
+/// given (today when not given, never before the terms were agreed), due when the
 /// review's IMR deadline falls (6 weeks after the decision).
 pub async fn request_imrs(
     db: &DatabaseConnection,
     caller: &Caller,
     review_id: i32,
     agency_ids: &[i32],
+    requested_on: Option<NaiveDate>,
 ) -> ApiResult<Vec<i32>> {
     let a = access::for_review(db, caller, review_id).await?;
     a.require(Operation::RequestImr)?;
@@ -57,6 +71,7 @@ pub async fn request_imrs(
     let involved = review_agency::Entity::find().filter(review_agency::Column::ReviewId.eq(review_id)).all(db).await?;
     let existing = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await?;
     let mut problems = Problems::default();
+    let on = event_date("requestedOn", requested_on, Some(terms_agreed_on(db, &a.review).await?), &mut problems);
     for (n, id) in agency_ids.iter().enumerate() {
         if !involved.iter().any(|x| x.agency_id == *id) {
             problems.push(format!("agencyIds.{n}"), "Not an agency involved in this review");
@@ -84,6 +99,7 @@ pub async fn request_imrs(
             due_on: Set(due),
             requested_by: Set(caller.user.id),
             requested_at: Set(now),
+            requested_on: Set(Some(on)),
             author_id: Set(None),
             designated_by: Set(None),
             declared_at: Set(None),
@@ -94,6 +110,8 @@ pub async fn request_imrs(
             decided_by: Set(None),
             decided_at: Set(None),
             updated_at: Set(now),
+            submitted_on: Set(None),
+            decided_on: Set(None),
             ..Default::default()
         }
         .insert(step.txn())
@@ -151,6 +169,7 @@ pub async fn designate_imr_author(
         agency_id: Set(Some(i.agency_id)),
         appointed_by: Set(caller.user.id),
         appointed_at: Set(Utc::now()),
+        appointed_on: Set(Some(today())),
         ..Default::default()
     }
     .insert(step.txn())
@@ -302,14 +321,37 @@ pub async fn submission_problems(db: &impl ConnectionTrait, i: &imr::Model) -> A
     Ok(shared::imr::submission_problems(&content_of(i)?.draft(entries as usize), today()))
 }
 
-/// Stage 9: the author submits the IMR. Refused, listing every missing section,
-/// while any is empty or a recommendation is not SMART.
-pub async fn submit_imr(db: &DatabaseConnection, caller: &Caller, imr_id: i32, expected_version: i32) -> ApiResult<()> {
+/// The day an IMR step happened, or the day it was recorded for a row older than
+/// the day columns.
+fn day_of(on: Option<NaiveDate>, at: Option<chrono::DateTime<Utc>>) -> Option<NaiveDate> {
+    on.or(at.map(|x| x.date_naive()))
+}
+
+/// Stage 9: the author submits the IMR on the day given (today when not given), never
+/// before it was requested or, when it was returned, before the panel returned it.
+/// Refused, listing every missing section, while any is empty or a recommendation is
+/// not SMART.
+pub async fn submit_imr(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    imr_id: i32,
+    expected_version: i32,
+    submitted_on: Option<NaiveDate>,
+) -> ApiResult<()> {
     let (i, a) = authored_imr(db, caller, imr_id).await?;
     if i.version != expected_version {
         return Err(ApiError::Conflict { current: i.version });
     }
-    let problems = submission_problems(db, &i).await?;
+    let mut problems = submission_problems(db, &i).await?;
+    let after = match day_of(i.decided_on, i.decided_at) {
+        Some(d) => (d, "the panel returned the IMR"),
+        None => (day_of(i.requested_on, Some(i.requested_at)).unwrap_or_else(today), "the IMR was requested"),
+    };
+    let mut dated = Problems::default();
+    let on = event_date("submittedOn", submitted_on, Some(after), &mut dated);
+    if let Err(ApiError::Validation(es)) = dated.finish() {
+        problems.extend(es);
+    }
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
@@ -317,6 +359,7 @@ pub async fn submit_imr(db: &DatabaseConnection, caller: &Caller, imr_id: i32, e
     let res = imr::Entity::update_many()
         .col_expr(imr::Column::Status, Expr::value(ImrStatus::Submitted.as_str()))
         .col_expr(imr::Column::SubmittedAt, Expr::value(Utc::now()))
+        .col_expr(imr::Column::SubmittedOn, Expr::value(on))
         .col_expr(imr::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(imr::Column::Id.eq(i.id))
         .filter(imr::Column::Version.eq(expected_version))
@@ -338,16 +381,24 @@ pub async fn decide_imr(
     imr_id: i32,
     accept: bool,
     comments: Option<&str>,
+    decided_on: Option<NaiveDate>,
 ) -> ApiResult<()> {
     let (i, a) = imr_for(db, caller, imr_id, Operation::DecideImr).await?;
     if status_of(&i)? != ImrStatus::Submitted {
         return Err(ApiError::invalid("status", "Only a submitted IMR can be accepted or returned"));
     }
+    let mut problems = Problems::default();
+    let submitted = day_of(i.submitted_on, i.submitted_at).unwrap_or_else(today);
+    let on = event_date("decidedOn", decided_on, Some((submitted, "the IMR was submitted")), &mut problems);
     let comments = match comments.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(Text::parse("comments", c)?.into_inner()),
-        None if !accept => return Err(ApiError::invalid("comments", "Say what the author should revise")),
+        Some(c) => problems.check(Text::parse("comments", c)).map(Text::into_inner),
+        None if !accept => {
+            problems.push("comments", "Say what the author should revise");
+            None
+        }
         None => None,
     };
+    problems.finish()?;
     let others = imr::Entity::find()
         .filter(imr::Column::ReviewId.eq(i.review_id))
         .filter(imr::Column::Id.ne(i.id))
@@ -361,7 +412,7 @@ pub async fn decide_imr(
     }
     let mut step = Step::begin(db, caller, &a, Operation::DecideImr).await?;
     if all_accepted {
-        mark_met(step.txn(), i.review_id, DeadlineKind::ImrSubmission, today()).await?;
+        mark_met(step.txn(), i.review_id, DeadlineKind::ImrSubmission, on).await?;
         step.move_to(Stage::ImrsSubmitted).await?;
     }
     let review_id = i.review_id;
@@ -370,6 +421,7 @@ pub async fn decide_imr(
     am.panel_comments = Set(comments);
     am.decided_by = Set(Some(caller.user.id));
     am.decided_at = Set(Some(Utc::now()));
+    am.decided_on = Set(Some(on));
     am.updated_at = Set(Utc::now());
     let saved = am.update(step.txn()).await?;
     if let Some(author) = saved.author_id {

@@ -37,7 +37,7 @@ use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
 use crate::records::{Doc, combined_entries, content_of, status_of, versions, with_table};
-use crate::step::{Problems, Step, log, mark_met, on_duplicate, today};
+use crate::step::{Problems, Step, event_date, log, mark_met, on_duplicate, since_decision, today};
 
 /// Moves the review on: IMRs submitted -> combined chronology -> analysis -> overview report.
 pub async fn advance_phase(db: &DatabaseConnection, caller: &Caller, review_id: i32, to: Stage) -> ApiResult<()> {

@@ -269,7 +269,7 @@ async fn family_tree(db: &DatabaseConnection, review_id: i32, fam: &Family, surn
 }
 
 /// Designates the author, who declares independence, writes the IMR and its
-/// chronology and, when `submit`, submits it.
+/// chronology and, when `submit`, submits it (on the day given, today when not).
 async fn write_imr(
     db: &DatabaseConnection,
     imr: &imr::Model,
@@ -277,6 +277,7 @@ async fn write_imr(
     fam: &Family,
     complete: bool,
     submit: bool,
+    submitted_on: Option<chrono::NaiveDate>,
 ) -> ApiResult<Caller> {
     let (manager, author) = AUTHORS[k];
     let manager = caller(db, manager).await?;
@@ -297,26 +298,38 @@ async fn write_imr(
     }
     let v = crate::review::save_imr(db, &author, imr.id, 0, c).await?;
     if submit {
-        crate::review::submit_imr(db, &author, imr.id, v).await?;
+        crate::review::submit_imr(db, &author, imr.id, v, submitted_on).await?;
     }
     Ok(author)
 }
 
-async fn request(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<Vec<imr::Model>> {
+async fn request(
+    db: &DatabaseConnection,
+    review_id: i32,
+    agencies: [i32; 3],
+    on: Option<chrono::NaiveDate>,
+) -> ApiResult<Vec<imr::Model>> {
     let manager = caller(db, "manager@scr.example").await?;
-    crate::review::request_imrs(db, &manager, review_id, &agencies).await?;
+    crate::review::request_imrs(db, &manager, review_id, &agencies, on).await?;
     let mut imrs = imr::Entity::find().filter(imr::Column::ReviewId.eq(review_id)).all(db).await?;
     imrs.sort_by_key(|i| agencies.iter().position(|a| *a == i.agency_id));
     Ok(imrs)
 }
 
-/// Stage 8 and 9 under way: the police IMR half written, health's submitted, social
-/// care's author designated but not yet declared independent.
-pub async fn imrs_requested(db: &DatabaseConnection, review_id: i32, agencies: [i32; 3]) -> ApiResult<()> {
+/// Stage 8 and 9 under way: the IMRs requested on the day given, the police IMR half
+/// written, health's submitted four days ago, social care's author designated but not
+/// yet declared independent.
+pub async fn imrs_requested(
+    db: &DatabaseConnection,
+    review_id: i32,
+    agencies: [i32; 3],
+    requested_on: Option<chrono::NaiveDate>,
+) -> ApiResult<()> {
     let fam = family(db, review_id).await?;
-    let imrs = request(db, review_id, agencies).await?;
-    write_imr(db, &imrs[0], 0, &fam, false, false).await?;
-    write_imr(db, &imrs[1], 1, &fam, true, true).await?;
+    let imrs = request(db, review_id, agencies, requested_on).await?;
+    write_imr(db, &imrs[0], 0, &fam, false, false, None).await?;
+    let submitted = requested_on.map(|_| Utc::now().date_naive() - Duration::days(4));
+    write_imr(db, &imrs[1], 1, &fam, true, true, submitted).await?;
     let (manager, author) = AUTHORS[2];
     let author = caller(db, author).await?.user.id;
     crate::review::designate_imr_author(db, &caller(db, manager).await?, imrs[2].id, author).await?;
@@ -351,11 +364,11 @@ async fn report_written(
 ) -> ApiResult<()> {
     let fam = family(db, review_id).await?;
     family_tree(db, review_id, &fam, surname).await?;
-    let imrs = request(db, review_id, agencies).await?;
+    let imrs = request(db, review_id, agencies, None).await?;
     let panel_chair = caller(db, "independent.chair@scr.example").await?;
     for (k, i) in imrs.iter().enumerate() {
-        write_imr(db, i, k, &fam, true, true).await?;
-        crate::review::decide_imr(db, &panel_chair, i.id, true, Some("Accepted by the panel.")).await?;
+        write_imr(db, i, k, &fam, true, true, None).await?;
+        crate::review::decide_imr(db, &panel_chair, i.id, true, Some("Accepted by the panel."), None).await?;
     }
     let manager = caller(db, "manager@scr.example").await?;
     for to in [Stage::CombinedChronology, Stage::Analysis, Stage::OverviewReport] {

@@ -287,19 +287,24 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         ("Mia Sutton", &["Mimi"][..], "Kelly Sutton", (2019, 10, 21), "7 Elm Grove, Stockport SK2 5KK"),
         ("Leo Grant", &[][..], "Donna Grant", (2018, 8, 14), "31 Vale Road, Stockport SK4 6LL"),
     ];
-    // Cases entered with their real history, each step on the day it happened: the
-    // referral, the assessment, the recommendation, the decision and Ofsted's
-    // notification. Cases 0 to 3 happened on one day each, spread so the demo shows
-    // every deadline status; case 4 started last month, entered after the event.
+    // Cases entered with their real history, each step on the day it happened. Cases 0
+    // to 3 happened on one day each, spread so the demo shows every deadline status;
+    // case 4 started three weeks ago and case 8 last month, both entered after the event.
     let today = Utc::now().date_naive();
-    let history = |i: usize| -> Option<[chrono::NaiveDate; 5]> {
-        let ago = |days: i64| today - Duration::days(days);
+    let ago = |days: i64| today - Duration::days(days);
+    let history = |i: usize| -> Option<History> {
         match i {
-            0 => Some([ago(24); 5]),
-            1 => Some([ago(35); 5]),
-            2 => Some([ago(10); 5]),
-            3 => Some([ago(20); 5]),
-            4 => Some([ago(19), ago(15), ago(10), ago(6), ago(5)]),
+            0 => Some(History::one_day(ago(24))),
+            1 => Some(History::one_day(ago(35))),
+            2 => Some(History::one_day(ago(10))),
+            3 => Some(History::one_day(ago(20))),
+            4 => Some(History { decision: [ago(19), ago(15), ago(10), ago(6), ago(5)], ..History::one_day(ago(5)) }),
+            8 => Some(History {
+                decision: [ago(45), ago(43), ago(40), ago(38), ago(37)],
+                appointed: ago(33),
+                terms_agreed: ago(30),
+                imrs_requested: ago(28),
+            }),
             _ => None,
         }
     };
@@ -347,7 +352,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 other_involved_board_ids: if i % 3 == 0 { vec![partner.id] } else { vec![] },
                 involved_agency_ids: vec![police, health, social, school],
                 left_out_boards: vec![],
-                received_on: history(i).map(|h| h[0]),
+                received_on: history(i).map(|h| h.decision[0]),
             },
         )
         .await?;
@@ -363,9 +368,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             })
             .collect();
     // Cases 0 to 6 stop after step i; cases 8 and 9 go on into the review phase.
-    let walked: Vec<(usize, i32)> =
-        ids.iter().copied().enumerate().filter(|(i, _)| *i != 7).map(|(i, id)| (i.min(6), id)).collect();
-    for (i, id) in walked {
+    let walked: Vec<(usize, Option<History>, i32)> =
+        ids.iter().copied().enumerate().filter(|(i, _)| *i != 7).map(|(i, id)| (i.min(6), history(i), id)).collect();
+    for (i, history, id) in walked {
         if i >= 1 {
             crate::decision::record_assessment(
                 db,
@@ -373,7 +378,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 id,
                 Category::Mandatory,
                 "The child died and neglect is suspected; the criteria of 11.2 are met.",
-                history(i).map(|h| h[1]),
+                history.map(|h| h.decision[1]),
             )
             .await?;
         }
@@ -386,7 +391,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 None,
                 Some("Agency involvement over the two years before the incident."),
                 "A Serious Case Review is required.",
-                history(i).map(|h| h[2]),
+                history.map(|h| h.decision[2]),
             )
             .await?;
         }
@@ -398,21 +403,22 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 true,
                 None,
                 "I agree with the panel: a Serious Case Review will be held.",
-                history(i).map(|h| h[3]),
+                history.map(|h| h.decision[3]),
             )
             .await?;
         }
         if i >= 4 {
-            let sent = history(i).map_or(today, |h| h[4]);
+            let sent = history.map_or(today, |h| h.decision[4]);
             crate::decision::record_ofsted_notification(db, &manager, id, sent, None).await?;
         }
         if i >= 5 {
             let pc = caller(db, "independent.chair@scr.example").await?.user.id;
             let oa = caller(db, "author@scr.example").await?.user.id;
             let pm = caller(db, "panel.member@scr.example").await?.user.id;
-            crate::decision::appoint(db, &manager, id, pc, Assignment::PanelChair).await?;
-            crate::decision::appoint(db, &manager, id, oa, Assignment::OverviewAuthor).await?;
-            crate::decision::appoint(db, &manager, id, pm, Assignment::PanelMember).await?;
+            let on = history.map(|h| h.appointed);
+            crate::decision::appoint(db, &manager, id, pc, Assignment::PanelChair, on).await?;
+            crate::decision::appoint(db, &manager, id, oa, Assignment::OverviewAuthor, on).await?;
+            crate::decision::appoint(db, &manager, id, pm, Assignment::PanelMember, on).await?;
             for item in setup_checklist_item::Entity::find()
                 .filter(setup_checklist_item::Column::ReviewId.eq(id))
                 .all(db)
@@ -427,10 +433,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
             crate::decision::save_terms(db, &panel, id, 0, &yes_answers).await.ok();
             let pm = caller(db, "panel.member@scr.example").await?;
             crate::decision::save_terms(db, &pm, id, 1, &yes_answers).await?;
-            crate::decision::approve_terms(db, &chair, id, 2, None).await?;
+            crate::decision::approve_terms(db, &chair, id, 2, history.map(|h| h.terms_agreed)).await?;
+            if let Some(h) = history {
+                crate::decision::record_terms_sent(db, &manager, id, h.terms_agreed).await?;
+            }
         }
     }
-    crate::seed::later_phases::imrs_requested(db, ids[8], [police, health, social]).await?;
+    let requested = history(8).map(|h| h.imrs_requested);
+    crate::seed::later_phases::imrs_requested(db, ids[8], [police, health, social], requested).await?;
     crate::seed::later_phases::overview_report(db, ids[9], [police, health, social]).await?;
     crate::seed::later_phases::action_planning(db, ids[10], [police, health, social]).await?;
     // The eighth case: not taken to review, Ofsted told, closed.
@@ -474,4 +484,22 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     )
     .await?;
     Ok(true)
+}
+
+/// The days a demo case's steps happened, for a case entered after the event: the
+/// referral, the assessment, the recommendation, the decision and Ofsted's
+/// notification, then the appointments, the terms' approval and the IMR requests.
+#[derive(Clone, Copy)]
+struct History {
+    decision: [chrono::NaiveDate; 5],
+    appointed: chrono::NaiveDate,
+    terms_agreed: chrono::NaiveDate,
+    imrs_requested: chrono::NaiveDate,
+}
+
+impl History {
+    /// Every step on one day.
+    fn one_day(on: chrono::NaiveDate) -> History {
+        History { decision: [on; 5], appointed: on, terms_agreed: on, imrs_requested: on }
+    }
 }

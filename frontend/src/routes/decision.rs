@@ -28,6 +28,20 @@ pub fn Referral(ctx: Ctx) -> impl IntoView {
                 {r.map(|r| view! {
                     <p class="govuk-body scr-prewrap" id="circumstances">{r.circumstances}</p>
                     <p class="govuk-body-s">{r.lead_board_reason}</p>
+                    {(!r.boards_left_out.is_empty()).then(|| view! {
+                        <h3 class="govuk-heading-s">"Boards left out, with the reason"</h3>
+                        <ul class="govuk-list govuk-list--bullet" id="boards-left-out">
+                            {r.boards_left_out.into_iter().map(|b| view! { <li><strong>{b.board_name}</strong>": " {b.reason}</li> }).collect_view()}
+                        </ul>
+                    })}
+                    {(!r.boards_added.is_empty()).then(|| view! {
+                        <h3 class="govuk-heading-s">"Boards added after the referral"</h3>
+                        <ul class="govuk-list govuk-list--bullet" id="boards-added">
+                            {r.boards_added.into_iter().map(|b| view! {
+                                <li><strong>{b.board_name}</strong>{format!(", added {}: ", uk_date(&b.added_on))}{b.reason}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
                 })}
             }
         }
@@ -207,7 +221,7 @@ pub fn Appointments(ctx: Ctx) -> impl IntoView {
                 {list.into_iter().map(|a| view! {
                     <div class="govuk-summary-list__row">
                         <dt class="govuk-summary-list__key">{a.assignment.title()}</dt>
-                        <dd class="govuk-summary-list__value">{a.name.unwrap_or_default()}" " <span class="govuk-body-s">{a.job_title.unwrap_or_default()}{a.agency.map(|x| format!(", {x}")).unwrap_or_default()}</span></dd>
+                        <dd class="govuk-summary-list__value">{a.name.unwrap_or_default()}" " <span class="govuk-body-s">{a.job_title.unwrap_or_default()}{a.agency.map(|x| format!(", {x}")).unwrap_or_default()}{format!(". Appointed {}", uk_date(&a.appointed_on))}</span></dd>
                     </div>
                 }).collect_view()}
             </dl>
@@ -377,6 +391,7 @@ pub fn AppointForm(ctx: Ctx) -> impl IntoView {
     });
     let user = RwSignal::new(String::new());
     let assignment = RwSignal::new(String::new());
+    let on = RwSignal::new(today());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
     let user_errors =
@@ -400,7 +415,7 @@ pub fn AppointForm(ctx: Ctx) -> impl IntoView {
             if a.is_none() { found.push(("assignment".to_owned(), "Choose the post".to_owned())); }
             if !found.is_empty() { errors.set(found); return; }
             if let (Some(uid), Some(a)) = (uid, a) {
-                send::<Appoint>(ctx, appoint::Variables { id: ctx.id, user_id: uid, assignment: a }, errors, busy, "The appointment was made");
+                send::<Appoint>(ctx, appoint::Variables { id: ctx.id, user_id: uid, assignment: a, on: Some(on.get_untracked()) }, errors, busy, "The appointment was made");
             }
         }>
             <h2 class="govuk-heading-m">"Appoint to the review"</h2>
@@ -419,6 +434,7 @@ pub fn AppointForm(ctx: Ctx) -> impl IntoView {
                     })}
                 </select>
             </div>
+            <DateInput form="appoint" label="Date of the appointment" path="appointedOn" value=on errors=errors hint="The day it was made, if not today"/>
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Appoint"</button>
         </form>
     }
@@ -660,5 +676,79 @@ pub fn TermsEditor(
             <button type="submit" class="govuk-button" disabled=move || busy.get()>"Save the terms of reference"</button>
         </form>
         {current.map(|t| view! { <TermsView current=Some(t) ctx=ctx/> })}
+    }
+}
+
+/// A board with an interest found after the referral, added as a partner with the
+/// reason (11.3). The lead board and the partners already taking part are not offered;
+/// the typed reason is kept in the tab until the board is added.
+#[component]
+pub fn AddPartnerBoardForm(ctx: Ctx, taking_part: Vec<i64>) -> impl IntoView {
+    let boards = LocalResource::new(|| api::call::<Directory>(directory::Variables));
+    let board = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let on = RwSignal::new(today());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let busy = RwSignal::new(false);
+    let draft = format!("partner-board:{}:", ctx.id);
+    let prefix = StoredValue::new(draft.clone());
+    let board_error = move || crate::components::error_for(&errors.get(), "boardId");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(board_id) = board.get_untracked().parse::<i64>() else {
+            errors.set(vec![("boardId".into(), "Choose the board to add".into())]);
+            return;
+        };
+        let vars = add_partner_board::Variables {
+            id: ctx.id,
+            board_id,
+            reason: reason.get_untracked(),
+            on: Some(on.get_untracked()),
+        };
+        busy.set(true);
+        ctx.done.set(None);
+        leptos::task::spawn_local(async move {
+            let _busy = Busy::start(ctx.loading);
+            match api::call::<AddPartnerBoard>(vars).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    crate::drafts::saved(&prefix.get_value());
+                    reason.set(String::new());
+                    board.set(String::new());
+                    ctx.changed("The board was added as a partner");
+                }
+                Err(ApiError::Validation(list)) => errors.set(list),
+                Err(e) => errors.set(vec![(String::new(), e.message())]),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <details class="govuk-details" id="add-partner-board">
+            <summary class="govuk-details__summary"><span class="govuk-details__summary-text">"Add a board with an interest"</span></summary>
+            <div class="govuk-details__text">
+                <form class="scr-step" on:submit=submit>
+                    <ErrorSummary errors=errors form="partner"/>
+                    <div class="govuk-form-group" class:govuk-form-group--error=move || board_error().is_some()>
+                        <label class="govuk-label" for=form_field_id("partner", "boardId")>"Board"</label>
+                        {move || board_error().map(|m| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> })}
+                        <select class="govuk-select" id=form_field_id("partner", "boardId") prop:value=move || board.get()
+                            on:change:target=move |ev| board.set(ev.target().value())>
+                            <option value="">"Choose a board"</option>
+                            {move || boards.get().map(|r| match r {
+                                Ok(d) => d.boards.into_iter().filter(|b| !taking_part.contains(&b.id)).map(|b| view! {
+                                    <option value=b.id.to_string()>{b.name}</option>
+                                }).collect_view().into_any(),
+                                Err(_) => view! { <option value="">"Could not load the boards"</option> }.into_any(),
+                            })}
+                        </select>
+                    </div>
+                    <TextArea form="partner" draft=draft label="Why this board has an interest" path="reason" value=reason errors=errors rows=3
+                        hint="For example, one of its agencies knew the child. This is kept on the referral."/>
+                    <DateInput form="partner" label="Date added" path="addedOn" value=on errors=errors hint="The day the board was added, if not today"/>
+                    <button type="submit" class="govuk-button" disabled=move || busy.get()>"Add the board as a partner"</button>
+                </form>
+            </div>
+        </details>
     }
 }

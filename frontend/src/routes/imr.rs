@@ -13,7 +13,7 @@ use crate::components::{CheckStep, DateInput, Radios};
 use crate::components::{ErrorSummary, Failure, Loading, Success, TextArea, TextField, error_for, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
-use crate::page::{Busy, Ctx, keep, kept_error, send};
+use crate::page::{Busy, Ctx, keep, kept_error, send, today};
 
 type Imr = imr_workspace::ImrWorkspaceReviewImrs;
 type Person = imr_workspace::ImrWorkspaceReviewPeople;
@@ -110,7 +110,12 @@ fn ImrBody(
         <span class="govuk-caption-l">{format!("Individual Management Review, {reference}")}</span>
         <h1 class="govuk-heading-l" tabindex="-1">{agency.clone()}" " {imr_tag(imr.status)}</h1>
         <Success message=ctx.done/>
-        <p class="govuk-body">"Due " {uk_date(&imr.due_on)} ". Author: " {imr.author_name.clone().unwrap_or_else(|| "not designated".into())} "."</p>
+        <p class="govuk-body">"Requested " {uk_date(&imr.requested_on)} ", due " {uk_date(&imr.due_on)} ". Author: " {imr.author_name.clone().unwrap_or_else(|| "not designated".into())} "."</p>
+        {imr.submitted_on.as_deref().map(|d| {
+            let decided = imr.decided_on.as_deref().filter(|_| matches!(imr.status, ImrStatus::Accepted | ImrStatus::Returned));
+            let decided = decided.map(|d| format!(" The panel decided on {}.", uk_date(d))).unwrap_or_default();
+            view! { <p class="govuk-body" id="imr-dates">{format!("Submitted on {}.{decided}", uk_date(d))}</p> }
+        })}
         {imr.panel_comments.clone().filter(|_| imr.status == ImrStatus::Returned).map(|c| view! {
             <div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
                 <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">"Warning"</span>"Returned by the panel: " {c}</strong></div>
@@ -547,6 +552,7 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
     let imr_id = imr.id;
     let draft_key = format!("imr:{imr_id}:");
     // Saves, then (when asked) submits the version just saved.
+    let submitted_on = RwSignal::new(today());
     let save = move |and_submit: bool| {
         busy.set(true);
         ctx.done.set(None);
@@ -577,7 +583,11 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
                 }
             };
             if saved && and_submit {
-                let vars = submit_imr::Variables { imr_id, expected_version: expected.get_untracked() };
+                let vars = submit_imr::Variables {
+                    imr_id,
+                    expected_version: expected.get_untracked(),
+                    on: Some(submitted_on.get_untracked()),
+                };
                 match api::call::<SubmitImr>(vars).await {
                     Ok(_) => ctx.changed("The IMR was submitted to the panel"),
                     Err(ApiError::Validation(list)) => {
@@ -604,6 +614,7 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
             ("Good practice".to_owned(), answered(good.get())),
             ("Recommendations".to_owned(), recs.with(Vec::len).to_string()),
             ("Staff support and de-briefing".to_owned(), answered(support.get())),
+            ("Date submitted".to_owned(), uk_date(&submitted_on.get())),
         ]
     });
     view! {
@@ -646,6 +657,7 @@ fn Editor(ctx: Ctx, imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
             }).collect_view()}
             <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| recs.update(|v| v.push(Rec::new()))>"Add a recommendation"</button>
             <TextArea form="imr" draft=draft_key.clone() label="Staff support and de-briefing" path="staffSupport" value=support errors=errors/>
+            <DateInput form="imr" label="Date submitted to the panel" path="submittedOn" value=submitted_on errors=errors hint="Used when you submit: the day it was submitted, if not today"/>
             <div class="govuk-button-group">
                 <button type="submit" class="govuk-button" disabled=move || busy.get()>"Save draft"</button>
                 <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get()
@@ -689,11 +701,17 @@ fn Sections(imr: Imr, agencies: Vec<Agency>) -> impl IntoView {
 #[component]
 fn Decide(ctx: Ctx, imr_id: i64) -> impl IntoView {
     let comments = RwSignal::new(String::new());
+    let on = RwSignal::new(today());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
     let decide = move |accept: bool| {
         let c = comments.get_untracked();
-        let vars = decide_imr::Variables { imr_id, accept, comments: Some(c).filter(|c| !c.trim().is_empty()) };
+        let vars = decide_imr::Variables {
+            imr_id,
+            accept,
+            comments: Some(c).filter(|c| !c.trim().is_empty()),
+            on: Some(on.get_untracked()),
+        };
         let ok = if accept { "The IMR was accepted" } else { "The IMR was returned to its author" };
         send::<DecideImr>(ctx, vars, errors, busy, ok);
     };
@@ -702,6 +720,7 @@ fn Decide(ctx: Ctx, imr_id: i64) -> impl IntoView {
             <h2 class="govuk-heading-m">"The panel's decision"</h2>
             <ErrorSummary errors=errors form="decide"/>
             <TextArea form="decide" label="Comments for the author" path="comments" value=comments errors=errors hint="Required when returning the IMR for revision" rows=3/>
+            <DateInput form="decide" label="Date of the decision" path="decidedOn" value=on errors=errors hint="The day the panel decided, if not today"/>
             <div class="govuk-button-group">
                 <button type="button" class="govuk-button" disabled=move || busy.get() on:click=move |_| decide(true)>"Accept the IMR"</button>
                 <button type="button" class="govuk-button govuk-button--secondary" disabled=move || busy.get() on:click=move |_| decide(false)>"Return for revision"</button>

@@ -9,7 +9,7 @@ use shared::stage::Stage;
 use shared::tasks::Task;
 
 use crate::api;
-use crate::components::{ErrorSummary, Failure, Loading, form_field_id};
+use crate::components::{DateInput, ErrorSummary, Failure, Loading, form_field_id};
 use crate::format::uk_date;
 use crate::gql::*;
 use crate::page::{Busy, Ctx, send};
@@ -95,11 +95,13 @@ fn RequestForm(ctx: Ctx, requested: Vec<i64>) -> impl IntoView {
         api::call::<ReviewHeader>(review_header::Variables { id: ctx.id }).await.map(|d| d.review.involved_agencies)
     });
     let chosen = RwSignal::new(Vec::<i64>::new());
+    let on = RwSignal::new(crate::page::today());
     let errors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let vars = request_imrs::Variables { id: ctx.id, agency_ids: chosen.get_untracked() };
+        let vars =
+            request_imrs::Variables { id: ctx.id, agency_ids: chosen.get_untracked(), on: Some(on.get_untracked()) };
         send::<RequestImrs>(ctx, vars, errors, busy, "The IMRs were requested");
     };
     view! {
@@ -136,6 +138,7 @@ fn RequestForm(ctx: Ctx, requested: Vec<i64>) -> impl IntoView {
                                     </div>
                                 </fieldset>
                             </div>
+                            <DateInput form="request" label="Date requested" path="requestedOn" value=on errors=errors hint="The day the agencies were asked, if not today"/>
                             <button type="submit" class="govuk-button" disabled=move || busy.get() || chosen.get().is_empty()>"Request the IMRs"</button>
                         }.into_any()
                     }

@@ -4,7 +4,7 @@
 //! forms. Tasks that cannot start yet say what they wait for.
 
 use leptos::prelude::*;
-use shared::policy::Field;
+use shared::policy::{Field, Operation};
 use shared::tasks::{Phase, Task, TaskStatus};
 
 use super::review_page::{AtAGlance, Deadlines, ReviewHeading, Tracker, task_readable, task_sections};
@@ -35,6 +35,8 @@ pub fn task_href(review: i64, task: Task) -> String {
 #[component]
 pub fn Overview(h: Header, ctx: Ctx) -> impl IntoView {
     let stage = h.stage;
+    let taking_part: Vec<i64> =
+        h.lead_board.iter().map(|b| b.id).chain(h.partner_boards.iter().map(|b| b.id)).collect();
     view! {
         <ReviewHeading h=h.clone() ctx=ctx/>
         <Tracker stage=stage profile=ctx.profile/>
@@ -45,6 +47,7 @@ pub fn Overview(h: Header, ctx: Ctx) -> impl IntoView {
             <div class="govuk-grid-column-one-third-from-desktop">
                 <h2 class="govuk-heading-m">"About this review"</h2>
                 <AtAGlance h=h/>
+                {ctx.may(Operation::AddPartnerBoard).then(|| view! { <super::decision::AddPartnerBoardForm ctx=ctx taking_part=taking_part/> })}
             </div>
         </div>
         {ctx.can_read(Field::Deadlines).then(|| view! { <Deadlines ctx=ctx/> })}

@@ -109,6 +109,18 @@ impl Imr {
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.row.decided_at
     }
+    /// The day the IMR was requested.
+    async fn requested_on(&self) -> NaiveDate {
+        self.row.requested_on.unwrap_or_else(|| self.row.requested_at.date_naive())
+    }
+    /// The day the IMR was last submitted.
+    async fn submitted_on(&self) -> Option<NaiveDate> {
+        self.row.submitted_on.or(self.row.submitted_at.map(|x| x.date_naive()))
+    }
+    /// The day the panel last accepted or returned the IMR.
+    async fn decided_on(&self) -> Option<NaiveDate> {
+        self.row.decided_on.or(self.row.decided_at.map(|x| x.date_naive()))
+    }
     /// The panel's comments when it returned or accepted the IMR.
     async fn panel_comments(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         match (&self.row.panel_comments, self.readable()?) {

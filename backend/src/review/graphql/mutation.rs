@@ -129,8 +129,14 @@ pub struct ReviewMutation;
 #[Object]
 impl ReviewMutation {
     /// Stage 8: ask involved agencies for their IMRs, due with the review's IMR deadline.
-    async fn request_imrs(&self, ctx: &Context<'_>, review_id: i32, agency_ids: Vec<i32>) -> GqlResult<Review> {
-        crate::review::request_imrs(&state(ctx)?.db, caller(ctx)?, review_id, &agency_ids).await?;
+    async fn request_imrs(
+        &self,
+        ctx: &Context<'_>,
+        review_id: i32,
+        agency_ids: Vec<i32>,
+        #[graphql(desc = "The day the IMRs were requested; today when not given.")] requested_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        crate::review::request_imrs(&state(ctx)?.db, caller(ctx)?, review_id, &agency_ids, requested_on).await?;
         reload(ctx, review_id).await
     }
 
@@ -203,8 +209,14 @@ impl ReviewMutation {
     }
 
     /// Submit the IMR to the panel: refused, listing what is missing, until complete.
-    async fn submit_imr(&self, ctx: &Context<'_>, imr_id: i32, expected_version: i32) -> GqlResult<Review> {
-        crate::review::submit_imr(&state(ctx)?.db, caller(ctx)?, imr_id, expected_version).await?;
+    async fn submit_imr(
+        &self,
+        ctx: &Context<'_>,
+        imr_id: i32,
+        expected_version: i32,
+        #[graphql(desc = "The day the IMR was submitted; today when not given.")] submitted_on: Option<NaiveDate>,
+    ) -> GqlResult<Review> {
+        crate::review::submit_imr(&state(ctx)?.db, caller(ctx)?, imr_id, expected_version, submitted_on).await?;
         reload_imr(ctx, imr_id).await
     }
 
@@ -215,8 +227,10 @@ impl ReviewMutation {
         imr_id: i32,
         accept: bool,
         comments: Option<String>,
+        #[graphql(desc = "The day the panel decided; today when not given.")] decided_on: Option<NaiveDate>,
     ) -> GqlResult<Review> {
-        crate::review::decide_imr(&state(ctx)?.db, caller(ctx)?, imr_id, accept, comments.as_deref()).await?;
+        crate::review::decide_imr(&state(ctx)?.db, caller(ctx)?, imr_id, accept, comments.as_deref(), decided_on)
+            .await?;
         reload_imr(ctx, imr_id).await
     }
 
