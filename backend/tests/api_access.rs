@@ -74,19 +74,30 @@ async fn write_names_into_free_text(app: &TestApp, id: i32, child: &str) {
             Set(format!("[{{\"board\":8,\"reason\":\"Its school taught {child}.\",\"on\":\"2026-01-05\"}}]"));
         m.update(db).await.unwrap();
     }
-    // A rapid review's record, as a review under the 2023 procedure holds: the field's
-    // access is the same whatever the procedure.
-    rapid_review::ActiveModel {
-        review_id: Set(id),
-        notified_on: Set(chrono::Utc::now().date_naive()),
-        notified_by: Set(1),
-        meeting_notes: Set(Some(format!("The partners discussed {child}."))),
-        reasons: Set(Some(format!("Agencies missed the signs about {child}."))),
-        ..Default::default()
+    // A rapid review's record, as a review under the 2023 procedure holds (the demo's
+    // has one already): the field's access is the same whatever the procedure.
+    let (notes, reasons) =
+        (Some(format!("The partners discussed {child}.")), Some(format!("Agencies missed the signs about {child}.")));
+    match rapid_review::Entity::find().filter(rapid_review::Column::ReviewId.eq(id)).one(db).await.unwrap() {
+        Some(rr) => {
+            let mut m: rapid_review::ActiveModel = rr.into();
+            (m.meeting_notes, m.reasons) = (Set(notes), Set(reasons));
+            m.update(db).await.unwrap();
+        }
+        None => {
+            rapid_review::ActiveModel {
+                review_id: Set(id),
+                notified_on: Set(chrono::Utc::now().date_naive()),
+                notified_by: Set(1),
+                meeting_notes: Set(notes),
+                reasons: Set(reasons),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .unwrap();
+        }
     }
-    .insert(db)
-    .await
-    .unwrap();
     rapid_review_information::ActiveModel {
         review_id: Set(id),
         agency_id: Set(police_id(app).await),

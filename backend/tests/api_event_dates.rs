@@ -294,9 +294,15 @@ async fn an_involved_agencys_board_becomes_a_partner_unless_left_out_with_a_reas
     assert_eq!((code(&v), field(&v)), ("VALIDATION".to_owned(), "boardId".to_owned()), "added once: {v}");
     // The reason and the day are kept, it is no longer listed as left out, its officer
     // now sees the review and was told.
-    let q = "query($id:Int!){review(id:$id){referral{boardsLeftOut{boardId} boardsAdded{boardId reason addedOn}}}}";
+    let q = "query($id:Int!){review(id:$id){referral{boardsLeftOut{boardId} boardsAdded{boardId reason addedOn} partners{boardId grounds}}}}";
     let v = app.ok(&chair, q, json!({"id": id})).await;
     assert_eq!(v["review"]["referral"]["boardsLeftOut"], json!([]));
+    // Why it takes part: its agency is involved, and it was added after the referral.
+    let grounds = v["review"]["referral"]["partners"][0]["grounds"].to_string();
+    assert!(
+        grounds.contains("agency of this board is involved") && grounds.contains("Added after the referral"),
+        "{v}"
+    );
     assert_eq!(v["review"]["referral"]["boardsAdded"], json!([{"boardId": partner, "reason": why, "addedOn": ago(0)}]));
     let v = app.ok(&partner_officer, seen, json!({"id": id})).await;
     let reference = v["review"]["reference"].as_str().unwrap().to_owned();

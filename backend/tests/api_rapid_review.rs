@@ -402,7 +402,50 @@ async fn a_rapid_review_becomes_a_local_review_through_to_publication(b: Backend
     assert_eq!(task(&s, "PUBLICATION"), "COMPLETED");
 }
 
+/// The demo's partner board runs today's route: its business manager has a rapid
+/// review under way, notified on time, the information returned, the meeting next; the
+/// first board, which runs 2010 and has no part in it, does not see it.
+async fn the_demos_second_board_runs_a_rapid_review(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let admin = app.login("admin@scr.example").await;
+    let d = app.ok(&admin, "{ boards { name procedure } }", json!({})).await;
+    let procedures: Vec<(String, String)> = d["boards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["name"].as_str().unwrap().to_owned(), b["procedure"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(procedures.contains(&("Stockport Safeguarding Children Board".into(), "SERIOUS_CASE_REVIEW_2010".into())));
+    assert!(procedures.contains(&("Manchester Safeguarding Children Board".into(), "PRACTICE_REVIEW_2023".into())));
+    let manager = app.login("manchester.manager@scr.example").await;
+    let d = app.ok(&manager, "{ reviews { id reference procedure stage allowedOperations } }", json!({})).await;
+    // Its own review, beside the first board's in which it is a partner and acts in nothing.
+    let (own, partnered): (Vec<&Value>, Vec<&Value>) =
+        d["reviews"].as_array().unwrap().iter().partition(|r| r["procedure"] == "PRACTICE_REVIEW_2023");
+    assert_eq!(own.len(), 1, "{d}");
+    assert!(partnered.iter().all(|r| r["allowedOperations"] == json!([])), "{d}");
+    let r = own[0];
+    assert!(r["reference"].as_str().unwrap().starts_with("CSPR-"), "{r}");
+    assert_eq!(
+        (r["procedure"].as_str(), r["stage"].as_str()),
+        (Some("PRACTICE_REVIEW_2023"), Some("INFORMATION_REQUESTED"))
+    );
+    assert!(r["allowedOperations"].as_array().unwrap().contains(&json!("RECORD_RAPID_REVIEW_MEETING")), "{r}");
+    let v = app.ok(&manager, STATE, json!({"id": r["id"]})).await;
+    let state = &v["review"];
+    assert_eq!(deadline(state, "INCIDENT_NOTIFICATION")["status"], "MET");
+    assert_eq!(deadline(state, "RAPID_REVIEW")["metOn"], Value::Null);
+    assert_eq!(state["rapidReview"]["notifiedOn"], ago(6));
+    let info = state["rapidReview"]["information"].as_array().unwrap();
+    assert!(info.iter().all(|i| i["returnedOn"] == ago(2)), "{info:?}");
+    // The first board's officers have no part in it.
+    let stockport = app.login("manager@scr.example").await;
+    let v = app.gql(Some(&stockport), STATE, json!({"id": r["id"]})).await;
+    assert_eq!(code(&v), "NOT_FOUND", "{v}");
+}
+
 on_both_databases!(
+    the_demos_second_board_runs_a_rapid_review,
     a_rapid_review_decided_with_no_further_review,
     a_rapid_review_becomes_a_local_review_through_to_publication,
 );

@@ -579,6 +579,8 @@ async fn the_business_manager_adds_a_board_with_an_interest_after_the_referral()
             b.settled().await;
             let added = b.wait_css("#boards-added").await.text().await.expect("added");
             assert!(added.contains("Manchester Safeguarding Children Board") && added.contains(reason), "{added}");
+            let why = b.wait_css("#partner-grounds").await.text().await.expect("grounds");
+            assert!(why.contains("Added after the referral"), "{why}");
 
             // The partner board's officer now sees the review.
             b.sign_in("partner@scr.example").await;

@@ -33,6 +33,8 @@ pub enum PartnerGround {
     Named,
     /// One of its agencies is involved.
     AgencyInvolved,
+    /// The business manager added it after the referral, with a reason.
+    AddedLater,
 }
 
 impl PartnerGround {
@@ -41,8 +43,35 @@ impl PartnerGround {
             PartnerGround::Residence => "The child normally lives in this board's area (11.3).",
             PartnerGround::Named => "Named as a board with an interest (11.3).",
             PartnerGround::AgencyInvolved => "An agency of this board is involved with the child (11.3).",
+            PartnerGround::AddedLater => "Added after the referral as a board with an interest (11.3).",
         }
     }
+}
+
+/// Why a partner of a review takes part, from what the review keeps: the board where the
+/// child lives, the boards of the involved agencies and the boards added since; a
+/// partner on none of those grounds was named by the referrer.
+pub fn grounds_of(
+    partner: BoardId,
+    residence: BoardId,
+    agency_boards: &[BoardId],
+    added: &[BoardId],
+) -> Vec<PartnerGround> {
+    let mut grounds = Vec::new();
+    if partner == residence {
+        grounds.push(PartnerGround::Residence);
+    }
+    if agency_boards.contains(&partner) {
+        grounds.push(PartnerGround::AgencyInvolved);
+    }
+    if added.contains(&partner) {
+        grounds.push(PartnerGround::AddedLater);
+    }
+    if grounds.is_empty() {
+        grounds.push(PartnerGround::Named);
+    }
+    grounds.sort();
+    grounds
 }
 
 /// A board proposed as a partner, with every ground it was proposed on.
@@ -218,6 +247,17 @@ mod tests {
         assert_eq!(r.partners, vec![BoardId(4)]);
         assert_eq!(r.proposed, vec![Proposed { board: BoardId(4), grounds: vec![PartnerGround::AgencyInvolved] }]);
         assert!(r.proposed[0].may_be_left_out());
+    }
+
+    #[test]
+    fn a_partners_grounds_are_told_from_what_the_review_keeps() {
+        use PartnerGround::*;
+        let (home, agencies, added) = (BoardId(1), [BoardId(2), BoardId(3)], [BoardId(3), BoardId(4)]);
+        assert_eq!(grounds_of(BoardId(1), home, &agencies, &added), [Residence]);
+        assert_eq!(grounds_of(BoardId(2), home, &agencies, &added), [AgencyInvolved]);
+        assert_eq!(grounds_of(BoardId(3), home, &agencies, &added), [AgencyInvolved, AddedLater]);
+        assert_eq!(grounds_of(BoardId(4), home, &agencies, &added), [AddedLater]);
+        assert_eq!(grounds_of(BoardId(5), home, &agencies, &added), [Named]);
     }
 
     #[test]

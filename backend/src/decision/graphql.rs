@@ -20,6 +20,7 @@ use crate::graphql::inputs::*;
 use crate::graphql::objects::*;
 use crate::graphql::request::{caller, state};
 use crate::graphql::reviews::{Review, reload};
+use shared::BoardId;
 use shared::criteria::{self, ReferralFacts};
 use shared::stage::{ChecklistItem, NoReviewOutcome, Relationship};
 
@@ -72,6 +73,29 @@ impl Referral {
         }
         Ok(out)
     }
+    /// Every partner board with why it takes part (11.3).
+    async fn partners(&self, ctx: &Context<'_>) -> GqlResult<Vec<PartnerGrounds>> {
+        self.access.read(Field::ReviewSummary)?;
+        let review = self.access.review.id;
+        let links = rows::<review_board::Entity>(ctx, review).await?;
+        let mut agency_boards = Vec::new();
+        for l in rows::<review_agency::Entity>(ctx, review).await?.iter() {
+            agency_boards.extend(by_id::<agency::Entity>(ctx, l.agency_id).await?.map(|a| BoardId(a.board_id)));
+        }
+        let added: Vec<shared::lead_board::Added> = crate::stored::json("boards added", &self.row.boards_added)?;
+        let added: Vec<BoardId> = added.into_iter().map(|a| a.board).collect();
+        let residence = BoardId(self.row.normal_residence_board_id);
+        let mut out = Vec::new();
+        for l in links.iter().filter(|l| !l.is_lead) {
+            let grounds = shared::lead_board::grounds_of(BoardId(l.board_id), residence, &agency_boards, &added);
+            out.push(PartnerGrounds {
+                board_id: l.board_id,
+                board_name: board_name(ctx, l.board_id).await?,
+                grounds: grounds.iter().map(|g| g.sentence().to_owned()).collect(),
+            });
+        }
+        Ok(out)
+    }
     /// Boards added as partners after the referral, each with its reason and day (11.3).
     async fn boards_added(&self, ctx: &Context<'_>) -> GqlResult<Vec<AddedBoard>> {
         self.access.read(Field::ReviewSummary)?;
@@ -90,6 +114,15 @@ impl Referral {
 /// A board's name as the boards left out and added name it.
 async fn board_name(ctx: &Context<'_>, id: i32) -> GqlResult<String> {
     Ok(by_id::<board::Entity>(ctx, id).await?.map(|b| b.name).unwrap_or_default())
+}
+
+/// A partner board and why it takes part.
+#[derive(SimpleObject)]
+pub struct PartnerGrounds {
+    pub board_id: i32,
+    pub board_name: String,
+    /// Each ground, as a sentence citing the procedure.
+    pub grounds: Vec<String>,
 }
 
 /// A board added as a partner after the referral.

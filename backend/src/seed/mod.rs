@@ -138,6 +138,27 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
         Role::Professional,
         "IMR author for children's social care",
     ),
+    (
+        "manchester.chair@scr.example",
+        "Ruth Okafor",
+        "Independent Chair, Manchester partnership",
+        Role::BoardChair,
+        "decides a rapid review on the 2023 route (Manchester)",
+    ),
+    (
+        "manchester.manager@scr.example",
+        "Sam Whitfield",
+        "Partnership Business Manager, Manchester",
+        Role::BusinessManager,
+        "runs the rapid review on the 2023 route (Manchester)",
+    ),
+    (
+        "manchester.social@scr.example",
+        "Grace Lewis",
+        "Head of Service, Manchester Children's Services",
+        Role::AgencyManager,
+        "returns the agency's information for a rapid review (Manchester)",
+    ),
 ];
 
 pub(crate) async fn caller(db: &DatabaseConnection, email: &str) -> ApiResult<Caller> {
@@ -197,9 +218,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     }
     .insert(db)
     .await?;
+    // The partner board runs today's route: rapid reviews and local reviews (2023).
+    let today_route = ProcedureProfile::of(shared::profile::ProfileKind::PracticeReview2023);
     let partner = board::ActiveModel {
         name: Set("Manchester Safeguarding Children Board".into()),
-        procedure_profile: Set(profile),
+        procedure_profile: Set(serde_json::to_string(&today_route).map_err(ApiError::internal)?),
         created_at: Set(now),
         second_factor_for_all: Set(false),
         ..Default::default()
@@ -228,8 +251,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
         );
     }
     let (police, health, social, school) = (agencies[0].id, agencies[1].id, agencies[2].id, agencies[3].id);
+    let manchester_social = agencies[5].id;
     for (email, name, title, role, _) in DEMO_USERS {
         let (board, agency, user_agency) = match role {
+            Role::BoardChair | Role::BusinessManager if email.starts_with("manchester.") => {
+                (Some(BoardId(partner.id)), None, None)
+            }
             Role::BoardChair
             | Role::BusinessManager
             | Role::InitialPanelMember
@@ -240,6 +267,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
                 let a = match *email {
                     "health.manager@scr.example" => health,
                     "social.manager@scr.example" => social,
+                    "manchester.social@scr.example" => manchester_social,
                     _ => police,
                 };
                 (None, Some(AgencyId(a)), Some(a))
@@ -443,6 +471,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     crate::seed::later_phases::imrs_requested(db, ids[8], [police, health, social], requested).await?;
     crate::seed::later_phases::overview_report(db, ids[9], [police, health, social]).await?;
     crate::seed::later_phases::action_planning(db, ids[10], [police, health, social]).await?;
+    rapid_review_under_way(db, &referrer, partner.id, manchester_social).await?;
     // The eighth case: not taken to review, Ofsted told, closed.
     let last = ids[7];
     crate::decision::record_assessment(
@@ -484,6 +513,50 @@ pub async fn seed_demo(db: &DatabaseConnection) -> ApiResult<bool> {
     )
     .await?;
     Ok(true)
+}
+
+/// A serious incident in Manchester, on the 2023 route: notified to the National Panel
+/// within the 5 working days, Manchester Children's Services asked for its information
+/// and returning it, the 15 working days running; the rapid review meeting is next.
+async fn rapid_review_under_way(db: &DatabaseConnection, referrer: &Caller, board: i32, agency: i32) -> ApiResult<()> {
+    let today = Utc::now().date_naive();
+    let ago = |days: i64| Some(today - Duration::days(days));
+    let address = "12 Ashton Old Road, Manchester M11 1AA";
+    let id = crate::decision::submit_referral(
+        db,
+        referrer,
+        NewReferral {
+            child: person(Relationship::Child, "Ava Kaminski", &[], Some((2023, 4, 12)), Some(address)),
+            family: vec![person(Relationship::Mother, "Joanna Kaminski", &[], None, Some(address))],
+            circumstances: "Ava was brought to hospital unresponsive; her mother said she had fallen from the sofa. Manchester Children's Services had closed a child in need plan two months before.".into(),
+            facts: ReferralFacts {
+                harm: vec![HarmCategory::LifeThreateningInjury],
+                abuse_or_neglect: Some(AbuseOrNeglect::Suspected),
+                inter_agency_concern: Some(true),
+                ..Default::default()
+            },
+            normal_residence_board_id: board,
+            looked_after_by_board_id: None,
+            other_involved_board_ids: vec![],
+            involved_agency_ids: vec![agency],
+            left_out_boards: vec![],
+            received_on: ago(8),
+        },
+    )
+    .await?;
+    let manager = caller(db, "manchester.manager@scr.example").await?;
+    crate::rapid_review::notify_national_panel(db, &manager, id, ago(6)).await?;
+    crate::rapid_review::request_information(db, &manager, id, ago(5)).await?;
+    let social = caller(db, "manchester.social@scr.example").await?;
+    crate::rapid_review::return_information(
+        db,
+        &social,
+        id,
+        agency,
+        "A child in need plan closed two months before; the police's notice of a domestic incident at the address was received but not followed up.",
+        ago(2),
+    )
+    .await
 }
 
 /// The days a demo case's steps happened, for a case entered after the event: the

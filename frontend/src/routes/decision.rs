@@ -28,6 +28,12 @@ pub fn Referral(ctx: Ctx) -> impl IntoView {
                 {r.map(|r| view! {
                     <p class="govuk-body scr-prewrap" id="circumstances">{r.circumstances}</p>
                     <p class="govuk-body-s">{r.lead_board_reason}</p>
+                    {(!r.partners.is_empty()).then(|| view! {
+                        <h3 class="govuk-heading-s">"Partner boards, and why"</h3>
+                        <ul class="govuk-list govuk-list--bullet" id="partner-grounds">
+                            {r.partners.into_iter().map(|p| view! { <li><strong>{p.board_name}</strong>": " {p.grounds.join(" ")}</li> }).collect_view()}
+                        </ul>
+                    })}
                     {(!r.boards_left_out.is_empty()).then(|| view! {
                         <h3 class="govuk-heading-s">"Boards left out, with the reason"</h3>
                         <ul class="govuk-list govuk-list--bullet" id="boards-left-out">
