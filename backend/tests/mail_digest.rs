@@ -31,7 +31,7 @@ async fn each_user_gets_their_own_digest_and_managers_their_agencys_roll_up(b: B
     assert!(!messages.iter().any(|(to, _)| to.iter().any(|t| t.contains("admin@scr.example"))));
     for (to, _) in &messages {
         let m = message_to(&messages, &to[0]);
-        for name in ["Harry", "Doyle", "Leo", "Donna", "Mia", "Sutton", "Liam", "Okafor"] {
+        for name in ["Harry", "Doyle", "Leo", "Donna", "Mia", "Sutton", "Liam", "Okafor", "Kaminski", "Joanna"] {
             assert!(!m.contains(name), "a digest names {name}: {m}");
         }
     }

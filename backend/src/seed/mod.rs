@@ -140,7 +140,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role, &str)] = &[
     ),
     (
         "manchester.chair@scr.example",
-        "Ruth Okafor",
+        "Ruth Adeyemi",
         "Independent Chair, Manchester partnership",
         Role::BoardChair,
         "decides a rapid review on the 2023 route (Manchester)",
