@@ -75,7 +75,9 @@ fn main() {
         let board = board::Entity::find().all(&db).await.unwrap()[0].id;
         let agencies: Vec<i32> = agency::Entity::find().all(&db).await.unwrap().iter().take(3).map(|a| a.id).collect();
         let seeded = Instant::now();
-        let existing = review::Entity::find().all(&db).await.unwrap().len();
+        // The report counts the first board's reviews; the demo's second board leads its own.
+        let existing =
+            review::Entity::find().filter(review::Column::LeadBoardId.eq(board)).all(&db).await.unwrap().len();
         for i in existing..reviews {
             let person = |relationship, name: String| NewPerson {
                 relationship,
