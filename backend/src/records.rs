@@ -1,10 +1,11 @@
 //! What a review's records hold, read the same way by every phase that shows,
 //! checks or exports them: an IMR's content and status, chronology rows as the shared
 //! rules see them and the combined chronology, the overview report's and executive
-//! summary's versions, the terms of reference's answers as stored, and the list of an
-//! action's evidence. Reads only: the steps that write these rows live in their phase.
+//! summary's versions, the terms of reference's answers as stored and the day they were
+//! approved, the list of an action's evidence, and the day a dated step happened. Reads
+//! only: the steps that write these rows live in their phase.
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use shared::AgencyId;
@@ -15,6 +16,22 @@ use shared::report::{ReportSection, Sections, SummarySection};
 
 use crate::entities::*;
 use crate::errors::ApiResult;
+
+/// The day a step happened: its day column, or, for a row recorded before the step
+/// took a day, the day it was recorded (UTC).
+pub fn day_of(on: Option<NaiveDate>, at: Option<DateTime<Utc>>) -> Option<NaiveDate> {
+    on.or(at.map(|x| x.date_naive()))
+}
+
+/// The day the Chair approved the review's terms of reference, once they are.
+pub async fn terms_approved_on(db: &impl ConnectionTrait, review_id: i32) -> ApiResult<Option<NaiveDate>> {
+    let approved = terms_of_reference::Entity::find()
+        .filter(terms_of_reference::Column::ReviewId.eq(review_id))
+        .filter(terms_of_reference::Column::ApprovedAt.is_not_null())
+        .all(db)
+        .await?;
+    Ok(approved.iter().filter_map(|t| day_of(t.approved_on, t.approved_at)).max())
+}
 
 /// The stored content of an IMR.
 pub fn content_of(i: &imr::Model) -> ApiResult<Content> {

@@ -126,12 +126,7 @@ pub async fn record_terms_sent(
     if n.terms_sent_on.is_some() {
         return Err(ApiError::invalid("sentOn", "Sending the terms to Ofsted is already recorded"));
     }
-    let approved_on = terms_of_reference::Entity::find()
-        .filter(terms_of_reference::Column::ReviewId.eq(review_id))
-        .filter(terms_of_reference::Column::ApprovedAt.is_not_null())
-        .one(db)
-        .await?
-        .and_then(|t| t.approved_on.or(t.approved_at.map(|x| x.date_naive())));
+    let approved_on = crate::records::terms_approved_on(db, review_id).await?;
     if sent_on < n.sent_on || approved_on.is_some_and(|d| sent_on < d) {
         return Err(ApiError::invalid("sentOn", "The terms are sent on or after their approval"));
     }

@@ -44,13 +44,8 @@ pub(super) async fn authored_imr(
 /// The day the terms of reference were agreed, which IMRs are requested after; the
 /// decision to hold the review before they are.
 async fn terms_agreed_on(db: &DatabaseConnection, r: &review::Model) -> ApiResult<(NaiveDate, &'static str)> {
-    let approved = terms_of_reference::Entity::find()
-        .filter(terms_of_reference::Column::ReviewId.eq(r.id))
-        .filter(terms_of_reference::Column::ApprovedBy.is_not_null())
-        .all(db)
-        .await?;
-    let latest = approved.iter().filter_map(|t| t.approved_on.or(t.approved_at.map(|x| x.date_naive()))).max();
-    Ok(latest.map_or_else(|| since_decision(r), |d| (d, "the terms of reference's approval")))
+    let approved = terms_approved_on(db, r.id).await?;
+    Ok(approved.map_or_else(|| since_decision(r), |d| (d, "the terms of reference's approval")))
 }
 
 /// Stage 8: the business manager asks each of `agency_ids` for an IMR on the day
@@ -319,12 +314,6 @@ pub async fn save_imr(
 pub async fn submission_problems(db: &impl ConnectionTrait, i: &imr::Model) -> ApiResult<Vec<ValidationError>> {
     let entries = chronology_entry::Entity::find().filter(chronology_entry::Column::ImrId.eq(i.id)).count(db).await?;
     Ok(shared::imr::submission_problems(&content_of(i)?.draft(entries as usize), today()))
-}
-
-/// The day an IMR step happened, or the day it was recorded for a row older than
-/// the day columns.
-fn day_of(on: Option<NaiveDate>, at: Option<chrono::DateTime<Utc>>) -> Option<NaiveDate> {
-    on.or(at.map(|x| x.date_naive()))
 }
 
 /// Stage 9: the author submits the IMR on the day given (today when not given), never

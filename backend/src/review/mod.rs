@@ -36,7 +36,7 @@ use crate::access::{self, ReviewAccess};
 use crate::context::Caller;
 use crate::entities::*;
 use crate::errors::{ApiError, ApiResult};
-use crate::records::{Doc, combined_entries, content_of, status_of, versions, with_table};
+use crate::records::{Doc, combined_entries, content_of, day_of, status_of, terms_approved_on, versions, with_table};
 use crate::step::{Problems, Step, event_date, log, mark_met, on_duplicate, since_decision, today};
 
 /// Moves the review on: IMRs submitted -> combined chronology -> analysis -> overview report.

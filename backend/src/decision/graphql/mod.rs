@@ -429,7 +429,7 @@ impl DecisionOfReview {
             saved_at: t.saved_at,
             approved: t.approved_at.is_some(),
             approved_at: t.approved_at,
-            approved_on: t.approved_on.or(t.approved_at.map(|x| x.date_naive())),
+            approved_on: crate::records::day_of(t.approved_on, t.approved_at),
         }))
     }
 

@@ -17,7 +17,7 @@ use crate::graphql::enums::*;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::objects::*;
 use crate::graphql::request::loaders;
-use crate::records::{self, Doc, content_of, status_of};
+use crate::records::{self, Doc, content_of, day_of, status_of};
 use shared::chronology::{self, Filter};
 use shared::imr::ANALYSIS_QUESTIONS;
 use shared::policy::ImrView;
@@ -115,11 +115,11 @@ impl Imr {
     }
     /// The day the IMR was last submitted.
     async fn submitted_on(&self) -> Option<NaiveDate> {
-        self.row.submitted_on.or(self.row.submitted_at.map(|x| x.date_naive()))
+        day_of(self.row.submitted_on, self.row.submitted_at)
     }
     /// The day the panel last accepted or returned the IMR.
     async fn decided_on(&self) -> Option<NaiveDate> {
-        self.row.decided_on.or(self.row.decided_at.map(|x| x.date_naive()))
+        day_of(self.row.decided_on, self.row.decided_at)
     }
     /// The panel's comments when it returned or accepted the IMR.
     async fn panel_comments(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
